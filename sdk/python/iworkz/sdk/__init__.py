@@ -1,0 +1,105 @@
+"""iWORKZ Python client: one channel, every service stub, auth, deadlines, retries.
+
+    async with Client("localhost:8443") as client:
+        await client.login("aiko@example.com", "correct horse battery")
+        jobs = await client.marketplace.SearchJobs(marketplace_pb2.SearchJobsRequest(prefecture="JP-27"))
+
+Per-method deadlines and retries come from `service_config.json`, generated
+from the contracts (reads are retried on UNAVAILABLE; every call has a
+deadline). The client attaches the bearer token to every call and, after a
+login, refreshes it before it expires.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import time
+
+import grpc
+
+from iworkz.identity.v1 import identity_pb2, identity_pb2_grpc
+from iworkz.marketplace.v1 import marketplace_pb2_grpc
+
+SERVICE_CONFIG = json.loads((pathlib.Path(__file__).parent / "service_config.json").read_text())
+_REFRESH_MARGIN_SECONDS = 60
+
+
+class _Auth(grpc.aio.UnaryUnaryClientInterceptor, grpc.aio.UnaryStreamClientInterceptor):
+    def __init__(self, client: "Client") -> None:
+        self.client = client
+
+    async def _details(self, details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
+        token = await self.client.access_token()
+        if not token:
+            return details
+        metadata = grpc.aio.Metadata(*(details.metadata or ()))
+        if "authorization" not in metadata:
+            metadata.add("authorization", f"Bearer {token}")
+        return details._replace(metadata=metadata)
+
+    async def intercept_unary_unary(self, continuation, details, request):
+        return await continuation(await self._details(details), request)
+
+    async def intercept_unary_stream(self, continuation, details, request):
+        return await continuation(await self._details(details), request)
+
+
+class Client:
+    """A connection to the platform (edge or a service) with every service's stub."""
+
+    def __init__(self, target: str, *, token: str = "", credentials: grpc.ChannelCredentials | None = None,
+                 options: list[tuple[str, object]] | None = None) -> None:
+        self._token = token
+        self._refresh_token = ""
+        self._expires_at = 0.0
+        opts = [("grpc.service_config", json.dumps(SERVICE_CONFIG)), ("grpc.enable_retries", 1),
+                *(options or [])]
+        interceptors = [_Auth(self)]
+        if credentials is not None:
+            self.channel = grpc.aio.secure_channel(target, credentials, options=opts, interceptors=interceptors)
+        else:
+            self.channel = grpc.aio.insecure_channel(target, options=opts, interceptors=interceptors)
+        self.identity = identity_pb2_grpc.IdentityServiceStub(self.channel)
+        self.marketplace = marketplace_pb2_grpc.MarketplaceServiceStub(self.channel)
+
+    async def __aenter__(self) -> "Client":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await self.channel.close()
+
+    def use_tokens(self, tokens: identity_pb2.TokenPair) -> None:
+        """Adopt a token pair (from sign-up, login, refresh or an API-key exchange)."""
+        self._token = tokens.access_token
+        self._refresh_token = tokens.refresh_token
+        self._expires_at = time.time() + tokens.access_token_expires_in.seconds
+
+    async def access_token(self) -> str:
+        """The current access token, refreshed first when it is about to expire."""
+        if self._refresh_token and time.time() > self._expires_at - _REFRESH_MARGIN_SECONDS:
+            refresh, self._refresh_token = self._refresh_token, ""
+            response = await self.identity.RefreshToken(
+                identity_pb2.RefreshTokenRequest(refresh_token=refresh))
+            self.use_tokens(response.tokens)
+        return self._token
+
+    async def sign_up(self, **fields) -> identity_pb2.SignUpResponse:
+        response = await self.identity.SignUp(identity_pb2.SignUpRequest(**fields))
+        self.use_tokens(response.tokens)
+        return response
+
+    async def login(self, email: str, password: str) -> identity_pb2.LoginResponse:
+        response = await self.identity.Login(identity_pb2.LoginRequest(email=email, password=password))
+        self.use_tokens(response.tokens)
+        return response
+
+    async def login_with_api_key(self, secret: str) -> None:
+        response = await self.identity.ExchangeApiKey(identity_pb2.ExchangeApiKeyRequest(secret=secret))
+        self.use_tokens(response.tokens)
+
+    def without_auth(self) -> None:
+        self._token = self._refresh_token = ""

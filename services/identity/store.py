@@ -1,0 +1,229 @@
+"""SQL for identity's tables. Every function takes an open connection."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+import psycopg
+
+from services.identity.domain.sessions import REFRESH_TOKEN_LIFETIME, StoredRefreshToken, token_hash
+from services.identity.domain.signing import PUBLISHED_KEYS, SigningKey
+from services.runtime.errors import AlreadyExists, NotFound
+from services.runtime.fieldcrypt import FieldCipher
+
+USER_COLUMNS = ("u.id, u.email, u.password_hash, u.display_name, u.roles, u.organization_id,"
+                " u.member_role, u.locale, u.disabled, u.created_at")
+
+
+async def insert_organization(conn, display_name: str, org_type: str) -> dict:
+    row = await (await conn.execute(
+        "INSERT INTO organizations (id, display_name, type) VALUES (%s, %s, %s) RETURNING *",
+        (uuid.uuid4(), display_name, org_type))).fetchone()
+    return row
+
+
+async def insert_user(conn, email: str, password_hash: str, display_name: str, roles: list[str],
+                      organization_id=None, member_role: str = "", locale: str = "en") -> dict:
+    try:
+        async with conn.transaction():
+            return await (await conn.execute(
+                "INSERT INTO users (id, email, password_hash, display_name, roles, organization_id,"
+                " member_role, locale) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+                f" RETURNING {USER_COLUMNS.replace('u.', '')}",
+                (uuid.uuid4(), email, password_hash, display_name, roles, organization_id,
+                 member_role, locale))).fetchone()
+    except psycopg.errors.UniqueViolation:
+        raise AlreadyExists("an account with this email already exists") from None
+
+
+async def user_by_email(conn, email: str) -> dict | None:
+    return await (await conn.execute(
+        f"SELECT {USER_COLUMNS} FROM users u WHERE u.email = %s", (email,))).fetchone()
+
+
+async def user_by_id(conn, user_id: str, for_update: bool = False) -> dict:
+    try:
+        uid = uuid.UUID(user_id)
+    except ValueError:
+        raise NotFound("no such user") from None
+    row = await (await conn.execute(
+        f"SELECT {USER_COLUMNS} FROM users u WHERE u.id = %s" + (" FOR UPDATE" if for_update else ""),
+        (uid,))).fetchone()
+    if row is None:
+        raise NotFound("no such user")
+    return row
+
+
+async def list_users(conn, limit: int, after: tuple | None, role: str, email_prefix: str) -> list[dict]:
+    clauses, params = [], []
+    if role:
+        clauses.append("%s = ANY(u.roles)")
+        params.append(role)
+    if email_prefix:
+        clauses.append("u.email LIKE %s")
+        params.append(email_prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    if after:
+        clauses.append("(u.created_at, u.id) < (%s, %s)")
+        params.extend(after)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    return await (await conn.execute(
+        f"SELECT {USER_COLUMNS} FROM users u {where} ORDER BY u.created_at DESC, u.id DESC LIMIT %s",
+        (*params, limit))).fetchall()
+
+
+async def set_roles(conn, user_id, roles: list[str]) -> dict:
+    return await (await conn.execute(
+        f"UPDATE users SET roles = %s WHERE id = %s RETURNING {USER_COLUMNS.replace('u.', '')}",
+        (sorted(set(roles)), user_id))).fetchone()
+
+
+async def set_disabled(conn, user_id) -> dict:
+    return await (await conn.execute(
+        f"UPDATE users SET disabled = true WHERE id = %s RETURNING {USER_COLUMNS.replace('u.', '')}",
+        (user_id,))).fetchone()
+
+
+async def set_membership(conn, user_id, organization_id, member_role: str, roles: list[str]) -> dict:
+    return await (await conn.execute(
+        "UPDATE users SET organization_id = %s, member_role = %s, roles = %s WHERE id = %s"
+        f" RETURNING {USER_COLUMNS.replace('u.', '')}",
+        (organization_id, member_role, sorted(set(roles)), user_id))).fetchone()
+
+
+async def set_password_hash(conn, user_id, password_hash: str) -> None:
+    await conn.execute("UPDATE users SET password_hash = %s WHERE id = %s", (password_hash, user_id))
+
+
+async def organization(conn, org_id: str) -> dict:
+    try:
+        oid = uuid.UUID(org_id)
+    except ValueError:
+        raise NotFound("no such organization") from None
+    row = await (await conn.execute("SELECT * FROM organizations WHERE id = %s", (oid,))).fetchone()
+    if row is None:
+        raise NotFound("no such organization")
+    return row
+
+
+async def members(conn, org_id, limit: int, after: tuple | None) -> list[dict]:
+    params: list = [org_id]
+    cond = ""
+    if after:
+        cond = " AND (u.created_at, u.id) > (%s, %s)"
+        params.extend(after)
+    return await (await conn.execute(
+        f"SELECT {USER_COLUMNS} FROM users u WHERE u.organization_id = %s{cond}"
+        " ORDER BY u.created_at, u.id LIMIT %s", (*params, limit))).fetchall()
+
+
+async def count_admins(conn, org_id) -> int:
+    row = await (await conn.execute(
+        "SELECT count(*) AS n FROM users WHERE organization_id = %s AND member_role = 'admin'"
+        " AND NOT disabled", (org_id,))).fetchone()
+    return row["n"]
+
+
+# --- refresh tokens -------------------------------------------------------
+
+async def insert_refresh_token(conn, token: str, user_id, family_id=None) -> None:
+    await conn.execute(
+        "INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at) VALUES (%s, %s, %s, %s)",
+        (token_hash(token), family_id or uuid.uuid4(), user_id,
+         datetime.now(timezone.utc) + REFRESH_TOKEN_LIFETIME))
+
+
+async def refresh_token_for_update(conn, token: str) -> StoredRefreshToken | None:
+    row = await (await conn.execute(
+        "SELECT family_id, user_id, expires_at, used_at, revoked_at FROM refresh_tokens"
+        " WHERE token_hash = %s FOR UPDATE", (token_hash(token),))).fetchone()
+    if row is None:
+        return None
+    return StoredRefreshToken(str(row["family_id"]), str(row["user_id"]), row["expires_at"],
+                              row["used_at"], row["revoked_at"])
+
+
+async def mark_used(conn, token: str) -> None:
+    await conn.execute("UPDATE refresh_tokens SET used_at = now() WHERE token_hash = %s",
+                       (token_hash(token),))
+
+
+async def revoke_family(conn, family_id) -> None:
+    await conn.execute("UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, now())"
+                       " WHERE family_id = %s", (family_id,))
+
+
+async def revoke_user_sessions(conn, user_id) -> None:
+    await conn.execute("UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, now())"
+                       " WHERE user_id = %s", (user_id,))
+
+
+# --- signing keys ----------------------------------------------------------
+
+async def insert_signing_key(conn, cipher: FieldCipher, key: SigningKey) -> None:
+    await conn.execute(
+        "INSERT INTO signing_keys (kid, private_key, public_jwk) VALUES (%s, %s, %s)",
+        (key.kid, cipher.encrypt(key.private_pem.decode(), f"signing_keys:{key.kid}"),
+         psycopg.types.json.Jsonb(key.public_jwk())))
+
+
+async def current_signing_key(conn, cipher: FieldCipher) -> SigningKey | None:
+    row = await (await conn.execute(
+        "SELECT kid, private_key FROM signing_keys ORDER BY created_at DESC LIMIT 1")).fetchone()
+    if row is None:
+        return None
+    pem = cipher.decrypt(bytes(row["private_key"]), f"signing_keys:{row['kid']}")
+    return SigningKey(row["kid"], pem.encode())
+
+
+async def published_keys(conn) -> list[dict]:
+    rows = await (await conn.execute(
+        "SELECT public_jwk FROM signing_keys ORDER BY created_at DESC LIMIT %s",
+        (PUBLISHED_KEYS,))).fetchall()
+    return [r["public_jwk"] for r in rows]
+
+
+# --- API keys --------------------------------------------------------------
+
+async def insert_api_key(conn, org_id, display_name: str, roles: list[str], prefix: str,
+                         secret: str, created_by) -> dict:
+    return await (await conn.execute(
+        "INSERT INTO api_keys (id, organization_id, display_name, roles, prefix, secret_hash, created_by)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *",
+        (uuid.uuid4(), org_id, display_name, sorted(roles), prefix, token_hash(secret),
+         created_by))).fetchone()
+
+
+async def api_keys(conn, org_id, limit: int, after: tuple | None) -> list[dict]:
+    params: list = [org_id]
+    cond = ""
+    if after:
+        cond = " AND (created_at, id) < (%s, %s)"
+        params.extend(after)
+    return await (await conn.execute(
+        f"SELECT * FROM api_keys WHERE organization_id = %s{cond} ORDER BY created_at DESC, id DESC"
+        " LIMIT %s", (*params, limit))).fetchall()
+
+
+async def api_key(conn, org_id: str, key_id: str) -> dict:
+    row = await (await conn.execute(
+        "SELECT * FROM api_keys WHERE id = %s AND organization_id = %s",
+        (uuid.UUID(key_id), uuid.UUID(org_id)))).fetchone()
+    if row is None:
+        raise NotFound("no such API key")
+    return row
+
+
+async def revoke_api_key(conn, key_id) -> dict:
+    return await (await conn.execute(
+        "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = %s RETURNING *",
+        (key_id,))).fetchone()
+
+
+async def use_api_key(conn, secret: str) -> dict | None:
+    """The active key for a secret, marking it used; None if unknown or revoked."""
+    return await (await conn.execute(
+        "UPDATE api_keys SET last_used_at = now() WHERE secret_hash = %s AND revoked_at IS NULL"
+        " RETURNING *", (token_hash(secret),))).fetchone()
+
+

@@ -1,0 +1,50 @@
+"""PostgreSQL access: one async connection pool per service, bound to its schema."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import AsyncIterator
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+
+
+class Database:
+    """A psycopg 3 async pool whose connections use the service's schema."""
+
+    def __init__(self, url: str, schema: str, min_size: int = 1, max_size: int = 10) -> None:
+        self.url = url
+        self.schema = schema
+        self.pool = AsyncConnectionPool(
+            url, min_size=min_size, max_size=max_size, open=False,
+            kwargs={"row_factory": dict_row, "autocommit": True,
+                    "options": f"-c search_path={schema},public"},
+        )
+
+    async def open(self) -> None:
+        await self.pool.open(wait=True, timeout=30)
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[psycopg.AsyncConnection]:
+        """A connection inside one transaction, committed when the block ends cleanly."""
+        async with self.pool.connection() as conn:
+            async with conn.transaction():
+                yield conn
+
+    @contextlib.asynccontextmanager
+    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection]:
+        """A connection in autocommit mode, for single statements and reads."""
+        async with self.pool.connection() as conn:
+            yield conn
+
+    async def ping(self) -> bool:
+        try:
+            async with self.pool.connection(timeout=2) as conn:
+                await conn.execute("SELECT 1")
+            return True
+        except Exception:
+            return False

@@ -1,0 +1,333 @@
+"""The server's interceptors. `build_interceptors` assembles them in one place.
+
+Each interceptor wraps the method handler's behaviour, so it sees the
+deserialized request (validation and ownership need it) and works the same
+for unary and server-streaming RPCs. Order, outermost first:
+
+    tracing → call context → observe (logs, metrics) → errors →
+    authentication + roles → validation → ownership → servicer
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+from typing import Any, Awaitable, Callable
+
+import grpc
+import protovalidate
+from google.protobuf import any_pb2, descriptor_pool
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+from opentelemetry import trace
+from prometheus_client import Counter, Histogram
+
+from buf.validate import validate_pb2
+from iworkz.auth.v1 import access_pb2
+from services.runtime import access, context
+from services.runtime.errors import (
+    DomainError, FieldViolation, InvalidArgument, ResourceExhausted, Unauthenticated)
+from services.runtime.tokens import TokenVerifier
+
+log = logging.getLogger("iworkz.rpc")
+
+REQUESTS = Counter("iworkz_grpc_server_handled_total", "RPCs completed, by status code",
+                   ["service", "method", "code"])
+LATENCY = Histogram("iworkz_grpc_server_handling_seconds", "RPC handling time",
+                    ["service", "method"],
+                    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+
+Behaviour = Callable[[Any, grpc.aio.ServicerContext], Any]
+
+
+class WrappingInterceptor(grpc.aio.ServerInterceptor):
+    """Base: wrap unary-unary and unary-stream behaviours with `around`."""
+
+    async def intercept_service(self, continuation, details: grpc.HandlerCallDetails):
+        handler = await continuation(details)
+        if handler is None:
+            return None
+        method = details.method
+        if handler.unary_unary:
+            inner = handler.unary_unary
+
+            async def unary(request, ctx):
+                return await self.around(method, request, ctx, lambda r, c: inner(r, c))
+
+            return grpc.unary_unary_rpc_method_handler(
+                unary, handler.request_deserializer, handler.response_serializer)
+        if handler.unary_stream:
+            inner_stream = handler.unary_stream
+
+            async def stream(request, ctx):
+                async for item in self.around_stream(method, request, ctx, inner_stream):
+                    yield item
+
+            return grpc.unary_stream_rpc_method_handler(
+                stream, handler.request_deserializer, handler.response_serializer)
+        return handler  # client-streaming RPCs are not used by the platform
+
+    async def around(self, method: str, request, ctx, call: Behaviour):
+        await self.before(method, request, ctx)
+        return await call(request, ctx)
+
+    async def around_stream(self, method: str, request, ctx, call: Behaviour):
+        await self.before(method, request, ctx)
+        result = call(request, ctx)
+        if inspect.isasyncgen(result):
+            async for item in result:
+                yield item
+        else:  # a behaviour that writes with ctx.write() returns a coroutine
+            await result
+
+    async def before(self, method: str, request, ctx) -> None:
+        """Checks to run before the call; raise a DomainError to refuse it."""
+
+
+def _metadata(ctx) -> dict[str, str]:
+    return {k: v for k, v in (ctx.invocation_metadata() or ()) if isinstance(v, str)}
+
+
+def _rule(method: str) -> access_pb2.AccessRule | None:
+    """The method's access rule from its descriptor, cached."""
+    if method in _RULES:
+        return _RULES[method]
+    rule = None
+    try:
+        service_name, method_name = method.lstrip("/").rsplit("/", 1)
+        service = descriptor_pool.Default().FindServiceByName(service_name)
+        options = service.methods_by_name[method_name].GetOptions()
+        if options.HasExtension(access_pb2.access):
+            rule = options.Extensions[access_pb2.access]
+    except (KeyError, ValueError):
+        rule = None
+    _RULES[method] = rule
+    return rule
+
+
+_RULES: dict[str, access_pb2.AccessRule | None] = {}
+_ALWAYS_PUBLIC = ("/grpc.health.v1.Health/", "/grpc.reflection.v1alpha.ServerReflection/",
+                  "/grpc.reflection.v1.ServerReflection/")
+
+
+class CallContextInterceptor(WrappingInterceptor):
+    """Opens the per-call state: request id, trace ids, peer, mesh identity."""
+
+    def __init__(self, trust_forwarded_client_cert: bool) -> None:
+        self.trust_xfcc = trust_forwarded_client_cert
+
+    def _state(self, method: str, ctx) -> context.CallState:
+        md = _metadata(ctx)
+        state = context.CallState(method=method, peer=md.get("x-forwarded-for", ctx.peer() or ""))
+        if md.get("x-request-id"):
+            state.request_id = md["x-request-id"][:128]
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:
+            state.trace_id = f"{span.trace_id:032x}"
+            state.traceparent = f"00-{span.trace_id:032x}-{span.span_id:016x}-{span.trace_flags:02x}"
+        if self.trust_xfcc and md.get("x-forwarded-client-cert"):
+            state.service_identity = spiffe_service(md["x-forwarded-client-cert"])
+        return state
+
+    async def around(self, method, request, ctx, call):
+        token = context.begin(self._state(method, ctx))
+        try:
+            return await call(request, ctx)
+        finally:
+            context.end(token)
+
+    async def around_stream(self, method, request, ctx, call):
+        token = context.begin(self._state(method, ctx))
+        try:
+            async for item in super().around_stream(method, request, ctx, call):
+                yield item
+        finally:
+            context.end(token)
+
+
+def spiffe_service(xfcc: str) -> str:
+    """The service account in the first `URI=spiffe://.../sa/<name>` of an XFCC header."""
+    for element in xfcc.split(",")[0].split(";"):
+        key, _, value = element.partition("=")
+        if key.strip() == "URI" and "/sa/" in value:
+            return value.strip('"').rsplit("/sa/", 1)[1]
+    return ""
+
+
+class ObserveInterceptor(WrappingInterceptor):
+    """One JSON log line and metrics per RPC, with its final status code."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+
+    def _done(self, method: str, started: float) -> None:
+        state = context.current()
+        code = state.code if state else "UNKNOWN"
+        elapsed = time.perf_counter() - started
+        REQUESTS.labels(self.service, method, code).inc()
+        LATENCY.labels(self.service, method).observe(elapsed)
+        caller = state.caller.subject if state and state.caller else ""
+        level = logging.ERROR if code in ("INTERNAL", "UNKNOWN", "DATA_LOSS") else logging.INFO
+        log.log(level, "rpc", extra={"code": code, "duration_ms": round(elapsed * 1000, 2),
+                                     "caller": caller, "peer": state.peer if state else ""})
+
+    async def around(self, method, request, ctx, call):
+        started = time.perf_counter()
+        try:
+            return await call(request, ctx)
+        finally:
+            self._done(method, started)
+
+    async def around_stream(self, method, request, ctx, call):
+        started = time.perf_counter()
+        try:
+            async for item in super().around_stream(method, request, ctx, call):
+                yield item
+        finally:
+            self._done(method, started)
+
+
+def status_for(error: DomainError) -> status_pb2.Status:
+    """The google.rpc.Status for a domain error, with field violations as details."""
+    status = status_pb2.Status(code=getattr(code_pb2, error.code, code_pb2.UNKNOWN), message=error.message)
+    if isinstance(error, InvalidArgument) and error.violations:
+        violations = validate_pb2.Violations()
+        bad_request = error_details_pb2.BadRequest()
+        for v in error.violations:
+            item = violations.violations.add(rule_id=v.rule_id, message=v.description)
+            for part in v.field.replace("[", ".[").split("."):
+                if part and not part.startswith("["):
+                    item.field.elements.add(field_name=part)
+                elif part:
+                    item.field.elements[-1].index = int(part.strip("[]"))
+            bad_request.field_violations.add(field=v.field, description=v.description)
+        for detail in (bad_request, violations):
+            packed = any_pb2.Any()
+            packed.Pack(detail)
+            status.details.append(packed)
+    if isinstance(error, ResourceExhausted) and error.retry_after_seconds:
+        info = error_details_pb2.RetryInfo()
+        info.retry_delay.seconds = error.retry_after_seconds
+        packed = any_pb2.Any()
+        packed.Pack(info)
+        status.details.append(packed)
+    return status
+
+
+class ErrorInterceptor(WrappingInterceptor):
+    """Maps domain errors to statuses; anything else becomes a bare INTERNAL."""
+
+    async def _fail(self, ctx, exc: BaseException):
+        state = context.current()
+        if isinstance(exc, DomainError):
+            status = status_for(exc)
+            if state:
+                state.code = exc.code
+            await ctx.abort_with_status(rpc_status.to_status(status))
+        log.exception("unhandled error")
+        if state:
+            state.code = "INTERNAL"
+        request_id = state.request_id if state else ""
+        await ctx.abort(grpc.StatusCode.INTERNAL, f"internal error (request id {request_id})")
+
+    @staticmethod
+    def _passthrough(exc: BaseException, ctx) -> bool:
+        # A servicer may abort on its own (ctx.abort raises); record its code and let it through.
+        code = ctx.code() if hasattr(ctx, "code") else None
+        if code is not None and code != grpc.StatusCode.OK:
+            state = context.current()
+            if state:
+                state.code = code.name
+            return True
+        return isinstance(exc, (GeneratorExit,))
+
+    async def around(self, method, request, ctx, call):
+        try:
+            return await call(request, ctx)
+        except Exception as exc:
+            if self._passthrough(exc, ctx):
+                raise
+            await self._fail(ctx, exc)
+
+    async def around_stream(self, method, request, ctx, call):
+        try:
+            async for item in super().around_stream(method, request, ctx, call):
+                yield item
+        except Exception as exc:
+            if self._passthrough(exc, ctx):
+                raise
+            await self._fail(ctx, exc)
+
+
+class AuthenticationInterceptor(WrappingInterceptor):
+    """Verifies the bearer token (when present) and the rule's roles."""
+
+    def __init__(self, verifier: TokenVerifier) -> None:
+        self.verifier = verifier
+
+    async def before(self, method, request, ctx):
+        if method.startswith(_ALWAYS_PUBLIC):
+            return
+        state = context.current()
+        header = _metadata(ctx).get("authorization", "")
+        if header:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise Unauthenticated("authorization must be `Bearer <token>`")
+            state.caller = await self.verifier.verify(token.strip())
+        access.check_caller(_rule(method), state.caller, state.service_identity)
+
+
+def _field_path(violation) -> str:
+    parts: list[str] = []
+    for element in violation.proto.field.elements:
+        name = element.field_name
+        if element.HasField("index"):
+            name += f"[{element.index}]"
+        elif element.HasField("string_key"):
+            name += f"[{element.string_key!r}]"
+        parts.append(name)
+    return ".".join(parts)
+
+
+class ValidationInterceptor(WrappingInterceptor):
+    """Checks every request against the contract's buf.validate rules."""
+
+    def __init__(self) -> None:
+        self.validator = protovalidate.Validator()
+
+    async def before(self, method, request, ctx):
+        if method.startswith(_ALWAYS_PUBLIC):
+            return
+        found = self.validator.collect_violations(request)
+        if found:
+            violations = [FieldViolation(_field_path(v) or "request", v.proto.message, v.proto.rule_id)
+                          for v in found]
+            summary = "; ".join(f"{v.field}: {v.description}" for v in violations[:5])
+            raise InvalidArgument(f"invalid request: {summary}", violations)
+
+
+class OwnershipInterceptor(WrappingInterceptor):
+    """Enforces the rule's ownership requirement (admins exempt)."""
+
+    async def before(self, method, request, ctx):
+        if method.startswith(_ALWAYS_PUBLIC):
+            return
+        state = context.current()
+        access.check_ownership(_rule(method), state.caller, request)
+
+
+def build_interceptors(service: str, verifier: TokenVerifier, trust_xfcc: bool) -> list:
+    """Every interceptor a service runs, outermost first."""
+    from opentelemetry.instrumentation.grpc import aio_server_interceptor
+
+    return [
+        aio_server_interceptor(),
+        CallContextInterceptor(trust_xfcc),
+        ObserveInterceptor(service),
+        ErrorInterceptor(),
+        AuthenticationInterceptor(verifier),
+        ValidationInterceptor(),
+        OwnershipInterceptor(),
+    ]

@@ -1,0 +1,187 @@
+"""Build, run and drain a service's gRPC server from one settings object.
+
+A service supplies a `ServiceSpec`: its name, its migrations, the gRPC
+services it serves and a coroutine that adds its servicers. Everything else
+(pool, Redis, field cipher, token verification, interceptors, health,
+reflection, metrics, graceful drain on SIGTERM) happens here, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import pathlib
+import signal
+from dataclasses import dataclass, field
+from typing import AsyncIterator, Awaitable, Callable
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from services.runtime import datakeys, logs, telemetry
+from services.runtime.db import Database
+from services.runtime.fieldcrypt import FieldCipher
+from services.runtime.interceptors import build_interceptors
+from services.runtime.migrations import RUNTIME_MIGRATIONS, migrate
+from services.runtime.redisconn import RedisClient
+from services.runtime.settings import Settings
+from services.runtime.tokens import JwksCache, TokenVerifier
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Resources:
+    """What a servicer gets: its settings, database, Redis, cipher and token verifier."""
+
+    settings: Settings
+    db: Database
+    redis: RedisClient
+    cipher: FieldCipher
+    verifier: TokenVerifier
+    extras: dict = field(default_factory=dict)
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    migrations: pathlib.Path
+    # Fully qualified gRPC service names served (for health and reflection).
+    grpc_services: list[str]
+    # Adds the servicers to the server; may stash objects in resources.extras.
+    add_servicers: Callable[[grpc.aio.Server, Resources], Awaitable[None]]
+    # Where public signing keys come from; default: identity's GetJwks over gRPC.
+    jwks_fetcher: Callable[[Resources], Callable[[], Awaitable[list[dict]]]] | None = None
+    # Background tasks started with the server and cancelled on drain.
+    background: list[Callable[[Resources], Awaitable[None]]] = field(default_factory=list)
+
+
+def identity_jwks_fetcher(target: str) -> Callable[[], Awaitable[list[dict]]]:
+    """Fetch the JWKS from identity's GetJwks RPC."""
+    from google.protobuf.json_format import MessageToDict
+
+    from iworkz.identity.v1 import identity_pb2, identity_pb2_grpc
+
+    async def fetch() -> list[dict]:
+        async with grpc.aio.insecure_channel(target) as channel:
+            stub = identity_pb2_grpc.IdentityServiceStub(channel)
+            response = await stub.GetJwks(identity_pb2.GetJwksRequest(), timeout=5)
+        return [MessageToDict(k, preserving_proto_field_name=True) for k in response.keys]
+
+    return fetch
+
+
+class _LateFetcher:
+    """Lets the JWKS source be chosen after Resources exist (identity serves its own keys)."""
+
+    def __init__(self) -> None:
+        self.fetch: Callable[[], Awaitable[list[dict]]] | None = None
+
+    async def __call__(self) -> list[dict]:
+        assert self.fetch is not None
+        return await self.fetch()
+
+
+@dataclass
+class RunningService:
+    spec: ServiceSpec
+    server: grpc.aio.Server
+    port: int
+    resources: Resources
+    health: object
+    tasks: list[asyncio.Task]
+
+    @property
+    def target(self) -> str:
+        return f"{self.resources.settings.grpc_host}:{self.port}"
+
+    async def stop(self, grace: float | None = None) -> None:
+        """Drain: report NOT_SERVING, finish in-flight RPCs within the grace period, close."""
+        grace = self.resources.settings.drain_seconds if grace is None else grace
+        await _set_health(self.health, self.spec, health_pb2.HealthCheckResponse.NOT_SERVING)
+        await self.server.stop(grace)
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.resources.redis.close()
+        await self.resources.db.close()
+
+
+async def _set_health(servicer, spec: ServiceSpec, status) -> None:
+    for name in ["", *spec.grpc_services]:
+        await servicer.set(name, status)
+
+
+async def start(spec: ServiceSpec, settings: Settings) -> RunningService:
+    """Migrate, open resources, and start serving; returns once the port is bound."""
+    applied = await migrate(settings.database_url, settings.schema,
+                            [("runtime", RUNTIME_MIGRATIONS), (spec.name, spec.migrations)])
+    if applied:
+        log.info("migrations applied", extra={"migrations": applied})
+    db = Database(settings.database_url, settings.schema)
+    await db.open()
+    redis = RedisClient(settings.redis_url, settings.redis_prefix)
+    cipher = await datakeys.load_cipher(db, settings.master_keys)
+    late = _LateFetcher()
+    verifier = TokenVerifier(JwksCache(late), settings.jwt_issuer, settings.jwt_audience)
+    resources = Resources(settings, db, redis, cipher, verifier)
+    late.fetch = (spec.jwks_fetcher(resources) if spec.jwks_fetcher
+                  else identity_jwks_fetcher(settings.identity_target))
+
+    options = [
+        ("grpc.max_receive_message_length", settings.max_message_bytes),
+        ("grpc.max_send_message_length", settings.max_message_bytes),
+        ("grpc.so_reuseport", 0),
+        ("grpc.keepalive_permit_without_calls", 1),
+        ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
+    ]
+    server = grpc.aio.server(
+        interceptors=build_interceptors(spec.name, verifier, settings.trust_forwarded_client_cert),
+        options=options)
+    await spec.add_servicers(server, resources)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    reflection.enable_server_reflection(
+        [*spec.grpc_services, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
+    port = server.add_insecure_port(f"{settings.grpc_host}:{settings.grpc_port}")
+    if port == 0:
+        raise RuntimeError(f"could not bind {settings.grpc_host}:{settings.grpc_port}")
+    await server.start()
+    await _set_health(health_servicer, spec, health_pb2.HealthCheckResponse.SERVING)
+    tasks = [asyncio.create_task(job(resources), name=f"{spec.name}:{job.__name__}")
+             for job in spec.background]
+    log.info("serving", extra={"address": f"{settings.grpc_host}:{port}"})
+    return RunningService(spec, server, port, resources, health_servicer, tasks)
+
+
+@contextlib.asynccontextmanager
+async def running(spec: ServiceSpec, settings: Settings) -> AsyncIterator[RunningService]:
+    """Serve for the duration of a block (used by tests and the launcher)."""
+    service = await start(spec, settings)
+    try:
+        yield service
+    finally:
+        await service.stop(grace=1.0)
+
+
+def main(spec: ServiceSpec, needs_identity: bool = True) -> None:
+    """Process entry point: settings from the environment, serve until SIGTERM/SIGINT."""
+    settings = Settings.from_env(spec.name, needs_identity=needs_identity)
+    logs.configure(spec.name, settings.log_level)
+    telemetry.configure_tracing(spec.name, settings.otlp_endpoint)
+    telemetry.serve_metrics(settings.grpc_host, settings.metrics_port)
+
+    async def serve() -> None:
+        service = await start(spec, settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        print(f"{spec.name} listening on {service.target}", flush=True)
+        await stop.wait()
+        log.info("draining", extra={"grace_seconds": settings.drain_seconds})
+        await service.stop()
+
+    asyncio.run(serve())

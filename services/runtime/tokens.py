@@ -1,0 +1,95 @@
+"""Access-token verification against identity's published keys.
+
+Keys are cached; a token signed with a key id the cache does not know makes
+the cache refresh once (at most every `min_refresh_seconds`), which is how
+services pick up a rotated key without a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Awaitable, Callable
+
+import jwt
+from jwt.algorithms import ECAlgorithm
+
+from services.runtime.context import Caller
+from services.runtime.errors import Unauthenticated
+
+log = logging.getLogger(__name__)
+
+JwksFetcher = Callable[[], Awaitable[list[dict]]]
+
+
+class JwksCache:
+    """Public keys by key id, fetched by `fetch` (identity's GetJwks, or its own store)."""
+
+    def __init__(self, fetch: JwksFetcher, min_refresh_seconds: float = 5.0) -> None:
+        self._fetch = fetch
+        self._keys: dict[str, object] = {}
+        self._fetched_at = 0.0
+        self._min_refresh = min_refresh_seconds
+        self._lock = asyncio.Lock()
+
+    async def refresh(self) -> None:
+        jwks = await self._fetch()
+        self._keys = {k["kid"]: ECAlgorithm.from_jwk(json.dumps(k)) for k in jwks}
+        self._fetched_at = time.monotonic()
+
+    async def key(self, kid: str) -> object:
+        if kid in self._keys:
+            return self._keys[kid]
+        async with self._lock:
+            if kid not in self._keys and time.monotonic() - self._fetched_at >= self._min_refresh:
+                try:
+                    await self.refresh()
+                except Exception:  # identity unreachable: the token cannot be checked
+                    log.warning("could not refresh JWKS", exc_info=True)
+                    raise Unauthenticated("signing keys are unavailable; try again") from None
+        if kid not in self._keys:
+            raise Unauthenticated("token signed with an unknown key")
+        return self._keys[kid]
+
+
+class TokenVerifier:
+    """Verifies ES256 access tokens and turns their claims into a Caller."""
+
+    def __init__(self, keys: JwksCache, issuer: str, audience: str, leeway: float = 5.0) -> None:
+        self.keys = keys
+        self.issuer = issuer
+        self.audience = audience
+        self.leeway = leeway
+
+    async def verify(self, token: str) -> Caller:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise Unauthenticated("malformed token") from None
+        if header.get("alg") != "ES256" or not header.get("kid"):
+            raise Unauthenticated("token must be ES256 with a key id")
+        key = await self.keys.key(str(header["kid"]))
+        try:
+            claims = jwt.decode(
+                token, key=key, algorithms=["ES256"], audience=self.audience,
+                issuer=self.issuer, leeway=self.leeway,
+                options={"require": ["exp", "iat", "sub", "aud", "iss", "jti"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthenticated("token expired") from None
+        except jwt.InvalidAudienceError:
+            raise Unauthenticated("token is not meant for this audience") from None
+        except jwt.PyJWTError:
+            raise Unauthenticated("invalid token") from None
+        roles = claims.get("roles", [])
+        if not isinstance(roles, list):
+            raise Unauthenticated("invalid token")
+        return Caller(
+            subject=str(claims["sub"]),
+            kind=str(claims.get("typ", "user")),
+            roles=frozenset(str(r) for r in roles),
+            organization=str(claims.get("org", "")),
+            token_id=str(claims["jti"]),
+        )
