@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from google.protobuf import duration_pb2, timestamp_pb2
 
@@ -13,7 +12,7 @@ from services.identity.domain import apikeys, passwords, sessions, signing
 from services.identity.domain.throttle import ThrottlePolicy, client_address
 from services.runtime import access, context, outbox, paging
 from services.runtime.errors import (
-    AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied,
+    AlreadyExists, FailedPrecondition, NotFound, PermissionDenied,
     ResourceExhausted, Unauthenticated)
 from services.runtime.server import Resources
 
@@ -59,25 +58,6 @@ def member_message(row: dict) -> identity_pb2.OrganizationMember:
         name=f"organizations/{row['organization_id']}/members/{row['id']}", user=f"users/{row['id']}",
         email=row["email"], display_name=row["display_name"],
         role=MEMBER_ROLE_VALUES.get(row["member_role"], identity_pb2.MEMBER_ROLE_MEMBER))
-
-
-def _after(cursor: dict | None) -> tuple | None:
-    """Keyset position (created_at, id) from a decoded page token."""
-    if not cursor:
-        return None
-    try:
-        return datetime.fromisoformat(cursor["t"]), uuid.UUID(cursor["id"])
-    except (KeyError, TypeError, ValueError):
-        raise InvalidArgument.field("page_token", "malformed page token") from None
-
-
-def _page(rows: list[dict], size: int, fp: str) -> tuple[list[dict], str]:
-    """Trim a `size + 1` fetch to one page and make the token for the next."""
-    if len(rows) <= size:
-        return rows, ""
-    rows = rows[:size]
-    return rows, paging.encode_page_token({"t": rows[-1]["created_at"].isoformat(),
-                                           "id": str(rows[-1]["id"])}, fp)
 
 
 def _id(name: str, index: int = 1) -> str:
@@ -226,10 +206,10 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         fp = paging.fingerprint(role=role, email_prefix=request.email_prefix)
         cursor = paging.decode_page_token(request.page_token, fp)
         size = paging.clamp_page_size(request.page_size, 50, 200)
-        after = _after(cursor)
+        after = paging.keyset_after(cursor)
         async with self.db.connection() as conn:
             rows = await store.list_users(conn, size + 1, after, role, request.email_prefix)
-        rows, token = _page(rows, size, fp)
+        rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
         return identity_pb2.ListUsersResponse(users=[user_message(r) for r in rows], next_page_token=token)
 
     async def _change_roles(self, name: str, change) -> dict:
@@ -290,11 +270,11 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         fp = paging.fingerprint(parent=request.parent)
         cursor = paging.decode_page_token(request.page_token, fp)
         size = paging.clamp_page_size(request.page_size, 50, 200)
-        after = _after(cursor)
+        after = paging.keyset_after(cursor)
         async with self.db.connection() as conn:
             await store.organization(conn, org_id)
             rows = await store.members(conn, uuid.UUID(org_id), size + 1, after)
-        rows, token = _page(rows, size, fp)
+        rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
         return identity_pb2.ListOrganizationMembersResponse(
             members=[member_message(r) for r in rows], next_page_token=token)
 
@@ -351,11 +331,11 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         fp = paging.fingerprint(parent=request.parent)
         cursor = paging.decode_page_token(request.page_token, fp)
         size = paging.clamp_page_size(request.page_size, 50, 200)
-        after = _after(cursor)
+        after = paging.keyset_after(cursor)
         async with self.db.connection() as conn:
             await store.organization(conn, org_id)
             rows = await store.api_keys(conn, uuid.UUID(org_id), size + 1, after)
-        rows, token = _page(rows, size, fp)
+        rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
         return identity_pb2.ListApiKeysResponse(api_keys=[api_key_message(r) for r in rows],
                                                 next_page_token=token)
 

@@ -19,7 +19,7 @@ import binascii
 import hashlib
 import json
 import re
-from typing import Any
+from typing import Any, Callable
 
 from google.protobuf.message import Message
 
@@ -136,3 +136,33 @@ def _canonical(value: Any) -> Any:
             "b": value.SerializeToString(deterministic=True).hex(),
         }
     raise TypeError(f"cannot fingerprint a filter of type {type(value).__name__}")
+
+
+def keyset_after(cursor: dict | None) -> tuple | None:
+    """The keyset position stored by `keyset_page`, as SQL parameters (or None).
+
+    Values travel as strings; PostgreSQL infers their types from the columns
+    they are compared with.
+    """
+    if not cursor:
+        return None
+    values = cursor.get("k")
+    if not isinstance(values, list) or not values or not all(isinstance(v, (str, int)) for v in values):
+        raise InvalidArgument.field("page_token", _INVALID)
+    return tuple(values)
+
+
+def keyset_page(rows: list[dict], size: int, filter_fingerprint: str,
+                key: Callable[[dict], tuple]) -> tuple[list[dict], str]:
+    """Trim a `size + 1` fetch to one page; the token records the last row's `key`."""
+    if len(rows) <= size:
+        return rows, ""
+    rows = rows[:size]
+    values = [v.isoformat() if hasattr(v, "isoformat") else v if isinstance(v, int) else str(v)
+              for v in key(rows[-1])]
+    return rows, encode_page_token({"k": values}, filter_fingerprint)
+
+
+def created_key(row: dict) -> tuple:
+    """The usual keyset key: newest first by (created_at, id)."""
+    return row["created_at"], row["id"]

@@ -1,0 +1,29 @@
+"""Marketplace service process: `python -m services.marketplace.main`."""
+
+from __future__ import annotations
+
+import pathlib
+
+import grpc
+
+from iworkz.marketplace.v1 import marketplace_pb2, marketplace_pb2_grpc
+from services.marketplace.servicer import MarketplaceServicer
+from services.runtime import server
+from services.runtime.server import Resources, ServiceSpec
+
+NAME = marketplace_pb2.DESCRIPTOR.services_by_name["MarketplaceService"].full_name
+
+
+async def add_servicers(grpc_server: grpc.aio.Server, resources: Resources) -> None:
+    marketplace_pb2_grpc.add_MarketplaceServiceServicer_to_server(MarketplaceServicer(resources), grpc_server)
+
+
+SPEC = ServiceSpec(
+    name="marketplace",
+    migrations=pathlib.Path(__file__).parent / "migrations",
+    grpc_services=[NAME],
+    add_servicers=add_servicers,
+)
+
+if __name__ == "__main__":
+    server.main(SPEC)

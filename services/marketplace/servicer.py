@@ -1,0 +1,363 @@
+"""MarketplaceService: worker and employer profiles, jobs, applications."""
+
+from __future__ import annotations
+
+import uuid
+
+from google.protobuf import timestamp_pb2
+from google.type import date_pb2
+
+from iworkz.marketplace.v1 import events_pb2, marketplace_pb2 as pb, marketplace_pb2_grpc
+from services.marketplace import store
+from services.marketplace.domain import applications, eligibility, jobs
+from services.runtime import context, fieldmask, outbox, paging
+from services.runtime.context import Caller
+from services.runtime.errors import FailedPrecondition, NotFound, PermissionDenied
+from services.runtime.server import Resources
+
+SERVICE = "marketplace"
+# Personal data kept out of `body` and encrypted per field.
+PII_FIELDS = ("phone", "address", "birth_date", "residence_card_number")
+_PII_COLUMNS = {"phone": "phone_enc", "address": "address_enc", "birth_date": "birth_date_enc",
+                "residence_card_number": "residence_card_enc"}
+WORKER_FIELDS = {f.name for f in pb.WorkerProfile.DESCRIPTOR.fields} - {"name", "create_time", "update_time"}
+EMPLOYER_FIELDS = {f.name for f in pb.EmployerProfile.DESCRIPTOR.fields} - {"name", "update_time"}
+JOB_FIELDS = {"title", "description", "required_skills", "preferred_skills", "min_japanese_level", "location",
+              "wage_min", "wage_max", "wage_period", "employment_type", "headcount", "start_date",
+              "eligible_visa_statuses", "eligible_ssw_fields", "offers_visa_sponsorship"}
+
+
+def _ts(dt) -> timestamp_pb2.Timestamp | None:
+    if dt is None:
+        return None
+    ts = timestamp_pb2.Timestamp()
+    ts.FromDatetime(dt)
+    return ts
+
+
+def _parts(name: str) -> list[str]:
+    """The ids in a resource name: `employers/a/jobs/b` -> ['a', 'b']."""
+    return name.split("/")[1::2]
+
+
+def _actor(caller: Caller) -> str:
+    return caller.user_name if caller.kind == "user" else f"apiKeys/{caller.subject}"
+
+
+def _date_text(d: date_pb2.Date) -> str:
+    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
+
+
+def _date(text: str) -> date_pb2.Date | None:
+    if not text:
+        return None
+    y, m, d = (int(x) for x in text.split("-"))
+    return date_pb2.Date(year=y, month=m, day=d)
+
+
+class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
+    def __init__(self, resources: Resources) -> None:
+        self.db = resources.db
+        self.cipher = resources.cipher
+
+    # --- worker profiles ---------------------------------------------------------
+
+    def _where(self, field: str, user_id: str) -> str:
+        return f"worker_profiles.{field}:{user_id}"
+
+    def _worker_message(self, row: dict) -> pb.WorkerProfile:
+        profile = pb.WorkerProfile.FromString(row["body"])
+        uid = str(row["user_id"])
+        profile.name = f"workers/{uid}"
+        profile.phone = self.cipher.decrypt_optional(row["phone_enc"], self._where("phone", uid))
+        profile.address = self.cipher.decrypt_optional(row["address_enc"], self._where("address", uid))
+        profile.residence_card_number = self.cipher.decrypt_optional(
+            row["residence_card_enc"], self._where("residence_card_number", uid))
+        birth = _date(self.cipher.decrypt_optional(row["birth_date_enc"], self._where("birth_date", uid)))
+        if birth:
+            profile.birth_date.CopyFrom(birth)
+        profile.create_time.CopyFrom(_ts(row["created_at"]))
+        profile.update_time.CopyFrom(_ts(row["updated_at"]))
+        return profile
+
+    async def GetWorkerProfile(self, request, context_):
+        async with self.db.connection() as conn:
+            row = await store.worker_profile(conn, _parts(request.name)[0])
+        if row is None:
+            raise NotFound("this worker has no profile yet")
+        return pb.GetWorkerProfileResponse(profile=self._worker_message(row))
+
+    async def UpdateWorkerProfile(self, request, context_):
+        uid = _parts(request.profile.name)[0]
+        async with self.db.transaction() as conn:
+            row = await store.worker_profile(conn, uid, for_update=True)
+            profile = self._worker_message(row) if row else pb.WorkerProfile(name=request.profile.name)
+            fieldmask.apply_update_mask(profile, request.profile, list(request.update_mask.paths), WORKER_FIELDS)
+            if (profile.visa_status in eligibility.SSW_STATUSES) != (profile.ssw_field != 0):
+                raise FailedPrecondition("ssw_field must be set exactly when visa_status is an SSW status")
+            encrypted = {
+                "phone_enc": self.cipher.encrypt_optional(profile.phone, self._where("phone", uid)),
+                "address_enc": self.cipher.encrypt_optional(profile.address, self._where("address", uid)),
+                "residence_card_enc": self.cipher.encrypt_optional(
+                    profile.residence_card_number, self._where("residence_card_number", uid)),
+                "birth_date_enc": self.cipher.encrypt_optional(
+                    _date_text(profile.birth_date) if profile.HasField("birth_date") else "",
+                    self._where("birth_date", uid)),
+            }
+            body = pb.WorkerProfile()
+            body.CopyFrom(profile)
+            for field in PII_FIELDS + ("create_time", "update_time", "name"):
+                body.ClearField(field)
+            columns = {"display_name": profile.display_name, "visa_status": profile.visa_status,
+                       "ssw_field": profile.ssw_field,
+                       "japanese_level": eligibility.worker_japanese_level(profile),
+                       "prefecture": profile.location.prefecture}
+            row = await store.upsert_worker_profile(conn, uid, body.SerializeToString(), columns, encrypted)
+            await outbox.emit(conn, SERVICE, "worker", uid, events_pb2.WorkerProfileChanged(
+                worker=f"workers/{uid}"))
+        return pb.UpdateWorkerProfileResponse(profile=self._worker_message(row))
+
+    # --- employer profiles ---------------------------------------------------------
+
+    @staticmethod
+    def _employer_message(row: dict) -> pb.EmployerProfile:
+        employer = pb.EmployerProfile.FromString(row["body"])
+        employer.name = f"employers/{row['org_id']}"
+        employer.update_time.CopyFrom(_ts(row["updated_at"]))
+        return employer
+
+    async def GetEmployerProfile(self, request, context_):
+        async with self.db.connection() as conn:
+            row = await store.employer_profile(conn, _parts(request.name)[0])
+        if row is None:
+            raise NotFound("this employer has no profile yet")
+        return pb.GetEmployerProfileResponse(employer=self._employer_message(row))
+
+    async def UpdateEmployerProfile(self, request, context_):
+        org_id = _parts(request.employer.name)[0]
+        async with self.db.transaction() as conn:
+            row = await store.employer_profile(conn, org_id)
+            employer = self._employer_message(row) if row else pb.EmployerProfile()
+            fieldmask.apply_update_mask(employer, request.employer, list(request.update_mask.paths),
+                                        EMPLOYER_FIELDS)
+            employer.ClearField("name")
+            employer.ClearField("update_time")
+            row = await store.upsert_employer_profile(conn, org_id, employer.SerializeToString(),
+                                                      employer.display_name)
+        return pb.UpdateEmployerProfileResponse(employer=self._employer_message(row))
+
+    # --- jobs --------------------------------------------------------------------------
+
+    @staticmethod
+    def _job_message(row: dict) -> pb.Job:
+        job = pb.Job.FromString(row["body"])
+        job.name = f"employers/{row['org_id']}/jobs/{row['id']}"
+        job.state = row["state"]
+        for field, column in (("create_time", "created_at"), ("update_time", "updated_at"),
+                              ("publish_time", "published_at")):
+            if row[column] is not None:
+                getattr(job, field).CopyFrom(_ts(row[column]))
+        return job
+
+    @staticmethod
+    def _job_body(job: pb.Job) -> bytes:
+        body = pb.Job()
+        body.CopyFrom(job)
+        for field in ("name", "state", "create_time", "update_time", "publish_time"):
+            body.ClearField(field)
+        return body.SerializeToString()
+
+    async def _employer_name(self, conn, org_id: str) -> str:
+        row = await store.employer_profile(conn, org_id)
+        return row["display_name"] if row else ""
+
+    async def CreateJob(self, request, context_):
+        org_id = _parts(request.parent)[0]
+        job = pb.Job()
+        fieldmask.apply_update_mask(job, request.job, [], JOB_FIELDS)
+        jobs.check_wage_range(job)
+        job.state = jobs.INITIAL_STATE
+        job_id = uuid.uuid4()
+        async with self.db.transaction() as conn:
+            job.employer_display_name = await self._employer_name(conn, org_id)
+            row = await store.insert_job(conn, job_id, org_id, self._job_body(job), store.job_columns(job))
+        return pb.CreateJobResponse(job=self._job_message(row))
+
+    async def GetJob(self, request, context_):
+        org_id, job_id = _parts(request.name)
+        async with self.db.connection() as conn:
+            row = await store.job(conn, org_id, job_id)
+        if row["state"] == jobs.DRAFT:
+            caller = context.optional_caller()
+            if caller is None or not (caller.is_admin or caller.organization == org_id):
+                raise NotFound("no such job")
+        return pb.GetJobResponse(job=self._job_message(row))
+
+    async def UpdateJob(self, request, context_):
+        org_id, job_id = _parts(request.job.name)
+        async with self.db.transaction() as conn:
+            row = await store.job(conn, org_id, job_id, for_update=True)
+            job = self._job_message(row)
+            jobs.check_editable(row["state"])
+            fieldmask.apply_update_mask(job, request.job, list(request.update_mask.paths), JOB_FIELDS)
+            jobs.check_update(row["state"], job)
+            row = await store.update_job(conn, row["id"], self._job_body(job), store.job_columns(job))
+        return pb.UpdateJobResponse(job=self._job_message(row))
+
+    async def PublishJob(self, request, context_):
+        org_id, job_id = _parts(request.name)
+        async with self.db.transaction() as conn:
+            row = await store.job(conn, org_id, job_id, for_update=True)
+            job = self._job_message(row)
+            job.state = jobs.publish(job)
+            job.employer_display_name = await self._employer_name(conn, org_id) or job.employer_display_name
+            row = await store.update_job(conn, row["id"], self._job_body(job), store.job_columns(job),
+                                         published=True)
+            published = self._job_message(row)
+            await outbox.emit(conn, SERVICE, "job", job_id, events_pb2.JobPublished(job=published))
+        return pb.PublishJobResponse(job=published)
+
+    async def CloseJob(self, request, context_):
+        org_id, job_id = _parts(request.name)
+        async with self.db.transaction() as conn:
+            row = await store.job(conn, org_id, job_id, for_update=True)
+            job = self._job_message(row)
+            job.state = jobs.close(row["state"])
+            row = await store.update_job(conn, row["id"], self._job_body(job), store.job_columns(job))
+            await outbox.emit(conn, SERVICE, "job", job_id, events_pb2.JobClosed(job=request.name))
+        return pb.CloseJobResponse(job=self._job_message(row))
+
+    async def ListJobs(self, request, context_):
+        org_id = _parts(request.parent)[0]
+        fp = paging.fingerprint(parent=request.parent, state=request.state)
+        size = paging.clamp_page_size(request.page_size, 20, 100)
+        after = paging.keyset_after(paging.decode_page_token(request.page_token, fp))
+        async with self.db.connection() as conn:
+            rows = await store.list_jobs(conn, org_id, request.state, size + 1, after)
+        rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
+        return pb.ListJobsResponse(jobs=[self._job_message(r) for r in rows], next_page_token=token)
+
+    async def SearchJobs(self, request, context_):
+        filters = pb.SearchJobsRequest()
+        filters.CopyFrom(request)
+        filters.ClearField("page_token")
+        filters.ClearField("page_size")
+        fp = paging.fingerprint(filters=filters)
+        size = paging.clamp_page_size(request.page_size, 20, 100)
+        after = paging.keyset_after(paging.decode_page_token(request.page_token, fp))
+        column = store.ORDERINGS[request.order_by][0]
+        async with self.db.connection() as conn:
+            rows, total = await store.search_jobs(conn, request, size + 1, after)
+        rows, token = paging.keyset_page(rows, size, fp, lambda r: (r[column], r["id"]))
+        return pb.SearchJobsResponse(jobs=[self._job_message(r) for r in rows], next_page_token=token,
+                                     total_size=total)
+
+    # --- applications -----------------------------------------------------------------
+
+    def _application_message(self, row: dict, events: list[dict] | None = None) -> pb.Application:
+        return pb.Application(
+            name=f"employers/{row['org_id']}/jobs/{row['job_id']}/applications/{row['id']}",
+            worker=f"workers/{row['worker_id']}", job=f"employers/{row['org_id']}/jobs/{row['job_id']}",
+            status=row["status"], cover_letter=row["cover_letter"], job_title=row["job_title"],
+            worker_display_name=row["worker_display_name"], create_time=_ts(row["created_at"]),
+            update_time=_ts(row["updated_at"]),
+            history=[pb.ApplicationEvent(from_status=e["from_status"], to_status=e["to_status"], actor=e["actor"],
+                                         note=e["note"], create_time=_ts(e["created_at"])) for e in events or []])
+
+    async def _with_history(self, conn, rows: list[dict]) -> list[pb.Application]:
+        events = await store.application_events(conn, [r["id"] for r in rows])
+        return [self._application_message(r, events.get(r["id"], [])) for r in rows]
+
+    async def CreateApplication(self, request, context_):
+        caller = context.caller()
+        if caller.kind != "user":
+            raise PermissionDenied("only a worker can apply")
+        org_id, job_id = _parts(request.parent)
+        async with self.db.transaction() as conn:
+            job_row = await store.job(conn, org_id, job_id)
+            jobs.check_accepting_applications(job_row["state"])
+            worker_row = await store.worker_profile(conn, caller.subject)
+            if worker_row is None:
+                raise FailedPrecondition("create your worker profile before applying")
+            worker = pb.WorkerProfile.FromString(worker_row["body"])
+            verdict = eligibility.check_eligibility(worker, self._job_message(job_row))
+            if not verdict.eligible:
+                raise FailedPrecondition("not eligible for this job: " + " ".join(verdict.reasons))
+            row = await store.insert_application(conn, job_row, caller.subject, request.cover_letter,
+                                                 worker_row["display_name"], applications.INITIAL_STATUS)
+            await store.add_application_event(conn, row["id"], 0, row["status"], caller.user_name, "")
+            [message] = await self._with_history(conn, [row])
+            await outbox.emit(conn, SERVICE, "application", str(row["id"]), events_pb2.ApplicationSubmitted(
+                application=message, employer=f"employers/{org_id}"))
+        return pb.CreateApplicationResponse(application=message)
+
+    @staticmethod
+    def _check_reader(caller: Caller, row: dict) -> None:
+        if caller.is_admin or str(row["worker_id"]) == caller.subject and caller.kind == "user":
+            return
+        if "employer" in caller.roles and caller.organization == str(row["org_id"]):
+            return
+        raise PermissionDenied("this application belongs to another worker or employer")
+
+    async def GetApplication(self, request, context_):
+        caller = context.caller()
+        async with self.db.connection() as conn:
+            row = await store.application(conn, *_parts(request.name))
+            self._check_reader(caller, row)
+            [message] = await self._with_history(conn, [row])
+        return pb.GetApplicationResponse(application=message)
+
+    async def ListWorkerApplications(self, request, context_):
+        fp = paging.fingerprint(parent=request.parent)
+        size = paging.clamp_page_size(request.page_size, 20, 100)
+        after = paging.keyset_after(paging.decode_page_token(request.page_token, fp))
+        async with self.db.connection() as conn:
+            rows = await store.list_applications(conn, worker_id=_parts(request.parent)[0], limit=size + 1,
+                                                 after=after)
+            rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
+            messages = await self._with_history(conn, rows)
+        return pb.ListWorkerApplicationsResponse(applications=messages, next_page_token=token)
+
+    async def ListJobApplications(self, request, context_):
+        org_id, job_id = _parts(request.parent)
+        fp = paging.fingerprint(parent=request.parent, status=request.status)
+        size = paging.clamp_page_size(request.page_size, 20, 100)
+        after = paging.keyset_after(paging.decode_page_token(request.page_token, fp))
+        async with self.db.connection() as conn:
+            if job_id != "-":
+                await store.job(conn, org_id, job_id)
+            rows = await store.list_applications(conn, org_id=org_id, job_id="" if job_id == "-" else job_id,
+                                                 status=request.status, limit=size + 1, after=after)
+            rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
+            messages = await self._with_history(conn, rows)
+        return pb.ListJobApplicationsResponse(applications=messages, next_page_token=token)
+
+    async def _move(self, name: str, note: str, decide) -> pb.Application:
+        caller = context.caller()
+        org_id = _parts(name)[0]
+        async with self.db.transaction() as conn:
+            row = await store.application(conn, *_parts(name), for_update=True)
+            previous = row["status"]
+            target = decide(caller, row)
+            row = await store.set_application_status(conn, row["id"], target)
+            await store.add_application_event(conn, row["id"], previous, target, _actor(caller), note)
+            [message] = await self._with_history(conn, [row])
+            await outbox.emit(conn, SERVICE, "application", str(row["id"]), events_pb2.ApplicationStatusChanged(
+                application=message, employer=f"employers/{org_id}", from_status=previous, to_status=target,
+                actor=_actor(caller)))
+        return message
+
+    async def WithdrawApplication(self, request, context_):
+        def decide(caller: Caller, row: dict) -> int:
+            if str(row["worker_id"]) != caller.subject and not caller.is_admin:
+                raise PermissionDenied("only the worker who applied can withdraw")
+            return applications.worker_withdraw(row["status"])
+
+        return pb.WithdrawApplicationResponse(application=await self._move(request.name, request.note, decide))
+
+    async def UpdateApplicationStatus(self, request, context_):
+        def decide(caller: Caller, row: dict) -> int:
+            return applications.employer_transition(row["status"], request.status)
+
+        return pb.UpdateApplicationStatusResponse(
+            application=await self._move(request.name, request.note, decide))
