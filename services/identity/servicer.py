@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from google.protobuf import duration_pb2, timestamp_pb2
+from google.protobuf import duration_pb2
 
 from iworkz.identity.v1 import events_pb2, identity_pb2, identity_pb2_grpc
 from services.identity import store
 from services.identity.domain import apikeys, passwords, sessions, signing
 from services.identity.domain.throttle import ThrottlePolicy, client_address
 from services.runtime import access, context, outbox, paging
+from services.runtime.timestamps import timestamp
 from services.runtime.errors import (
     AlreadyExists, FailedPrecondition, NotFound, PermissionDenied,
     ResourceExhausted, Unauthenticated)
@@ -23,34 +24,27 @@ ORG_TYPE_VALUES = {"employer": identity_pb2.ORGANIZATION_TYPE_EMPLOYER,
 MEMBER_ROLE_VALUES = {"admin": identity_pb2.MEMBER_ROLE_ADMIN, "member": identity_pb2.MEMBER_ROLE_MEMBER}
 
 
-def _ts(dt) -> timestamp_pb2.Timestamp | None:
-    if dt is None:
-        return None
-    ts = timestamp_pb2.Timestamp()
-    ts.FromDatetime(dt)
-    return ts
-
 
 def user_message(row: dict) -> identity_pb2.User:
     return identity_pb2.User(
         name=f"users/{row['id']}", email=row["email"], display_name=row["display_name"],
         roles=[access.role_value(r) for r in row["roles"] if r in access.ROLE_VALUES],
         organization=f"organizations/{row['organization_id']}" if row["organization_id"] else "",
-        locale=row["locale"], disabled=row["disabled"], create_time=_ts(row["created_at"]))
+        locale=row["locale"], disabled=row["disabled"], create_time=timestamp(row["created_at"]))
 
 
 def organization_message(row: dict) -> identity_pb2.Organization:
     return identity_pb2.Organization(
         name=f"organizations/{row['id']}", display_name=row["display_name"],
-        type=ORG_TYPE_VALUES[row["type"]], create_time=_ts(row["created_at"]))
+        type=ORG_TYPE_VALUES[row["type"]], create_time=timestamp(row["created_at"]))
 
 
 def api_key_message(row: dict) -> identity_pb2.ApiKey:
     return identity_pb2.ApiKey(
         name=f"organizations/{row['organization_id']}/apiKeys/{row['id']}",
         display_name=row["display_name"], roles=[access.role_value(r) for r in row["roles"]],
-        prefix=row["prefix"], create_time=_ts(row["created_at"]), revoke_time=_ts(row["revoked_at"]),
-        last_use_time=_ts(row["last_used_at"]))
+        prefix=row["prefix"], create_time=timestamp(row["created_at"]), revoke_time=timestamp(row["revoked_at"]),
+        last_use_time=timestamp(row["last_used_at"]))
 
 
 def member_message(row: dict) -> identity_pb2.OrganizationMember:
@@ -204,9 +198,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     async def ListUsers(self, request, context_):
         role = access.role_name(request.role) if request.role else ""
         fp = paging.fingerprint(role=role, email_prefix=request.email_prefix)
-        cursor = paging.decode_page_token(request.page_token, fp)
-        size = paging.clamp_page_size(request.page_size, 50, 200)
-        after = paging.keyset_after(cursor)
+        size, after = paging.page_request(request, fp, 50, 200)
         async with self.db.connection() as conn:
             rows = await store.list_users(conn, size + 1, after, role, request.email_prefix)
         rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
@@ -268,9 +260,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     async def ListOrganizationMembers(self, request, context_):
         org_id = _id(request.parent)
         fp = paging.fingerprint(parent=request.parent)
-        cursor = paging.decode_page_token(request.page_token, fp)
-        size = paging.clamp_page_size(request.page_size, 50, 200)
-        after = paging.keyset_after(cursor)
+        size, after = paging.page_request(request, fp, 50, 200)
         async with self.db.connection() as conn:
             await store.organization(conn, org_id)
             rows = await store.members(conn, uuid.UUID(org_id), size + 1, after)
@@ -329,9 +319,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     async def ListApiKeys(self, request, context_):
         org_id = _id(request.parent)
         fp = paging.fingerprint(parent=request.parent)
-        cursor = paging.decode_page_token(request.page_token, fp)
-        size = paging.clamp_page_size(request.page_size, 50, 200)
-        after = paging.keyset_after(cursor)
+        size, after = paging.page_request(request, fp, 50, 200)
         async with self.db.connection() as conn:
             await store.organization(conn, org_id)
             rows = await store.api_keys(conn, uuid.UUID(org_id), size + 1, after)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from google.protobuf import timestamp_pb2
 from google.type import date_pb2
 
 from iworkz.marketplace.v1 import events_pb2, marketplace_pb2 as pb, marketplace_pb2_grpc
 from services.marketplace import store
 from services.marketplace.domain import applications, eligibility, jobs
 from services.runtime import context, fieldmask, outbox, paging
+from services.runtime.timestamps import timestamp
 from services.runtime.context import Caller
 from services.runtime.errors import FailedPrecondition, NotFound, PermissionDenied
 from services.runtime.server import Resources
@@ -26,13 +26,6 @@ JOB_FIELDS = {"title", "description", "required_skills", "preferred_skills", "mi
               "wage_min", "wage_max", "wage_period", "employment_type", "headcount", "start_date",
               "eligible_visa_statuses", "eligible_ssw_fields", "offers_visa_sponsorship"}
 
-
-def _ts(dt) -> timestamp_pb2.Timestamp | None:
-    if dt is None:
-        return None
-    ts = timestamp_pb2.Timestamp()
-    ts.FromDatetime(dt)
-    return ts
 
 
 def _parts(name: str) -> list[str]:
@@ -76,8 +69,8 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         birth = _date(self.cipher.decrypt_optional(row["birth_date_enc"], self._where("birth_date", uid)))
         if birth:
             profile.birth_date.CopyFrom(birth)
-        profile.create_time.CopyFrom(_ts(row["created_at"]))
-        profile.update_time.CopyFrom(_ts(row["updated_at"]))
+        profile.create_time.CopyFrom(timestamp(row["created_at"]))
+        profile.update_time.CopyFrom(timestamp(row["updated_at"]))
         return profile
 
     async def GetWorkerProfile(self, request, context_):
@@ -123,7 +116,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
     def _employer_message(row: dict) -> pb.EmployerProfile:
         employer = pb.EmployerProfile.FromString(row["body"])
         employer.name = f"employers/{row['org_id']}"
-        employer.update_time.CopyFrom(_ts(row["updated_at"]))
+        employer.update_time.CopyFrom(timestamp(row["updated_at"]))
         return employer
 
     async def GetEmployerProfile(self, request, context_):
@@ -156,7 +149,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         for field, column in (("create_time", "created_at"), ("update_time", "updated_at"),
                               ("publish_time", "published_at")):
             if row[column] is not None:
-                getattr(job, field).CopyFrom(_ts(row[column]))
+                getattr(job, field).CopyFrom(timestamp(row[column]))
         return job
 
     @staticmethod
@@ -230,8 +223,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
     async def ListJobs(self, request, context_):
         org_id = _parts(request.parent)[0]
         fp = paging.fingerprint(parent=request.parent, state=request.state)
-        size = paging.clamp_page_size(request.page_size, 20, 100)
-        after = paging.keyset_after(paging.decode_page_token(request.page_token, fp))
+        size, after = paging.page_request(request, fp, 20, 100)
         async with self.db.connection() as conn:
             rows = await store.list_jobs(conn, org_id, request.state, size + 1, after)
         rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
@@ -243,8 +235,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         filters.ClearField("page_token")
         filters.ClearField("page_size")
         fp = paging.fingerprint(filters=filters)
-        size = paging.clamp_page_size(request.page_size, 20, 100)
-        after = paging.keyset_after(paging.decode_page_token(request.page_token, fp))
+        size, after = paging.page_request(request, fp, 20, 100)
         column = store.ORDERINGS[request.order_by][0]
         async with self.db.connection() as conn:
             rows, total = await store.search_jobs(conn, request, size + 1, after)
@@ -259,10 +250,10 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
             name=f"employers/{row['org_id']}/jobs/{row['job_id']}/applications/{row['id']}",
             worker=f"workers/{row['worker_id']}", job=f"employers/{row['org_id']}/jobs/{row['job_id']}",
             status=row["status"], cover_letter=row["cover_letter"], job_title=row["job_title"],
-            worker_display_name=row["worker_display_name"], create_time=_ts(row["created_at"]),
-            update_time=_ts(row["updated_at"]),
+            worker_display_name=row["worker_display_name"], create_time=timestamp(row["created_at"]),
+            update_time=timestamp(row["updated_at"]),
             history=[pb.ApplicationEvent(from_status=e["from_status"], to_status=e["to_status"], actor=e["actor"],
-                                         note=e["note"], create_time=_ts(e["created_at"])) for e in events or []])
+                                         note=e["note"], create_time=timestamp(e["created_at"])) for e in events or []])
 
     async def _with_history(self, conn, rows: list[dict]) -> list[pb.Application]:
         events = await store.application_events(conn, [r["id"] for r in rows])
@@ -309,8 +300,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
 
     async def ListWorkerApplications(self, request, context_):
         fp = paging.fingerprint(parent=request.parent)
-        size = paging.clamp_page_size(request.page_size, 20, 100)
-        after = paging.keyset_after(paging.decode_page_token(request.page_token, fp))
+        size, after = paging.page_request(request, fp, 20, 100)
         async with self.db.connection() as conn:
             rows = await store.list_applications(conn, worker_id=_parts(request.parent)[0], limit=size + 1,
                                                  after=after)
@@ -321,8 +311,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
     async def ListJobApplications(self, request, context_):
         org_id, job_id = _parts(request.parent)
         fp = paging.fingerprint(parent=request.parent, status=request.status)
-        size = paging.clamp_page_size(request.page_size, 20, 100)
-        after = paging.keyset_after(paging.decode_page_token(request.page_token, fp))
+        size, after = paging.page_request(request, fp, 20, 100)
         async with self.db.connection() as conn:
             if job_id != "-":
                 await store.job(conn, org_id, job_id)

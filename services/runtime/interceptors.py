@@ -280,13 +280,18 @@ class AuthenticationInterceptor(WrappingInterceptor):
 
 
 def _field_path(violation) -> str:
+    # protovalidate 2.x reports paths as its own messages: the list index or map
+    # key is a `subscript` oneof (`Oneof(field="index", value=0)`), not HasField(),
+    # and a rule on the request message itself has no `field` at all (None).
     parts: list[str] = []
-    for element in violation.proto.field.elements:
+    path = violation.proto.field
+    for element in path.elements if path is not None else ():
         name = element.field_name
-        if element.HasField("index"):
-            name += f"[{element.index}]"
-        elif element.HasField("string_key"):
-            name += f"[{element.string_key!r}]"
+        subscript = element.subscript
+        if subscript is not None and subscript.field == "index":
+            name += f"[{subscript.value}]"
+        elif subscript is not None:
+            name += f"[{subscript.value!r}]"
         parts.append(name)
     return ".".join(parts)
 

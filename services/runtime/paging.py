@@ -166,3 +166,9 @@ def keyset_page(rows: list[dict], size: int, filter_fingerprint: str,
 def created_key(row: dict) -> tuple:
     """The usual keyset key: newest first by (created_at, id)."""
     return row["created_at"], row["id"]
+
+
+def page_request(request: Any, filter_fingerprint: str, default: int, maximum: int) -> tuple[int, tuple | None]:
+    """(page size, keyset position) from a request's `page_size` and `page_token`."""
+    size = clamp_page_size(request.page_size, default, maximum)
+    return size, keyset_after(decode_page_token(request.page_token, filter_fingerprint))
