@@ -9,6 +9,7 @@ import grpc
 from iworkz.identity.v1 import identity_pb2, identity_pb2_grpc
 from services.identity.servicer import IdentityServicer
 from services.runtime import server
+from services.runtime.relay import run_relay
 from services.runtime.server import Resources, ServiceSpec
 
 NAME = identity_pb2.DESCRIPTOR.services_by_name["IdentityService"].full_name
@@ -36,6 +37,7 @@ SPEC = ServiceSpec(
     grpc_services=[NAME],
     add_servicers=add_servicers,
     jwks_fetcher=own_jwks,
+    background=[run_relay],
 )
 
 if __name__ == "__main__":

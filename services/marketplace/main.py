@@ -9,6 +9,7 @@ import grpc
 from iworkz.marketplace.v1 import marketplace_pb2, marketplace_pb2_grpc
 from services.marketplace.servicer import MarketplaceServicer
 from services.runtime import server
+from services.runtime.relay import run_relay
 from services.runtime.server import Resources, ServiceSpec
 
 NAME = marketplace_pb2.DESCRIPTOR.services_by_name["MarketplaceService"].full_name
@@ -23,6 +24,7 @@ SPEC = ServiceSpec(
     migrations=pathlib.Path(__file__).parent / "migrations",
     grpc_services=[NAME],
     add_servicers=add_servicers,
+    background=[run_relay],
 )
 
 if __name__ == "__main__":

@@ -1,0 +1,80 @@
+"""The outbox relay: publishes a service's outbox rows to its Redis stream.
+
+Rows are read in `seq` order by one relay at a time per schema (an advisory
+lock), added to the stream `<prefix>events:<service>` in one MULTI/EXEC, and
+marked published only after Redis acknowledged them. If Redis is down the
+transaction rolls back and the rows wait; if the process dies between the
+XADD and the commit, the rows are published again — delivery is
+at-least-once, and consumers deduplicate by the envelope id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from services.runtime.db import Database
+from services.runtime.redisconn import RedisClient
+
+log = logging.getLogger(__name__)
+
+
+def stream_name(redis: RedisClient, service: str) -> str:
+    return redis.key("events", service)
+
+
+class OutboxRelay:
+    def __init__(self, db: Database, redis: RedisClient, service: str, batch: int = 200,
+                 idle_seconds: float = 0.1, max_backoff_seconds: float = 5.0) -> None:
+        self.db = db
+        self.redis = redis
+        self.stream = stream_name(redis, service)
+        self.batch = batch
+        self.idle = idle_seconds
+        self.max_backoff = max_backoff_seconds
+
+    async def publish_once(self) -> int:
+        """Publish up to one batch; return how many rows were published."""
+        async with self.db.transaction() as conn:
+            locked = await (await conn.execute(
+                "SELECT pg_try_advisory_xact_lock(hashtext(%s)) AS ok", (f"iworkz.relay.{self.db.schema}",))).fetchone()
+            if not locked["ok"]:
+                return 0
+            rows = await (await conn.execute(
+                "SELECT seq, id, aggregate_type, aggregate_id, event_type, envelope FROM outbox"
+                " WHERE published_at IS NULL ORDER BY seq LIMIT %s", (self.batch,))).fetchall()
+            if not rows:
+                return 0
+            pipe = self.redis.client.pipeline(transaction=True)
+            for row in rows:
+                pipe.xadd(self.stream, {"id": str(row["id"]), "type": row["event_type"],
+                                        "aggregate_type": row["aggregate_type"],
+                                        "aggregate_id": row["aggregate_id"],
+                                        "envelope": bytes(row["envelope"])})
+            await pipe.execute()
+            await conn.execute("UPDATE outbox SET published_at = now() WHERE seq = ANY(%s)",
+                               ([r["seq"] for r in rows],))
+        return len(rows)
+
+    async def run(self) -> None:
+        """Publish until cancelled, backing off while Redis or PostgreSQL is unavailable."""
+        backoff = self.idle
+        while True:
+            try:
+                published = await self.publish_once()
+                backoff = self.idle
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("outbox relay could not publish; retrying", exc_info=True,
+                            extra={"retry_in_seconds": backoff})
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+                continue
+            if published < self.batch:
+                await asyncio.sleep(self.idle)
+
+
+async def run_relay(resources) -> None:
+    """Background task for a ServiceSpec: relay this service's outbox."""
+    await OutboxRelay(resources.db, resources.redis, resources.settings.service).run()
