@@ -187,6 +187,9 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         async with self.db.transaction() as conn:
             await store.insert_signing_key(conn, self.cipher, key)
             await outbox.audit(conn, context.caller().user_name, "rotate_signing_key", key.kid)
+        # Tokens signed with the new key must verify here at once, not after the
+        # cache's minimum refresh interval.
+        await self.r.verifier.keys.refresh()
         return identity_pb2.RotateSigningKeyResponse(kid=key.kid)
 
     # --- users and roles -----------------------------------------------------

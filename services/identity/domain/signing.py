@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 ACCESS_TOKEN_SECONDS = 15 * 60
 ISSUER = "iworkz-identity"
 AUDIENCE = "iworkz"
-# How many keys the JWKS publishes: the current one and the previous one,
-# whose tokens (at most 15 minutes old) must keep verifying after a rotation.
-PUBLISHED_KEYS = 2
+# A replaced key stays in the JWKS while tokens it signed may still be valid
+# (15 minutes, plus a minute for clock skew), however often keys are rotated.
+RETIRED_KEY_GRACE_SECONDS = ACCESS_TOKEN_SECONDS + 60
 
 
 def _b64(n: int) -> str:

@@ -1,0 +1,263 @@
+"""Operator commands: `iworkz migrate | create-admin | demo | keys`.
+
+Configuration comes from the same environment variables the services read
+(DATABASE_URL, IWORKZ_MASTER_KEYS, IWORKZ_IDENTITY_TARGET,
+IWORKZ_MARKETPLACE_TARGET); with `make up` running, `source .iworkz/env`
+sets them. Exit status: 0 done, 1 failed (the message says why), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import importlib
+import os
+import sys
+
+import grpc
+import psycopg
+
+from services.runtime.errors import AlreadyExists
+
+SERVICES = ("identity", "marketplace")
+DEFAULT_IDENTITY_TARGET = "127.0.0.1:50051"
+DEFAULT_MARKETPLACE_TARGET = "127.0.0.1:50052"
+
+
+class CommandError(Exception):
+    """A failure explained to the operator; the command exits with status 1."""
+
+
+def _env(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise CommandError(f"{name} is not set (with `make up` running: source .iworkz/env)")
+    return value
+
+
+def service_spec(name: str):
+    """The ServiceSpec of a service, from `services/<name>/main.py`."""
+    try:
+        return importlib.import_module(f"services.{name}.main").SPEC
+    except ModuleNotFoundError as err:
+        raise CommandError(f"service {name!r} is not available here ({err})") from None
+
+
+def _services(choice: str) -> list[str]:
+    return list(SERVICES) if choice == "all" else [choice]
+
+
+# --- migrate -------------------------------------------------------------------
+
+async def migrate_service(database_url: str, name: str) -> list[str]:
+    """Apply the runtime's and the service's pending migrations to its schema."""
+    from services.runtime.migrations import RUNTIME_MIGRATIONS, migrate
+
+    spec = service_spec(name)
+    return await migrate(database_url, spec.name, [("runtime", RUNTIME_MIGRATIONS), (spec.name, spec.migrations)])
+
+
+async def _cmd_migrate(args) -> None:
+    url = _env("DATABASE_URL")
+    for name in _services(args.service):
+        applied = await migrate_service(url, name)
+        print(f"{name}: " + (", ".join(applied) if applied else "up to date"))
+
+
+# --- create-admin --------------------------------------------------------------
+
+def check_admin_input(email: str, display_name: str, password: str) -> None:
+    """Apply the sign-up contract's rules (email, 12+ character password, name) to an admin."""
+    import protovalidate
+
+    from iworkz.identity.v1 import identity_pb2
+
+    request = identity_pb2.SignUpRequest(email=email, password=password, display_name=display_name,
+                                         account_type=identity_pb2.ACCOUNT_TYPE_WORKER)
+    problems = [f"{v.proto.field.elements[0].field_name if v.proto.field else 'request'}: {v.proto.message}"
+                for v in protovalidate.Validator().collect_violations(request)]
+    if problems:
+        raise CommandError("invalid admin account:\n  - " + "\n  - ".join(problems))
+
+
+async def create_admin(database_url: str, email: str, display_name: str, password: str,
+                       actor: str = "") -> dict:
+    """Create an administrator directly in identity's tables; return the user row.
+
+    Sign-up never creates admins, so this is the only way to make the first
+    one. Migrates identity first. Raises AlreadyExists if the email is taken.
+    """
+    from iworkz.auth.v1 import access_pb2
+    from iworkz.identity.v1 import events_pb2
+    from services.identity import store
+    from services.identity.domain import passwords
+    from services.runtime import outbox
+    from services.runtime.db import Database
+
+    email = email.strip().lower()
+    display_name = display_name.strip()
+    check_admin_input(email, display_name, password)
+    await migrate_service(database_url, "identity")
+    db = Database(database_url, "identity", min_size=1, max_size=1)
+    await db.open()
+    try:
+        async with db.transaction() as conn:
+            user = await store.insert_user(conn, email, passwords.hash_password(password), display_name,
+                                           ["admin"])
+            name = f"users/{user['id']}"
+            await outbox.emit(conn, "identity", "user", str(user["id"]), events_pb2.UserSignedUp(
+                user=name, email=email, roles=[access_pb2.ROLE_ADMIN], locale=user["locale"],
+                display_name=display_name))
+            await outbox.audit(conn, actor or f"operator:{getpass.getuser()}", "create_admin", name)
+        return user
+    finally:
+        await db.close()
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise CommandError("no terminal to prompt for a password; use --password-stdin")
+    first = getpass.getpass("Password (12+ characters): ")
+    if getpass.getpass("Repeat password: ") != first:
+        raise CommandError("the passwords do not match")
+    return first
+
+
+async def _cmd_create_admin(args) -> None:
+    url = _env("DATABASE_URL")
+    password = _read_password(args.password_stdin)
+    try:
+        user = await create_admin(url, args.email, args.display_name, password)
+    except AlreadyExists:
+        raise CommandError(f"an account with email {args.email.strip().lower()} already exists") from None
+    print(f"created admin users/{user['id']} ({user['email']})")
+
+
+# --- demo ----------------------------------------------------------------------
+
+async def _cmd_demo(args) -> None:
+    from services.demo import load
+
+    try:
+        report = await load.load(args.target, args.marketplace_target)
+    except load.DemoError as err:
+        raise CommandError(str(err)) from None
+    except grpc.aio.AioRpcError as err:
+        if err.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+            raise CommandError(f"cannot reach the platform at {args.target} / {args.marketplace_target} "
+                               f"({err.code().name}); is `make up` running?") from None
+        raise CommandError(f"the platform refused a demo request: {err.code().name}: {err.details()}") from None
+    print(describe_demo(report))
+
+
+def describe_demo(report) -> str:
+    """What a demo load did and the logins, for a terminal."""
+    if report.already_loaded:
+        head = "demo data already loaded"
+    else:
+        head = "demo data loaded: " + ", ".join(f"{n} {what}" for what, n in report.created.items() if n)
+    width = max(len(login.email) for login in report.logins)
+    rows = [f"  {login.role:<8} {login.email:<{width}}  {login.display_name}" for login in report.logins]
+    return "\n".join([head, f"demo logins (password for all: {report.password}):", *rows])
+
+
+# --- keys ----------------------------------------------------------------------
+
+async def _with_service_db(name: str, action):
+    from services.runtime.db import Database
+
+    url = _env("DATABASE_URL")
+    # Fail in seconds, not after the pool's 30 s, when the server is unreachable.
+    await (await psycopg.AsyncConnection.connect(url, connect_timeout=5)).close()
+    db = Database(url, service_spec(name).name, min_size=1, max_size=1)
+    await db.open()
+    try:
+        return await action(db)
+    except psycopg.errors.UndefinedTable:
+        raise CommandError(f"{name} has no data_keys table yet; run `iworkz migrate --service {name}`") from None
+    finally:
+        await db.close()
+
+
+async def _cmd_rotate(args) -> None:
+    from services.runtime import datakeys
+
+    masters = _env("IWORKZ_MASTER_KEYS")
+    for name in _services(args.service):
+        key_id = await _with_service_db(name, lambda db: datakeys.rotate_data_key(db, masters))
+        print(f"{name}: new data key {key_id}")
+    print("Restart every replica of the service(s): each loads its data keys at start, and new writes "
+          "use the new key only after a restart.")
+
+
+async def _cmd_rewrap(args) -> None:
+    from services.runtime import datakeys
+
+    masters = _env("IWORKZ_MASTER_KEYS")
+    for name in _services(args.service):
+        changed = await _with_service_db(name, lambda db: datakeys.rewrap(db, masters))
+        print(f"{name}: re-wrapped {changed} data key(s) under the first master key")
+
+
+# --- entry point ---------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="iworkz", description="iWORKZ operator commands.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    service_choices = [*SERVICES, "all"]
+
+    p = commands.add_parser("migrate", help="apply database migrations (DATABASE_URL)")
+    p.add_argument("--service", choices=service_choices, default="all")
+    p.set_defaults(run=_cmd_migrate)
+
+    p = commands.add_parser("create-admin", help="create an administrator account (DATABASE_URL)")
+    p.add_argument("--email", required=True)
+    p.add_argument("--display-name", required=True)
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(run=_cmd_create_admin)
+
+    p = commands.add_parser("demo", help="load the demo data set through the SDK")
+    p.add_argument("--target", default=os.environ.get("IWORKZ_IDENTITY_TARGET") or DEFAULT_IDENTITY_TARGET,
+                   help="identity host:port (default $IWORKZ_IDENTITY_TARGET or %(default)s)")
+    p.add_argument("--marketplace-target",
+                   default=os.environ.get("IWORKZ_MARKETPLACE_TARGET") or DEFAULT_MARKETPLACE_TARGET,
+                   help="marketplace host:port (default $IWORKZ_MARKETPLACE_TARGET or %(default)s)")
+    p.set_defaults(run=_cmd_demo)
+
+    keys = commands.add_parser("keys", help="field-encryption key management (IWORKZ_MASTER_KEYS)")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    p = key_commands.add_parser("rotate-data-key", help="new data key; new writes use it after a restart")
+    p.add_argument("--service", choices=service_choices, required=True)
+    p.set_defaults(run=_cmd_rotate)
+    p = key_commands.add_parser("rewrap", help="re-wrap every data key under the first master key")
+    p.add_argument("--service", choices=service_choices, required=True)
+    p.set_defaults(run=_cmd_rewrap)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from services.runtime.fieldcrypt import CryptoError
+    from services.runtime.migrations import MigrationError
+
+    try:
+        asyncio.run(args.run(args))
+    except CommandError as err:
+        print(f"iworkz {args.command}: {err}", file=sys.stderr)
+        return 1
+    except (CryptoError, MigrationError) as err:
+        print(f"iworkz {args.command}: {err}", file=sys.stderr)
+        return 1
+    except (psycopg.OperationalError, psycopg.errors.InsufficientPrivilege) as err:
+        print(f"iworkz {args.command}: database error: {str(err).strip()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
