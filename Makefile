@@ -12,7 +12,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml sdk/python/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e sdk/python -e '.[dev]'
+	$(PY) -m pip install -q --config-settings editable_mode=compat -e sdk/python -e '.[dev]'
 	touch $(STAMP)
 
 ## proto: descriptor image (build/iworkz.binpb) and generated Python SDK code
