@@ -12,6 +12,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml sdk/python/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	# compat: a .pth path entry, so packages generated after install (buf/) import too
 	$(PY) -m pip install -q --config-settings editable_mode=compat -e sdk/python -e '.[dev]'
 	touch $(STAMP)
 
