@@ -12,7 +12,7 @@ from services.marketplace.domain import applications, eligibility, jobs
 from services.runtime import context, fieldmask, outbox, paging
 from services.runtime.timestamps import timestamp
 from services.runtime.context import Caller
-from services.runtime.errors import FailedPrecondition, NotFound, PermissionDenied
+from services.runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.runtime.server import Resources
 
 SERVICE = "marketplace"
@@ -168,6 +168,8 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         org_id = _parts(request.parent)[0]
         job = pb.Job()
         fieldmask.apply_update_mask(job, request.job, [], JOB_FIELDS)
+        if not job.title.strip():
+            raise InvalidArgument.field("job.title", "a new job needs a title", "required")
         jobs.check_wage_range(job)
         job.state = jobs.INITIAL_STATE
         job_id = uuid.uuid4()

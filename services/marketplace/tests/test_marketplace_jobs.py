@@ -432,3 +432,25 @@ async def test_search_filters_agree_with_the_eligibility_rules(market):
     # The spread of jobs makes the grid discriminating: many different answers, none of them trivial.
     assert len(results) > 80 and len(set(results)) > 30
     assert sum(0 < len(r) < len(jobs) for r in results) > len(results) * 3 // 4
+
+
+async def test_update_job_sends_only_the_changed_field(market):
+    """A partial update carries just the masked field: drafts may be incomplete,
+    completeness is checked when publishing (and kept while open)."""
+    employer = await market.employer()
+    draft = await market.job(employer, market.unique_word(), publish=False)
+    updated = (await employer.api.UpdateJob(mp.UpdateJobRequest(
+        job=mp.Job(name=draft.name, headcount=7), update_mask=_mask("headcount")))).job
+    assert updated.headcount == 7 and updated.title == draft.title and updated.location == draft.location
+
+    # Clearing a required field of a draft is allowed, but then it cannot be published.
+    cleared = (await employer.api.UpdateJob(mp.UpdateJobRequest(
+        job=mp.Job(name=draft.name), update_mask=_mask("location")))).job
+    assert not cleared.HasField("location")
+    error = await market.fails(Code.FAILED_PRECONDITION, employer.api.PublishJob(mp.PublishJobRequest(name=draft.name)))
+    assert "location.prefecture" in error.details()
+
+    # An open job must stay publishable.
+    opened = await market.job(employer, market.unique_word())
+    await market.fails(Code.FAILED_PRECONDITION, employer.api.UpdateJob(mp.UpdateJobRequest(
+        job=mp.Job(name=opened.name), update_mask=_mask("wage_period"))))
