@@ -189,8 +189,7 @@ async def _cmd_rotate(args) -> None:
     for name in _services(args.service):
         key_id = await _with_service_db(name, lambda db: datakeys.rotate_data_key(db, masters))
         print(f"{name}: new data key {key_id}")
-    print("Restart every replica of the service(s): each loads its data keys at start, and new writes "
-          "use the new key only after a restart.")
+    print("Running replicas reload their data keys within 15 seconds; new writes then use the new key.")
 
 
 async def _cmd_rewrap(args) -> None:
@@ -229,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     keys = commands.add_parser("keys", help="field-encryption key management (IWORKZ_MASTER_KEYS)")
     key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
-    p = key_commands.add_parser("rotate-data-key", help="new data key; new writes use it after a restart")
+    p = key_commands.add_parser("rotate-data-key", help="new data key; running replicas switch to it within 15 s")
     p.add_argument("--service", choices=service_choices, required=True)
     p.set_defaults(run=_cmd_rotate)
     p = key_commands.add_parser("rewrap", help="re-wrap every data key under the first master key")

@@ -298,7 +298,9 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 raise NotFound("no such member")
             if user["member_role"] == "admin" and await store.count_admins(conn, org["id"]) <= 1:
                 raise FailedPrecondition("the last admin of an organisation cannot be removed")
-            await store.set_membership(conn, user["id"], None, "", sorted(set(user["roles"]) - {org["type"]}))
+            # Leaving an organisation leaves a plain account: a worker, unless it has other roles.
+            roles = (set(user["roles"]) - {org["type"]}) or {"worker"}
+            await store.set_membership(conn, user["id"], None, "", sorted(roles))
             await store.revoke_user_sessions(conn, user["id"])
             await outbox.audit(conn, context.caller().user_name, "remove_member", request.name)
         return identity_pb2.RemoveOrganizationMemberResponse()

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import uuid
 
 from services.runtime.db import Database
 from services.runtime.fieldcrypt import CryptoError, FieldCipher, MasterKey, parse_master_keys, unwrap, wrap
 
+log = logging.getLogger(__name__)
 
-async def load_cipher(db: Database, master_keys_spec: str) -> FieldCipher:
-    """Unwrap every data key; create the first one if there is none."""
+
+async def load_keys(db: Database, master_keys_spec: str) -> tuple[dict[uuid.UUID, bytes], uuid.UUID]:
+    """Unwrap every data key (creating the first if there is none); return them and the current id."""
     masters = {m.id: m for m in parse_master_keys(master_keys_spec)}
     current_master = next(iter(masters.values()))
     async with db.transaction() as conn:
-        await conn.execute("LOCK TABLE data_keys IN SHARE ROW EXCLUSIVE MODE")
         rows = await (await conn.execute(
             "SELECT id, master_key_id, wrapped, retired_at FROM data_keys ORDER BY created_at")).fetchall()
         if not rows:
-            rows = [await _insert_key(conn, current_master)]
+            await conn.execute("LOCK TABLE data_keys IN SHARE ROW EXCLUSIVE MODE")
+            rows = await (await conn.execute(
+                "SELECT id, master_key_id, wrapped, retired_at FROM data_keys ORDER BY created_at")).fetchall()
+            if not rows:
+                rows = [await _insert_key(conn, current_master)]
     keys: dict[uuid.UUID, bytes] = {}
     for row in rows:
         master = masters.get(row["master_key_id"])
@@ -27,7 +34,28 @@ async def load_cipher(db: Database, master_keys_spec: str) -> FieldCipher:
                               f"{row['master_key_id']!r}, which IWORKZ_MASTER_KEYS does not hold")
         keys[row["id"]] = unwrap(master, row["id"], bytes(row["wrapped"]))
     active = [r for r in rows if r["retired_at"] is None]
-    return FieldCipher(keys, active[-1]["id"] if active else rows[-1]["id"])
+    return keys, (active[-1]["id"] if active else rows[-1]["id"])
+
+
+async def load_cipher(db: Database, master_keys_spec: str) -> FieldCipher:
+    """A cipher holding every data key of the service."""
+    keys, current = await load_keys(db, master_keys_spec)
+    return FieldCipher(keys, current)
+
+
+async def keep_fresh(db: Database, master_keys_spec: str, cipher: FieldCipher,
+                     interval_seconds: float = 15.0) -> None:
+    """Reload data keys periodically, so a key rotated by an operator (or another
+    replica) reaches every running replica without a restart."""
+    while True:
+        await asyncio.sleep(interval_seconds)
+        try:
+            keys, current = await load_keys(db, master_keys_spec)
+            cipher.replace(keys, current)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.warning("could not reload data keys", exc_info=True)
 
 
 async def _insert_key(conn, master: MasterKey) -> dict:

@@ -80,6 +80,13 @@ class FieldCipher:
         self._keys = dict(data_keys)
         self.current = current
 
+    def replace(self, data_keys: dict[uuid.UUID, bytes], current: uuid.UUID) -> None:
+        """Swap in a reloaded key set (new keys added by a rotation elsewhere)."""
+        if current not in data_keys:
+            raise CryptoError("the current data key is not loaded")
+        self._keys = dict(data_keys)
+        self.current = current
+
     def encrypt(self, plaintext: str, where: str) -> bytes:
         """Encrypt `plaintext`, bound to `where` (e.g. `worker_profiles.phone:<id>`)."""
         nonce = os.urandom(12)

@@ -152,6 +152,8 @@ async def start(spec: ServiceSpec, settings: Settings) -> RunningService:
     await _set_health(health_servicer, spec, health_pb2.HealthCheckResponse.SERVING)
     tasks = [asyncio.create_task(job(resources), name=f"{spec.name}:{job.__name__}")
              for job in spec.background]
+    tasks.append(asyncio.create_task(datakeys.keep_fresh(db, settings.master_keys, cipher),
+                                     name=f"{spec.name}:data-keys"))
     log.info("serving", extra={"address": f"{settings.grpc_host}:{port}"})
     return RunningService(spec, server, port, resources, health_servicer, tasks)
 

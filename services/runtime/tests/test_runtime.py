@@ -560,3 +560,22 @@ def test_envelope_outside_an_rpc_has_no_trace():
     assert envelope.HasField("occur_time")
     assert envelope.id != outbox.envelope("identity", "user", "u1", events_pb2.UserDisabled()).id
     uuid.UUID(envelope.id)
+
+
+async def test_running_replicas_pick_up_a_key_rotated_elsewhere(runtime_db, master_keys):
+    import asyncio
+
+    other_replica = await datakeys.load_cipher(runtime_db, master_keys)
+    refresher = asyncio.create_task(datakeys.keep_fresh(runtime_db, master_keys, other_replica, 0.05))
+    try:
+        new_key = await datakeys.rotate_data_key(runtime_db, master_keys)
+        writer = await datakeys.load_cipher(runtime_db, master_keys)
+        sealed = writer.encrypt("+818012345678", "worker_profiles.phone:x")
+        for _ in range(200):
+            if other_replica.current == new_key:
+                break
+            await asyncio.sleep(0.05)
+        assert other_replica.current == new_key
+        assert other_replica.decrypt(sealed, "worker_profiles.phone:x") == "+818012345678"
+    finally:
+        refresher.cancel()
