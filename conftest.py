@@ -73,7 +73,7 @@ async def identity_service(make_settings):
     from services.identity.main import SPEC
     from services.runtime import server
 
-    async with server.running(SPEC, make_settings("identity")) as running:
+    async with server.running(SPEC, make_settings("identity", IDENTITY_KEY_PUBLISH_AHEAD_SECONDS="0")) as running:
         yield running
 
 

@@ -65,6 +65,8 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         self.cipher = resources.cipher
         self.throttle = throttle or ThrottlePolicy()
         self.settings = resources.settings
+        # How long a rotated key is published before it signs (verifiers cache the JWKS).
+        self.publish_ahead_seconds = float(resources.settings.extra.get("IDENTITY_KEY_PUBLISH_AHEAD_SECONDS", "45"))
 
     # --- keys and tokens ---------------------------------------------------
 
@@ -185,7 +187,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     async def RotateSigningKey(self, request, context_):
         key = signing.SigningKey.generate()
         async with self.db.transaction() as conn:
-            await store.insert_signing_key(conn, self.cipher, key)
+            await store.insert_signing_key(conn, self.cipher, key, self.publish_ahead_seconds)
             await outbox.audit(conn, context.caller().user_name, "rotate_signing_key", key.kid)
         # Tokens signed with the new key must verify here at once, not after the
         # cache's minimum refresh interval.

@@ -160,16 +160,19 @@ async def revoke_user_sessions(conn, user_id) -> None:
 
 # --- signing keys ----------------------------------------------------------
 
-async def insert_signing_key(conn, cipher: FieldCipher, key: SigningKey) -> None:
+async def insert_signing_key(conn, cipher: FieldCipher, key: SigningKey, publish_ahead_seconds: float = 0) -> None:
+    """Store a key; it signs only after `publish_ahead_seconds`, but is published at once."""
     await conn.execute(
-        "INSERT INTO signing_keys (kid, private_key, public_jwk) VALUES (%s, %s, %s)",
+        "INSERT INTO signing_keys (kid, private_key, public_jwk, active_from)"
+        " VALUES (%s, %s, %s, clock_timestamp() + make_interval(secs => %s))",
         (key.kid, cipher.encrypt(key.private_pem.decode(), f"signing_keys:{key.kid}"),
-         psycopg.types.json.Jsonb(key.public_jwk())))
+         psycopg.types.json.Jsonb(key.public_jwk()), publish_ahead_seconds))
 
 
 async def current_signing_key(conn, cipher: FieldCipher) -> SigningKey | None:
     row = await (await conn.execute(
-        "SELECT kid, private_key FROM signing_keys ORDER BY created_at DESC LIMIT 1")).fetchone()
+        "SELECT kid, private_key FROM signing_keys WHERE coalesce(active_from, created_at) <= clock_timestamp()"
+        " ORDER BY coalesce(active_from, created_at) DESC, created_at DESC LIMIT 1")).fetchone()
     if row is None:
         return None
     pem = cipher.decrypt(bytes(row["private_key"]), f"signing_keys:{row['kid']}")
@@ -177,12 +180,13 @@ async def current_signing_key(conn, cipher: FieldCipher) -> SigningKey | None:
 
 
 async def published_keys(conn) -> list[dict]:
-    """The current key, then every key replaced less than the grace period ago."""
+    """Keys not yet signing, the current key, then every key replaced less than the grace period ago."""
     rows = await (await conn.execute(
-        "SELECT public_jwk FROM (SELECT public_jwk, created_at,"
-        " lead(created_at) OVER (ORDER BY created_at) AS replaced_at FROM signing_keys) k"
+        "SELECT public_jwk FROM (SELECT public_jwk, created_at, coalesce(active_from, created_at) AS active,"
+        " lead(coalesce(active_from, created_at)) OVER (ORDER BY coalesce(active_from, created_at), created_at)"
+        " AS replaced_at FROM signing_keys) k"
         " WHERE replaced_at IS NULL OR replaced_at > now() - make_interval(secs => %s)"
-        " ORDER BY created_at DESC", (RETIRED_KEY_GRACE_SECONDS,))).fetchall()
+        " ORDER BY active DESC, created_at DESC", (RETIRED_KEY_GRACE_SECONDS,))).fetchall()
     return [r["public_jwk"] for r in rows]
 
 

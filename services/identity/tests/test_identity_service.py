@@ -961,3 +961,31 @@ async def test_invalid_sign_up_changes_nothing(connect, database_url):
     await fails(Code.INVALID_ARGUMENT, connect().identity.SignUp(request))
 
     assert await query(database_url, "SELECT id FROM users WHERE email = %s", email) == []
+
+
+async def test_a_rotated_key_is_published_before_it_signs(database_url, master_keys):
+    """Verifiers that cache the JWKS (the edge) learn a new key before any token uses it."""
+    from services.runtime import datakeys
+    from services.runtime.db import Database
+
+    schema = f"identity_ahead_{uuid.uuid4().hex[:8]}"
+    await migrate(database_url, schema, [("runtime", RUNTIME_MIGRATIONS), ("identity", IDENTITY_SPEC.migrations)])
+    db = Database(database_url, schema)
+    await db.open()
+    try:
+        cipher = await datakeys.load_cipher(db, master_keys)
+        first, upcoming = signing.SigningKey.generate(), signing.SigningKey.generate()
+        async with db.transaction() as conn:
+            await store.insert_signing_key(conn, cipher, first)
+            await store.insert_signing_key(conn, cipher, upcoming, publish_ahead_seconds=3600)
+        async with db.connection() as conn:
+            assert (await store.current_signing_key(conn, cipher)).kid == first.kid
+            assert [k["kid"] for k in await store.published_keys(conn)] == [upcoming.kid, first.kid]
+            await conn.execute("UPDATE signing_keys SET active_from = clock_timestamp() WHERE kid = %s",
+                               (upcoming.kid,))
+            assert (await store.current_signing_key(conn, cipher)).kid == upcoming.kid
+            assert [k["kid"] for k in await store.published_keys(conn)] == [upcoming.kid, first.kid]
+    finally:
+        await db.close()
+        async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+            await conn.execute(f"DROP SCHEMA {schema} CASCADE")
