@@ -1,87 +1,120 @@
-"""`make up`: the whole platform on one machine, with demo data, until Ctrl-C.
+"""`make up`: the whole platform on one machine, driven by `mesh/topology.yaml`, until Ctrl-C.
 
-    python -m services.launcher [--check] [--state-dir DIR]
+    python -m services.launcher [--check] [--state-dir DIR] [--topology FILE] [--replicas NAME=N ...]
 
-State lives in `.iworkz/` at the repository root (or `--state-dir`): the
-embedded PostgreSQL and Redis data (used when DATABASE_URL / REDIS_URL are
-not set), the generated master key (`master-keys`, kept so that restarts
-can decrypt earlier data), the admin password, service logs (rewritten at
-each start), an `env` file to `source` for `iworkz` commands, and
-`launcher.json` with the PIDs of everything started.
+What runs, in start order:
 
-Each service runs as `python -m services.<name>.main` in its own process
-group, configured by environment variables like in production, and counts
-as started only when its gRPC health check says SERVING. On Ctrl-C or
-SIGTERM every service is sent SIGTERM and given its drain time, then killed;
-then the embedded servers stop. `--check` starts everything, loads and
-verifies the demo data, runs the printed SDK example, and shuts down: exit
-status 0 means `make up` works.
+1. PostgreSQL and Redis: the servers of DATABASE_URL / REDIS_URL, else
+   embedded ones with their data in the state directory (kept across restarts);
+   then every service's migrations.
+2. The mesh: a fresh CA and a SPIFFE certificate per service and for the edge
+   (`mesh/certs.py`, in `<state>/mesh/`), and one sidecar Envoy config per
+   replica (`mesh/sidecar.py`).
+3. Every service of the topology, each replica as `python -m services.<name>.main`
+   on `127.0.0.1:ports.app+i`, trusting its sidecar's client-certificate header
+   (IWORKZ_TRUST_XFCC) and calling other services through its own egress port.
+4. One sidecar Envoy per replica (mTLS in, allowed callers only; egress out).
+5. The edge Envoy (`gateway/`): HTTPS with REST/JSON, gRPC-web and gRPC, mTLS
+   to the sidecars as the `edge` identity.
+
+Each counts as started only when healthy: a replica when its gRPC health says
+SERVING, a sidecar when its admin says ready and the same health check passes
+through it over mTLS, the edge when its admin says ready and a REST call
+through it is answered. Then the admin account and the demo data are created
+and the URLs, logins and logs are printed. Replica counts come from the
+topology and can be raised (`--replicas marketplace=3`, or
+`IWORKZ_REPLICAS=marketplace=3,identity=2`). While running, workload
+certificates are re-issued before they expire (the sidecars reload them), and a
+replica or sidecar that exits on its own is restarted.
+
+State lives in `.iworkz/` (or `--state-dir`): embedded data, the master key
+(`master-keys`), the admin password, the mesh certificates and rendered Envoy
+configs, logs (`logs/`, rewritten at each start), an `env` file to `source` for
+`iworkz` commands, and `launcher.json` with the PID of everything started.
+
+Every process runs in its own process group. On Ctrl-C or SIGTERM the edge is
+stopped first, then each service (callers before the services they call):
+its replicas get SIGTERM and their drain time, then its sidecars stop; then
+the embedded servers. Nothing is left behind. `--check` starts everything,
+loads and verifies the demo data, checks the mesh policy and the edge, runs
+the printed SDK example, and shuts down: exit status 0 means `make up` works.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
+import importlib.util
 import json
 import os
 import pathlib
 import secrets
 import shlex
 import signal
-import socket
+import ssl
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-# The launcher forks (pg_ctl, the services) after using gRPC; it needs no gRPC in
+# The launcher forks (pg_ctl, the services, Envoy) after using gRPC; it needs no gRPC in
 # the forked children, so skip gRPC's fork handlers (and their warnings).
 os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
 
 import grpc  # noqa: E402
 from grpc_health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
 
+from mesh import certs as mesh_certs  # noqa: E402
+from mesh import sidecar as mesh_sidecar  # noqa: E402
+from mesh import topology as mesh_topology  # noqa: E402
+from mesh.ports import port_free  # noqa: E402
+
 REPO = pathlib.Path(__file__).resolve().parents[1]
+IMAGE = REPO / "build" / "iworkz.binpb"
 HOST = "127.0.0.1"
 ADMIN_EMAIL = "admin@iworkz.local"
 ADMIN_DISPLAY_NAME = "iWORKZ Admin"
 DATABASE_NAME = "iworkz"
-
-
-@dataclass(frozen=True)
-class LocalService:
-    """A service as `make up` runs it; ports can be overridden by `<NAME>_GRPC_PORT` etc."""
-
-    name: str
-    grpc_port: int
-    metrics_port: int
-
-    def port(self, kind: str, env) -> int:
-        variable = f"{self.name.upper()}_{kind.upper()}_PORT"
-        raw = env.get(variable, "").strip()
-        try:
-            return int(raw) if raw else getattr(self, f"{kind}_port")
-        except ValueError:
-            raise StartupError(f"{variable} must be a port number, got {raw!r}") from None
-
-
-# Start order: marketplace fetches identity's signing keys.
-SERVICES = (LocalService("identity", 50051, 9101), LocalService("marketplace", 50052, 9102))
+CERT_CHECK_SECONDS = 60.0
+# A process that exits on its own is restarted, unless it did so this often within RESTART_WINDOW.
+MAX_RESTARTS = 3
+RESTART_WINDOW = 300.0
 
 SDK_EXAMPLE = '''\
+import asyncio
+{imports}from iworkz.sdk import Client
+from iworkz.marketplace.v1 import marketplace_pb2 as mp
+{credentials}
+async def main():
+    # Searching jobs needs no login.
+    async with Client("{target}"{channel}) as client:
+        found = await client.marketplace.SearchJobs(mp.SearchJobsRequest(prefecture="JP-27"))
+        for job in found.jobs:
+            print(f"{{job.title}} | {{job.employer_display_name}} | {{job.wage_min.units:,}} JPY")
+        # A worker logs in; the client sends the token with every later call.
+        me = await client.login("{worker}", "{password}")
+        mine = await client.marketplace.ListWorkerApplications(mp.ListWorkerApplicationsRequest(
+            parent=me.user.name.replace("users/", "workers/")))
+        for app in mine.applications:
+            print(app.job_title, mp.ApplicationStatus.Name(app.status))
+
+asyncio.run(main())
+'''
+# The same example against two direct service ports, when the edge is not available.
+SDK_EXAMPLE_DIRECT = '''\
 import asyncio
 from iworkz.sdk import Client
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 
 async def main():
-    # Searching jobs needs no login.
     async with Client("{marketplace}") as client:
         found = await client.marketplace.SearchJobs(mp.SearchJobsRequest(prefecture="JP-27"))
         for job in found.jobs:
             print(f"{{job.title}} | {{job.employer_display_name}} | {{job.wage_min.units:,}} JPY")
-    # A worker logs in at identity and uses the token at marketplace.
     async with Client("{identity}") as identity:
         me = await identity.login("{worker}", "{password}")
         token = await identity.access_token()
@@ -107,21 +140,20 @@ def _raise_stop(signum, frame) -> None:
     raise Stop(signal.Signals(signum).name)
 
 
+def say(text: str, err: bool = False) -> None:
+    """Print a progress line; a closed terminal or pipe must not stop the launcher (or its clean-up)."""
+    try:
+        print(text, file=sys.stderr if err else sys.stdout, flush=True)
+    except (BrokenPipeError, OSError):
+        pass
+
+
 def _write_private(path: pathlib.Path, text: str) -> None:
     """Write a file only its owner can read (keys, passwords)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(text)
     os.chmod(path, 0o600)
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        try:
-            s.bind((HOST, port))
-            return True
-        except OSError:
-            return False
 
 
 def _tail(path: pathlib.Path, lines: int = 30) -> str:
@@ -132,31 +164,116 @@ def _tail(path: pathlib.Path, lines: int = 30) -> str:
     return "\n".join("    " + line for line in text) or "    (log is empty)"
 
 
+def parse_replicas(items) -> dict[str, int]:
+    """`["marketplace=3", "identity=2,x=1"]` -> {"marketplace": 3, "identity": 2, "x": 1}."""
+    counts: dict[str, int] = {}
+    for item in items:
+        for part in filter(None, (p.strip() for p in item.split(","))):
+            name, _, count = part.partition("=")
+            try:
+                counts[name.strip()] = int(count)
+            except ValueError:
+                raise StartupError(f"replica count {part!r} is not NAME=N") from None
+    return counts
+
+
+def start_order(topology: mesh_topology.Topology) -> list[str]:
+    """Services with the ones they call first (topology order where there is no dependency)."""
+    order: list[str] = []
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if name in order or name in trail:
+            return  # done, or a call cycle: start order cannot help, health checks will
+        for callee in topology.services[name].calls:
+            visit(callee, trail + (name,))
+        order.append(name)
+
+    for name in topology.services:
+        visit(name, ())
+    return order
+
+
+def health_status(target: str, credentials: grpc.ChannelCredentials | None = None, service: str = "",
+                  timeout: float = 2.0) -> str:
+    """The gRPC health status name of `target` ("SERVING" ...), or the error code's name."""
+    channel = (grpc.secure_channel(target, credentials) if credentials is not None
+               else grpc.insecure_channel(target))
+    with channel:
+        try:
+            reply = health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+        except grpc.RpcError as err:
+            return err.code().name
+    return health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
+
+
+def _signal_group(pid: int, sig: int) -> None:
+    """Signal the process group led by `pid` (every child runs in its own); gone is fine."""
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _admin_ready(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://{HOST}:{port}/ready", timeout=2) as response:
+            return response.read().decode().strip() == "LIVE"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
 @dataclass
-class Child:
-    service: LocalService
-    process: subprocess.Popen
-    grpc_port: int
-    metrics_port: int
+class Proc:
+    """One process `make up` runs: a service replica (`app`) or a replica's `sidecar`."""
+
+    kind: str
+    service: str
+    replica: int
+    command: list[str]
+    env: dict[str, str]
     log: pathlib.Path
+    ports: dict[str, int]
+    process: subprocess.Popen | None = None
+    restarts: list[float] = field(default_factory=list)
 
     @property
-    def target(self) -> str:
-        return f"{HOST}:{self.grpc_port}"
+    def name(self) -> str:
+        return f"{self.service}-{self.replica}" + (" sidecar" if self.kind == "sidecar" else "")
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid if self.process else 0
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
 
 class Platform:
-    """Everything one `make up` started, and how to stop it again."""
+    """Everything one `make up` started, and how to stop it again.
 
-    def __init__(self, state: pathlib.Path, start_timeout: float) -> None:
-        self.state = state
+    Also used by the mesh tests and the benchmark to run the same processes
+    on a relocated topology (`mesh.ports`).
+    """
+
+    def __init__(self, state: pathlib.Path, topology: mesh_topology.Topology, start_timeout: float = 90.0,
+                 image: pathlib.Path = IMAGE, health: mesh_sidecar.HealthCheck = mesh_sidecar.DEFAULT_HEALTH) -> None:
+        self.state = pathlib.Path(state)
+        self.topology = topology
         self.start_timeout = start_timeout
-        self.children: list[Child] = []
+        self.image = image
+        self.health = health
+        self.procs: list[Proc] = []
+        self.sidecars: list[mesh_sidecar.Sidecar] = []
+        self.mesh: mesh_certs.MeshCA | None = None
+        self.edge = None  # gateway.edge.RunningEdge once started
+        self.edge_note = ""  # why there is no edge, when there is none
         self.embedded: dict[str, str] = {}  # kind -> where its data is
         self.env: dict[str, str] = {}
         self.database_url = ""
         self.redis_url = ""
         self.embedded_pids: dict[str, int] = {}
+        (self.state / "logs").mkdir(parents=True, exist_ok=True)
 
     def show(self, path: pathlib.Path) -> str:
         try:
@@ -173,7 +290,7 @@ class Platform:
         self.database_url = os.environ.get("DATABASE_URL", "").strip()
         if not self.database_url:
             directory = self.state / "pg"
-            print(f"starting embedded PostgreSQL (data in {self.show(directory)}) ...", flush=True)
+            say(f"starting embedded PostgreSQL (data in {self.show(directory)}) ...")
             if directory.exists():
                 embedded.forget_dead_handles(directory)
             with warnings.catch_warnings():
@@ -184,9 +301,15 @@ class Platform:
         self.redis_url = os.environ.get("REDIS_URL", "").strip()
         if not self.redis_url:
             directory = self.state / "redis"
-            print(f"starting embedded Redis (data in {self.show(directory)}) ...", flush=True)
+            say(f"starting embedded Redis (data in {self.show(directory)}) ...")
             self.redis_url = embedded.redis_server_url(directory)
             self.embedded["Redis"] = self.show(directory)
+        self.use_data(self.database_url, self.redis_url, self.master_keys())
+
+    def use_data(self, database_url: str, redis_url: str, master_keys: str) -> None:
+        """The database, Redis and master keys every replica gets."""
+        self.database_url, self.redis_url = database_url, redis_url
+        self.env.update({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "IWORKZ_MASTER_KEYS": master_keys})
 
     def master_keys(self) -> str:
         """IWORKZ_MASTER_KEYS from the environment, else one generated once and kept in the state dir."""
@@ -202,113 +325,335 @@ class Platform:
         parse_master_keys(spec)
         return spec
 
-    # --- services ---------------------------------------------------------------
+    def migrate(self) -> None:
+        """Every service's pending migrations, before any replica starts."""
+        from services.cli import migrate_service
 
-    def start_service(self, service: LocalService) -> Child:
-        grpc_port = service.port("grpc", os.environ)
-        metrics_port = service.port("metrics", os.environ)
-        for port, kind in ((grpc_port, "grpc"), (metrics_port, "metrics")):
-            if not _port_free(port):
-                raise StartupError(
-                    f"port {port} ({service.name} {kind}) is in use: is another `make up` running "
-                    f"(see {self.show(self.state / 'launcher.json')})? Or set "
-                    f"{service.name.upper()}_{kind.upper()}_PORT.")
+        async def run() -> None:
+            for name in start_order(self.topology):
+                applied = await migrate_service(self.database_url, name)
+                say(f"migrations of {name}: " + (", ".join(applied) if applied else "up to date"))
+
+        asyncio.run(run())
+
+    # --- ports, certificates, configs -------------------------------------------
+
+    def check_ports(self) -> None:
+        """Every port the topology needs must be free, else say which and why."""
+        wanted = [(self.topology.edge.port, "edge"), (self.topology.edge.admin_port, "edge admin")]
+        for s in self.topology.services.values():
+            kinds = [k for k in s.ports if k != "egress" or s.calls]
+            wanted += [(s.port(k, i), f"{s.name} replica {i} {k}") for i in range(s.replicas) for k in kinds]
+        busy = [f"{port} ({what})" for port, what in wanted if not port_free(port)]
+        if busy:
+            raise StartupError(
+                f"port {', '.join(busy[:5])}{' ...' if len(busy) > 5 else ''} is in use: is another "
+                f"`make up` running (see {self.show(self.state / 'launcher.json')})? Or use a topology with "
+                f"other ports (--topology).")
+
+    def start_mesh(self) -> None:
+        """A fresh mesh CA, a certificate per identity, and every replica's sidecar config."""
+        directory = self.state / "mesh"
+        say(f"creating the mesh CA and SPIFFE certificates ({self.show(directory)}) ...")
+        self.mesh = mesh_certs.for_topology(directory, self.topology)
+        self.sidecars = mesh_sidecar.write(self.topology, directory, directory / "envoy", self.image, self.health)
+
+    def credentials(self, identity: str) -> grpc.ChannelCredentials:
+        """mTLS client credentials of a mesh identity (e.g. `edge`), trusting the mesh CA."""
+        assert self.mesh is not None
+        chain, key = self.mesh.identities[identity].read()
+        return grpc.ssl_channel_credentials(self.mesh.ca_cert.read_bytes(), key, chain)
+
+    def probe_identity(self, service: str) -> str | None:
+        """An identity the service's sidecar lets in, for health checks: the edge's if it may call."""
+        callers = self.topology.services[service].callers
+        if not callers:
+            return None
+        return "edge" if "edge" in callers else callers[0]
+
+    # --- processes --------------------------------------------------------------
+
+    def app_env(self, service: mesh_topology.Service, replica: int) -> dict[str, str]:
+        prefix = service.name.upper()
         env = {**os.environ, **self.env,
-               f"{service.name.upper()}_GRPC_PORT": str(grpc_port),
-               f"{service.name.upper()}_METRICS_PORT": str(metrics_port),
+               f"{prefix}_GRPC_PORT": str(service.port("app", replica)),
+               f"{prefix}_METRICS_PORT": str(service.port("metrics", replica)),
+               "IWORKZ_TRUST_XFCC": "1",  # only the sidecar reaches the app from outside
                "PYTHONUNBUFFERED": "1"}
-        log = self.state / "logs" / f"{service.name}.log"
-        with open(log, "wb") as out:
-            # Own process group (session): Ctrl-C in the terminal reaches only the
-            # launcher, which then drains the services in order.
-            process = subprocess.Popen(
-                [sys.executable, "-m", f"services.{service.name}.main"], cwd=REPO, env=env,
-                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        child = Child(service, process, grpc_port, metrics_port, log)
-        self.children.append(child)
-        self.write_pids()
-        return child
+        for callee in service.calls:
+            # Calls leave through this replica's own sidecar, with this service's identity.
+            env[f"IWORKZ_{callee.upper()}_TARGET"] = f"{HOST}:{service.port('egress', replica)}"
+        return env
 
-    def wait_healthy(self, child: Child) -> None:
-        """Until the gRPC health check of `child` says SERVING; StartupError if it dies or times out."""
+    def spawn(self, proc: Proc) -> Proc:
+        """Start (or restart) a process in its own process group, output to its log."""
+        with open(proc.log, "ab" if proc.process else "wb") as out:
+            # Own process group (session): Ctrl-C in the terminal reaches only the
+            # launcher, which then stops everything in order.
+            proc.process = subprocess.Popen(proc.command, cwd=REPO, env=proc.env, stdin=subprocess.DEVNULL,
+                                            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.write_pids()
+        return proc
+
+    def start_apps(self) -> None:
+        for name in start_order(self.topology):
+            service = self.topology.services[name]
+            for i in range(service.replicas):
+                say(f"starting {name} replica {i} on {HOST}:{service.port('app', i)} ...")
+                self.procs.append(self.spawn(Proc(
+                    "app", name, i, [sys.executable, "-m", f"services.{name}.main"], self.app_env(service, i),
+                    self.state / "logs" / f"{name}-{i}.log",
+                    {"grpc": service.port("app", i), "metrics": service.port("metrics", i)})))
+
+    def start_sidecars(self) -> None:
+        for sidecar in self.sidecars:
+            ports = {"inbound": sidecar.inbound_port, "admin": sidecar.admin_port}
+            if sidecar.egress_port:
+                ports["egress"] = sidecar.egress_port
+            self.procs.append(self.spawn(Proc(
+                "sidecar", sidecar.service, sidecar.replica, sidecar.command(), {**os.environ},
+                self.state / "logs" / f"{sidecar.name}.sidecar.log", ports)))
+        say(f"started {len(self.sidecars)} sidecar Envoys")
+
+    def proc(self, service: str, replica: int, kind: str = "app") -> Proc:
+        return next(p for p in self.procs if (p.service, p.replica, p.kind) == (service, replica, kind))
+
+    def is_ready(self, proc: Proc) -> tuple[bool, str]:
+        """(ready, what was seen) for one process."""
+        if proc.kind == "app":
+            status = health_status(f"{HOST}:{proc.ports['grpc']}")
+            return status == "SERVING", f"health {status}"
+        if not _admin_ready(proc.ports["admin"]):
+            return False, "admin not ready"
+        probe = self.probe_identity(proc.service)
+        if probe is None:
+            return True, "ready (no caller may reach it)"
+        status = health_status(f"{HOST}:{proc.ports['inbound']}", self.credentials(probe))
+        return status == "SERVING", f"health through mTLS as {probe}: {status}"
+
+    def wait_ready(self, procs: list[Proc]) -> None:
+        """Until every process is ready; StartupError if one exits or the start timeout passes."""
+        pending = list(procs)
+        seen: dict[str, str] = {}
         deadline = time.monotonic() + self.start_timeout
-        with grpc.insecure_channel(child.target) as channel:
-            stub = health_pb2_grpc.HealthStub(channel)
-            while True:
-                code = child.process.poll()
+        while pending:
+            for proc in list(pending):
+                code = proc.process.poll()
                 if code is not None:
-                    raise StartupError(f"{child.service.name} exited with status {code} while starting. "
-                                       f"Last lines of {self.show(child.log)}:\n{_tail(child.log)}")
-                try:
-                    reply = stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=1)
-                    if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                    raise StartupError(f"{proc.name} exited with status {code} while starting. "
+                                       f"Last lines of {self.show(proc.log)}:\n{_tail(proc.log)}")
+                ready, seen[proc.name] = self.is_ready(proc)
+                if ready:
+                    pending.remove(proc)
+            if not pending:
+                return
+            if time.monotonic() > deadline:
+                proc = pending[0]
+                raise StartupError(f"{proc.name} not ready within {self.start_timeout:.0f} s "
+                                   f"({seen.get(proc.name, '')}). Last lines of {self.show(proc.log)}:\n"
+                                   f"{_tail(proc.log)}")
+            time.sleep(0.2)
+
+    # --- EDGE: the one place the launcher meets the gateway package (gateway/) ---
+    def start_edge(self) -> None:
+        """Render and run the edge Envoy against every sidecar of the services it may call."""
+        try:
+            from gateway import edge as gateway_edge
+            from gateway.render import UpstreamTls
+        except ImportError as err:
+            self.edge_note = f"the edge is not available ({err}); clients call the services directly"
+            say(self.edge_note)
+            return
+        assert self.mesh is not None
+        upstreams = {name: [(HOST, s.port("sidecar", i)) for i in range(s.replicas)]
+                     for name, s in self.topology.services.items() if "edge" in s.callers}
+        edge_identity = self.mesh.identities["edge"]
+        upstream_tls = UpstreamTls(cert=str(edge_identity.cert), key=str(edge_identity.key),
+                                   ca=str(self.mesh.ca_cert),
+                                   spiffe_ids={name: self.topology.spiffe_id(name) for name in upstreams})
+        say(f"starting the edge on https://{HOST}:{self.topology.edge.port} ...")
+        try:
+            self.edge = gateway_edge.start(
+                self.topology, self.image, upstreams, self.state / "edge", upstream_tls=upstream_tls,
+                base_id=self.topology.edge.admin_port, ready_timeout=self.start_timeout,
+                log_dir=self.state / "logs")
+        except gateway_edge.EdgeError as err:
+            raise StartupError(f"the edge did not start: {err}") from None
+        self.write_pids()
+        self.wait_edge_serving()
+
+    def edge_ssl(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=str(self.edge.ca)) if self.edge.ca else ssl.create_default_context()
+
+    def wait_edge_serving(self) -> None:
+        """Until a REST call through the edge and a sidecar is answered (the JWKS, public)."""
+        deadline = time.monotonic() + self.start_timeout
+        url = f"https://{HOST}:{self.edge.port}/.well-known/jwks.json"
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5, context=self.edge_ssl()) as response:
+                    if response.status == 200 and json.loads(response.read()).get("keys"):
                         return
-                except grpc.RpcError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise StartupError(f"{child.service.name} did not report SERVING within "
-                                       f"{self.start_timeout:.0f} s. Last lines of {self.show(child.log)}:\n"
-                                       f"{_tail(child.log)}")
-                time.sleep(0.2)
+            except (urllib.error.URLError, OSError, ValueError) as err:
+                last = err
+            if self.edge.process.poll() is not None or time.monotonic() > deadline:
+                raise StartupError(f"the edge does not answer {url} ({last}). Last lines of "
+                                   f"{self.show(self.edge.log)}:\n{_tail(self.edge.log)}")
+            time.sleep(0.3)
+
+    def stop_edge(self) -> None:
+        if self.edge is not None and self.edge.process.poll() is None:
+            say(f"stopping the edge (pid {self.edge.pid}) ...")
+            self.edge.stop()
+
+    # --- the whole platform ---------------------------------------------------------
+
+    def start(self, edge: bool = True) -> None:
+        """Everything after the data stores: migrations, mesh, replicas, sidecars, edge; waits until healthy."""
+        self.check_ports()
+        self.migrate()
+        self.start_mesh()
+        self.start_apps()
+        self.start_sidecars()
+        self.wait_ready([p for p in self.procs if p.kind == "app"])
+        say("every replica reports SERVING")
+        self.wait_ready([p for p in self.procs if p.kind == "sidecar"])
+        say("every sidecar is ready and passes health checks over mTLS")
+        if edge:
+            self.start_edge()
+        self.write_env_file()
 
     def watch(self) -> None:
-        """Block until a service exits on its own (StartupError) or a signal arrives (Stop)."""
+        """Until a signal arrives (Stop): restart what exits on its own, rotate certificates."""
+        next_cert_check = time.monotonic() + CERT_CHECK_SECONDS
         while True:
-            for child in self.children:
-                code = child.process.poll()
-                if code is not None:
-                    raise StartupError(f"{child.service.name} exited with status {code}. Last lines of "
-                                       f"{self.show(child.log)}:\n{_tail(child.log)}")
+            for proc in self.procs:
+                if not proc.running():
+                    self.recover(proc)
+            if self.edge is not None and self.edge.process.poll() is not None:
+                raise StartupError(f"the edge exited with status {self.edge.process.returncode}. Last lines "
+                                   f"of {self.show(self.edge.log)}:\n{_tail(self.edge.log)}")
+            if time.monotonic() > next_cert_check:
+                next_cert_check = time.monotonic() + CERT_CHECK_SECONDS
+                self.rotate_certificates()
             time.sleep(0.5)
 
-    def stop(self) -> None:
-        """SIGTERM each service (last started first), wait for its drain, kill it if it hangs."""
-        drain = float(os.environ.get("IWORKZ_DRAIN_SECONDS", "10") or 10)
-        for child in reversed(self.children):
-            process = child.process
-            if process.poll() is None:
-                print(f"stopping {child.service.name} (pid {process.pid}) ...", flush=True)
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(drain + 5)
-                except subprocess.TimeoutExpired:
-                    print(f"{child.service.name} did not stop within {drain + 5:.0f} s; killing it", flush=True)
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
-        if self.embedded:
-            from services.runtime import embedded
+    def rotate_certificates(self, now=None) -> list[str]:
+        """Re-issue the certificates past half their life; the sidecars reload them from their SDS files."""
+        rotated = self.mesh.rotate_due(now) if self.mesh else []
+        if rotated:
+            say(f"re-issued the mesh certificates of {', '.join(rotated)}")
+        if "edge" in rotated and self.edge is not None \
+                and str(self.mesh.identities["edge"].sds) not in self.edge.config.read_text():
+            # This edge reads its mesh certificate from files once, at start: restart it.
+            say("restarting the edge so that it uses its new mesh certificate ...")
+            self.stop_edge()
+            self.start_edge()
+        return rotated
 
-            print("stopping " + " and ".join(f"embedded {kind}" for kind in self.embedded) + " ...", flush=True)
-            embedded.stop_servers()
+    def recover(self, proc: Proc) -> None:
+        """Restart a process that exited on its own, unless it keeps doing so."""
+        code = proc.process.returncode
+        now = time.monotonic()
+        proc.restarts = [t for t in proc.restarts if now - t < RESTART_WINDOW] + [now]
+        if len(proc.restarts) > MAX_RESTARTS:
+            raise StartupError(f"{proc.name} exited with status {code} {MAX_RESTARTS} times within "
+                               f"{RESTART_WINDOW:.0f} s. Last lines of {self.show(proc.log)}:\n{_tail(proc.log)}")
+        say(f"{proc.name} exited with status {code}; restarting it (see {self.show(proc.log)})")
+        self.spawn(proc)
+
+    def kill(self, proc: Proc, sig: int = signal.SIGKILL) -> None:
+        """Signal one process's group and wait for it (tests: a replica or a sidecar dies)."""
+        if proc.running():
+            _signal_group(proc.pid, sig)
+            proc.process.wait()
+
+    def _terminate(self, procs: list[Proc], grace: float) -> None:
+        """SIGTERM each process group, wait up to `grace` seconds, then SIGKILL what is left."""
+        for proc in procs:
+            if proc.running():
+                say(f"stopping {proc.name} (pid {proc.pid}) ...")
+                _signal_group(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for proc in procs:
+            if proc.process is None:
+                continue
+            try:
+                proc.process.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                say(f"{proc.name} did not stop within {grace:.0f} s; killing it")
+            # Also whatever the process may have started in its group.
+            _signal_group(proc.pid, signal.SIGKILL)
+            proc.process.wait()
+
+    def stop(self) -> None:
+        """Edge first; then per service (callers first) its replicas (drained), then its sidecars; then data.
+
+        Every step runs even if an earlier one failed: nothing may be left behind.
+        """
+        drain = float(os.environ.get("IWORKZ_DRAIN_SECONDS", "10") or 10)
+        steps = [("the edge", self.stop_edge)]
+        for name in reversed(start_order(self.topology)):
+            steps.append((f"{name} replicas", lambda n=name: self._terminate(
+                [p for p in self.procs if p.service == n and p.kind == "app"], drain + 5)))
+            steps.append((f"{name} sidecars", lambda n=name: self._terminate(
+                [p for p in self.procs if p.service == n and p.kind == "sidecar"], 10)))
+        if self.embedded:
+            steps.append(("embedded servers", self._stop_embedded))
+        for what, step in steps:
+            try:
+                step()
+            except Exception as err:  # noqa: BLE001 - keep stopping the rest
+                say(f"could not stop {what} cleanly: {type(err).__name__}: {err}", err=True)
         self.write_pids(stopped=True)
+
+    def _stop_embedded(self) -> None:
+        from services.runtime import embedded
+
+        say("stopping " + " and ".join(f"embedded {kind}" for kind in self.embedded) + " ...")
+        embedded.stop_servers()
+
+    # --- reports -------------------------------------------------------------------
 
     def write_pids(self, stopped: bool = False) -> None:
         from services.runtime import embedded
 
         if not stopped:
             self.embedded_pids = embedded.server_pids()
+        services: dict[str, dict] = {}
+        for proc in self.procs:
+            entry = services.setdefault(proc.service, {"replicas": []})
+            while len(entry["replicas"]) <= proc.replica:
+                entry["replicas"].append({})
+            replica = entry["replicas"][proc.replica]
+            if proc.kind == "app":
+                replica.update({"pid": proc.pid, "target": f"{HOST}:{proc.ports['grpc']}",
+                                "metrics": f"http://{HOST}:{proc.ports['metrics']}/metrics", "log": str(proc.log)})
+            else:
+                replica["sidecar"] = {"pid": proc.pid, "port": proc.ports["inbound"],
+                                      "egress": proc.ports.get("egress"),
+                                      "admin": f"http://{HOST}:{proc.ports['admin']}", "log": str(proc.log)}
         report = {
             "launcher": os.getpid(),
             "state": "stopped" if stopped else "running",
-            "services": {c.service.name: {"pid": c.process.pid, "target": c.target,
-                                          "metrics": f"http://{HOST}:{c.metrics_port}/metrics",
-                                          "log": str(c.log)} for c in self.children},
+            "services": services,
+            "edge": ({"pid": self.edge.pid, "url": f"https://{HOST}:{self.edge.port}",
+                      "admin": self.edge.admin_url, "log": str(self.edge.log)} if self.edge else None),
             "embedded": self.embedded_pids,
         }
         (self.state / "launcher.json").write_text(json.dumps(report, indent=2) + "\n")
 
+    def target(self, service: str) -> str:
+        """The direct gRPC address of a service's first replica (operator commands, demo loading)."""
+        return f"{HOST}:{self.topology.services[service].port('app', 0)}"
+
     def write_env_file(self) -> None:
-        identity, marketplace = (self.by_name(n).target for n in ("identity", "marketplace"))
         lines = ["# Written by `make up`: `source` it to point `iworkz` commands at the local platform.",
                  f"export DATABASE_URL={shlex.quote(self.database_url)}",
                  f"export REDIS_URL={shlex.quote(self.redis_url)}",
-                 f"export IWORKZ_MASTER_KEYS={shlex.quote(self.env['IWORKZ_MASTER_KEYS'])}",
-                 f"export IWORKZ_IDENTITY_TARGET={identity}",
-                 f"export IWORKZ_MARKETPLACE_TARGET={marketplace}"]
+                 f"export IWORKZ_MASTER_KEYS={shlex.quote(self.env['IWORKZ_MASTER_KEYS'])}"]
+        lines += [f"export IWORKZ_{name.upper()}_TARGET={self.target(name)}" for name in self.topology.services]
         _write_private(self.state / "env", "\n".join(lines) + "\n")
-
-    def by_name(self, name: str) -> Child:
-        return next(c for c in self.children if c.service.name == name)
 
 
 # --- what happens once the services are up ---------------------------------------
@@ -347,13 +692,42 @@ async def check_admin(identity_target: str, password: str) -> str:
     return f"{ADMIN_EMAIL} logs in and lists the admins"
 
 
-def check_metrics(child: Child) -> str:
-    url = f"http://{HOST}:{child.metrics_port}/metrics"
+def check_metrics(proc: Proc) -> str:
+    url = f"http://{HOST}:{proc.ports['metrics']}/metrics"
     with urllib.request.urlopen(url, timeout=5) as response:
         body = response.read().decode()
     if response.status != 200 or "# TYPE" not in body:
         raise StartupError(f"{url} did not serve Prometheus metrics")
     return f"{url} serves metrics"
+
+
+def check_mesh_policy(platform: Platform) -> list[str]:
+    """Each sidecar refuses plaintext and lets in only the topology's callers."""
+    checked = []
+    for sidecar in platform.sidecars:
+        target = f"{HOST}:{sidecar.inbound_port}"
+        status = health_status(target)
+        if status != "UNAVAILABLE":
+            raise StartupError(f"{sidecar.name}'s sidecar answered a plaintext call: {status}")
+        service = platform.topology.services[sidecar.service]
+        outsiders = [n for n in platform.mesh.identities if n not in service.callers]
+        if outsiders:
+            status = health_status(target, platform.credentials(outsiders[0]))
+            if status != "PERMISSION_DENIED":
+                raise StartupError(f"{sidecar.name}'s sidecar let {outsiders[0]} in ({status}), which the "
+                                   f"topology does not allow")
+        checked.append(f"{sidecar.name} sidecar refuses plaintext"
+                       + (f" and {outsiders[0]} (PERMISSION_DENIED)" if outsiders else ""))
+    return checked
+
+
+def check_edge_rest(platform: Platform) -> str:
+    url = f"https://{HOST}:{platform.edge.port}/v1/jobs:search?prefecture=JP-27"
+    with urllib.request.urlopen(url, timeout=10, context=platform.edge_ssl()) as response:
+        body = json.loads(response.read())
+    if not body.get("jobs"):
+        raise StartupError(f"GET {url} found no jobs: {body}")
+    return f"REST through the edge and the mesh: GET /v1/jobs:search finds {len(body['jobs'])} jobs in Osaka"
 
 
 def check_sdk_example(example: str) -> str:
@@ -364,23 +738,62 @@ def check_sdk_example(example: str) -> str:
     return "the printed SDK example runs"
 
 
+def sdk_example(platform: Platform) -> str:
+    from services.demo.dataset import DEMO_PASSWORD
+
+    worker = "budi.santoso@example.com"
+    if platform.edge is None:
+        return SDK_EXAMPLE_DIRECT.format(identity=platform.target("identity"),
+                                         marketplace=platform.target("marketplace"),
+                                         worker=worker, password=DEMO_PASSWORD)
+    return SDK_EXAMPLE.format(
+        imports="import grpc\n", channel=", credentials=EDGE_TLS",
+        credentials=f'# The edge presents a certificate from the development CA of `make up`.\n'
+                    f'EDGE_TLS = grpc.ssl_channel_credentials(open("{platform.edge.ca}", "rb").read())\n',
+        target=f"{HOST}:{platform.edge.port}", worker=worker, password=DEMO_PASSWORD)
+
+
 def banner(platform: Platform, admin: tuple[str, str], report, example: str, check: bool) -> str:
     from services.cli import describe_demo
 
     show = platform.show
-    rows = [f"  {c.service.name:<12} grpc://{c.target:<17} metrics http://{HOST}:{c.metrics_port}/metrics"
-            f"   pid {c.process.pid}" for c in platform.children]
+    rows = []
+    if platform.edge is not None:
+        url = f"https://{HOST}:{platform.edge.port}"
+        rows += [f"  {'edge':<12} {url}   REST/JSON, gRPC-web and gRPC over TLS   pid {platform.edge.pid}",
+                 f"  {'':<12} {url}/docs   API docs,  {url}/openapi.json",
+                 f"  {'':<12} gRPC target {HOST}:{platform.edge.port}  (TLS; trust {show(platform.edge.ca)})"]
+    else:
+        rows.append(f"  {'edge':<12} not running: {platform.edge_note}")
+    apps = [p for p in platform.procs if p.kind == "app"]
+    width = max([12, *(len(f"{p.service} {p.replica}") for p in apps)])
+    for proc in apps:
+        side = platform.proc(proc.service, proc.replica, "sidecar")
+        rows.append(f"  {proc.service + ' ' + str(proc.replica):<{width}} app grpc://{HOST}:{proc.ports['grpc']}"
+                    f"  sidecar {HOST}:{side.ports['inbound']} (mTLS)"
+                    + (f"  egress {HOST}:{side.ports['egress']}" if "egress" in side.ports else "")
+                    + f"  metrics http://{HOST}:{proc.ports['metrics']}/metrics   pids {proc.pid}, {side.pid}")
     for kind in ("PostgreSQL", "Redis"):
         where = f"embedded, data in {platform.embedded[kind]}" if kind in platform.embedded else "from the environment"
         rows.append(f"  {kind:<12} {where}")
-    rows.append(f"  {'logs':<12} " + ", ".join(show(c.log) for c in platform.children))
+    rows.append(f"  {'mesh':<12} CA and SPIFFE certificates in {show(platform.state / 'mesh')} "
+                f"({platform.topology.spiffe_id('<service>')}), re-issued every "
+                f"{mesh_certs.WORKLOAD_LIFETIME.total_seconds() * mesh_certs.ROTATE_AFTER / 3600:g} h")
+    rows.append(f"  {'logs':<12} {show(platform.state / 'logs')}/ ("
+                + ", ".join(p.log.name for p in platform.procs[:2]) + ", ...)")
     env_file = show(platform.state / "env")
     iworkz = show(REPO / ".venv/bin/iworkz")
+    curl = []
+    if platform.edge is not None:
+        curl = ["Try it with curl:",
+                f"  curl --cacert {show(platform.edge.ca)} "
+                f"'https://localhost:{platform.edge.port}/v1/jobs:search?prefecture=JP-27'", ""]
     return "\n".join([
         "", "iWORKZ is up.", "", *rows, "",
         f"Admin: {ADMIN_EMAIL}  password: "
         + (admin[1] or "(set before this state directory existed; not known here)"), "",
         describe_demo(report), "",
+        *curl,
         "Try it with the Python SDK (paste into a shell):",
         f"{show(REPO / '.venv/bin/python')} - <<'EOF'",
         example.rstrip(),
@@ -395,14 +808,13 @@ def banner(platform: Platform, admin: tuple[str, str], report, example: str, che
 
 
 async def populate(platform: Platform, check: bool):
-    """Admin, demo data and, with --check, the end-to-end checks."""
+    """Admin, demo data and, with --check, the end-to-end checks (direct to the first replicas)."""
     from services.demo import load
 
-    identity = platform.by_name("identity").target
-    marketplace = platform.by_name("marketplace").target
+    identity, marketplace = platform.target("identity"), platform.target("marketplace")
     admin = await ensure_admin(platform.state, platform.database_url)
-    print("loading demo data through the SDK ...", flush=True)
-    report = await load.load(identity, marketplace, say=lambda line: print("  " + line, flush=True))
+    say("loading demo data through the SDK ...")
+    report = await load.load(identity, marketplace, say=lambda line: say("  " + line))
     checks: list[str] = []
     if check:
         checks += await load.verify(identity, marketplace)
@@ -415,54 +827,81 @@ async def populate(platform: Platform, check: bool):
     return admin, report, checks
 
 
+def implemented(name: str) -> bool:
+    """Whether `services/<name>/main.py` exists (the topology may list services still to come)."""
+    try:
+        return importlib.util.find_spec(f"services.{name}.main") is not None
+    except ModuleNotFoundError:  # no services/<name>/ package at all
+        return False
+
+
+def runnable(topology: mesh_topology.Topology) -> mesh_topology.Topology:
+    """The topology without the services that have no code here yet (and without calls to them)."""
+    missing = [name for name in topology.services if not implemented(name)]
+    if not missing:
+        return topology
+    say(f"not started (not implemented yet): {', '.join(missing)}")
+    services = {name: dataclasses.replace(
+        s, callers=tuple(c for c in s.callers if c not in missing), calls=tuple(c for c in s.calls if c not in missing))
+        for name, s in topology.services.items() if name not in missing}
+    return mesh_topology.Topology(topology.trust_domain, topology.namespace, topology.edge, services)
+
+
+def load_topology(path: str, replicas: dict[str, int]) -> mesh_topology.Topology:
+    try:
+        topology = mesh_topology.load(path)
+        unknown = sorted(set(replicas) - set(topology.services))
+        if unknown:
+            raise StartupError(f"--replicas names no service of the topology: {', '.join(unknown)}")
+        topology = topology.with_replicas(replicas)
+        mesh_topology.check(topology)
+    except mesh_topology.TopologyError as err:
+        raise StartupError(f"{path}: {err}") from None
+    return runnable(topology)
+
+
 def run(args) -> int:
     state = pathlib.Path(args.state_dir).resolve()
-    (state / "logs").mkdir(parents=True, exist_ok=True)
-    platform = Platform(state, args.start_timeout)
     signal.signal(signal.SIGINT, _raise_stop)
     signal.signal(signal.SIGTERM, _raise_stop)
+    platform: Platform | None = None
     status = 0
     try:
+        replicas = parse_replicas([os.environ.get("IWORKZ_REPLICAS", ""), *args.replicas])
+        topology = load_topology(args.topology, replicas)
+        platform = Platform(state, topology, args.start_timeout)
         platform.start_data()
-        platform.env = {"DATABASE_URL": platform.database_url, "REDIS_URL": platform.redis_url,
-                        "IWORKZ_MASTER_KEYS": platform.master_keys()}
-        for service in SERVICES:
-            print(f"starting {service.name} ...", flush=True)
-            child = platform.start_service(service)
-            platform.wait_healthy(child)
-            if service.name == "identity":
-                platform.env["IWORKZ_IDENTITY_TARGET"] = child.target
-        platform.write_env_file()
+        platform.start(edge=not args.no_edge)
         admin, report, checks = asyncio.run(populate(platform, args.check))
-        from services.demo.dataset import DEMO_PASSWORD
-
-        example = SDK_EXAMPLE.format(identity=platform.by_name("identity").target,
-                                     marketplace=platform.by_name("marketplace").target,
-                                     worker="budi.santoso@example.com", password=DEMO_PASSWORD)
-        print(banner(platform, admin, report, example, args.check), flush=True)
+        example = sdk_example(platform)
+        say(banner(platform, admin, report, example, args.check))
         if args.check:
-            checks += [check_metrics(c) for c in platform.children]
+            checks += [check_metrics(p) for p in platform.procs if p.kind == "app"]
+            checks += check_mesh_policy(platform)
+            if platform.edge is not None:
+                checks.append(check_edge_rest(platform))
             checks.append(check_sdk_example(example))
-            print("check passed:\n" + "\n".join(f"  ok  {line}" for line in checks), flush=True)
+            say("check passed:\n" + "\n".join(f"  ok  {line}" for line in checks))
             return 0
         platform.watch()
     except Stop as stop:
-        print(f"\n{stop.args[0]} received", flush=True)
+        say(f"\n{stop.args[0]} received")
     except StartupError as err:
-        print(f"\nmake up failed: {err}", file=sys.stderr, flush=True)
+        say(f"\nmake up failed: {err}", err=True)
         status = 1
     except Exception as err:  # noqa: BLE001 - report anything else clearly, then still clean up
         import traceback
 
         traceback.print_exc()
-        print(f"\nmake up failed: {type(err).__name__}: {err}", file=sys.stderr, flush=True)
+        say(f"\nmake up failed: {type(err).__name__}: {err}", err=True)
         status = 1
     finally:
         # A second Ctrl-C must not cut the clean-up short and leave processes behind.
-        signal.signal(signal.SIGINT, lambda *_: print("still stopping ...", flush=True))
+        signal.signal(signal.SIGINT, lambda *_: say("still stopping ..."))
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        platform.stop()
-        print("stopped.", flush=True)
+        if platform is not None:
+            platform.stop()
+        say("stopped.")
     return status
 
 
@@ -472,8 +911,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="start, load and verify the demo data, then stop (exit 0 if everything works)")
     parser.add_argument("--state-dir", default=os.environ.get("IWORKZ_STATE_DIR") or str(REPO / ".iworkz"),
                         help="where data, keys and logs live (default $IWORKZ_STATE_DIR or .iworkz/)")
-    parser.add_argument("--start-timeout", type=float, default=90.0,
-                        help="seconds each service may take to report SERVING (default %(default)s)")
+    parser.add_argument("--topology", default=os.environ.get("IWORKZ_TOPOLOGY") or str(mesh_topology.DEFAULT_PATH),
+                        help="the topology file (default $IWORKZ_TOPOLOGY or mesh/topology.yaml)")
+    parser.add_argument("--replicas", action="append", default=[], metavar="SERVICE=N",
+                        help="run N replicas of SERVICE (repeatable; also $IWORKZ_REPLICAS=a=2,b=3)")
+    parser.add_argument("--no-edge", action="store_true", help="run the services and the mesh, not the edge")
+    parser.add_argument("--start-timeout", type=float, default=120.0,
+                        help="seconds each step may take to become healthy (default %(default)s)")
     return run(parser.parse_args(argv))
 
 

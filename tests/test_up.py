@@ -1,6 +1,8 @@
 """`make up` works end to end: `python -m services.launcher --check` starts every
-service, creates the admin, loads and verifies the demo data through the SDK,
-runs the SDK example it prints, and stops, leaving no process behind.
+service of the topology with its replicas and sidecars and the edge, creates
+the admin, loads and verifies the demo data through the SDK, checks the mesh
+policy, makes a REST call through the edge, runs the SDK example it prints,
+and stops, leaving no process behind.
 
 Once on the servers of `DATABASE_URL`/`REDIS_URL` (a fresh database, its own
 Redis key prefix) and once, as on a fresh machine, on embedded PostgreSQL and
@@ -9,10 +11,10 @@ Redis that the launcher starts itself.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import pathlib
-import socket
 import stat
 import subprocess
 import sys
@@ -20,24 +22,13 @@ import uuid
 
 import pytest
 
+from mesh import ports
+from mesh.topology import Topology
 from services.demo import dataset
 from services.runtime.embedded import create_database, drop_database
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-PORT_VARIABLES = ("IDENTITY_GRPC_PORT", "MARKETPLACE_GRPC_PORT", "IDENTITY_METRICS_PORT",
-                  "MARKETPLACE_METRICS_PORT")
-
-
-def free_ports(count: int) -> list[int]:
-    """Distinct unused ports (held open together so none is handed out twice)."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
+HAS_EDGE = importlib.util.find_spec("gateway.edge") is not None
 
 
 def alive(pid: int) -> bool:
@@ -67,11 +58,20 @@ def processes_mentioning(text: str) -> list[str]:
     return found
 
 
-def launch_check(state: pathlib.Path, env: dict[str, str]) -> tuple[str, list[int]]:
-    """Run `--check`; assert it passed and stopped everything; return its output and ports."""
-    ports = free_ports(len(PORT_VARIABLES))
-    env = {**env, **dict(zip(PORT_VARIABLES, map(str, ports))), "IWORKZ_DRAIN_SECONDS": "2"}
-    run = subprocess.run([sys.executable, "-m", "services.launcher", "--check", "--state-dir", str(state)],
+def launch_check(state: pathlib.Path, env: dict[str, str],
+                 replicas: dict[str, int] | None = None) -> tuple[str, Topology]:
+    """Run `--check` on a copy of the topology on free ports; assert it passed and stopped everything.
+
+    `replicas` raises replica counts the way an operator does (IWORKZ_REPLICAS).
+    """
+    state.mkdir(parents=True, exist_ok=True)
+    topology = ports.relocated_copy(state.parent / "topology.yaml")
+    env = {**env, "IWORKZ_DRAIN_SECONDS": "2"}
+    if replicas:
+        env["IWORKZ_REPLICAS"] = ",".join(f"{name}={count}" for name, count in replicas.items())
+        topology = topology.with_replicas(replicas)
+    run = subprocess.run([sys.executable, "-m", "services.launcher", "--check", "--state-dir", str(state),
+                          "--topology", str(state.parent / "topology.yaml")],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     out = run.stdout
     logs = "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in sorted((state / "logs").glob("*.log")))
@@ -80,29 +80,47 @@ def launch_check(state: pathlib.Path, env: dict[str, str]) -> tuple[str, list[in
 
     report = json.loads((state / "launcher.json").read_text())
     assert report["state"] == "stopped"
-    pids = [s["pid"] for s in report["services"].values()] + list(report["embedded"].values())
-    assert len(report["services"]) == 2
+    assert set(report["services"]) == set(topology.services)
+    pids = list(report["embedded"].values())
+    for name, service in report["services"].items():
+        assert len(service["replicas"]) == topology.services[name].replicas
+        for replica in service["replicas"]:
+            pids += [replica["pid"], replica["sidecar"]["pid"]]
+    if HAS_EDGE:
+        pids.append(report["edge"]["pid"])
     assert [pid for pid in pids if alive(pid)] == [], "processes survived the launcher"
+    # Envoy command lines name their configs under the state directory.
     assert processes_mentioning(str(state)) == []
-    return out, ports
+    return out, topology
 
 
-def assert_banner(out: str, ports: list[int]) -> None:
-    identity, marketplace, identity_metrics, marketplace_metrics = ports
-    assert f"grpc://127.0.0.1:{identity}" in out
-    assert f"grpc://127.0.0.1:{marketplace}" in out
-    assert f"http://127.0.0.1:{identity_metrics}/metrics" in out
-    assert f"http://127.0.0.1:{marketplace_metrics}/metrics" in out
+def assert_banner(out: str, topology: Topology) -> None:
+    for service in topology.services.values():
+        for i in range(service.replicas):
+            assert f"grpc://127.0.0.1:{service.port('app', i)}" in out
+            assert f"sidecar 127.0.0.1:{service.port('sidecar', i)} (mTLS)" in out
+            assert f"http://127.0.0.1:{service.port('metrics', i)}/metrics" in out
+            if service.calls:
+                assert f"egress 127.0.0.1:{service.port('egress', i)}" in out
     assert "admin@iworkz.local" in out
     assert dataset.DEMO_PASSWORD in out
     for account in (*dataset.EMPLOYERS, *dataset.WORKERS):
         assert account.email in out
-    assert "logs" in out and "identity.log" in out
+    assert "logs" in out and "identity-0.log" in out
+    # Every sidecar turned away a plaintext caller and an identity the topology does not allow.
+    for service in topology.services.values():
+        for i in range(service.replicas):
+            assert f"ok  {service.name}-{i} sidecar refuses plaintext and " in out
+    if HAS_EDGE:
+        edge = f"https://127.0.0.1:{topology.edge.port}"
+        assert edge in out and f"{edge}/docs" in out and f"{edge}/openapi.json" in out
+        assert f"gRPC target 127.0.0.1:{topology.edge.port}" in out
+        assert "ok  REST through the edge and the mesh: GET /v1/jobs:search finds" in out
 
 
 def base_env() -> dict[str, str]:
     drop = {"DATABASE_URL", "REDIS_URL", "IWORKZ_MASTER_KEYS", "IWORKZ_ADMIN_PASSWORD", "IWORKZ_STATE_DIR",
-            *PORT_VARIABLES}
+            "IWORKZ_TOPOLOGY", "IWORKZ_REPLICAS"}
     return {k: v for k, v in os.environ.items() if k not in drop}
 
 
@@ -131,26 +149,74 @@ def test_up_on_given_servers_starts_loads_and_restarts(tmp_path, server_urls, fr
     env = {**base_env(), "DATABASE_URL": fresh_database, "REDIS_URL": server_urls[1],
            "IWORKZ_REDIS_PREFIX": redis_prefix}
 
-    out, ports = launch_check(state, env)
-    assert_banner(out, ports)
+    out, topology = launch_check(state, env)
+    assert_banner(out, topology)
     assert "demo data loaded: 16 accounts" in out
     assert "PostgreSQL   from the environment" in out
     assert stat.S_IMODE((state / "master-keys").stat().st_mode) == 0o600
     assert stat.S_IMODE((state / "admin-password").stat().st_mode) == 0o600
+    # The mesh's keys: one per service and the edge, private to the owner.
+    for name in (*topology.services, "edge"):
+        assert stat.S_IMODE((state / "mesh" / f"{name}.key").stat().st_mode) == 0o600
     password = (state / "admin-password").read_text().strip()
     assert f"password: {password}" in out
 
     # A restart decrypts what the first run stored (same master key) and loads nothing twice.
-    again, ports = launch_check(state, env)
-    assert_banner(again, ports)
+    again, topology = launch_check(state, env)
+    assert_banner(again, topology)
     assert "demo data already loaded" in again
     assert f"password: {password}" in again
 
 
 def test_up_on_embedded_servers(tmp_path):
     state = tmp_path / "state"
-    out, ports = launch_check(state, base_env())
-    assert_banner(out, ports)
+    out, topology = launch_check(state, base_env(), replicas={"identity": 2})
+    assert_banner(out, topology)
+    assert "grpc://127.0.0.1:" + str(topology.services["identity"].port("app", 1)) in out
     assert "PostgreSQL   embedded" in out and "Redis        embedded" in out
     assert (state / "pg" / "PG_VERSION").exists()
     assert (state / "redis" / "redis.db").exists()
+
+
+# --- the launcher's own rules, without starting anything ----------------------------
+
+def test_replica_counts_from_the_command_line_and_the_environment():
+    from services.launcher import StartupError, load_topology, parse_replicas
+
+    assert parse_replicas(["marketplace=3,identity=2", "", "identity=4"]) == {"marketplace": 3, "identity": 4}
+    with pytest.raises(StartupError):
+        parse_replicas(["marketplace"])
+    topology = load_topology(str(ROOT / "mesh" / "topology.yaml"), {"marketplace": 3})
+    assert topology.services["marketplace"].replicas == 3
+    with pytest.raises(StartupError, match="no service"):
+        load_topology(str(ROOT / "mesh" / "topology.yaml"), {"nonesuch": 2})
+    with pytest.raises(StartupError, match="clashes"):  # more replicas than the port ranges hold
+        load_topology(str(ROOT / "mesh" / "topology.yaml"), {"identity": 50})
+
+
+def test_services_start_after_the_services_they_call():
+    from mesh.topology import load
+    from services.launcher import start_order
+
+    topology = load()
+    order = start_order(topology)
+    assert sorted(order) == sorted(topology.services)
+    for name, service in topology.services.items():
+        for callee in service.calls:
+            assert order.index(callee) < order.index(name)
+
+
+def test_services_the_topology_lists_but_nobody_has_written_yet_are_left_out():
+    import dataclasses
+
+    from mesh.topology import Topology, load
+    from services.launcher import runnable
+
+    topology = load()
+    identity = topology.services["identity"]
+    future = dataclasses.replace(identity, name="matching", callers=("edge",), calls=("identity",))
+    services = {**topology.services, "matching": future,
+                "identity": dataclasses.replace(identity, callers=(*identity.callers, "matching"))}
+    running = runnable(Topology(topology.trust_domain, topology.namespace, topology.edge, services))
+    assert set(running.services) == set(topology.services)
+    assert running.services["identity"].callers == identity.callers

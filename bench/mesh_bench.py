@@ -1,0 +1,277 @@
+"""What the mesh costs: one RPC called four ways, measured in one run.
+
+    .venv/bin/python bench/mesh_bench.py [--seconds 10] [--latency-seconds 4] [--concurrency 8]
+
+The RPC is identity's GetJwks (public, bound to `GET /.well-known/jwks.json`),
+served by one identity replica started with the launcher's own code on a copy
+of the topology moved to free ports (the edge's rate limits lifted, so the
+limiter is not what is measured). Modes:
+
+1. direct       gRPC, plaintext, to the service's own port
+2. sidecar      gRPC over mTLS (as the `edge` identity) to the replica's sidecar
+3. edge gRPC    gRPC over TLS to the edge, which calls the sidecar over mTLS
+4. edge REST    HTTPS GET /.well-known/jwks.json to the edge (transcoded to gRPC)
+
+Each mode runs twice: alone (one call at a time: the latency each hop adds)
+and under load (`--concurrency` calls in flight: throughput and its
+latencies). The client is one asyncio process on the same machine, so on a
+small machine client, Envoys and service share the cores: the CPU time per
+call of every process is printed too. Loopback only; PostgreSQL and Redis from
+DATABASE_URL / REDIS_URL (a scratch database is created and dropped) or
+embedded ones in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import pathlib
+import ssl
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
+
+import grpc  # noqa: E402
+import yaml  # noqa: E402
+
+from iworkz.identity.v1 import identity_pb2, identity_pb2_grpc  # noqa: E402
+from mesh import ports as mesh_ports  # noqa: E402
+from mesh import topology as mesh_topology  # noqa: E402
+
+SERVICE = "identity"
+REST_PATH = "/.well-known/jwks.json"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Result:
+    mode: str
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    cpu: dict[str, float] = field(default_factory=dict)  # process -> CPU seconds used
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+    def cpu_ms_per_call(self) -> float:
+        return 1000 * sum(self.cpu.values()) / max(1, len(self.latencies))
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+# --- clients ------------------------------------------------------------------------
+
+async def grpc_calls(channel: grpc.aio.Channel, until: float, result: Result) -> None:
+    stub = identity_pb2_grpc.IdentityServiceStub(channel)
+    request = identity_pb2.GetJwksRequest()
+    loop = asyncio.get_running_loop()
+    while loop.time() < until:
+        started = time.perf_counter()
+        try:
+            await stub.GetJwks(request, timeout=10)
+        except grpc.aio.AioRpcError:
+            result.errors += 1
+            continue
+        result.latencies.append(time.perf_counter() - started)
+
+
+async def rest_calls(port: int, context: ssl.SSLContext, until: float, result: Result) -> None:
+    """HTTP/1.1 keep-alive GETs on one TLS connection (what a browser's fetch does)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=context, server_hostname="localhost")
+    request = (f"GET {REST_PATH} HTTP/1.1\r\nHost: localhost:{port}\r\nAccept: application/json\r\n\r\n").encode()
+    loop = asyncio.get_running_loop()
+    try:
+        while loop.time() < until:
+            started = time.perf_counter()
+            writer.write(request)
+            status = await reader.readline()
+            length, chunked = 0, False
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.partition(b":")
+                if name.lower() == b"content-length":
+                    length = int(value)
+                elif name.lower() == b"transfer-encoding" and b"chunked" in value.lower():
+                    chunked = True
+            if chunked:
+                while (size := int((await reader.readline()).strip(), 16)) > 0:
+                    await reader.readexactly(size + 2)
+                await reader.readline()
+            else:
+                await reader.readexactly(length)
+            if not status.startswith(b"HTTP/1.1 200"):
+                result.errors += 1
+                continue
+            result.latencies.append(time.perf_counter() - started)
+    finally:
+        writer.close()
+
+
+async def measure(result: Result, concurrency: int, seconds: float, make_calls, pids: dict[str, int]) -> None:
+    """Run `concurrency` call loops for `seconds`, adding what happened to `result`."""
+    loop = asyncio.get_running_loop()
+    pids = {**pids, "client": os.getpid()}
+    cpu_before = {name: _cpu_seconds(pid) for name, pid in pids.items()}
+    started = time.perf_counter()
+    await asyncio.gather(*(make_calls(loop.time() + seconds, result) for _ in range(concurrency)))
+    result.seconds += time.perf_counter() - started
+    for name, pid in pids.items():
+        result.cpu[name] = result.cpu.get(name, 0.0) + _cpu_seconds(pid) - cpu_before[name]
+
+
+# --- the platform under test ------------------------------------------------------------
+
+def bench_topology(path: pathlib.Path) -> mesh_topology.Topology:
+    """Only identity (one replica), on free ports, the edge's rate limits out of the way."""
+    raw = yaml.safe_load(mesh_topology.DEFAULT_PATH.read_text())
+    service = raw["services"][SERVICE]
+    service["replicas"] = 1
+    service["callers"] = ["edge"]
+    service["calls"] = []
+    raw["services"] = {SERVICE: service}
+    raw["edge"]["jwt"]["jwks_service"] = SERVICE
+    raw["edge"]["rate_limits"] = {"default": {"tokens": 10_000_000, "per_seconds": 1}}
+    path.write_text(yaml.safe_dump(mesh_ports.relocate(raw), sort_keys=False))
+    return mesh_topology.load(path)
+
+
+def start_platform(state: pathlib.Path):
+    from services.launcher import Platform
+    from services.runtime.embedded import create_database
+    from services.runtime.fieldcrypt import new_master_key_spec
+
+    topology = bench_topology(state / "topology.yaml")
+    platform = Platform(state / "state", topology, start_timeout=180)
+    scratch = None
+    if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
+        scratch = f"iworkz_bench_{uuid.uuid4().hex[:8]}"
+        platform.use_data(create_database(os.environ["DATABASE_URL"], scratch), os.environ["REDIS_URL"],
+                          new_master_key_spec("bench"))
+        platform.env["IWORKZ_REDIS_PREFIX"] = f"bench:{scratch}:"
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ.pop("REDIS_URL", None)
+        platform.start_data()
+    platform.env["IWORKZ_LOG_LEVEL"] = os.environ.get("IWORKZ_LOG_LEVEL", "INFO")
+    return platform, scratch
+
+
+async def run_modes(platform, args) -> list[tuple[Result, Result]]:
+    """Every mode alone, then loaded; modes take turns in short slices so that whatever else
+    the machine is doing weighs on all of them alike."""
+    app = platform.proc(SERVICE, 0)
+    side = platform.proc(SERVICE, 0, "sidecar")
+    service_pids = {"service": app.pid, "sidecar": side.pid}
+    channels = {"direct gRPC": grpc.aio.insecure_channel(f"127.0.0.1:{app.ports['grpc']}"),
+                "gRPC via sidecar (mTLS)": grpc.aio.secure_channel(f"127.0.0.1:{side.ports['inbound']}",
+                                                                   platform.credentials("edge"))}
+    pids = {"direct gRPC": {"service": app.pid}, "gRPC via sidecar (mTLS)": service_pids}
+    edge = platform.edge
+    if edge is not None:
+        channels["gRPC via edge + sidecar"] = grpc.aio.secure_channel(
+            f"127.0.0.1:{edge.port}", grpc.ssl_channel_credentials(pathlib.Path(edge.ca).read_bytes()))
+        context = ssl.create_default_context(cafile=str(edge.ca))
+        context.set_alpn_protocols(["http/1.1"])
+        pids["gRPC via edge + sidecar"] = pids["REST via edge + sidecar"] = {**service_pids, "edge": edge.pid}
+
+    def calls(mode: str):
+        if mode in channels:
+            return lambda until, result: grpc_calls(channels[mode], until, result)
+        return lambda until, result: rest_calls(edge.port, context, until, result)
+
+    modes = list(pids)
+    results = {mode: (Result(mode), Result(mode)) for mode in modes}
+    try:
+        for mode in modes:  # warm up: connections, caches, JIT-free but not cold
+            await measure(Result(mode), args.concurrency, 1.0, calls(mode), pids[mode])
+        for phase, (concurrency, seconds) in enumerate(((1, args.latency_seconds), (args.concurrency, args.seconds))):
+            print(f"  {'one call at a time' if concurrency == 1 else f'{concurrency} calls in flight'}: "
+                  f"{seconds:g} s per mode ...", flush=True)
+            rounds = max(1, round(seconds / args.slice))
+            for _ in range(rounds):
+                for mode in modes:
+                    await measure(results[mode][phase], concurrency, seconds / rounds, calls(mode), pids[mode])
+    finally:
+        for channel in channels.values():
+            await channel.close()
+    return [results[mode] for mode in modes]
+
+
+def report(results: list[tuple[Result, Result]], args) -> str:
+    lines = ["", f"identity GetJwks, one replica; alone = 1 call in flight, loaded = {args.concurrency} in flight",
+             "", f"{'mode':<26}{'alone p50':>10}{'p99':>8}   {'loaded rps':>10}{'p50':>8}{'p99':>8}"
+             f"{'errors':>8}   CPU ms/call (service, sidecar, edge, client)"]
+    for alone, loaded in results:
+        cpu = ", ".join(f"{1000 * loaded.cpu.get(k, 0) / max(1, len(loaded.latencies)):.2f}"
+                        for k in ("service", "sidecar", "edge", "client"))
+        lines.append(f"{alone.mode:<26}{alone.percentile(50):>8.3f}ms{alone.percentile(99):>6.2f}ms"
+                     f"   {loaded.rps:>10.0f}{loaded.percentile(50):>6.2f}ms{loaded.percentile(99):>6.2f}ms"
+                     f"{alone.errors + loaded.errors:>8}   {cpu}  = {loaded.cpu_ms_per_call():.2f}")
+    lines.append("")
+    by_mode = {alone.mode: (alone, loaded) for alone, loaded in results}
+    direct = by_mode["direct gRPC"]
+    sidecar = by_mode["gRPC via sidecar (mTLS)"]
+    hops = [("sidecar hop (mTLS)", sidecar[0].percentile(50) - direct[0].percentile(50))]
+    if "REST via edge + sidecar" in by_mode:
+        edge, rest = by_mode["gRPC via edge + sidecar"], by_mode["REST via edge + sidecar"]
+        hops += [("edge hop (TLS + mTLS)", edge[0].percentile(50) - sidecar[0].percentile(50)),
+                 ("REST transcoding at the edge", rest[0].percentile(50) - edge[0].percentile(50))]
+        ratio = rest[1].rps / direct[1].rps
+        lines.append(f"REST through edge + sidecar vs direct gRPC, throughput: {ratio:.2f}x   (aim >= 0.6x)")
+        lines.append(f"gRPC through edge + sidecar vs direct gRPC, throughput: {edge[1].rps / direct[1].rps:.2f}x")
+    else:
+        lines.append("edge modes skipped: the gateway package (gateway.edge) is not available")
+    lines.append(f"gRPC through sidecar vs direct gRPC, throughput: {sidecar[1].rps / direct[1].rps:.2f}x")
+    lines.append("p50 added per hop, one call at a time (aim <= 0.3 ms per Envoy hop): "
+                 + ", ".join(f"{name} {ms:+.3f} ms" for name, ms in hops))
+    lines.append(f"({os.cpu_count()} CPUs; client, Envoys and service share them)")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="loaded run per mode (default %(default)s)")
+    parser.add_argument("--latency-seconds", type=float, default=4.0,
+                        help="one-call-at-a-time run per mode (default %(default)s)")
+    parser.add_argument("--concurrency", type=int, default=8, help="calls in flight when loaded (default %(default)s)")
+    parser.add_argument("--slice", type=float, default=1.0,
+                        help="seconds a mode runs before the next takes its turn (default %(default)s)")
+    parser.add_argument("--no-edge", action="store_true", help="only the direct and sidecar modes")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="iworkz-bench-") as tmp:
+        platform, scratch = start_platform(pathlib.Path(tmp))
+        try:
+            print("starting identity, its sidecar and the edge on free ports ...", flush=True)
+            platform.start(edge=not args.no_edge)
+            print("measuring:", flush=True)
+            results = asyncio.run(run_modes(platform, args))
+        finally:
+            platform.stop()
+            if scratch:
+                from services.runtime.embedded import drop_database
+
+                drop_database(os.environ["DATABASE_URL"], scratch)
+    print(report(results, args), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
