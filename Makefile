@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: venv proto lint breaking up test test-python demo clean
+.PHONY: venv proto lint breaking up test demo bench clean
 
 venv: $(STAMP)
 
@@ -38,3 +38,7 @@ demo: venv
 
 clean:
 	rm -rf build .pytest_cache
+
+## bench: benchmarks that print their figures and ratios from one run
+bench: proto
+	$(PY) bench/mesh_bench.py
