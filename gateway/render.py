@@ -242,6 +242,10 @@ def _cluster(name: str, addresses: list[tuple[str, int]], health_service: str,
             "healthy_threshold": 1,
             "grpc_health_check": {"service_name": health_service, "authority": service_name},
         }],
+        # A retry budget instead of Envoy's default of 3 concurrent retries per cluster,
+        # which loses reads when a replica dies under load.
+        "circuit_breakers": {"thresholds": [{"priority": "DEFAULT", "retry_budget": {
+            "budget_percent": {"value": 50.0}, "min_retry_concurrency": 16}}]},
         "outlier_detection": {
             "consecutive_5xx": 5,
             "consecutive_gateway_failure": 3,
@@ -323,8 +327,8 @@ def _rpc_route(rpc: contracts_mod.Rpc, cluster: str, topology: Topology, service
     retries = service.retries
     if rpc.idempotent_read and not rpc.server_streaming:
         action["retry_policy"] = {
-            "retry_on": ",".join(sorted(set(retries.retry_on) | {"unavailable", "reset", "connect-failure"})),
-            "num_retries": max(retries.attempts - 1, 0),
+            "retry_on": ",".join(sorted(retries.retry_on)),
+            "num_retries": retries.attempts,  # topology `attempts` counts retries, as Istio does
             "per_try_timeout": _duration(seconds(retries.per_try_timeout)),
             "retry_host_predicate": [{"name": "envoy.retry_host_predicates.previous_hosts", "typed_config": _any(
                 "envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate")}],
@@ -334,7 +338,7 @@ def _rpc_route(rpc: contracts_mod.Rpc, cluster: str, topology: Topology, service
     else:
         # Writes are retried only when the request never reached a service.
         action["retry_policy"] = {"retry_on": "connect-failure,refused-stream",
-                                  "num_retries": max(retries.attempts - 1, 0)}
+                                  "num_retries": retries.attempts}
     return {
         "name": rpc.grpc_path,
         "match": {"path": rpc.grpc_path},
