@@ -84,3 +84,40 @@ async def marketplace_service(make_settings, identity_service):
 
     async with server.running(SPEC, make_settings("marketplace", identity_service.target)) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def smtp_sink(tmp_path_factory):
+    """A local SMTP server keeping every email it receives (what `make up` runs for developers)."""
+    from services.notifications.smtp_sink import SmtpSink
+
+    sink = SmtpSink(tmp_path_factory.mktemp("mail")).start()
+    yield sink
+    sink.stop()
+
+
+
+@pytest.fixture(scope="session")
+def notifications_settings(make_settings, identity_service, smtp_sink):
+    """Settings for a notifications replica: email to `smtp_sink`, heartbeats every second,
+    short consumer timings so the tests are quick."""
+
+    def make(**env) -> Settings:
+        values = {"NOTIFICATIONS_SMTP_HOST": "127.0.0.1", "NOTIFICATIONS_SMTP_PORT": str(smtp_sink.port),
+                  "NOTIFICATIONS_HEARTBEAT_SECONDS": "1", "NOTIFICATIONS_EVENTS_CLAIM_IDLE_SECONDS": "10",
+                  "NOTIFICATIONS_EVENTS_CLAIM_INTERVAL_SECONDS": "1",
+                  "NOTIFICATIONS_EVENTS_RETRY_BASE_SECONDS": "0.2", "NOTIFICATIONS_EVENTS_RETRY_MAX_SECONDS": "1",
+                  **env}
+        return make_settings("notifications", identity_service.target, **values)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+async def notifications_service(notifications_settings):
+    """Notifications, consuming identity's and marketplace's events and emailing through `smtp_sink`."""
+    from services.notifications.main import SPEC
+    from services.runtime import server
+
+    async with server.running(SPEC, notifications_settings()) as running:
+        yield running

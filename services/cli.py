@@ -1,9 +1,9 @@
-"""Operator commands: `iworkz migrate | create-admin | demo | keys`.
+"""Operator commands: `iworkz migrate | create-admin | demo | keys | events`.
 
 Configuration comes from the same environment variables the services read
-(DATABASE_URL, IWORKZ_MASTER_KEYS, IWORKZ_IDENTITY_TARGET,
-IWORKZ_MARKETPLACE_TARGET); with `make up` running, `source .iworkz/env`
-sets them. Exit status: 0 done, 1 failed (the message says why), 2 bad usage.
+(DATABASE_URL, REDIS_URL, IWORKZ_REDIS_PREFIX, IWORKZ_MASTER_KEYS,
+IWORKZ_IDENTITY_TARGET, IWORKZ_MARKETPLACE_TARGET); with `make up` running,
+`source .iworkz/env` sets them. Exit status: 0 done, 1 failed (the message says why), 2 bad usage.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import psycopg
 
 from services.runtime.errors import AlreadyExists
 
-SERVICES = ("identity", "marketplace")
+SERVICES = ("identity", "marketplace", "notifications")
 DEFAULT_IDENTITY_TARGET = "127.0.0.1:50051"
 DEFAULT_MARKETPLACE_TARGET = "127.0.0.1:50052"
 
@@ -201,6 +201,57 @@ async def _cmd_rewrap(args) -> None:
         print(f"{name}: re-wrapped {changed} data key(s) under the first master key")
 
 
+# --- events ----------------------------------------------------------------------
+
+async def _with_redis(action):
+    import redis.exceptions
+
+    from services.runtime.redisconn import RedisClient
+
+    client = RedisClient(_env("REDIS_URL"), os.environ.get("IWORKZ_REDIS_PREFIX", "iworkz:"))
+    try:
+        return await action(client)
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as err:
+        raise CommandError(f"cannot reach Redis at REDIS_URL ({err})") from None
+    finally:
+        await client.close()
+
+
+def describe_dead_letter(letter) -> str:
+    """One dead letter, for a terminal: ids, type, where from, who gave up, why."""
+    import datetime
+
+    when = datetime.datetime.fromtimestamp(letter.failed_at, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+    return (f"{letter.entry_id}  event {letter.event_id}  {letter.event_type}\n"
+            f"    from {letter.source_stream} ({letter.source_entry_id}), consumer {letter.consumer}, "
+            f"{letter.attempts} attempt(s), failed {when}\n"
+            f"    error: {letter.error}")
+
+
+async def _cmd_dead_letters_list(args) -> None:
+    from services.runtime import deadletters
+
+    letters = await _with_redis(lambda r: deadletters.list_dead_letters(r, args.limit))
+    if not letters:
+        print("no dead letters")
+        return
+    print(f"{len(letters)} dead letter(s), oldest first:")
+    for letter in letters:
+        print(describe_dead_letter(letter))
+
+
+async def _cmd_dead_letters_replay(args) -> None:
+    from services.runtime import deadletters
+
+    replayed = await _with_redis(lambda r: deadletters.replay(r, args.id))
+    for letter, new_id in replayed:
+        print(f"{letter.entry_id} (event {letter.event_id}) -> {letter.source_stream} {new_id}")
+    missing = set(args.id or ()) - {x for letter, _ in replayed for x in (letter.entry_id, letter.event_id)}
+    print(f"replayed {len(replayed)} dead letter(s)")
+    if missing:
+        raise CommandError("no dead letter with id " + ", ".join(sorted(missing)))
+
+
 # --- entry point ---------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -234,6 +285,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = key_commands.add_parser("rewrap", help="re-wrap every data key under the first master key")
     p.add_argument("--service", choices=service_choices, required=True)
     p.set_defaults(run=_cmd_rewrap)
+
+    events = commands.add_parser("events", help="the event streams (REDIS_URL, IWORKZ_REDIS_PREFIX)")
+    event_commands = events.add_subparsers(dest="events_command", required=True, metavar="WHAT")
+    dead = event_commands.add_parser("dead-letters", help="events consumers gave up on")
+    dead_commands = dead.add_subparsers(dest="dead_letters_command", required=True, metavar="ACTION")
+    p = dead_commands.add_parser("list", help="show dead letters with their errors, oldest first")
+    p.add_argument("--limit", type=int, default=100)
+    p.set_defaults(run=_cmd_dead_letters_list)
+    p = dead_commands.add_parser("replay", help="put dead letters (default: all) back on their source streams")
+    p.add_argument("--id", action="append", metavar="ID",
+                   help="only this one: dead-letter entry id or event id (repeatable)")
+    p.set_defaults(run=_cmd_dead_letters_replay)
     return parser
 
 

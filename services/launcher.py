@@ -273,6 +273,7 @@ class Platform:
         self.database_url = ""
         self.redis_url = ""
         self.embedded_pids: dict[str, int] = {}
+        self.mail_sink: Proc | None = None  # local SMTP server for the emails notifications sends
         (self.state / "logs").mkdir(parents=True, exist_ok=True)
 
     def show(self, path: pathlib.Path) -> str:
@@ -395,6 +396,35 @@ class Platform:
         self.write_pids()
         return proc
 
+    def start_mail_sink(self) -> None:
+        """A local SMTP server keeping every email notifications sends, as .eml files in `<state>/mail`.
+
+        Only when notifications runs and no real SMTP server is configured
+        (NOTIFICATIONS_SMTP_HOST); IWORKZ_SMTP_SINK_PORT moves it (default 2525).
+        """
+        if "notifications" not in self.topology.services or os.environ.get("NOTIFICATIONS_SMTP_HOST"):
+            return
+        port = int(os.environ.get("IWORKZ_SMTP_SINK_PORT", "2525"))
+        if not port_free(port):
+            raise StartupError(f"port {port} (the local SMTP sink) is in use; set IWORKZ_SMTP_SINK_PORT")
+        directory = self.state / "mail"
+        say(f"starting the SMTP sink on {HOST}:{port} (emails kept in {self.show(directory)}) ...")
+        self.mail_sink = self.spawn(Proc(
+            "sink", "smtp-sink", 0, [sys.executable, "-m", "services.notifications.smtp_sink", "--host", HOST,
+                                     "--port", str(port), "--dir", str(directory)],
+            {**os.environ}, self.state / "logs" / "smtp-sink.log", {"smtp": port}))
+        deadline = time.monotonic() + 20
+        while port_free(port):
+            if not self.mail_sink.running() or time.monotonic() > deadline:
+                raise StartupError(f"the SMTP sink did not start. Last lines of {self.show(self.mail_sink.log)}:\n"
+                                   f"{_tail(self.mail_sink.log)}")
+            time.sleep(0.1)
+        self.env.update({"NOTIFICATIONS_SMTP_HOST": HOST, "NOTIFICATIONS_SMTP_PORT": str(port)})
+
+    def stop_mail_sink(self) -> None:
+        if self.mail_sink is not None:
+            self._terminate([self.mail_sink], 5)
+
     def start_apps(self) -> None:
         for name in start_order(self.topology):
             service = self.topology.services[name]
@@ -513,6 +543,7 @@ class Platform:
         self.check_ports()
         self.migrate()
         self.start_mesh()
+        self.start_mail_sink()
         self.start_apps()
         self.start_sidecars()
         self.wait_ready([p for p in self.procs if p.kind == "app"])
@@ -598,6 +629,7 @@ class Platform:
                 [p for p in self.procs if p.service == n and p.kind == "app"], drain + 5)))
             steps.append((f"{name} sidecars", lambda n=name: self._terminate(
                 [p for p in self.procs if p.service == n and p.kind == "sidecar"], 10)))
+        steps.append(("the SMTP sink", self.stop_mail_sink))
         if self.embedded:
             steps.append(("embedded servers", self._stop_embedded))
         for what, step in steps:
@@ -640,6 +672,8 @@ class Platform:
             "edge": ({"pid": self.edge.pid, "url": f"https://{HOST}:{self.edge.port}",
                       "admin": self.edge.admin_url, "log": str(self.edge.log)} if self.edge else None),
             "embedded": self.embedded_pids,
+            "mail_sink": ({"pid": self.mail_sink.pid, "port": self.mail_sink.ports["smtp"],
+                           "log": str(self.mail_sink.log)} if self.mail_sink else None),
         }
         (self.state / "launcher.json").write_text(json.dumps(report, indent=2) + "\n")
 
@@ -730,6 +764,16 @@ def check_edge_rest(platform: Platform) -> str:
     return f"REST through the edge and the mesh: GET /v1/jobs:search finds {len(body['jobs'])} jobs in Osaka"
 
 
+def check_live_notifications(platform: Platform) -> list[str]:
+    """An application status change reaches Subscribe (gRPC and SSE) and the mail sink, through the edge."""
+    if platform.edge is None or "notifications" not in platform.topology.services:
+        return []
+    from services.demo.live import application_goes_live
+
+    mail_dir = platform.state / "mail" if platform.mail_sink is not None else None
+    return asyncio.run(application_goes_live(f"{HOST}:{platform.edge.port}", str(platform.edge.ca), mail_dir))
+
+
 def check_sdk_example(example: str) -> str:
     run = subprocess.run([sys.executable, "-"], input=example, text=True, capture_output=True, cwd=REPO,
                          timeout=60)
@@ -773,6 +817,10 @@ def banner(platform: Platform, admin: tuple[str, str], report, example: str, che
                     f"  sidecar {HOST}:{side.ports['inbound']} (mTLS)"
                     + (f"  egress {HOST}:{side.ports['egress']}" if "egress" in side.ports else "")
                     + f"  metrics http://{HOST}:{proc.ports['metrics']}/metrics   pids {proc.pid}, {side.pid}")
+    if platform.mail_sink is not None:
+        rows.append(f"  {'mail':<12} SMTP sink smtp://{HOST}:{platform.mail_sink.ports['smtp']}, emails in "
+                    f"{show(platform.state / 'mail')}/ (list: {show(REPO / '.venv/bin/python')} -m "
+                    f"services.notifications.smtp_sink --dir {show(platform.state / 'mail')} --list)")
     for kind in ("PostgreSQL", "Redis"):
         where = f"embedded, data in {platform.embedded[kind]}" if kind in platform.embedded else "from the environment"
         rows.append(f"  {kind:<12} {where}")
@@ -881,6 +929,7 @@ def run(args) -> int:
             if platform.edge is not None:
                 checks.append(check_edge_rest(platform))
             checks.append(check_sdk_example(example))
+            checks += check_live_notifications(platform)
             say("check passed:\n" + "\n".join(f"  ok  {line}" for line in checks))
             return 0
         platform.watch()

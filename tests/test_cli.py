@@ -88,7 +88,8 @@ def test_migrate_every_service_twice(scratch_database, monkeypatch, capsys):
     first = capsys.readouterr().out
     assert "identity: runtime/0001_outbox" in first and "marketplace: " in first
     assert run_cli(monkeypatch, "migrate", "--service", "all", DATABASE_URL=scratch_database) == 0
-    assert capsys.readouterr().out.splitlines() == ["identity: up to date", "marketplace: up to date"]
+    assert capsys.readouterr().out.splitlines() == ["identity: up to date", "marketplace: up to date",
+                                                    "notifications: up to date"]
 
 
 def test_keys_rotate_and_rewrap(scratch_database, monkeypatch, capsys):

@@ -123,14 +123,16 @@ def generate() -> None:
 def write_service_config() -> None:
     """The SDKs' per-method call policy, derived from the contracts.
 
-    Every method gets a deadline; methods bound to HTTP GET are reads and are
-    retried on UNAVAILABLE (googleapis-style service config, which gRPC
-    channels apply natively).
+    Every unary method gets a deadline; methods bound to HTTP GET are reads
+    and are retried on UNAVAILABLE (googleapis-style service config, which
+    gRPC channels apply natively). Server streams (live updates) stay open
+    as long as the caller wants: no deadline, and a retry only until the
+    first message arrives, as gRPC does for streams.
     """
     from google.api import annotations_pb2
 
     image = descriptor_pb2.FileDescriptorSet.FromString(IMAGE.read_bytes())
-    reads, writes = [], []
+    reads, writes, streams = [], [], []
     for f in image.file:
         if not f.package.startswith("iworkz."):
             continue
@@ -138,12 +140,13 @@ def write_service_config() -> None:
             for method in service.method:
                 rule = method.options.Extensions[annotations_pb2.http]
                 entry = {"service": f"{f.package}.{service.name}", "method": method.name}
-                (reads if rule.get else writes).append(entry)
+                (streams if method.server_streaming else reads if rule.get else writes).append(entry)
+    retry = {"maxAttempts": 4, "initialBackoff": "0.1s", "maxBackoff": "1s",
+             "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]}
     config = {"methodConfig": [
-        {"name": reads, "timeout": "10s", "retryPolicy": {
-            "maxAttempts": 4, "initialBackoff": "0.1s", "maxBackoff": "1s",
-            "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]}},
+        {"name": reads, "timeout": "10s", "retryPolicy": retry},
         {"name": writes, "timeout": "10s"},
+        *([{"name": streams, "retryPolicy": retry}] if streams else []),
     ]}
     target = SDK_PY / "iworkz" / "sdk" / "service_config.json"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from services.runtime.cancellation import raise_if_cancelled
 from services.runtime.db import Database
 from services.runtime.redisconn import RedisClient
 
@@ -60,6 +61,7 @@ class OutboxRelay:
         """Publish until cancelled, backing off while Redis or PostgreSQL is unavailable."""
         backoff = self.idle
         while True:
+            raise_if_cancelled()
             try:
                 published = await self.publish_once()
                 backoff = self.idle

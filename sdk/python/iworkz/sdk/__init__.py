@@ -12,6 +12,7 @@ login, refreshes it before it expires.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import pathlib
 import time
@@ -20,12 +21,15 @@ import grpc
 
 from iworkz.identity.v1 import identity_pb2, identity_pb2_grpc
 from iworkz.marketplace.v1 import marketplace_pb2_grpc
+from iworkz.notifications.v1 import notifications_pb2, notifications_pb2_grpc
 
 SERVICE_CONFIG = json.loads((pathlib.Path(__file__).parent / "service_config.json").read_text())
 _REFRESH_MARGIN_SECONDS = 60
 
 
-class _Auth(grpc.aio.UnaryUnaryClientInterceptor, grpc.aio.UnaryStreamClientInterceptor):
+class _Auth:
+    """Adds the bearer token to a call's metadata."""
+
     def __init__(self, client: "Client") -> None:
         self.client = client
 
@@ -38,9 +42,15 @@ class _Auth(grpc.aio.UnaryUnaryClientInterceptor, grpc.aio.UnaryStreamClientInte
             metadata.add("authorization", f"Bearer {token}")
         return details._replace(metadata=metadata)
 
+
+# grpc.aio files an interceptor under the first call kind it implements only,
+# so unary and server-streaming calls each need their own interceptor object.
+class _UnaryAuth(_Auth, grpc.aio.UnaryUnaryClientInterceptor):
     async def intercept_unary_unary(self, continuation, details, request):
         return await continuation(await self._details(details), request)
 
+
+class _StreamAuth(_Auth, grpc.aio.UnaryStreamClientInterceptor):
     async def intercept_unary_stream(self, continuation, details, request):
         return await continuation(await self._details(details), request)
 
@@ -55,13 +65,14 @@ class Client:
         self._expires_at = 0.0
         opts = [("grpc.service_config", json.dumps(SERVICE_CONFIG)), ("grpc.enable_retries", 1),
                 *(options or [])]
-        interceptors = [_Auth(self)]
+        interceptors = [_UnaryAuth(self), _StreamAuth(self)]
         if credentials is not None:
             self.channel = grpc.aio.secure_channel(target, credentials, options=opts, interceptors=interceptors)
         else:
             self.channel = grpc.aio.insecure_channel(target, options=opts, interceptors=interceptors)
         self.identity = identity_pb2_grpc.IdentityServiceStub(self.channel)
         self.marketplace = marketplace_pb2_grpc.MarketplaceServiceStub(self.channel)
+        self.notifications = notifications_pb2_grpc.NotificationServiceStub(self.channel)
 
     async def __aenter__(self) -> "Client":
         return self
@@ -103,3 +114,26 @@ class Client:
 
     def without_auth(self) -> None:
         self._token = self._refresh_token = ""
+
+    async def notification_stream(self, parent: str, last_event_id: str = "", *,
+                                  reconnect_delay: float = 1.0):
+        """Yield `parent`'s notifications live, reconnecting after a broken stream.
+
+        Each reconnect resumes after the last notification received, so none is
+        missed or repeated. Heartbeats are consumed here. Stops on any error
+        other than UNAVAILABLE (e.g. PERMISSION_DENIED).
+        """
+        while True:
+            call = self.notifications.Subscribe(
+                notifications_pb2.SubscribeRequest(parent=parent, last_event_id=last_event_id))
+            try:
+                async for item in call:
+                    if item.HasField("notification"):
+                        last_event_id = item.notification.event_id
+                        yield item.notification
+            except grpc.aio.AioRpcError as error:
+                if error.code() != grpc.StatusCode.UNAVAILABLE:
+                    raise
+            finally:
+                call.cancel()
+            await asyncio.sleep(reconnect_delay)

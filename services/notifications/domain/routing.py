@@ -1,0 +1,119 @@
+"""Who is told what about which event.
+
+Each function takes one domain event and returns the notifications it
+causes, as `Draft`s: a category, the people (one user, or every known member
+of an organisation), a template with its values and a link into the web app.
+Texts are rendered later, per recipient, in that recipient's language.
+
+| event                         | who                         | category           |
+|-------------------------------|-----------------------------|--------------------|
+| ApplicationStatusChanged      | the worker                  | application status |
+|   … to WITHDRAWN (by worker)  | the employer's members      | application status |
+| ApplicationSubmitted          | the employer's members      | application status |
+| RefreshTokenReuseDetected     | the account's owner         | account security   |
+
+Employer members are the users identity reported with that organisation
+when they signed up (`UserSignedUp.organization`): notifications are per
+user, so an employer's inbox is its people's inboxes.
+
+Not yet: jobs that fit a worker (JobPublished carries the job but fitting it
+to workers needs their profiles, which are marketplace's; the matching
+service's match events will drive this category) and credential events
+(with the credentials service).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from iworkz.identity.v1 import events_pb2 as identity_events
+from iworkz.marketplace.v1 import events_pb2 as market_events
+from iworkz.marketplace.v1 import marketplace_pb2 as mp
+from services.notifications.domain import preferences, templates
+
+SECURITY_LINK = "/settings/security"
+
+_STATUS_TEMPLATES = {
+    mp.APPLICATION_STATUS_SHORTLISTED: "application.shortlisted",
+    mp.APPLICATION_STATUS_INTERVIEW: "application.interview",
+    mp.APPLICATION_STATUS_OFFER: "application.offer",
+    mp.APPLICATION_STATUS_HIRED: "application.hired",
+    mp.APPLICATION_STATUS_REJECTED: "application.rejected",
+}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A notification to make, before it is rendered for each recipient."""
+
+    category: int
+    template: str
+    link: str
+    user_id: str = ""  # one user, or
+    organization_id: str = ""  # every known member of an organisation
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    def render(self, language: str) -> templates.Message:
+        return templates.render(self.template, language, self.params)
+
+
+def resource_id(name: str, collection: str) -> str:
+    """The id after `collection/` in a resource name, "" if absent."""
+    parts = name.split("/")
+    for i in range(len(parts) - 1):
+        if parts[i] == collection:
+            return parts[i + 1]
+    return ""
+
+
+def application_status_changed(event: market_events.ApplicationStatusChanged) -> list[Draft]:
+    """Tell the worker their application moved on; tell the employer when the worker withdrew."""
+    application = event.application
+    params = {"job": application.job_title, "worker": application.worker_display_name,
+              "status_code": str(event.to_status)}
+    link = "/" + application.name
+    worker_id = resource_id(application.worker, "workers")
+    if event.to_status == mp.APPLICATION_STATUS_WITHDRAWN:
+        if event.actor == f"users/{worker_id}":
+            org_id = resource_id(event.employer, "employers")
+            return [Draft(preferences.APPLICATION_STATUS, "employer.application_withdrawn", link,
+                          organization_id=org_id, params=params)] if org_id else []
+        # Withdrawn on the worker's behalf (an admin): the worker should know.
+        return [Draft(preferences.APPLICATION_STATUS, "application.status", link, user_id=worker_id,
+                      params=params)] if worker_id else []
+    if not worker_id:
+        return []
+    template = _STATUS_TEMPLATES.get(event.to_status, "application.status")
+    return [Draft(preferences.APPLICATION_STATUS, template, link, user_id=worker_id, params=params)]
+
+
+def application_submitted(event: market_events.ApplicationSubmitted) -> list[Draft]:
+    """Tell the employer's members about a new application."""
+    org_id = resource_id(event.employer, "employers")
+    if not org_id:
+        return []
+    application = event.application
+    return [Draft(preferences.APPLICATION_STATUS, "employer.application_submitted", "/" + application.name,
+                  organization_id=org_id,
+                  params={"job": application.job_title, "worker": application.worker_display_name})]
+
+
+def refresh_token_reuse_detected(event: identity_events.RefreshTokenReuseDetected) -> list[Draft]:
+    """Warn the account's owner that a stolen refresh token was used and the session revoked."""
+    user_id = resource_id(event.user, "users")
+    if not user_id:
+        return []
+    return [Draft(preferences.ACCOUNT_SECURITY, "security.refresh_token_reuse", SECURITY_LINK, user_id=user_id,
+                  params={"address": event.client_address})]
+
+
+# Event type -> (payload message class, function making the drafts).
+ROUTES = {
+    market_events.ApplicationStatusChanged.DESCRIPTOR.full_name:
+        (market_events.ApplicationStatusChanged, application_status_changed),
+    market_events.ApplicationSubmitted.DESCRIPTOR.full_name:
+        (market_events.ApplicationSubmitted, application_submitted),
+    identity_events.RefreshTokenReuseDetected.DESCRIPTOR.full_name:
+        (identity_events.RefreshTokenReuseDetected, refresh_token_reuse_detected),
+}

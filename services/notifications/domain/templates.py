@@ -1,0 +1,150 @@
+"""What notifications say, in English and Japanese.
+
+Every text lives here, once per language, keyed by a template name; the
+language is the user's chosen notification language, else their account
+locale, else English. Plain Python: no gRPC, database or Redis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from iworkz.marketplace.v1 import marketplace_pb2 as mp
+
+LANGUAGES = ("en", "ja")
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A rendered notification."""
+
+    title: str
+    body: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Email:
+    subject: str
+    text: str
+    language: str
+
+
+def language_for(preferred: str, locale: str) -> str:
+    """`preferred` if set, else the locale's language if we write it (`ja-JP` → `ja`), else English."""
+    for candidate in (preferred, locale):
+        language = (candidate or "").split("-")[0].lower()
+        if language in LANGUAGES:
+            return language
+    return DEFAULT_LANGUAGE
+
+
+_STATUS = {
+    "en": {mp.APPLICATION_STATUS_APPLIED: "applied", mp.APPLICATION_STATUS_SHORTLISTED: "shortlisted",
+           mp.APPLICATION_STATUS_INTERVIEW: "interview", mp.APPLICATION_STATUS_OFFER: "offer",
+           mp.APPLICATION_STATUS_HIRED: "hired", mp.APPLICATION_STATUS_REJECTED: "not selected",
+           mp.APPLICATION_STATUS_WITHDRAWN: "withdrawn"},
+    "ja": {mp.APPLICATION_STATUS_APPLIED: "応募済み", mp.APPLICATION_STATUS_SHORTLISTED: "書類選考通過",
+           mp.APPLICATION_STATUS_INTERVIEW: "面接", mp.APPLICATION_STATUS_OFFER: "内定",
+           mp.APPLICATION_STATUS_HIRED: "採用", mp.APPLICATION_STATUS_REJECTED: "不採用",
+           mp.APPLICATION_STATUS_WITHDRAWN: "辞退"},
+}
+
+# template name -> language -> (title, body); `{name}` placeholders come from the event.
+TEMPLATES: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "application.shortlisted": {
+        "en": ("You're on the shortlist for {job}",
+               "Your application for {job} was shortlisted. The employer may contact you about the next steps."),
+        "ja": ("「{job}」の書類選考を通過しました",
+               "「{job}」へのご応募が書類選考を通過しました。今後の流れについて企業から連絡がある場合があります。"),
+    },
+    "application.interview": {
+        "en": ("Interview invitation: {job}",
+               "The employer would like to interview you for {job}. Open your application for the details."),
+        "ja": ("面接のご案内：「{job}」",
+               "「{job}」について、企業が面接を希望しています。詳細は応募ページをご確認ください。"),
+    },
+    "application.offer": {
+        "en": ("Job offer: {job}", "Congratulations! You have received an offer for {job}."),
+        "ja": ("内定のお知らせ：「{job}」", "おめでとうございます！「{job}」の内定が出ました。"),
+    },
+    "application.hired": {
+        "en": ("You're hired: {job}", "Congratulations! You have been hired for {job}."),
+        "ja": ("採用決定：「{job}」", "おめでとうございます！「{job}」での採用が決まりました。"),
+    },
+    "application.rejected": {
+        "en": ("Update on your application for {job}",
+               "Your application for {job} was not selected this time. New jobs are posted every day."),
+        "ja": ("「{job}」の選考結果について",
+               "残念ながら、今回は「{job}」の採用は見送りとなりました。新しい求人は毎日掲載されています。"),
+    },
+    "application.status": {  # any other status
+        "en": ("Your application for {job}: {status}", "Your application for {job} is now: {status}."),
+        "ja": ("「{job}」の応募状況：{status}", "「{job}」へのご応募の状況が「{status}」になりました。"),
+    },
+    "employer.application_submitted": {
+        "en": ("New application: {job}", "{worker} applied for {job}."),
+        "ja": ("新しい応募：「{job}」", "{worker}さんが「{job}」に応募しました。"),
+    },
+    "employer.application_withdrawn": {
+        "en": ("Application withdrawn: {job}", "{worker} withdrew their application for {job}."),
+        "ja": ("応募の辞退：「{job}」", "{worker}さんが「{job}」への応募を辞退しました。"),
+    },
+    "security.refresh_token_reuse": {
+        "en": ("Security alert: we signed out a session",
+               "A sign-in token of your account was used a second time{from_address}, which happens when a "
+               "token is stolen. We signed out that session to protect you. If this wasn't you, change your "
+               "password now."),
+        "ja": ("セキュリティ警告：セッションをログアウトしました",
+               "お客様のアカウントのログイン用トークンが2回使用されました{from_address}。トークンが盗まれた可能性が"
+               "あるため、安全のためそのセッションをログアウトしました。心当たりがない場合は、すぐにパスワードを"
+               "変更してください。"),
+    },
+}
+
+_FROM_ADDRESS = {"en": " (from {address})", "ja": "（接続元：{address}）"}
+_UNNAMED = {"en": "A worker", "ja": "応募者"}
+_UNTITLED = {"en": "a job", "ja": "求人"}
+
+_EMAIL = {
+    "en": ("[iWORKZ] {title}",
+           "Hello {name},\n\n{body}\n\nOpen iWORKZ: {url}\n\n-- \niWORKZ\n"
+           "You get this email because email is on for this kind of notification. "
+           "Change it in your notification settings: {settings_url}\n"),
+    "ja": ("【iWORKZ】{title}",
+           "{name}様\n\n{body}\n\niWORKZで確認する：{url}\n\n-- \niWORKZ\n"
+           "このメールは、この種類のお知らせのメール通知をオンにしているためお送りしています。"
+           "通知設定で変更できます：{settings_url}\n"),
+}
+_DEAR = {"en": "there", "ja": "ユーザー"}
+SETTINGS_PATH = "/settings/notifications"
+
+
+def status_name(status: int, language: str) -> str:
+    return _STATUS[language].get(status, str(status))
+
+
+def render(template: str, language: str, params: Mapping[str, str]) -> Message:
+    """The notification `template` in `language` (English if not written in it)."""
+    texts = TEMPLATES[template]
+    language = language if language in texts else DEFAULT_LANGUAGE
+    values = dict(params)
+    values["job"] = values.get("job") or _UNTITLED[language]
+    values["worker"] = values.get("worker") or _UNNAMED[language]
+    if "status_code" in values:
+        values["status"] = status_name(int(values["status_code"]), language)
+    address = values.get("address", "")
+    values["from_address"] = _FROM_ADDRESS[language].format(address=address) if address else ""
+    title, body = texts[language]
+    return Message(title.format(**values), body.format(**values), language)
+
+
+def email(message: Message, display_name: str, url: str, settings_url: str) -> Email:
+    """The email for a notification, in the notification's language."""
+    subject, text = _EMAIL[message.language]
+    name = display_name or _DEAR[message.language]
+    return Email(subject.format(title=message.title),
+                 text.format(name=name, body=message.body, url=url, settings_url=settings_url),
+                 message.language)

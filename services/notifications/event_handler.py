@@ -1,0 +1,110 @@
+"""Turns the platform's domain events into notifications, deliveries and live messages.
+
+Runs inside the event consumer's transaction (see `runtime.consumer`): the
+inbox rows, the pending deliveries and the processed-event records commit
+together, so each event notifies each person once. The consumer hands over
+events in batches; the handler only decides who is told what for each event
+and writes the whole batch at once before the commit (a few statements per
+batch rather than per event). Live messages are published after the commit;
+a lost one is recovered by the subscriber from the inbox.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from iworkz.identity.v1 import events_pb2 as identity_events
+from services.notifications import messages, store
+from services.notifications.dispatch import Dispatcher
+from services.notifications.domain import preferences, routing, templates
+from services.runtime.consumer import Event, Transaction
+from services.runtime.fanout import Fanout
+
+CONSUMER = "notifications"
+SOURCES = ["identity", "marketplace"]
+_SIGNED_UP = identity_events.UserSignedUp.DESCRIPTOR.full_name
+
+
+@dataclass(frozen=True)
+class _Planned:
+    event_id: str
+    draft: routing.Draft
+    user_id: str
+
+
+class NotificationWriter:
+    """The consumer's handler."""
+
+    def __init__(self, live: Fanout, dispatcher: Dispatcher, web_base_url: str) -> None:
+        self.live = live
+        self.dispatcher = dispatcher
+        self.web_base_url = web_base_url.rstrip("/")
+
+    async def __call__(self, tx: Transaction, event: Event) -> None:
+        if event.type == _SIGNED_UP:
+            signed_up = event.payload(identity_events.UserSignedUp)
+            await store.upsert_recipient(
+                tx.conn, routing.resource_id(signed_up.user, "users"), signed_up.email, signed_up.display_name,
+                signed_up.locale, routing.resource_id(signed_up.organization, "organizations"))
+            return
+        route = routing.ROUTES.get(event.type)
+        if route is None:
+            return  # an event no one is told about
+        message_class, make_drafts = route
+        planned = self._batch(tx)
+        for draft in make_drafts(event.payload(message_class)):
+            if draft.user_id:
+                users = [draft.user_id]
+            else:
+                users = await store.organization_members(tx.conn, draft.organization_id)
+            planned.extend(_Planned(event.id, draft, user_id) for user_id in users)
+
+    def _batch(self, tx: Transaction) -> list[_Planned]:
+        """This transaction's planned notifications, written by one `_write` before the commit."""
+        planned = tx.state.get("planned")
+        if planned is None:
+            planned = tx.state["planned"] = []
+            tx.before_commit(lambda: self._write(tx, planned))
+        return planned
+
+    async def _write(self, tx: Transaction, planned: list[_Planned]) -> None:
+        if not planned:
+            return
+        recipients = await store.lock_recipients(tx.conn, [p.user_id for p in planned])
+        last_seq = {user_id: row["last_seq"] for user_id, row in recipients.items()}
+        notifications, deliveries = [], []
+        for item in planned:
+            recipient = recipients[item.user_id]
+            choices = store.stored_channels(recipient)
+            draft = item.draft
+            message = draft.render(templates.language_for(recipient["language_code"], recipient["locale"]))
+            notification_id = None
+            if preferences.enabled(choices, draft.category, preferences.IN_APP):
+                notification_id = uuid.uuid4()
+                last_seq[item.user_id] += 1
+                notifications.append({
+                    "id": notification_id, "user_id": item.user_id, "seq": last_seq[item.user_id],
+                    "event_id": item.event_id, "category": draft.category, "title": message.title,
+                    "body": message.body, "link": draft.link, "language": message.language})
+            if ("email" in self.dispatcher.channels and recipient["email"]
+                    and preferences.enabled(choices, draft.category, preferences.EMAIL)):
+                email = templates.email(message, recipient["display_name"], self.web_base_url + draft.link,
+                                        self.web_base_url + templates.SETTINGS_PATH)
+                deliveries.append({
+                    "id": uuid.uuid4(), "user_id": item.user_id, "notification_id": notification_id,
+                    "event_id": item.event_id, "category": draft.category, "channel": "email",
+                    "address": recipient["email"], "language": email.language, "subject": email.subject,
+                    "body": email.text})
+        changed = {n["user_id"]: last_seq[n["user_id"]] for n in notifications}
+        rows = await store.add_notifications(tx.conn, notifications, changed)
+        await store.add_deliveries(tx.conn, deliveries)
+        if rows:
+            rows.sort(key=lambda r: r["seq"])
+            live = [(str(r["user_id"]), messages.stream_item(r)) for r in rows]
+            tx.after_commit(lambda: self.live.publish_many(live))
+        if deliveries:
+            async def wake() -> None:
+                self.dispatcher.wake()
+
+            tx.after_commit(wake)

@@ -1,0 +1,165 @@
+"""NotificationService: inbox, live stream and preferences."""
+
+from __future__ import annotations
+
+import uuid
+
+from google.protobuf import timestamp_pb2
+
+from iworkz.notifications.v1 import notifications_pb2 as pb, notifications_pb2_grpc
+from services.notifications import messages, store
+from services.notifications.domain import preferences
+from services.runtime import paging
+from services.runtime.errors import InvalidArgument
+from services.runtime.fanout import RESYNC, Fanout
+from services.runtime.server import Resources
+
+# Rows read per query when replaying missed notifications to a stream.
+REPLAY_PAGE = 500
+_MAX_EVENT_ID = 2 ** 63 - 1
+
+
+def _user_id(name: str) -> str:
+    """The user id in `users/{user}...`."""
+    return name.split("/")[1]
+
+
+def _event_id(text: str, field: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 19 or int(text) > _MAX_EVENT_ID:
+        raise InvalidArgument.field(field, "must be an event_id from this stream (a decimal number)")
+    return int(text)
+
+
+def _preferences_message(user_id: str, row: dict | None) -> pb.NotificationPreferences:
+    effective = preferences.effective(store.stored_channels(row))
+    return pb.NotificationPreferences(
+        name=f"users/{user_id}/notificationPreferences",
+        categories=[pb.CategoryPreference(category=c, channels=sorted(effective[c])) for c in preferences.CATEGORIES],
+        language_code=row["language_code"] if row else "")
+
+
+class NotificationServicer(notifications_pb2_grpc.NotificationServiceServicer):
+    def __init__(self, resources: Resources, live: Fanout, heartbeat_seconds: float) -> None:
+        self.db = resources.db
+        self.live = live
+        self.heartbeat_seconds = heartbeat_seconds
+
+    # --- the live stream ---------------------------------------------------------
+
+    async def _missed(self, user_id: str, after: int):
+        """Every notification of the user after event id `after`, oldest first, from the inbox."""
+        while True:
+            async with self.db.connection() as conn:
+                rows = await store.notifications_after(conn, user_id, after, REPLAY_PAGE)
+            for row in rows:
+                after = row["seq"]
+                yield row
+            if len(rows) < REPLAY_PAGE:
+                return
+
+    @staticmethod
+    def _heartbeat(last: int) -> pb.SubscribeResponse:
+        now = timestamp_pb2.Timestamp()
+        now.GetCurrentTime()
+        return pb.SubscribeResponse(heartbeat=pb.Heartbeat(time=now, last_event_id=str(last) if last else ""))
+
+    async def Subscribe(self, request, context_):
+        """Replay what the caller missed, then stream live; see the contract.
+
+        The subscription to the live fan-out opens before the inbox is read,
+        so a notification committed in between arrives on the live path and
+        is dropped there as already sent. Every message carries its event id:
+        anything at or below the last one sent is a duplicate and skipped,
+        and a jump past the next one means live messages were lost, so the
+        gap is read from the inbox. After a quiet heartbeat interval the
+        inbox is checked as well, which covers a writer that crashed between
+        its commit and its publish.
+        """
+        user_id = _user_id(request.parent)
+        metadata = dict(context_.invocation_metadata() or ())
+        after = _event_id(request.last_event_id, "last_event_id")
+        if after is None:  # SSE clients resend the id of the last event they saw as a header
+            after = _event_id(str(metadata.get("last-event-id", "")).strip(), "Last-Event-ID")
+        async with self.live.subscribe(user_id) as subscription:
+            async with self.db.connection() as conn:
+                newest = await store.last_seq(conn, user_id)
+            # A resume point beyond the newest is not one of ours: start from the newest.
+            last = newest if after is None or after > newest else after
+            async for row in self._missed(user_id, last):
+                last = row["seq"]
+                yield pb.SubscribeResponse(notification=messages.notification(row))
+            yield self._heartbeat(last)
+            while True:
+                item = await subscription.get(self.heartbeat_seconds)
+                if item is None or item is RESYNC:
+                    async for row in self._missed(user_id, last):
+                        last = row["seq"]
+                        yield pb.SubscribeResponse(notification=messages.notification(row))
+                    if item is None:
+                        yield self._heartbeat(last)
+                    continue
+                response = pb.SubscribeResponse.FromString(item)
+                seq = int(response.notification.event_id)
+                if seq <= last:
+                    continue
+                if seq > last + 1:
+                    async for row in self._missed(user_id, last):
+                        last = row["seq"]
+                        yield pb.SubscribeResponse(notification=messages.notification(row))
+                    continue
+                last = seq
+                yield response
+
+    # --- the inbox -----------------------------------------------------------------
+
+    async def ListNotifications(self, request, context_):
+        user_id = _user_id(request.parent)
+        fp = paging.fingerprint(parent=request.parent, unread_only=request.unread_only, category=request.category)
+        size, after = paging.page_request(request, fp, 20, 100)
+        before = int(after[0]) if after else None
+        async with self.db.connection() as conn:
+            rows = await store.list_notifications(conn, user_id, request.unread_only, request.category,
+                                                  size + 1, before)
+            unread = await store.unread_count(conn, user_id)
+            newest = await store.last_seq(conn, user_id)
+        rows, token = paging.keyset_page(rows, size, fp, lambda r: (r["seq"],))
+        return pb.ListNotificationsResponse(
+            notifications=[messages.notification(r) for r in rows], next_page_token=token, unread_count=unread,
+            last_event_id=str(newest) if newest else "")
+
+    async def MarkNotificationsRead(self, request, context_):
+        user_id = _user_id(request.parent)
+        ids = None
+        if not request.all:
+            ids = []
+            for index, name in enumerate(request.names):
+                if not name.startswith(request.parent + "/notifications/"):
+                    raise InvalidArgument.field(f"names[{index}]", "is not a notification of parent")
+                ids.append(str(uuid.UUID(name.rsplit("/", 1)[1])))
+        async with self.db.transaction() as conn:
+            marked = await store.mark_read(conn, user_id, ids)
+            unread = await store.unread_count(conn, user_id)
+        return pb.MarkNotificationsReadResponse(marked_count=marked, unread_count=unread)
+
+    # --- preferences ---------------------------------------------------------------
+
+    async def GetNotificationPreferences(self, request, context_):
+        user_id = _user_id(request.name)
+        async with self.db.connection() as conn:
+            row = await store.recipient(conn, user_id)
+        return pb.GetNotificationPreferencesResponse(preferences=_preferences_message(user_id, row))
+
+    async def UpdateNotificationPreferences(self, request, context_):
+        user_id = _user_id(request.preferences.name)
+        paths = set(request.update_mask.paths) or {"categories", "language_code"}
+        async with self.db.transaction() as conn:
+            row = await store.recipient(conn, user_id, create=True, for_update=True)
+            channels = None
+            if "categories" in paths:
+                changes = [(c.category, list(c.channels)) for c in request.preferences.categories]
+                channels = preferences.merge(store.stored_channels(row), changes)
+            language = request.preferences.language_code if "language_code" in paths else None
+            row = await store.save_preferences(conn, user_id, channels, language)
+        return pb.UpdateNotificationPreferencesResponse(preferences=_preferences_message(user_id, row))

@@ -1,0 +1,155 @@
+"""Live fan-out across replicas: publish once, deliver to every local subscriber of a topic.
+
+Server-streaming RPCs ("tell me when something happens to X") must work on
+any replica, whichever replica saw the change. A writer publishes
+`(topic, payload)` on one Redis pub/sub channel; every replica's `Fanout`
+listens on that channel over one connection and hands the payload to the
+local subscribers of the topic (e.g. a user id).
+
+Pub/sub is fire-and-forget: a message published while a replica's listener
+is reconnecting, or one too many for a slow subscriber's queue, is dropped.
+So the live path is only the fast path; the service's database stays the
+source of truth, and a subscriber that receives `RESYNC` (after a reconnect
+or an overflow) must re-read what it may have missed from there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import AsyncIterator
+
+from services.runtime.cancellation import raise_if_cancelled
+from services.runtime.redisconn import RedisClient
+
+log = logging.getLogger(__name__)
+
+# Handed to a subscriber instead of a payload when messages may have been lost.
+RESYNC = object()
+_SEPARATOR = b"\x00"
+
+
+class Subscription:
+    """A local subscriber's queue of payloads for one topic."""
+
+    def __init__(self, topic: str, size: int) -> None:
+        self.topic = topic
+        self._queue: asyncio.Queue = asyncio.Queue(size)
+        self._overflowed = False
+
+    def _offer(self, item) -> None:
+        if self._overflowed:
+            return
+        try:
+            self._queue.put_nowait(item)
+        except asyncio.QueueFull:
+            # Drop the backlog and tell the subscriber to re-read from the source of truth.
+            self._overflowed = True
+
+    async def get(self, timeout: float):
+        """The next payload, `RESYNC`, or None after `timeout` seconds of silence."""
+        if self._overflowed and self._queue.empty():
+            self._overflowed = False
+            return RESYNC
+        try:
+            return await asyncio.wait_for(self._queue.get(), timeout)
+        except asyncio.TimeoutError:
+            return None
+
+    def get_nowait(self):
+        """The next payload already queued, or None (drains a burst without waiting)."""
+        try:
+            return self._queue.get_nowait()
+        except asyncio.QueueEmpty:
+            return None
+
+
+class Fanout:
+    """One pub/sub listener per process and the local subscriptions it feeds."""
+
+    def __init__(self, redis: RedisClient, channel: str, queue_size: int = 1000) -> None:
+        self.redis = redis
+        self.channel = channel
+        self.queue_size = queue_size
+        self._topics: dict[str, set[Subscription]] = {}
+        self.ready = asyncio.Event()
+
+    # --- writers -----------------------------------------------------------------
+
+    async def publish(self, topic: str, payload: bytes) -> None:
+        await self.redis.client.publish(self.channel, topic.encode() + _SEPARATOR + payload)
+
+    async def publish_many(self, messages: list[tuple[str, bytes]]) -> None:
+        """Publish several messages in one round trip."""
+        if not messages:
+            return
+        pipe = self.redis.client.pipeline(transaction=False)
+        for topic, payload in messages:
+            pipe.publish(self.channel, topic.encode() + _SEPARATOR + payload)
+        await pipe.execute()
+
+    # --- readers -----------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, topic: str, ready_timeout: float = 5.0) -> AsyncIterator[Subscription]:
+        """A subscription to `topic` for the duration of a block (e.g. one RPC).
+
+        Waits for the listener to be connected, so that a subscriber that then
+        reads the source of truth misses nothing published after that read.
+        """
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self.ready.wait(), ready_timeout)
+        subscription = Subscription(topic, self.queue_size)
+        self._topics.setdefault(topic, set()).add(subscription)
+        try:
+            yield subscription
+        finally:
+            subscribers = self._topics.get(topic)
+            if subscribers is not None:
+                subscribers.discard(subscription)
+                if not subscribers:
+                    del self._topics[topic]
+
+    @property
+    def subscriber_count(self) -> int:
+        return sum(len(s) for s in self._topics.values())
+
+    def _dispatch(self, data: bytes) -> None:
+        topic, _, payload = data.partition(_SEPARATOR)
+        for subscription in self._topics.get(topic.decode(), ()):
+            subscription._offer(payload)
+
+    def _resync_all(self) -> None:
+        for subscribers in self._topics.values():
+            for subscription in subscribers:
+                subscription._offer(RESYNC)
+
+    async def run(self) -> None:
+        """Listen until cancelled, reconnecting with backoff (a background task)."""
+        backoff = 0.1
+        while True:
+            raise_if_cancelled()
+            pubsub = self.redis.client.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(self.channel)
+                # Whatever was published while we were not listening is lost to us.
+                self._resync_all()
+                self.ready.set()
+                backoff = 0.1
+                while True:
+                    raise_if_cancelled()  # a swallowed cancel is noticed within a second
+                    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                    if message is not None and message["type"] == "message":
+                        self._dispatch(message["data"])
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self.ready.clear()
+                log.warning("live fan-out lost its Redis connection; reconnecting", exc_info=True,
+                            extra={"retry_in_seconds": backoff})
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
