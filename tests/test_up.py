@@ -58,6 +58,14 @@ def processes_mentioning(text: str) -> list[str]:
     return found
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def launch_check(state: pathlib.Path, env: dict[str, str],
                  replicas: dict[str, int] | None = None) -> tuple[str, Topology]:
     """Run `--check` on a copy of the topology on free ports; assert it passed and stopped everything.
@@ -66,7 +74,7 @@ def launch_check(state: pathlib.Path, env: dict[str, str],
     """
     state.mkdir(parents=True, exist_ok=True)
     topology = ports.relocated_copy(state.parent / "topology.yaml")
-    env = {**env, "IWORKZ_DRAIN_SECONDS": "2"}
+    env = {**env, "IWORKZ_DRAIN_SECONDS": "2", "IWORKZ_SMTP_SINK_PORT": str(_free_port())}
     if replicas:
         env["IWORKZ_REPLICAS"] = ",".join(f"{name}={count}" for name, count in replicas.items())
         topology = topology.with_replicas(replicas)
@@ -77,6 +85,9 @@ def launch_check(state: pathlib.Path, env: dict[str, str],
     logs = "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in sorted((state / "logs").glob("*.log")))
     assert run.returncode == 0, f"{out}\n{run.stderr}\n{logs}"
     assert "check passed" in out
+    # The events path, live: outbox → relay → stream → notifications → Subscribe (gRPC and SSE) and email.
+    assert "reached the worker's gRPC Subscribe stream through the edge" in out
+    assert "... and the SSE stream" in out and "an email reached the SMTP sink" in out
 
     report = json.loads((state / "launcher.json").read_text())
     assert report["state"] == "stopped"
@@ -88,6 +99,8 @@ def launch_check(state: pathlib.Path, env: dict[str, str],
             pids += [replica["pid"], replica["sidecar"]["pid"]]
     if HAS_EDGE:
         pids.append(report["edge"]["pid"])
+    if report.get("mail_sink"):
+        pids.append(report["mail_sink"]["pid"])
     assert [pid for pid in pids if alive(pid)] == [], "processes survived the launcher"
     # Envoy command lines name their configs under the state directory.
     assert processes_mentioning(str(state)) == []
