@@ -42,3 +42,4 @@ clean:
 ## bench: benchmarks that print their figures and ratios from one run
 bench: proto
 	$(PY) bench/mesh_bench.py
+	$(PY) bench/notifications_bench.py

@@ -11,6 +11,7 @@ a lost one is recovered by the subscriber from the inbox.
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -31,6 +32,13 @@ class _Planned:
     event_id: str
     draft: routing.Draft
     user_id: str
+    occurred: float  # Unix time of the event
+
+
+# An email about something long past is noise: when notifications first starts
+# on a platform with history, or replays old dead letters, the inbox gets the
+# old events but nobody is emailed about them.
+EMAIL_MAX_AGE_SECONDS = 24 * 3600
 
 
 class NotificationWriter:
@@ -58,7 +66,8 @@ class NotificationWriter:
                 users = [draft.user_id]
             else:
                 users = await store.organization_members(tx.conn, draft.organization_id)
-            planned.extend(_Planned(event.id, draft, user_id) for user_id in users)
+            occurred = event.envelope.occur_time.seconds or time.time()
+            planned.extend(_Planned(event.id, draft, user_id, occurred) for user_id in users)
 
     def _batch(self, tx: Transaction) -> list[_Planned]:
         """This transaction's planned notifications, written by one `_write` before the commit."""
@@ -88,6 +97,7 @@ class NotificationWriter:
                     "event_id": item.event_id, "category": draft.category, "title": message.title,
                     "body": message.body, "link": draft.link, "language": message.language})
             if ("email" in self.dispatcher.channels and recipient["email"]
+                    and time.time() - item.occurred <= EMAIL_MAX_AGE_SECONDS
                     and preferences.enabled(choices, draft.category, preferences.EMAIL)):
                 email = templates.email(message, recipient["display_name"], self.web_base_url + draft.link,
                                         self.web_base_url + templates.SETTINGS_PATH)

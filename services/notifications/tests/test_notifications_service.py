@@ -392,3 +392,25 @@ def test_bad_configuration_stops_the_service_at_start(make_settings, bad):
     env = {"NOTIFICATIONS_SMTP_HOST": "127.0.0.1", name: value}
     with pytest.raises(ConfigError, match=name):
         NotificationsConfig.from_settings(make_settings("notifications", "127.0.0.1:1", **env))
+
+
+async def test_old_events_reach_the_inbox_but_send_no_email(platform, notifications_service, smtp_sink):
+    """When notifications starts on a platform with history it reads old events: nobody is emailed about them."""
+    from iworkz.marketplace.v1 import events_pb2
+    from services.runtime import outbox
+    from services.runtime.relay import stream_name
+
+    worker = await platform.worker("Old Timer")
+    application = mp.Application(name=f"employers/{uuid.uuid4()}/jobs/{uuid.uuid4()}/applications/{uuid.uuid4()}",
+                                 worker=f"workers/{worker.user_id}", job_title="Archived job")
+    envelope = outbox.envelope("marketplace", "application", "a", events_pb2.ApplicationStatusChanged(
+        application=application, to_status=HIRED, actor="users/someone"))
+    envelope.occur_time.FromSeconds(envelope.occur_time.seconds - 3 * 24 * 3600)
+    redis = notifications_service.resources.redis
+    await redis.client.xadd(stream_name(redis, "marketplace"), {
+        "id": envelope.id, "type": envelope.type, "aggregate_type": "application", "aggregate_id": "a",
+        "envelope": envelope.SerializeToString()})
+    await platform.eventually(lambda: _inbox_at_least(platform, worker, 1), what="the old event in the inbox")
+    await asyncio.sleep(1.0)
+    assert mail_to(smtp_sink, worker.email) == []
+    assert await platform.rows("SELECT 1 FROM deliveries WHERE user_id = %s", worker.user_id) == []
