@@ -77,3 +77,18 @@ async def test_worker_is_hired(identity_service, marketplace_service):
     finally:
         for c in (employer, worker, employer_id, worker_id):
             await c.close()
+
+
+async def test_sdk_refreshes_an_expired_session_without_sending_the_stale_token(identity_service):
+    """The SDK refreshes before a call when its access token is (nearly) expired, and the
+    refresh call itself carries no stale bearer token."""
+    async with Client(identity_service.target) as client:
+        signed = await client.sign_up(email=f"refresh-{uuid.uuid4().hex[:8]}@example.com",
+                                      password="correct horse battery", display_name="Refresh",
+                                      account_type=identity_pb2.ACCOUNT_TYPE_WORKER)
+        client.use_tokens(signed.tokens)
+        client._token = "not-a-valid-token"  # what an expired token looks like to a server
+        client._expires_at = 0  # due for refresh
+        me = await client.identity.GetUser(identity_pb2.GetUserRequest(name=signed.user.name))
+        assert me.user.name == signed.user.name
+        assert client._token != "not-a-valid-token"

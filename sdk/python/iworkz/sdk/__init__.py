@@ -25,6 +25,10 @@ from iworkz.notifications.v1 import notifications_pb2, notifications_pb2_grpc
 
 SERVICE_CONFIG = json.loads((pathlib.Path(__file__).parent / "service_config.json").read_text())
 _REFRESH_MARGIN_SECONDS = 60
+# RPCs that establish credentials carry none: an expired access token sent
+# along would make the edge refuse the very call that replaces it.
+_CREDENTIAL_RPCS = frozenset(f"/iworkz.identity.v1.IdentityService/{name}" for name in (
+    "SignUp", "Login", "RefreshToken", "Logout", "ExchangeApiKey", "GetJwks"))
 
 
 class _Auth:
@@ -34,6 +38,9 @@ class _Auth:
         self.client = client
 
     async def _details(self, details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
+        method = details.method.decode() if isinstance(details.method, bytes) else details.method
+        if method in _CREDENTIAL_RPCS:
+            return details
         token = await self.client.access_token()
         if not token:
             return details
