@@ -8,12 +8,10 @@ code (`services.launcher.Platform`). It stops only the processes it started.
 
 from __future__ import annotations
 
-import uuid
 
 import pytest
 
-from mesh import ports
-from services.launcher import Platform
+from mesh_probes import running_platform
 
 REPLICAS = {"identity": 2, "marketplace": 2}
 
@@ -21,20 +19,6 @@ REPLICAS = {"identity": 2, "marketplace": 2}
 @pytest.fixture(scope="session")
 def mesh_platform(tmp_path_factory, database_url, redis_url, master_keys):
     """identity ×2 and marketplace ×2, each replica behind its sidecar (no edge)."""
-    root = tmp_path_factory.mktemp("mesh")
-    topology = ports.relocated_copy(root / "topology.yaml", replicas=REPLICAS)
-    platform = Platform(root / "state", topology, start_timeout=180)
-    platform.use_data(database_url, redis_url, master_keys)
-    prefix = f"test:mesh:{uuid.uuid4().hex[:10]}:"
-    platform.env.update({"IWORKZ_REDIS_PREFIX": prefix, "IWORKZ_DRAIN_SECONDS": "1"})
-    try:
-        platform.start(edge=False)
+    with running_platform(tmp_path_factory.mktemp("mesh"), REPLICAS, database_url, redis_url, master_keys,
+                          "mesh", edge=False) as platform:
         yield platform
-    finally:
-        platform.stop()
-        import redis
-
-        client = redis.Redis.from_url(redis_url)
-        for key in client.scan_iter(match=prefix + "*", count=1000):
-            client.delete(key)
-        client.close()

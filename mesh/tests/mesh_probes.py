@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import pathlib
 import socket
 import ssl
 import urllib.request
+import uuid
 
 import grpc
 from prometheus_client.parser import text_string_to_metric_families
@@ -102,3 +105,28 @@ def served_certificate_serial(port: int, mesh, identity: str = "edge") -> int:
     with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, \
             ctx.wrap_socket(raw, server_hostname="localhost") as tls:
         return x509.load_der_x509_certificate(tls.getpeercert(binary_form=True)).serial_number
+
+
+@contextlib.contextmanager
+def running_platform(root: pathlib.Path, replicas: dict[str, int], database_url: str, redis_url: str,
+                     master_keys: str, tag: str, edge: bool):
+    """The launcher's processes on a relocated copy of the topology, with their own Redis prefix."""
+    import redis
+
+    from mesh import ports
+    from services.launcher import Platform
+
+    topology = ports.relocated_copy(root / "topology.yaml", replicas=replicas)
+    platform = Platform(root / "state", topology, start_timeout=180)
+    platform.use_data(database_url, redis_url, master_keys)
+    prefix = f"test:{tag}:{uuid.uuid4().hex[:10]}:"
+    platform.env.update({"IWORKZ_REDIS_PREFIX": prefix, "IWORKZ_DRAIN_SECONDS": "1"})
+    try:
+        platform.start(edge=edge)
+        yield platform
+    finally:
+        platform.stop()
+        client = redis.Redis.from_url(redis_url)
+        for key in client.scan_iter(match=prefix + "*", count=1000):
+            client.delete(key)
+        client.close()

@@ -9,36 +9,20 @@ from __future__ import annotations
 import datetime
 import json
 import urllib.request
-import uuid
 
 import pytest
 
-from mesh import certs, ports
-from mesh_probes import envoy_stats
-from services.launcher import Platform
+from mesh import certs
+from mesh_probes import envoy_stats, running_platform
 
 pytest.importorskip("gateway.edge")
 
 
 @pytest.fixture(scope="module")
 def edge_platform(tmp_path_factory, database_url, redis_url, master_keys):
-    root = tmp_path_factory.mktemp("edge-link")
-    topology = ports.relocated_copy(root / "topology.yaml", replicas={"identity": 1, "marketplace": 1})
-    platform = Platform(root / "state", topology, start_timeout=180)
-    platform.use_data(database_url, redis_url, master_keys)
-    prefix = f"test:edge-link:{uuid.uuid4().hex[:10]}:"
-    platform.env.update({"IWORKZ_REDIS_PREFIX": prefix, "IWORKZ_DRAIN_SECONDS": "1"})
-    try:
-        platform.start(edge=True)
+    with running_platform(tmp_path_factory.mktemp("edge-link"), {"identity": 1, "marketplace": 1},
+                          database_url, redis_url, master_keys, "edge-link", edge=True) as platform:
         yield platform
-    finally:
-        platform.stop()
-        import redis
-
-        client = redis.Redis.from_url(redis_url)
-        for key in client.scan_iter(match=prefix + "*", count=1000):
-            client.delete(key)
-        client.close()
 
 
 def rest(platform, path: str) -> dict:
