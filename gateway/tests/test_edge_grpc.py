@@ -109,3 +109,47 @@ async def test_grpc_web(rest, text):
                                          idp.GetUserRequest(name="users/nope").SerializeToString(),
                                          text=text, headers=auth)
     assert invalid.status == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+
+
+@pytest.mark.parametrize("text", [False, True], ids=["grpc-web+proto", "grpc-web-text"])
+async def test_grpc_web_worker_journey(rest, text):
+    """What the mobile app does, over gRPC-web only: sign up, log in, fill the profile, find a job, apply."""
+    tag = uuid.uuid4().hex[:8]
+
+    async def web(method: str, request, response_type, token: str = ""):
+        headers = {"authorization": f"Bearer {token}"} if token else None
+        service = "IdentityService" if method in ("SignUp", "Login") else "MarketplaceService"
+        package = "identity" if service == "IdentityService" else "marketplace"
+        reply = await grpc_web_frames.call(rest, f"/iworkz.{package}.v1.{service}/{method}",
+                                           request.SerializeToString(), text=text, headers=headers)
+        assert reply.status == 0, (method, reply.message)
+        return response_type.FromString(reply.messages[0])
+
+    employer = await web("SignUp", idp.SignUpRequest(
+        email=f"web-hr-{tag}@example.com", password=PASSWORD, display_name="HR",
+        account_type=idp.ACCOUNT_TYPE_EMPLOYER, organization_display_name=f"Web Works {tag}"), idp.SignUpResponse)
+    hr = employer.tokens.access_token
+    job = (await web("CreateJob", mp.CreateJobRequest(
+        parent="employers/" + employer.organization.name.split("/")[1], job=mp.Job(
+            title=f"Care worker {tag}", description="Day service care.",
+            location=types.Location(prefecture="JP-23", city="Nagoya"),
+            wage_min=money_pb2.Money(currency_code="JPY", units=230000),
+            wage_max=money_pb2.Money(currency_code="JPY", units=260000), wage_period=types.WAGE_PERIOD_MONTHLY,
+            employment_type=types.EMPLOYMENT_TYPE_FULL_TIME, headcount=1)), mp.CreateJobResponse, hr)).job
+    await web("PublishJob", mp.PublishJobRequest(name=job.name), mp.PublishJobResponse, hr)
+
+    await web("SignUp", idp.SignUpRequest(email=f"web-worker-{tag}@example.com", password=PASSWORD,
+                                          display_name="Maria", account_type=idp.ACCOUNT_TYPE_WORKER),
+              idp.SignUpResponse)
+    login = await web("Login", idp.LoginRequest(email=f"web-worker-{tag}@example.com", password=PASSWORD),
+                      idp.LoginResponse)
+    me, token = login.user.name.split("/")[1], login.tokens.access_token
+    profile = await web("UpdateWorkerProfile", mp.UpdateWorkerProfileRequest(profile=mp.WorkerProfile(
+        name=f"workers/{me}", display_name="Maria Santos", visa_status=types.VISA_STATUS_SSW_1,
+        ssw_field=types.SSW_FIELD_NURSING_CARE)), mp.UpdateWorkerProfileResponse, token)
+    assert profile.profile.display_name == "Maria Santos"
+    found = await web("SearchJobs", mp.SearchJobsRequest(query=tag, prefecture="JP-23"), mp.SearchJobsResponse)
+    assert [j.name for j in found.jobs] == [job.name]
+    applied = await web("CreateApplication", mp.CreateApplicationRequest(parent=job.name),
+                        mp.CreateApplicationResponse, token)
+    assert applied.application.status == mp.APPLICATION_STATUS_APPLIED
