@@ -53,6 +53,7 @@ import psutil  # noqa: E402
 
 from iworkz.marketplace.v1 import events_pb2 as market_events, marketplace_pb2 as mp  # noqa: E402
 from iworkz.notifications.v1 import notifications_pb2 as pb, notifications_pb2_grpc  # noqa: E402
+from services.runtime import fanout  # noqa: E402
 
 AIM_P99_MS, AIM_P99_AT_RATE, AIM_THROUGHPUT = 50.0, 10_000, 20_000
 ORG = "00000000-0000-4000-8000-00000000b0b0"
@@ -275,7 +276,7 @@ class Bench:
                 item = pb.SubscribeResponse(notification=pb.Notification(
                     name=f"users/{user}/notifications/{uuid.uuid4()}", title="Bench", link=link,
                     event_id=str(counters[user])))
-                pipe.publish(self.live_channel, user.encode() + b"\x00" + item.SerializeToString())
+                pipe.publish(self.live_channel, fanout.frame(user, item.SerializeToString()))
                 phase.sent[link] = now
             await pipe.execute()
         phase.complete = await self.streams.wait_for(list(phase.sent), self.args.timeout)

@@ -54,10 +54,6 @@ class HttpBinding:
         out.append(_literal(self.template[pos:]))
         return "^" + "".join(out) + "/?$"
 
-    def openapi_path(self) -> str:
-        """The template with `{name=users/*}` written as `{name}` (OpenAPI path parameter)."""
-        return _VARIABLE.sub(lambda m: "{" + m[1] + "}", self.template)
-
 
 def _literal(text: str) -> str:
     return "".join("\\" + c if c in ".^$*+?()[]{}|\\" else c for c in text)

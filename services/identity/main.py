@@ -41,4 +41,4 @@ SPEC = ServiceSpec(
 )
 
 if __name__ == "__main__":
-    server.main(SPEC, needs_identity=False)
+    server.main(SPEC)

@@ -14,6 +14,7 @@ from services.runtime.fieldcrypt import FieldCipher
 
 USER_COLUMNS = ("u.id, u.email, u.password_hash, u.display_name, u.roles, u.organization_id,"
                 " u.member_role, u.locale, u.disabled, u.created_at")
+_USER_RETURNING = USER_COLUMNS.replace("u.", "")
 
 
 async def insert_organization(conn, display_name: str, org_type: str) -> dict:
@@ -30,7 +31,7 @@ async def insert_user(conn, email: str, password_hash: str, display_name: str, r
             return await (await conn.execute(
                 "INSERT INTO users (id, email, password_hash, display_name, roles, organization_id,"
                 " member_role, locale) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-                f" RETURNING {USER_COLUMNS.replace('u.', '')}",
+                f" RETURNING {_USER_RETURNING}",
                 (uuid.uuid4(), email, password_hash, display_name, roles, organization_id,
                  member_role, locale))).fetchone()
     except psycopg.errors.UniqueViolation:
@@ -74,20 +75,20 @@ async def list_users(conn, limit: int, after: tuple | None, role: str, email_pre
 
 async def set_roles(conn, user_id, roles: list[str]) -> dict:
     return await (await conn.execute(
-        f"UPDATE users SET roles = %s WHERE id = %s RETURNING {USER_COLUMNS.replace('u.', '')}",
+        f"UPDATE users SET roles = %s WHERE id = %s RETURNING {_USER_RETURNING}",
         (sorted(set(roles)), user_id))).fetchone()
 
 
 async def set_disabled(conn, user_id) -> dict:
     return await (await conn.execute(
-        f"UPDATE users SET disabled = true WHERE id = %s RETURNING {USER_COLUMNS.replace('u.', '')}",
+        f"UPDATE users SET disabled = true WHERE id = %s RETURNING {_USER_RETURNING}",
         (user_id,))).fetchone()
 
 
 async def set_membership(conn, user_id, organization_id, member_role: str, roles: list[str]) -> dict:
     return await (await conn.execute(
         "UPDATE users SET organization_id = %s, member_role = %s, roles = %s WHERE id = %s"
-        f" RETURNING {USER_COLUMNS.replace('u.', '')}",
+        f" RETURNING {_USER_RETURNING}",
         (organization_id, member_role, sorted(set(roles)), user_id))).fetchone()
 
 

@@ -286,7 +286,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
 
     @staticmethod
     def _check_reader(caller: Caller, row: dict) -> None:
-        if caller.is_admin or str(row["worker_id"]) == caller.subject and caller.kind == "user":
+        if caller.is_admin or (caller.kind == "user" and str(row["worker_id"]) == caller.subject):
             return
         if "employer" in caller.roles and caller.organization == str(row["org_id"]):
             return

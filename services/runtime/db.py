@@ -40,11 +40,3 @@ class Database:
         """A connection in autocommit mode, for single statements and reads."""
         async with self.pool.connection() as conn:
             yield conn
-
-    async def ping(self) -> bool:
-        try:
-            async with self.pool.connection(timeout=2) as conn:
-                await conn.execute("SELECT 1")
-            return True
-        except Exception:
-            return False

@@ -30,6 +30,11 @@ RESYNC = object()
 _SEPARATOR = b"\x00"
 
 
+def frame(topic: str, payload: bytes) -> bytes:
+    """The pub/sub message for `payload` addressed to `topic`'s subscribers."""
+    return topic.encode() + _SEPARATOR + payload
+
+
 class Subscription:
     """A local subscriber's queue of payloads for one topic."""
 
@@ -57,13 +62,6 @@ class Subscription:
         except asyncio.TimeoutError:
             return None
 
-    def get_nowait(self):
-        """The next payload already queued, or None (drains a burst without waiting)."""
-        try:
-            return self._queue.get_nowait()
-        except asyncio.QueueEmpty:
-            return None
-
 
 class Fanout:
     """One pub/sub listener per process and the local subscriptions it feeds."""
@@ -77,16 +75,13 @@ class Fanout:
 
     # --- writers -----------------------------------------------------------------
 
-    async def publish(self, topic: str, payload: bytes) -> None:
-        await self.redis.client.publish(self.channel, topic.encode() + _SEPARATOR + payload)
-
     async def publish_many(self, messages: list[tuple[str, bytes]]) -> None:
         """Publish several messages in one round trip."""
         if not messages:
             return
         pipe = self.redis.client.pipeline(transaction=False)
         for topic, payload in messages:
-            pipe.publish(self.channel, topic.encode() + _SEPARATOR + payload)
+            pipe.publish(self.channel, frame(topic, payload))
         await pipe.execute()
 
     # --- readers -----------------------------------------------------------------
@@ -110,10 +105,6 @@ class Fanout:
                 subscribers.discard(subscription)
                 if not subscribers:
                     del self._topics[topic]
-
-    @property
-    def subscriber_count(self) -> int:
-        return sum(len(s) for s in self._topics.values())
 
     def _dispatch(self, data: bytes) -> None:
         topic, _, payload = data.partition(_SEPARATOR)

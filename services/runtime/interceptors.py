@@ -17,7 +17,7 @@ from typing import Any, Awaitable, Callable
 
 import grpc
 import protovalidate
-from google.protobuf import any_pb2, descriptor_pool
+from google.protobuf import descriptor_pool
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 from opentelemetry import trace
@@ -39,21 +39,27 @@ LATENCY = Histogram("iworkz_grpc_server_handling_seconds", "RPC handling time",
                     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
 
 Behaviour = Callable[[Any, grpc.aio.ServicerContext], Any]
+_INFRASTRUCTURE = ("/grpc.health.v1.Health/", "/grpc.reflection.v1alpha.ServerReflection/",
+                   "/grpc.reflection.v1.ServerReflection/")
 
 
 class WrappingInterceptor(grpc.aio.ServerInterceptor):
     """Base: wrap unary-unary and unary-stream behaviours with `around`."""
 
+    # Interceptors that enforce the contracts leave the stock health and
+    # reflection services alone: they carry no access rules.
+    contracts_only = False
+
     async def intercept_service(self, continuation, details: grpc.HandlerCallDetails):
         handler = await continuation(details)
-        if handler is None:
-            return None
         method = details.method
+        if handler is None or (self.contracts_only and method.startswith(_INFRASTRUCTURE)):
+            return handler
         if handler.unary_unary:
             inner = handler.unary_unary
 
             async def unary(request, ctx):
-                return await self.around(method, request, ctx, lambda r, c: inner(r, c))
+                return await self.around(method, request, ctx, inner)
 
             return grpc.unary_unary_rpc_method_handler(
                 unary, handler.request_deserializer, handler.response_serializer)
@@ -107,8 +113,6 @@ def _rule(method: str) -> access_pb2.AccessRule | None:
 
 
 _RULES: dict[str, access_pb2.AccessRule | None] = {}
-_ALWAYS_PUBLIC = ("/grpc.health.v1.Health/", "/grpc.reflection.v1alpha.ServerReflection/",
-                  "/grpc.reflection.v1.ServerReflection/")
 
 
 class CallContextInterceptor(WrappingInterceptor):
@@ -229,16 +233,12 @@ def status_for(error: DomainError) -> status_pb2.Status:
                 elif part:
                     item.field.elements[-1].index = int(part.strip("[]"))
             bad_request.field_violations.add(field=v.field, description=v.description)
-        for detail in (bad_request, violations):
-            packed = any_pb2.Any()
-            packed.Pack(detail)
-            status.details.append(packed)
+        status.details.add().Pack(bad_request)
+        status.details.add().Pack(violations)
     if isinstance(error, ResourceExhausted) and error.retry_after_seconds:
         info = error_details_pb2.RetryInfo()
         info.retry_delay.seconds = error.retry_after_seconds
-        packed = any_pb2.Any()
-        packed.Pack(info)
-        status.details.append(packed)
+        status.details.add().Pack(info)
     return status
 
 
@@ -261,13 +261,13 @@ class ErrorInterceptor(WrappingInterceptor):
     @staticmethod
     def _passthrough(exc: BaseException, ctx) -> bool:
         # A servicer may abort on its own (ctx.abort raises); record its code and let it through.
-        code = ctx.code() if hasattr(ctx, "code") else None
+        code = ctx.code()
         if code is not None and code != grpc.StatusCode.OK:
             state = context.current()
             if state:
                 state.code = code.name
             return True
-        return isinstance(exc, (GeneratorExit,))
+        return False
 
     async def around(self, method, request, ctx, call):
         try:
@@ -290,12 +290,12 @@ class ErrorInterceptor(WrappingInterceptor):
 class AuthenticationInterceptor(WrappingInterceptor):
     """Verifies the bearer token (when present) and the rule's roles."""
 
+    contracts_only = True
+
     def __init__(self, verifier: TokenVerifier) -> None:
         self.verifier = verifier
 
     async def before(self, method, request, ctx):
-        if method.startswith(_ALWAYS_PUBLIC):
-            return
         state = context.current()
         header = _metadata(ctx).get("authorization", "")
         if header:
@@ -326,12 +326,12 @@ def _field_path(violation) -> str:
 class ValidationInterceptor(WrappingInterceptor):
     """Checks every request against the contract's buf.validate rules."""
 
+    contracts_only = True
+
     def __init__(self) -> None:
         self.validator = protovalidate.Validator()
 
     async def before(self, method, request, ctx):
-        if method.startswith(_ALWAYS_PUBLIC):
-            return
         found = self.validator.collect_violations(request)
         if found:
             violations = [FieldViolation(_field_path(v) or "request", v.proto.message, v.proto.rule_id)
@@ -343,9 +343,9 @@ class ValidationInterceptor(WrappingInterceptor):
 class OwnershipInterceptor(WrappingInterceptor):
     """Enforces the rule's ownership requirement (admins exempt)."""
 
+    contracts_only = True
+
     async def before(self, method, request, ctx):
-        if method.startswith(_ALWAYS_PUBLIC):
-            return
         state = context.current()
         access.check_ownership(_rule(method), state.caller, request)
 

@@ -168,9 +168,10 @@ async def running(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Runnin
         await service.stop(grace=1.0)
 
 
-def main(spec: ServiceSpec, needs_identity: bool = True) -> None:
+def main(spec: ServiceSpec) -> None:
     """Process entry point: settings from the environment, serve until SIGTERM/SIGINT."""
-    settings = Settings.from_env(spec.name, needs_identity=needs_identity)
+    # Only a service that fetches signing keys from identity needs to know where identity is.
+    settings = Settings.from_env(spec.name, needs_identity=spec.jwks_fetcher is None)
     logs.configure(spec.name, settings.log_level)
     telemetry.configure_tracing(spec.name, settings.otlp_endpoint)
     telemetry.serve_metrics(settings.grpc_host, settings.metrics_port)

@@ -119,8 +119,6 @@ class Client:
         response = await self.identity.ExchangeApiKey(identity_pb2.ExchangeApiKeyRequest(secret=secret))
         self.use_tokens(response.tokens)
 
-    def without_auth(self) -> None:
-        self._token = self._refresh_token = ""
 
     async def notification_stream(self, parent: str, last_event_id: str = "", *,
                                   reconnect_delay: float = 1.0):
