@@ -498,9 +498,12 @@ class Platform:
         upstreams = {name: [(HOST, s.port("sidecar", i)) for i in range(s.replicas)]
                      for name, s in self.topology.services.items() if "edge" in s.callers}
         edge_identity = self.mesh.identities["edge"]
+        # Through SDS files, like the sidecars: re-issued certificates reach the running edge.
         upstream_tls = UpstreamTls(cert=str(edge_identity.cert), key=str(edge_identity.key),
                                    ca=str(self.mesh.ca_cert),
-                                   spiffe_ids={name: self.topology.spiffe_id(name) for name in upstreams})
+                                   spiffe_ids={name: self.topology.spiffe_id(name) for name in upstreams},
+                                   cert_sds=("edge", str(edge_identity.sds)),
+                                   ca_sds=(mesh_certs.CA_SECRET, str(self.mesh.ca_sds)))
         say(f"starting the edge on https://{HOST}:{self.topology.edge.port} ...")
         try:
             self.edge = gateway_edge.start(
@@ -570,16 +573,10 @@ class Platform:
             time.sleep(0.5)
 
     def rotate_certificates(self, now=None) -> list[str]:
-        """Re-issue the certificates past half their life; the sidecars reload them from their SDS files."""
+        """Re-issue the certificates past half their life; the Envoys reload them from their SDS files."""
         rotated = self.mesh.rotate_due(now) if self.mesh else []
         if rotated:
             say(f"re-issued the mesh certificates of {', '.join(rotated)}")
-        if "edge" in rotated and self.edge is not None \
-                and str(self.mesh.identities["edge"].sds) not in self.edge.config.read_text():
-            # This edge reads its mesh certificate from files once, at start: restart it.
-            say("restarting the edge so that it uses its new mesh certificate ...")
-            self.stop_edge()
-            self.start_edge()
         return rotated
 
     def recover(self, proc: Proc) -> None:
