@@ -1,18 +1,17 @@
 """Server streams as Server-Sent Events, and an upstream with no healthy host as JSON 503.
 
 The SSE configuration is generic (every server-streaming RPC with an HTTP
-binding). Two contracts prove it: the platform's own streaming RPC from the
-image, when it has one, and a small test contract added to a copy of the
-image, so the mechanism is tested even before any service streams. Both are
-served by an in-process stand-in that answers any streaming method with
-messages of its output type; the edge cannot tell it from the real service.
+binding). Two contracts prove it: the platform's own `Subscribe`, served by
+the real notifications service behind the session's edge, and a small test
+contract (`TickService`, with exact expected JSON) added to a copy of the
+image and served by a tiny in-process server of that test contract.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
-import re
 import socket
 
 import grpc
@@ -63,7 +62,7 @@ def free_closed_port() -> int:
 
 
 class StandIn:
-    """A gRPC server that answers every server-streaming method it is given with `count` messages."""
+    """A gRPC server of the test contract: `WatchTicks` streams `count` ticks."""
 
     def __init__(self, image: descriptor_pb2.FileDescriptorSet, methods: list[contracts.Rpc]) -> None:
         pool = descriptor_pool.DescriptorPool()
@@ -72,7 +71,6 @@ class StandIn:
         self.types = {name: message_factory.GetMessageClass(pool.FindMessageTypeByName(name))
                       for rpc in methods for name in (rpc.input_type, rpc.output_type)}
         self.methods = {rpc.grpc_path: rpc for rpc in methods}
-        self.requests: list[tuple[str, object]] = []
         self.server = grpc.aio.server()
         self.server.add_generic_rpc_handlers((self,))
         self.health = health.aio.HealthServicer()
@@ -86,13 +84,9 @@ class StandIn:
         request_type, output_type = self.types[rpc.input_type], self.types[rpc.output_type]
 
         async def stream(request, context):
-            self.requests.append((rpc.grpc_path, request))
             count = getattr(request, "count", 0) or 3
             for n in range(count):
-                message = output_type()
-                if rpc.service == TICKS:
-                    message.n, message.text, message.big_number = n, f"tick {n}", 2 ** 40 + n
-                yield message
+                yield output_type(n=n, text=f"tick {n}", big_number=2 ** 40 + n)
 
         return grpc.unary_stream_rpc_method_handler(stream, request_type.FromString, lambda m: m.SerializeToString())
 
@@ -105,12 +99,11 @@ class StandIn:
 @pytest.fixture(scope="module")
 async def streaming_world(identity_service, edge_image, tmp_path_factory):
     image = descriptor_pb2.FileDescriptorSet.FromString(edge_image.read_bytes())
-    platform_streams = [r for r in contracts.from_image(image).rpcs if r.server_streaming and r.bindings]
     image.file.append(edgetest_contract())
     path = tmp_path_factory.mktemp("stream-image") / "with-test-contract.binpb"
     path.write_bytes(image.SerializeToString())
     rpcs = contracts.from_image(image).rpcs
-    stand_in = StandIn(image, [r for r in rpcs if r.service == TICKS] + platform_streams)
+    stand_in = StandIn(image, [r for r in rpcs if r.service == TICKS])
     await stand_in.start()
 
     topology = relaxed_topology()
@@ -124,16 +117,11 @@ async def streaming_world(identity_service, edge_image, tmp_path_factory):
                 "ghost": service("ghost", [GHOST])}
     upstreams = {"identity": [("127.0.0.1", identity_service.port)], "ticker": [("127.0.0.1", stand_in.port)],
                  "ghost": [("127.0.0.1", free_closed_port())]}
-    for grpc_service in sorted({r.service for r in platform_streams}):
-        name = next((n for n, s in topology.services.items() if grpc_service in s.grpc_services),
-                    grpc_service.split(".")[1])
-        services[name] = service(name, [grpc_service])
-        upstreams[name] = [("127.0.0.1", stand_in.port)]
     topology = dataclasses.replace(topology, services=services)
     running = await start_edge(topology, path, upstreams, tmp_path_factory.mktemp("stream-edge"),
                                never_healthy=("svc_ghost",))
     try:
-        yield running, stand_in, platform_streams
+        yield running, stand_in
     finally:
         await stop_edge(running)
         await stand_in.server.stop(0)
@@ -166,30 +154,39 @@ async def test_server_stream_is_server_sent_events(client):
     assert events == [{"n": n, "text": f"tick {n}", "bigNumber": str(2 ** 40 + n)} for n in range(4)]
 
 
-async def test_platform_streaming_rpc_is_server_sent_events(client, streaming_world):
-    running, stand_in, platform_streams = streaming_world
-    if not platform_streams:
-        pytest.skip("the contracts have no server-streaming RPC with an HTTP binding yet")
-    rpc = platform_streams[0]
-    binding = rpc.bindings[0]
-    me = await sign_up(client)
-    # Fill the path with the caller's own ids (streams are usually the caller's own resources).
-    path = re.sub(r"\{([^}=]+)(?:=([^}]*))?\}",
-                  lambda m: (m[2] or "*").replace("*", me["id"]), binding.template)
-    before = len(stand_in.requests)
-    response, events = await read_events(client, path, headers=me["auth"])
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/event-stream")
-    assert len(events) == 3 and all(isinstance(e, dict) for e in events)
-    assert stand_in.requests[before][0] == rpc.grpc_path
-    # Without a token, a protected stream is refused at the edge, as JSON.
-    if not rpc.public:
-        refused = await client.get(path)
-        assert_error_shape(refused, 401, 16)
+async def test_notifications_subscribe_is_server_sent_events_from_the_real_service(rest):
+    """The worker's live stream as a browser gets it: heartbeats, then a notification caused by an event."""
+    me = await sign_up(rest)
+    path = f"/v1/users/{me['id']}/notifications:subscribe"
+    assert_error_shape(await rest.get(path), 401, 16)  # a protected stream is refused at the edge, as JSON
+
+    async def events_until_notification(response) -> list[dict]:
+        seen = []
+        async for line in response.aiter_lines():
+            if line.startswith("data:"):
+                seen.append(json.loads(line[len("data:"):]))
+                if len(seen) == 1:
+                    # Reusing a refresh token is an account-security event (identity's outbox →
+                    # Redis stream → notifications consumer → this stream).
+                    refresh = {"refreshToken": me["tokens"]["refreshToken"]}
+                    assert (await rest.post("/v1/auth:refresh", json=refresh)).status_code == 200
+                    assert (await rest.post("/v1/auth:refresh", json=refresh)).status_code == 401
+                if "notification" in seen[-1]:
+                    return seen
+        return seen
+
+    async with rest.stream("GET", path, headers=me["auth"]) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = await asyncio.wait_for(events_until_notification(response), 60)
+    assert "heartbeat" in events[0]
+    note = events[-1]["notification"]
+    assert note["category"] == "NOTIFICATION_CATEGORY_ACCOUNT_SECURITY"
+    assert note["name"].startswith(f"users/{me['id']}/notifications/")
 
 
 async def test_server_stream_over_grpc_through_the_edge(streaming_world):
-    running, stand_in, _ = streaming_world
+    running, stand_in = streaming_world
     async with grpc.aio.secure_channel(running.target, grpc_credentials(running)) as channel:
         request = stand_in.types["iworkz.edgetest.v1.WatchTicksRequest"](count=3)
         call = channel.unary_stream(f"/{TICKS}/WatchTicks", request_serializer=lambda m: m.SerializeToString(),
