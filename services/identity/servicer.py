@@ -134,10 +134,12 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         async with self.db.connection() as conn:
             user = await store.user_by_email(conn, email)
         if not passwords.verify_password(user["password_hash"] if user else None, request.password):
-            pipe = self.r.redis.client.pipeline()
+            pipe = self.r.redis.client.pipeline(transaction=True)
             for key in (account_key, address_key):
+                # The window starts at the first failure. (SET NX EX rather than
+                # EXPIRE NX, which needs Redis 7: the embedded Redis is 6.2.)
+                pipe.set(key, 0, ex=self.throttle.window_seconds, nx=True)
                 pipe.incr(key)
-                pipe.expire(key, self.throttle.window_seconds, nx=True)
             await pipe.execute()
             raise Unauthenticated("wrong email or password")
         if user["disabled"]:
