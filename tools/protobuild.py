@@ -35,6 +35,7 @@ IMAGE = BUILD / "iworkz.binpb"
 THIRD_PARTY_FILES = [
     "google/api/annotations.proto",
     "google/api/field_behavior.proto",
+    "google/api/httpbody.proto",
     "google/rpc/status.proto",
     "google/type/date.proto",
     "google/type/latlng.proto",
