@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml sdk/python/pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	# compat: a .pth path entry, so packages generated after install (buf/) import too
 	$(PY) -m pip install -q --config-settings editable_mode=compat -e sdk/python -e '.[dev]'
+	# OR-Tools (matching's min-cost flow) pins protobuf<6.34 while grpcio-tools needs 7; its
+	# graph solvers do not use protobuf, so it goes in without its dependencies.
+	$(PY) -m pip install -q --no-deps ortools==9.15.6755
 	touch $(STAMP)
 
 ## proto: descriptor image (build/iworkz.binpb) and generated Python SDK code

@@ -1,0 +1,181 @@
+"""The ranking engine over matching's projection: jobs for a worker, workers for a job.
+
+`Matcher` holds the open jobs (facts, eligibility columns, vectors in a
+`VectorIndex`) and the workers (facts, vectors). Recommending jobs:
+
+1. the eligibility mask over every job (`JobTable.eligible_mask`), and an
+   optional prefecture filter;
+2. a candidate pool: the jobs in the mask nearest to the worker's vector
+   (filtered search, so a rare eligibility still fills the pool), or the
+   newest ones for a worker without a vector yet;
+3. every candidate is checked with `eligibility.check` and scored in full
+   (`scoring.score`), then sorted by total.
+
+Vectors are E5 embeddings, centred on a fixed corpus mean and normalised
+(`scoring.centred_unit`), so a dot product is the centred cosine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from services.matching.domain import eligibility
+from services.matching.domain.facts import Job, Worker
+from services.matching.domain.prefilter import PREFECTURE_INDEX, JobTable
+from services.matching.domain.retrieval import ExactIndex, FaissHnswIndex
+from services.matching.domain.scoring import Score, centred_unit, score
+from services.matching.domain.weights import HAND_SET, Weights
+
+Vector = npt.NDArray[np.float32]
+POOL_MIN = 200
+POOL_FACTOR = 5
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One result: the other side's id, its score and its eligibility."""
+
+    id: str
+    score: Score
+    eligibility: eligibility.Eligibility
+
+
+class Matcher:
+    """Open jobs and workers in memory, ranked on demand."""
+
+    def __init__(
+        self,
+        dim: int,
+        *,
+        mean: Vector | None = None,
+        index: FaissHnswIndex | ExactIndex | None = None,
+        weights: Weights = HAND_SET,
+    ) -> None:
+        self.dim = dim
+        self.mean: Vector = np.zeros(dim, dtype=np.float32) if mean is None else np.asarray(mean, np.float32)
+        self.index = index if index is not None else FaissHnswIndex(dim)
+        self.weights = weights
+        self.jobs: dict[str, Job] = {}
+        self.workers: dict[str, Worker] = {}
+        self.table = JobTable()
+        self.job_vectors: dict[str, Vector] = {}
+        self.worker_vectors: dict[str, Vector] = {}
+        self.applicants_per_seat: dict[str, float] = {}
+
+    # --- projection -------------------------------------------------------
+    def unit(self, vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        return centred_unit(np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim), self.mean)
+
+    def upsert_jobs(self, jobs: Iterable[tuple[Job, Vector | None]]) -> None:
+        """Add or replace open jobs; `None` keeps a job's previous vector."""
+        batch = list(jobs)
+        with_vec = [(j, v) for j, v in batch if v is not None]
+        for job, _ in batch:
+            self.jobs[job.name] = job
+        if with_vec:
+            units = self.unit(np.stack([v for _, v in with_vec]))
+            for (job, _), u in zip(with_vec, units, strict=True):
+                self.job_vectors[job.name] = u
+        # Every job needs a slot (its eligibility row) even before it has a vector.
+        names = [j.name for j, _ in batch]
+        vectors = np.stack([self.job_vectors.get(n, np.zeros(self.dim, np.float32)) for n in names])
+        self.index.upsert(names, vectors)
+        for job, _ in batch:
+            self.table.set(self._slot(job.name), job)
+
+    def _slot(self, name: str) -> int:
+        return self.index.slot(name)
+
+    def remove_job(self, name: str) -> None:
+        if name in self.jobs:
+            self.table.clear(self._slot(name))
+            self.index.remove([name])
+            del self.jobs[name]
+            self.job_vectors.pop(name, None)
+
+    def upsert_worker(self, worker: Worker, vector: Vector | None = None) -> None:
+        self.workers[worker.name] = worker
+        if vector is not None:
+            self.worker_vectors[worker.name] = self.unit(vector)[0]
+
+    def remove_worker(self, name: str) -> None:
+        self.workers.pop(name, None)
+        self.worker_vectors.pop(name, None)
+
+    # --- scoring ----------------------------------------------------------
+    def cosine(self, worker: str, job: str) -> float | None:
+        wv, jv = self.worker_vectors.get(worker), self.job_vectors.get(job)
+        if wv is None or jv is None:
+            return None
+        return float(wv @ jv)
+
+    def score_pair(self, worker: Worker, job: Job, now: dt.datetime, *, for_employer: bool = False) -> Score:
+        return score(
+            worker,
+            job,
+            weights=self.weights.values,
+            weights_version=self.weights.version,
+            now=now,
+            cosine=self.cosine(worker.name, job.name),
+            applicants_per_seat=0.0 if for_employer else self.applicants_per_seat.get(job.name, 0.0),
+            freshness_of=worker.updated if for_employer else None,
+        )
+
+    def explain(self, worker: Worker, job: Job, now: dt.datetime) -> Ranked:
+        verdict = eligibility.check(worker, job, now.date())
+        return Ranked(job.name, self.score_pair(worker, job, now), verdict)
+
+    # --- retrieval --------------------------------------------------------
+    def eligible_mask(self, worker: Worker, prefecture: str = "") -> npt.NDArray[np.bool_]:
+        size = self.index.capacity
+        mask = self.table.eligible_mask(worker, size)
+        if prefecture:
+            mask &= self.table.prefecture[:size] == PREFECTURE_INDEX.get(prefecture, -2)
+        return mask
+
+    def recommend_jobs(
+        self, worker: Worker, now: dt.datetime, *, limit: int, offset: int = 0, prefecture: str = ""
+    ) -> tuple[list[Ranked], bool]:
+        """Eligible open jobs, best first: the page [offset, offset+limit) and whether more follow."""
+        mask = self.eligible_mask(worker, prefecture)
+        pool_size = max(POOL_MIN, (offset + limit) * POOL_FACTOR)
+        vector = self.worker_vectors.get(worker.name)
+        if vector is not None:
+            names = [n for n, _ in self.index.search_mask(vector, pool_size, mask)]
+        else:
+            slots = np.flatnonzero(mask)
+            names = sorted(
+                (str(self.index.name_at(int(s))) for s in slots),
+                key=lambda n: self.jobs[n].published or dt.datetime.min.replace(tzinfo=dt.UTC),
+                reverse=True,
+            )[:pool_size]
+        today = now.date()
+        ranked = []
+        for name in names:
+            job = self.jobs[name]
+            verdict = eligibility.check(worker, job, today)
+            if verdict.eligible:
+                ranked.append(Ranked(name, self.score_pair(worker, job, now), verdict))
+        ranked.sort(key=lambda r: (-r.score.total, r.id))
+        more = len(ranked) > offset + limit or (len(names) >= pool_size and int(mask.sum()) > pool_size)
+        return ranked[offset : offset + limit], more
+
+    def recommend_workers(
+        self, job: Job, now: dt.datetime, *, limit: int, offset: int = 0
+    ) -> tuple[list[Ranked], bool]:
+        """Eligible, discoverable workers for `job`, best first."""
+        today = now.date()
+        ranked = []
+        for worker in self.workers.values():
+            if not worker.discoverable:
+                continue
+            verdict = eligibility.check(worker, job, today)
+            if verdict.eligible:
+                ranked.append(Ranked(worker.name, self.score_pair(worker, job, now, for_employer=True), verdict))
+        ranked.sort(key=lambda r: (-r.score.total, r.id))
+        return ranked[offset : offset + limit], len(ranked) > offset + limit

@@ -1,0 +1,283 @@
+"""Vector retrieval behind one interface, with the filters applied before top-k.
+
+`VectorIndex` keeps unit vectors (already centred, see `scoring.centred_unit`)
+under string ids and answers "the k most similar among these allowed ids".
+The allowed set comes first (eligibility pre-filter, `prefilter.py`), so a
+worker whose eligibility is rare still gets k results rather than the few
+eligible ones that happen to be in an unfiltered top-k.
+
+Backends:
+- `ExactIndex`: brute-force inner products with numpy; the reference.
+- `FaissHnswIndex` (default): faiss HNSW (inner product) searched with the
+  allowed set as an id selector; when the allowed set is small, exact search
+  over it instead (cheaper and exact). Candidates are reranked exactly
+  against the stored vectors.
+- `PgVectorIndex` (`services/matching/pgvector_index.py`): the same
+  interface over PostgreSQL + pgvector, for indexes that outgrow a
+  replica's memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+Mask = npt.NDArray[np.bool_]
+
+
+class VectorIndex(Protocol):
+    """A vector index over string ids with pre-filtered search."""
+
+    dim: int
+
+    def upsert(self, ids: Sequence[str], vectors: Vectors) -> None:
+        """Add or replace vectors (unit length) under `ids`."""
+
+    def remove(self, ids: Sequence[str]) -> None:
+        """Forget `ids` (missing ones are ignored)."""
+
+    def search(self, query: Vectors, k: int, allowed: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """The `k` ids most similar to `query` (inner product), only among `allowed` if given."""
+
+    def __len__(self) -> int: ...
+
+
+class _Slots:
+    """Dense slots for ids, so vectors live in one array; freed slots are reused."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+        self.ids: list[str | None] = []
+        self.slot: dict[str, int] = {}
+        self.free: list[int] = []
+        self.vectors = np.zeros((0, dim), dtype=np.float32)
+
+    def assign(self, ids: Sequence[str], vectors: Vectors) -> npt.NDArray[np.int64]:
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, self.dim)
+        slots = np.empty(len(ids), dtype=np.int64)
+        new = 0
+        for i, key in enumerate(ids):
+            s = self.slot.get(key)
+            if s is None:
+                if self.free:
+                    s = self.free.pop()
+                    self.ids[s] = key
+                else:
+                    s = len(self.ids) + new
+                    new += 1
+                self.slot[key] = s
+            slots[i] = s
+        if new:
+            self.ids.extend([None] * new)
+            grow = np.zeros((len(self.ids) - len(self.vectors), self.dim), dtype=np.float32)
+            self.vectors = np.concatenate([self.vectors, grow]) if len(self.vectors) else grow
+        for i, key in enumerate(ids):
+            self.ids[int(slots[i])] = key
+        self.vectors[slots] = vectors
+        return slots
+
+    def release(self, ids: Sequence[str]) -> list[int]:
+        gone = []
+        for key in ids:
+            s = self.slot.pop(key, None)
+            if s is not None:
+                self.ids[s] = None
+                self.vectors[s] = 0.0
+                self.free.append(s)
+                gone.append(s)
+        return gone
+
+    def mask(self, allowed: Sequence[str] | None) -> Mask:
+        mask = np.zeros(len(self.ids), dtype=np.bool_)
+        if allowed is None:
+            live = [s for s in self.slot.values()]
+            mask[live] = True
+        else:
+            picked = [self.slot[a] for a in allowed if a in self.slot]
+            mask[picked] = True
+        return mask
+
+    def exact(self, query: Vectors, k: int, mask: Mask) -> list[tuple[str, float]]:
+        candidates = np.flatnonzero(mask)
+        if len(candidates) == 0 or k <= 0:
+            return []
+        sims = self.vectors[candidates] @ np.asarray(query, dtype=np.float32).reshape(-1)
+        k = min(k, len(candidates))
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.lexsort((candidates[top], -sims[top]))]
+        return [(str(self.ids[int(candidates[t])]), float(sims[t])) for t in top]
+
+
+class ExactIndex:
+    """Brute-force search: exact, O(n) per query; the reference for recall."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+        self._slots = _Slots(dim)
+
+    def upsert(self, ids: Sequence[str], vectors: Vectors) -> None:
+        self._slots.assign(ids, vectors)
+
+    def remove(self, ids: Sequence[str]) -> None:
+        self._slots.release(ids)
+
+    def search(self, query: Vectors, k: int, allowed: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        return self._slots.exact(query, k, self._slots.mask(allowed))
+
+    def search_mask(self, query: Vectors, k: int, mask: Mask) -> list[tuple[str, float]]:
+        """Search among the slots where `mask` is true (see `slot_mask`)."""
+        return self._slots.exact(query, k, mask)
+
+    def slot_mask(self, allowed: Sequence[str] | None) -> Mask:
+        return self._slots.mask(allowed)
+
+    def slot(self, name: str) -> int:
+        """The row of `name` (rows are stable while the id lives)."""
+        return self._slots.slot[name]
+
+    def name_at(self, slot: int) -> str | None:
+        return self._slots.ids[slot]
+
+    @property
+    def capacity(self) -> int:
+        """Rows in use or free: masks over rows have this length."""
+        return len(self._slots.ids)
+
+    def __len__(self) -> int:
+        return len(self._slots.slot)
+
+
+class FaissHnswIndex:
+    """faiss HNSW over inner product, filtered search, exact rerank.
+
+    `m` and `ef_construction` set graph quality at build; `ef_search` is the
+    search breadth, raised to the number of candidates asked and in inverse
+    proportion to the share of ids the filter allows. Filters allowing fewer
+    than `exact_below` ids or `exact_fraction` of the index are searched
+    exactly.
+    Removed ids stay in the graph but are never allowed (faiss HNSW cannot
+    delete); `compact()` rebuilds when they pile up.
+    """
+
+    def __init__(
+        self,
+        dim: int,
+        *,
+        m: int = 16,
+        ef_construction: int = 80,
+        ef_search: int = 256,
+        rerank_factor: int = 4,
+        exact_below: int = 10_000,
+        exact_fraction: float = 0.1,
+    ) -> None:
+        import faiss
+
+        self.dim = dim
+        self.m, self.ef_construction, self.ef_search = m, ef_construction, ef_search
+        self.rerank_factor = rerank_factor
+        self.exact_below = exact_below
+        self.exact_fraction = exact_fraction
+        self._faiss = faiss
+        self._slots = _Slots(dim)
+        self._index = self._new_index()
+        self._in_graph = 0  # slots [0, _in_graph) are in the HNSW graph with their current vectors
+        self._stale: set[int] = set()  # slots whose vector changed since it was added
+
+    def _new_index(self) -> Any:
+        index = self._faiss.IndexHNSWFlat(self.dim, self.m, self._faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = self.ef_construction
+        return index
+
+    def upsert(self, ids: Sequence[str], vectors: Vectors) -> None:
+        slots = self._slots.assign(ids, vectors)
+        for s in slots:
+            if s < self._in_graph:
+                self._stale.add(int(s))
+        self._sync()
+
+    def _sync(self) -> None:
+        """Add new slots to the graph; rebuild if too many vectors changed in place."""
+        if len(self._stale) > max(1000, self._in_graph // 10):
+            self.compact()
+            return
+        total = len(self._slots.ids)
+        if total > self._in_graph:
+            self._index.add(self._slots.vectors[self._in_graph : total])
+            self._in_graph = total
+
+    def compact(self) -> None:
+        """Rebuild the graph from the live vectors."""
+        self._index = self._new_index()
+        self._in_graph = 0
+        self._stale.clear()
+        total = len(self._slots.ids)
+        if total:
+            self._index.add(self._slots.vectors[:total])
+            self._in_graph = total
+
+    def remove(self, ids: Sequence[str]) -> None:
+        for s in self._slots.release(ids):
+            self._stale.add(s)
+
+    def search(self, query: Vectors, k: int, allowed: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        return self.search_mask(query, k, self._slots.mask(allowed))
+
+    def slot_mask(self, allowed: Sequence[str] | None) -> Mask:
+        return self._slots.mask(allowed)
+
+    def search_mask(self, query: Vectors, k: int, mask: Mask) -> list[tuple[str, float]]:
+        """Search among slots where `mask` is true: HNSW with a selector, or exact when few."""
+        mask = mask.copy()
+        if self._stale:
+            stale = np.fromiter(self._stale, dtype=np.int64)
+            stale_live = stale[mask[stale]] if len(stale) else stale
+        else:
+            stale_live = np.zeros(0, dtype=np.int64)
+        allowed_count = int(mask.sum())
+        if allowed_count == 0 or k <= 0:
+            return []
+        live = max(1, len(self._slots.slot))
+        if allowed_count <= max(self.exact_below, k * self.rerank_factor) or allowed_count < self.exact_fraction * live:
+            return self._slots.exact(query, k, mask)
+        # Stale slots' graph vectors are outdated: exclude them from the graph
+        # search and score them exactly instead.
+        graph_mask = mask
+        if len(stale_live):
+            graph_mask[stale_live] = False
+        want = k * self.rerank_factor
+        # A selective filter prunes the graph walk: widen it in proportion.
+        breadth = min(1024, int(max(self.ef_search, want) * live / allowed_count))
+        found = self._graph_search(query, want, graph_mask[: self._in_graph], breadth)
+        candidates = np.union1d(found, stale_live).astype(np.int64)
+        cmask = np.zeros(len(self._slots.ids), dtype=np.bool_)
+        cmask[candidates] = True
+        return self._slots.exact(query, k, cmask)
+
+    def _graph_search(self, query: Vectors, want: int, mask: Mask, breadth: int) -> npt.NDArray[np.int64]:
+        faiss = self._faiss
+        bitmap = np.packbits(mask.astype(np.uint8), bitorder="little")
+        selector = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bitmap))
+        params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(breadth, want))
+        q = np.ascontiguousarray(np.asarray(query, dtype=np.float32).reshape(1, -1))
+        _, labels = self._index.search(q, want, params=params)
+        out: npt.NDArray[np.int64] = labels[0][labels[0] >= 0].astype(np.int64)
+        return out
+
+    def slot(self, name: str) -> int:
+        """The row of `name` (rows are stable while the id lives)."""
+        return self._slots.slot[name]
+
+    def name_at(self, slot: int) -> str | None:
+        return self._slots.ids[slot]
+
+    @property
+    def capacity(self) -> int:
+        """Rows in use or free: masks over rows have this length."""
+        return len(self._slots.ids)
+
+    def __len__(self) -> int:
+        return len(self._slots.slot)

@@ -1,0 +1,37 @@
+"""The column filter agrees with the rules, pair by pair."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from services.matching.domain.eligibility import check
+from services.matching.domain.prefilter import JobTable
+from services.matching.tests.factories import random_job, random_worker
+
+
+def test_mask_equals_the_rules_on_random_pairs() -> None:
+    rng = random.Random(7)
+    jobs = [random_job(rng, i) for i in range(400)]
+    table = JobTable()
+    for row, job in enumerate(jobs):
+        table.set(row, job)
+    today = dt.date(2026, 12, 3)
+    eligible_pairs = 0
+    for i in range(300):
+        worker = random_worker(rng, i)
+        mask = table.eligible_mask(worker, len(jobs))
+        expected = [check(worker, job, today).eligible for job in jobs]
+        mismatches = [(jobs[r].name, expected[r]) for r in range(len(jobs)) if bool(mask[r]) != expected[r]]
+        assert mismatches == [], (worker, mismatches[:3])
+        eligible_pairs += sum(expected)
+    # The generator makes both outcomes common, so the comparison means something.
+    assert 0.02 * 400 * 300 < eligible_pairs < 0.9 * 400 * 300
+
+
+def test_cleared_rows_are_never_eligible() -> None:
+    rng = random.Random(1)
+    table = JobTable()
+    table.set(0, random_job(rng, 0))
+    table.clear(0)
+    assert not table.eligible_mask(random_worker(rng, 0), 1).any()
