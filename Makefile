@@ -23,10 +23,13 @@ $(STAMP): pyproject.toml sdk/python/pyproject.toml
 proto: venv
 	$(PY) tools/protobuild.py generate
 
-## lint: buf lint and the breaking-change check against proto/releases/
+## lint: buf lint, the breaking-change check against proto/releases/, ruff (lint and format) and mypy
 lint: proto
 	$(PY) tools/protobuild.py lint
 	$(PY) tools/protobuild.py breaking
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 ## up: the whole platform on embedded (or given) PostgreSQL and Redis
 up: proto

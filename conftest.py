@@ -14,9 +14,9 @@ import uuid
 
 import pytest
 
+from services.runtime.embedded import create_database, database_server_url, drop_database, redis_server_url
 from services.runtime.fieldcrypt import new_master_key_spec
 from services.runtime.settings import Settings
-from services.runtime.embedded import database_server_url, redis_server_url, create_database, drop_database
 
 RUN_ID = uuid.uuid4().hex[:10]
 
@@ -59,9 +59,13 @@ def make_settings(database_url, redis_url, master_keys):
 
     def make(service: str, identity_target: str = "", **env) -> Settings:
         values = {
-            "DATABASE_URL": database_url, "REDIS_URL": redis_url, "IWORKZ_MASTER_KEYS": master_keys,
-            "IWORKZ_REDIS_PREFIX": f"test:{RUN_ID}:", "IWORKZ_IDENTITY_TARGET": identity_target,
-            "IWORKZ_DRAIN_SECONDS": "1", **env,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "IWORKZ_MASTER_KEYS": master_keys,
+            "IWORKZ_REDIS_PREFIX": f"test:{RUN_ID}:",
+            "IWORKZ_IDENTITY_TARGET": identity_target,
+            "IWORKZ_DRAIN_SECONDS": "1",
+            **env,
         }
         return Settings.from_env(service, values, needs_identity=bool(identity_target))
 
@@ -96,18 +100,22 @@ def smtp_sink(tmp_path_factory):
     sink.stop()
 
 
-
 @pytest.fixture(scope="session")
 def notifications_settings(make_settings, identity_service, smtp_sink):
     """Settings for a notifications replica: email to `smtp_sink`, heartbeats every second,
     short consumer timings so the tests are quick."""
 
     def make(**env) -> Settings:
-        values = {"NOTIFICATIONS_SMTP_HOST": "127.0.0.1", "NOTIFICATIONS_SMTP_PORT": str(smtp_sink.port),
-                  "NOTIFICATIONS_HEARTBEAT_SECONDS": "1", "NOTIFICATIONS_EVENTS_CLAIM_IDLE_SECONDS": "10",
-                  "NOTIFICATIONS_EVENTS_CLAIM_INTERVAL_SECONDS": "1",
-                  "NOTIFICATIONS_EVENTS_RETRY_BASE_SECONDS": "0.2", "NOTIFICATIONS_EVENTS_RETRY_MAX_SECONDS": "1",
-                  **env}
+        values = {
+            "NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
+            "NOTIFICATIONS_SMTP_PORT": str(smtp_sink.port),
+            "NOTIFICATIONS_HEARTBEAT_SECONDS": "1",
+            "NOTIFICATIONS_EVENTS_CLAIM_IDLE_SECONDS": "10",
+            "NOTIFICATIONS_EVENTS_CLAIM_INTERVAL_SECONDS": "1",
+            "NOTIFICATIONS_EVENTS_RETRY_BASE_SECONDS": "0.2",
+            "NOTIFICATIONS_EVENTS_RETRY_MAX_SECONDS": "1",
+            **env,
+        }
         return make_settings("notifications", identity_service.target, **values)
 
     return make

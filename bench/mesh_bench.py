@@ -79,6 +79,7 @@ def _cpu_seconds(pid: int) -> float:
 
 # --- clients ------------------------------------------------------------------------
 
+
 async def grpc_calls(channel: grpc.aio.Channel, until: float, result: Result) -> None:
     stub = identity_pb2_grpc.IdentityServiceStub(channel)
     request = identity_pb2.GetJwksRequest()
@@ -138,6 +139,7 @@ async def measure(result: Result, concurrency: int, seconds: float, make_calls, 
 
 # --- the platform under test ------------------------------------------------------------
 
+
 def bench_topology(path: pathlib.Path) -> mesh_topology.Topology:
     """Only identity (one replica), on free ports, the edge's rate limits out of the way."""
     raw = yaml.safe_load(mesh_topology.DEFAULT_PATH.read_text())
@@ -162,8 +164,9 @@ def start_platform(state: pathlib.Path):
     scratch = None
     if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
         scratch = f"iworkz_bench_{uuid.uuid4().hex[:8]}"
-        platform.use_data(create_database(os.environ["DATABASE_URL"], scratch), os.environ["REDIS_URL"],
-                          new_master_key_spec("bench"))
+        platform.use_data(
+            create_database(os.environ["DATABASE_URL"], scratch), os.environ["REDIS_URL"], new_master_key_spec("bench")
+        )
         platform.env["IWORKZ_REDIS_PREFIX"] = f"bench:{scratch}:"
     else:
         os.environ.pop("DATABASE_URL", None)
@@ -179,14 +182,18 @@ async def run_modes(platform, args) -> list[tuple[Result, Result]]:
     app = platform.proc(SERVICE, 0)
     side = platform.proc(SERVICE, 0, "sidecar")
     service_pids = {"service": app.pid, "sidecar": side.pid}
-    channels = {"direct gRPC": grpc.aio.insecure_channel(f"127.0.0.1:{app.ports['grpc']}"),
-                "gRPC via sidecar (mTLS)": grpc.aio.secure_channel(f"127.0.0.1:{side.ports['inbound']}",
-                                                                   platform.credentials("edge"))}
+    channels = {
+        "direct gRPC": grpc.aio.insecure_channel(f"127.0.0.1:{app.ports['grpc']}"),
+        "gRPC via sidecar (mTLS)": grpc.aio.secure_channel(
+            f"127.0.0.1:{side.ports['inbound']}", platform.credentials("edge")
+        ),
+    }
     pids = {"direct gRPC": {"service": app.pid}, "gRPC via sidecar (mTLS)": service_pids}
     edge = platform.edge
     if edge is not None:
         channels["gRPC via edge + sidecar"] = grpc.aio.secure_channel(
-            f"127.0.0.1:{edge.port}", grpc.ssl_channel_credentials(pathlib.Path(edge.ca).read_bytes()))
+            f"127.0.0.1:{edge.port}", grpc.ssl_channel_credentials(pathlib.Path(edge.ca).read_bytes())
+        )
         context = ssl.create_default_context(cafile=str(edge.ca))
         context.set_alpn_protocols(["http/1.1"])
         pids["gRPC via edge + sidecar"] = pids["REST via edge + sidecar"] = {**service_pids, "edge": edge.pid}
@@ -202,8 +209,11 @@ async def run_modes(platform, args) -> list[tuple[Result, Result]]:
         for mode in modes:  # warm up: connections, caches, JIT-free but not cold
             await measure(Result(mode), args.concurrency, 1.0, calls(mode), pids[mode])
         for phase, (concurrency, seconds) in enumerate(((1, args.latency_seconds), (args.concurrency, args.seconds))):
-            print(f"  {'one call at a time' if concurrency == 1 else f'{concurrency} calls in flight'}: "
-                  f"{seconds:g} s per mode ...", flush=True)
+            print(
+                f"  {'one call at a time' if concurrency == 1 else f'{concurrency} calls in flight'}: "
+                f"{seconds:g} s per mode ...",
+                flush=True,
+            )
             rounds = max(1, round(seconds / args.slice))
             for _ in range(rounds):
                 for mode in modes:
@@ -215,15 +225,23 @@ async def run_modes(platform, args) -> list[tuple[Result, Result]]:
 
 
 def report(results: list[tuple[Result, Result]], args) -> str:
-    lines = ["", f"identity GetJwks, one replica; alone = 1 call in flight, loaded = {args.concurrency} in flight",
-             "", f"{'mode':<26}{'alone p50':>10}{'p99':>8}   {'loaded rps':>10}{'p50':>8}{'p99':>8}"
-             f"{'errors':>8}   CPU ms/call (service, sidecar, edge, client)"]
+    lines = [
+        "",
+        f"identity GetJwks, one replica; alone = 1 call in flight, loaded = {args.concurrency} in flight",
+        "",
+        f"{'mode':<26}{'alone p50':>10}{'p99':>8}   {'loaded rps':>10}{'p50':>8}{'p99':>8}"
+        f"{'errors':>8}   CPU ms/call (service, sidecar, edge, client)",
+    ]
     for alone, loaded in results:
-        cpu = ", ".join(f"{1000 * loaded.cpu.get(k, 0) / max(1, len(loaded.latencies)):.2f}"
-                        for k in ("service", "sidecar", "edge", "client"))
-        lines.append(f"{alone.mode:<26}{alone.percentile(50):>8.3f}ms{alone.percentile(99):>6.2f}ms"
-                     f"   {loaded.rps:>10.0f}{loaded.percentile(50):>6.2f}ms{loaded.percentile(99):>6.2f}ms"
-                     f"{alone.errors + loaded.errors:>8}   {cpu}  = {loaded.cpu_ms_per_call():.2f}")
+        cpu = ", ".join(
+            f"{1000 * loaded.cpu.get(k, 0) / max(1, len(loaded.latencies)):.2f}"
+            for k in ("service", "sidecar", "edge", "client")
+        )
+        lines.append(
+            f"{alone.mode:<26}{alone.percentile(50):>8.3f}ms{alone.percentile(99):>6.2f}ms"
+            f"   {loaded.rps:>10.0f}{loaded.percentile(50):>6.2f}ms{loaded.percentile(99):>6.2f}ms"
+            f"{alone.errors + loaded.errors:>8}   {cpu}  = {loaded.cpu_ms_per_call():.2f}"
+        )
     lines.append("")
     by_mode = {alone.mode: (alone, loaded) for alone, loaded in results}
     direct = by_mode["direct gRPC"]
@@ -231,16 +249,20 @@ def report(results: list[tuple[Result, Result]], args) -> str:
     hops = [("sidecar hop (mTLS)", sidecar[0].percentile(50) - direct[0].percentile(50))]
     if "REST via edge + sidecar" in by_mode:
         edge, rest = by_mode["gRPC via edge + sidecar"], by_mode["REST via edge + sidecar"]
-        hops += [("edge hop (TLS + mTLS)", edge[0].percentile(50) - sidecar[0].percentile(50)),
-                 ("REST transcoding at the edge", rest[0].percentile(50) - edge[0].percentile(50))]
+        hops += [
+            ("edge hop (TLS + mTLS)", edge[0].percentile(50) - sidecar[0].percentile(50)),
+            ("REST transcoding at the edge", rest[0].percentile(50) - edge[0].percentile(50)),
+        ]
         ratio = rest[1].rps / direct[1].rps
         lines.append(f"REST through edge + sidecar vs direct gRPC, throughput: {ratio:.2f}x   (aim >= 0.6x)")
         lines.append(f"gRPC through edge + sidecar vs direct gRPC, throughput: {edge[1].rps / direct[1].rps:.2f}x")
     else:
         lines.append("edge modes skipped: the gateway package (gateway.edge) is not available")
     lines.append(f"gRPC through sidecar vs direct gRPC, throughput: {sidecar[1].rps / direct[1].rps:.2f}x")
-    lines.append("p50 added per hop, one call at a time (aim <= 0.3 ms per Envoy hop): "
-                 + ", ".join(f"{name} {ms:+.3f} ms" for name, ms in hops))
+    lines.append(
+        "p50 added per hop, one call at a time (aim <= 0.3 ms per Envoy hop): "
+        + ", ".join(f"{name} {ms:+.3f} ms" for name, ms in hops)
+    )
     lines.append(f"({os.cpu_count()} CPUs; client, Envoys and service share them)")
     return "\n".join(lines)
 
@@ -248,11 +270,16 @@ def report(results: list[tuple[Result, Result]], args) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="loaded run per mode (default %(default)s)")
-    parser.add_argument("--latency-seconds", type=float, default=4.0,
-                        help="one-call-at-a-time run per mode (default %(default)s)")
+    parser.add_argument(
+        "--latency-seconds", type=float, default=4.0, help="one-call-at-a-time run per mode (default %(default)s)"
+    )
     parser.add_argument("--concurrency", type=int, default=8, help="calls in flight when loaded (default %(default)s)")
-    parser.add_argument("--slice", type=float, default=1.0,
-                        help="seconds a mode runs before the next takes its turn (default %(default)s)")
+    parser.add_argument(
+        "--slice",
+        type=float,
+        default=1.0,
+        help="seconds a mode runs before the next takes its turn (default %(default)s)",
+    )
     parser.add_argument("--no-edge", action="store_true", help="only the direct and sidecar modes")
     args = parser.parse_args(argv)
 

@@ -38,7 +38,6 @@ import dataclasses
 import json
 import os
 import pathlib
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -51,8 +50,10 @@ sys.path.insert(0, str(REPO))
 import grpc  # noqa: E402
 import psutil  # noqa: E402
 
-from iworkz.marketplace.v1 import events_pb2 as market_events, marketplace_pb2 as mp  # noqa: E402
-from iworkz.notifications.v1 import notifications_pb2 as pb, notifications_pb2_grpc  # noqa: E402
+from iworkz.marketplace.v1 import events_pb2 as market_events  # noqa: E402
+from iworkz.marketplace.v1 import marketplace_pb2 as mp  # noqa: E402
+from iworkz.notifications.v1 import notifications_pb2 as pb  # noqa: E402
+from iworkz.notifications.v1 import notifications_pb2_grpc  # noqa: E402
 from services.runtime import fanout  # noqa: E402
 
 AIM_P99_MS, AIM_P99_AT_RATE, AIM_THROUGHPUT = 50.0, 10_000, 20_000
@@ -60,6 +61,7 @@ ORG = "00000000-0000-4000-8000-00000000b0b0"
 
 
 # --- the service process --------------------------------------------------------
+
 
 def serve() -> None:
     """`--serve`: the notifications service with a fixed JWKS (no identity needed)."""
@@ -91,6 +93,7 @@ def serve() -> None:
 
 # --- the client side -------------------------------------------------------------
 
+
 class Streams:
     """Open Subscribe streams; records when each notification arrives, by its link."""
 
@@ -106,8 +109,9 @@ class Streams:
         self._tasks.append(asyncio.create_task(self._read(stub, user, token)))
 
     async def _read(self, stub, user: str, token: str) -> None:
-        call = stub.Subscribe(pb.SubscribeRequest(parent=f"users/{user}"),
-                              metadata=(("authorization", f"Bearer {token}"),))
+        call = stub.Subscribe(
+            pb.SubscribeRequest(parent=f"users/{user}"), metadata=(("authorization", f"Bearer {token}"),)
+        )
         first = True
         try:
             async for item in call:
@@ -131,7 +135,7 @@ class Streams:
             self._arrived.clear()
             try:
                 await asyncio.wait_for(self._arrived.wait(), 0.25)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             pending = [link for link in pending if link not in self.received]
         return True
@@ -154,28 +158,57 @@ class Phase:
 
     def figures(self, received: dict[str, float]) -> dict:
         if self.written:
-            return {"delivered": self.written, "sent": self.written, "rate": self.written / self.elapsed,
-                    "p50": float("nan"), "p99": float("nan"), "max": float("nan"),
-                    "cpu_us": self.cpu_seconds / self.written * 1e6}
+            return {
+                "delivered": self.written,
+                "sent": self.written,
+                "rate": self.written / self.elapsed,
+                "p50": float("nan"),
+                "p99": float("nan"),
+                "max": float("nan"),
+                "cpu_us": self.cpu_seconds / self.written * 1e6,
+            }
         latencies = sorted((received[k] - t) * 1000 for k, t in self.sent.items() if k in received)
         got = [received[k] for k in self.sent if k in received]
         span = (max(got) - min(self.sent.values())) if got else 0.0
-        pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")
-        return {"delivered": len(latencies), "sent": len(self.sent), "rate": len(latencies) / span if span else 0.0,
-                "p50": pick(0.50), "p99": pick(0.99), "max": latencies[-1] if latencies else float("nan"),
-                "cpu_us": self.cpu_seconds / len(latencies) * 1e6 if latencies else float("nan")}
+
+        def pick(q: float) -> float:
+            return latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")
+
+        return {
+            "delivered": len(latencies),
+            "sent": len(self.sent),
+            "rate": len(latencies) / span if span else 0.0,
+            "p50": pick(0.50),
+            "p99": pick(0.99),
+            "max": latencies[-1] if latencies else float("nan"),
+            "cpu_us": self.cpu_seconds / len(latencies) * 1e6 if latencies else float("nan"),
+        }
 
 
 def envelope_fields(user: str, link_id: str) -> dict:
     from services.runtime import outbox
 
-    application = mp.Application(name=f"employers/{ORG}/jobs/{ORG}/applications/{link_id}",
-                                 worker=f"workers/{user}", job_title="Bench welder")
-    env = outbox.envelope("marketplace", "application", link_id, market_events.ApplicationStatusChanged(
-        application=application, employer=f"employers/{ORG}", to_status=mp.APPLICATION_STATUS_INTERVIEW,
-        actor=f"users/{ORG}"))
-    return {"id": env.id, "type": env.type, "aggregate_type": "application", "aggregate_id": link_id,
-            "envelope": env.SerializeToString()}
+    application = mp.Application(
+        name=f"employers/{ORG}/jobs/{ORG}/applications/{link_id}", worker=f"workers/{user}", job_title="Bench welder"
+    )
+    env = outbox.envelope(
+        "marketplace",
+        "application",
+        link_id,
+        market_events.ApplicationStatusChanged(
+            application=application,
+            employer=f"employers/{ORG}",
+            to_status=mp.APPLICATION_STATUS_INTERVIEW,
+            actor=f"users/{ORG}",
+        ),
+    )
+    return {
+        "id": env.id,
+        "type": env.type,
+        "aggregate_type": "application",
+        "aggregate_id": link_id,
+        "envelope": env.SerializeToString(),
+    }
 
 
 class Bench:
@@ -196,7 +229,7 @@ class Bench:
         pipe = self.redis.pipeline(transaction=False)
         fields = [envelope_fields(user, link_id) for user, link_id in items]
         now = time.perf_counter()
-        for (user, link_id), f in zip(items, fields):
+        for (_user, link_id), f in zip(items, fields, strict=True):
             pipe.xadd(self.stream_key, f)
             sent[f"/employers/{ORG}/jobs/{ORG}/applications/{link_id}"] = now
         await pipe.execute()
@@ -209,7 +242,7 @@ class Bench:
         items = self._items(n)
         cpu = self._cpu()
         for start in range(0, n, 500):
-            await self._publish_events(items[start:start + 500], phase.sent)
+            await self._publish_events(items[start : start + 500], phase.sent)
         phase.complete = await self.streams.wait_for(list(phase.sent), self.args.timeout)
         phase.cpu_seconds = self._cpu() - cpu
         return phase
@@ -240,16 +273,21 @@ class Bench:
         idle_users = [str(uuid.uuid4()) for _ in range(len(self.users))]
         items = [(idle_users[i % len(idle_users)], str(uuid.uuid4())) for i in range(n)]
         async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+
             async def written() -> int:
-                row = await (await conn.execute(
-                    "SELECT count(*) FROM notifications.notifications WHERE user_id = ANY(%s)",
-                    ([uuid.UUID(u) for u in idle_users],))).fetchone()
+                row = await (
+                    await conn.execute(
+                        "SELECT count(*) FROM notifications.notifications WHERE user_id = ANY(%s)",
+                        ([uuid.UUID(u) for u in idle_users],),
+                    )
+                ).fetchone()
+                assert row is not None
                 return row[0]
 
             cpu = self._cpu()
             started = time.perf_counter()
             for start in range(0, n, 500):
-                await self._publish_events(items[start:start + 500], {})
+                await self._publish_events(items[start : start + 500], {})
             deadline = time.monotonic() + self.args.timeout
             while (done := await written()) < n and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
@@ -273,9 +311,14 @@ class Bench:
                 user = self.users[i % len(self.users)]
                 counters[user] += 1
                 link = f"/fanout/{uuid.uuid4()}"
-                item = pb.SubscribeResponse(notification=pb.Notification(
-                    name=f"users/{user}/notifications/{uuid.uuid4()}", title="Bench", link=link,
-                    event_id=str(counters[user])))
+                item = pb.SubscribeResponse(
+                    notification=pb.Notification(
+                        name=f"users/{user}/notifications/{uuid.uuid4()}",
+                        title="Bench",
+                        link=link,
+                        event_id=str(counters[user]),
+                    )
+                )
                 pipe.publish(self.live_channel, fanout.frame(user, item.SerializeToString()))
                 phase.sent[link] = now
             await pipe.execute()
@@ -288,8 +331,7 @@ async def run(args) -> None:
     import redis.asyncio as aioredis
 
     from services.identity.domain import signing
-    from services.runtime.embedded import (create_database, database_server_url, drop_database,
-                                           redis_server_url)
+    from services.runtime.embedded import create_database, database_server_url, drop_database, redis_server_url
     from services.runtime.fieldcrypt import new_master_key_spec
 
     scratch = pathlib.Path(tempfile.mkdtemp(prefix="iworkz-bench-"))
@@ -305,20 +347,30 @@ async def run(args) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-           "IWORKZ_MASTER_KEYS": new_master_key_spec("bench"), "IWORKZ_REDIS_PREFIX": prefix,
-           "IWORKZ_IDENTITY_TARGET": "127.0.0.1:1", "NOTIFICATIONS_GRPC_PORT": str(port),
-           "NOTIFICATIONS_HEARTBEAT_SECONDS": "15", "IWORKZ_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
-           "BENCH_JWKS": json.dumps([key.public_jwk()]), "PYTHONPATH": str(REPO)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "IWORKZ_MASTER_KEYS": new_master_key_spec("bench"),
+        "IWORKZ_REDIS_PREFIX": prefix,
+        "IWORKZ_IDENTITY_TARGET": "127.0.0.1:1",
+        "NOTIFICATIONS_GRPC_PORT": str(port),
+        "NOTIFICATIONS_HEARTBEAT_SECONDS": "15",
+        "IWORKZ_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+        "BENCH_JWKS": json.dumps([key.public_jwk()]),
+        "PYTHONPATH": str(REPO),
+    }
     for name in list(env):
         if name.startswith("NOTIFICATIONS_SMTP_"):
             del env[name]  # email is not what is measured
-    process = subprocess.Popen([sys.executable, __file__, "--serve"], env=env, stdout=subprocess.PIPE,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve"], env=env, stdout=subprocess.PIPE, start_new_session=True
+    )
     redis = aioredis.from_url(redis_url)
     channels: list[grpc.aio.Channel] = []
     bench = None
     try:
+        assert process.stdout is not None
         line = await asyncio.wait_for(asyncio.to_thread(process.stdout.readline), 120)
         if b"listening" not in line:
             raise SystemExit(f"the service did not start: {line!r}")
@@ -363,10 +415,14 @@ async def run(args) -> None:
 
 def report(args, phases: list[Phase], streams: Streams) -> None:
     print()
-    print(f"notifications: event published -> notification received on Subscribe, {args.streams} open streams,"
-          f" one service process, loopback")
-    header = f"{'phase':<18}{'offered':<22}{'delivered':>10}{'deliveries/s':>14}{'p50 ms':>9}{'p99 ms':>9}" \
-             f"{'max ms':>9}{'svc CPU µs/delivery':>21}"
+    print(
+        f"notifications: event published -> notification received on Subscribe, {args.streams} open streams,"
+        f" one service process, loopback"
+    )
+    header = (
+        f"{'phase':<18}{'offered':<22}{'delivered':>10}{'deliveries/s':>14}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'max ms':>9}{'svc CPU µs/delivery':>21}"
+    )
     print(header)
     print("-" * len(header))
     results = {}
@@ -374,22 +430,30 @@ def report(args, phases: list[Phase], streams: Streams) -> None:
         f = phase.figures(streams.received)
         results[phase.name] = f
         note = "" if phase.complete else "  (incomplete: timed out)"
-        print(f"{phase.name:<18}{phase.offered:<22}{f['delivered']:>5}/{f['sent']:<5}{f['rate']:>13,.0f}"
-              f"{f['p50']:>9.1f}{f['p99']:>9.1f}{f['max']:>9.1f}{f['cpu_us']:>21.0f}{note}")
+        print(
+            f"{phase.name:<18}{phase.offered:<22}{f['delivered']:>5}/{f['sent']:<5}{f['rate']:>13,.0f}"
+            f"{f['p50']:>9.1f}{f['p99']:>9.1f}{f['max']:>9.1f}{f['cpu_us']:>21.0f}{note}"
+        )
     if streams.errors:
         print(f"stream errors: {len(streams.errors)} (first: {streams.errors[0]})")
     best = max(f["rate"] for name, f in results.items() if name not in ("fan-out only", "inbox only"))
     at_aim = results.get(f"paced {AIM_P99_AT_RATE}/s")
     print()
     print("issue aims                                  measured")
-    print(f"  >= {AIM_THROUGHPUT:,} deliveries/s per process        end to end {best:,.0f}/s;"
-          f" inbox write alone {results['inbox only']['rate']:,.0f}/s;"
-          f" live path alone {results['fan-out only']['rate']:,.0f}/s")
+    print(
+        f"  >= {AIM_THROUGHPUT:,} deliveries/s per process        end to end {best:,.0f}/s;"
+        f" inbox write alone {results['inbox only']['rate']:,.0f}/s;"
+        f" live path alone {results['fan-out only']['rate']:,.0f}/s"
+    )
     if at_aim:
-        print(f"  p99 <= {AIM_P99_MS:g} ms at {AIM_P99_AT_RATE:,} deliveries/s       p99 {at_aim['p99']:.1f} ms"
-              f" at {at_aim['rate']:,.0f}/s achieved")
-    print(f"  (cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.2f}; the client and its"
-          f" {args.streams} stream readers share them with the service, PostgreSQL and Redis)")
+        print(
+            f"  p99 <= {AIM_P99_MS:g} ms at {AIM_P99_AT_RATE:,} deliveries/s       p99 {at_aim['p99']:.1f} ms"
+            f" at {at_aim['rate']:,.0f}/s achieved"
+        )
+    print(
+        f"  (cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.2f}; the client and its"
+        f" {args.streams} stream readers share them with the service, PostgreSQL and Redis)"
+    )
 
 
 def main() -> None:
@@ -397,7 +461,9 @@ def main() -> None:
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--streams", type=int, default=1000)
     parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--rates", type=lambda s: [int(x) for x in s.split(",") if x], default=[500, 1000, 2500, 5000, 10000])
+    parser.add_argument(
+        "--rates", type=lambda s: [int(x) for x in s.split(",") if x], default=[500, 1000, 2500, 5000, 10000]
+    )
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--timeout", type=float, default=120.0, help="longest wait in any phase")
     args = parser.parse_args()

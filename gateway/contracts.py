@@ -29,9 +29,9 @@ _VARIABLE = re.compile(r"\{([^}=]+)(?:=([^}]*))?\}")
 class HttpBinding:
     """One HTTP binding of an RPC: `GET /v1/{name=users/*}`."""
 
-    method: str          # GET, POST, PATCH, PUT, DELETE (or a custom verb's kind)
-    template: str        # the path template as written in the contract
-    body: str            # "", "*" or a request field name
+    method: str  # GET, POST, PATCH, PUT, DELETE (or a custom verb's kind)
+    template: str  # the path template as written in the contract
+    body: str  # "", "*" or a request field name
     response_body: str
 
     @property
@@ -48,7 +48,7 @@ class HttpBinding:
         """
         out, pos = [], 0
         for m in _VARIABLE.finditer(self.template):
-            out.append(_literal(self.template[pos:m.start()]))
+            out.append(_literal(self.template[pos : m.start()]))
             out.append(_segments(m[2] or "*"))
             pos = m.end()
         out.append(_literal(self.template[pos:]))
@@ -76,9 +76,9 @@ class Rpc:
     """One RPC of the contracts."""
 
     package: str
-    service: str                 # fully qualified, e.g. iworkz.identity.v1.IdentityService
-    name: str                    # method name, e.g. SignUp
-    input_type: str              # fully qualified, no leading dot
+    service: str  # fully qualified, e.g. iworkz.identity.v1.IdentityService
+    name: str  # method name, e.g. SignUp
+    input_type: str  # fully qualified, no leading dot
     output_type: str
     server_streaming: bool
     client_streaming: bool
@@ -108,8 +108,8 @@ class Contracts:
     rpcs: list[Rpc] = field(default_factory=list)
     messages: dict[str, descriptor_pb2.DescriptorProto] = field(default_factory=dict)
     enums: dict[str, descriptor_pb2.EnumDescriptorProto] = field(default_factory=dict)
-    comments: dict[str, str] = field(default_factory=dict)   # full name (msg, field, enum value) -> text
-    file_of: dict[str, str] = field(default_factory=dict)    # full name -> file name
+    comments: dict[str, str] = field(default_factory=dict)  # full name (msg, field, enum value) -> text
+    file_of: dict[str, str] = field(default_factory=dict)  # full name -> file name
 
     def services(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -140,8 +140,11 @@ def _clean(comment: str) -> str:
 
 
 def _walk_comments(file: descriptor_pb2.FileDescriptorProto) -> dict[tuple[int, ...], str]:
-    return {tuple(loc.path): _clean(loc.leading_comments) for loc in file.source_code_info.location
-            if loc.leading_comments.strip()}
+    return {
+        tuple(loc.path): _clean(loc.leading_comments)
+        for loc in file.source_code_info.location
+        if loc.leading_comments.strip()
+    }
 
 
 def load(image_path: pathlib.Path | str) -> Contracts:
@@ -156,55 +159,77 @@ def from_bytes(data: bytes) -> Contracts:
 
 
 def from_image(image: descriptor_pb2.FileDescriptorSet) -> Contracts:
-    contracts = Contracts(image)
+    """Contracts from a FileDescriptorSet: every file's messages, enums, RPCs and comments."""
     # Options were parsed with the extensions registered in this process; reparse
     # a copy so extensions added after the first parse are resolved too.
     image = descriptor_pb2.FileDescriptorSet.FromString(image.SerializeToString())
-    contracts.image = image
-    for f in image.file:
-        comments = _walk_comments(f)
-        prefix = f.package
-
-        def walk_message(message, name, path):
-            contracts.messages[name] = message
-            contracts.file_of[name] = f.name
-            if path in comments:
-                contracts.comments[name] = comments[path]
-            for i, fld in enumerate(message.field):
-                if path + (2, i) in comments:
-                    contracts.comments[f"{name}.{fld.name}"] = comments[path + (2, i)]
-            for i, nested in enumerate(message.nested_type):
-                walk_message(nested, f"{name}.{nested.name}", path + (3, i))
-            for i, enum in enumerate(message.enum_type):
-                walk_enum(enum, f"{name}.{enum.name}", path + (4, i))
-
-        def walk_enum(enum, name, path):
-            contracts.enums[name] = enum
-            contracts.file_of[name] = f.name
-            if path in comments:
-                contracts.comments[name] = comments[path]
-            for i, value in enumerate(enum.value):
-                if path + (2, i) in comments:
-                    contracts.comments[f"{name}.{value.name}"] = comments[path + (2, i)]
-
-        for i, message in enumerate(f.message_type):
-            walk_message(message, f"{prefix}.{message.name}" if prefix else message.name, (4, i))
-        for i, enum in enumerate(f.enum_type):
-            walk_enum(enum, f"{prefix}.{enum.name}" if prefix else enum.name, (5, i))
-        for si, service in enumerate(f.service):
-            full = f"{prefix}.{service.name}"
-            if (6, si) in comments:
-                contracts.comments[full] = comments[(6, si)]
-            for mi, method in enumerate(service.method):
-                options = method.options
-                contracts.rpcs.append(Rpc(
-                    package=prefix, service=full, name=method.name,
-                    input_type=method.input_type.lstrip("."), output_type=method.output_type.lstrip("."),
-                    server_streaming=method.server_streaming, client_streaming=method.client_streaming,
-                    bindings=tuple(_bindings(options.Extensions[annotations_pb2.http])),
-                    access=options.Extensions[access_pb2.access] if options.HasExtension(access_pb2.access) else None,
-                    comment=comments.get((6, si, 2, mi), "")))
+    contracts = Contracts(image)
+    for file in image.file:
+        _FileReader(contracts, file).read()
     return contracts
+
+
+class _FileReader:
+    """Adds one file of the image to `contracts` (comments are keyed by source-info path)."""
+
+    def __init__(self, contracts: Contracts, file: descriptor_pb2.FileDescriptorProto) -> None:
+        self.contracts = contracts
+        self.file = file
+        self.comments = _walk_comments(file)
+
+    def _full(self, name: str) -> str:
+        return f"{self.file.package}.{name}" if self.file.package else name
+
+    def read(self) -> None:
+        for i, message in enumerate(self.file.message_type):
+            self.message(message, self._full(message.name), (4, i))
+        for i, enum in enumerate(self.file.enum_type):
+            self.enum(enum, self._full(enum.name), (5, i))
+        for i, service in enumerate(self.file.service):
+            self.service(service, (6, i))
+
+    def _comment(self, name: str, path: tuple[int, ...]) -> None:
+        if path in self.comments:
+            self.contracts.comments[name] = self.comments[path]
+
+    def message(self, message: descriptor_pb2.DescriptorProto, name: str, path: tuple[int, ...]) -> None:
+        self.contracts.messages[name] = message
+        self.contracts.file_of[name] = self.file.name
+        self._comment(name, path)
+        for i, fld in enumerate(message.field):
+            self._comment(f"{name}.{fld.name}", (*path, 2, i))
+        for i, nested in enumerate(message.nested_type):
+            self.message(nested, f"{name}.{nested.name}", (*path, 3, i))
+        for i, enum in enumerate(message.enum_type):
+            self.enum(enum, f"{name}.{enum.name}", (*path, 4, i))
+
+    def enum(self, enum: descriptor_pb2.EnumDescriptorProto, name: str, path: tuple[int, ...]) -> None:
+        self.contracts.enums[name] = enum
+        self.contracts.file_of[name] = self.file.name
+        self._comment(name, path)
+        for i, value in enumerate(enum.value):
+            self._comment(f"{name}.{value.name}", (*path, 2, i))
+
+    def service(self, service: descriptor_pb2.ServiceDescriptorProto, path: tuple[int, ...]) -> None:
+        full = self._full(service.name)
+        self._comment(full, path)
+        for i, method in enumerate(service.method):
+            options = method.options
+            access = options.Extensions[access_pb2.access] if options.HasExtension(access_pb2.access) else None
+            self.contracts.rpcs.append(
+                Rpc(
+                    package=self.file.package,
+                    service=full,
+                    name=method.name,
+                    input_type=method.input_type.lstrip("."),
+                    output_type=method.output_type.lstrip("."),
+                    server_streaming=method.server_streaming,
+                    client_streaming=method.client_streaming,
+                    bindings=tuple(_bindings(options.Extensions[annotations_pb2.http])),
+                    access=access,
+                    comment=self.comments.get((*path, 2, i), ""),
+                )
+            )
 
 
 def transcoder_descriptor_set(contracts: Contracts) -> bytes:
@@ -227,8 +252,9 @@ def transcoder_descriptor_set(contracts: Contracts) -> bytes:
         if name in done:
             return
         if name not in files:
-            raise ValueError(f"descriptor image lacks {name} (imported by {trail[-1] if trail else '?'}); "
-                             "build it with imports")
+            raise ValueError(
+                f"descriptor image lacks {name} (imported by {trail[-1] if trail else '?'}); build it with imports"
+            )
         if name in trail:
             raise ValueError(f"import cycle through {name}")
         for dependency in files[name].dependency:

@@ -29,14 +29,18 @@ RENEW_BEFORE = datetime.timedelta(days=2)
 
 @dataclass(frozen=True)
 class DevTls:
-    ca: pathlib.Path      # trust this
-    cert: pathlib.Path    # the edge's certificate chain (server + CA)
-    key: pathlib.Path     # the edge's private key (0600)
+    ca: pathlib.Path  # trust this
+    cert: pathlib.Path  # the edge's certificate chain (server + CA)
+    key: pathlib.Path  # the edge's private key (0600)
 
 
 def _name(common_name: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "iWORKZ development"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "iWORKZ development"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
 
 
 def _write_private(path: pathlib.Path, data: bytes) -> None:
@@ -46,8 +50,9 @@ def _write_private(path: pathlib.Path, data: bytes) -> None:
 
 
 def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def _still_good(path: pathlib.Path, now: datetime.datetime) -> bool:
@@ -65,26 +70,42 @@ def ensure(state_dir: pathlib.Path | str) -> DevTls:
     os.chmod(directory, 0o700)
     paths = DevTls(ca=directory / "ca.pem", cert=directory / "server.pem", key=directory / "server-key.pem")
     ca_key_path = directory / "ca-key.pem"
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
 
     if _still_good(paths.ca, now) and ca_key_path.exists():
         ca_cert = x509.load_pem_x509_certificate(paths.ca.read_bytes())
-        ca_key = serialization.load_pem_private_key(ca_key_path.read_bytes(), password=None)
+        loaded = serialization.load_pem_private_key(ca_key_path.read_bytes(), password=None)
+        if not isinstance(loaded, ec.EllipticCurvePrivateKey):
+            raise ValueError(f"{ca_key_path} is not an EC private key")
+        ca_key = loaded
     else:
         ca_key = ec.generate_private_key(ec.SECP256R1())
         ca_cert = (
             x509.CertificateBuilder()
-            .subject_name(_name("iWORKZ development CA")).issuer_name(_name("iWORKZ development CA"))
-            .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+            .subject_name(_name("iWORKZ development CA"))
+            .issuer_name(_name("iWORKZ development CA"))
+            .public_key(ca_key.public_key())
+            .serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(minutes=5))
             .not_valid_after(now + datetime.timedelta(days=CA_DAYS))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
-                                         content_commitment=False, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False,
-                                         encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
+            .sign(ca_key, hashes.SHA256())
+        )
         _write_private(ca_key_path, _key_pem(ca_key))
         paths.ca.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
         paths.cert.unlink(missing_ok=True)  # signed by the old CA
@@ -95,16 +116,20 @@ def ensure(state_dir: pathlib.Path | str) -> DevTls:
     names = [x509.DNSName(h) for h in HOSTS] + [x509.IPAddress(ipaddress.ip_address(a)) for a in ADDRESSES]
     cert = (
         x509.CertificateBuilder()
-        .subject_name(_name("localhost")).issuer_name(ca_cert.subject)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .subject_name(_name("localhost"))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=SERVER_DAYS))
         .add_extension(x509.SubjectAlternativeName(names), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256()))
+        .sign(ca_key, hashes.SHA256())
+    )
     _write_private(paths.key, _key_pem(key))
-    paths.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM)
-                           + ca_cert.public_bytes(serialization.Encoding.PEM))
+    paths.cert.write_bytes(
+        cert.public_bytes(serialization.Encoding.PEM) + ca_cert.public_bytes(serialization.Encoding.PEM)
+    )
     return paths

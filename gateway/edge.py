@@ -120,9 +120,16 @@ class RunningEdge:
             self.process.wait(5)
 
 
-def launch(config: pathlib.Path, *, log: pathlib.Path, base_id: int | None = None,
-           ready_timeout: float = 60.0, access_log: pathlib.Path | None = None,
-           ca: pathlib.Path | None = None, concurrency: int | None = None) -> RunningEdge:
+def launch(
+    config: pathlib.Path,
+    *,
+    log: pathlib.Path,
+    base_id: int | None = None,
+    ready_timeout: float = 60.0,
+    access_log: pathlib.Path | None = None,
+    ca: pathlib.Path | None = None,
+    concurrency: int | None = None,
+) -> RunningEdge:
     """Start Envoy on a rendered config and wait until its admin API says it is ready.
 
     `base_id` must differ between Envoys on one host; None picks a free one.
@@ -130,10 +137,24 @@ def launch(config: pathlib.Path, *, log: pathlib.Path, base_id: int | None = Non
     log.parent.mkdir(parents=True, exist_ok=True)
     admin_file = config.with_name(config.stem + ".admin-address")
     admin_file.unlink(missing_ok=True)
-    command = [envoy_binary(), "-c", str(config), "--log-level", "warn", "--log-path", str(log),
-               "--admin-address-path", str(admin_file), "--drain-time-s", "1", "--parent-shutdown-time-s", "2",
-               # Access log lines reach the file within a second (default 10 s).
-               "--file-flush-interval-msec", "1000"]
+    command = [
+        envoy_binary(),
+        "-c",
+        str(config),
+        "--log-level",
+        "warn",
+        "--log-path",
+        str(log),
+        "--admin-address-path",
+        str(admin_file),
+        "--drain-time-s",
+        "1",
+        "--parent-shutdown-time-s",
+        "2",
+        # Access log lines reach the file within a second (default 10 s).
+        "--file-flush-interval-msec",
+        "1000",
+    ]
     if base_id is None:
         command += ["--use-dynamic-base-id", "--base-id-path", str(config.with_name(config.stem + ".base-id"))]
     else:
@@ -141,15 +162,17 @@ def launch(config: pathlib.Path, *, log: pathlib.Path, base_id: int | None = Non
     if concurrency:
         command += ["--concurrency", str(concurrency)]
     with open(log.with_suffix(".stderr"), "wb") as stderr:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=stderr, start_new_session=True)
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True
+        )
     edge = RunningEdge(process, config, log, access_log or config.with_name("edge-access.log"), ca, 0, 0)
     deadline = time.monotonic() + ready_timeout
     try:
         while True:
             if process.poll() is not None:
-                raise EdgeError(f"envoy exited with {process.returncode}:\n{_tail(log)}\n"
-                                f"{_tail(log.with_suffix('.stderr'))}")
+                raise EdgeError(
+                    f"envoy exited with {process.returncode}:\n{_tail(log)}\n{_tail(log.with_suffix('.stderr'))}"
+                )
             if not edge.admin_port and admin_file.exists() and admin_file.read_text().strip():
                 edge.admin_port = int(admin_file.read_text().strip().rsplit(":", 1)[1])
             if edge.admin_port:
@@ -171,11 +194,20 @@ def launch(config: pathlib.Path, *, log: pathlib.Path, base_id: int | None = Non
     return edge
 
 
-def start(topology: Topology, image_path: pathlib.Path | str, upstreams: dict[str, list[tuple[str, int]]],
-          state_dir: pathlib.Path | str, *, base_id: int | None = None, port: int | None = None,
-          admin_port: int | None = None, upstream_tls: UpstreamTls | None = None,
-          tls: tuple[str, str] | None = None, ready_timeout: float = 60.0,
-          log_dir: pathlib.Path | str | None = None) -> RunningEdge:
+def start(
+    topology: Topology,
+    image_path: pathlib.Path | str,
+    upstreams: dict[str, list[tuple[str, int]]],
+    state_dir: pathlib.Path | str,
+    *,
+    base_id: int | None = None,
+    port: int | None = None,
+    admin_port: int | None = None,
+    upstream_tls: UpstreamTls | None = None,
+    tls: tuple[str, str] | None = None,
+    ready_timeout: float = 60.0,
+    log_dir: pathlib.Path | str | None = None,
+) -> RunningEdge:
     """Render the edge into `state_dir` and run it until `.stop()`.
 
     Without `tls`, a development CA and a certificate for localhost are created
@@ -189,10 +221,20 @@ def start(topology: Topology, image_path: pathlib.Path | str, upstreams: dict[st
         dev = devcert.ensure(state / "tls")
         tls, ca = (str(dev.cert), str(dev.key)), dev.ca
     access_log = logs / "edge-access.log"
-    config = render_edge(topology, image_path, upstreams, tls, state, upstream_tls=upstream_tls,
-                         port=port, admin_port=admin_port, access_log=access_log)
-    return launch(config, log=logs / "edge.log", base_id=base_id, ready_timeout=ready_timeout,
-                  access_log=access_log, ca=ca)
+    config = render_edge(
+        topology,
+        image_path,
+        upstreams,
+        tls,
+        state,
+        upstream_tls=upstream_tls,
+        port=port,
+        admin_port=admin_port,
+        access_log=access_log,
+    )
+    return launch(
+        config, log=logs / "edge.log", base_id=base_id, ready_timeout=ready_timeout, access_log=access_log, ca=ca
+    )
 
 
 def main() -> None:
@@ -204,8 +246,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--state-dir", default=".iworkz/edge")
     parser.add_argument("--image", default="build/iworkz.binpb")
-    parser.add_argument("--upstream", action="append", default=[], metavar="SERVICE=HOST:PORT",
-                        help="where to send a service's calls (default: the topology's app ports)")
+    parser.add_argument(
+        "--upstream",
+        action="append",
+        default=[],
+        metavar="SERVICE=HOST:PORT",
+        help="where to send a service's calls (default: the topology's app ports)",
+    )
     parser.add_argument("--port", type=int, default=None, help="HTTPS port (default: the topology's; 0: any)")
     parser.add_argument("--admin-port", type=int, default=None, help="admin port (default: the topology's)")
     args = parser.parse_args()
@@ -216,8 +263,9 @@ def main() -> None:
         host, _, port = address.rpartition(":")
         upstreams.setdefault(name, []).append((host, int(port)))
     if not upstreams:
-        upstreams = {name: [("127.0.0.1", s.port("app", i)) for i in range(s.replicas)]
-                     for name, s in topo.services.items()}
+        upstreams = {
+            name: [("127.0.0.1", s.port("app", i)) for i in range(s.replicas)] for name, s in topo.services.items()
+        }
     edge = start(topo, args.image, upstreams, args.state_dir, port=args.port, admin_port=args.admin_port)
     print(f"edge: {edge.url} (CA {edge.ca}), docs {edge.url}/docs, admin {edge.admin_url}", flush=True)
     stop = [False]

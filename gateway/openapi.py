@@ -30,6 +30,8 @@ from gateway.contracts import Contracts, HttpBinding, Rpc
 from iworkz.auth.v1 import access_pb2
 
 FD = descriptor_pb2.FieldDescriptorProto
+# A FieldDescriptorProto, as an annotation (the protobuf stubs do not declare FD as a class).
+Field = Any
 ERROR_SCHEMA = "Error"
 ANY_SCHEMA = "google.protobuf.Any"
 
@@ -53,63 +55,104 @@ _SCALARS: dict[int, dict] = {
 }
 
 _WRAPPERS = {
-    "google.protobuf.DoubleValue": FD.TYPE_DOUBLE, "google.protobuf.FloatValue": FD.TYPE_FLOAT,
-    "google.protobuf.Int64Value": FD.TYPE_INT64, "google.protobuf.UInt64Value": FD.TYPE_UINT64,
-    "google.protobuf.Int32Value": FD.TYPE_INT32, "google.protobuf.UInt32Value": FD.TYPE_UINT32,
-    "google.protobuf.BoolValue": FD.TYPE_BOOL, "google.protobuf.StringValue": FD.TYPE_STRING,
+    "google.protobuf.DoubleValue": FD.TYPE_DOUBLE,
+    "google.protobuf.FloatValue": FD.TYPE_FLOAT,
+    "google.protobuf.Int64Value": FD.TYPE_INT64,
+    "google.protobuf.UInt64Value": FD.TYPE_UINT64,
+    "google.protobuf.Int32Value": FD.TYPE_INT32,
+    "google.protobuf.UInt32Value": FD.TYPE_UINT32,
+    "google.protobuf.BoolValue": FD.TYPE_BOOL,
+    "google.protobuf.StringValue": FD.TYPE_STRING,
     "google.protobuf.BytesValue": FD.TYPE_BYTES,
 }
 
 # Well-known types and google.type messages whose JSON form is fixed by their spec.
 WELL_KNOWN: dict[str, dict] = {
-    "google.protobuf.Timestamp": {"type": "string", "format": "date-time",
-                                  "description": "RFC 3339 time in UTC, e.g. `2026-04-01T09:30:00Z`."},
-    "google.protobuf.Duration": {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]{1,9})?s$",
-                                 "description": "Seconds with an `s` suffix, e.g. `900s` or `1.5s`."},
-    "google.protobuf.FieldMask": {"type": "string",
-                                  "description": "Comma-separated field paths in lowerCamelCase, "
-                                                 "e.g. `displayName,location`."},
+    "google.protobuf.Timestamp": {
+        "type": "string",
+        "format": "date-time",
+        "description": "RFC 3339 time in UTC, e.g. `2026-04-01T09:30:00Z`.",
+    },
+    "google.protobuf.Duration": {
+        "type": "string",
+        "pattern": r"^-?[0-9]+(\.[0-9]{1,9})?s$",
+        "description": "Seconds with an `s` suffix, e.g. `900s` or `1.5s`.",
+    },
+    "google.protobuf.FieldMask": {
+        "type": "string",
+        "description": "Comma-separated field paths in lowerCamelCase, e.g. `displayName,location`.",
+    },
     "google.protobuf.Struct": {"type": "object", "additionalProperties": True},
     "google.protobuf.Value": {"description": "Any JSON value."},
     "google.protobuf.ListValue": {"type": "array", "items": {}},
     "google.protobuf.Empty": {"type": "object", "additionalProperties": False},
-    "google.protobuf.Any": {"type": "object", "required": ["@type"], "additionalProperties": True,
-                            "properties": {"@type": {"type": "string", "description":
-                                                     "`type.googleapis.com/` and the message's full name."}},
-                            "description": "A message of any type; `@type` names it, its fields follow."},
+    "google.protobuf.Any": {
+        "type": "object",
+        "required": ["@type"],
+        "additionalProperties": True,
+        "properties": {
+            "@type": {"type": "string", "description": "`type.googleapis.com/` and the message's full name."}
+        },
+        "description": "A message of any type; `@type` names it, its fields follow.",
+    },
     "google.type.Money": {
-        "type": "object", "additionalProperties": False,
+        "type": "object",
+        "additionalProperties": False,
         "description": "An amount of money: `units` whole units plus `nanos` billionths.",
         "properties": {
-            "currencyCode": {"type": "string", "pattern": "^[A-Z]{3}$",
-                             "description": "ISO 4217 currency code, e.g. `JPY`."},
-            "units": {"type": "string", "format": "int64", "pattern": "^-?[0-9]+$",
-                      "description": "Whole units of the amount."},
-            "nanos": {"type": "integer", "format": "int32", "minimum": -999999999, "maximum": 999999999,
-                      "description": "Billionths of a unit; same sign as `units`."},
-        }},
+            "currencyCode": {
+                "type": "string",
+                "pattern": "^[A-Z]{3}$",
+                "description": "ISO 4217 currency code, e.g. `JPY`.",
+            },
+            "units": {
+                "type": "string",
+                "format": "int64",
+                "pattern": "^-?[0-9]+$",
+                "description": "Whole units of the amount.",
+            },
+            "nanos": {
+                "type": "integer",
+                "format": "int32",
+                "minimum": -999999999,
+                "maximum": 999999999,
+                "description": "Billionths of a unit; same sign as `units`.",
+            },
+        },
+    },
     "google.type.Date": {
-        "type": "object", "additionalProperties": False,
+        "type": "object",
+        "additionalProperties": False,
         "description": "A calendar date; `year` 0 means a date without a year.",
         "properties": {
             "year": {"type": "integer", "format": "int32", "minimum": 0, "maximum": 9999},
             "month": {"type": "integer", "format": "int32", "minimum": 0, "maximum": 12},
             "day": {"type": "integer", "format": "int32", "minimum": 0, "maximum": 31},
-        }},
+        },
+    },
     "google.type.LatLng": {
-        "type": "object", "additionalProperties": False,
+        "type": "object",
+        "additionalProperties": False,
         "description": "A latitude/longitude pair in degrees (WGS84).",
         "properties": {
             "latitude": {"type": "number", "format": "double", "minimum": -90, "maximum": 90},
             "longitude": {"type": "number", "format": "double", "minimum": -180, "maximum": 180},
-        }},
+        },
+    },
 }
 
 # Messages whose JSON form is one string or number: a single query parameter each.
 _QUERY_SCALARS = {"google.protobuf.Timestamp", "google.protobuf.Duration", "google.protobuf.FieldMask", *_WRAPPERS}
 
-_STRING_FORMATS = {"email": "email", "uri": "uri", "uri_ref": "uri-reference", "uuid": "uuid",
-                   "hostname": "hostname", "ipv4": "ipv4", "ipv6": "ipv6"}
+_STRING_FORMATS = {
+    "email": "email",
+    "uri": "uri",
+    "uri_ref": "uri-reference",
+    "uuid": "uuid",
+    "hostname": "hostname",
+    "ipv4": "ipv4",
+    "ipv6": "ipv6",
+}
 _ROLE_NAMES = {v.number: v.name.removeprefix("ROLE_").lower() for v in access_pb2.Role.DESCRIPTOR.values}
 
 
@@ -177,34 +220,37 @@ class _Builder:
                 required.append(json_name)
         if required:
             schema["required"] = required
-        notes = [f"Rule: {c.message or c.expression}" for c in
-                 message.options.Extensions[validate_pb2.message].cel]
-        oneofs = {}
+        notes = [f"Rule: {c.message or c.expression}" for c in message.options.Extensions[validate_pb2.message].cel]
+        oneofs: dict[str, list[str]] = {}
         for field in message.field:
             if field.HasField("oneof_index") and not field.proto3_optional:
                 oneofs.setdefault(message.oneof_decl[field.oneof_index].name, []).append(
-                    field.json_name or _lower_camel(field.name))
+                    field.json_name or _lower_camel(field.name)
+                )
         notes += [f"At most one of: {', '.join(f'`{n}`' for n in names)}." for names in oneofs.values()]
         if notes:
             schema["description"] = "\n\n".join(filter(None, [schema.get("description", ""), *notes]))
         return schema
 
-    def _map_entry(self, field: FD) -> descriptor_pb2.DescriptorProto | None:
+    def _map_entry(self, field: Field) -> descriptor_pb2.DescriptorProto | None:
         if field.type != FD.TYPE_MESSAGE or field.label != FD.LABEL_REPEATED:
             return None
         entry = self.contracts.messages.get(field.type_name.lstrip("."))
         return entry if entry is not None and entry.options.map_entry else None
 
-    def value_schema(self, field: FD) -> dict:
+    def value_schema(self, field: Field) -> dict:
         """The schema of one value of the field (an item, if repeated)."""
         if field.type in (FD.TYPE_MESSAGE, FD.TYPE_GROUP, FD.TYPE_ENUM):
             return self.ref(field.type_name)
         return dict(_SCALARS[field.type])
 
-    def field_schema(self, parent: str, field: FD) -> tuple[dict, bool]:
+    def field_schema(self, parent: str, field: Field) -> tuple[dict, bool]:
         """(schema, required) of a message field, with its validation rules applied."""
-        rules = field.options.Extensions[validate_pb2.field] if field.options.HasExtension(
-            validate_pb2.field) else validate_pb2.FieldRules()
+        rules = (
+            field.options.Extensions[validate_pb2.field]
+            if field.options.HasExtension(validate_pb2.field)
+            else validate_pb2.FieldRules()
+        )
         entry = self._map_entry(field)
         if entry is not None:
             value_field = next(f for f in entry.field if f.name == "value")
@@ -234,8 +280,17 @@ class _Builder:
         if cel:
             description = "\n\n".join(filter(None, [description, *[f"Rule: {c}" for c in cel]]))
         if rules.HasField("field_mask") and getattr(rules.field_mask, "in"):
-            description = "\n\n".join(filter(None, [description, "Paths allowed: " + ", ".join(
-                f"`{_lower_camel(p)}`" for p in getattr(rules.field_mask, "in")) + "."]))
+            description = "\n\n".join(
+                filter(
+                    None,
+                    [
+                        description,
+                        "Paths allowed: "
+                        + ", ".join(f"`{_lower_camel(p)}`" for p in getattr(rules.field_mask, "in"))
+                        + ".",
+                    ],
+                )
+            )
         if description.lower().startswith("output only"):
             schema["readOnly"] = True
         if description:
@@ -243,79 +298,18 @@ class _Builder:
             schema = {**schema, "description": description}
         return schema, bool(rules.required)
 
-    def constrain(self, field: FD, schema: dict, rules: validate_pb2.FieldRules) -> dict:
+    def constrain(self, field: Field, schema: dict, rules: validate_pb2.FieldRules) -> dict:
         """Apply one value's buf.validate rules as JSON Schema keywords."""
         kind = rules.WhichOneof("type")
         extra: dict[str, Any] = {}
         if kind == "string":
-            s = rules.string
-            if s.HasField("len"):
-                extra["minLength"] = extra["maxLength"] = s.len
-            if s.HasField("min_len"):
-                extra["minLength"] = s.min_len
-            if s.HasField("max_len"):
-                extra["maxLength"] = s.max_len
-            patterns = []
-            if s.HasField("pattern"):
-                patterns.append(s.pattern)
-            if s.HasField("prefix"):
-                patterns.append("^" + re.escape(s.prefix))
-            if s.HasField("suffix"):
-                patterns.append(re.escape(s.suffix) + "$")
-            if s.HasField("contains"):
-                patterns.append(re.escape(s.contains))
-            if patterns:
-                extra["pattern"] = patterns[0]
-                if len(patterns) > 1:
-                    extra["allOf"] = [{"pattern": p} for p in patterns[1:]]
-            for rule, fmt in _STRING_FORMATS.items():
-                if s.HasField(rule) and getattr(s, rule):
-                    extra["format"] = fmt
-            if getattr(s, "in"):
-                extra["enum"] = list(getattr(s, "in"))
-            if s.not_in:
-                extra["not"] = {"enum": list(s.not_in)}
-            if s.HasField("const"):
-                extra["const"] = s.const
+            extra = _string_keywords(rules.string)
         elif kind == "enum":
-            e = rules.enum
-            allowed = None
-            enum_name = field.type_name.lstrip(".")
-            numbers = [v.number for v in self.contracts.enums[enum_name].value]
-            if getattr(e, "in"):
-                allowed = set(getattr(e, "in"))
-            if e.not_in:
-                allowed = (allowed if allowed is not None else set(numbers)) - set(e.not_in)
-            if e.HasField("const"):
-                allowed = {e.const}
-            if allowed is not None:
-                self.ref(enum_name)
-                extra["enum"] = [v.name for v in self.contracts.enums[enum_name].value if v.number in allowed]
-        elif kind in ("int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64",
-                      "sfixed32", "sfixed64", "float", "double"):
-            n = getattr(rules, kind)
-            for rule, keyword in (("gt", "exclusiveMinimum"), ("gte", "minimum"),
-                                  ("lt", "exclusiveMaximum"), ("lte", "maximum")):
-                if n.HasField(rule):
-                    extra[keyword] = getattr(n, rule)
-            if getattr(n, "in"):
-                extra["enum"] = list(getattr(n, "in"))
-            if n.not_in:
-                extra["not"] = {"enum": list(n.not_in)}
-            if n.HasField("const"):
-                extra["const"] = n.const
-            if kind.endswith("64") and kind != "double" and any(k.endswith("imum") for k in extra):
-                # 64-bit integers travel as strings, where numeric keywords do not apply: say it in words.
-                bounds = {k: extra.pop(k) for k in list(extra) if k.endswith("imum")}
-                extra["description"] = "Range: " + ", ".join(f"{k} {v}" for k, v in bounds.items()) + "."
-            if kind.endswith("64") and kind != "double" and "enum" in extra:
-                extra["enum"] = [str(v) for v in extra["enum"]]
+            extra = self._enum_keywords(field, rules.enum)
+        elif kind in _NUMBER_KINDS:
+            extra = _number_keywords(kind, getattr(rules, kind))
         elif kind == "bytes":
-            b = rules.bytes
-            if b.HasField("min_len"):
-                extra["x-min-bytes"] = b.min_len
-            if b.HasField("max_len"):
-                extra["x-max-bytes"] = b.max_len
+            extra = _bytes_keywords(rules.bytes)
         if not extra:
             return schema
         constrained = {**schema, **extra}
@@ -325,8 +319,23 @@ class _Builder:
             return {**base, "anyOf": [{"const": ""}, extra]}
         return constrained
 
+    def _enum_keywords(self, field: Field, e: validate_pb2.EnumRules) -> dict[str, Any]:
+        enum_name = field.type_name.lstrip(".")
+        numbers = [v.number for v in self.contracts.enums[enum_name].value]
+        allowed: set[int] | None = None
+        if getattr(e, "in"):
+            allowed = set(getattr(e, "in"))
+        if e.not_in:
+            allowed = (allowed if allowed is not None else set(numbers)) - set(e.not_in)
+        if e.HasField("const"):
+            allowed = {e.const}
+        if allowed is None:
+            return {}
+        self.ref(enum_name)
+        return {"enum": [v.name for v in self.contracts.enums[enum_name].value if v.number in allowed]}
+
     # ---- operations ----------------------------------------------------
-    def field_at(self, message: str, path: str) -> FD | None:
+    def field_at(self, message: str, path: str) -> Field | None:
         current = message
         field = None
         for part in path.split("."):
@@ -353,8 +362,11 @@ class _Builder:
             names = []
             for i, segment in enumerate(segments):
                 if segment in ("*", "**"):
-                    base = _singular(segments[i - 1]) if i > 0 and segments[i - 1] not in ("*", "**") \
+                    base = (
+                        _singular(segments[i - 1])
+                        if i > 0 and segments[i - 1] not in ("*", "**")
                         else _lower_camel(field_path.replace(".", "_"))
+                    )
                     name = base
                     n = 2
                     while name in used:
@@ -362,21 +374,24 @@ class _Builder:
                     used.add(name)
                     names.append(name)
                     rendered.append("{" + name + "}")
-                    parameters.append({
-                        "name": name, "in": "path", "required": True,
-                        "schema": {"type": "string", "pattern": "^[^/]+$" if segment == "*" else "^.+$"},
-                    })
+                    parameters.append(
+                        {
+                            "name": name,
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "pattern": "^[^/]+$" if segment == "*" else "^.+$"},
+                        }
+                    )
                 else:
                     rendered.append(segment)
             shape = "/".join(rendered)
-            comment = self.contracts.comments.get(f"{rpc.input_type}.{field_path}", "") \
-                if "." not in field_path else ""
+            comment = self.contracts.comments.get(f"{rpc.input_type}.{field_path}", "") if "." not in field_path else ""
             note = f"Fills `{field_path}` = `{shape}`."
             if comment and comment.strip("`.") != shape:
                 note += " " + comment
-            for p in parameters[-len(names):]:
+            for p in parameters[-len(names) :]:
                 p["description"] = note
-            out = out[:match.start()] + shape + out[match.end():]
+            out = out[: match.start()] + shape + out[match.end() :]
         # Parameters were collected right to left.
         order = {name: i for i, name in enumerate(re.findall(r"\{([^}]+)\}", out))}
         parameters.sort(key=lambda p: order.get(p["name"], 0))
@@ -392,8 +407,12 @@ class _Builder:
             json_path = ".".join(_lower_camel(p) for p in path.split("."))
             type_name = field.type_name.lstrip(".")
             if field.type == FD.TYPE_MESSAGE and type_name not in _QUERY_SCALARS:
-                if (type_name.startswith("google.protobuf.") or self._map_entry(field) is not None
-                        or field.label == FD.LABEL_REPEATED or depth >= 3):
+                if (
+                    type_name.startswith("google.protobuf.")
+                    or self._map_entry(field) is not None
+                    or field.label == FD.LABEL_REPEATED
+                    or depth >= 3
+                ):
                     continue  # not expressible as query parameters
                 found += self.query_parameters(type_name, bound, path + ".", depth + 1)
                 continue
@@ -434,7 +453,9 @@ class _Builder:
             parameters += self.query_parameters(rpc.input_type, bound)
         elif binding.body != "*":
             parameters += self.query_parameters(rpc.input_type, bound | {binding.body})
-        first_sentence = re.split(r"(?<=\.)\s", rpc.comment.replace("\n", " "), maxsplit=1)[0] if rpc.comment else rpc.name
+        first_sentence = (
+            re.split(r"(?<=\.)\s", rpc.comment.replace("\n", " "), maxsplit=1)[0] if rpc.comment else rpc.name
+        )
         service_short = rpc.service.rsplit(".", 1)[1]
         op: dict[str, Any] = {
             "operationId": f"{service_short}_{rpc.name}" + (f"_{index}" if index else ""),
@@ -446,13 +467,20 @@ class _Builder:
         if parameters:
             op["parameters"] = parameters
         if binding.body:
-            op["requestBody"] = {"required": True, "content": {
-                "application/json": {"schema": self.body_schema(rpc, binding, bound)}}}
+            op["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": self.body_schema(rpc, binding, bound)}},
+            }
         if rpc.server_streaming:
-            content = {"text/event-stream": {
-                "schema": {"type": "string", "description":
-                           f"Server-Sent Events: each event's `data:` is one `{rpc.output_type}` as JSON."},
-                "x-event-schema": self.response_schema(rpc, binding)}}
+            content = {
+                "text/event-stream": {
+                    "schema": {
+                        "type": "string",
+                        "description": f"Server-Sent Events: each event's `data:` is one `{rpc.output_type}` as JSON.",
+                    },
+                    "x-event-schema": self.response_schema(rpc, binding),
+                }
+            }
             ok = {"description": "A stream of events (Server-Sent Events), one per message.", "content": content}
         else:
             ok = {"description": "OK", "content": {"application/json": {"schema": self.response_schema(rpc, binding)}}}
@@ -480,8 +508,7 @@ def _access_words(rpc: Rpc) -> str:
     roles = ", ".join(_ROLE_NAMES.get(r, str(r)) for r in rule.roles) or "any signed-in caller"
     words = f"**Access:** bearer token; roles: {roles}"
     if rule.HasField("owner"):
-        words += (f"; `{rule.owner.field}` must name the caller's own `{rule.owner.collection}` "
-                  f"(admins exempt)")
+        words += f"; `{rule.owner.field}` must name the caller's own `{rule.owner.collection}` (admins exempt)"
     return words + "."
 
 
@@ -489,55 +516,83 @@ def _access_extension(rule: access_pb2.AccessRule) -> dict:
     out: dict[str, Any] = {"public": rule.public, "roles": [_ROLE_NAMES.get(r, str(r)) for r in rule.roles]}
     if rule.HasField("owner"):
         claim = access_pb2.OwnerClaim.Name(rule.owner.claim or access_pb2.OWNER_CLAIM_USER)
-        out["owner"] = {"field": rule.owner.field, "collection": rule.owner.collection,
-                        "claim": claim.removeprefix("OWNER_CLAIM_").lower()}
+        out["owner"] = {
+            "field": rule.owner.field,
+            "collection": rule.owner.collection,
+            "claim": claim.removeprefix("OWNER_CLAIM_").lower(),
+        }
     return out
 
 
 def _error_components(builder: _Builder) -> dict:
-    details = {"type": "array", "items": builder.ref(ANY_SCHEMA),
-               "description": "Typed details, e.g. `google.rpc.BadRequest` (field violations), "
-                              "`buf.validate.Violations`, `google.rpc.RetryInfo`."}
-    for known in ("google.rpc.BadRequest", "google.rpc.RetryInfo", "google.rpc.ErrorInfo",
-                  "buf.validate.Violations"):
+    details = {
+        "type": "array",
+        "items": builder.ref(ANY_SCHEMA),
+        "description": "Typed details, e.g. `google.rpc.BadRequest` (field violations), "
+        "`buf.validate.Violations`, `google.rpc.RetryInfo`.",
+    }
+    for known in ("google.rpc.BadRequest", "google.rpc.RetryInfo", "google.rpc.ErrorInfo", "buf.validate.Violations"):
         if known in builder.contracts.messages:
             builder.ref(known)
     builder.schemas[ERROR_SCHEMA] = {
-        "type": "object", "required": ["code", "message"],
+        "type": "object",
+        "required": ["code", "message"],
         "description": "Every error, from the services or from the edge itself: a `google.rpc.Status` "
-                       "as JSON. The HTTP status follows the gRPC code (400 INVALID_ARGUMENT, "
-                       "401 UNAUTHENTICATED, 403 PERMISSION_DENIED, 404 NOT_FOUND, "
-                       "409 ALREADY_EXISTS/ABORTED, 413 body too large, 429 RESOURCE_EXHAUSTED, "
-                       "503 UNAVAILABLE, ...).",
+        "as JSON. The HTTP status follows the gRPC code (400 INVALID_ARGUMENT, "
+        "401 UNAUTHENTICATED, 403 PERMISSION_DENIED, 404 NOT_FOUND, "
+        "409 ALREADY_EXISTS/ABORTED, 413 body too large, 429 RESOURCE_EXHAUSTED, "
+        "503 UNAVAILABLE, ...).",
         "properties": {
-            "code": {"type": "integer", "format": "int32", "minimum": 0, "maximum": 16,
-                     "description": "The `google.rpc.Code` (3 INVALID_ARGUMENT, 16 UNAUTHENTICATED, ...)."},
+            "code": {
+                "type": "integer",
+                "format": "int32",
+                "minimum": 0,
+                "maximum": 16,
+                "description": "The `google.rpc.Code` (3 INVALID_ARGUMENT, 16 UNAUTHENTICATED, ...).",
+            },
             "message": {"type": "string", "description": "What went wrong, for a developer."},
             "details": details,
         },
-        "examples": [{"code": 3, "message": "invalid request: email: value must be a valid email address",
-                      "details": [{"@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": [
-                          {"field": "email", "description": "value must be a valid email address"}]}]}],
+        "examples": [
+            {
+                "code": 3,
+                "message": "invalid request: email: value must be a valid email address",
+                "details": [
+                    {
+                        "@type": "type.googleapis.com/google.rpc.BadRequest",
+                        "fieldViolations": [{"field": "email", "description": "value must be a valid email address"}],
+                    }
+                ],
+            }
+        ],
     }
 
     def response(description: str) -> dict:
-        return {"description": description, "content": {"application/json": {
-            "schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}}}}
+        return {
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}}},
+        }
 
     return {
-        "InvalidArgument": response("INVALID_ARGUMENT (code 3): a field breaks its rules, an unknown query "
-                                    "parameter, or malformed JSON. `details` names each field."),
+        "InvalidArgument": response(
+            "INVALID_ARGUMENT (code 3): a field breaks its rules, an unknown query "
+            "parameter, or malformed JSON. `details` names each field."
+        ),
         "Unauthenticated": response("UNAUTHENTICATED (code 16): no bearer token, or an invalid or expired one."),
-        "PermissionDenied": response("PERMISSION_DENIED (code 7): the caller lacks the role or does not own "
-                                     "the resource."),
-        "RateLimited": response("RESOURCE_EXHAUSTED (code 8): too many requests from this caller for this "
-                                "method; see the `x-ratelimit-*` headers."),
+        "PermissionDenied": response(
+            "PERMISSION_DENIED (code 7): the caller lacks the role or does not own the resource."
+        ),
+        "RateLimited": response(
+            "RESOURCE_EXHAUSTED (code 8): too many requests from this caller for this "
+            "method; see the `x-ratelimit-*` headers."
+        ),
         "Error": response("Any other error, same shape."),
     }
 
 
-def build(contracts: Contracts, services: list[str] | None = None, *, title: str = "iWORKZ API",
-          version: str = "v1") -> dict:
+def build(
+    contracts: Contracts, services: list[str] | None = None, *, title: str = "iWORKZ API", version: str = "v1"
+) -> dict:
     """The OpenAPI 3.1 document of the RPCs with HTTP bindings (of `services`, default all)."""
     builder = _Builder(contracts)
     wanted = contracts.services() if not services else [s for s in contracts.services() if s in services]
@@ -550,8 +605,10 @@ def build(contracts: Contracts, services: list[str] | None = None, *, title: str
             for index, binding in enumerate(rpc.bindings):
                 path, method, op = builder.operation(rpc, binding, index)
                 if method in paths.get(path, {}):
-                    raise ValueError(f"{method.upper()} {path} is bound twice "
-                                     f"({paths[path][method]['x-grpc-method']} and {rpc.grpc_path})")
+                    raise ValueError(
+                        f"{method.upper()} {path} is bound twice "
+                        f"({paths[path][method]['x-grpc-method']} and {rpc.grpc_path})"
+                    )
                 paths.setdefault(path, {})[method] = op
     responses = _error_components(builder)
     return {
@@ -566,18 +623,108 @@ def build(contracts: Contracts, services: list[str] | None = None, *, title: str
                 "address over gRPC and gRPC-web. Field names are lowerCamelCase; enums are sent and "
                 "returned by name; 64-bit integers are strings; zero values are always present in "
                 "responses. Send `Authorization: Bearer <accessToken>` (from `POST /v1/auth:login`) "
-                "to operations that need a token. Errors are JSON: `{\"code\", \"message\", \"details\"}`. "
-                "Server-streaming operations answer with Server-Sent Events."),
+                'to operations that need a token. Errors are JSON: `{"code", "message", "details"}`. '
+                "Server-streaming operations answer with Server-Sent Events."
+            ),
         },
         "servers": [{"url": "/"}],
         "tags": tags,
         "security": [{"bearerAuth": []}],
         "paths": dict(sorted(paths.items())),
         "components": {
-            "securitySchemes": {"bearerAuth": {
-                "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                "description": "ES256 access token from sign-up, login, refresh or an API-key exchange."}},
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "ES256 access token from sign-up, login, refresh or an API-key exchange.",
+                }
+            },
             "responses": responses,
             "schemas": dict(sorted(builder.schemas.items())),
         },
     }
+
+
+_NUMBER_KINDS = (
+    "int32",
+    "int64",
+    "uint32",
+    "uint64",
+    "sint32",
+    "sint64",
+    "fixed32",
+    "fixed64",
+    "sfixed32",
+    "sfixed64",
+    "float",
+    "double",
+)
+
+
+def _string_keywords(s: validate_pb2.StringRules) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    if s.HasField("len"):
+        extra["minLength"] = extra["maxLength"] = s.len
+    if s.HasField("min_len"):
+        extra["minLength"] = s.min_len
+    if s.HasField("max_len"):
+        extra["maxLength"] = s.max_len
+    patterns = []
+    if s.HasField("pattern"):
+        patterns.append(s.pattern)
+    if s.HasField("prefix"):
+        patterns.append("^" + re.escape(s.prefix))
+    if s.HasField("suffix"):
+        patterns.append(re.escape(s.suffix) + "$")
+    if s.HasField("contains"):
+        patterns.append(re.escape(s.contains))
+    if patterns:
+        extra["pattern"] = patterns[0]
+        if len(patterns) > 1:
+            extra["allOf"] = [{"pattern": p} for p in patterns[1:]]
+    for rule, fmt in _STRING_FORMATS.items():
+        if s.HasField(rule) and getattr(s, rule):
+            extra["format"] = fmt
+    if getattr(s, "in"):
+        extra["enum"] = list(getattr(s, "in"))
+    if s.not_in:
+        extra["not"] = {"enum": list(s.not_in)}
+    if s.HasField("const"):
+        extra["const"] = s.const
+    return extra
+
+
+def _number_keywords(kind: str, n: Any) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    for rule, keyword in (
+        ("gt", "exclusiveMinimum"),
+        ("gte", "minimum"),
+        ("lt", "exclusiveMaximum"),
+        ("lte", "maximum"),
+    ):
+        if n.HasField(rule):
+            extra[keyword] = getattr(n, rule)
+    if getattr(n, "in"):
+        extra["enum"] = list(getattr(n, "in"))
+    if n.not_in:
+        extra["not"] = {"enum": list(n.not_in)}
+    if n.HasField("const"):
+        extra["const"] = n.const
+    wide = kind.endswith("64") and kind != "double"
+    if wide and any(k.endswith("imum") for k in extra):
+        # 64-bit integers travel as strings, where numeric keywords do not apply: say it in words.
+        bounds = {k: extra.pop(k) for k in list(extra) if k.endswith("imum")}
+        extra["description"] = "Range: " + ", ".join(f"{k} {v}" for k, v in bounds.items()) + "."
+    if wide and "enum" in extra:
+        extra["enum"] = [str(v) for v in extra["enum"]]
+    return extra
+
+
+def _bytes_keywords(b: validate_pb2.BytesRules) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    if b.HasField("min_len"):
+        extra["x-min-bytes"] = b.min_len
+    if b.HasField("max_len"):
+        extra["x-max-bytes"] = b.max_len
+    return extra

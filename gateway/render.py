@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import pathlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -42,9 +43,11 @@ FILTER_ROUTER = "envoy.filters.http.router"
 
 DOCS_PAGE = pathlib.Path(__file__).with_name("docs.html")
 # The docs page is one file with inline script and style, talking only to this origin.
-DOCS_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-            "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; "
-            "frame-ancestors 'none'")
+DOCS_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
 JWT_PROVIDER = "identity"
 # The verified token's subject, for per-caller rate limits. Clients cannot set it:
 # it is removed from every request before any filter runs, and jwt_authn sets it.
@@ -63,22 +66,22 @@ UNKNOWN_CLUSTER = "unknown_method"
 
 # HTTP status of a local reply -> the gRPC code its JSON body carries (google.rpc.Code).
 HTTP_TO_GRPC_CODE = {
-    400: 3,    # INVALID_ARGUMENT
-    401: 16,   # UNAUTHENTICATED
-    403: 7,    # PERMISSION_DENIED
-    404: 5,    # NOT_FOUND
-    405: 12,   # UNIMPLEMENTED
-    408: 4,    # DEADLINE_EXCEEDED
-    409: 10,   # ABORTED
-    413: 8,    # RESOURCE_EXHAUSTED (request too large)
-    429: 8,    # RESOURCE_EXHAUSTED (rate limited)
-    431: 8,    # RESOURCE_EXHAUSTED (headers too large)
-    499: 1,    # CANCELLED
-    500: 13,   # INTERNAL
-    501: 12,   # UNIMPLEMENTED
-    502: 14,   # UNAVAILABLE
-    503: 14,   # UNAVAILABLE
-    504: 4,    # DEADLINE_EXCEEDED
+    400: 3,  # INVALID_ARGUMENT
+    401: 16,  # UNAUTHENTICATED
+    403: 7,  # PERMISSION_DENIED
+    404: 5,  # NOT_FOUND
+    405: 12,  # UNIMPLEMENTED
+    408: 4,  # DEADLINE_EXCEEDED
+    409: 10,  # ABORTED
+    413: 8,  # RESOURCE_EXHAUSTED (request too large)
+    429: 8,  # RESOURCE_EXHAUSTED (rate limited)
+    431: 8,  # RESOURCE_EXHAUSTED (headers too large)
+    499: 1,  # CANCELLED
+    500: 13,  # INTERNAL
+    501: 12,  # UNIMPLEMENTED
+    502: 14,  # UNAVAILABLE
+    503: 14,  # UNAVAILABLE
+    504: 4,  # DEADLINE_EXCEEDED
 }
 # Clearer words than Envoy's own for a few local replies.
 LOCAL_REPLY_MESSAGES = {
@@ -86,10 +89,26 @@ LOCAL_REPLY_MESSAGES = {
     429: "too many requests: rate limit exceeded, retry later",
 }
 
-CORS_ALLOW_HEADERS = ("authorization", "content-type", "accept", "x-grpc-web", "x-user-agent",
-                      "grpc-timeout", "x-request-id", "last-event-id", "traceparent")
-CORS_EXPOSE_HEADERS = ("grpc-status", "grpc-message", "grpc-status-details-bin", "x-request-id",
-                       "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
+CORS_ALLOW_HEADERS = (
+    "authorization",
+    "content-type",
+    "accept",
+    "x-grpc-web",
+    "x-user-agent",
+    "grpc-timeout",
+    "x-request-id",
+    "last-event-id",
+    "traceparent",
+)
+CORS_EXPOSE_HEADERS = (
+    "grpc-status",
+    "grpc-message",
+    "grpc-status-details-bin",
+    "x-request-id",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+)
 
 
 @dataclass(frozen=True)
@@ -139,9 +158,16 @@ def _bucket(tokens: int, per_seconds: int) -> dict:
 
 def _not_grpc() -> dict:
     """Local-reply filter: the request is not gRPC (gRPC and gRPC-web replies stay gRPC)."""
-    return {"header_filter": {"header": {"name": CLIENT_CONTENT_TYPE_HEADER, "invert_match": True,
-                                         "treat_missing_header_as_empty": True,
-                                         "string_match": {"prefix": "application/grpc"}}}}
+    return {
+        "header_filter": {
+            "header": {
+                "name": CLIENT_CONTENT_TYPE_HEADER,
+                "invert_match": True,
+                "treat_missing_header_as_empty": True,
+                "string_match": {"prefix": "application/grpc"},
+            }
+        }
+    }
 
 
 def _method_is(method: str) -> dict:
@@ -153,27 +179,49 @@ def local_reply_config() -> dict:
     mappers = []
     for status, code in HTTP_TO_GRPC_CODE.items():
         message = LOCAL_REPLY_MESSAGES.get(status, "%LOCAL_REPLY_BODY%")
-        mappers.append({
-            "filter": {"and_filter": {"filters": [
-                {"status_code_filter": {"comparison": {"op": "EQ", "value": {
-                    "default_value": status, "runtime_key": "unused"}}}},
-                _not_grpc()]}},
-            "body_format_override": _json_error(code, message),
-        })
+        mappers.append(
+            {
+                "filter": {
+                    "and_filter": {
+                        "filters": [
+                            {
+                                "status_code_filter": {
+                                    "comparison": {
+                                        "op": "EQ",
+                                        "value": {"default_value": status, "runtime_key": "unused"},
+                                    }
+                                }
+                            },
+                            _not_grpc(),
+                        ]
+                    }
+                },
+                "body_format_override": _json_error(code, message),
+            }
+        )
     # Anything else Envoy answers itself: UNKNOWN (2), same shape.
-    mappers.append({
-        "filter": {"and_filter": {"filters": [
-            {"status_code_filter": {"comparison": {"op": "GE", "value": {
-                "default_value": 400, "runtime_key": "unused"}}}},
-            _not_grpc()]}},
-        "body_format_override": _json_error(2, "%LOCAL_REPLY_BODY%"),
-    })
+    mappers.append(
+        {
+            "filter": {
+                "and_filter": {
+                    "filters": [
+                        {
+                            "status_code_filter": {
+                                "comparison": {"op": "GE", "value": {"default_value": 400, "runtime_key": "unused"}}
+                            }
+                        },
+                        _not_grpc(),
+                    ]
+                }
+            },
+            "body_format_override": _json_error(2, "%LOCAL_REPLY_BODY%"),
+        }
+    )
     return {"mappers": mappers}
 
 
 def _json_error(code: int, message: str) -> dict:
-    return {"json_format": {"code": code, "message": message, "details": []},
-            "content_type": "application/json"}
+    return {"json_format": {"code": code, "message": message, "details": []}, "content_type": "application/json"}
 
 
 def _access_log(path: pathlib.Path) -> list[dict]:
@@ -202,23 +250,36 @@ def _access_log(path: pathlib.Path) -> list[dict]:
         "upstream_ms": "%RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)%",
         "user_agent": "%REQ(USER-AGENT)%",
     }
-    return [{"name": "envoy.access_loggers.file", "typed_config": _any(
-        "envoy.extensions.access_loggers.file.v3.FileAccessLog", path=str(path),
-        log_format={"json_format": fields})}]
+    return [
+        {
+            "name": "envoy.access_loggers.file",
+            "typed_config": _any(
+                "envoy.extensions.access_loggers.file.v3.FileAccessLog",
+                path=str(path),
+                log_format={"json_format": fields},
+            ),
+        }
+    ]
 
 
 def _tls_socket(kind: str, context: dict) -> dict:
-    return {"name": "envoy.transport_sockets.tls",
-            "typed_config": _any(f"envoy.extensions.transport_sockets.tls.v3.{kind}", **context)}
+    return {
+        "name": "envoy.transport_sockets.tls",
+        "typed_config": _any(f"envoy.extensions.transport_sockets.tls.v3.{kind}", **context),
+    }
 
 
 def _sds(name: str, path: str) -> dict:
-    return {"name": name, "sds_config": {"path_config_source": {"path": str(path)},
-                                         "resource_api_version": "V3"}}
+    return {"name": name, "sds_config": {"path_config_source": {"path": str(path)}, "resource_api_version": "V3"}}
 
 
-def _cluster(name: str, addresses: list[tuple[str, int]], health_service: str,
-             upstream_tls: UpstreamTls | None, service_name: str) -> dict:
+def _cluster(
+    name: str,
+    addresses: list[tuple[str, int]],
+    health_service: str,
+    upstream_tls: UpstreamTls | None,
+    service_name: str,
+) -> dict:
     cluster = {
         "name": name,
         "type": "STATIC",
@@ -227,25 +288,43 @@ def _cluster(name: str, addresses: list[tuple[str, int]], health_service: str,
         "typed_extension_protocol_options": {
             "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": _any(
                 "envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
-                explicit_http_config={"http2_protocol_options": {
-                    "connection_keepalive": {"interval": "30s", "timeout": "5s"}}}),
+                explicit_http_config={
+                    "http2_protocol_options": {"connection_keepalive": {"interval": "30s", "timeout": "5s"}}
+                },
+            ),
         },
-        "load_assignment": {"cluster_name": name, "endpoints": [{"lb_endpoints": [
-            {"endpoint": {"address": {"socket_address": {"address": host, "port_value": port}}}}
-            for host, port in addresses]}]},
-        "health_checks": [{
-            "timeout": "2s",
-            "interval": "2s",
-            "no_traffic_interval": "5s",
-            "unhealthy_interval": "2s",
-            "unhealthy_threshold": 2,
-            "healthy_threshold": 1,
-            "grpc_health_check": {"service_name": health_service, "authority": service_name},
-        }],
+        "load_assignment": {
+            "cluster_name": name,
+            "endpoints": [
+                {
+                    "lb_endpoints": [
+                        {"endpoint": {"address": {"socket_address": {"address": host, "port_value": port}}}}
+                        for host, port in addresses
+                    ]
+                }
+            ],
+        },
+        "health_checks": [
+            {
+                "timeout": "2s",
+                "interval": "2s",
+                "no_traffic_interval": "5s",
+                "unhealthy_interval": "2s",
+                "unhealthy_threshold": 2,
+                "healthy_threshold": 1,
+                "grpc_health_check": {"service_name": health_service, "authority": service_name},
+            }
+        ],
         # A retry budget instead of Envoy's default of 3 concurrent retries per cluster,
         # which loses reads when a replica dies under load.
-        "circuit_breakers": {"thresholds": [{"priority": "DEFAULT", "retry_budget": {
-            "budget_percent": {"value": 50.0}, "min_retry_concurrency": 16}}]},
+        "circuit_breakers": {
+            "thresholds": [
+                {
+                    "priority": "DEFAULT",
+                    "retry_budget": {"budget_percent": {"value": 50.0}, "min_retry_concurrency": 16},
+                }
+            ]
+        },
         "outlier_detection": {
             "consecutive_5xx": 5,
             "consecutive_gateway_failure": 3,
@@ -266,12 +345,14 @@ def _cluster(name: str, addresses: list[tuple[str, int]], health_service: str,
         if upstream_tls.cert_sds:
             context["tls_certificate_sds_secret_configs"] = [_sds(*upstream_tls.cert_sds)]
         else:
-            context["tls_certificates"] = [{"certificate_chain": {"filename": upstream_tls.cert},
-                                            "private_key": {"filename": upstream_tls.key}}]
+            context["tls_certificates"] = [
+                {"certificate_chain": {"filename": upstream_tls.cert}, "private_key": {"filename": upstream_tls.key}}
+            ]
         if upstream_tls.ca_sds:
             context["combined_validation_context"] = {
                 "default_validation_context": san,
-                "validation_context_sds_secret_config": _sds(*upstream_tls.ca_sds)}
+                "validation_context_sds_secret_config": _sds(*upstream_tls.ca_sds),
+            }
         else:
             context["validation_context"] = {"trusted_ca": {"filename": upstream_tls.ca}, **san}
         cluster["transport_socket"] = _tls_socket("UpstreamTlsContext", {"common_tls_context": context})
@@ -282,12 +363,19 @@ def _rate_limit_actions() -> list[dict]:
     """Descriptors per caller: the token subject, or (without a token) the client address."""
     return [
         {"actions": [{"request_headers": {"header_name": SUBJECT_HEADER, "descriptor_key": "subject"}}]},
-        {"actions": [
-            {"header_value_match": {"descriptor_key": "anonymous", "descriptor_value": "true",
-                                    "expect_match": False,
-                                    "headers": [{"name": SUBJECT_HEADER, "present_match": True}]}},
-            {"remote_address": {}},
-        ]},
+        {
+            "actions": [
+                {
+                    "header_value_match": {
+                        "descriptor_key": "anonymous",
+                        "descriptor_value": "true",
+                        "expect_match": False,
+                        "headers": [{"name": SUBJECT_HEADER, "present_match": True}],
+                    }
+                },
+                {"remote_address": {}},
+            ]
+        },
     ]
 
 
@@ -297,7 +385,8 @@ def _rate_limit_config(name: str, tokens: int, per_seconds: int) -> dict:
         "envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
         stat_prefix=name,
         token_bucket=bucket,  # used only when no caller descriptor could be built
-        filter_enabled=_percent(), filter_enforced=_percent(),
+        filter_enabled=_percent(),
+        filter_enforced=_percent(),
         always_consume_default_token_bucket=False,
         rate_limited_as_resource_exhausted=True,
         max_dynamic_descriptors=10000,
@@ -305,8 +394,7 @@ def _rate_limit_config(name: str, tokens: int, per_seconds: int) -> dict:
         rate_limits=_rate_limit_actions(),
         descriptors=[
             {"entries": [{"key": "subject"}], "token_bucket": bucket},
-            {"entries": [{"key": "anonymous", "value": "true"}, {"key": "remote_address"}],
-             "token_bucket": bucket},
+            {"entries": [{"key": "anonymous", "value": "true"}, {"key": "remote_address"}], "token_bucket": bucket},
         ],
     )
 
@@ -318,7 +406,7 @@ def _rpc_route(rpc: contracts_mod.Rpc, cluster: str, topology: Topology, service
     timeout = min(seconds(service.timeout), seconds(topology.edge.timeout))
     action: dict = {"cluster": cluster}
     if rpc.server_streaming:
-        action["timeout"] = "0s"           # a stream lives as long as the client wants it
+        action["timeout"] = "0s"  # a stream lives as long as the client wants it
         action["idle_timeout"] = "300s"
     else:
         action["timeout"] = _duration(timeout)
@@ -330,15 +418,18 @@ def _rpc_route(rpc: contracts_mod.Rpc, cluster: str, topology: Topology, service
             "retry_on": ",".join(sorted(retries.retry_on)),
             "num_retries": retries.attempts,  # topology `attempts` counts retries, as Istio does
             "per_try_timeout": _duration(seconds(retries.per_try_timeout)),
-            "retry_host_predicate": [{"name": "envoy.retry_host_predicates.previous_hosts", "typed_config": _any(
-                "envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate")}],
+            "retry_host_predicate": [
+                {
+                    "name": "envoy.retry_host_predicates.previous_hosts",
+                    "typed_config": _any("envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate"),
+                }
+            ],
             "host_selection_retry_max_attempts": 3,
             "retry_back_off": {"base_interval": "0.05s", "max_interval": "0.5s"},
         }
     else:
         # Writes are retried only when the request never reached a service.
-        action["retry_policy"] = {"retry_on": "connect-failure,refused-stream",
-                                  "num_retries": retries.attempts}
+        action["retry_policy"] = {"retry_on": "connect-failure,refused-stream", "num_retries": retries.attempts}
     return {
         "name": rpc.grpc_path,
         "match": {"path": rpc.grpc_path},
@@ -358,8 +449,11 @@ def _static_route(path: str, filename: pathlib.Path, content_type: str, *extra_h
         "name": path,
         "match": {"path": path, "headers": [_method_is("GET")]},
         "direct_response": {"status": 200, "body": {"filename": str(filename)}},
-        "response_headers_to_add": [_header("content-type", content_type), _header("cache-control", "no-cache"),
-                                    *extra_headers],
+        "response_headers_to_add": [
+            _header("content-type", content_type),
+            _header("cache-control", "no-cache"),
+            *extra_headers,
+        ],
         "typed_per_filter_config": {
             FILTER_TRANSCODER: _any("envoy.config.route.v3.FilterConfig", disabled=True),
         },
@@ -374,14 +468,19 @@ def _jwt_rules(public: list[contracts_mod.Rpc], static_paths: list[str]) -> list
     including unknown paths, so what is protected never depends on the REST
     matching here agreeing exactly with the transcoder's.
     """
-    optional = {"requires_any": {"requirements": [{"provider_name": JWT_PROVIDER}, {"allow_missing": {}}]}}
-    rules = [{"match": {"path": p, "headers": [_method_is("GET")]}} for p in static_paths]
+    optional: dict[str, Any] = {
+        "requires_any": {"requirements": [{"provider_name": JWT_PROVIDER}, {"allow_missing": {}}]}
+    }
+    rules: list[dict[str, Any]] = [{"match": {"path": p, "headers": [_method_is("GET")]}} for p in static_paths]
     for rpc in public:
         rules.append({"match": {"path": rpc.grpc_path}, "requires": optional})
         for binding in rpc.bindings:
-            rules.append({"match": {"safe_regex": {"regex": binding.path_regex()},
-                                    "headers": [_method_is(binding.method)]},
-                          "requires": optional})
+            rules.append(
+                {
+                    "match": {"safe_regex": {"regex": binding.path_regex()}, "headers": [_method_is(binding.method)]},
+                    "requires": optional,
+                }
+            )
     rules.append({"match": {"prefix": "/"}, "requires": {"provider_name": JWT_PROVIDER}})
     return rules
 
@@ -389,24 +488,31 @@ def _jwt_rules(public: list[contracts_mod.Rpc], static_paths: list[str]) -> list
 def _jwt_filter(topology: Topology, public: list[contracts_mod.Rpc], static_paths: list[str]) -> dict:
     return _any(
         "envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication",
-        providers={JWT_PROVIDER: {
-            "issuer": topology.edge.jwt_issuer,
-            "audiences": [topology.edge.jwt_audience],
-            "remote_jwks": {
-                "http_uri": {"uri": f"http://jwks.edge.internal{JWKS_PATH}", "cluster": JWKS_LISTENER,
-                             "timeout": "5s"},
-                # Fetched on a worker's first request that carries a token, not in the
-                # background: `async_fetch` runs on Envoy's main thread, which cannot
-                # connect to an internal listener.
-                "cache_duration": _duration(JWKS_CACHE_SECONDS),
-                "retry_policy": {"num_retries": 3,
-                                 "retry_back_off": {"base_interval": "0.2s", "max_interval": "2s"}},
-            },
-            "from_headers": [{"name": "authorization", "value_prefix": "Bearer "}],
-            "forward": True,  # services verify the token again (defence in depth)
-            "claim_to_headers": [{"header_name": SUBJECT_HEADER, "claim_name": "sub"}],
-            "clock_skew_seconds": 5,
-        }},
+        providers={
+            JWT_PROVIDER: {
+                "issuer": topology.edge.jwt_issuer,
+                "audiences": [topology.edge.jwt_audience],
+                "remote_jwks": {
+                    "http_uri": {
+                        "uri": f"http://jwks.edge.internal{JWKS_PATH}",
+                        "cluster": JWKS_LISTENER,
+                        "timeout": "5s",
+                    },
+                    # Fetched on a worker's first request that carries a token, not in the
+                    # background: `async_fetch` runs on Envoy's main thread, which cannot
+                    # connect to an internal listener.
+                    "cache_duration": _duration(JWKS_CACHE_SECONDS),
+                    "retry_policy": {
+                        "num_retries": 3,
+                        "retry_back_off": {"base_interval": "0.2s", "max_interval": "2s"},
+                    },
+                },
+                "from_headers": [{"name": "authorization", "value_prefix": "Bearer "}],
+                "forward": True,  # services verify the token again (defence in depth)
+                "claim_to_headers": [{"header_name": SUBJECT_HEADER, "claim_name": "sub"}],
+                "clock_skew_seconds": 5,
+            }
+        },
         rules=_jwt_rules(public, static_paths),
         bypass_cors_preflight=True,
     )
@@ -417,22 +523,36 @@ def _transcoder(descriptor_path: pathlib.Path, services: list[str], max_bytes: i
         "envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder",
         proto_descriptor=str(descriptor_path),
         services=services,
-        print_options={"add_whitespace": False, "always_print_primitive_fields": True,
-                       "always_print_enums_as_ints": False, "preserve_proto_field_names": False,
-                       "stream_sse_style_delimited": True},
+        print_options={
+            "add_whitespace": False,
+            "always_print_primitive_fields": True,
+            "always_print_enums_as_ints": False,
+            "preserve_proto_field_names": False,
+            "stream_sse_style_delimited": True,
+        },
         convert_grpc_status=True,
         auto_mapping=False,
-        request_validation_options={"reject_unknown_method": True, "reject_unknown_query_parameters": True,
-                                    "reject_binding_body_field_collisions": True},
+        request_validation_options={
+            "reject_unknown_method": True,
+            "reject_unknown_query_parameters": True,
+            "reject_binding_body_field_collisions": True,
+        },
         max_request_body_size=max_bytes,
         max_response_body_size=16 * 1024 * 1024,
     )
 
 
 def _hcm(stat_prefix: str, routes: dict, filters: list[dict], **extra) -> dict:
-    return {"name": "envoy.filters.network.http_connection_manager", "typed_config": _any(
-        "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-        stat_prefix=stat_prefix, route_config=routes, http_filters=filters, **extra)}
+    return {
+        "name": "envoy.filters.network.http_connection_manager",
+        "typed_config": _any(
+            "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+            stat_prefix=stat_prefix,
+            route_config=routes,
+            http_filters=filters,
+            **extra,
+        ),
+    }
 
 
 def _cors_policy(origins: tuple[str, ...]) -> dict:
@@ -448,14 +568,22 @@ def _cors_policy(origins: tuple[str, ...]) -> dict:
     )
 
 
-def build_config(topology: Topology, contracts: contracts_mod.Contracts,
-                 upstreams: dict[str, list[tuple[str, int]]], tls: tuple[str, str],
-                 files: EdgeFiles, *, upstream_tls: UpstreamTls | None = None,
-                 jwks_upstream: tuple[str, int] | None = None, host: str = "127.0.0.1",
-                 port: int | None = None, admin_port: int | None = None) -> dict:
+def build_config(
+    topology: Topology,
+    contracts: contracts_mod.Contracts,
+    upstreams: dict[str, list[tuple[str, int]]],
+    tls: tuple[str, str],
+    files: EdgeFiles,
+    *,
+    upstream_tls: UpstreamTls | None = None,
+    jwks_upstream: tuple[str, int] | None = None,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    admin_port: int | None = None,
+) -> dict:
     """The edge's Envoy bootstrap as a dict (see `render_edge`)."""
     edge = topology.edge
-    served: dict[str, str] = {}   # gRPC service -> topology service
+    served: dict[str, str] = {}  # gRPC service -> topology service
     for name, service in topology.services.items():
         if name in upstreams:
             for grpc_service in service.grpc_services:
@@ -470,9 +598,12 @@ def build_config(topology: Topology, contracts: contracts_mod.Contracts,
 
     static_paths = ["/", "/openapi.json", "/docs"]
     routes = [
-        {"name": "/", "match": {"path": "/", "headers": [_method_is("GET")]},
-         "redirect": {"path_redirect": "/docs", "response_code": "FOUND"},
-         "typed_per_filter_config": {FILTER_TRANSCODER: _any("envoy.config.route.v3.FilterConfig", disabled=True)}},
+        {
+            "name": "/",
+            "match": {"path": "/", "headers": [_method_is("GET")]},
+            "redirect": {"path_redirect": "/docs", "response_code": "FOUND"},
+            "typed_per_filter_config": {FILTER_TRANSCODER: _any("envoy.config.route.v3.FilterConfig", disabled=True)},
+        },
         _static_route("/openapi.json", files.openapi, "application/json"),
         _static_route("/docs", files.docs, "text/html; charset=utf-8", _header("content-security-policy", DOCS_CSP)),
     ]
@@ -489,34 +620,53 @@ def build_config(topology: Topology, contracts: contracts_mod.Contracts,
     # per virtual host, and applied only on forwarding routes) covers REST paths too.
     # REST calls are re-routed by their gRPC path after transcoding; what stays on
     # this route is a gRPC call to a method the edge does not serve (UNIMPLEMENTED).
-    routes.append({"name": "unknown", "match": {"prefix": "/"},
-                   "route": {"cluster": UNKNOWN_CLUSTER, "cluster_not_found_response_code": "NOT_FOUND"}})
+    routes.append(
+        {
+            "name": "unknown",
+            "match": {"prefix": "/"},
+            "route": {"cluster": UNKNOWN_CLUSTER, "cluster_not_found_response_code": "NOT_FOUND"},
+        }
+    )
 
     public = [r for r in rpcs if r.public]
     filters = [
         {"name": FILTER_CORS, "typed_config": _any("envoy.extensions.filters.http.cors.v3.Cors")},
         {"name": FILTER_GRPC_WEB, "typed_config": _any("envoy.extensions.filters.http.grpc_web.v3.GrpcWeb")},
         {"name": FILTER_JWT, "typed_config": _jwt_filter(topology, public, static_paths)},
-        {"name": FILTER_BUFFER, "typed_config": _any("envoy.extensions.filters.http.buffer.v3.Buffer",
-                                                     max_request_bytes=edge.max_request_bytes)},
-        {"name": FILTER_TRANSCODER, "typed_config": _transcoder(files.descriptors, grpc_services,
-                                                                edge.max_request_bytes)},
-        {"name": FILTER_RATELIMIT, "typed_config": _any(
-            "envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit", stat_prefix="edge")},
+        {
+            "name": FILTER_BUFFER,
+            "typed_config": _any(
+                "envoy.extensions.filters.http.buffer.v3.Buffer", max_request_bytes=edge.max_request_bytes
+            ),
+        },
+        {
+            "name": FILTER_TRANSCODER,
+            "typed_config": _transcoder(files.descriptors, grpc_services, edge.max_request_bytes),
+        },
+        {
+            "name": FILTER_RATELIMIT,
+            "typed_config": _any("envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit", stat_prefix="edge"),
+        },
         {"name": FILTER_ROUTER, "typed_config": _any("envoy.extensions.filters.http.router.v3.Router")},
     ]
     route_config = {
         "name": "edge",
         "max_direct_response_body_size_bytes": DIRECT_RESPONSE_MAX_BYTES,
         "validate_clusters": False,  # UNKNOWN_CLUSTER does not exist, on purpose
-        "virtual_hosts": [{
-            "name": "edge", "domains": ["*"], "routes": routes,
-            "response_headers_to_add": [_header("x-content-type-options", "nosniff")],
-            "typed_per_filter_config": {FILTER_CORS: _cors_policy(edge.cors_origins)},
-        }],
+        "virtual_hosts": [
+            {
+                "name": "edge",
+                "domains": ["*"],
+                "routes": routes,
+                "response_headers_to_add": [_header("x-content-type-options", "nosniff")],
+                "typed_per_filter_config": {FILTER_CORS: _cors_policy(edge.cors_origins)},
+            }
+        ],
     }
     hcm = _hcm(
-        "edge", route_config, filters,
+        "edge",
+        route_config,
+        filters,
         codec_type="AUTO",
         use_remote_address=True,
         normalize_path=True,
@@ -525,19 +675,30 @@ def build_config(topology: Topology, contracts: contracts_mod.Contracts,
         forward_client_cert_details="SANITIZE",
         stream_idle_timeout="300s",
         request_headers_timeout="10s",
-        common_http_protocol_options={"idle_timeout": "3600s",
-                                      "headers_with_underscores_action": "REJECT_REQUEST"},
-        http2_protocol_options={"max_concurrent_streams": 1000,
-                                "initial_stream_window_size": 1048576,
-                                "initial_connection_window_size": 4194304},
-        early_header_mutation_extensions=[{
-            "name": "envoy.http.early_header_mutation.header_mutation",
-            "typed_config": _any("envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation",
-                                 mutations=[{"remove": SUBJECT_HEADER}, {"remove": CLIENT_CONTENT_TYPE_HEADER},
-                                            {"append": {"header": {"key": CLIENT_CONTENT_TYPE_HEADER,
-                                                                   "value": "%REQ(content-type)%"},
-                                                        "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"}}]),
-        }],
+        common_http_protocol_options={"idle_timeout": "3600s", "headers_with_underscores_action": "REJECT_REQUEST"},
+        http2_protocol_options={
+            "max_concurrent_streams": 1000,
+            "initial_stream_window_size": 1048576,
+            "initial_connection_window_size": 4194304,
+        },
+        early_header_mutation_extensions=[
+            {
+                "name": "envoy.http.early_header_mutation.header_mutation",
+                "typed_config": _any(
+                    "envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation",
+                    mutations=[
+                        {"remove": SUBJECT_HEADER},
+                        {"remove": CLIENT_CONTENT_TYPE_HEADER},
+                        {
+                            "append": {
+                                "header": {"key": CLIENT_CONTENT_TYPE_HEADER, "value": "%REQ(content-type)%"},
+                                "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+                            }
+                        },
+                    ],
+                ),
+            }
+        ],
         local_reply_config=local_reply_config(),
         access_log=_access_log(files.access_log),
     )
@@ -545,53 +706,135 @@ def build_config(topology: Topology, contracts: contracts_mod.Contracts,
         "name": "edge_https",
         "address": {"socket_address": {"address": host, "port_value": edge.port if port is None else port}},
         "per_connection_buffer_limit_bytes": 1048576,
-        "filter_chains": [{
-            "filters": [hcm],
-            "transport_socket": _tls_socket("DownstreamTlsContext", {"common_tls_context": {
-                "alpn_protocols": ["h2", "http/1.1"],
-                "tls_params": {"tls_minimum_protocol_version": "TLSv1_2"},
-                "tls_certificates": [{"certificate_chain": {"filename": str(tls[0])},
-                                      "private_key": {"filename": str(tls[1])}}],
-            }}),
-        }],
+        "filter_chains": [
+            {
+                "filters": [hcm],
+                "transport_socket": _tls_socket(
+                    "DownstreamTlsContext",
+                    {
+                        "common_tls_context": {
+                            "alpn_protocols": ["h2", "http/1.1"],
+                            "tls_params": {"tls_minimum_protocol_version": "TLSv1_2"},
+                            "tls_certificates": [
+                                {
+                                    "certificate_chain": {"filename": str(tls[0])},
+                                    "private_key": {"filename": str(tls[1])},
+                                }
+                            ],
+                        }
+                    },
+                ),
+            }
+        ],
     }
     listeners = [listener]
     bootstrap_extensions = []
     if jwks_upstream is not None:
-        clusters.append({
-            "name": JWKS_LISTENER, "type": "STATIC", "connect_timeout": "1s",
-            "load_assignment": {"cluster_name": JWKS_LISTENER, "endpoints": [{"lb_endpoints": [{"endpoint": {
-                "address": {"socket_address": {"address": jwks_upstream[0], "port_value": jwks_upstream[1]}}}}]}]},
-        })
+        clusters.append(
+            {
+                "name": JWKS_LISTENER,
+                "type": "STATIC",
+                "connect_timeout": "1s",
+                "load_assignment": {
+                    "cluster_name": JWKS_LISTENER,
+                    "endpoints": [
+                        {
+                            "lb_endpoints": [
+                                {
+                                    "endpoint": {
+                                        "address": {
+                                            "socket_address": {
+                                                "address": jwks_upstream[0],
+                                                "port_value": jwks_upstream[1],
+                                            }
+                                        }
+                                    }
+                                }
+                            ]
+                        }
+                    ],
+                },
+            }
+        )
     else:
         # The JWKS is identity's GetJwks RPC, transcoded by an internal listener (no
         # port) so that the keys come through the same mesh path (and mTLS) as any call.
         jwks_rpc = _jwks_rpc(contracts, topology.services[edge.jwks_service].grpc_services)
-        jwks_hcm = _hcm("edge_jwks", {"name": JWKS_LISTENER, "virtual_hosts": [{
-            "name": JWKS_LISTENER, "domains": ["*"],
-            "routes": [{"match": {"path": jwks_rpc.grpc_path},
-                        "route": {"cluster": f"svc_{edge.jwks_service}", "timeout": "5s"}}]}]},
-            [{"name": FILTER_TRANSCODER, "typed_config": _transcoder(files.descriptors, [jwks_rpc.service],
-                                                                     64 * 1024)},
-             {"name": FILTER_ROUTER, "typed_config": _any("envoy.extensions.filters.http.router.v3.Router")}])
+        jwks_hcm = _hcm(
+            "edge_jwks",
+            {
+                "name": JWKS_LISTENER,
+                "virtual_hosts": [
+                    {
+                        "name": JWKS_LISTENER,
+                        "domains": ["*"],
+                        "routes": [
+                            {
+                                "match": {"path": jwks_rpc.grpc_path},
+                                "route": {"cluster": f"svc_{edge.jwks_service}", "timeout": "5s"},
+                            }
+                        ],
+                    }
+                ],
+            },
+            [
+                {
+                    "name": FILTER_TRANSCODER,
+                    "typed_config": _transcoder(files.descriptors, [jwks_rpc.service], 64 * 1024),
+                },
+                {"name": FILTER_ROUTER, "typed_config": _any("envoy.extensions.filters.http.router.v3.Router")},
+            ],
+        )
         listeners.append({"name": JWKS_LISTENER, "internal_listener": {}, "filter_chains": [{"filters": [jwks_hcm]}]})
-        clusters.append({
-            "name": JWKS_LISTENER, "connect_timeout": "1s",
-            "load_assignment": {"cluster_name": JWKS_LISTENER, "endpoints": [{"lb_endpoints": [{"endpoint": {
-                "address": {"envoy_internal_address": {"server_listener_name": JWKS_LISTENER}}}}]}]},
-        })
-        bootstrap_extensions.append({"name": "envoy.bootstrap.internal_listener", "typed_config": _any(
-            "envoy.extensions.bootstrap.internal_listener.v3.InternalListener")})
+        clusters.append(
+            {
+                "name": JWKS_LISTENER,
+                "connect_timeout": "1s",
+                "load_assignment": {
+                    "cluster_name": JWKS_LISTENER,
+                    "endpoints": [
+                        {
+                            "lb_endpoints": [
+                                {
+                                    "endpoint": {
+                                        "address": {"envoy_internal_address": {"server_listener_name": JWKS_LISTENER}}
+                                    }
+                                }
+                            ]
+                        }
+                    ],
+                },
+            }
+        )
+        bootstrap_extensions.append(
+            {
+                "name": "envoy.bootstrap.internal_listener",
+                "typed_config": _any("envoy.extensions.bootstrap.internal_listener.v3.InternalListener"),
+            }
+        )
 
     config = {
         "node": {"id": "edge", "cluster": "edge"},
-        "admin": {"address": {"socket_address": {
-            "address": "127.0.0.1", "port_value": edge.admin_port if admin_port is None else admin_port}}},
+        "admin": {
+            "address": {
+                "socket_address": {
+                    "address": "127.0.0.1",
+                    "port_value": edge.admin_port if admin_port is None else admin_port,
+                }
+            }
+        },
         "static_resources": {"listeners": listeners, "clusters": clusters},
-        "overload_manager": {"resource_monitors": [{
-            "name": "envoy.resource_monitors.global_downstream_max_connections",
-            "typed_config": _any("envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig",
-                                 max_active_downstream_connections=50000)}]},
+        "overload_manager": {
+            "resource_monitors": [
+                {
+                    "name": "envoy.resource_monitors.global_downstream_max_connections",
+                    "typed_config": _any(
+                        "envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig",
+                        max_active_downstream_connections=50000,
+                    ),
+                }
+            ]
+        },
     }
     if bootstrap_extensions:
         config["bootstrap_extensions"] = bootstrap_extensions
@@ -605,12 +848,20 @@ def _jwks_rpc(contracts: contracts_mod.Contracts, grpc_services) -> contracts_mo
     raise ValueError(f"no RPC of {list(grpc_services)} is bound to GET {JWKS_PATH}")
 
 
-def render_edge(topology: Topology, image_path: pathlib.Path | str,
-                upstreams: dict[str, list[tuple[str, int]]], tls: tuple[str, str],
-                out_dir: pathlib.Path | str, *, upstream_tls: UpstreamTls | None = None,
-                jwks_upstream: tuple[str, int] | None = None, host: str = "127.0.0.1",
-                port: int | None = None, admin_port: int | None = None,
-                access_log: pathlib.Path | str | None = None) -> pathlib.Path:
+def render_edge(
+    topology: Topology,
+    image_path: pathlib.Path | str,
+    upstreams: dict[str, list[tuple[str, int]]],
+    tls: tuple[str, str],
+    out_dir: pathlib.Path | str,
+    *,
+    upstream_tls: UpstreamTls | None = None,
+    jwks_upstream: tuple[str, int] | None = None,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    admin_port: int | None = None,
+    access_log: pathlib.Path | str | None = None,
+) -> pathlib.Path:
     """Write the edge's Envoy config and what it serves into `out_dir`; return the config's path.
 
     `upstreams` maps a topology service to the addresses the edge sends to (its
@@ -628,17 +879,30 @@ def render_edge(topology: Topology, image_path: pathlib.Path | str,
     out.mkdir(parents=True, exist_ok=True)
     contracts = contracts_mod.load(image_path)
     files = EdgeFiles(
-        config=out / "edge.yaml", descriptors=out / "edge.descriptors.binpb",
-        openapi=out / "openapi.json", docs=out / "docs.html",
-        access_log=pathlib.Path(access_log) if access_log else out / "edge-access.log")
+        config=out / "edge.yaml",
+        descriptors=out / "edge.descriptors.binpb",
+        openapi=out / "openapi.json",
+        docs=out / "docs.html",
+        access_log=pathlib.Path(access_log) if access_log else out / "edge-access.log",
+    )
     descriptors = contracts_mod.transcoder_descriptor_set(contracts)
     _write(files.descriptors, descriptors)
     served = [s for name in upstreams if name in topology.services for s in topology.services[name].grpc_services]
     document = openapi.build(contracts_mod.from_bytes(descriptors), services=served)
     _write(files.openapi, json.dumps(document, indent=1, sort_keys=False).encode())
     _write(files.docs, DOCS_PAGE.read_bytes())
-    config = build_config(topology, contracts, upstreams, tls, files, upstream_tls=upstream_tls,
-                          jwks_upstream=jwks_upstream, host=host, port=port, admin_port=admin_port)
+    config = build_config(
+        topology,
+        contracts,
+        upstreams,
+        tls,
+        files,
+        upstream_tls=upstream_tls,
+        jwks_upstream=jwks_upstream,
+        host=host,
+        port=port,
+        admin_port=admin_port,
+    )
     _write(files.config, yaml.safe_dump(config, sort_keys=False).encode())
     return files.config
 

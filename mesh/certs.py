@@ -43,7 +43,7 @@ _BACKDATE = datetime.timedelta(minutes=5)  # tolerate small clock differences
 
 def _now() -> datetime.datetime:
     # Whole seconds: what X.509 validity dates can hold.
-    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    return datetime.datetime.now(datetime.UTC).replace(microsecond=0)
 
 
 def _write(path: pathlib.Path, data: bytes, private: bool = False) -> None:
@@ -60,8 +60,9 @@ def _pem(cert: x509.Certificate) -> bytes:
 
 
 def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,13 @@ class Identity:
 class MeshCA:
     """A CA that issues SPIFFE workload certificates into one directory."""
 
-    def __init__(self, directory: pathlib.Path, trust_domain: str, namespace: str,
-                 workload_lifetime: datetime.timedelta = WORKLOAD_LIFETIME) -> None:
+    def __init__(
+        self,
+        directory: pathlib.Path,
+        trust_domain: str,
+        namespace: str,
+        workload_lifetime: datetime.timedelta = WORKLOAD_LIFETIME,
+    ) -> None:
         self.directory = pathlib.Path(directory)
         self.trust_domain = trust_domain
         self.namespace = namespace
@@ -104,33 +110,55 @@ class MeshCA:
     def spiffe_id(self, name: str) -> str:
         return f"spiffe://{self.trust_domain}/ns/{self.namespace}/sa/{name}"
 
-    def create(self) -> "MeshCA":
+    def create(self) -> MeshCA:
         """A new CA (replacing any earlier one in the directory)."""
         (self.directory / "sds").mkdir(parents=True, exist_ok=True)
         os.chmod(self.directory, 0o700)
         key = ec.generate_private_key(ec.SECP256R1())
-        name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "iWORKZ local mesh"),
-                          x509.NameAttribute(NameOID.COMMON_NAME, f"{self.trust_domain} mesh CA")])
+        name = x509.Name(
+            [
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "iWORKZ local mesh"),
+                x509.NameAttribute(NameOID.COMMON_NAME, f"{self.trust_domain} mesh CA"),
+            ]
+        )
         now = _now()
         cert = (
             x509.CertificateBuilder()
-            .subject_name(name).issuer_name(name).public_key(key.public_key())
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - _BACKDATE).not_valid_after(now + CA_LIFETIME)
+            .not_valid_before(now - _BACKDATE)
+            .not_valid_after(now + CA_LIFETIME)
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
-                                         key_encipherment=False, data_encipherment=False, key_agreement=False,
-                                         key_cert_sign=True, crl_sign=True, encipher_only=False,
-                                         decipher_only=False), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=False,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
             .sign(key, hashes.SHA256())
         )
         self._key, self._cert = key, cert
         _write(self.directory / "ca.key", _key_pem(key), private=True)
         _write(self.ca_cert, _pem(cert))
-        _write(self.ca_sds, yaml.safe_dump(_sds_document({
-            "name": CA_SECRET, "validation_context": {"trusted_ca": {"inline_string": _pem(cert).decode()}}})
-        ).encode())
+        _write(
+            self.ca_sds,
+            yaml.safe_dump(
+                _sds_document(
+                    {"name": CA_SECRET, "validation_context": {"trusted_ca": {"inline_string": _pem(cert).decode()}}}
+                )
+            ).encode(),
+        )
         return self
 
     def issue(self, name: str) -> Identity:
@@ -144,36 +172,77 @@ class MeshCA:
         cert = (
             x509.CertificateBuilder()
             # SPIFFE X.509-SVIDs identify by URI SAN; the subject is informational.
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "iWORKZ local mesh"),
-                                     x509.NameAttribute(NameOID.COMMON_NAME, name)]))
-            .issuer_name(self._cert.subject).public_key(key.public_key())
+            .subject_name(
+                x509.Name(
+                    [
+                        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "iWORKZ local mesh"),
+                        x509.NameAttribute(NameOID.COMMON_NAME, name),
+                    ]
+                )
+            )
+            .issuer_name(self._cert.subject)
+            .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - _BACKDATE).not_valid_after(not_after)
+            .not_valid_before(now - _BACKDATE)
+            .not_valid_after(not_after)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False,
-                                         key_encipherment=False, data_encipherment=False, key_agreement=True,
-                                         key_cert_sign=False, crl_sign=False, encipher_only=False,
-                                         decipher_only=False), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH,
-                                                  ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
-            .add_extension(x509.SubjectAlternativeName([
-                x509.UniformResourceIdentifier(spiffe_id),
-                x509.DNSName("localhost"),
-                x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-            ]), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self._key.public_key()),
-                           critical=False)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=True,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .add_extension(
+                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]),
+                critical=False,
+            )
+            .add_extension(
+                x509.SubjectAlternativeName(
+                    [
+                        x509.UniformResourceIdentifier(spiffe_id),
+                        x509.DNSName("localhost"),
+                        x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                    ]
+                ),
+                critical=False,
+            )
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self._key.public_key()), critical=False)
             .sign(self._key, hashes.SHA256())
         )
         chain = _pem(cert) + _pem(self._cert)
-        identity = Identity(name, spiffe_id, self.directory / f"{name}.pem", self.directory / f"{name}.key",
-                            sds_file(self.directory, name), not_after)
+        identity = Identity(
+            name,
+            spiffe_id,
+            self.directory / f"{name}.pem",
+            self.directory / f"{name}.key",
+            sds_file(self.directory, name),
+            not_after,
+        )
         _write(identity.key, _key_pem(key), private=True)
         _write(identity.cert, chain)
-        _write(identity.sds, yaml.safe_dump(_sds_document({
-            "name": name, "tls_certificate": {"certificate_chain": {"inline_string": chain.decode()},
-                                              "private_key": {"inline_string": _key_pem(key).decode()}}})
-        ).encode(), private=True)
+        _write(
+            identity.sds,
+            yaml.safe_dump(
+                _sds_document(
+                    {
+                        "name": name,
+                        "tls_certificate": {
+                            "certificate_chain": {"inline_string": chain.decode()},
+                            "private_key": {"inline_string": _key_pem(key).decode()},
+                        },
+                    }
+                )
+            ).encode(),
+            private=True,
+        )
         self.identities[name] = identity
         return identity
 
@@ -196,12 +265,16 @@ def sds_file(directory: pathlib.Path, name: str) -> pathlib.Path:
 
 def _sds_document(secret: dict) -> dict:
     """An SDS discovery response holding one secret, as Envoy reads from a watched file."""
-    return {"resources": [{"@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret",
-                           **secret}]}
+    return {"resources": [{"@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret", **secret}]}
 
 
-def create_mesh(directory: pathlib.Path, trust_domain: str, namespace: str, names,
-                workload_lifetime: datetime.timedelta = WORKLOAD_LIFETIME) -> MeshCA:
+def create_mesh(
+    directory: pathlib.Path,
+    trust_domain: str,
+    namespace: str,
+    names,
+    workload_lifetime: datetime.timedelta = WORKLOAD_LIFETIME,
+) -> MeshCA:
     """A fresh CA in `directory` and a certificate for each of `names`."""
     ca = MeshCA(directory, trust_domain, namespace, workload_lifetime).create()
     for name in names:

@@ -65,8 +65,9 @@ def relocate(raw: dict, replicas: dict[str, int] | None = None, headroom: int = 
     return raw
 
 
-def relocated_copy(out: pathlib.Path, source: pathlib.Path = topology_module.DEFAULT_PATH,
-                   replicas: dict[str, int] | None = None) -> topology_module.Topology:
+def relocated_copy(
+    out: pathlib.Path, source: pathlib.Path = topology_module.DEFAULT_PATH, replicas: dict[str, int] | None = None
+) -> topology_module.Topology:
     """Write a relocated copy of the topology file to `out` and return it loaded."""
     raw = relocate(yaml.safe_load(pathlib.Path(source).read_text()), replicas)
     out.write_text(yaml.safe_dump(raw, sort_keys=False))

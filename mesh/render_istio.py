@@ -22,6 +22,7 @@ import pathlib
 import re
 import sys
 import tomllib
+from typing import Any
 
 import yaml
 from google.protobuf import descriptor_pb2
@@ -57,22 +58,40 @@ KUBERNETES_DNS_SUFFIX = "svc.cluster.local"
 
 # Istio retryOn names accepted in topology `retry_on` (gRPC codes and Envoy conditions).
 RETRY_ON = (
-    "cancelled", "deadline-exceeded", "internal", "resource-exhausted", "unavailable",
-    "5xx", "gateway-error", "reset", "reset-before-request", "connect-failure", "envoy-ratelimited",
-    "retriable-4xx", "refused-stream", "retriable-status-codes", "retriable-headers",
+    "cancelled",
+    "deadline-exceeded",
+    "internal",
+    "resource-exhausted",
+    "unavailable",
+    "5xx",
+    "gateway-error",
+    "reset",
+    "reset-before-request",
+    "connect-failure",
+    "envoy-ratelimited",
+    "retriable-4xx",
+    "refused-stream",
+    "retriable-status-codes",
+    "retriable-headers",
     "http3-post-connect-failure",
 )
 # The conditions under which a request never reached the service: safe to retry a write.
-SAFE_RETRY_ON = {"connect-failure": "connect-failure", "refused-stream": "refused-stream",
-                 "reset": "reset-before-request", "reset-before-request": "reset-before-request"}
+SAFE_RETRY_ON = {
+    "connect-failure": "connect-failure",
+    "refused-stream": "refused-stream",
+    "reset": "reset-before-request",
+    "reset-before-request": "reset-before-request",
+}
 # Same as the local edge (gateway/render.py), so browsers see one CORS policy everywhere.
 CORS_ALLOW_HEADERS = sorted(edge_render.CORS_ALLOW_HEADERS)
 CORS_EXPOSE_HEADERS = sorted(edge_render.CORS_EXPOSE_HEADERS)
 JWKS_PATH = edge_render.JWKS_PATH  # identity's GetJwks binding (topology edge.jwt.jwks_service)
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024  # as the local edge
 
-HEADER = ("# Rendered by `python -m mesh.render_istio` from mesh/topology.yaml and the\n"
-          "# contracts' descriptor image. Do not edit: change the sources and re-render.\n")
+HEADER = (
+    "# Rendered by `python -m mesh.render_istio` from mesh/topology.yaml and the\n"
+    "# contracts' descriptor image. Do not edit: change the sources and re-render.\n"
+)
 
 
 class RenderError(ValueError):
@@ -104,8 +123,10 @@ def istio_path(template: str) -> str:
     if "{**}" in segments[:-1]:
         raise RenderError(f"{template!r}: `**` must be the last segment")
     if verb and segments[-1] in ("{*}", "{**}"):
-        raise RenderError(f"{template!r}: Istio cannot match a wildcard segment followed by a verb; "
-                          "bind this public RPC to a path whose last segment is a literal")
+        raise RenderError(
+            f"{template!r}: Istio cannot match a wildcard segment followed by a verb; "
+            "bind this public RPC to a path whose last segment is a literal"
+        )
     return "/" + "/".join(segments) + verb
 
 
@@ -175,8 +196,11 @@ def retry_on(names: tuple[str, ...], where: str) -> list[str]:
 
 
 def _meta(topology: topo.Topology, name: str, labels: dict | None = None) -> dict:
-    return {"name": name, "namespace": topology.namespace,
-            "labels": {"app.kubernetes.io/part-of": "iworkz", **(labels or {})}}
+    return {
+        "name": name,
+        "namespace": topology.namespace,
+        "labels": {"app.kubernetes.io/part-of": "iworkz", **(labels or {})},
+    }
 
 
 def _app_labels(name: str) -> dict:
@@ -188,10 +212,9 @@ def _app_labels(name: str) -> dict:
 
 def service_workload(topology: topo.Topology, s: topo.Service) -> list[dict]:
     """ServiceAccount, Deployment, Service, HorizontalPodAutoscaler and PodDisruptionBudget."""
-    ns = topology.namespace
     grpc_port, metrics_port = s.port("app"), s.port("metrics")
     prefix = s.name.upper()
-    env = [
+    env: list[dict[str, Any]] = [
         {"name": "IWORKZ_GRPC_HOST", "value": "0.0.0.0"},
         {"name": f"{prefix}_GRPC_PORT", "value": str(grpc_port)},
         {"name": f"{prefix}_METRICS_PORT", "value": str(metrics_port)},
@@ -215,23 +238,31 @@ def service_workload(topology: topo.Topology, s: topo.Service) -> list[dict]:
         "image": f"{IMAGE_REPOSITORY}/{s.name}:{version()}",
         "imagePullPolicy": "IfNotPresent",
         "command": ["python", "-m", f"services.{s.name}.main"],
-        "ports": [{"name": "grpc", "containerPort": grpc_port, "protocol": "TCP"},
-                  {"name": "http-metrics", "containerPort": metrics_port, "protocol": "TCP"}],
+        "ports": [
+            {"name": "grpc", "containerPort": grpc_port, "protocol": "TCP"},
+            {"name": "http-metrics", "containerPort": metrics_port, "protocol": "TCP"},
+        ],
         "env": env,
         # Migrations run at start-up: the startup probe gives them a minute.
         "startupProbe": {**probe, "periodSeconds": 2, "failureThreshold": 30},
         "readinessProbe": {**probe, "periodSeconds": 5, "failureThreshold": 3},
         "livenessProbe": {**probe, "periodSeconds": 10, "failureThreshold": 3, "timeoutSeconds": 2},
-        "resources": {"requests": {"cpu": "100m", "memory": "256Mi"},
-                      "limits": {"cpu": "1", "memory": "512Mi"}},
+        "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}},
         "securityContext": {
-            "allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "privileged": False,
-            "runAsNonRoot": True, "runAsUser": APP_UID, "runAsGroup": APP_UID,
-            "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}},
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "privileged": False,
+            "runAsNonRoot": True,
+            "runAsUser": APP_UID,
+            "runAsGroup": APP_UID,
+            "capabilities": {"drop": ["ALL"]},
+            "seccompProfile": {"type": "RuntimeDefault"},
+        },
         "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
     }
     deployment = {
-        "apiVersion": "apps/v1", "kind": "Deployment",
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
         "metadata": _meta(topology, s.name, labels),
         "spec": {
             # No `replicas`: the HorizontalPodAutoscaler owns the count (min = topology replicas).
@@ -254,14 +285,23 @@ def service_workload(topology: topo.Topology, s: topo.Service) -> list[dict]:
                     "serviceAccountName": s.name,
                     # The app never calls the Kubernetes API; Istio mounts its own token.
                     "automountServiceAccountToken": False,
-                    "securityContext": {"runAsNonRoot": True, "runAsUser": APP_UID, "runAsGroup": APP_UID,
-                                        "fsGroup": APP_UID, "seccompProfile": {"type": "RuntimeDefault"}},
+                    "securityContext": {
+                        "runAsNonRoot": True,
+                        "runAsUser": APP_UID,
+                        "runAsGroup": APP_UID,
+                        "fsGroup": APP_UID,
+                        "seccompProfile": {"type": "RuntimeDefault"},
+                    },
                     # The runtime drains for IWORKZ_DRAIN_SECONDS (10 s) after SIGTERM.
                     "terminationGracePeriodSeconds": 30,
-                    "topologySpreadConstraints": [{
-                        "maxSkew": 1, "topologyKey": "kubernetes.io/hostname",
-                        "whenUnsatisfiable": "ScheduleAnyway",
-                        "labelSelector": {"matchLabels": {"app": s.name}}}],
+                    "topologySpreadConstraints": [
+                        {
+                            "maxSkew": 1,
+                            "topologyKey": "kubernetes.io/hostname",
+                            "whenUnsatisfiable": "ScheduleAnyway",
+                            "labelSelector": {"matchLabels": {"app": s.name}},
+                        }
+                    ],
                     "containers": [container],
                     "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}],
                 },
@@ -269,15 +309,31 @@ def service_workload(topology: topo.Topology, s: topo.Service) -> list[dict]:
         },
     }
     return [
-        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": _meta(topology, s.name, labels),
-         "automountServiceAccountToken": False},
+        {
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": _meta(topology, s.name, labels),
+            "automountServiceAccountToken": False,
+        },
         deployment,
-        {"apiVersion": "v1", "kind": "Service",
-         "metadata": _meta(topology, s.name, {**labels, "service": s.name}),
-         "spec": {"selector": {"app": s.name}, "ports": [
-             {"name": "grpc", "port": grpc_port, "targetPort": "grpc", "protocol": "TCP", "appProtocol": "grpc"},
-             {"name": "http-metrics", "port": metrics_port, "targetPort": "http-metrics", "protocol": "TCP",
-              "appProtocol": "http"}]}},
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": _meta(topology, s.name, {**labels, "service": s.name}),
+            "spec": {
+                "selector": {"app": s.name},
+                "ports": [
+                    {"name": "grpc", "port": grpc_port, "targetPort": "grpc", "protocol": "TCP", "appProtocol": "grpc"},
+                    {
+                        "name": "http-metrics",
+                        "port": metrics_port,
+                        "targetPort": "http-metrics",
+                        "protocol": "TCP",
+                        "appProtocol": "http",
+                    },
+                ],
+            },
+        },
         _autoscaler(topology, s.name, labels, s.replicas, s.replicas * 4, 70),
         _disruption_budget(topology, s.name, labels),
     ]
@@ -285,20 +341,31 @@ def service_workload(topology: topo.Topology, s: topo.Service) -> list[dict]:
 
 def _autoscaler(topology, name, labels, low, high, cpu) -> dict:
     return {
-        "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
         "metadata": _meta(topology, name, labels),
-        "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
-                 "minReplicas": low, "maxReplicas": high,
-                 "metrics": [{"type": "Resource", "resource": {
-                     "name": "cpu", "target": {"type": "Utilization", "averageUtilization": cpu}}}]},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
+            "minReplicas": low,
+            "maxReplicas": high,
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": cpu}},
+                }
+            ],
+        },
     }
 
 
 def _disruption_budget(topology, name, labels) -> dict:
     # maxUnavailable (not minAvailable = replicas): never blocks a node drain, even at one replica.
-    return {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
-            "metadata": _meta(topology, name, labels),
-            "spec": {"maxUnavailable": 1, "selector": {"matchLabels": {"app": name}}}}
+    return {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": _meta(topology, name, labels),
+        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": {"app": name}}},
+    }
 
 
 def gateway_workload(topology: topo.Topology, descriptor: bytes) -> list[dict]:
@@ -308,110 +375,190 @@ def gateway_workload(topology: topo.Topology, descriptor: bytes) -> list[dict]:
     return [
         {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": _meta(topology, name, labels)},
         # The gateway reads its TLS certificate (credentialName) through SDS.
-        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
-         "metadata": _meta(topology, f"{name}-sds", labels),
-         "rules": [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list", "watch"]}]},
-        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
-         "metadata": _meta(topology, f"{name}-sds", labels),
-         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": f"{name}-sds"},
-         "subjects": [{"kind": "ServiceAccount", "name": name, "namespace": topology.namespace}]},
-        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": _meta(topology, name, labels),
-         "spec": {
-             "selector": {"matchLabels": GATEWAY_SELECTOR},
-             "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
-             "template": {
-                 "metadata": {
-                     "labels": {**labels, "sidecar.istio.io/inject": "true"},
-                     "annotations": {
-                         "inject.istio.io/templates": "gateway",
-                         # Envoy reads the descriptor file once per configuration: a new
-                         # descriptor rolls the gateway.
-                         "iworkz.io/descriptor-sha256": hashlib.sha256(descriptor).hexdigest(),
-                     },
-                 },
-                 "spec": {
-                     "serviceAccountName": name,
-                     "securityContext": {"runAsNonRoot": True, "runAsUser": PROXY_UID, "runAsGroup": PROXY_UID,
-                                         "fsGroup": PROXY_UID, "seccompProfile": {"type": "RuntimeDefault"}},
-                     "topologySpreadConstraints": [{
-                         "maxSkew": 1, "topologyKey": "kubernetes.io/hostname",
-                         "whenUnsatisfiable": "ScheduleAnyway",
-                         "labelSelector": {"matchLabels": GATEWAY_SELECTOR}}],
-                     "containers": [{
-                         "name": "istio-proxy",
-                         "image": "auto",  # replaced by the injector with the control plane's proxy
-                         "resources": {"requests": {"cpu": "100m", "memory": "128Mi"},
-                                       "limits": {"cpu": "2", "memory": "1Gi"}},
-                         "securityContext": {
-                             "allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
-                             "privileged": False, "runAsNonRoot": True,
-                             "runAsUser": PROXY_UID, "runAsGroup": PROXY_UID,
-                             "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}},
-                         "volumeMounts": [{"name": "descriptors", "mountPath": DESCRIPTOR_DIR, "readOnly": True}],
-                     }],
-                     "volumes": [{"name": "descriptors", "configMap": {"name": DESCRIPTOR_CONFIGMAP}}],
-                 },
-             },
-         }},
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "Role",
+            "metadata": _meta(topology, f"{name}-sds", labels),
+            "rules": [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list", "watch"]}],
+        },
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": _meta(topology, f"{name}-sds", labels),
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": f"{name}-sds"},
+            "subjects": [{"kind": "ServiceAccount", "name": name, "namespace": topology.namespace}],
+        },
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": _meta(topology, name, labels),
+            "spec": {
+                "selector": {"matchLabels": GATEWAY_SELECTOR},
+                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+                "template": {
+                    "metadata": {
+                        "labels": {**labels, "sidecar.istio.io/inject": "true"},
+                        "annotations": {
+                            "inject.istio.io/templates": "gateway",
+                            # Envoy reads the descriptor file once per configuration: a new
+                            # descriptor rolls the gateway.
+                            "iworkz.io/descriptor-sha256": hashlib.sha256(descriptor).hexdigest(),
+                        },
+                    },
+                    "spec": {
+                        "serviceAccountName": name,
+                        "securityContext": {
+                            "runAsNonRoot": True,
+                            "runAsUser": PROXY_UID,
+                            "runAsGroup": PROXY_UID,
+                            "fsGroup": PROXY_UID,
+                            "seccompProfile": {"type": "RuntimeDefault"},
+                        },
+                        "topologySpreadConstraints": [
+                            {
+                                "maxSkew": 1,
+                                "topologyKey": "kubernetes.io/hostname",
+                                "whenUnsatisfiable": "ScheduleAnyway",
+                                "labelSelector": {"matchLabels": GATEWAY_SELECTOR},
+                            }
+                        ],
+                        "containers": [
+                            {
+                                "name": "istio-proxy",
+                                "image": "auto",  # replaced by the injector with the control plane's proxy
+                                "resources": {
+                                    "requests": {"cpu": "100m", "memory": "128Mi"},
+                                    "limits": {"cpu": "2", "memory": "1Gi"},
+                                },
+                                "securityContext": {
+                                    "allowPrivilegeEscalation": False,
+                                    "readOnlyRootFilesystem": True,
+                                    "privileged": False,
+                                    "runAsNonRoot": True,
+                                    "runAsUser": PROXY_UID,
+                                    "runAsGroup": PROXY_UID,
+                                    "capabilities": {"drop": ["ALL"]},
+                                    "seccompProfile": {"type": "RuntimeDefault"},
+                                },
+                                "volumeMounts": [
+                                    {"name": "descriptors", "mountPath": DESCRIPTOR_DIR, "readOnly": True}
+                                ],
+                            }
+                        ],
+                        "volumes": [{"name": "descriptors", "configMap": {"name": DESCRIPTOR_CONFIGMAP}}],
+                    },
+                },
+            },
+        },
         # Unprivileged ports in the pod; the Service exposes 443 and 80.
-        {"apiVersion": "v1", "kind": "Service", "metadata": _meta(topology, name, labels),
-         "spec": {"type": "LoadBalancer", "selector": GATEWAY_SELECTOR, "ports": [
-             {"name": "status-port", "port": 15021, "targetPort": 15021, "protocol": "TCP"},
-             {"name": "http2", "port": 80, "targetPort": 8080, "protocol": "TCP"},
-             {"name": "https", "port": 443, "targetPort": 8443, "protocol": "TCP"}]}},
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": _meta(topology, name, labels),
+            "spec": {
+                "type": "LoadBalancer",
+                "selector": GATEWAY_SELECTOR,
+                "ports": [
+                    {"name": "status-port", "port": 15021, "targetPort": 15021, "protocol": "TCP"},
+                    {"name": "http2", "port": 80, "targetPort": 8080, "protocol": "TCP"},
+                    {"name": "https", "port": 443, "targetPort": 8443, "protocol": "TCP"},
+                ],
+            },
+        },
         _autoscaler(topology, name, labels, 2, 10, 80),
         _disruption_budget(topology, name, labels),
     ]
 
 
 def descriptor_configmap(topology: topo.Topology, descriptor: bytes) -> dict:
-    return {"apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": _meta(topology, DESCRIPTOR_CONFIGMAP, {"app": GATEWAY_WORKLOAD}),
-            "binaryData": {DESCRIPTOR_FILE: base64.b64encode(descriptor).decode()}}
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": _meta(topology, DESCRIPTOR_CONFIGMAP, {"app": GATEWAY_WORKLOAD}),
+        "binaryData": {DESCRIPTOR_FILE: base64.b64encode(descriptor).decode()},
+    }
 
 
 # --- mesh policy and traffic -------------------------------------------------------
 
 
 def namespace(topology: topo.Topology) -> dict:
-    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {
-        "name": topology.namespace,
-        "labels": {"app.kubernetes.io/part-of": "iworkz", "istio-injection": "enabled",
-                   # Enforcing `restricted` needs Istio CNI (istio-init wants NET_ADMIN).
-                   "pod-security.kubernetes.io/audit": "restricted",
-                   "pod-security.kubernetes.io/warn": "restricted"}}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {
+            "name": topology.namespace,
+            "labels": {
+                "app.kubernetes.io/part-of": "iworkz",
+                "istio-injection": "enabled",
+                # Enforcing `restricted` needs Istio CNI (istio-init wants NET_ADMIN).
+                "pod-security.kubernetes.io/audit": "restricted",
+                "pod-security.kubernetes.io/warn": "restricted",
+            },
+        },
+    }
 
 
 def peer_authentication(topology: topo.Topology) -> dict:
-    return {"apiVersion": "security.istio.io/v1", "kind": "PeerAuthentication",
-            "metadata": _meta(topology, "default"), "spec": {"mtls": {"mode": "STRICT"}}}
+    return {
+        "apiVersion": "security.istio.io/v1",
+        "kind": "PeerAuthentication",
+        "metadata": _meta(topology, "default"),
+        "spec": {"mtls": {"mode": "STRICT"}},
+    }
 
 
 def authorization_policies(topology: topo.Topology) -> list[dict]:
     """Deny by default in the namespace; each service allows only its topology callers."""
-    docs = [{"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy",
-             "metadata": _meta(topology, "allow-nothing"), "spec": {}}]
+    docs = [
+        {
+            "apiVersion": "security.istio.io/v1",
+            "kind": "AuthorizationPolicy",
+            "metadata": _meta(topology, "allow-nothing"),
+            "spec": {},
+        }
+    ]
     for s in sorted(topology.services.values(), key=lambda s: s.name):
         rules = []
         if s.callers:
-            rules.append({
-                "from": [{"source": {"principals": sorted(principal(topology, c) for c in s.callers)}}],
-                "to": [{"operation": {"ports": [str(s.port("app"))]}}]})
-        docs.append({"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy",
-                     "metadata": _meta(topology, s.name, {"app": s.name}),
-                     "spec": {"selector": {"matchLabels": {"app": s.name}}, "action": "ALLOW", "rules": rules}})
+            rules.append(
+                {
+                    "from": [{"source": {"principals": sorted(principal(topology, c) for c in s.callers)}}],
+                    "to": [{"operation": {"ports": [str(s.port("app"))]}}],
+                }
+            )
+        docs.append(
+            {
+                "apiVersion": "security.istio.io/v1",
+                "kind": "AuthorizationPolicy",
+                "metadata": _meta(topology, s.name, {"app": s.name}),
+                "spec": {"selector": {"matchLabels": {"app": s.name}}, "action": "ALLOW", "rules": rules},
+            }
+        )
     return docs
 
 
 def destination_rule(topology: topo.Topology, s: topo.Service) -> dict:
-    return {"apiVersion": "networking.istio.io/v1", "kind": "DestinationRule",
-            "metadata": _meta(topology, s.name, {"app": s.name}),
-            "spec": {"host": fqdn(topology, s.name), "exportTo": ["."], "trafficPolicy": {
+    return {
+        "apiVersion": "networking.istio.io/v1",
+        "kind": "DestinationRule",
+        "metadata": _meta(topology, s.name, {"app": s.name}),
+        "spec": {
+            "host": fqdn(topology, s.name),
+            "exportTo": ["."],
+            "trafficPolicy": {
                 "loadBalancer": {"simple": "ROUND_ROBIN"},
                 # gRPC UNAVAILABLE counts as a gateway error (503) for ejection.
-                "outlierDetection": {"consecutiveGatewayErrors": 5, "interval": "10s",
-                                     "baseEjectionTime": "30s", "maxEjectionPercent": 50},
-                "tls": {"mode": "ISTIO_MUTUAL"}}}}
+                "outlierDetection": {
+                    "consecutiveGatewayErrors": 5,
+                    "interval": "10s",
+                    "baseEjectionTime": "30s",
+                    "maxEjectionPercent": 50,
+                },
+                "tls": {"mode": "ISTIO_MUTUAL"},
+            },
+        },
+    }
 
 
 def _retries(s: topo.Service, read: bool) -> dict:
@@ -433,8 +580,9 @@ def _retries(s: topo.Service, read: bool) -> dict:
     return policy
 
 
-def _routes(topology: topo.Topology, s: topo.Service, contracts: Contracts,
-            match_prefix: bool, cors: dict | None = None) -> list[dict]:
+def _routes(
+    topology: topo.Topology, s: topo.Service, contracts: Contracts, match_prefix: bool, cors: dict | None = None
+) -> list[dict]:
     """HTTP routes to a service: its streams, its reads, then every other RPC."""
     destination = [{"destination": {"host": fqdn(topology, s.name), "port": {"number": s.port("app")}}}]
     extra = {"corsPolicy": cors} if cors else {}
@@ -444,14 +592,34 @@ def _routes(topology: topo.Topology, s: topo.Service, contracts: Contracts,
     routes = []
     if streams:
         # A stream lives as long as the caller wants; the caller's own deadline still holds.
-        routes.append({"name": f"{s.name}-streams", "match": [{"uri": {"exact": p}} for p in streams],
-                       "route": destination, "timeout": "0s", "retries": _retries(s, read=False), **extra})
+        routes.append(
+            {
+                "name": f"{s.name}-streams",
+                "match": [{"uri": {"exact": p}} for p in streams],
+                "route": destination,
+                "timeout": "0s",
+                "retries": _retries(s, read=False),
+                **extra,
+            }
+        )
     if reads:
-        routes.append({"name": f"{s.name}-reads", "match": [{"uri": {"exact": p}} for p in reads],
-                       "route": destination, "timeout": duration(s.timeout), "retries": _retries(s, read=True),
-                       **extra})
-    rest = {"name": s.name, "route": destination, "timeout": duration(s.timeout),
-            "retries": _retries(s, read=False), **extra}
+        routes.append(
+            {
+                "name": f"{s.name}-reads",
+                "match": [{"uri": {"exact": p}} for p in reads],
+                "route": destination,
+                "timeout": duration(s.timeout),
+                "retries": _retries(s, read=True),
+                **extra,
+            }
+        )
+    rest = {
+        "name": s.name,
+        "route": destination,
+        "timeout": duration(s.timeout),
+        "retries": _retries(s, read=False),
+        **extra,
+    }
     if match_prefix:
         rest["match"] = [{"uri": {"prefix": f"/{g}/"}} for g in sorted(s.grpc_services)]
     routes.append(rest)
@@ -459,10 +627,16 @@ def _routes(topology: topo.Topology, s: topo.Service, contracts: Contracts,
 
 
 def virtual_service(topology: topo.Topology, s: topo.Service, contracts: Contracts) -> dict:
-    return {"apiVersion": "networking.istio.io/v1", "kind": "VirtualService",
-            "metadata": _meta(topology, s.name, {"app": s.name}),
-            "spec": {"hosts": [fqdn(topology, s.name)], "exportTo": ["."],
-                     "http": _routes(topology, s, contracts, match_prefix=False)}}
+    return {
+        "apiVersion": "networking.istio.io/v1",
+        "kind": "VirtualService",
+        "metadata": _meta(topology, s.name, {"app": s.name}),
+        "spec": {
+            "hosts": [fqdn(topology, s.name)],
+            "exportTo": ["."],
+            "http": _routes(topology, s, contracts, match_prefix=False),
+        },
+    }
 
 
 # --- edge --------------------------------------------------------------------------
@@ -495,55 +669,99 @@ def gateway_resources(topology: topo.Topology, contracts: Contracts) -> list[dic
     edge = topology.edge
     selector = {"matchLabels": GATEWAY_SELECTOR}
     jwks = topology.services[edge.jwks_service]
-    if not any(r.public and any(b.method == "GET" and b.template == JWKS_PATH for b in r.bindings)
-               for r in contracts.rpcs_of(jwks.grpc_services)):
+    if not any(
+        r.public and any(b.method == "GET" and b.template == JWKS_PATH for b in r.bindings)
+        for r in contracts.rpcs_of(jwks.grpc_services)
+    ):
         raise RenderError(f"{edge.jwks_service} has no public RPC bound to GET {JWKS_PATH}")
-    cors = {"allowOrigins": [{"exact": o} for o in edge.cors_origins],
-            "allowMethods": ["DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"],
-            "allowHeaders": CORS_ALLOW_HEADERS, "exposeHeaders": CORS_EXPOSE_HEADERS,
-            "maxAge": "3600s", "allowCredentials": False,
-            # A preflight from an origin not allowed is answered here, never forwarded (as locally).
-            "unmatchedPreflights": "IGNORE"}
+    cors = {
+        "allowOrigins": [{"exact": o} for o in edge.cors_origins],
+        "allowMethods": ["DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"],
+        "allowHeaders": CORS_ALLOW_HEADERS,
+        "exposeHeaders": CORS_EXPOSE_HEADERS,
+        "maxAge": "3600s",
+        "allowCredentials": False,
+        # A preflight from an origin not allowed is answered here, never forwarded (as locally).
+        "unmatchedPreflights": "IGNORE",
+    }
     http = []
     for s in edge_services(topology):
         http.extend(_routes(topology, s, contracts, match_prefix=True, cors=cors))
     # REST requests are routed after transcoding (by gRPC path); this last route
     # only answers what matched nothing, and carries the CORS policy for
     # preflights and for REST paths seen before transcoding.
-    http.append({"name": "not-found", "match": [{"uri": {"prefix": "/"}}],
-                 "directResponse": {"status": 404, "body": {"string": '{"code":5,"message":"not found","details":[]}'}},
-                 "headers": {"response": {"set": {"content-type": "application/json"}}},
-                 "corsPolicy": cors})
+    http.append(
+        {
+            "name": "not-found",
+            "match": [{"uri": {"prefix": "/"}}],
+            "directResponse": {"status": 404, "body": {"string": '{"code":5,"message":"not found","details":[]}'}},
+            "headers": {"response": {"set": {"content-type": "application/json"}}},
+            "corsPolicy": cors,
+        }
+    )
     rules = [
         # Any valid token from our issuer (RequestAuthentication rejects invalid ones).
         {"from": [{"source": {"requestPrincipals": [f"{edge.jwt_issuer}/*"]}}]},
         # CORS preflights carry no token; the CORS filter answers them.
-        {"to": [{"operation": {"methods": ["OPTIONS"]}}],
-         "when": [{"key": "request.headers[access-control-request-method]", "values": ["*"]}]},
+        {
+            "to": [{"operation": {"methods": ["OPTIONS"]}}],
+            "when": [{"key": "request.headers[access-control-request-method]", "values": ["*"]}],
+        },
     ]
     public = public_routes(topology, contracts)
     if public:
         rules.append({"to": [{"operation": {"methods": [m], "paths": paths}} for m, paths in public.items()]})
     return [
-        {"apiVersion": "networking.istio.io/v1", "kind": "Gateway", "metadata": _meta(topology, GATEWAY),
-         "spec": {"selector": GATEWAY_SELECTOR, "servers": [
-             {"port": {"number": 443, "name": "https", "protocol": "HTTPS"}, "hosts": [PUBLIC_HOST],
-              "tls": {"mode": "SIMPLE", "credentialName": TLS_SECRET, "minProtocolVersion": "TLSV1_2"}},
-             {"port": {"number": 80, "name": "http", "protocol": "HTTP"}, "hosts": [PUBLIC_HOST],
-              "tls": {"httpsRedirect": True}}]}},
-        {"apiVersion": "networking.istio.io/v1", "kind": "VirtualService", "metadata": _meta(topology, "edge"),
-         "spec": {"hosts": [PUBLIC_HOST], "gateways": [GATEWAY], "http": http}},
-        {"apiVersion": "security.istio.io/v1", "kind": "RequestAuthentication",
-         "metadata": _meta(topology, "edge-jwt"),
-         "spec": {"selector": selector, "jwtRules": [{
-             "issuer": edge.jwt_issuer, "audiences": [edge.jwt_audience],
-             # Served by identity's GetJwks through this gateway's transcoder.
-             "jwksUri": f"https://{PUBLIC_HOST}{JWKS_PATH}",
-             # Services verify the token again (defence in depth): pass it on.
-             "forwardOriginalToken": True}]}},
-        {"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy",
-         "metadata": _meta(topology, "edge-require-jwt"),
-         "spec": {"selector": selector, "action": "ALLOW", "rules": rules}},
+        {
+            "apiVersion": "networking.istio.io/v1",
+            "kind": "Gateway",
+            "metadata": _meta(topology, GATEWAY),
+            "spec": {
+                "selector": GATEWAY_SELECTOR,
+                "servers": [
+                    {
+                        "port": {"number": 443, "name": "https", "protocol": "HTTPS"},
+                        "hosts": [PUBLIC_HOST],
+                        "tls": {"mode": "SIMPLE", "credentialName": TLS_SECRET, "minProtocolVersion": "TLSV1_2"},
+                    },
+                    {
+                        "port": {"number": 80, "name": "http", "protocol": "HTTP"},
+                        "hosts": [PUBLIC_HOST],
+                        "tls": {"httpsRedirect": True},
+                    },
+                ],
+            },
+        },
+        {
+            "apiVersion": "networking.istio.io/v1",
+            "kind": "VirtualService",
+            "metadata": _meta(topology, "edge"),
+            "spec": {"hosts": [PUBLIC_HOST], "gateways": [GATEWAY], "http": http},
+        },
+        {
+            "apiVersion": "security.istio.io/v1",
+            "kind": "RequestAuthentication",
+            "metadata": _meta(topology, "edge-jwt"),
+            "spec": {
+                "selector": selector,
+                "jwtRules": [
+                    {
+                        "issuer": edge.jwt_issuer,
+                        "audiences": [edge.jwt_audience],
+                        # Served by identity's GetJwks through this gateway's transcoder.
+                        "jwksUri": f"https://{PUBLIC_HOST}{JWKS_PATH}",
+                        # Services verify the token again (defence in depth): pass it on.
+                        "forwardOriginalToken": True,
+                    }
+                ],
+            },
+        },
+        {
+            "apiVersion": "security.istio.io/v1",
+            "kind": "AuthorizationPolicy",
+            "metadata": _meta(topology, "edge-require-jwt"),
+            "spec": {"selector": selector, "action": "ALLOW", "rules": rules},
+        },
     ]
 
 
@@ -551,44 +769,84 @@ def transcoder(topology: topo.Topology, contracts: Contracts) -> dict:
     """EnvoyFilter: gRPC-web first, the gRPC-JSON transcoder just before the router."""
     services = sorted(g for s in edge_services(topology) for g in s.grpc_services)
     hcm = {"filter": {"name": "envoy.filters.network.http_connection_manager"}}
-    return {"apiVersion": "networking.istio.io/v1alpha3", "kind": "EnvoyFilter",
-            "metadata": _meta(topology, "edge-transcoder"),
-            "spec": {"workloadSelector": {"labels": GATEWAY_SELECTOR}, "configPatches": [
+    return {
+        "apiVersion": "networking.istio.io/v1alpha3",
+        "kind": "EnvoyFilter",
+        "metadata": _meta(topology, "edge-transcoder"),
+        "spec": {
+            "workloadSelector": {"labels": GATEWAY_SELECTOR},
+            "configPatches": [
                 # First, so that auth failures reach gRPC-web clients as grpc-status.
-                {"applyTo": "HTTP_FILTER",
-                 "match": {"context": "GATEWAY", "listener": {"filterChain": hcm}},
-                 "patch": {"operation": "INSERT_FIRST", "value": {
-                     "name": "envoy.filters.http.grpc_web", "typed_config": {
-                         "@type": "type.googleapis.com/envoy.extensions.filters.http.grpc_web.v3.GrpcWeb"}}}},
-                {"applyTo": "HTTP_FILTER",
-                 "match": {"context": "GATEWAY", "listener": {"filterChain": {"filter": {
-                     **hcm["filter"], "subFilter": {"name": "envoy.filters.http.router"}}}}},
-                 "patch": {"operation": "INSERT_BEFORE", "value": {
-                     "name": "envoy.filters.http.grpc_json_transcoder", "typed_config": {
-                         "@type": "type.googleapis.com/envoy.extensions.filters.http."
-                                  "grpc_json_transcoder.v3.GrpcJsonTranscoder",
-                         "proto_descriptor": f"{DESCRIPTOR_DIR}/{DESCRIPTOR_FILE}",
-                         "services": services,
-                         "auto_mapping": False,
-                         "convert_grpc_status": True,
-                         "print_options": {"add_whitespace": False, "always_print_enums_as_ints": False,
-                                           "always_print_primitive_fields": True,
-                                           "preserve_proto_field_names": False,
-                                           "stream_sse_style_delimited": True},
-                         "request_validation_options": {"reject_binding_body_field_collisions": True,
-                                                        "reject_unknown_method": True,
-                                                        "reject_unknown_query_parameters": True},
-                         # Larger REST bodies get 413 before they reach a service.
-                         "max_request_body_size": topology.edge.max_request_bytes,
-                         "max_response_body_size": MAX_RESPONSE_BYTES}}}},
-            ]}}
+                {
+                    "applyTo": "HTTP_FILTER",
+                    "match": {"context": "GATEWAY", "listener": {"filterChain": hcm}},
+                    "patch": {
+                        "operation": "INSERT_FIRST",
+                        "value": {
+                            "name": "envoy.filters.http.grpc_web",
+                            "typed_config": {
+                                "@type": "type.googleapis.com/envoy.extensions.filters.http.grpc_web.v3.GrpcWeb"
+                            },
+                        },
+                    },
+                },
+                {
+                    "applyTo": "HTTP_FILTER",
+                    "match": {
+                        "context": "GATEWAY",
+                        "listener": {
+                            "filterChain": {
+                                "filter": {**hcm["filter"], "subFilter": {"name": "envoy.filters.http.router"}}
+                            }
+                        },
+                    },
+                    "patch": {
+                        "operation": "INSERT_BEFORE",
+                        "value": {
+                            "name": "envoy.filters.http.grpc_json_transcoder",
+                            "typed_config": {
+                                "@type": "type.googleapis.com/envoy.extensions.filters.http."
+                                "grpc_json_transcoder.v3.GrpcJsonTranscoder",
+                                "proto_descriptor": f"{DESCRIPTOR_DIR}/{DESCRIPTOR_FILE}",
+                                "services": services,
+                                "auto_mapping": False,
+                                "convert_grpc_status": True,
+                                "print_options": {
+                                    "add_whitespace": False,
+                                    "always_print_enums_as_ints": False,
+                                    "always_print_primitive_fields": True,
+                                    "preserve_proto_field_names": False,
+                                    "stream_sse_style_delimited": True,
+                                },
+                                "request_validation_options": {
+                                    "reject_binding_body_field_collisions": True,
+                                    "reject_unknown_method": True,
+                                    "reject_unknown_query_parameters": True,
+                                },
+                                # Larger REST bodies get 413 before they reach a service.
+                                "max_request_body_size": topology.edge.max_request_bytes,
+                                "max_response_body_size": MAX_RESPONSE_BYTES,
+                            },
+                        },
+                    },
+                },
+            ],
+        },
+    }
 
 
 def _not_grpc() -> dict:
     """Local-reply filter: the client did not speak gRPC or gRPC-web (those get grpc-status)."""
-    return {"header_filter": {"header": {"name": edge_render.CLIENT_CONTENT_TYPE_HEADER, "invert_match": True,
-                                         "treat_missing_header_as_empty": True,
-                                         "string_match": {"prefix": "application/grpc"}}}}
+    return {
+        "header_filter": {
+            "header": {
+                "name": edge_render.CLIENT_CONTENT_TYPE_HEADER,
+                "invert_match": True,
+                "treat_missing_header_as_empty": True,
+                "string_match": {"prefix": "application/grpc"},
+            }
+        }
+    }
 
 
 def error_replies(topology: topo.Topology) -> dict:
@@ -599,38 +857,73 @@ def error_replies(topology: topo.Topology) -> dict:
     answers a request without a token with 403, the local edge (jwt_authn)
     with 401 UNAUTHENTICATED; the mapper turns the first into the second.
     """
-    no_token = [{"status_code_filter": {"comparison": {"op": "EQ", "value": {
-                    "default_value": 403, "runtime_key": "unused"}}}},
-                {"header_filter": {"header": {"name": "authorization", "present_match": False}}}]
+    no_token = [
+        {"status_code_filter": {"comparison": {"op": "EQ", "value": {"default_value": 403, "runtime_key": "unused"}}}},
+        {"header_filter": {"header": {"name": "authorization", "present_match": False}}},
+    ]
     unauthenticated = edge_render.HTTP_TO_GRPC_CODE[401]
     mappers = [
-        {"filter": {"and_filter": {"filters": [*no_token, _not_grpc()]}}, "status_code": 401,
-         "body_format_override": {"content_type": "application/json", "json_format": {
-             "code": unauthenticated, "message": "a valid access token is required", "details": []}}},
+        {
+            "filter": {"and_filter": {"filters": [*no_token, _not_grpc()]}},
+            "status_code": 401,
+            "body_format_override": {
+                "content_type": "application/json",
+                "json_format": {"code": unauthenticated, "message": "a valid access token is required", "details": []},
+            },
+        },
         {"filter": {"and_filter": {"filters": no_token}}, "status_code": 401},
         *edge_render.local_reply_config()["mappers"],
     ]
     header = edge_render.CLIENT_CONTENT_TYPE_HEADER
-    return {"apiVersion": "networking.istio.io/v1alpha3", "kind": "EnvoyFilter",
-            "metadata": _meta(topology, "edge-error-replies"),
-            "spec": {"workloadSelector": {"labels": GATEWAY_SELECTOR}, "configPatches": [{
-                "applyTo": "NETWORK_FILTER",
-                "match": {"context": "GATEWAY", "listener": {"filterChain": {"filter": {
-                    "name": "envoy.filters.network.http_connection_manager"}}}},
-                "patch": {"operation": "MERGE", "value": {"typed_config": {
-                    "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3"
-                             ".HttpConnectionManager",
-                    # The client's content type, kept before gRPC-web and the transcoder
-                    # rewrite it (a client's own copy of the header is dropped).
-                    "early_header_mutation_extensions": [{
-                        "name": "envoy.http.early_header_mutation.header_mutation",
-                        "typed_config": {
-                            "@type": "type.googleapis.com/envoy.extensions.http.early_header_mutation"
-                                     ".header_mutation.v3.HeaderMutation",
-                            "mutations": [{"remove": header}, {"append": {
-                                "header": {"key": header, "value": "%REQ(content-type)%"},
-                                "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"}}]}}],
-                    "local_reply_config": {"mappers": mappers}}}}}]}}
+    return {
+        "apiVersion": "networking.istio.io/v1alpha3",
+        "kind": "EnvoyFilter",
+        "metadata": _meta(topology, "edge-error-replies"),
+        "spec": {
+            "workloadSelector": {"labels": GATEWAY_SELECTOR},
+            "configPatches": [
+                {
+                    "applyTo": "NETWORK_FILTER",
+                    "match": {
+                        "context": "GATEWAY",
+                        "listener": {
+                            "filterChain": {"filter": {"name": "envoy.filters.network.http_connection_manager"}}
+                        },
+                    },
+                    "patch": {
+                        "operation": "MERGE",
+                        "value": {
+                            "typed_config": {
+                                "@type": "type.googleapis.com/envoy.extensions.filters.network."
+                                "http_connection_manager.v3.HttpConnectionManager",
+                                # The client's content type, kept before gRPC-web and the transcoder
+                                # rewrite it (a client's own copy of the header is dropped).
+                                "early_header_mutation_extensions": [
+                                    {
+                                        "name": "envoy.http.early_header_mutation.header_mutation",
+                                        "typed_config": {
+                                            "@type": "type.googleapis.com/envoy.extensions.http.early_header_mutation"
+                                            ".header_mutation.v3.HeaderMutation",
+                                            "mutations": [
+                                                {"remove": header},
+                                                {
+                                                    "append": {
+                                                        "header": {"key": header, "value": "%REQ(content-type)%"},
+                                                        "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+                                                    }
+                                                },
+                                            ],
+                                        },
+                                    }
+                                ],
+                                "local_reply_config": {"mappers": mappers},
+                            }
+                        },
+                    },
+                }
+            ],
+        },
+    }
 
 
 # --- files -------------------------------------------------------------------------
@@ -642,8 +935,10 @@ class _Dumper(yaml.SafeDumper):
 
 
 def to_yaml(docs: list[dict]) -> str:
-    body = "---\n".join(yaml.dump(d, Dumper=_Dumper, sort_keys=True, default_flow_style=False,
-                                  width=1 << 30, allow_unicode=True) for d in docs)
+    body = "---\n".join(
+        yaml.dump(d, Dumper=_Dumper, sort_keys=True, default_flow_style=False, width=1 << 30, allow_unicode=True)
+        for d in docs
+    )
     return HEADER + body
 
 
@@ -654,8 +949,9 @@ def render(topology: topo.Topology, image_bytes: bytes) -> dict[str, str]:
     for s in topology.services.values():
         missing = [g for g in s.grpc_services if g not in known]
         if missing:
-            raise RenderError(f"{s.name}: {missing} not in the descriptor image "
-                              "(run `python tools/protobuild.py generate`)")
+            raise RenderError(
+                f"{s.name}: {missing} not in the descriptor image (run `python tools/protobuild.py generate`)"
+            )
     exposed = sorted(g for s in edge_services(topology) for g in s.grpc_services)
     descriptor = gateway_descriptor(contracts, exposed)
     services = sorted(topology.services.values(), key=lambda s: s.name)
@@ -675,14 +971,26 @@ def render(topology: topo.Topology, image_bytes: bytes) -> dict[str, str]:
         if f"{s.name}.yaml" in files:
             raise RenderError(f"service name {s.name!r} clashes with a manifest file name")
         files[f"{s.name}.yaml"] = service_workload(topology, s)
-    order = ["namespace.yaml", "descriptor-configmap.yaml", *(f"{s.name}.yaml" for s in services),
-             "ingress-gateway.yaml", "peer-authentication.yaml", "authorization-policies.yaml",
-             "destination-rules.yaml", "virtual-services.yaml", "gateway.yaml", "transcoder.yaml",
-             "error-replies.yaml"]
+    order = [
+        "namespace.yaml",
+        "descriptor-configmap.yaml",
+        *(f"{s.name}.yaml" for s in services),
+        "ingress-gateway.yaml",
+        "peer-authentication.yaml",
+        "authorization-policies.yaml",
+        "destination-rules.yaml",
+        "virtual-services.yaml",
+        "gateway.yaml",
+        "transcoder.yaml",
+        "error-replies.yaml",
+    ]
     rendered = {name: to_yaml(files[name]) for name in order}
     rendered["kustomization.yaml"] = HEADER + yaml.dump(
         {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": order},
-        Dumper=_Dumper, sort_keys=False, default_flow_style=False)
+        Dumper=_Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+    )
     return rendered
 
 
@@ -704,8 +1012,13 @@ def differences(rendered: dict[str, str], out_dir: pathlib.Path = OUT_DIR) -> li
         old = (out_dir / name).read_text() if name in on_disk else ""
         new = rendered.get(name, "")
         if old != new:
-            diff = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                        f"committed/{name}", f"rendered/{name}", n=2)
+            diff = difflib.unified_diff(
+                old.splitlines(keepends=True),
+                new.splitlines(keepends=True),
+                f"committed/{name}",
+                f"rendered/{name}",
+                n=2,
+            )
             diffs.append("".join(line if len(line) < 400 else line[:400] + " [...]\n" for line in diff))
     return diffs
 

@@ -43,8 +43,12 @@ HOST = "127.0.0.1"
 IMAGE = pathlib.Path(__file__).resolve().parents[1] / "build" / "iworkz.binpb"
 
 # Retry conditions that fire only when the request never reached the service.
-_SAFE_RETRY_ON = {"connect-failure": "connect-failure", "refused-stream": "refused-stream",
-                  "reset": "reset-before-request", "reset-before-request": "reset-before-request"}
+_SAFE_RETRY_ON = {
+    "connect-failure": "connect-failure",
+    "refused-stream": "refused-stream",
+    "reset": "reset-before-request",
+    "reset-before-request": "reset-before-request",
+}
 
 
 @dataclass(frozen=True)
@@ -89,12 +93,25 @@ class Sidecar:
         return envoy_command(self.config, self.base_id, log_level, concurrency)
 
 
-def envoy_command(config: pathlib.Path, base_id: int, log_level: str = "warning",
-                  concurrency: int = 1) -> list[str]:
+def envoy_command(config: pathlib.Path, base_id: int, log_level: str = "warning", concurrency: int = 1) -> list[str]:
     """The command line of an Envoy with its own --base-id (several run on one host)."""
-    return [str(ENVOY), "-c", str(config), "--base-id", str(base_id), "--concurrency", str(concurrency),
-            "--log-level", log_level, "--drain-time-s", "5", "--parent-shutdown-time-s", "10",
-            "--drain-strategy", "immediate"]
+    return [
+        str(ENVOY),
+        "-c",
+        str(config),
+        "--base-id",
+        str(base_id),
+        "--concurrency",
+        str(concurrency),
+        "--log-level",
+        log_level,
+        "--drain-time-s",
+        "5",
+        "--parent-shutdown-time-s",
+        "10",
+        "--drain-strategy",
+        "immediate",
+    ]
 
 
 def _duration(value: float | str) -> str:
@@ -102,8 +119,7 @@ def _duration(value: float | str) -> str:
 
 
 def _sds(name: str, path: pathlib.Path) -> dict:
-    return {"name": name, "sds_config": {"path_config_source": {"path": str(path)},
-                                         "resource_api_version": "V3"}}
+    return {"name": name, "sds_config": {"path_config_source": {"path": str(path)}, "resource_api_version": "V3"}}
 
 
 def _tls_context(certs_dir: pathlib.Path, own: str) -> dict:
@@ -115,49 +131,80 @@ def _tls_context(certs_dir: pathlib.Path, own: str) -> dict:
 
 
 def _http2_options() -> dict:
-    return {"envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
-        "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
-        "explicit_http_config": {"http2_protocol_options": {
-            "connection_keepalive": {"interval": "30s", "timeout": "5s"}}}}}
+    return {
+        "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+            "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+            "explicit_http_config": {
+                "http2_protocol_options": {"connection_keepalive": {"interval": "30s", "timeout": "5s"}}
+            },
+        }
+    }
 
 
 def _access_log(direction: str) -> list[dict]:
-    return [{"name": "envoy.access_loggers.stdout", "typed_config": {
-        "@type": "type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog",
-        "log_format": {"json_format": {
-            "time": "%START_TIME%", "direction": direction, "method": "%REQ(:PATH)%",
-            "grpc_status": "%GRPC_STATUS(NUMBER)%", "http_status": "%RESPONSE_CODE%",
-            "flags": "%RESPONSE_FLAGS%", "duration_ms": "%DURATION%", "upstream": "%UPSTREAM_HOST%",
-            "peer": "%DOWNSTREAM_PEER_URI_SAN%", "request_id": "%REQ(X-REQUEST-ID)%",
-            "attempts": "%UPSTREAM_REQUEST_ATTEMPT_COUNT%"}}}}]
+    return [
+        {
+            "name": "envoy.access_loggers.stdout",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog",
+                "log_format": {
+                    "json_format": {
+                        "time": "%START_TIME%",
+                        "direction": direction,
+                        "method": "%REQ(:PATH)%",
+                        "grpc_status": "%GRPC_STATUS(NUMBER)%",
+                        "http_status": "%RESPONSE_CODE%",
+                        "flags": "%RESPONSE_FLAGS%",
+                        "duration_ms": "%DURATION%",
+                        "upstream": "%UPSTREAM_HOST%",
+                        "peer": "%DOWNSTREAM_PEER_URI_SAN%",
+                        "request_id": "%REQ(X-REQUEST-ID)%",
+                        "attempts": "%UPSTREAM_REQUEST_ATTEMPT_COUNT%",
+                    }
+                },
+            },
+        }
+    ]
 
 
 def _router() -> dict:
-    return {"name": "envoy.filters.http.router", "typed_config": {
-        "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router",
-        "suppress_envoy_headers": True}}
+    return {
+        "name": "envoy.filters.http.router",
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router",
+            "suppress_envoy_headers": True,
+        },
+    }
 
 
 def _hcm(stat_prefix: str, direction: str, routes: list[dict], filters: list[dict], **extra) -> dict:
-    return {"name": "envoy.filters.network.http_connection_manager", "typed_config": {
-        "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3"
-                 ".HttpConnectionManager",
-        "stat_prefix": stat_prefix,
-        "codec_type": "AUTO",
-        "http2_protocol_options": {"max_concurrent_streams": 1024},
-        "access_log": _access_log(direction),
-        "route_config": {"name": stat_prefix, "virtual_hosts": [
-            {"name": stat_prefix, "domains": ["*"], "routes": routes}]},
-        "http_filters": [*filters, _router()],
-        **extra}}
+    return {
+        "name": "envoy.filters.network.http_connection_manager",
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3"
+            ".HttpConnectionManager",
+            "stat_prefix": stat_prefix,
+            "codec_type": "AUTO",
+            "http2_protocol_options": {"max_concurrent_streams": 1024},
+            "access_log": _access_log(direction),
+            "route_config": {
+                "name": stat_prefix,
+                "virtual_hosts": [{"name": stat_prefix, "domains": ["*"], "routes": routes}],
+            },
+            "http_filters": [*filters, _router()],
+            **extra,
+        },
+    }
 
 
 def _route_timeouts(service: Service, streaming: bool) -> dict:
     if streaming:
         # Server streams stay open as long as the caller wants; its deadline (grpc-timeout) still holds.
         return {"timeout": "0s", "idle_timeout": "3600s", "max_stream_duration": {"grpc_timeout_header_max": "0s"}}
-    return {"timeout": _duration(service.timeout),
-            "max_stream_duration": {"grpc_timeout_header_max": _duration(service.timeout)}}
+    return {
+        "timeout": _duration(service.timeout),
+        "max_stream_duration": {"grpc_timeout_header_max": _duration(service.timeout)},
+    }
 
 
 def _retry_policy(service: Service, read: bool) -> dict | None:
@@ -174,8 +221,14 @@ def _retry_policy(service: Service, read: bool) -> dict | None:
     policy = {
         "retry_on": ",".join(retry_on),
         "num_retries": retries.attempts,
-        "retry_host_predicate": [{"name": "envoy.retry_host_predicates.previous_hosts", "typed_config": {
-            "@type": "type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate"}}],
+        "retry_host_predicate": [
+            {
+                "name": "envoy.retry_host_predicates.previous_hosts",
+                "typed_config": {
+                    "@type": "type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate"
+                },
+            }
+        ],
         "host_selection_retry_max_attempts": 5,
         "retry_back_off": {"base_interval": "0.025s", "max_interval": "0.25s"},
     }
@@ -195,8 +248,10 @@ def method_kinds(image: pathlib.Path, grpc_services) -> tuple[list[str], list[st
 def _inbound_routes(service: Service, image: pathlib.Path) -> list[dict]:
     _, streams = method_kinds(image, service.grpc_services)
     cluster = "app"
-    routes = [{"match": {"path": p, "grpc": {}}, "route": {"cluster": cluster, **_route_timeouts(service, True)}}
-              for p in streams]
+    routes = [
+        {"match": {"path": p, "grpc": {}}, "route": {"cluster": cluster, **_route_timeouts(service, True)}}
+        for p in streams
+    ]
     routes.append({"match": {"prefix": "/"}, "route": {"cluster": cluster, **_route_timeouts(service, False)}})
     return routes
 
@@ -226,24 +281,37 @@ def _egress_routes(topology: Topology, caller: Service, image: pathlib.Path) -> 
 
 
 def _rbac(topology: Topology, service: Service) -> dict:
-    principals = [{"authenticated": {"principal_name": {"exact": topology.spiffe_id(caller)}}}
-                  for caller in service.callers]
+    principals = [
+        {"authenticated": {"principal_name": {"exact": topology.spiffe_id(caller)}}} for caller in service.callers
+    ]
     policies = {"allowed-callers": {"permissions": [{"any": True}], "principals": principals}} if principals else {}
-    return {"name": "envoy.filters.http.rbac", "typed_config": {
-        "@type": "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC",
-        "rules": {"action": "ALLOW", "policies": policies}}}
+    return {
+        "name": "envoy.filters.http.rbac",
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC",
+            "rules": {"action": "ALLOW", "policies": policies},
+        },
+    }
 
 
-def _callee_cluster(topology: Topology, caller: Service, callee: Service, certs_dir: pathlib.Path,
-                    health: HealthCheck) -> dict:
-    endpoints = [{"endpoint": {"address": {"socket_address": {
-        "address": HOST, "port_value": callee.port("sidecar", i)}}}} for i in range(callee.replicas)]
+def _callee_cluster(
+    topology: Topology, caller: Service, callee: Service, certs_dir: pathlib.Path, health: HealthCheck
+) -> dict:
+    endpoints = [
+        {"endpoint": {"address": {"socket_address": {"address": HOST, "port_value": callee.port("sidecar", i)}}}}
+        for i in range(callee.replicas)
+    ]
     tls = _tls_context(certs_dir, caller.name)
     tls["combined_validation_context"] = {
-        "default_validation_context": {"match_typed_subject_alt_names": [
-            {"san_type": "URI", "matcher": {"exact": topology.spiffe_id(callee.name)}}]},
-        "validation_context_sds_secret_config": _sds(mesh_certs.CA_SECRET,
-                                                     mesh_certs.sds_file(certs_dir, mesh_certs.CA_SECRET))}
+        "default_validation_context": {
+            "match_typed_subject_alt_names": [
+                {"san_type": "URI", "matcher": {"exact": topology.spiffe_id(callee.name)}}
+            ]
+        },
+        "validation_context_sds_secret_config": _sds(
+            mesh_certs.CA_SECRET, mesh_certs.sds_file(certs_dir, mesh_certs.CA_SECRET)
+        ),
+    }
     return {
         "name": f"out_{callee.name}",
         "type": "STATIC",
@@ -251,30 +319,55 @@ def _callee_cluster(topology: Topology, caller: Service, callee: Service, certs_
         "lb_policy": "ROUND_ROBIN",
         "load_assignment": {"cluster_name": f"out_{callee.name}", "endpoints": [{"lb_endpoints": endpoints}]},
         "typed_extension_protocol_options": _http2_options(),
-        "transport_socket": {"name": "envoy.transport_sockets.tls", "typed_config": {
-            "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
-            "sni": "localhost",
-            "common_tls_context": tls}},
-        "health_checks": [{
-            "timeout": _duration(health.timeout), "interval": _duration(health.interval),
-            "no_traffic_interval": _duration(health.no_traffic_interval),
-            "unhealthy_interval": _duration(health.unhealthy_interval),
-            "unhealthy_threshold": health.unhealthy_threshold, "healthy_threshold": health.healthy_threshold,
-            "grpc_health_check": {"service_name": callee.grpc_services[0], "authority": callee.name}}],
+        "transport_socket": {
+            "name": "envoy.transport_sockets.tls",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+                "sni": "localhost",
+                "common_tls_context": tls,
+            },
+        },
+        "health_checks": [
+            {
+                "timeout": _duration(health.timeout),
+                "interval": _duration(health.interval),
+                "no_traffic_interval": _duration(health.no_traffic_interval),
+                "unhealthy_interval": _duration(health.unhealthy_interval),
+                "unhealthy_threshold": health.unhealthy_threshold,
+                "healthy_threshold": health.healthy_threshold,
+                "grpc_health_check": {"service_name": callee.grpc_services[0], "authority": callee.name},
+            }
+        ],
         # Envoy allows only 3 concurrent retries per cluster by default: when a replica dies
         # under load, half the calls need one at once. A budget scales with the traffic instead.
-        "circuit_breakers": {"thresholds": [{"priority": "DEFAULT", "retry_budget": {
-            "budget_percent": {"value": 50.0}, "min_retry_concurrency": 16}}]},
+        "circuit_breakers": {
+            "thresholds": [
+                {
+                    "priority": "DEFAULT",
+                    "retry_budget": {"budget_percent": {"value": 50.0}, "min_retry_concurrency": 16},
+                }
+            ]
+        },
         # A replica that keeps failing is taken out of rotation for a while (never all of them).
         "outlier_detection": {
-            "consecutive_5xx": 5, "consecutive_gateway_failure": 3,
-            "enforcing_consecutive_gateway_failure": 100, "interval": "2s",
-            "base_ejection_time": "10s", "max_ejection_percent": 50},
+            "consecutive_5xx": 5,
+            "consecutive_gateway_failure": 3,
+            "enforcing_consecutive_gateway_failure": 100,
+            "interval": "2s",
+            "base_ejection_time": "10s",
+            "max_ejection_percent": 50,
+        },
     }
 
 
-def render(topology: Topology, service_name: str, replica: int, certs_dir: pathlib.Path,
-           image: pathlib.Path = IMAGE, health: HealthCheck = DEFAULT_HEALTH) -> dict:
+def render(
+    topology: Topology,
+    service_name: str,
+    replica: int,
+    certs_dir: pathlib.Path,
+    image: pathlib.Path = IMAGE,
+    health: HealthCheck = DEFAULT_HEALTH,
+) -> dict:
     """The Envoy bootstrap of replica `replica` of `service_name`."""
     service = topology.services[service_name]
     if not 0 <= replica < service.replicas:
@@ -282,56 +375,112 @@ def render(topology: Topology, service_name: str, replica: int, certs_dir: pathl
     certs_dir = pathlib.Path(certs_dir)
     inbound_tls = _tls_context(certs_dir, service.name)
     inbound_tls["validation_context_sds_secret_config"] = _sds(
-        mesh_certs.CA_SECRET, mesh_certs.sds_file(certs_dir, mesh_certs.CA_SECRET))
-    listeners = [{
-        "name": "inbound",
-        "address": {"socket_address": {"address": HOST, "port_value": service.port("sidecar", replica)}},
-        "filter_chains": [{
-            "transport_socket": {"name": "envoy.transport_sockets.tls", "typed_config": {
-                "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext",
-                "require_client_certificate": True,
-                "common_tls_context": inbound_tls}},
-            "filters": [_hcm(
-                "inbound", "inbound", _inbound_routes(service, image), [_rbac(topology, service)],
-                # The service learns who called from this header; a caller's own copy is replaced.
-                forward_client_cert_details="SANITIZE_SET",
-                set_current_client_cert_details={"uri": True})],
-        }],
-    }]
-    clusters = [{
-        "name": "app",
-        "type": "STATIC",
-        "connect_timeout": "1s",
-        "load_assignment": {"cluster_name": "app", "endpoints": [{"lb_endpoints": [{"endpoint": {"address": {
-            "socket_address": {"address": HOST, "port_value": service.port("app", replica)}}}}]}]},
-        "typed_extension_protocol_options": _http2_options(),
-    }]
+        mesh_certs.CA_SECRET, mesh_certs.sds_file(certs_dir, mesh_certs.CA_SECRET)
+    )
+    listeners = [
+        {
+            "name": "inbound",
+            "address": {"socket_address": {"address": HOST, "port_value": service.port("sidecar", replica)}},
+            "filter_chains": [
+                {
+                    "transport_socket": {
+                        "name": "envoy.transport_sockets.tls",
+                        "typed_config": {
+                            "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3."
+                            "DownstreamTlsContext",
+                            "require_client_certificate": True,
+                            "common_tls_context": inbound_tls,
+                        },
+                    },
+                    "filters": [
+                        _hcm(
+                            "inbound",
+                            "inbound",
+                            _inbound_routes(service, image),
+                            [_rbac(topology, service)],
+                            # The service learns who called from this header; a caller's own copy is replaced.
+                            forward_client_cert_details="SANITIZE_SET",
+                            set_current_client_cert_details={"uri": True},
+                        )
+                    ],
+                }
+            ],
+        }
+    ]
+    clusters = [
+        {
+            "name": "app",
+            "type": "STATIC",
+            "connect_timeout": "1s",
+            "load_assignment": {
+                "cluster_name": "app",
+                "endpoints": [
+                    {
+                        "lb_endpoints": [
+                            {
+                                "endpoint": {
+                                    "address": {
+                                        "socket_address": {"address": HOST, "port_value": service.port("app", replica)}
+                                    }
+                                }
+                            }
+                        ]
+                    }
+                ],
+            },
+            "typed_extension_protocol_options": _http2_options(),
+        }
+    ]
     if service.calls:
-        listeners.append({
-            "name": "egress",
-            "address": {"socket_address": {"address": HOST, "port_value": service.port("egress", replica)}},
-            "filter_chains": [{"filters": [_hcm(
-                "egress", "egress", _egress_routes(topology, service, image), [],
-                # The local app is not a proxy: whatever it says about client certificates is dropped.
-                forward_client_cert_details="SANITIZE")]}],
-        })
-        clusters += [_callee_cluster(topology, service, topology.services[c], certs_dir, health)
-                     for c in service.calls]
+        listeners.append(
+            {
+                "name": "egress",
+                "address": {"socket_address": {"address": HOST, "port_value": service.port("egress", replica)}},
+                "filter_chains": [
+                    {
+                        "filters": [
+                            _hcm(
+                                "egress",
+                                "egress",
+                                _egress_routes(topology, service, image),
+                                [],
+                                # The local app is not a proxy: whatever it says about client certificates is dropped.
+                                forward_client_cert_details="SANITIZE",
+                            )
+                        ]
+                    }
+                ],
+            }
+        )
+        clusters += [_callee_cluster(topology, service, topology.services[c], certs_dir, health) for c in service.calls]
     return {
         "node": {"id": f"{service_name}-{replica}", "cluster": service_name},
-        "admin": {"address": {"socket_address": {"address": HOST,
-                                                 "port_value": service.port("sidecar_admin", replica)}}},
+        "admin": {
+            "address": {"socket_address": {"address": HOST, "port_value": service.port("sidecar_admin", replica)}}
+        },
         "static_resources": {"listeners": listeners, "clusters": clusters},
-        "overload_manager": {"resource_monitors": [{
-            "name": "envoy.resource_monitors.global_downstream_max_connections",
-            "typed_config": {"@type": "type.googleapis.com/envoy.extensions.resource_monitors"
-                                      ".downstream_connections.v3.DownstreamConnectionsConfig",
-                             "max_active_downstream_connections": 10000}}]},
+        "overload_manager": {
+            "resource_monitors": [
+                {
+                    "name": "envoy.resource_monitors.global_downstream_max_connections",
+                    "typed_config": {
+                        "@type": "type.googleapis.com/envoy.extensions.resource_monitors"
+                        ".downstream_connections.v3.DownstreamConnectionsConfig",
+                        "max_active_downstream_connections": 10000,
+                    },
+                }
+            ]
+        },
     }
 
 
-def write(topology: Topology, certs_dir: pathlib.Path, out_dir: pathlib.Path, image: pathlib.Path = IMAGE,
-          health: HealthCheck = DEFAULT_HEALTH) -> list[Sidecar]:
+def write(
+    topology: Topology,
+    certs_dir: pathlib.Path,
+    out_dir: pathlib.Path,
+    image: pathlib.Path = IMAGE,
+    health: HealthCheck = DEFAULT_HEALTH,
+) -> list[Sidecar]:
     """Render every replica's sidecar of the topology into `out_dir`; return them."""
     out_dir = pathlib.Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -340,9 +489,19 @@ def write(topology: Topology, certs_dir: pathlib.Path, out_dir: pathlib.Path, im
         for i in range(service.replicas):
             path = out_dir / f"sidecar-{service.name}-{i}.yaml"
             config = render(topology, service.name, i, certs_dir, image, health)
-            path.write_text("# Rendered from mesh/topology.yaml by mesh/sidecar.py; do not edit.\n"
-                            + yaml.safe_dump(config, sort_keys=False))
-            sidecars.append(Sidecar(service.name, i, path, service.port("sidecar", i),
-                                    service.port("egress", i) if service.calls else None,
-                                    service.port("sidecar_admin", i), service.port("app", i)))
+            path.write_text(
+                "# Rendered from mesh/topology.yaml by mesh/sidecar.py; do not edit.\n"
+                + yaml.safe_dump(config, sort_keys=False)
+            )
+            sidecars.append(
+                Sidecar(
+                    service.name,
+                    i,
+                    path,
+                    service.port("sidecar", i),
+                    service.port("egress", i) if service.calls else None,
+                    service.port("sidecar_admin", i),
+                    service.port("app", i),
+                )
+            )
     return sidecars

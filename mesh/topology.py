@@ -86,10 +86,11 @@ class Topology:
         """SPIFFE id of a service or of the edge (`edge`)."""
         return f"spiffe://{self.trust_domain}/ns/{self.namespace}/sa/{name}"
 
-    def with_replicas(self, counts: dict[str, int]) -> "Topology":
+    def with_replicas(self, counts: dict[str, int]) -> Topology:
         """A copy with some services' replica counts changed (e.g. `make up` overrides)."""
-        services = {n: Service(**{**s.__dict__, "replicas": counts.get(n, s.replicas)})
-                    for n, s in self.services.items()}
+        services = {
+            n: Service(**{**s.__dict__, "replicas": counts.get(n, s.replicas)}) for n, s in self.services.items()
+        }
         return Topology(self.trust_domain, self.namespace, self.edge, services)
 
 
@@ -109,9 +110,14 @@ def load(path: pathlib.Path | str = DEFAULT_PATH) -> Topology:
     e = raw["edge"]
     limits = e.get("rate_limits", {})
     edge = Edge(
-        port=int(e["port"]), admin_port=int(e["admin_port"]), cors_origins=tuple(e.get("cors_origins", [])),
-        max_request_bytes=int(e["max_request_bytes"]), timeout=e["timeout"],
-        jwt_issuer=e["jwt"]["issuer"], jwt_audience=e["jwt"]["audience"], jwks_service=e["jwt"]["jwks_service"],
+        port=int(e["port"]),
+        admin_port=int(e["admin_port"]),
+        cors_origins=tuple(e.get("cors_origins", [])),
+        max_request_bytes=int(e["max_request_bytes"]),
+        timeout=e["timeout"],
+        jwt_issuer=e["jwt"]["issuer"],
+        jwt_audience=e["jwt"]["audience"],
+        jwks_service=e["jwt"]["jwks_service"],
         default_limit=_limit(limits.get("default", {"tokens": 100, "per_seconds": 1}), "edge.rate_limits.default"),
         method_limits={m: _limit(v, f"edge.rate_limits.methods[{m}]") for m, v in limits.get("methods", {}).items()},
     )
@@ -119,10 +125,15 @@ def load(path: pathlib.Path | str = DEFAULT_PATH) -> Topology:
     for name, s in raw["services"].items():
         r = s["retries"]
         services[name] = Service(
-            name=name, grpc_services=tuple(s["grpc_services"]), replicas=int(s["replicas"]),
-            ports={k: int(v) for k, v in s["ports"].items()}, callers=tuple(s.get("callers", [])),
-            calls=tuple(s.get("calls", [])), timeout=s["timeout"],
-            retries=Retries(int(r["attempts"]), r["per_try_timeout"], tuple(r["retry_on"])))
+            name=name,
+            grpc_services=tuple(s["grpc_services"]),
+            replicas=int(s["replicas"]),
+            ports={k: int(v) for k, v in s["ports"].items()},
+            callers=tuple(s.get("callers", [])),
+            calls=tuple(s.get("calls", [])),
+            timeout=s["timeout"],
+            retries=Retries(int(r["attempts"]), r["per_try_timeout"], tuple(r["retry_on"])),
+        )
     topology = Topology(raw["trust_domain"], raw["namespace"], edge, services)
     check(topology)
     return topology

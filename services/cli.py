@@ -50,6 +50,7 @@ def _services(choice: str) -> list[str]:
 
 # --- migrate -------------------------------------------------------------------
 
+
 async def migrate_service(database_url: str, name: str) -> list[str]:
     """Apply the runtime's and the service's pending migrations to its schema."""
     from services.runtime.migrations import RUNTIME_MIGRATIONS, migrate
@@ -67,22 +68,25 @@ async def _cmd_migrate(args) -> None:
 
 # --- create-admin --------------------------------------------------------------
 
+
 def check_admin_input(email: str, display_name: str, password: str) -> None:
     """Apply the sign-up contract's rules (email, 12+ character password, name) to an admin."""
     import protovalidate
 
     from iworkz.identity.v1 import identity_pb2
 
-    request = identity_pb2.SignUpRequest(email=email, password=password, display_name=display_name,
-                                         account_type=identity_pb2.ACCOUNT_TYPE_WORKER)
-    problems = [f"{v.proto.field.elements[0].field_name if v.proto.field else 'request'}: {v.proto.message}"
-                for v in protovalidate.Validator().collect_violations(request)]
+    request = identity_pb2.SignUpRequest(
+        email=email, password=password, display_name=display_name, account_type=identity_pb2.ACCOUNT_TYPE_WORKER
+    )
+    problems = [
+        f"{v.proto.field.elements[0].field_name if v.proto.field else 'request'}: {v.proto.message}"
+        for v in protovalidate.Validator().collect_violations(request)
+    ]
     if problems:
         raise CommandError("invalid admin account:\n  - " + "\n  - ".join(problems))
 
 
-async def create_admin(database_url: str, email: str, display_name: str, password: str,
-                       actor: str = "") -> dict:
+async def create_admin(database_url: str, email: str, display_name: str, password: str, actor: str = "") -> dict:
     """Create an administrator directly in identity's tables; return the user row.
 
     Sign-up never creates admins, so this is the only way to make the first
@@ -103,12 +107,21 @@ async def create_admin(database_url: str, email: str, display_name: str, passwor
     await db.open()
     try:
         async with db.transaction() as conn:
-            user = await store.insert_user(conn, email, passwords.hash_password(password), display_name,
-                                           ["admin"])
+            user = await store.insert_user(conn, email, passwords.hash_password(password), display_name, ["admin"])
             name = f"users/{user['id']}"
-            await outbox.emit(conn, "identity", "user", str(user["id"]), events_pb2.UserSignedUp(
-                user=name, email=email, roles=[access_pb2.ROLE_ADMIN], locale=user["locale"],
-                display_name=display_name))
+            await outbox.emit(
+                conn,
+                "identity",
+                "user",
+                str(user["id"]),
+                events_pb2.UserSignedUp(
+                    user=name,
+                    email=email,
+                    roles=[access_pb2.ROLE_ADMIN],
+                    locale=user["locale"],
+                    display_name=display_name,
+                ),
+            )
             await outbox.audit(conn, actor or f"operator:{getpass.getuser()}", "create_admin", name)
         return user
     finally:
@@ -138,6 +151,7 @@ async def _cmd_create_admin(args) -> None:
 
 # --- demo ----------------------------------------------------------------------
 
+
 async def _cmd_demo(args) -> None:
     from services.demo import load
 
@@ -147,8 +161,10 @@ async def _cmd_demo(args) -> None:
         raise CommandError(str(err)) from None
     except grpc.aio.AioRpcError as err:
         if err.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
-            raise CommandError(f"cannot reach the platform at {args.target} / {args.marketplace_target} "
-                               f"({err.code().name}); is `make up` running?") from None
+            raise CommandError(
+                f"cannot reach the platform at {args.target} / {args.marketplace_target} "
+                f"({err.code().name}); is `make up` running?"
+            ) from None
         raise CommandError(f"the platform refused a demo request: {err.code().name}: {err.details()}") from None
     print(describe_demo(report))
 
@@ -165,6 +181,7 @@ def describe_demo(report) -> str:
 
 
 # --- keys ----------------------------------------------------------------------
+
 
 async def _with_service_db(name: str, action):
     from services.runtime.db import Database
@@ -203,6 +220,7 @@ async def _cmd_rewrap(args) -> None:
 
 # --- events ----------------------------------------------------------------------
 
+
 async def _with_redis(action):
     import redis.exceptions
 
@@ -221,11 +239,13 @@ def describe_dead_letter(letter) -> str:
     """One dead letter, for a terminal: ids, type, where from, who gave up, why."""
     import datetime
 
-    when = datetime.datetime.fromtimestamp(letter.failed_at, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
-    return (f"{letter.entry_id}  event {letter.event_id}  {letter.event_type}\n"
-            f"    from {letter.source_stream} ({letter.source_entry_id}), consumer {letter.consumer}, "
-            f"{letter.attempts} attempt(s), failed {when}\n"
-            f"    error: {letter.error}")
+    when = datetime.datetime.fromtimestamp(letter.failed_at, datetime.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+    return (
+        f"{letter.entry_id}  event {letter.event_id}  {letter.event_type}\n"
+        f"    from {letter.source_stream} ({letter.source_entry_id}), consumer {letter.consumer}, "
+        f"{letter.attempts} attempt(s), failed {when}\n"
+        f"    error: {letter.error}"
+    )
 
 
 async def _cmd_dead_letters_list(args) -> None:
@@ -254,6 +274,7 @@ async def _cmd_dead_letters_replay(args) -> None:
 
 # --- entry point ---------------------------------------------------------------
 
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iworkz", description="iWORKZ operator commands.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -270,11 +291,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_create_admin)
 
     p = commands.add_parser("demo", help="load the demo data set through the SDK")
-    p.add_argument("--target", default=os.environ.get("IWORKZ_IDENTITY_TARGET") or DEFAULT_IDENTITY_TARGET,
-                   help="identity host:port (default $IWORKZ_IDENTITY_TARGET or %(default)s)")
-    p.add_argument("--marketplace-target",
-                   default=os.environ.get("IWORKZ_MARKETPLACE_TARGET") or DEFAULT_MARKETPLACE_TARGET,
-                   help="marketplace host:port (default $IWORKZ_MARKETPLACE_TARGET or %(default)s)")
+    p.add_argument(
+        "--target",
+        default=os.environ.get("IWORKZ_IDENTITY_TARGET") or DEFAULT_IDENTITY_TARGET,
+        help="identity host:port (default $IWORKZ_IDENTITY_TARGET or %(default)s)",
+    )
+    p.add_argument(
+        "--marketplace-target",
+        default=os.environ.get("IWORKZ_MARKETPLACE_TARGET") or DEFAULT_MARKETPLACE_TARGET,
+        help="marketplace host:port (default $IWORKZ_MARKETPLACE_TARGET or %(default)s)",
+    )
     p.set_defaults(run=_cmd_demo)
 
     keys = commands.add_parser("keys", help="field-encryption key management (IWORKZ_MASTER_KEYS)")
@@ -294,8 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=100)
     p.set_defaults(run=_cmd_dead_letters_list)
     p = dead_commands.add_parser("replay", help="put dead letters (default: all) back on their source streams")
-    p.add_argument("--id", action="append", metavar="ID",
-                   help="only this one: dead-letter entry id or event id (repeatable)")
+    p.add_argument(
+        "--id", action="append", metavar="ID", help="only this one: dead-letter entry id or event id (repeatable)"
+    )
     p.set_defaults(run=_cmd_dead_letters_replay)
     return parser
 

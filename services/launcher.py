@@ -45,6 +45,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import functools
 import importlib.util
 import json
 import os
@@ -60,18 +61,19 @@ import urllib.error
 import urllib.request
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 # The launcher forks (pg_ctl, the services, Envoy) after using gRPC; it needs no gRPC in
 # the forked children, so skip gRPC's fork handlers (and their warnings).
 os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
 
-import grpc  # noqa: E402
-from grpc_health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from mesh import certs as mesh_certs  # noqa: E402
-from mesh import sidecar as mesh_sidecar  # noqa: E402
-from mesh import topology as mesh_topology  # noqa: E402
-from mesh.ports import port_free  # noqa: E402
+from mesh import certs as mesh_certs
+from mesh import sidecar as mesh_sidecar
+from mesh import topology as mesh_topology
+from mesh.ports import port_free
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 IMAGE = REPO / "build" / "iworkz.binpb"
@@ -84,7 +86,7 @@ CERT_CHECK_SECONDS = 60.0
 MAX_RESTARTS = 3
 RESTART_WINDOW = 300.0
 
-SDK_EXAMPLE = '''\
+SDK_EXAMPLE = """\
 import asyncio
 {imports}from iworkz.sdk import Client
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
@@ -103,9 +105,9 @@ async def main():
             print(app.job_title, mp.ApplicationStatus.Name(app.status))
 
 asyncio.run(main())
-'''
+"""
 # The same example against two direct service ports, when the edge is not available.
-SDK_EXAMPLE_DIRECT = '''\
+SDK_EXAMPLE_DIRECT = """\
 import asyncio
 from iworkz.sdk import Client
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
@@ -125,7 +127,7 @@ async def main():
             print(app.job_title, mp.ApplicationStatus.Name(app.status))
 
 asyncio.run(main())
-'''
+"""
 
 
 class StartupError(Exception):
@@ -193,15 +195,16 @@ def start_order(topology: mesh_topology.Topology) -> list[str]:
     return order
 
 
-def health_status(target: str, credentials: grpc.ChannelCredentials | None = None, service: str = "",
-                  timeout: float = 2.0) -> str:
+def health_status(
+    target: str, credentials: grpc.ChannelCredentials | None = None, service: str = "", timeout: float = 2.0
+) -> str:
     """The gRPC health status name of `target` ("SERVING" ...), or the error code's name."""
-    channel = (grpc.secure_channel(target, credentials) if credentials is not None
-               else grpc.insecure_channel(target))
+    channel = grpc.secure_channel(target, credentials) if credentials is not None else grpc.insecure_channel(target)
     with channel:
         try:
             reply = health_pb2_grpc.HealthStub(channel).Check(
-                health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+                health_pb2.HealthCheckRequest(service=service), timeout=timeout
+            )
         except grpc.RpcError as err:
             return err.code().name
     return health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
@@ -234,7 +237,7 @@ class Proc:
     env: dict[str, str]
     log: pathlib.Path
     ports: dict[str, int]
-    process: subprocess.Popen | None = None
+    process: Any = None  # subprocess.Popen once spawned
     restarts: list[float] = field(default_factory=list)
 
     @property
@@ -256,8 +259,14 @@ class Platform:
     on a relocated topology (`mesh.ports`).
     """
 
-    def __init__(self, state: pathlib.Path, topology: mesh_topology.Topology, start_timeout: float = 90.0,
-                 image: pathlib.Path = IMAGE, health: mesh_sidecar.HealthCheck = mesh_sidecar.DEFAULT_HEALTH) -> None:
+    def __init__(
+        self,
+        state: pathlib.Path,
+        topology: mesh_topology.Topology,
+        start_timeout: float = 90.0,
+        image: pathlib.Path = IMAGE,
+        health: mesh_sidecar.HealthCheck = mesh_sidecar.DEFAULT_HEALTH,
+    ) -> None:
         self.state = pathlib.Path(state)
         self.topology = topology
         self.start_timeout = start_timeout
@@ -266,7 +275,7 @@ class Platform:
         self.procs: list[Proc] = []
         self.sidecars: list[mesh_sidecar.Sidecar] = []
         self.mesh: mesh_certs.MeshCA | None = None
-        self.edge = None  # gateway.edge.RunningEdge once started
+        self.edge: Any = None  # gateway.edge.RunningEdge once started
         self.edge_note = ""  # why there is no edge, when there is none
         self.embedded: dict[str, str] = {}  # kind -> where its data is
         self.env: dict[str, str] = {}
@@ -350,7 +359,8 @@ class Platform:
             raise StartupError(
                 f"port {', '.join(busy[:5])}{' ...' if len(busy) > 5 else ''} is in use: is another "
                 f"`make up` running (see {self.show(self.state / 'launcher.json')})? Or use a topology with "
-                f"other ports (--topology).")
+                f"other ports (--topology)."
+            )
 
     def start_mesh(self) -> None:
         """A fresh mesh CA, a certificate per identity, and every replica's sidecar config."""
@@ -376,11 +386,14 @@ class Platform:
 
     def app_env(self, service: mesh_topology.Service, replica: int) -> dict[str, str]:
         prefix = service.name.upper()
-        env = {**os.environ, **self.env,
-               f"{prefix}_GRPC_PORT": str(service.port("app", replica)),
-               f"{prefix}_METRICS_PORT": str(service.port("metrics", replica)),
-               "IWORKZ_TRUST_XFCC": "1",  # only the sidecar reaches the app from outside
-               "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            **self.env,
+            f"{prefix}_GRPC_PORT": str(service.port("app", replica)),
+            f"{prefix}_METRICS_PORT": str(service.port("metrics", replica)),
+            "IWORKZ_TRUST_XFCC": "1",  # only the sidecar reaches the app from outside
+            "PYTHONUNBUFFERED": "1",
+        }
         for callee in service.calls:
             # Calls leave through this replica's own sidecar, with this service's identity.
             env[f"IWORKZ_{callee.upper()}_TARGET"] = f"{HOST}:{service.port('egress', replica)}"
@@ -391,8 +404,15 @@ class Platform:
         with open(proc.log, "ab" if proc.process else "wb") as out:
             # Own process group (session): Ctrl-C in the terminal reaches only the
             # launcher, which then stops everything in order.
-            proc.process = subprocess.Popen(proc.command, cwd=REPO, env=proc.env, stdin=subprocess.DEVNULL,
-                                            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            proc.process = subprocess.Popen(
+                proc.command,
+                cwd=REPO,
+                env=proc.env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.write_pids()
         return proc
 
@@ -409,15 +429,34 @@ class Platform:
             raise StartupError(f"port {port} (the local SMTP sink) is in use; set IWORKZ_SMTP_SINK_PORT")
         directory = self.state / "mail"
         say(f"starting the SMTP sink on {HOST}:{port} (emails kept in {self.show(directory)}) ...")
-        self.mail_sink = self.spawn(Proc(
-            "sink", "smtp-sink", 0, [sys.executable, "-m", "services.notifications.smtp_sink", "--host", HOST,
-                                     "--port", str(port), "--dir", str(directory)],
-            {**os.environ}, self.state / "logs" / "smtp-sink.log", {"smtp": port}))
+        self.mail_sink = self.spawn(
+            Proc(
+                "sink",
+                "smtp-sink",
+                0,
+                [
+                    sys.executable,
+                    "-m",
+                    "services.notifications.smtp_sink",
+                    "--host",
+                    HOST,
+                    "--port",
+                    str(port),
+                    "--dir",
+                    str(directory),
+                ],
+                {**os.environ},
+                self.state / "logs" / "smtp-sink.log",
+                {"smtp": port},
+            )
+        )
         deadline = time.monotonic() + 20
         while port_free(port):
             if not self.mail_sink.running() or time.monotonic() > deadline:
-                raise StartupError(f"the SMTP sink did not start. Last lines of {self.show(self.mail_sink.log)}:\n"
-                                   f"{_tail(self.mail_sink.log)}")
+                raise StartupError(
+                    f"the SMTP sink did not start. Last lines of {self.show(self.mail_sink.log)}:\n"
+                    f"{_tail(self.mail_sink.log)}"
+                )
             time.sleep(0.1)
         self.env.update({"NOTIFICATIONS_SMTP_HOST": HOST, "NOTIFICATIONS_SMTP_PORT": str(port)})
 
@@ -430,19 +469,38 @@ class Platform:
             service = self.topology.services[name]
             for i in range(service.replicas):
                 say(f"starting {name} replica {i} on {HOST}:{service.port('app', i)} ...")
-                self.procs.append(self.spawn(Proc(
-                    "app", name, i, [sys.executable, "-m", f"services.{name}.main"], self.app_env(service, i),
-                    self.state / "logs" / f"{name}-{i}.log",
-                    {"grpc": service.port("app", i), "metrics": service.port("metrics", i)})))
+                self.procs.append(
+                    self.spawn(
+                        Proc(
+                            "app",
+                            name,
+                            i,
+                            [sys.executable, "-m", f"services.{name}.main"],
+                            self.app_env(service, i),
+                            self.state / "logs" / f"{name}-{i}.log",
+                            {"grpc": service.port("app", i), "metrics": service.port("metrics", i)},
+                        )
+                    )
+                )
 
     def start_sidecars(self) -> None:
         for sidecar in self.sidecars:
             ports = {"inbound": sidecar.inbound_port, "admin": sidecar.admin_port}
             if sidecar.egress_port:
                 ports["egress"] = sidecar.egress_port
-            self.procs.append(self.spawn(Proc(
-                "sidecar", sidecar.service, sidecar.replica, sidecar.command(), {**os.environ},
-                self.state / "logs" / f"{sidecar.name}.sidecar.log", ports)))
+            self.procs.append(
+                self.spawn(
+                    Proc(
+                        "sidecar",
+                        sidecar.service,
+                        sidecar.replica,
+                        sidecar.command(),
+                        {**os.environ},
+                        self.state / "logs" / f"{sidecar.name}.sidecar.log",
+                        ports,
+                    )
+                )
+            )
         say(f"started {len(self.sidecars)} sidecar Envoys")
 
     def proc(self, service: str, replica: int, kind: str = "app") -> Proc:
@@ -470,8 +528,10 @@ class Platform:
             for proc in list(pending):
                 code = proc.process.poll()
                 if code is not None:
-                    raise StartupError(f"{proc.name} exited with status {code} while starting. "
-                                       f"Last lines of {self.show(proc.log)}:\n{_tail(proc.log)}")
+                    raise StartupError(
+                        f"{proc.name} exited with status {code} while starting. "
+                        f"Last lines of {self.show(proc.log)}:\n{_tail(proc.log)}"
+                    )
                 ready, seen[proc.name] = self.is_ready(proc)
                 if ready:
                     pending.remove(proc)
@@ -479,9 +539,11 @@ class Platform:
                 return
             if time.monotonic() > deadline:
                 proc = pending[0]
-                raise StartupError(f"{proc.name} not ready within {self.start_timeout:.0f} s "
-                                   f"({seen.get(proc.name, '')}). Last lines of {self.show(proc.log)}:\n"
-                                   f"{_tail(proc.log)}")
+                raise StartupError(
+                    f"{proc.name} not ready within {self.start_timeout:.0f} s "
+                    f"({seen.get(proc.name, '')}). Last lines of {self.show(proc.log)}:\n"
+                    f"{_tail(proc.log)}"
+                )
             time.sleep(0.2)
 
     # --- EDGE: the one place the launcher meets the gateway package (gateway/) ---
@@ -495,21 +557,33 @@ class Platform:
             say(self.edge_note)
             return
         assert self.mesh is not None
-        upstreams = {name: [(HOST, s.port("sidecar", i)) for i in range(s.replicas)]
-                     for name, s in self.topology.services.items() if "edge" in s.callers}
+        upstreams = {
+            name: [(HOST, s.port("sidecar", i)) for i in range(s.replicas)]
+            for name, s in self.topology.services.items()
+            if "edge" in s.callers
+        }
         edge_identity = self.mesh.identities["edge"]
         # Through SDS files, like the sidecars: re-issued certificates reach the running edge.
-        upstream_tls = UpstreamTls(cert=str(edge_identity.cert), key=str(edge_identity.key),
-                                   ca=str(self.mesh.ca_cert),
-                                   spiffe_ids={name: self.topology.spiffe_id(name) for name in upstreams},
-                                   cert_sds=("edge", str(edge_identity.sds)),
-                                   ca_sds=(mesh_certs.CA_SECRET, str(self.mesh.ca_sds)))
+        upstream_tls = UpstreamTls(
+            cert=str(edge_identity.cert),
+            key=str(edge_identity.key),
+            ca=str(self.mesh.ca_cert),
+            spiffe_ids={name: self.topology.spiffe_id(name) for name in upstreams},
+            cert_sds=("edge", str(edge_identity.sds)),
+            ca_sds=(mesh_certs.CA_SECRET, str(self.mesh.ca_sds)),
+        )
         say(f"starting the edge on https://{HOST}:{self.topology.edge.port} ...")
         try:
             self.edge = gateway_edge.start(
-                self.topology, self.image, upstreams, self.state / "edge", upstream_tls=upstream_tls,
-                base_id=self.topology.edge.admin_port, ready_timeout=self.start_timeout,
-                log_dir=self.state / "logs")
+                self.topology,
+                self.image,
+                upstreams,
+                self.state / "edge",
+                upstream_tls=upstream_tls,
+                base_id=self.topology.edge.admin_port,
+                ready_timeout=self.start_timeout,
+                log_dir=self.state / "logs",
+            )
         except gateway_edge.EdgeError as err:
             raise StartupError(f"the edge did not start: {err}") from None
         self.write_pids()
@@ -530,8 +604,10 @@ class Platform:
             except (urllib.error.URLError, OSError, ValueError) as err:
                 last = err
             if self.edge.process.poll() is not None or time.monotonic() > deadline:
-                raise StartupError(f"the edge does not answer {url} ({last}). Last lines of "
-                                   f"{self.show(self.edge.log)}:\n{_tail(self.edge.log)}")
+                raise StartupError(
+                    f"the edge does not answer {url} ({last}). Last lines of "
+                    f"{self.show(self.edge.log)}:\n{_tail(self.edge.log)}"
+                )
             time.sleep(0.3)
 
     def stop_edge(self) -> None:
@@ -565,8 +641,10 @@ class Platform:
                 if not proc.running():
                     self.recover(proc)
             if self.edge is not None and self.edge.process.poll() is not None:
-                raise StartupError(f"the edge exited with status {self.edge.process.returncode}. Last lines "
-                                   f"of {self.show(self.edge.log)}:\n{_tail(self.edge.log)}")
+                raise StartupError(
+                    f"the edge exited with status {self.edge.process.returncode}. Last lines "
+                    f"of {self.show(self.edge.log)}:\n{_tail(self.edge.log)}"
+                )
             if time.monotonic() > next_cert_check:
                 next_cert_check = time.monotonic() + CERT_CHECK_SECONDS
                 self.rotate_certificates()
@@ -585,8 +663,10 @@ class Platform:
         now = time.monotonic()
         proc.restarts = [t for t in proc.restarts if now - t < RESTART_WINDOW] + [now]
         if len(proc.restarts) > MAX_RESTARTS:
-            raise StartupError(f"{proc.name} exited with status {code} {MAX_RESTARTS} times within "
-                               f"{RESTART_WINDOW:.0f} s. Last lines of {self.show(proc.log)}:\n{_tail(proc.log)}")
+            raise StartupError(
+                f"{proc.name} exited with status {code} {MAX_RESTARTS} times within "
+                f"{RESTART_WINDOW:.0f} s. Last lines of {self.show(proc.log)}:\n{_tail(proc.log)}"
+            )
         say(f"{proc.name} exited with status {code}; restarting it (see {self.show(proc.log)})")
         self.spawn(proc)
 
@@ -622,17 +702,17 @@ class Platform:
         drain = float(os.environ.get("IWORKZ_DRAIN_SECONDS", "10") or 10)
         steps = [("the edge", self.stop_edge)]
         for name in reversed(start_order(self.topology)):
-            steps.append((f"{name} replicas", lambda n=name: self._terminate(
-                [p for p in self.procs if p.service == n and p.kind == "app"], drain + 5)))
-            steps.append((f"{name} sidecars", lambda n=name: self._terminate(
-                [p for p in self.procs if p.service == n and p.kind == "sidecar"], 10)))
+            apps = [p for p in self.procs if p.service == name and p.kind == "app"]
+            sidecars = [p for p in self.procs if p.service == name and p.kind == "sidecar"]
+            steps.append((f"{name} replicas", functools.partial(self._terminate, apps, drain + 5)))
+            steps.append((f"{name} sidecars", functools.partial(self._terminate, sidecars, 10)))
         steps.append(("the SMTP sink", self.stop_mail_sink))
         if self.embedded:
             steps.append(("embedded servers", self._stop_embedded))
         for what, step in steps:
             try:
                 step()
-            except Exception as err:  # noqa: BLE001 - keep stopping the rest
+            except Exception as err:
                 say(f"could not stop {what} cleanly: {type(err).__name__}: {err}", err=True)
         self.write_pids(stopped=True)
 
@@ -656,21 +736,42 @@ class Platform:
                 entry["replicas"].append({})
             replica = entry["replicas"][proc.replica]
             if proc.kind == "app":
-                replica.update({"pid": proc.pid, "target": f"{HOST}:{proc.ports['grpc']}",
-                                "metrics": f"http://{HOST}:{proc.ports['metrics']}/metrics", "log": str(proc.log)})
+                replica.update(
+                    {
+                        "pid": proc.pid,
+                        "target": f"{HOST}:{proc.ports['grpc']}",
+                        "metrics": f"http://{HOST}:{proc.ports['metrics']}/metrics",
+                        "log": str(proc.log),
+                    }
+                )
             else:
-                replica["sidecar"] = {"pid": proc.pid, "port": proc.ports["inbound"],
-                                      "egress": proc.ports.get("egress"),
-                                      "admin": f"http://{HOST}:{proc.ports['admin']}", "log": str(proc.log)}
+                replica["sidecar"] = {
+                    "pid": proc.pid,
+                    "port": proc.ports["inbound"],
+                    "egress": proc.ports.get("egress"),
+                    "admin": f"http://{HOST}:{proc.ports['admin']}",
+                    "log": str(proc.log),
+                }
         report = {
             "launcher": os.getpid(),
             "state": "stopped" if stopped else "running",
             "services": services,
-            "edge": ({"pid": self.edge.pid, "url": f"https://{HOST}:{self.edge.port}",
-                      "admin": self.edge.admin_url, "log": str(self.edge.log)} if self.edge else None),
+            "edge": (
+                {
+                    "pid": self.edge.pid,
+                    "url": f"https://{HOST}:{self.edge.port}",
+                    "admin": self.edge.admin_url,
+                    "log": str(self.edge.log),
+                }
+                if self.edge
+                else None
+            ),
             "embedded": self.embedded_pids,
-            "mail_sink": ({"pid": self.mail_sink.pid, "port": self.mail_sink.ports["smtp"],
-                           "log": str(self.mail_sink.log)} if self.mail_sink else None),
+            "mail_sink": (
+                {"pid": self.mail_sink.pid, "port": self.mail_sink.ports["smtp"], "log": str(self.mail_sink.log)}
+                if self.mail_sink
+                else None
+            ),
         }
         (self.state / "launcher.json").write_text(json.dumps(report, indent=2) + "\n")
 
@@ -679,15 +780,18 @@ class Platform:
         return f"{HOST}:{self.topology.services[service].port('app', 0)}"
 
     def write_env_file(self) -> None:
-        lines = ["# Written by `make up`: `source` it to point `iworkz` commands at the local platform.",
-                 f"export DATABASE_URL={shlex.quote(self.database_url)}",
-                 f"export REDIS_URL={shlex.quote(self.redis_url)}",
-                 f"export IWORKZ_MASTER_KEYS={shlex.quote(self.env['IWORKZ_MASTER_KEYS'])}"]
+        lines = [
+            "# Written by `make up`: `source` it to point `iworkz` commands at the local platform.",
+            f"export DATABASE_URL={shlex.quote(self.database_url)}",
+            f"export REDIS_URL={shlex.quote(self.redis_url)}",
+            f"export IWORKZ_MASTER_KEYS={shlex.quote(self.env['IWORKZ_MASTER_KEYS'])}",
+        ]
         lines += [f"export IWORKZ_{name.upper()}_TARGET={self.target(name)}" for name in self.topology.services]
         _write_private(self.state / "env", "\n".join(lines) + "\n")
 
 
 # --- what happens once the services are up ---------------------------------------
+
 
 async def ensure_admin(state: pathlib.Path, database_url: str) -> tuple[str, str]:
     """Create admin@iworkz.local if missing; return ("created" or "exists", its password or "").
@@ -741,14 +845,18 @@ def check_mesh_policy(platform: Platform) -> list[str]:
         if status != "UNAVAILABLE":
             raise StartupError(f"{sidecar.name}'s sidecar answered a plaintext call: {status}")
         service = platform.topology.services[sidecar.service]
+        assert platform.mesh is not None
         outsiders = [n for n in platform.mesh.identities if n not in service.callers]
         if outsiders:
             status = health_status(target, platform.credentials(outsiders[0]))
             if status != "PERMISSION_DENIED":
-                raise StartupError(f"{sidecar.name}'s sidecar let {outsiders[0]} in ({status}), which the "
-                                   f"topology does not allow")
-        checked.append(f"{sidecar.name} sidecar refuses plaintext"
-                       + (f" and {outsiders[0]} (PERMISSION_DENIED)" if outsiders else ""))
+                raise StartupError(
+                    f"{sidecar.name}'s sidecar let {outsiders[0]} in ({status}), which the topology does not allow"
+                )
+        checked.append(
+            f"{sidecar.name} sidecar refuses plaintext"
+            + (f" and {outsiders[0]} (PERMISSION_DENIED)" if outsiders else "")
+        )
     return checked
 
 
@@ -772,8 +880,7 @@ def check_live_notifications(platform: Platform) -> list[str]:
 
 
 def check_sdk_example(example: str) -> str:
-    run = subprocess.run([sys.executable, "-"], input=example, text=True, capture_output=True, cwd=REPO,
-                         timeout=60)
+    run = subprocess.run([sys.executable, "-"], input=example, text=True, capture_output=True, cwd=REPO, timeout=60)
     if run.returncode != 0 or "JPY" not in run.stdout:
         raise StartupError(f"the printed SDK example failed:\n{run.stdout}\n{run.stderr}")
     return "the printed SDK example runs"
@@ -784,14 +891,21 @@ def sdk_example(platform: Platform) -> str:
 
     worker = "budi.santoso@example.com"
     if platform.edge is None:
-        return SDK_EXAMPLE_DIRECT.format(identity=platform.target("identity"),
-                                         marketplace=platform.target("marketplace"),
-                                         worker=worker, password=DEMO_PASSWORD)
+        return SDK_EXAMPLE_DIRECT.format(
+            identity=platform.target("identity"),
+            marketplace=platform.target("marketplace"),
+            worker=worker,
+            password=DEMO_PASSWORD,
+        )
     return SDK_EXAMPLE.format(
-        imports="import grpc\n", channel=", credentials=EDGE_TLS",
-        credentials=f'# The edge presents a certificate from the development CA of `make up`.\n'
-                    f'EDGE_TLS = grpc.ssl_channel_credentials(open("{platform.edge.ca}", "rb").read())\n',
-        target=f"{HOST}:{platform.edge.port}", worker=worker, password=DEMO_PASSWORD)
+        imports="import grpc\n",
+        channel=", credentials=EDGE_TLS",
+        credentials=f"# The edge presents a certificate from the development CA of `make up`.\n"
+        f'EDGE_TLS = grpc.ssl_channel_credentials(open("{platform.edge.ca}", "rb").read())\n',
+        target=f"{HOST}:{platform.edge.port}",
+        worker=worker,
+        password=DEMO_PASSWORD,
+    )
 
 
 def banner(platform: Platform, admin: tuple[str, str], report, example: str, check: bool) -> str:
@@ -801,55 +915,81 @@ def banner(platform: Platform, admin: tuple[str, str], report, example: str, che
     rows = []
     if platform.edge is not None:
         url = f"https://{HOST}:{platform.edge.port}"
-        rows += [f"  {'edge':<12} {url}   REST/JSON, gRPC-web and gRPC over TLS   pid {platform.edge.pid}",
-                 f"  {'':<12} {url}/docs   API docs,  {url}/openapi.json",
-                 f"  {'':<12} gRPC target {HOST}:{platform.edge.port}  (TLS; trust {show(platform.edge.ca)})"]
+        rows += [
+            f"  {'edge':<12} {url}   REST/JSON, gRPC-web and gRPC over TLS   pid {platform.edge.pid}",
+            f"  {'':<12} {url}/docs   API docs,  {url}/openapi.json",
+            f"  {'':<12} gRPC target {HOST}:{platform.edge.port}  (TLS; trust {show(platform.edge.ca)})",
+        ]
     else:
         rows.append(f"  {'edge':<12} not running: {platform.edge_note}")
     apps = [p for p in platform.procs if p.kind == "app"]
     width = max([12, *(len(f"{p.service} {p.replica}") for p in apps)])
     for proc in apps:
         side = platform.proc(proc.service, proc.replica, "sidecar")
-        rows.append(f"  {proc.service + ' ' + str(proc.replica):<{width}} app grpc://{HOST}:{proc.ports['grpc']}"
-                    f"  sidecar {HOST}:{side.ports['inbound']} (mTLS)"
-                    + (f"  egress {HOST}:{side.ports['egress']}" if "egress" in side.ports else "")
-                    + f"  metrics http://{HOST}:{proc.ports['metrics']}/metrics   pids {proc.pid}, {side.pid}")
+        rows.append(
+            f"  {proc.service + ' ' + str(proc.replica):<{width}} app grpc://{HOST}:{proc.ports['grpc']}"
+            f"  sidecar {HOST}:{side.ports['inbound']} (mTLS)"
+            + (f"  egress {HOST}:{side.ports['egress']}" if "egress" in side.ports else "")
+            + f"  metrics http://{HOST}:{proc.ports['metrics']}/metrics   pids {proc.pid}, {side.pid}"
+        )
     if platform.mail_sink is not None:
-        rows.append(f"  {'mail':<12} SMTP sink smtp://{HOST}:{platform.mail_sink.ports['smtp']}, emails in "
-                    f"{show(platform.state / 'mail')}/ (list: {show(REPO / '.venv/bin/python')} -m "
-                    f"services.notifications.smtp_sink --dir {show(platform.state / 'mail')} --list)")
+        rows.append(
+            f"  {'mail':<12} SMTP sink smtp://{HOST}:{platform.mail_sink.ports['smtp']}, emails in "
+            f"{show(platform.state / 'mail')}/ (list: {show(REPO / '.venv/bin/python')} -m "
+            f"services.notifications.smtp_sink --dir {show(platform.state / 'mail')} --list)"
+        )
     for kind in ("PostgreSQL", "Redis"):
         where = f"embedded, data in {platform.embedded[kind]}" if kind in platform.embedded else "from the environment"
         rows.append(f"  {kind:<12} {where}")
-    rows.append(f"  {'mesh':<12} CA and SPIFFE certificates in {show(platform.state / 'mesh')} "
-                f"({platform.topology.spiffe_id('<service>')}), re-issued every "
-                f"{mesh_certs.WORKLOAD_LIFETIME.total_seconds() * mesh_certs.ROTATE_AFTER / 3600:g} h")
-    rows.append(f"  {'logs':<12} {show(platform.state / 'logs')}/ ("
-                + ", ".join(p.log.name for p in platform.procs[:2]) + ", ...)")
+    rows.append(
+        f"  {'mesh':<12} CA and SPIFFE certificates in {show(platform.state / 'mesh')} "
+        f"({platform.topology.spiffe_id('<service>')}), re-issued every "
+        f"{mesh_certs.WORKLOAD_LIFETIME.total_seconds() * mesh_certs.ROTATE_AFTER / 3600:g} h"
+    )
+    rows.append(
+        f"  {'logs':<12} {show(platform.state / 'logs')}/ ("
+        + ", ".join(p.log.name for p in platform.procs[:2])
+        + ", ...)"
+    )
     env_file = show(platform.state / "env")
     iworkz = show(REPO / ".venv/bin/iworkz")
-    curl = []
+    curl: list[str] = []
     if platform.edge is not None:
-        curl = ["Try it with curl:",
-                f"  curl --cacert {show(platform.edge.ca)} "
-                f"'https://localhost:{platform.edge.port}/v1/jobs:search?prefecture=JP-27'", ""]
-    return "\n".join([
-        "", "iWORKZ is up.", "", *rows, "",
-        f"Admin: {ADMIN_EMAIL}  password: "
-        + (admin[1] or "(set before this state directory existed; not known here)"), "",
-        describe_demo(report), "",
-        *curl,
-        "Try it with the Python SDK (paste into a shell):",
-        f"{show(REPO / '.venv/bin/python')} - <<'EOF'",
-        example.rstrip(),
-        "EOF", "",
-        "Operator commands:",
-        f"  source {env_file}",
-        f"  {iworkz} demo          # load the demo data again (idempotent)",
-        f"  {iworkz} create-admin --email you@example.com --display-name 'You'",
-        f"  {iworkz} keys rotate-data-key --service marketplace",
-        f"  {iworkz} migrate --service all", "",
-        "Stopping after the checks (--check)." if check else "Ctrl-C to stop.", ""])
+        curl = [
+            "Try it with curl:",
+            f"  curl --cacert {show(platform.edge.ca)} "
+            f"'https://localhost:{platform.edge.port}/v1/jobs:search?prefecture=JP-27'",
+            "",
+        ]
+    return "\n".join(
+        [
+            "",
+            "iWORKZ is up.",
+            "",
+            *rows,
+            "",
+            f"Admin: {ADMIN_EMAIL}  password: "
+            + (admin[1] or "(set before this state directory existed; not known here)"),
+            "",
+            describe_demo(report),
+            "",
+            *curl,
+            "Try it with the Python SDK (paste into a shell):",
+            f"{show(REPO / '.venv/bin/python')} - <<'EOF'",
+            example.rstrip(),
+            "EOF",
+            "",
+            "Operator commands:",
+            f"  source {env_file}",
+            f"  {iworkz} demo          # load the demo data again (idempotent)",
+            f"  {iworkz} create-admin --email you@example.com --display-name 'You'",
+            f"  {iworkz} keys rotate-data-key --service marketplace",
+            f"  {iworkz} migrate --service all",
+            "",
+            "Stopping after the checks (--check)." if check else "Ctrl-C to stop.",
+            "",
+        ]
+    )
 
 
 async def populate(platform: Platform, check: bool):
@@ -886,9 +1026,15 @@ def runnable(topology: mesh_topology.Topology) -> mesh_topology.Topology:
     if not missing:
         return topology
     say(f"not started (not implemented yet): {', '.join(missing)}")
-    services = {name: dataclasses.replace(
-        s, callers=tuple(c for c in s.callers if c not in missing), calls=tuple(c for c in s.calls if c not in missing))
-        for name, s in topology.services.items() if name not in missing}
+    services = {
+        name: dataclasses.replace(
+            s,
+            callers=tuple(c for c in s.callers if c not in missing),
+            calls=tuple(c for c in s.calls if c not in missing),
+        )
+        for name, s in topology.services.items()
+        if name not in missing
+    }
     return mesh_topology.Topology(topology.trust_domain, topology.namespace, topology.edge, services)
 
 
@@ -935,7 +1081,7 @@ def run(args) -> int:
     except StartupError as err:
         say(f"\nmake up failed: {err}", err=True)
         status = 1
-    except Exception as err:  # noqa: BLE001 - report anything else clearly, then still clean up
+    except Exception as err:
         import traceback
 
         traceback.print_exc()
@@ -953,17 +1099,35 @@ def run(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m services.launcher", description=__doc__.split("\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="start, load and verify the demo data, then stop (exit 0 if everything works)")
-    parser.add_argument("--state-dir", default=os.environ.get("IWORKZ_STATE_DIR") or str(REPO / ".iworkz"),
-                        help="where data, keys and logs live (default $IWORKZ_STATE_DIR or .iworkz/)")
-    parser.add_argument("--topology", default=os.environ.get("IWORKZ_TOPOLOGY") or str(mesh_topology.DEFAULT_PATH),
-                        help="the topology file (default $IWORKZ_TOPOLOGY or mesh/topology.yaml)")
-    parser.add_argument("--replicas", action="append", default=[], metavar="SERVICE=N",
-                        help="run N replicas of SERVICE (repeatable; also $IWORKZ_REPLICAS=a=2,b=3)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="start, load and verify the demo data, then stop (exit 0 if everything works)",
+    )
+    parser.add_argument(
+        "--state-dir",
+        default=os.environ.get("IWORKZ_STATE_DIR") or str(REPO / ".iworkz"),
+        help="where data, keys and logs live (default $IWORKZ_STATE_DIR or .iworkz/)",
+    )
+    parser.add_argument(
+        "--topology",
+        default=os.environ.get("IWORKZ_TOPOLOGY") or str(mesh_topology.DEFAULT_PATH),
+        help="the topology file (default $IWORKZ_TOPOLOGY or mesh/topology.yaml)",
+    )
+    parser.add_argument(
+        "--replicas",
+        action="append",
+        default=[],
+        metavar="SERVICE=N",
+        help="run N replicas of SERVICE (repeatable; also $IWORKZ_REPLICAS=a=2,b=3)",
+    )
     parser.add_argument("--no-edge", action="store_true", help="run the services and the mesh, not the edge")
-    parser.add_argument("--start-timeout", type=float, default=120.0,
-                        help="seconds each step may take to become healthy (default %(default)s)")
+    parser.add_argument(
+        "--start-timeout",
+        type=float,
+        default=120.0,
+        help="seconds each step may take to become healthy (default %(default)s)",
+    )
     return run(parser.parse_args(argv))
 
 

@@ -30,20 +30,30 @@ def free_port() -> int:
 @pytest.fixture
 def identity_process(database_url, redis_url, master_keys, tmp_path):
     grpc_port, metrics_port = free_port(), free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-           "IWORKZ_MASTER_KEYS": master_keys, "IDENTITY_GRPC_PORT": str(grpc_port),
-           "IDENTITY_METRICS_PORT": str(metrics_port), "IWORKZ_REDIS_PREFIX": "test:proc:",
-           "IWORKZ_DRAIN_SECONDS": "3"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "IWORKZ_MASTER_KEYS": master_keys,
+        "IDENTITY_GRPC_PORT": str(grpc_port),
+        "IDENTITY_METRICS_PORT": str(metrics_port),
+        "IWORKZ_REDIS_PREFIX": "test:proc:",
+        "IWORKZ_DRAIN_SECONDS": "3",
+    }
     log = open(tmp_path / "identity.log", "w+")
-    proc = subprocess.Popen([sys.executable, "-m", "services.identity.main"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "services.identity.main"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     target = f"127.0.0.1:{grpc_port}"
     deadline = time.monotonic() + 30
     with grpc.insecure_channel(target) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
         while True:
             try:
-                if stub.Check(health_pb2.HealthCheckRequest(), timeout=1).status == health_pb2.HealthCheckResponse.SERVING:
+                if (
+                    stub.Check(health_pb2.HealthCheckRequest(), timeout=1).status
+                    == health_pb2.HealthCheckResponse.SERVING
+                ):
                     break
             except grpc.RpcError:
                 pass
@@ -69,7 +79,8 @@ def test_process_serves_health_reflection_metrics_logs_and_drains(identity_proce
         assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
         services = reflection_pb2_grpc.ServerReflectionStub(channel).ServerReflectionInfo(
-            iter([reflection_pb2.ServerReflectionRequest(list_services="")]))
+            iter([reflection_pb2.ServerReflectionRequest(list_services="")])
+        )
         names = {s.name for r in services for s in r.list_services_response.service}
         assert {"iworkz.identity.v1.IdentityService", "grpc.health.v1.Health"} <= names
 
@@ -90,8 +101,9 @@ def test_process_serves_health_reflection_metrics_logs_and_drains(identity_proce
 def test_missing_configuration_fails_fast_with_every_problem():
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "IWORKZ_MASTER_KEYS")}
     env["IDENTITY_GRPC_PORT"] = "not-a-port"
-    result = subprocess.run([sys.executable, "-m", "services.identity.main"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "services.identity.main"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30
+    )
     assert result.returncode != 0
     for name in ("DATABASE_URL", "REDIS_URL", "IWORKZ_MASTER_KEYS", "IDENTITY_GRPC_PORT"):
         assert name in result.stderr

@@ -66,8 +66,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def launch_check(state: pathlib.Path, env: dict[str, str],
-                 replicas: dict[str, int] | None = None) -> tuple[str, Topology]:
+def launch_check(
+    state: pathlib.Path, env: dict[str, str], replicas: dict[str, int] | None = None
+) -> tuple[str, Topology]:
     """Run `--check` on a copy of the topology on free ports; assert it passed and stopped everything.
 
     `replicas` raises replica counts the way an operator does (IWORKZ_REPLICAS).
@@ -78,9 +79,23 @@ def launch_check(state: pathlib.Path, env: dict[str, str],
     if replicas:
         env["IWORKZ_REPLICAS"] = ",".join(f"{name}={count}" for name, count in replicas.items())
         topology = topology.with_replicas(replicas)
-    run = subprocess.run([sys.executable, "-m", "services.launcher", "--check", "--state-dir", str(state),
-                          "--topology", str(state.parent / "topology.yaml")],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "services.launcher",
+            "--check",
+            "--state-dir",
+            str(state),
+            "--topology",
+            str(state.parent / "topology.yaml"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     out = run.stdout
     logs = "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in sorted((state / "logs").glob("*.log")))
     assert run.returncode == 0, f"{out}\n{run.stderr}\n{logs}"
@@ -117,8 +132,8 @@ def assert_banner(out: str, topology: Topology) -> None:
                 assert f"egress 127.0.0.1:{service.port('egress', i)}" in out
     assert "admin@iworkz.local" in out
     assert dataset.DEMO_PASSWORD in out
-    for account in (*dataset.EMPLOYERS, *dataset.WORKERS):
-        assert account.email in out
+    for email in [e.email for e in dataset.EMPLOYERS] + [w.email for w in dataset.WORKERS]:
+        assert email in out
     assert "logs" in out and "identity-0.log" in out
     # Every sidecar turned away a plaintext caller and an identity the topology does not allow.
     for service in topology.services.values():
@@ -132,8 +147,15 @@ def assert_banner(out: str, topology: Topology) -> None:
 
 
 def base_env() -> dict[str, str]:
-    drop = {"DATABASE_URL", "REDIS_URL", "IWORKZ_MASTER_KEYS", "IWORKZ_ADMIN_PASSWORD", "IWORKZ_STATE_DIR",
-            "IWORKZ_TOPOLOGY", "IWORKZ_REPLICAS"}
+    drop = {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "IWORKZ_MASTER_KEYS",
+        "IWORKZ_ADMIN_PASSWORD",
+        "IWORKZ_STATE_DIR",
+        "IWORKZ_TOPOLOGY",
+        "IWORKZ_REPLICAS",
+    }
     return {k: v for k, v in os.environ.items() if k not in drop}
 
 
@@ -159,8 +181,12 @@ def redis_prefix(server_urls):
 
 def test_up_on_given_servers_starts_loads_and_restarts(tmp_path, server_urls, fresh_database, redis_prefix):
     state = tmp_path / "state"
-    env = {**base_env(), "DATABASE_URL": fresh_database, "REDIS_URL": server_urls[1],
-           "IWORKZ_REDIS_PREFIX": redis_prefix}
+    env = {
+        **base_env(),
+        "DATABASE_URL": fresh_database,
+        "REDIS_URL": server_urls[1],
+        "IWORKZ_REDIS_PREFIX": redis_prefix,
+    }
 
     out, topology = launch_check(state, env)
     assert_banner(out, topology)
@@ -192,6 +218,7 @@ def test_up_on_embedded_servers(tmp_path):
 
 
 # --- the launcher's own rules, without starting anything ----------------------------
+
 
 def test_replica_counts_from_the_command_line_and_the_environment():
     from services.launcher import StartupError, load_topology, parse_replicas
@@ -228,8 +255,11 @@ def test_services_the_topology_lists_but_nobody_has_written_yet_are_left_out():
     topology = load()
     identity = topology.services["identity"]
     future = dataclasses.replace(identity, name="matching", callers=("edge",), calls=("identity",))
-    services = {**topology.services, "matching": future,
-                "identity": dataclasses.replace(identity, callers=(*identity.callers, "matching"))}
+    services = {
+        **topology.services,
+        "matching": future,
+        "identity": dataclasses.replace(identity, callers=(*identity.callers, "matching")),
+    }
     running = runnable(Topology(topology.trust_domain, topology.namespace, topology.edge, services))
     assert set(running.services) == set(topology.services)
     assert running.services["identity"].callers == identity.callers

@@ -4,7 +4,6 @@ import uuid
 
 import grpc
 import pytest
-from google.protobuf import field_mask_pb2
 from google.type import money_pb2
 
 from iworkz.identity.v1 import identity_pb2
@@ -26,45 +25,82 @@ async def test_worker_is_hired(identity_service, marketplace_service):
     worker_id = Client(identity_service.target)
     try:
         signed = await employer_id.sign_up(
-            email=f"hr-{tag}@osaka-welding.example", password="correct horse battery",
-            display_name="Osaka Welding HR", account_type=identity_pb2.ACCOUNT_TYPE_EMPLOYER,
-            organization_display_name="Osaka Welding Works")
+            email=f"hr-{tag}@osaka-welding.example",
+            password="correct horse battery",
+            display_name="Osaka Welding HR",
+            account_type=identity_pb2.ACCOUNT_TYPE_EMPLOYER,
+            organization_display_name="Osaka Welding Works",
+        )
         employer.use_tokens(signed.tokens)
         org = signed.organization.name.split("/")[1]
-        created = await employer.marketplace.CreateJob(mp.CreateJobRequest(
-            parent=f"employers/{org}", job=mp.Job(
-                title=f"TIG welder {tag}", description="Stainless TIG welding for food machinery.",
-                location=types.Location(prefecture="JP-27", city="Higashiosaka"),
-                wage_min=yen(1400), wage_max=yen(1800), wage_period=types.WAGE_PERIOD_HOURLY,
-                employment_type=types.EMPLOYMENT_TYPE_FULL_TIME, headcount=2,
-                min_japanese_level=types.JAPANESE_LEVEL_N4,
-                eligible_visa_statuses=[types.VISA_STATUS_SSW_1], eligible_ssw_fields=[types.SSW_FIELD_MANUFACTURING])))
+        created = await employer.marketplace.CreateJob(
+            mp.CreateJobRequest(
+                parent=f"employers/{org}",
+                job=mp.Job(
+                    title=f"TIG welder {tag}",
+                    description="Stainless TIG welding for food machinery.",
+                    location=types.Location(prefecture="JP-27", city="Higashiosaka"),
+                    wage_min=yen(1400),
+                    wage_max=yen(1800),
+                    wage_period=types.WAGE_PERIOD_HOURLY,
+                    employment_type=types.EMPLOYMENT_TYPE_FULL_TIME,
+                    headcount=2,
+                    min_japanese_level=types.JAPANESE_LEVEL_N4,
+                    eligible_visa_statuses=[types.VISA_STATUS_SSW_1],
+                    eligible_ssw_fields=[types.SSW_FIELD_MANUFACTURING],
+                ),
+            )
+        )
         assert created.job.state == mp.JOB_STATE_DRAFT
         await employer.marketplace.PublishJob(mp.PublishJobRequest(name=created.job.name))
 
-        me = await worker_id.sign_up(email=f"nguyen-{tag}@example.com", password="correct horse battery",
-                                     display_name="Nguyen Van An", account_type=identity_pb2.ACCOUNT_TYPE_WORKER)
+        me = await worker_id.sign_up(
+            email=f"nguyen-{tag}@example.com",
+            password="correct horse battery",
+            display_name="Nguyen Van An",
+            account_type=identity_pb2.ACCOUNT_TYPE_WORKER,
+        )
         worker.use_tokens(me.tokens)
         profile_name = "workers/" + me.user.name.split("/")[1]
-        await worker.marketplace.UpdateWorkerProfile(mp.UpdateWorkerProfileRequest(profile=mp.WorkerProfile(
-            name=profile_name, display_name="Nguyen Van An", phone="+818012345678",
-            residence_card_number="AB12345678CD", visa_status=types.VISA_STATUS_SSW_1,
-            ssw_field=types.SSW_FIELD_MANUFACTURING,
-            languages=[mp.LanguageSkill(language="ja", jlpt_level=types.JAPANESE_LEVEL_N3)],
-            location=types.Location(prefecture="JP-27", city="Osaka"))))
+        await worker.marketplace.UpdateWorkerProfile(
+            mp.UpdateWorkerProfileRequest(
+                profile=mp.WorkerProfile(
+                    name=profile_name,
+                    display_name="Nguyen Van An",
+                    phone="+818012345678",
+                    residence_card_number="AB12345678CD",
+                    visa_status=types.VISA_STATUS_SSW_1,
+                    ssw_field=types.SSW_FIELD_MANUFACTURING,
+                    languages=[mp.LanguageSkill(language="ja", jlpt_level=types.JAPANESE_LEVEL_N3)],
+                    location=types.Location(prefecture="JP-27", city="Osaka"),
+                )
+            )
+        )
 
-        found = await worker.marketplace.SearchJobs(mp.SearchJobsRequest(
-            query=tag, prefecture="JP-27", visa_status=types.VISA_STATUS_SSW_1,
-            ssw_field=types.SSW_FIELD_MANUFACTURING, japanese_level=types.JAPANESE_LEVEL_N3))
+        found = await worker.marketplace.SearchJobs(
+            mp.SearchJobsRequest(
+                query=tag,
+                prefecture="JP-27",
+                visa_status=types.VISA_STATUS_SSW_1,
+                ssw_field=types.SSW_FIELD_MANUFACTURING,
+                japanese_level=types.JAPANESE_LEVEL_N3,
+            )
+        )
         assert [j.name for j in found.jobs] == [created.job.name]
 
-        applied = await worker.marketplace.CreateApplication(mp.CreateApplicationRequest(
-            parent=created.job.name, cover_letter="5 years of TIG welding in Hai Phong."))
+        applied = await worker.marketplace.CreateApplication(
+            mp.CreateApplicationRequest(parent=created.job.name, cover_letter="5 years of TIG welding in Hai Phong.")
+        )
         name = applied.application.name
-        for status in (mp.APPLICATION_STATUS_SHORTLISTED, mp.APPLICATION_STATUS_INTERVIEW,
-                       mp.APPLICATION_STATUS_OFFER, mp.APPLICATION_STATUS_HIRED):
+        for status in (
+            mp.APPLICATION_STATUS_SHORTLISTED,
+            mp.APPLICATION_STATUS_INTERVIEW,
+            mp.APPLICATION_STATUS_OFFER,
+            mp.APPLICATION_STATUS_HIRED,
+        ):
             moved = await employer.marketplace.UpdateApplicationStatus(
-                mp.UpdateApplicationStatusRequest(name=name, status=status))
+                mp.UpdateApplicationStatusRequest(name=name, status=status)
+            )
             assert moved.application.status == status
         mine = await worker.marketplace.ListWorkerApplications(mp.ListWorkerApplicationsRequest(parent=profile_name))
         assert mine.applications[0].status == mp.APPLICATION_STATUS_HIRED
@@ -72,7 +108,8 @@ async def test_worker_is_hired(identity_service, marketplace_service):
 
         with pytest.raises(grpc.aio.AioRpcError) as err:
             await employer.marketplace.UpdateApplicationStatus(
-                mp.UpdateApplicationStatusRequest(name=name, status=mp.APPLICATION_STATUS_SHORTLISTED))
+                mp.UpdateApplicationStatusRequest(name=name, status=mp.APPLICATION_STATUS_SHORTLISTED)
+            )
         assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     finally:
         for c in (employer, worker, employer_id, worker_id):
@@ -83,9 +120,12 @@ async def test_sdk_refreshes_an_expired_session_without_sending_the_stale_token(
     """The SDK refreshes before a call when its access token is (nearly) expired, and the
     refresh call itself carries no stale bearer token."""
     async with Client(identity_service.target) as client:
-        signed = await client.sign_up(email=f"refresh-{uuid.uuid4().hex[:8]}@example.com",
-                                      password="correct horse battery", display_name="Refresh",
-                                      account_type=identity_pb2.ACCOUNT_TYPE_WORKER)
+        signed = await client.sign_up(
+            email=f"refresh-{uuid.uuid4().hex[:8]}@example.com",
+            password="correct horse battery",
+            display_name="Refresh",
+            account_type=identity_pb2.ACCOUNT_TYPE_WORKER,
+        )
         client.use_tokens(signed.tokens)
         client._token = "not-a-valid-token"  # what an expired token looks like to a server
         client._expires_at = 0  # due for refresh

@@ -77,8 +77,9 @@ def build_third_party_image() -> None:
     BUILD.mkdir(exist_ok=True)
     site = _site_packages()
     wkt = pathlib.Path(grpc_tools.__file__).parent / "_proto"
-    _protoc(f"-I{site}", f"-I{wkt}", "--include_imports",
-            f"--descriptor_set_out={THIRD_PARTY_IMAGE}", *THIRD_PARTY_FILES)
+    _protoc(
+        f"-I{site}", f"-I{wkt}", "--include_imports", f"--descriptor_set_out={THIRD_PARTY_IMAGE}", *THIRD_PARTY_FILES
+    )
     fds = descriptor_pb2.FileDescriptorSet.FromString(THIRD_PARTY_IMAGE.read_bytes())
     known = {f.name for f in fds.file}
     validate = descriptor_pb2.FileDescriptorProto.FromString(validate_pb.desc().proto.to_binary())
@@ -103,13 +104,20 @@ def generate() -> None:
     for path in list(gen_root.rglob("*_pb2*.py*")) if gen_root.exists() else []:
         path.unlink()
     files = contract_files()
-    _protoc(f"--descriptor_set_in={THIRD_PARTY_IMAGE}", f"-I{PROTO}",
-            "--include_imports", "--include_source_info", f"--descriptor_set_out={IMAGE}",
-            f"--python_out={out}", f"--pyi_out={out}", f"--grpc_python_out={out}", *files)
+    _protoc(
+        f"--descriptor_set_in={THIRD_PARTY_IMAGE}",
+        f"-I{PROTO}",
+        "--include_imports",
+        "--include_source_info",
+        f"--descriptor_set_out={IMAGE}",
+        f"--python_out={out}",
+        f"--pyi_out={out}",
+        f"--grpc_python_out={out}",
+        *files,
+    )
     # buf.validate has no google.protobuf Python module in any package: generate it
     # (not committed, see .gitignore) so our generated code can import it.
-    _protoc(f"--descriptor_set_in={THIRD_PARTY_IMAGE}", f"--python_out={out}",
-            "buf/validate/validate.proto")
+    _protoc(f"--descriptor_set_in={THIRD_PARTY_IMAGE}", f"--python_out={out}", "buf/validate/validate.proto")
     for directory in {(out / f).parent for f in files} | {out / "buf", out / "buf" / "validate"}:
         while directory != out:
             init = directory / "__init__.py"
@@ -117,8 +125,7 @@ def generate() -> None:
                 init.write_text("")
             directory = directory.parent
     write_service_config()
-    print(f"generated {len(files)} contract files -> {IMAGE.relative_to(ROOT)}, "
-          f"{out.relative_to(ROOT)}")
+    print(f"generated {len(files)} contract files -> {IMAGE.relative_to(ROOT)}, {out.relative_to(ROOT)}")
 
 
 def write_service_config() -> None:
@@ -133,7 +140,9 @@ def write_service_config() -> None:
     from google.api import annotations_pb2
 
     image = descriptor_pb2.FileDescriptorSet.FromString(IMAGE.read_bytes())
-    reads, writes, streams = [], [], []
+    reads: list[dict[str, str]] = []
+    writes: list[dict[str, str]] = []
+    streams: list[dict[str, str]] = []
     for f in image.file:
         if not f.package.startswith("iworkz."):
             continue
@@ -142,13 +151,20 @@ def write_service_config() -> None:
                 rule = method.options.Extensions[annotations_pb2.http]
                 entry = {"service": f"{f.package}.{service.name}", "method": method.name}
                 (streams if method.server_streaming else reads if rule.get else writes).append(entry)
-    retry = {"maxAttempts": 4, "initialBackoff": "0.1s", "maxBackoff": "1s",
-             "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]}
-    config = {"methodConfig": [
-        {"name": reads, "timeout": "10s", "retryPolicy": retry},
-        {"name": writes, "timeout": "10s"},
-        *([{"name": streams, "retryPolicy": retry}] if streams else []),
-    ]}
+    retry = {
+        "maxAttempts": 4,
+        "initialBackoff": "0.1s",
+        "maxBackoff": "1s",
+        "backoffMultiplier": 2,
+        "retryableStatusCodes": ["UNAVAILABLE"],
+    }
+    config = {
+        "methodConfig": [
+            {"name": reads, "timeout": "10s", "retryPolicy": retry},
+            {"name": writes, "timeout": "10s"},
+            *([{"name": streams, "retryPolicy": retry}] if streams else []),
+        ]
+    }
     target = SDK_PY / "iworkz" / "sdk" / "service_config.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(config, indent=1, sort_keys=True) + "\n")
@@ -168,12 +184,13 @@ def breaking() -> None:
         generate()
     baselines = sorted(RELEASES.glob("*.binpb")) if RELEASES.exists() else []
     if not baselines:
-        print("buf breaking: no baseline image recorded in proto/releases/ "
-              "(contracts not yet declared stable); nothing to compare against")
+        print(
+            "buf breaking: no baseline image recorded in proto/releases/ "
+            "(contracts not yet declared stable); nothing to compare against"
+        )
         return
     latest = baselines[-1]
-    result = subprocess.run([_buf(), "breaking", str(IMAGE), "--against", str(latest),
-                             "--path", "iworkz"], cwd=ROOT)
+    result = subprocess.run([_buf(), "breaking", str(IMAGE), "--against", str(latest), "--path", "iworkz"], cwd=ROOT)
     if result.returncode != 0:
         raise SystemExit(f"buf breaking: changes break {latest.name}")
     print(f"buf breaking: compatible with {latest.relative_to(ROOT)}")
@@ -183,8 +200,11 @@ def release(tag: str) -> None:
     generate()
     RELEASES.mkdir(exist_ok=True)
     target = RELEASES / f"{tag}.binpb"
-    subprocess.run([_buf(), "build", str(IMAGE), "--path", "iworkz", "--exclude-source-info",
-                    "-o", str(target)], cwd=ROOT, check=True)
+    subprocess.run(
+        [_buf(), "build", str(IMAGE), "--path", "iworkz", "--exclude-source-info", "-o", str(target)],
+        cwd=ROOT,
+        check=True,
+    )
     print(f"recorded baseline {target.relative_to(ROOT)}")
 
 

@@ -19,8 +19,9 @@ RESULTS = ROOT / "build" / "test-results"
 def pytest_suite() -> tuple[int, int, int]:
     report = RESULTS / "python.xml"
     report.unlink(missing_ok=True)
-    code = subprocess.run([sys.executable, "-m", "pytest", f"--junitxml={report}", "-q", *sys.argv[1:]],
-                          cwd=ROOT).returncode
+    code = subprocess.run(
+        [sys.executable, "-m", "pytest", f"--junitxml={report}", "-q", *sys.argv[1:]], cwd=ROOT
+    ).returncode
     if not report.exists():
         return 0, 1, code
     suites = ET.parse(report).getroot()

@@ -13,10 +13,9 @@ import time
 
 import httpx
 import pytest
+from edge_testing import ROOT, relaxed_topology, start_edge, stop_edge, wait_upstreams_healthy
 from google.protobuf import descriptor_pb2
 from google.protobuf.message import DecodeError
-
-from edge_testing import ROOT, relaxed_topology, start_edge, stop_edge, wait_upstreams_healthy
 
 
 @pytest.fixture(scope="session")
@@ -37,9 +36,11 @@ def edge_image(tmp_path_factory) -> pathlib.Path:
 @pytest.fixture(scope="session")
 async def edge(identity_service, marketplace_service, notifications_service, edge_image, tmp_path_factory):
     """The edge in front of the in-process services (plain upstreams, no mesh)."""
-    upstreams = {"identity": [("127.0.0.1", identity_service.port)],
-                 "marketplace": [("127.0.0.1", marketplace_service.port)],
-                 "notifications": [("127.0.0.1", notifications_service.port)]}
+    upstreams = {
+        "identity": [("127.0.0.1", identity_service.port)],
+        "marketplace": [("127.0.0.1", marketplace_service.port)],
+        "notifications": [("127.0.0.1", notifications_service.port)],
+    }
     running = await start_edge(relaxed_topology(), edge_image, upstreams, tmp_path_factory.mktemp("edge"))
     yield running
     await stop_edge(running)

@@ -33,8 +33,7 @@ RUNNING: dict[int, tuple[edge_module.RunningEdge, tuple[str, ...]]] = {}
 
 async def start_edge(topology, image, upstreams, state_dir, *, never_healthy: tuple[str, ...] = ()):
     """Render and start an edge on free ports, in a thread (the services share this event loop)."""
-    running = await asyncio.to_thread(edge_module.start, topology, image, upstreams, state_dir,
-                                      port=0, admin_port=0)
+    running = await asyncio.to_thread(edge_module.start, topology, image, upstreams, state_dir, port=0, admin_port=0)
     try:
         await asyncio.to_thread(running.wait_healthy, 60, never_healthy)
     except BaseException:
@@ -76,8 +75,13 @@ def assert_error_shape(response: httpx.Response, status: int, code: int) -> dict
 async def sign_up(rest: httpx.AsyncClient, kind: str = "WORKER", **extra) -> dict:
     """Sign up over REST; returns the response JSON plus `auth` headers and `id` (the user id)."""
     tag = uuid.uuid4().hex[:10]
-    body = {"email": f"{kind.lower()}-{tag}@example.com", "password": PASSWORD,
-            "displayName": f"{kind.title()} {tag}", "accountType": f"ACCOUNT_TYPE_{kind}", **extra}
+    body = {
+        "email": f"{kind.lower()}-{tag}@example.com",
+        "password": PASSWORD,
+        "displayName": f"{kind.title()} {tag}",
+        "accountType": f"ACCOUNT_TYPE_{kind}",
+        **extra,
+    }
     if kind in ("EMPLOYER", "ISSUER") and "organizationDisplayName" not in extra:
         body["organizationDisplayName"] = f"Org {tag}"
     response = await rest.post("/v1/auth:signUp", json=body)
@@ -96,7 +100,10 @@ def service_calls(service: str, method: str) -> float:
         if metric.name != "iworkz_grpc_server_handled":
             continue
         for sample in metric.samples:
-            if (sample.name.endswith("_total") and sample.labels.get("service") == service
-                    and sample.labels.get("method") == method):
+            if (
+                sample.name.endswith("_total")
+                and sample.labels.get("service") == service
+                and sample.labels.get("method") == method
+            ):
                 total += sample.value
     return total

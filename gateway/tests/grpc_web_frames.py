@@ -34,8 +34,8 @@ def parse(body: bytes) -> tuple[list[bytes], dict[str, str]]:
     trailers: dict[str, str] = {}
     offset = 0
     while offset + 5 <= len(body):
-        flags, length = body[offset], struct.unpack(">I", body[offset + 1:offset + 5])[0]
-        payload = body[offset + 5:offset + 5 + length]
+        flags, length = body[offset], struct.unpack(">I", body[offset + 1 : offset + 5])[0]
+        payload = body[offset + 5 : offset + 5 + length]
         offset += 5 + length
         if flags & TRAILERS:
             for line in payload.decode().split("\r\n"):
@@ -51,17 +51,23 @@ def parse(body: bytes) -> tuple[list[bytes], dict[str, str]]:
 class Reply:
     http: httpx.Response
     messages: list[bytes]
-    status: int            # the gRPC status code
-    message: str           # grpc-message
+    status: int  # the gRPC status code
+    message: str  # grpc-message
 
 
-async def call(client: httpx.AsyncClient, path: str, request: bytes, *, text: bool = False,
-               headers: dict[str, str] | None = None) -> Reply:
+async def call(
+    client: httpx.AsyncClient, path: str, request: bytes, *, text: bool = False, headers: dict[str, str] | None = None
+) -> Reply:
     """Send one unary (or server-streaming) gRPC-web call; `request` is the serialized message."""
     body = frame(request)
     content_type = "application/grpc-web-text" if text else "application/grpc-web+proto"
-    sent = {"content-type": content_type, "accept": content_type, "x-grpc-web": "1",
-            "x-user-agent": "grpc-web-test/1.0", **(headers or {})}
+    sent = {
+        "content-type": content_type,
+        "accept": content_type,
+        "x-grpc-web": "1",
+        "x-user-agent": "grpc-web-test/1.0",
+        **(headers or {}),
+    }
     response = await client.post(path, content=base64.b64encode(body) if text else body, headers=sent)
     raw = decode_text(response.content) if text else response.content
     messages, trailers = parse(raw)

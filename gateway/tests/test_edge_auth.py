@@ -12,13 +12,15 @@ import grpc
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
-
 from edge_testing import assert_error_shape, grpc_credentials, service_calls, sign_up
+
 from gateway import contracts
 
 SERVED = ("iworkz.identity.v1.IdentityService", "iworkz.marketplace.v1.MarketplaceService")
-SERVICE_OF = {"iworkz.identity.v1.IdentityService": "identity",
-              "iworkz.marketplace.v1.MarketplaceService": "marketplace"}
+SERVICE_OF = {
+    "iworkz.identity.v1.IdentityService": "identity",
+    "iworkz.marketplace.v1.MarketplaceService": "marketplace",
+}
 SAMPLE_ID = "00000000-0000-4000-8000-000000000000"
 
 
@@ -33,23 +35,37 @@ def sample_path(template: str) -> str:
 
     def fill(match):
         return match[2].replace("**", SAMPLE_ID).replace("*", SAMPLE_ID) if match[2] else SAMPLE_ID
+
     return re.sub(r"\{([^}=]+)(?:=([^}]*))?\}", fill, template)
 
 
 def forged_token(kid: str, **claims) -> str:
     """A well-formed ES256 token with a real key id, signed by a key identity never had."""
     now = int(time.time())
-    payload = {"iss": "iworkz-identity", "aud": "iworkz", "sub": str(uuid.uuid4()), "iat": now,
-               "exp": now + 600, "jti": uuid.uuid4().hex, "roles": ["admin"], **claims}
+    payload = {
+        "iss": "iworkz-identity",
+        "aud": "iworkz",
+        "sub": str(uuid.uuid4()),
+        "iat": now,
+        "exp": now + 600,
+        "jti": uuid.uuid4().hex,
+        "roles": ["admin"],
+        **claims,
+    }
     return jwt.encode(payload, ec.generate_private_key(ec.SECP256R1()), algorithm="ES256", headers={"kid": kid})
 
 
 def unsigned_token() -> str:
     def part(value: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
     now = int(time.time())
-    return part({"alg": "none", "typ": "JWT"}) + "." + part(
-        {"iss": "iworkz-identity", "aud": "iworkz", "sub": "x", "exp": now + 600, "roles": ["admin"]}) + "."
+    return (
+        part({"alg": "none", "typ": "JWT"})
+        + "."
+        + part({"iss": "iworkz-identity", "aud": "iworkz", "sub": "x", "exp": now + 600, "roles": ["admin"]})
+        + "."
+    )
 
 
 async def test_every_protected_rpc_needs_a_token_at_the_edge_and_public_ones_do_not(rest, rpcs):
@@ -67,8 +83,9 @@ async def test_every_protected_rpc_needs_a_token_at_the_edge_and_public_ones_do_
                 assert "Jwt" in response.json()["message"], where
     for rpc in rpcs:
         if not rpc.public:
-            assert service_calls(SERVICE_OF[rpc.service], rpc.grpc_path) == calls_before[rpc.grpc_path], \
+            assert service_calls(SERVICE_OF[rpc.service], rpc.grpc_path) == calls_before[rpc.grpc_path], (
                 f"{rpc.grpc_path} reached the service without a token"
+            )
 
 
 async def test_every_protected_rpc_needs_a_token_over_grpc_too(edge, rpcs):
@@ -77,8 +94,7 @@ async def test_every_protected_rpc_needs_a_token_over_grpc_too(edge, rpcs):
         for rpc in rpcs:
             if rpc.public:
                 continue
-            call = channel.unary_unary(rpc.grpc_path, request_serializer=lambda b: b,
-                                       response_deserializer=lambda b: b)
+            call = channel.unary_unary(rpc.grpc_path, request_serializer=lambda b: b, response_deserializer=lambda b: b)
             with pytest.raises(grpc.aio.AioRpcError) as caught:
                 await call(b"", timeout=10)
             assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED, rpc.grpc_path
@@ -87,18 +103,26 @@ async def test_every_protected_rpc_needs_a_token_over_grpc_too(edge, rpcs):
         await channel.close()
 
 
-@pytest.mark.parametrize("variant", [
-    lambda p: p + "/", lambda p: p.replace("/v1/", "//v1//"), lambda p: p.replace("/v1/", "/v1/./"),
-    lambda p: "/v1/%" + format(ord(p[4]), "02x") + p[5:], lambda p: p.replace("/v1/", "/x/../v1/"),
-], ids=["trailing-slash", "double-slash", "dot-segment", "percent-encoded", "dot-dot"])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lambda p: p + "/",
+        lambda p: p.replace("/v1/", "//v1//"),
+        lambda p: p.replace("/v1/", "/v1/./"),
+        lambda p: "/v1/%" + format(ord(p[4]), "02x") + p[5:],
+        lambda p: p.replace("/v1/", "/x/../v1/"),
+    ],
+    ids=["trailing-slash", "double-slash", "dot-segment", "percent-encoded", "dot-dot"],
+)
 async def test_path_tricks_do_not_reach_a_protected_rpc(rest, rpcs, variant):
     before = {r.grpc_path: service_calls(SERVICE_OF[r.service], r.grpc_path) for r in rpcs if not r.public}
     for rpc in rpcs:
         if rpc.public:
             continue
         for binding in rpc.bindings:
-            response = await rest.request(binding.method, variant(sample_path(binding.template)),
-                                          json={} if binding.body else None)
+            response = await rest.request(
+                binding.method, variant(sample_path(binding.template)), json={} if binding.body else None
+            )
             assert response.status_code in (400, 401, 404), (binding.template, response.status_code, response.text)
     for path, count in before.items():
         assert service_calls(SERVICE_OF[path.split("/")[1]], path) == count, f"{path} was reached"

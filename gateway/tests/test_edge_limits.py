@@ -7,8 +7,8 @@ import dataclasses
 import grpc
 import httpx
 import pytest
-
 from edge_testing import assert_error_shape, grpc_credentials, relaxed_topology, sign_up, start_edge, stop_edge
+
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from iworkz.sdk import Client
 from mesh.topology import RateLimit
@@ -23,8 +23,10 @@ async def limited_edge(identity_service, marketplace_service, edge_image, tmp_pa
     topology = relaxed_topology()
     limits = {**topology.edge.method_limits, SEARCH: RateLimit(TINY, 60)}
     topology = dataclasses.replace(topology, edge=dataclasses.replace(topology.edge, method_limits=limits))
-    upstreams = {"identity": [("127.0.0.1", identity_service.port)],
-                 "marketplace": [("127.0.0.1", marketplace_service.port)]}
+    upstreams = {
+        "identity": [("127.0.0.1", identity_service.port)],
+        "marketplace": [("127.0.0.1", marketplace_service.port)],
+    }
     running = await start_edge(topology, edge_image, upstreams, tmp_path_factory.mktemp("limited-edge"))
     yield running
     await stop_edge(running)
@@ -61,8 +63,9 @@ async def test_anonymous_callers_are_limited_by_address_and_cannot_claim_a_subje
 
 async def test_grpc_caller_over_the_limit_gets_resource_exhausted(client, limited_edge):
     carol = await sign_up(client)
-    async with Client(limited_edge.target, token=carol["tokens"]["accessToken"],
-                      credentials=grpc_credentials(limited_edge)) as sdk:
+    async with Client(
+        limited_edge.target, token=carol["tokens"]["accessToken"], credentials=grpc_credentials(limited_edge)
+    ) as sdk:
         for _ in range(TINY):
             await sdk.marketplace.SearchJobs(mp.SearchJobsRequest())
         with pytest.raises(grpc.aio.AioRpcError) as caught:

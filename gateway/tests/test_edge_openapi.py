@@ -10,8 +10,8 @@ import subprocess
 
 import jsonschema
 import pytest
-
 from edge_testing import sign_up
+
 from gateway import contracts
 
 SERVED = ("iworkz.identity.v1.IdentityService", "iworkz.marketplace.v1.MarketplaceService")
@@ -70,13 +70,16 @@ def served_rpcs(edge_image):
 
 def openapi_path(template: str) -> re.Pattern:
     """The OpenAPI path a template becomes: each `*` is some `{param}`; literals stay."""
+
     def variable(match):
-        return "/".join(r"\{[A-Za-z0-9]+\}" if seg in ("*", "**") else re.escape(seg)
-                        for seg in (match[2] or "*").split("/"))
+        return "/".join(
+            r"\{[A-Za-z0-9]+\}" if seg in ("*", "**") else re.escape(seg) for seg in (match[2] or "*").split("/")
+        )
+
     pattern = ""
     last = 0
     for match in re.finditer(r"\{([^}=]+)(?:=([^}]*))?\}", template):
-        pattern += re.escape(template[last:match.start()]) + variable(match)
+        pattern += re.escape(template[last : match.start()]) + variable(match)
         last = match.end()
     return re.compile("^" + pattern + re.escape(template[last:]) + "$")
 
@@ -103,7 +106,7 @@ def test_document_is_openapi_31(document):
 
 
 def test_every_schema_is_valid_json_schema_and_every_ref_resolves(document):
-    for name, schema in document["components"]["schemas"].items():
+    for schema in document["components"]["schemas"].values():
         jsonschema.Draft202012Validator.check_schema(schema)
     refs = set(re.findall(r'"\$ref": "([^"]+)"', json.dumps(document)))
     for ref in refs:
@@ -118,9 +121,11 @@ def test_every_http_binding_is_documented(document, served_rpcs):
     for rpc in served_rpcs:
         for binding in rpc.bindings:
             pattern = openapi_path(binding.template)
-            found = [op for (path, method), op in operations.items()
-                     if method == binding.method.lower() and pattern.match(path)
-                     and op["x-grpc-method"] == rpc.grpc_path]
+            found = [
+                op
+                for (path, method), op in operations.items()
+                if method == binding.method.lower() and pattern.match(path) and op["x-grpc-method"] == rpc.grpc_path
+            ]
             assert found, f"{binding.method} {binding.template} ({rpc.grpc_path}) is not documented"
 
 
@@ -130,8 +135,11 @@ def test_validation_rules_become_schema_constraints(document):
     assert sign_up_request["email"]["maxLength"] == 254
     assert sign_up_request["email"]["format"] == "email"
     assert sign_up_request["password"]["minLength"] == 12
-    assert sign_up_request["accountType"]["enum"] == ["ACCOUNT_TYPE_WORKER", "ACCOUNT_TYPE_EMPLOYER",
-                                                      "ACCOUNT_TYPE_ISSUER"]
+    assert sign_up_request["accountType"]["enum"] == [
+        "ACCOUNT_TYPE_WORKER",
+        "ACCOUNT_TYPE_EMPLOYER",
+        "ACCOUNT_TYPE_ISSUER",
+    ]
     search = {p["name"]: p for p in document["paths"]["/v1/jobs:search"]["get"]["parameters"]}
     assert search["prefecture"]["schema"]["pattern"].startswith("^(JP-")
     assert search["pageSize"]["schema"]["maximum"] == 100
@@ -174,14 +182,18 @@ async def test_real_responses_match_their_schemas(rest, document):
     user = await rest.get(f"/v1/users/{worker['id']}", headers=worker["auth"])
     get_user = document["paths"]["/v1/users/{user}"]["get"]["responses"]["200"]["content"]["application/json"]
     jsonschema.validate(user.json(), schema_for(document, get_user["schema"]))
-    jsonschema.validate({k: v for k, v in worker.items() if k not in ("auth", "id", "email")},
-                        schema_for(document, signed_up["schema"]))
+    jsonschema.validate(
+        {k: v for k, v in worker.items() if k not in ("auth", "id", "email")}, schema_for(document, signed_up["schema"])
+    )
     search = await rest.get("/v1/jobs:search", params={"pageSize": 2})
     ok = document["paths"]["/v1/jobs:search"]["get"]["responses"]["200"]["content"]["application/json"]
     jsonschema.validate(search.json(), schema_for(document, ok["schema"]))
     error = {"$ref": "#/components/schemas/Error"}
-    for response in (await rest.get("/v1/users"), await rest.get("/v1/jobs:search", params={"prefecture": "JP-99"}),
-                     await rest.get("/v1/jobs:search", params={"nope": "1"})):
+    for response in (
+        await rest.get("/v1/users"),
+        await rest.get("/v1/jobs:search", params={"prefecture": "JP-99"}),
+        await rest.get("/v1/jobs:search", params={"nope": "1"}),
+    ):
         jsonschema.validate(response.json(), schema_for(document, error))
 
 
@@ -204,11 +216,16 @@ async def test_docs_page_renders_every_operation(document, tmp_path):
     from gateway.render import DOCS_PAGE
 
     page = DOCS_PAGE.read_text()
-    (tmp_path / "page.js").write_text(page[page.index("<script>") + 8:page.index("</script>")])
+    (tmp_path / "page.js").write_text(page[page.index("<script>") + 8 : page.index("</script>")])
     (tmp_path / "openapi.json").write_text(json.dumps(document))
     (tmp_path / "shim.js").write_text(SHIM)
-    result = await asyncio.to_thread(subprocess.run, [node, str(tmp_path / "shim.js"), str(tmp_path / "page.js"),
-                                     str(tmp_path / "openapi.json")], capture_output=True, text=True, timeout=60)
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [node, str(tmp_path / "shim.js"), str(tmp_path / "page.js"), str(tmp_path / "openapi.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     rendered = json.loads(result.stdout.strip().splitlines()[-1])
     operations = sum(len(item) for item in document["paths"].values())

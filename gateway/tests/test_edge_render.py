@@ -33,19 +33,21 @@ def dev_tls(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def rendered(topology, edge_image, dev_tls, tmp_path_factory):
-    path = render.render_edge(topology, edge_image, UPSTREAMS, (str(dev_tls.cert), str(dev_tls.key)),
-                              tmp_path_factory.mktemp("render"))
+    path = render.render_edge(
+        topology, edge_image, UPSTREAMS, (str(dev_tls.cert), str(dev_tls.key)), tmp_path_factory.mktemp("render")
+    )
     return yaml.safe_load(path.read_text()), path
 
 
 @pytest.fixture(scope="module")
 def served(edge_image):
     return contracts.load(edge_image).rpcs_of(
-        ["iworkz.identity.v1.IdentityService", "iworkz.marketplace.v1.MarketplaceService"])
+        ["iworkz.identity.v1.IdentityService", "iworkz.marketplace.v1.MarketplaceService"]
+    )
 
 
 def hcm(config):
-    listener = next(l for l in config["static_resources"]["listeners"] if l["name"] == "edge_https")
+    listener = next(x for x in config["static_resources"]["listeners"] if x["name"] == "edge_https")
     return listener["filter_chains"][0]["filters"][0]["typed_config"]
 
 
@@ -55,7 +57,7 @@ def routes(config):
 
 def test_one_https_listener_on_loopback_with_h2_and_http11(rendered, topology):
     config, _ = rendered
-    listener = next(l for l in config["static_resources"]["listeners"] if l["name"] == "edge_https")
+    listener = next(x for x in config["static_resources"]["listeners"] if x["name"] == "edge_https")
     assert listener["address"]["socket_address"] == {"address": "127.0.0.1", "port_value": topology.edge.port}
     tls = listener["filter_chains"][0]["transport_socket"]["typed_config"]["common_tls_context"]
     assert tls["alpn_protocols"] == ["h2", "http/1.1"]
@@ -64,9 +66,15 @@ def test_one_https_listener_on_loopback_with_h2_and_http11(rendered, topology):
 
 def test_filter_order(rendered):
     names = [f["name"] for f in hcm(rendered[0])["http_filters"]]
-    assert names == ["envoy.filters.http.cors", "envoy.filters.http.grpc_web", "envoy.filters.http.jwt_authn",
-                     "envoy.filters.http.buffer", "envoy.filters.http.grpc_json_transcoder",
-                     "envoy.filters.http.local_ratelimit", "envoy.filters.http.router"]
+    assert names == [
+        "envoy.filters.http.cors",
+        "envoy.filters.http.grpc_web",
+        "envoy.filters.http.jwt_authn",
+        "envoy.filters.http.buffer",
+        "envoy.filters.http.grpc_json_transcoder",
+        "envoy.filters.http.local_ratelimit",
+        "envoy.filters.http.router",
+    ]
 
 
 def test_transcoder_options(rendered, topology):
@@ -77,8 +85,10 @@ def test_transcoder_options(rendered, topology):
     assert transcoder["convert_grpc_status"] is True
     assert transcoder["request_validation_options"]["reject_unknown_method"] is True
     assert transcoder["request_validation_options"]["reject_unknown_query_parameters"] is True
-    assert sorted(transcoder["services"]) == ["iworkz.identity.v1.IdentityService",
-                                              "iworkz.marketplace.v1.MarketplaceService"]
+    assert sorted(transcoder["services"]) == [
+        "iworkz.identity.v1.IdentityService",
+        "iworkz.marketplace.v1.MarketplaceService",
+    ]
     assert filters["envoy.filters.http.buffer"]["max_request_bytes"] == topology.edge.max_request_bytes
 
 
@@ -119,8 +129,9 @@ def test_rate_limits_per_route_and_per_caller_from_the_topology(rendered, topolo
         config = table[rpc.grpc_path]["typed_per_filter_config"]["envoy.filters.http.local_ratelimit"]
         limit = topology.edge.method_limits.get(rpc.grpc_path, topology.edge.default_limit)
         buckets = [d["token_bucket"] for d in config["descriptors"]]
-        assert all(b["max_tokens"] == limit.tokens and b["fill_interval"] == f"{limit.per_seconds}s"
-                   for b in buckets), rpc.grpc_path
+        assert all(
+            b["max_tokens"] == limit.tokens and b["fill_interval"] == f"{limit.per_seconds}s" for b in buckets
+        ), rpc.grpc_path
         assert config["rate_limited_as_resource_exhausted"] is True
         keys = [[e["key"] for e in d["entries"]] for d in config["descriptors"]]
         assert keys == [["subject"], ["anonymous", "remote_address"]]
@@ -134,8 +145,13 @@ def test_clusters_health_checks_outlier_detection_round_robin(rendered, topology
         cluster = clusters[f"svc_{name}"]
         assert cluster["lb_policy"] == "ROUND_ROBIN"
         endpoints = cluster["load_assignment"]["endpoints"][0]["lb_endpoints"]
-        assert [(e["endpoint"]["address"]["socket_address"]["address"],
-                 e["endpoint"]["address"]["socket_address"]["port_value"]) for e in endpoints] == addresses
+        assert [
+            (
+                e["endpoint"]["address"]["socket_address"]["address"],
+                e["endpoint"]["address"]["socket_address"]["port_value"],
+            )
+            for e in endpoints
+        ] == addresses
         check = cluster["health_checks"][0]
         assert check["grpc_health_check"]["service_name"] == topology.services[name].grpc_services[0]
         assert check["no_traffic_interval"]
@@ -161,8 +177,11 @@ def test_rest_matchers_cover_the_transcoders_paths(served):
     for rpc in served:
         for binding in rpc.bindings:
             regex = re.compile(binding.path_regex())
-            sample = re.sub(r"\{([^}=]+)(?:=([^}]*))?\}",
-                            lambda m: (m[2] or "*").replace("**", "a/b").replace("*", "x1"), binding.template)
+            sample = re.sub(
+                r"\{([^}=]+)(?:=([^}]*))?\}",
+                lambda m: (m[2] or "*").replace("**", "a/b").replace("*", "x1"),
+                binding.template,
+            )
             assert regex.match(sample), (binding.template, sample)
 
 
@@ -188,41 +207,67 @@ def test_local_replies_are_json_for_rest_only(rendered):
 def test_upstream_mtls_with_spiffe_ids(topology, edge_image, dev_tls, tmp_path):
     spiffe = {name: topology.spiffe_id(name) for name in UPSTREAMS}
     tls = render.UpstreamTls(cert=str(dev_tls.cert), key=str(dev_tls.key), ca=str(dev_tls.ca), spiffe_ids=spiffe)
-    path = render.render_edge(topology, edge_image, UPSTREAMS, (str(dev_tls.cert), str(dev_tls.key)), tmp_path,
-                              upstream_tls=tls)
+    path = render.render_edge(
+        topology, edge_image, UPSTREAMS, (str(dev_tls.cert), str(dev_tls.key)), tmp_path, upstream_tls=tls
+    )
     clusters = {c["name"]: c for c in yaml.safe_load(path.read_text())["static_resources"]["clusters"]}
     for name in UPSTREAMS:
         context = clusters[f"svc_{name}"]["transport_socket"]["typed_config"]["common_tls_context"]
         sans = context["validation_context"]["match_typed_subject_alt_names"]
         assert sans == [{"san_type": "URI", "matcher": {"exact": f"spiffe://iworkz.local/ns/iworkz/sa/{name}"}}]
         assert context["tls_certificates"][0]["certificate_chain"]["filename"] == str(dev_tls.cert)
-    result = subprocess.run([edge.envoy_binary(), "--mode", "validate", "-c", str(path),
-                             "--use-dynamic-base-id", "--log-level", "error"], capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [edge.envoy_binary(), "--mode", "validate", "-c", str(path), "--use-dynamic-base-id", "--log-level", "error"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_upstream_mtls_can_follow_rotating_sds_files(topology, edge_image, dev_tls, tmp_path):
     spiffe = {name: topology.spiffe_id(name) for name in UPSTREAMS}
-    tls = render.UpstreamTls(cert="", key="", ca="", spiffe_ids=spiffe, cert_sds=("edge", "/m/sds/edge.yaml"),
-                             ca_sds=("mesh-ca", "/m/sds/mesh-ca.yaml"))
-    config = render.build_config(topology, contracts.load(edge_image), UPSTREAMS, ("c", "k"),
-                                 render.EdgeFiles(*(tmp_path / n for n in "abcde")), upstream_tls=tls)
-    context = {c["name"]: c for c in config["static_resources"]["clusters"]}["svc_identity"][
-        "transport_socket"]["typed_config"]["common_tls_context"]
-    assert context["tls_certificate_sds_secret_configs"][0]["sds_config"]["path_config_source"]["path"] == \
-        "/m/sds/edge.yaml"
+    tls = render.UpstreamTls(
+        cert="",
+        key="",
+        ca="",
+        spiffe_ids=spiffe,
+        cert_sds=("edge", "/m/sds/edge.yaml"),
+        ca_sds=("mesh-ca", "/m/sds/mesh-ca.yaml"),
+    )
+    config = render.build_config(
+        topology,
+        contracts.load(edge_image),
+        UPSTREAMS,
+        ("c", "k"),
+        render.EdgeFiles(*(tmp_path / n for n in "abcde")),
+        upstream_tls=tls,
+    )
+    context = {c["name"]: c for c in config["static_resources"]["clusters"]}["svc_identity"]["transport_socket"][
+        "typed_config"
+    ]["common_tls_context"]
+    assert (
+        context["tls_certificate_sds_secret_configs"][0]["sds_config"]["path_config_source"]["path"]
+        == "/m/sds/edge.yaml"
+    )
     combined = context["combined_validation_context"]
     assert combined["validation_context_sds_secret_config"]["name"] == "mesh-ca"
-    assert combined["default_validation_context"]["match_typed_subject_alt_names"][0]["matcher"]["exact"] == \
-        spiffe["identity"]
+    assert (
+        combined["default_validation_context"]["match_typed_subject_alt_names"][0]["matcher"]["exact"]
+        == spiffe["identity"]
+    )
 
 
 def test_jwks_from_a_given_http_server_instead_of_transcoding(topology, edge_image, tmp_path):
-    config = render.build_config(topology, contracts.load(edge_image), UPSTREAMS, ("c", "k"),
-                                 render.EdgeFiles(*(tmp_path / n for n in "abcde")),
-                                 jwks_upstream=("127.0.0.1", 8080))
-    assert [l["name"] for l in config["static_resources"]["listeners"]] == ["edge_https"]
+    config = render.build_config(
+        topology,
+        contracts.load(edge_image),
+        UPSTREAMS,
+        ("c", "k"),
+        render.EdgeFiles(*(tmp_path / n for n in "abcde")),
+        jwks_upstream=("127.0.0.1", 8080),
+    )
+    assert [listener["name"] for listener in config["static_resources"]["listeners"]] == ["edge_https"]
     jwks = {c["name"]: c for c in config["static_resources"]["clusters"]}[render.JWKS_LISTENER]
     address = jwks["load_assignment"]["endpoints"][0]["lb_endpoints"][0]["endpoint"]["address"]
     assert address == {"socket_address": {"address": "127.0.0.1", "port_value": 8080}}
@@ -230,8 +275,9 @@ def test_jwks_from_a_given_http_server_instead_of_transcoding(topology, edge_ima
 
 def test_refuses_upstreams_the_topology_or_image_does_not_know(topology, edge_image, tmp_path):
     with pytest.raises(ValueError, match="not a service"):
-        render.render_edge(topology, edge_image, {"identity": [("127.0.0.1", 1)], "nope": [("127.0.0.1", 2)]},
-                           ("c", "k"), tmp_path)
+        render.render_edge(
+            topology, edge_image, {"identity": [("127.0.0.1", 1)], "nope": [("127.0.0.1", 2)]}, ("c", "k"), tmp_path
+        )
     missing = dataclasses.replace(topology.services["identity"], grpc_services=("iworkz.gone.v1.GoneService",))
     broken = dataclasses.replace(topology, services={**topology.services, "identity": missing})
     with pytest.raises(ValueError, match="no service"):
@@ -239,9 +285,15 @@ def test_refuses_upstreams_the_topology_or_image_does_not_know(topology, edge_im
 
 
 def test_launch_failure_says_why(topology, edge_image, tmp_path):
-    path = render.render_edge(topology, edge_image, UPSTREAMS, (str(tmp_path / "missing.pem"),
-                                                                str(tmp_path / "missing.key")), tmp_path,
-                              port=0, admin_port=0)
+    path = render.render_edge(
+        topology,
+        edge_image,
+        UPSTREAMS,
+        (str(tmp_path / "missing.pem"), str(tmp_path / "missing.key")),
+        tmp_path,
+        port=0,
+        admin_port=0,
+    )
     with pytest.raises(edge.EdgeError, match="missing"):
         edge.launch(path, log=tmp_path / "edge.log", ready_timeout=60)
 

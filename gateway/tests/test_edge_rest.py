@@ -9,11 +9,16 @@ import uuid
 from edge_testing import PASSWORD, assert_error_shape, sign_up
 
 JOB = {
-    "title": "TIG welder", "description": "Stainless TIG welding for food machinery.",
+    "title": "TIG welder",
+    "description": "Stainless TIG welding for food machinery.",
     "location": {"prefecture": "JP-27", "city": "Higashiosaka"},
-    "wageMin": {"currencyCode": "JPY", "units": "1400"}, "wageMax": {"currencyCode": "JPY", "units": "1800"},
-    "wagePeriod": "WAGE_PERIOD_HOURLY", "employmentType": "EMPLOYMENT_TYPE_FULL_TIME", "headcount": 2,
-    "minJapaneseLevel": "JAPANESE_LEVEL_N4", "eligibleVisaStatuses": ["VISA_STATUS_SSW_1"],
+    "wageMin": {"currencyCode": "JPY", "units": "1400"},
+    "wageMax": {"currencyCode": "JPY", "units": "1800"},
+    "wagePeriod": "WAGE_PERIOD_HOURLY",
+    "employmentType": "EMPLOYMENT_TYPE_FULL_TIME",
+    "headcount": 2,
+    "minJapaneseLevel": "JAPANESE_LEVEL_N4",
+    "eligibleVisaStatuses": ["VISA_STATUS_SSW_1"],
     "eligibleSswFields": ["SSW_FIELD_MANUFACTURING"],
 }
 
@@ -22,8 +27,9 @@ async def test_worker_signs_up_logs_in_fills_profile_finds_a_job_and_applies(res
     tag = uuid.uuid4().hex[:8]
     employer = await sign_up(rest, "EMPLOYER")
     org = employer["organization"]["name"].split("/")[1]
-    created = await rest.post(f"/v1/employers/{org}/jobs", json={**JOB, "title": f"TIG welder {tag}"},
-                              headers=employer["auth"])
+    created = await rest.post(
+        f"/v1/employers/{org}/jobs", json={**JOB, "title": f"TIG welder {tag}"}, headers=employer["auth"]
+    )
     assert created.status_code == 200, created.text
     job = created.json()["job"]
     assert job["state"] == "JOB_STATE_DRAFT"
@@ -38,10 +44,15 @@ async def test_worker_signs_up_logs_in_fills_profile_finds_a_job_and_applies(res
     assert login.json()["user"]["disabled"] is False
     assert login.json()["tokens"]["accessTokenExpiresIn"].endswith("s")
 
-    profile = {"displayName": "Nguyen Van An", "phone": "+818012345678", "residenceCardNumber": "AB12345678CD",
-               "visaStatus": "VISA_STATUS_SSW_1", "sswField": "SSW_FIELD_MANUFACTURING",
-               "languages": [{"language": "ja", "jlptLevel": "JAPANESE_LEVEL_N3"}],
-               "location": {"prefecture": "JP-27", "city": "Osaka"}}
+    profile = {
+        "displayName": "Nguyen Van An",
+        "phone": "+818012345678",
+        "residenceCardNumber": "AB12345678CD",
+        "visaStatus": "VISA_STATUS_SSW_1",
+        "sswField": "SSW_FIELD_MANUFACTURING",
+        "languages": [{"language": "ja", "jlptLevel": "JAPANESE_LEVEL_N3"}],
+        "location": {"prefecture": "JP-27", "city": "Osaka"},
+    }
     updated = await rest.patch(f"/v1/workers/{worker['id']}", json=profile, headers=auth)
     assert updated.status_code == 200, updated.text
     got = await rest.get(f"/v1/workers/{worker['id']}", headers=auth)
@@ -49,9 +60,16 @@ async def test_worker_signs_up_logs_in_fills_profile_finds_a_job_and_applies(res
     assert got.json()["profile"]["residenceCardNumber"] == "AB12345678CD"
     assert got.json()["profile"]["summary"] == ""  # zero values are printed
 
-    found = await rest.get("/v1/jobs:search", params={
-        "query": tag, "prefecture": "JP-27", "visaStatus": "VISA_STATUS_SSW_1",
-        "sswField": "SSW_FIELD_MANUFACTURING", "japaneseLevel": "JAPANESE_LEVEL_N3"})
+    found = await rest.get(
+        "/v1/jobs:search",
+        params={
+            "query": tag,
+            "prefecture": "JP-27",
+            "visaStatus": "VISA_STATUS_SSW_1",
+            "sswField": "SSW_FIELD_MANUFACTURING",
+            "japaneseLevel": "JAPANESE_LEVEL_N3",
+        },
+    )
     assert found.status_code == 200, found.text
     assert [j["name"] for j in found.json()["jobs"]] == [job["name"]]
     assert found.json()["jobs"][0]["wageMax"]["units"] == "1800"
@@ -62,15 +80,20 @@ async def test_worker_signs_up_logs_in_fills_profile_finds_a_job_and_applies(res
     assert application["status"] == "APPLICATION_STATUS_APPLIED"
     mine = await rest.get(f"/v1/workers/{worker['id']}/applications", headers=auth)
     assert [a["name"] for a in mine.json()["applications"]] == [application["name"]]
-    moved = await rest.post(f"/v1/{application['name']}:updateStatus",
-                            json={"status": "APPLICATION_STATUS_SHORTLISTED"}, headers=employer["auth"])
+    moved = await rest.post(
+        f"/v1/{application['name']}:updateStatus",
+        json={"status": "APPLICATION_STATUS_SHORTLISTED"},
+        headers=employer["auth"],
+    )
     assert moved.status_code == 200, moved.text
     assert moved.json()["application"]["status"] == "APPLICATION_STATUS_SHORTLISTED"
 
 
 async def test_invalid_argument_is_400_with_field_violations(rest):
-    response = await rest.post("/v1/auth:signUp", json={
-        "email": "not-an-email", "password": "short", "displayName": "X", "accountType": "ACCOUNT_TYPE_WORKER"})
+    response = await rest.post(
+        "/v1/auth:signUp",
+        json={"email": "not-an-email", "password": "short", "displayName": "X", "accountType": "ACCOUNT_TYPE_WORKER"},
+    )
     body = assert_error_shape(response, 400, 3)
     by_type = {d["@type"].rsplit("/", 1)[1]: d for d in body["details"]}
     fields = {v["field"] for v in by_type["google.rpc.BadRequest"]["fieldViolations"]}
@@ -109,10 +132,13 @@ async def test_oversize_body_is_json_413(rest, edge):
     from mesh import topology
 
     limit = topology.load().edge.max_request_bytes
-    big = {"email": "a@example.com", "password": "x" * (limit + 1024), "displayName": "X",
-           "accountType": "ACCOUNT_TYPE_WORKER"}
-    response = await rest.post("/v1/auth:signUp", content=json.dumps(big),
-                               headers={"content-type": "application/json"})
+    big = {
+        "email": "a@example.com",
+        "password": "x" * (limit + 1024),
+        "displayName": "X",
+        "accountType": "ACCOUNT_TYPE_WORKER",
+    }
+    response = await rest.post("/v1/auth:signUp", content=json.dumps(big), headers={"content-type": "application/json"})
     assert_error_shape(response, 413, 8)
 
 
@@ -123,8 +149,9 @@ async def test_malformed_json_is_json_400(rest):
 
 async def test_conflicting_path_and_body_are_rejected(rest):
     worker = await sign_up(rest)
-    response = await rest.patch(f"/v1/workers/{worker['id']}", json={"name": "workers/someone-else"},
-                                headers=worker["auth"])
+    response = await rest.patch(
+        f"/v1/workers/{worker['id']}", json={"name": "workers/someone-else"}, headers=worker["auth"]
+    )
     assert_error_shape(response, 400, 3)
 
 

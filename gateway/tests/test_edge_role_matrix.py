@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import grpc
 import pytest
-
 from edge_testing import grpc_credentials, sign_up
+
 from gateway import contracts
 from iworkz.auth.v1 import access_pb2
 from services.runtime.access import ROLE_NAMES
@@ -28,8 +28,7 @@ async def test_each_role_a_contract_does_not_allow_is_permission_denied(rest, ed
     try:
         for rpc in rpcs:
             allowed = {ROLE_NAMES[r] for r in rpc.access.roles}
-            call = channel.unary_unary(rpc.grpc_path, request_serializer=lambda b: b,
-                                       response_deserializer=lambda b: b)
+            call = channel.unary_unary(rpc.grpc_path, request_serializer=lambda b: b, response_deserializer=lambda b: b)
             for role, token in tokens.items():
                 if role in allowed:
                     continue

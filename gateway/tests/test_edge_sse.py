@@ -17,11 +17,11 @@ import socket
 import grpc
 import httpx
 import pytest
+from edge_testing import assert_error_shape, grpc_credentials, relaxed_topology, sign_up, start_edge, stop_edge
 from google.api import annotations_pb2
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
-from edge_testing import assert_error_shape, grpc_credentials, relaxed_topology, sign_up, start_edge, stop_edge
 from gateway import contracts
 from iworkz.auth.v1 import access_pb2
 from mesh.topology import Retries, Service
@@ -34,8 +34,11 @@ GHOST = "iworkz.edgetest.v1.GhostService"
 def edgetest_contract() -> descriptor_pb2.FileDescriptorProto:
     """`TickService.WatchTicks` (GET /v1/ticks:watch, a stream) and `GhostService.Ping`."""
     f = descriptor_pb2.FileDescriptorProto(
-        name="iworkz/edgetest/v1/edgetest.proto", package="iworkz.edgetest.v1", syntax="proto3",
-        dependency=["google/api/annotations.proto", "iworkz/auth/v1/access.proto"])
+        name="iworkz/edgetest/v1/edgetest.proto",
+        package="iworkz.edgetest.v1",
+        syntax="proto3",
+        dependency=["google/api/annotations.proto", "iworkz/auth/v1/access.proto"],
+    )
     tick = f.message_type.add(name="Tick")
     tick.field.add(name="n", number=1, type=FD.TYPE_INT32, label=FD.LABEL_OPTIONAL, json_name="n")
     tick.field.add(name="text", number=2, type=FD.TYPE_STRING, label=FD.LABEL_OPTIONAL, json_name="text")
@@ -45,11 +48,15 @@ def edgetest_contract() -> descriptor_pb2.FileDescriptorProto:
     f.message_type.add(name="PingRequest")
     f.message_type.add(name="PingResponse")
     for service, method, request, response, path, streaming in (
-            ("TickService", "WatchTicks", "WatchTicksRequest", "Tick", "/v1/ticks:watch", True),
-            ("GhostService", "Ping", "PingRequest", "PingResponse", "/v1/ghost:ping", False)):
+        ("TickService", "WatchTicks", "WatchTicksRequest", "Tick", "/v1/ticks:watch", True),
+        ("GhostService", "Ping", "PingRequest", "PingResponse", "/v1/ghost:ping", False),
+    ):
         rpc = f.service.add(name=service).method.add(
-            name=method, input_type=f".iworkz.edgetest.v1.{request}", output_type=f".iworkz.edgetest.v1.{response}",
-            server_streaming=streaming)
+            name=method,
+            input_type=f".iworkz.edgetest.v1.{request}",
+            output_type=f".iworkz.edgetest.v1.{response}",
+            server_streaming=streaming,
+        )
         rpc.options.Extensions[annotations_pb2.http].get = path
         rpc.options.Extensions[access_pb2.access].public = True
     return f
@@ -68,8 +75,11 @@ class StandIn:
         pool = descriptor_pool.DescriptorPool()
         for file in image.file:
             pool.Add(file)
-        self.types = {name: message_factory.GetMessageClass(pool.FindMessageTypeByName(name))
-                      for rpc in methods for name in (rpc.input_type, rpc.output_type)}
+        self.types = {
+            name: message_factory.GetMessageClass(pool.FindMessageTypeByName(name))
+            for rpc in methods
+            for name in (rpc.input_type, rpc.output_type)
+        }
         self.methods = {rpc.grpc_path: rpc for rpc in methods}
         self.server = grpc.aio.server()
         self.server.add_generic_rpc_handlers((self,))
@@ -86,7 +96,7 @@ class StandIn:
         async def stream(request, context):
             count = getattr(request, "count", 0) or 3
             for n in range(count):
-                yield output_type(n=n, text=f"tick {n}", big_number=2 ** 40 + n)
+                yield output_type(n=n, text=f"tick {n}", big_number=2**40 + n)
 
         return grpc.unary_stream_rpc_method_handler(stream, request_type.FromString, lambda m: m.SerializeToString())
 
@@ -110,16 +120,31 @@ async def streaming_world(identity_service, edge_image, tmp_path_factory):
     retries = Retries(2, "1s", ("unavailable",))
 
     def service(name, grpc_services):
-        return Service(name=name, grpc_services=tuple(grpc_services), replicas=1, ports={}, callers=("edge",),
-                       calls=(), timeout="5s", retries=retries)
+        return Service(
+            name=name,
+            grpc_services=tuple(grpc_services),
+            replicas=1,
+            ports={},
+            callers=("edge",),
+            calls=(),
+            timeout="5s",
+            retries=retries,
+        )
 
-    services = {"identity": topology.services["identity"], "ticker": service("ticker", [TICKS]),
-                "ghost": service("ghost", [GHOST])}
-    upstreams = {"identity": [("127.0.0.1", identity_service.port)], "ticker": [("127.0.0.1", stand_in.port)],
-                 "ghost": [("127.0.0.1", free_closed_port())]}
+    services = {
+        "identity": topology.services["identity"],
+        "ticker": service("ticker", [TICKS]),
+        "ghost": service("ghost", [GHOST]),
+    }
+    upstreams = {
+        "identity": [("127.0.0.1", identity_service.port)],
+        "ticker": [("127.0.0.1", stand_in.port)],
+        "ghost": [("127.0.0.1", free_closed_port())],
+    }
     topology = dataclasses.replace(topology, services=services)
-    running = await start_edge(topology, path, upstreams, tmp_path_factory.mktemp("stream-edge"),
-                               never_healthy=("svc_ghost",))
+    running = await start_edge(
+        topology, path, upstreams, tmp_path_factory.mktemp("stream-edge"), never_healthy=("svc_ghost",)
+    )
     try:
         yield running, stand_in
     finally:
@@ -142,7 +167,7 @@ async def read_events(client: httpx.AsyncClient, path: str, headers=None, params
             return response, []
         async for line in response.aiter_lines():
             if line.startswith("data:"):
-                events.append(json.loads(line[len("data:"):]))
+                events.append(json.loads(line[len("data:") :]))
     return response, events
 
 
@@ -151,7 +176,7 @@ async def test_server_stream_is_server_sent_events(client):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/event-stream")
     # Each event is one message as proto3 JSON: zero values present, int64 as strings.
-    assert events == [{"n": n, "text": f"tick {n}", "bigNumber": str(2 ** 40 + n)} for n in range(4)]
+    assert events == [{"n": n, "text": f"tick {n}", "bigNumber": str(2**40 + n)} for n in range(4)]
 
 
 async def test_notifications_subscribe_is_server_sent_events_from_the_real_service(rest):
@@ -164,7 +189,7 @@ async def test_notifications_subscribe_is_server_sent_events_from_the_real_servi
         seen = []
         async for line in response.aiter_lines():
             if line.startswith("data:"):
-                seen.append(json.loads(line[len("data:"):]))
+                seen.append(json.loads(line[len("data:") :]))
                 if len(seen) == 1:
                     # Reusing a refresh token is an account-security event (identity's outbox →
                     # Redis stream → notifications consumer → this stream).
@@ -189,8 +214,11 @@ async def test_server_stream_over_grpc_through_the_edge(streaming_world):
     running, stand_in = streaming_world
     async with grpc.aio.secure_channel(running.target, grpc_credentials(running)) as channel:
         request = stand_in.types["iworkz.edgetest.v1.WatchTicksRequest"](count=3)
-        call = channel.unary_stream(f"/{TICKS}/WatchTicks", request_serializer=lambda m: m.SerializeToString(),
-                                    response_deserializer=stand_in.types["iworkz.edgetest.v1.Tick"].FromString)
+        call = channel.unary_stream(
+            f"/{TICKS}/WatchTicks",
+            request_serializer=lambda m: m.SerializeToString(),
+            response_deserializer=stand_in.types["iworkz.edgetest.v1.Tick"].FromString,
+        )
         ticks = [t.n async for t in call(request)]
     assert ticks == [0, 1, 2]
 
@@ -203,4 +231,3 @@ async def test_no_healthy_upstream_is_json_503(client, streaming_world):
         with pytest.raises(grpc.aio.AioRpcError) as caught:
             await call(b"", timeout=10)
     assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
-

@@ -8,9 +8,7 @@ code (`services.launcher.Platform`). It stops only the processes it started.
 
 from __future__ import annotations
 
-
 import pytest
-
 from mesh_probes import running_platform
 
 REPLICAS = {"identity": 2, "marketplace": 2}
@@ -19,6 +17,7 @@ REPLICAS = {"identity": 2, "marketplace": 2}
 @pytest.fixture(scope="session")
 def mesh_platform(tmp_path_factory, database_url, redis_url, master_keys):
     """identity ×2 and marketplace ×2, each replica behind its sidecar (no edge)."""
-    with running_platform(tmp_path_factory.mktemp("mesh"), REPLICAS, database_url, redis_url, master_keys,
-                          "mesh", edge=False) as platform:
+    with running_platform(
+        tmp_path_factory.mktemp("mesh"), REPLICAS, database_url, redis_url, master_keys, "mesh", edge=False
+    ) as platform:
         yield platform

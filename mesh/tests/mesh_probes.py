@@ -35,13 +35,15 @@ def channel(target: str, creds: grpc.ChannelCredentials | None = None) -> grpc.a
     return grpc.aio.secure_channel(target, creds, options=options)
 
 
-async def get_jwks(target: str, creds: grpc.ChannelCredentials | None = None, metadata=(),
-                   timeout: float = 10.0) -> grpc.StatusCode:
+async def get_jwks(
+    target: str, creds: grpc.ChannelCredentials | None = None, metadata=(), timeout: float = 10.0
+) -> grpc.StatusCode:
     """Call identity's GetJwks once on a fresh channel; return the status code."""
     async with channel(target, creds) as ch:
         try:
             reply = await identity_pb2_grpc.IdentityServiceStub(ch).GetJwks(
-                identity_pb2.GetJwksRequest(), timeout=timeout, metadata=metadata)
+                identity_pb2.GetJwksRequest(), timeout=timeout, metadata=metadata
+            )
         except grpc.aio.AioRpcError as err:
             return err.code()
     assert reply.keys, "GetJwks answered without keys"
@@ -55,8 +57,11 @@ def handled(metrics_url: str, method: str, code: str = "OK") -> float:
     total = 0.0
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
-            if (sample.name == "iworkz_grpc_server_handled_total" and sample.labels.get("method") == method
-                    and sample.labels.get("code") == code):
+            if (
+                sample.name == "iworkz_grpc_server_handled_total"
+                and sample.labels.get("method") == method
+                and sample.labels.get("code") == code
+            ):
                 total += sample.value
     return total
 
@@ -75,9 +80,15 @@ def healthy_hosts(admin_port: int, cluster: str) -> int:
         body = json.loads(response.read())
     for status in body.get("cluster_statuses", []):
         if status["name"] == cluster:
-            return sum(1 for host in status.get("host_statuses", [])
-                       if not any(value is True for key, value in host["health_status"].items()
-                                  if key.startswith("failed") or key == "pending_active_hc"))
+            return sum(
+                1
+                for host in status.get("host_statuses", [])
+                if not any(
+                    value is True
+                    for key, value in host["health_status"].items()
+                    if key.startswith("failed") or key == "pending_active_hc"
+                )
+            )
     raise KeyError(f"no cluster {cluster} at admin port {admin_port}")
 
 
@@ -89,7 +100,7 @@ def plaintext_http_answer(port: int) -> bytes:
         try:
             while chunk := s.recv(4096):
                 answer += chunk
-        except (ConnectionResetError, socket.timeout):
+        except (TimeoutError, ConnectionResetError):
             pass
     return answer
 
@@ -102,14 +113,25 @@ def served_certificate_serial(port: int, mesh, identity: str = "edge") -> int:
     chain = mesh.identities[identity]
     ctx.load_cert_chain(chain.cert, chain.key)
     ctx.set_alpn_protocols(["h2"])
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, \
-            ctx.wrap_socket(raw, server_hostname="localhost") as tls:
-        return x509.load_der_x509_certificate(tls.getpeercert(binary_form=True)).serial_number
+    with (
+        socket.create_connection(("127.0.0.1", port), timeout=10) as raw,
+        ctx.wrap_socket(raw, server_hostname="localhost") as tls,
+    ):
+        der = tls.getpeercert(binary_form=True)
+        assert der is not None
+        return x509.load_der_x509_certificate(der).serial_number
 
 
 @contextlib.contextmanager
-def running_platform(root: pathlib.Path, replicas: dict[str, int], database_url: str, redis_url: str,
-                     master_keys: str, tag: str, edge: bool):
+def running_platform(
+    root: pathlib.Path,
+    replicas: dict[str, int],
+    database_url: str,
+    redis_url: str,
+    master_keys: str,
+    tag: str,
+    edge: bool,
+):
     """The launcher's processes on a relocated copy of the topology, with their own Redis prefix."""
     import redis
 

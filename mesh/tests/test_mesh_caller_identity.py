@@ -14,9 +14,9 @@ import asyncio
 
 import grpc
 import pytest
+from mesh_probes import credentials, get_jwks
 
 from mesh import ports
-from mesh_probes import credentials, get_jwks
 from services.identity.servicer import IdentityServicer
 from services.launcher import Platform, _admin_ready
 from services.runtime import context
@@ -42,8 +42,9 @@ async def seen_by_identity(tmp_path_factory, make_settings):
         seen.append((context.current().service_identity, xfcc))
         return await original(self, request, context_)
 
-    settings = make_settings("identity", IDENTITY_GRPC_PORT=str(topology.services["identity"].port("app", 0)),
-                             IWORKZ_TRUST_XFCC="1")
+    settings = make_settings(
+        "identity", IDENTITY_GRPC_PORT=str(topology.services["identity"].port("app", 0)), IWORKZ_TRUST_XFCC="1"
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(IdentityServicer, "GetJwks", get_jwks_seen)
         async with server.running(SPEC, settings):
@@ -86,12 +87,13 @@ async def test_a_forged_client_certificate_header_is_replaced(seen_by_identity):
     platform, seen = seen_by_identity
     inbound, egress = _targets(platform)
     # The edge (a permitted caller) claims to be matching: the sidecar says who it really is.
-    identity, xfcc = await last_seen(seen, lambda: get_jwks(
-        inbound, credentials(platform.mesh, "edge"), metadata=(("x-forwarded-client-cert", FORGED),)))
+    identity, xfcc = await last_seen(
+        seen,
+        lambda: get_jwks(inbound, credentials(platform.mesh, "edge"), metadata=(("x-forwarded-client-cert", FORGED),)),
+    )
     assert identity == "edge"
     assert "matching" not in xfcc
     # The marketplace app cannot claim another identity through its egress either.
-    identity, xfcc = await last_seen(seen, lambda: get_jwks(
-        egress, metadata=(("x-forwarded-client-cert", FORGED),)))
+    identity, xfcc = await last_seen(seen, lambda: get_jwks(egress, metadata=(("x-forwarded-client-cert", FORGED),)))
     assert identity == "marketplace"
     assert "matching" not in xfcc

@@ -41,7 +41,7 @@ def test_every_service_and_the_edge_get_a_spiffe_certificate(mesh):
 
 
 def test_workload_certificates_are_short_lived(mesh):
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     for identity in mesh.identities.values():
         cert = _cert(identity)
         assert cert.not_valid_after_utc - now <= certs.WORKLOAD_LIFETIME
@@ -68,13 +68,18 @@ def test_keys_are_private_and_envoy_gets_them_through_sds_files(mesh):
 def test_certificates_are_reissued_once_half_their_lifetime_has_passed(mesh):
     assert mesh.rotate_due() == []
     serials = {name: _cert(i).serial_number for name, i in mesh.identities.items()}
-    later = datetime.datetime.now(datetime.timezone.utc) + certs.WORKLOAD_LIFETIME * certs.ROTATE_AFTER
+    later = datetime.datetime.now(datetime.UTC) + certs.WORKLOAD_LIFETIME * certs.ROTATE_AFTER
     assert sorted(mesh.rotate_due(later + datetime.timedelta(minutes=1))) == sorted(serials)
     for name, identity in mesh.identities.items():
         assert _cert(identity).serial_number != serials[name]
-        assert _cert(identity).serial_number == x509.load_pem_x509_certificate(
-            yaml.safe_load(identity.sds.read_text())["resources"][0]["tls_certificate"]["certificate_chain"]
-            ["inline_string"].encode()).serial_number
+        assert (
+            _cert(identity).serial_number
+            == x509.load_pem_x509_certificate(
+                yaml.safe_load(identity.sds.read_text())["resources"][0]["tls_certificate"]["certificate_chain"][
+                    "inline_string"
+                ].encode()
+            ).serial_number
+        )
 
 
 def test_each_start_makes_a_new_ca(tmp_path):

@@ -11,17 +11,24 @@ import json
 import urllib.request
 
 import pytest
+from mesh_probes import envoy_stats, running_platform
 
 from mesh import certs
-from mesh_probes import envoy_stats, running_platform
 
 pytest.importorskip("gateway.edge")
 
 
 @pytest.fixture(scope="module")
 def edge_platform(tmp_path_factory, database_url, redis_url, master_keys):
-    with running_platform(tmp_path_factory.mktemp("edge-link"), {"identity": 1, "marketplace": 1},
-                          database_url, redis_url, master_keys, "edge-link", edge=True) as platform:
+    with running_platform(
+        tmp_path_factory.mktemp("edge-link"),
+        {"identity": 1, "marketplace": 1},
+        database_url,
+        redis_url,
+        master_keys,
+        "edge-link",
+        edge=True,
+    ) as platform:
         yield platform
 
 
@@ -46,7 +53,7 @@ def test_the_edge_keeps_reaching_the_sidecars_after_certificates_are_reissued(ed
     old_cert = mesh.identities["edge"].cert.read_bytes()
     old_pid = edge_platform.edge.pid
     half_life = certs.WORKLOAD_LIFETIME * certs.ROTATE_AFTER
-    later = datetime.datetime.now(datetime.timezone.utc) + half_life + datetime.timedelta(minutes=1)
+    later = datetime.datetime.now(datetime.UTC) + half_life + datetime.timedelta(minutes=1)
     rotated = edge_platform.rotate_certificates(later)
     assert sorted(rotated) == sorted([*edge_platform.topology.services, "edge"])
     assert mesh.identities["edge"].cert.read_bytes() != old_cert

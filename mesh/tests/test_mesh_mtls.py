@@ -14,11 +14,6 @@ import uuid
 
 import grpc
 import pytest
-
-from iworkz.identity.v1 import identity_pb2
-from iworkz.marketplace.v1 import marketplace_pb2 as mp
-from iworkz.sdk import Client
-from mesh import certs
 from mesh_probes import (
     GET_JWKS,
     credentials,
@@ -28,6 +23,11 @@ from mesh_probes import (
     plaintext_http_answer,
     served_certificate_serial,
 )
+
+from iworkz.identity.v1 import identity_pb2
+from iworkz.marketplace.v1 import marketplace_pb2 as mp
+from iworkz.sdk import Client
+from mesh import certs
 
 SEARCH_JOBS = "/iworkz.marketplace.v1.MarketplaceService/SearchJobs"
 
@@ -74,11 +74,14 @@ async def test_a_certificate_from_another_ca_is_refused(mesh_platform, tmp_path)
     assert await get_jwks(inbound(mesh_platform, "identity"), creds) == grpc.StatusCode.UNAVAILABLE
 
 
-@pytest.mark.parametrize("service, caller", [
-    ("marketplace", "marketplace"),   # a service calling itself is not in its callers
-    ("marketplace", "identity"),      # identity calls nobody
-    ("identity", "intruder"),         # a mesh certificate for an identity the topology does not know
-])
+@pytest.mark.parametrize(
+    "service, caller",
+    [
+        ("marketplace", "marketplace"),  # a service calling itself is not in its callers
+        ("marketplace", "identity"),  # identity calls nobody
+        ("identity", "intruder"),  # a mesh certificate for an identity the topology does not know
+    ],
+)
 async def test_an_identity_the_topology_does_not_allow_gets_permission_denied(mesh_platform, service, caller):
     if caller not in mesh_platform.mesh.identities:
         mesh_platform.mesh.issue(caller)
@@ -93,8 +96,7 @@ async def test_an_identity_the_topology_does_not_allow_gets_permission_denied(me
     call = get_jwks if service == "identity" else search_jobs
     assert await call(inbound(mesh_platform, service), creds) == grpc.StatusCode.PERMISSION_DENIED
 
-    assert envoy_stats(side.ports["admin"], "http.inbound.rbac.denied")["http.inbound.rbac.denied"] \
-        == denied_before + 1
+    assert envoy_stats(side.ports["admin"], "http.inbound.rbac.denied")["http.inbound.rbac.denied"] == denied_before + 1
     assert handled(metrics, method) == served_before, "a refused call reached the service"
 
 
@@ -111,17 +113,22 @@ async def test_a_service_calls_another_through_its_egress_with_its_identity(mesh
     """Marketplace checks a user's token with keys it fetches from identity through the mesh."""
     mesh = mesh_platform.mesh
     async with Client(inbound(mesh_platform, "identity"), credentials=credentials(mesh, "edge")) as auth:
-        signed = await auth.sign_up(email=f"mesh-{uuid.uuid4().hex[:8]}@example.com",
-                                    password="correct horse battery", display_name="Mesh Worker",
-                                    account_type=identity_pb2.ACCOUNT_TYPE_WORKER)
+        signed = await auth.sign_up(
+            email=f"mesh-{uuid.uuid4().hex[:8]}@example.com",
+            password="correct horse battery",
+            display_name="Mesh Worker",
+            account_type=identity_pb2.ACCOUNT_TYPE_WORKER,
+        )
         token = await auth.access_token()
     worker = signed.user.name.replace("users/", "workers/")
     for replica in (0, 1):
         # Each replica fetches the JWKS on its first token, through its own egress.
-        async with Client(inbound(mesh_platform, "marketplace", replica), token=token,
-                          credentials=credentials(mesh, "edge")) as api:
+        async with Client(
+            inbound(mesh_platform, "marketplace", replica), token=token, credentials=credentials(mesh, "edge")
+        ) as api:
             mine = await api.marketplace.ListWorkerApplications(
-                mp.ListWorkerApplicationsRequest(parent=worker), timeout=10)
+                mp.ListWorkerApplicationsRequest(parent=worker), timeout=10
+            )
         assert list(mine.applications) == []
         stats = envoy_stats(sidecar(mesh_platform, "marketplace", replica).ports["admin"], "cluster.out_identity.")
         assert stats["cluster.out_identity.upstream_rq_200"] >= 1
@@ -145,5 +152,7 @@ async def test_reissued_certificates_are_served_without_a_restart(mesh_platform)
             break
         await asyncio.sleep(0.1)
     assert served_certificate_serial(side.ports["inbound"], mesh_platform.mesh) == expected
-    assert await get_jwks(inbound(mesh_platform, "identity", 1), credentials(mesh_platform.mesh, "edge")) \
+    assert (
+        await get_jwks(inbound(mesh_platform, "identity", 1), credentials(mesh_platform.mesh, "edge"))
         == grpc.StatusCode.OK
+    )

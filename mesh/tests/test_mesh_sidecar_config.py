@@ -20,26 +20,49 @@ from mesh.topology import Topology, load
 TOPOLOGY = {
     "trust_domain": "iworkz.local",
     "namespace": "iworkz",
-    "edge": {"port": 8443, "admin_port": 9900, "max_request_bytes": 1048576, "timeout": "15s",
-             "jwt": {"issuer": "iworkz-identity", "audience": "iworkz", "jwks_service": "identity"}},
+    "edge": {
+        "port": 8443,
+        "admin_port": 9900,
+        "max_request_bytes": 1048576,
+        "timeout": "15s",
+        "jwt": {"issuer": "iworkz-identity", "audience": "iworkz", "jwks_service": "identity"},
+    },
     "services": {
         "identity": {
-            "grpc_services": ["iworkz.identity.v1.IdentityService"], "replicas": 1,
+            "grpc_services": ["iworkz.identity.v1.IdentityService"],
+            "replicas": 1,
             "ports": {"app": 50100, "sidecar": 50200, "egress": 50300, "metrics": 9100, "sidecar_admin": 9200},
-            "callers": ["edge", "marketplace", "notifications"], "calls": [], "timeout": "5s",
-            "retries": {"attempts": 3, "per_try_timeout": "2s",
-                        "retry_on": ["unavailable", "reset", "connect-failure"]}},
+            "callers": ["edge", "marketplace", "notifications"],
+            "calls": [],
+            "timeout": "5s",
+            "retries": {
+                "attempts": 3,
+                "per_try_timeout": "2s",
+                "retry_on": ["unavailable", "reset", "connect-failure"],
+            },
+        },
         "marketplace": {
-            "grpc_services": ["iworkz.marketplace.v1.MarketplaceService"], "replicas": 2,
+            "grpc_services": ["iworkz.marketplace.v1.MarketplaceService"],
+            "replicas": 2,
             "ports": {"app": 50110, "sidecar": 50210, "egress": 50310, "metrics": 9110, "sidecar_admin": 9210},
-            "callers": ["edge"], "calls": ["identity", "notifications"], "timeout": "10s",
-            "retries": {"attempts": 2, "per_try_timeout": "3s", "retry_on": ["unavailable", "connect-failure"]}},
+            "callers": ["edge"],
+            "calls": ["identity", "notifications"],
+            "timeout": "10s",
+            "retries": {"attempts": 2, "per_try_timeout": "3s", "retry_on": ["unavailable", "connect-failure"]},
+        },
         "notifications": {
-            "grpc_services": ["iworkz.notifications.v1.NotificationService"], "replicas": 3,
+            "grpc_services": ["iworkz.notifications.v1.NotificationService"],
+            "replicas": 3,
             "ports": {"app": 50120, "sidecar": 50220, "egress": 50320, "metrics": 9120, "sidecar_admin": 9220},
-            "callers": ["edge", "marketplace"], "calls": ["identity"], "timeout": "7s",
-            "retries": {"attempts": 3, "per_try_timeout": "2s",
-                        "retry_on": ["unavailable", "reset", "connect-failure"]}},
+            "callers": ["edge", "marketplace"],
+            "calls": ["identity"],
+            "timeout": "7s",
+            "retries": {
+                "attempts": 3,
+                "per_try_timeout": "2s",
+                "retry_on": ["unavailable", "reset", "connect-failure"],
+            },
+        },
     },
 }
 
@@ -72,7 +95,9 @@ def test_inbound_takes_mtls_from_the_callers_only_and_forwards_their_identity(to
         config = sidecar.render(topology, name, service.replicas - 1, tmp_path)
         inbound = _listener(config, "inbound")
         assert inbound["address"]["socket_address"] == {
-            "address": "127.0.0.1", "port_value": service.port("sidecar", service.replicas - 1)}
+            "address": "127.0.0.1",
+            "port_value": service.port("sidecar", service.replicas - 1),
+        }
         tls = inbound["filter_chains"][0]["transport_socket"]["typed_config"]
         assert tls["require_client_certificate"] is True
         assert tls["common_tls_context"]["validation_context_sds_secret_config"]["name"] == certs.CA_SECRET
@@ -83,12 +108,14 @@ def test_inbound_takes_mtls_from_the_callers_only_and_forwards_their_identity(to
         (rbac,) = [f for f in hcm["http_filters"] if f["name"] == "envoy.filters.http.rbac"]
         policy = rbac["typed_config"]["rules"]["policies"]["allowed-callers"]
         assert rbac["typed_config"]["rules"]["action"] == "ALLOW"
-        assert [p["authenticated"]["principal_name"]["exact"] for p in policy["principals"]] == \
-            [topology.spiffe_id(c) for c in service.callers]
+        assert [p["authenticated"]["principal_name"]["exact"] for p in policy["principals"]] == [
+            topology.spiffe_id(c) for c in service.callers
+        ]
         app = _cluster(config, "app")["load_assignment"]["endpoints"][0]["lb_endpoints"][0]
         assert app["endpoint"]["address"]["socket_address"]["port_value"] == service.port("app", service.replicas - 1)
-        assert config["admin"]["address"]["socket_address"]["port_value"] == \
-            service.port("sidecar_admin", service.replicas - 1)
+        assert config["admin"]["address"]["socket_address"]["port_value"] == service.port(
+            "sidecar_admin", service.replicas - 1
+        )
 
 
 def test_a_service_nobody_may_call_denies_everyone(topology, tmp_path):
@@ -100,8 +127,9 @@ def test_a_service_nobody_may_call_denies_everyone(topology, tmp_path):
 
 
 def test_only_services_that_call_others_get_an_egress_listener(topology, tmp_path):
-    assert [x["name"] for x in sidecar.render(topology, "identity", 0, tmp_path)["static_resources"]["listeners"]] \
-        == ["inbound"]
+    assert [x["name"] for x in sidecar.render(topology, "identity", 0, tmp_path)["static_resources"]["listeners"]] == [
+        "inbound"
+    ]
     config = sidecar.render(topology, "marketplace", 1, tmp_path)
     egress = _listener(config, "egress")
     assert egress["address"]["socket_address"]["port_value"] == topology.services["marketplace"].port("egress", 1)
@@ -114,14 +142,17 @@ def test_egress_clusters_reach_every_replica_over_mtls_checking_the_callee_ident
     for callee in ("identity", "notifications"):
         service = topology.services[callee]
         cluster = _cluster(config, f"out_{callee}")
-        ports_ = [e["endpoint"]["address"]["socket_address"]["port_value"]
-                  for e in cluster["load_assignment"]["endpoints"][0]["lb_endpoints"]]
+        ports_ = [
+            e["endpoint"]["address"]["socket_address"]["port_value"]
+            for e in cluster["load_assignment"]["endpoints"][0]["lb_endpoints"]
+        ]
         assert ports_ == [service.port("sidecar", i) for i in range(service.replicas)]
         assert cluster["lb_policy"] == "ROUND_ROBIN"
         tls = cluster["transport_socket"]["typed_config"]["common_tls_context"]
         assert tls["tls_certificate_sds_secret_configs"][0]["name"] == "marketplace"
-        assert tls["combined_validation_context"]["default_validation_context"]["match_typed_subject_alt_names"] \
-            == [{"san_type": "URI", "matcher": {"exact": topology.spiffe_id(callee)}}]
+        assert tls["combined_validation_context"]["default_validation_context"]["match_typed_subject_alt_names"] == [
+            {"san_type": "URI", "matcher": {"exact": topology.spiffe_id(callee)}}
+        ]
         (check,) = cluster["health_checks"]
         assert check["grpc_health_check"]["service_name"] == service.grpc_services[0]
         assert check["no_traffic_interval"]
@@ -152,8 +183,9 @@ def test_reads_retry_on_the_topology_conditions_writes_only_when_never_delivered
     assert "per_try_timeout" not in stream["retry_policy"]
     # Routes are tried in order: the exact paths come before their service's prefix.
     paths = [r["match"].get("path") or r["match"]["prefix"] for r in routes]
-    assert paths.index("/iworkz.identity.v1.IdentityService/GetJwks") < \
-        paths.index("/iworkz.identity.v1.IdentityService/")
+    assert paths.index("/iworkz.identity.v1.IdentityService/GetJwks") < paths.index(
+        "/iworkz.identity.v1.IdentityService/"
+    )
 
 
 def test_inbound_streams_have_no_route_deadline(topology, tmp_path):
@@ -176,9 +208,22 @@ def test_every_sidecar_of_the_real_topology_passes_envoy_validation(tmp_path):
     assert len(rendered) == sum(s.replicas for s in topology.services.values())
     assert len({s.base_id for s in rendered}) == len(rendered)
     for item in rendered:
-        run = subprocess.run([str(sidecar.ENVOY), "--mode", "validate", "-c", str(item.config),
-                              "--base-id", str(item.base_id), "--log-level", "error"],
-                             capture_output=True, text=True, timeout=120)
+        run = subprocess.run(
+            [
+                str(sidecar.ENVOY),
+                "--mode",
+                "validate",
+                "-c",
+                str(item.config),
+                "--base-id",
+                str(item.base_id),
+                "--log-level",
+                "error",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert run.returncode == 0, f"{item.config}:\n{run.stdout}\n{run.stderr}"
 
 

@@ -15,9 +15,9 @@ import collections
 
 import grpc
 import pytest
+from mesh_probes import GET_JWKS, channel, envoy_stats, handled, healthy_hosts
 
 from iworkz.identity.v1 import identity_pb2, identity_pb2_grpc
-from mesh_probes import GET_JWKS, channel, envoy_stats, handled, healthy_hosts
 
 # Generous bounds for a busy 2-core machine; they only stop a hung test, they measure nothing.
 EVENTUALLY_SECONDS = 180
@@ -42,8 +42,10 @@ def egress_admin(platform) -> int:
 
 async def both_identity_replicas_in_rotation(platform) -> None:
     """Earlier tests (or a busy machine) may have left a replica out of rotation for a while."""
-    await eventually(lambda: healthy_hosts(egress_admin(platform), "out_identity") == 2,
-                     "both identity replicas healthy at marketplace's egress")
+    await eventually(
+        lambda: healthy_hosts(egress_admin(platform), "out_identity") == 2,
+        "both identity replicas healthy at marketplace's egress",
+    )
 
 
 def metrics_url(platform, service: str, replica: int) -> str:
@@ -123,11 +125,14 @@ async def test_killing_a_replica_under_load_loses_no_read(mesh_platform, kind):
         mesh_platform.spawn(victim)
         await asyncio.to_thread(mesh_platform.wait_ready, [victim])
         back = handled(victim_metrics, GET_JWKS)  # a restarted app counts from zero
-        await eventually(lambda: handled(victim_metrics, GET_JWKS) >= back + 20,
-                         "replica 1 gets traffic again once it is back")
+        await eventually(
+            lambda: handled(victim_metrics, GET_JWKS) >= back + 20, "replica 1 gets traffic again once it is back"
+        )
         await both_identity_replicas_in_rotation(mesh_platform)  # as the next test expects
     finally:
         await load.stop()
-    assert load.failures == [], (f"{len(load.failures)} of {sum(load.outcomes.values())} calls failed "
-                                 f"({dict(load.outcomes)}), e.g. {load.failures[:3]}")
+    assert load.failures == [], (
+        f"{len(load.failures)} of {sum(load.outcomes.values())} calls failed "
+        f"({dict(load.outcomes)}), e.g. {load.failures[:3]}"
+    )
     assert load.outcomes["OK"] > 0

@@ -30,7 +30,7 @@ class AgentConfig:
     llm_api_key: str = ""
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "AgentConfig":
+    def from_settings(cls, settings: Settings) -> AgentConfig:
         env = settings.extra
         raw = env.get("AGENT_THREADS", "").strip() or "2"
         if not raw.isdigit() or not 1 <= int(raw) <= 64:
@@ -41,6 +41,11 @@ class AgentConfig:
         model = env.get("AGENT_LLM_MODEL", "").strip()
         if url and not model:
             raise ConfigError("agent: AGENT_LLM_MODEL is required with AGENT_LLM_URL")
-        return cls(data_dir=pathlib.Path(env.get("AGENT_DATA_DIR", "").strip() or ".iworkz/agent"),
-                   threads=int(raw), marketplace_target=env.get("AGENT_MARKETPLACE_TARGET", "").strip(),
-                   llm_url=url, llm_model=model, llm_api_key=env.get("AGENT_LLM_API_KEY", "").strip())
+        return cls(
+            data_dir=pathlib.Path(env.get("AGENT_DATA_DIR", "").strip() or ".iworkz/agent"),
+            threads=int(raw),
+            marketplace_target=env.get("AGENT_MARKETPLACE_TARGET", "").strip(),
+            llm_url=url,
+            llm_model=model,
+            llm_api_key=env.get("AGENT_LLM_API_KEY", "").strip(),
+        )

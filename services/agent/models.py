@@ -26,8 +26,11 @@ DATA = pathlib.Path(__file__).parent / "data"
 
 def read_lines(path: pathlib.Path) -> list[str]:
     """Non-empty lines of a committed text file, without `#` comments."""
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
+    return [
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 def _save(path: pathlib.Path, arrays: dict[str, Vectors]) -> None:
@@ -39,8 +42,15 @@ def _save(path: pathlib.Path, arrays: dict[str, Vectors]) -> None:
     os.replace(tmp, path)
 
 
-def cached_vectors(encoder: Encoder, data_dir: pathlib.Path, name: str, texts: Sequence[str], kind: Kind,
-                   progress: bool = False, batch: int = 256) -> Vectors:
+def cached_vectors(
+    encoder: Encoder,
+    data_dir: pathlib.Path,
+    name: str,
+    texts: Sequence[str],
+    kind: Kind,
+    progress: bool = False,
+    batch: int = 256,
+) -> Vectors:
     """Vectors of `texts`, from `data_dir` if computed before, else computed (with a progress bar) and saved."""
     path = data_dir / f"{name}-{encoder.version}-{kind}-{corpus_fingerprint(texts)}.npz"
     if path.exists():
@@ -52,7 +62,7 @@ def cached_vectors(encoder: Encoder, data_dir: pathlib.Path, name: str, texts: S
     bar = _progress(len(texts), f"agent: embedding {name}") if progress else None
     parts = []
     for start in range(0, len(texts), batch):
-        parts.append(encoder.encode(texts[start:start + batch], kind))
+        parts.append(encoder.encode(texts[start : start + batch], kind))
         if bar:
             bar(len(parts[-1]))
     vectors = np.vstack(parts) if parts else np.zeros((0, encoder.dimensions), np.float32)
@@ -77,9 +87,10 @@ def load_encoder(data_dir: pathlib.Path, threads: int) -> Encoder:
     """The E5 encoder with its corpus means (query and passage) from the committed corpus."""
     encoder = Encoder(load_backend(threads))
     corpus = read_lines(DATA / "centring_corpus.txt")
-    means = {kind: cached_vectors(encoder, data_dir, "centring", corpus, kind).mean(axis=0)
-             for kind in ("query", "passage")}
-    encoder.set_means(means, corpus_fingerprint(corpus))  # type: ignore[arg-type]
+    means = {
+        kind: cached_vectors(encoder, data_dir, "centring", corpus, kind).mean(axis=0) for kind in ("query", "passage")
+    }
+    encoder.set_means(means, corpus_fingerprint(corpus))
     return encoder
 
 
@@ -90,5 +101,5 @@ class Models:
         self.encoder = encoder
 
     @classmethod
-    def load(cls, data_dir: pathlib.Path, threads: int) -> "Models":
+    def load(cls, data_dir: pathlib.Path, threads: int) -> Models:
         return cls(load_encoder(data_dir, threads))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from iworkz.agent.v1 import agent_pb2 as pb, agent_pb2_grpc
+from iworkz.agent.v1 import agent_pb2 as pb
+from iworkz.agent.v1 import agent_pb2_grpc
 from services.agent import messages, store
 from services.agent.models import Models
 from services.runtime import paging
@@ -33,9 +34,12 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         kind = "query" if request.kind == pb.EMBED_KIND_QUERY else "passage"
         vectors = await asyncio.to_thread(encoder.encode, list(request.texts), kind, request.centered)
         return pb.EmbedResponse(
-            embeddings=[pb.Embedding(values=row.tolist()) for row in vectors], model=encoder.model,
+            embeddings=[pb.Embedding(values=row.tolist()) for row in vectors],
+            model=encoder.model,
             model_version=encoder.centred_version if request.centered else encoder.version,
-            dimensions=encoder.dimensions, centered=request.centered)
+            dimensions=encoder.dimensions,
+            centered=request.centered,
+        )
 
     # --- conversations -------------------------------------------------------------------
 
@@ -46,8 +50,9 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         async with self.db.connection() as conn:
             rows = await store.list_conversations(conn, user_id, size + 1, after)
         rows, token = paging.keyset_page(rows, size, fp, lambda r: (r["updated_at"], r["id"]))
-        return pb.ListConversationsResponse(conversations=[messages.conversation(r) for r in rows],
-                                            next_page_token=token)
+        return pb.ListConversationsResponse(
+            conversations=[messages.conversation(r) for r in rows], next_page_token=token
+        )
 
     async def GetConversation(self, request, context_):
         _, user_id, _, conversation_id = request.name.split("/")

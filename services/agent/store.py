@@ -21,16 +21,22 @@ def _uuid(value: str, what: str) -> uuid.UUID:
 
 
 async def create_conversation(conn, user_id: str, title: str, language: str) -> dict:
-    return await (await conn.execute(
-        "INSERT INTO conversations (id, user_id, title, language) VALUES (%s, %s, %s, %s) RETURNING *",
-        (uuid.uuid4(), _uuid(user_id, "user"), title[:80], language))).fetchone()
+    return await (
+        await conn.execute(
+            "INSERT INTO conversations (id, user_id, title, language) VALUES (%s, %s, %s, %s) RETURNING *",
+            (uuid.uuid4(), _uuid(user_id, "user"), title[:80], language),
+        )
+    ).fetchone()
 
 
 async def conversation(conn, user_id: str, conversation_id: str, for_update: bool = False) -> dict:
     """The user's conversation; NotFound for another user's or a missing one (no existence leak)."""
-    row = await (await conn.execute(
-        "SELECT * FROM conversations WHERE id = %s AND user_id = %s" + (" FOR UPDATE" if for_update else ""),
-        (_uuid(conversation_id, "conversation"), _uuid(user_id, "user")))).fetchone()
+    row = await (
+        await conn.execute(
+            "SELECT * FROM conversations WHERE id = %s AND user_id = %s" + (" FOR UPDATE" if for_update else ""),
+            (_uuid(conversation_id, "conversation"), _uuid(user_id, "user")),
+        )
+    ).fetchone()
     if row is None:
         raise NotFound("no such conversation")
     return row
@@ -44,28 +50,37 @@ async def list_conversations(conn, user_id: str, limit: int, after: tuple | None
         where += " AND (updated_at, id) < (%s::timestamptz, %s::uuid)"
         params += list(after)
     params.append(limit)
-    return await (await conn.execute(
-        f"SELECT * FROM conversations WHERE {where} ORDER BY updated_at DESC, id DESC LIMIT %s",
-        params)).fetchall()
+    return await (
+        await conn.execute(
+            f"SELECT * FROM conversations WHERE {where} ORDER BY updated_at DESC, id DESC LIMIT %s", params
+        )
+    ).fetchall()
 
 
 async def messages(conn, conversation_id: uuid.UUID, last: int = 0) -> list[dict]:
     """The conversation's messages, oldest first (the newest `last` only, when given)."""
     if last:
-        rows = await (await conn.execute(
-            "SELECT * FROM messages WHERE conversation_id = %s ORDER BY seq DESC LIMIT %s",
-            (conversation_id, last))).fetchall()
+        rows = await (
+            await conn.execute(
+                "SELECT * FROM messages WHERE conversation_id = %s ORDER BY seq DESC LIMIT %s", (conversation_id, last)
+            )
+        ).fetchall()
         return list(reversed(rows))
-    return await (await conn.execute(
-        "SELECT * FROM messages WHERE conversation_id = %s ORDER BY seq", (conversation_id,))).fetchall()
+    return await (
+        await conn.execute("SELECT * FROM messages WHERE conversation_id = %s ORDER BY seq", (conversation_id,))
+    ).fetchall()
 
 
-async def add_message(conn, conversation_id: uuid.UUID, role: int, text: str, intent: str = "",
-                      tool_calls: list[dict] | None = None) -> dict:
-    row = await (await conn.execute(
-        "INSERT INTO messages (id, conversation_id, role, text, intent, tool_calls)"
-        " VALUES (%s, %s, %s, %s, %s, %s) RETURNING *",
-        (uuid.uuid4(), conversation_id, role, text, intent, Jsonb(tool_calls or [])))).fetchone()
+async def add_message(
+    conn, conversation_id: uuid.UUID, role: int, text: str, intent: str = "", tool_calls: list[dict] | None = None
+) -> dict:
+    row = await (
+        await conn.execute(
+            "INSERT INTO messages (id, conversation_id, role, text, intent, tool_calls)"
+            " VALUES (%s, %s, %s, %s, %s, %s) RETURNING *",
+            (uuid.uuid4(), conversation_id, role, text, intent, Jsonb(tool_calls or [])),
+        )
+    ).fetchone()
     return row
 
 
@@ -73,11 +88,14 @@ async def touch(conn, conversation_id: uuid.UUID, language: str, pending_action:
     """Record the latest activity, reply language and the action awaiting confirmation (or none)."""
     await conn.execute(
         "UPDATE conversations SET updated_at = now(), language = %s, pending_action = %s WHERE id = %s",
-        (language, Jsonb(pending_action) if pending_action is not None else None, conversation_id))
+        (language, Jsonb(pending_action) if pending_action is not None else None, conversation_id),
+    )
 
 
 async def delete_conversation(conn, user_id: str, conversation_id: str) -> None:
-    cur = await conn.execute("DELETE FROM conversations WHERE id = %s AND user_id = %s",
-                             (_uuid(conversation_id, "conversation"), _uuid(user_id, "user")))
+    cur = await conn.execute(
+        "DELETE FROM conversations WHERE id = %s AND user_id = %s",
+        (_uuid(conversation_id, "conversation"), _uuid(user_id, "user")),
+    )
     if cur.rowcount == 0:
         raise NotFound("no such conversation")

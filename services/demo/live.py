@@ -17,13 +17,13 @@ import uuid
 
 import grpc
 import httpx
+from google.type import money_pb2
 
 from iworkz.identity.v1 import identity_pb2 as idp
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from iworkz.notifications.v1 import notifications_pb2 as nt
 from iworkz.sdk import Client
 from iworkz.type.v1 import profile_types_pb2 as types
-from google.type import money_pb2
 
 PASSWORD = "live-check-password-2026"
 
@@ -37,7 +37,7 @@ async def _sse_notifications(url: str, token: str, ca: str, found: asyncio.Queue
     async with httpx.AsyncClient(verify=ca, timeout=None) as http:
         async with http.stream("GET", url, headers=headers) as response:
             if response.status_code != 200:
-                raise LiveCheckError(f"SSE subscribe answered {response.status_code}: {await response.aread()}")
+                raise LiveCheckError(f"SSE subscribe answered {response.status_code}: {(await response.aread())!r}")
             opened.set()
             async for line in response.aiter_lines():
                 if line.startswith("data:"):
@@ -57,12 +57,13 @@ async def _grpc_notifications(client: Client, parent: str, found: asyncio.Queue,
 async def _first(queue: asyncio.Queue, timeout: float):
     try:
         return await asyncio.wait_for(queue.get(), timeout)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         raise LiveCheckError(f"no notification within {timeout:g} s") from None
 
 
-async def application_goes_live(edge_target: str, ca_path: str, mail_dir: pathlib.Path | None,
-                                timeout: float = 15.0) -> list[str]:
+async def application_goes_live(
+    edge_target: str, ca_path: str, mail_dir: pathlib.Path | None, timeout: float = 15.0
+) -> list[str]:
     """Run the journey through the edge; return what was checked (with measured latencies)."""
     tag = uuid.uuid4().hex[:8]
     credentials = grpc.ssl_channel_credentials(pathlib.Path(ca_path).read_bytes())
@@ -70,37 +71,66 @@ async def application_goes_live(edge_target: str, ca_path: str, mail_dir: pathli
     tasks: list[asyncio.Task] = []
     try:
         signed = await employer.sign_up(
-            email=f"live-hr-{tag}@iworkz.local", password=PASSWORD, display_name="Live Check HR",
-            account_type=idp.ACCOUNT_TYPE_EMPLOYER, organization_display_name=f"Live Check {tag}")
-        job = (await employer.marketplace.CreateJob(mp.CreateJobRequest(
-            parent="employers/" + signed.organization.name.split("/")[1], job=mp.Job(
-                title=f"Kitchen staff {tag}", description="Prep and line cooking.",
-                location=types.Location(prefecture="JP-40", city="Fukuoka"),
-                wage_min=money_pb2.Money(currency_code="JPY", units=1200),
-                wage_max=money_pb2.Money(currency_code="JPY", units=1400),
-                wage_period=types.WAGE_PERIOD_HOURLY, employment_type=types.EMPLOYMENT_TYPE_PART_TIME,
-                headcount=1)))).job
+            email=f"live-hr-{tag}@iworkz.local",
+            password=PASSWORD,
+            display_name="Live Check HR",
+            account_type=idp.ACCOUNT_TYPE_EMPLOYER,
+            organization_display_name=f"Live Check {tag}",
+        )
+        job = (
+            await employer.marketplace.CreateJob(
+                mp.CreateJobRequest(
+                    parent="employers/" + signed.organization.name.split("/")[1],
+                    job=mp.Job(
+                        title=f"Kitchen staff {tag}",
+                        description="Prep and line cooking.",
+                        location=types.Location(prefecture="JP-40", city="Fukuoka"),
+                        wage_min=money_pb2.Money(currency_code="JPY", units=1200),
+                        wage_max=money_pb2.Money(currency_code="JPY", units=1400),
+                        wage_period=types.WAGE_PERIOD_HOURLY,
+                        employment_type=types.EMPLOYMENT_TYPE_PART_TIME,
+                        headcount=1,
+                    ),
+                )
+            )
+        ).job
         await employer.marketplace.PublishJob(mp.PublishJobRequest(name=job.name))
 
-        me = await worker.sign_up(email=f"live-worker-{tag}@iworkz.local", password=PASSWORD,
-                                  display_name="Live Check Worker", account_type=idp.ACCOUNT_TYPE_WORKER,
-                                  locale="ja")
+        me = await worker.sign_up(
+            email=f"live-worker-{tag}@iworkz.local",
+            password=PASSWORD,
+            display_name="Live Check Worker",
+            account_type=idp.ACCOUNT_TYPE_WORKER,
+            locale="ja",
+        )
         user_id = me.user.name.split("/")[1]
-        await worker.marketplace.UpdateWorkerProfile(mp.UpdateWorkerProfileRequest(profile=mp.WorkerProfile(
-            name=f"workers/{user_id}", display_name="Live Check Worker",
-            visa_status=types.VISA_STATUS_PERMANENT_RESIDENT)))
-        application = (await worker.marketplace.CreateApplication(
-            mp.CreateApplicationRequest(parent=job.name))).application
+        await worker.marketplace.UpdateWorkerProfile(
+            mp.UpdateWorkerProfileRequest(
+                profile=mp.WorkerProfile(
+                    name=f"workers/{user_id}",
+                    display_name="Live Check Worker",
+                    visa_status=types.VISA_STATUS_PERMANENT_RESIDENT,
+                )
+            )
+        )
+        application = (
+            await worker.marketplace.CreateApplication(mp.CreateApplicationRequest(parent=job.name))
+        ).application
 
         grpc_found: asyncio.Queue = asyncio.Queue()
         sse_found: asyncio.Queue = asyncio.Queue()
         grpc_open, sse_open = asyncio.Event(), asyncio.Event()
         host, port = edge_target.rsplit(":", 1)
         url = f"https://localhost:{port}/v1/users/{user_id}/notifications:subscribe"
-        tasks = [asyncio.create_task(_grpc_notifications(worker, me.user.name, grpc_found, grpc_open)),
-                 asyncio.create_task(_sse_notifications(url, me.tokens.access_token, ca_path, sse_found, sse_open))]
-        done, _ = await asyncio.wait([asyncio.create_task(grpc_open.wait()), asyncio.create_task(sse_open.wait()),
-                                      *tasks], timeout=timeout, return_when=asyncio.ALL_COMPLETED)
+        tasks = [
+            asyncio.create_task(_grpc_notifications(worker, me.user.name, grpc_found, grpc_open)),
+            asyncio.create_task(_sse_notifications(url, me.tokens.access_token, ca_path, sse_found, sse_open)),
+        ]
+        done, _ = await asyncio.wait(
+            [asyncio.create_task(grpc_open.wait()), asyncio.create_task(sse_open.wait()), *tasks],
+            timeout=timeout,
+            return_when=asyncio.ALL_COMPLETED,
+        )
         for task in tasks:
             if task.done() and task.exception():
                 raise LiveCheckError(f"a Subscribe stream failed: {task.exception()}")
@@ -108,8 +138,9 @@ async def application_goes_live(edge_target: str, ca_path: str, mail_dir: pathli
             raise LiveCheckError("the Subscribe streams did not open")
 
         moved_at = time.perf_counter()
-        await employer.marketplace.UpdateApplicationStatus(mp.UpdateApplicationStatusRequest(
-            name=application.name, status=mp.APPLICATION_STATUS_INTERVIEW))
+        await employer.marketplace.UpdateApplicationStatus(
+            mp.UpdateApplicationStatusRequest(name=application.name, status=mp.APPLICATION_STATUS_INTERVIEW)
+        )
         grpc_at, grpc_note = await _first(grpc_found, timeout)
         sse_at, sse_note = await _first(sse_found, timeout)
         checks = [

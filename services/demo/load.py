@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import AsyncIterator, Callable
 
 import grpc
 from google.type import date_pb2, latlng_pb2, money_pb2
@@ -30,6 +30,7 @@ class DemoError(RuntimeError):
 
 # --- dataset → messages (pure functions) -----------------------------------------
 
+
 def _enum(enum_type, prefix: str, name: str) -> int:
     return enum_type.Value(prefix + name) if name else 0
 
@@ -46,8 +47,11 @@ def _yen(units: int) -> money_pb2.Money:
 
 
 def _location(place: dataset.Place) -> types.Location:
-    return types.Location(prefecture=place.prefecture, city=place.city,
-                          coordinates=latlng_pb2.LatLng(latitude=place.latitude, longitude=place.longitude))
+    return types.Location(
+        prefecture=place.prefecture,
+        city=place.city,
+        coordinates=latlng_pb2.LatLng(latitude=place.latitude, longitude=place.longitude),
+    )
 
 
 def _skills(pairs) -> list[mp.Skill]:
@@ -57,51 +61,90 @@ def _skills(pairs) -> list[mp.Skill]:
 def employer_profile(employer: dataset.Employer, name: str) -> mp.EmployerProfile:
     """The EmployerProfile for `employer`, named `employers/{organization}`."""
     return mp.EmployerProfile(
-        name=name, display_name=employer.company, description=employer.description,
-        industry=employer.industry, location=_location(employer.location), website=employer.website,
-        supports_ssw=employer.supports_ssw)
+        name=name,
+        display_name=employer.company,
+        description=employer.description,
+        industry=employer.industry,
+        location=_location(employer.location),
+        website=employer.website,
+        supports_ssw=employer.supports_ssw,
+    )
 
 
 def job_message(job: dataset.Job) -> mp.Job:
     """The Job message to create for `job`."""
     return mp.Job(
-        title=job.title, description=job.description,
-        required_skills=_skills(job.required_skills), preferred_skills=_skills(job.preferred_skills),
+        title=job.title,
+        description=job.description,
+        required_skills=_skills(job.required_skills),
+        preferred_skills=_skills(job.preferred_skills),
         min_japanese_level=_enum(types.JapaneseLevel, "JAPANESE_LEVEL_", job.min_japanese_level),
-        location=_location(job.location), wage_min=_yen(job.wage_min), wage_max=_yen(job.wage_max),
+        location=_location(job.location),
+        wage_min=_yen(job.wage_min),
+        wage_max=_yen(job.wage_max),
         wage_period=_enum(types.WagePeriod, "WAGE_PERIOD_", job.wage_period),
         employment_type=_enum(types.EmploymentType, "EMPLOYMENT_TYPE_", job.employment_type),
-        headcount=job.headcount, start_date=_date(job.start_date),
+        headcount=job.headcount,
+        start_date=_date(job.start_date),
         eligible_visa_statuses=[_enum(types.VisaStatus, "VISA_STATUS_", s) for s in job.eligible_visa_statuses],
         eligible_ssw_fields=[_enum(types.SswField, "SSW_FIELD_", f) for f in job.eligible_ssw_fields],
-        offers_visa_sponsorship=job.offers_visa_sponsorship)
+        offers_visa_sponsorship=job.offers_visa_sponsorship,
+    )
 
 
 def worker_profile(worker: dataset.Worker, name: str) -> mp.WorkerProfile:
     """The WorkerProfile for `worker`, named `workers/{user}`."""
     return mp.WorkerProfile(
-        name=name, display_name=worker.display_name, email=worker.email, phone=worker.phone,
-        address=worker.address, birth_date=_date(worker.birth_date),
-        residence_card_number=worker.residence_card_number, nationality=worker.nationality,
-        languages=[mp.LanguageSkill(
-            language=lang.language, proficiency=_enum(mp.Proficiency, "PROFICIENCY_", lang.proficiency),
-            jlpt_level=_enum(types.JapaneseLevel, "JAPANESE_LEVEL_", lang.jlpt)) for lang in worker.languages],
+        name=name,
+        display_name=worker.display_name,
+        email=worker.email,
+        phone=worker.phone,
+        address=worker.address,
+        birth_date=_date(worker.birth_date),
+        residence_card_number=worker.residence_card_number,
+        nationality=worker.nationality,
+        languages=[
+            mp.LanguageSkill(
+                language=lang.language,
+                proficiency=_enum(mp.Proficiency, "PROFICIENCY_", lang.proficiency),
+                jlpt_level=_enum(types.JapaneseLevel, "JAPANESE_LEVEL_", lang.jlpt),
+            )
+            for lang in worker.languages
+        ],
         skills=_skills(worker.skills),
-        experience=[mp.Experience(
-            employer_name=e.employer_name, title=e.title, start_date=_date(e.start),
-            end_date=_date(e.end), description=e.description, country=e.country) for e in worker.experience],
-        education=[mp.Education(
-            institution=e.institution, qualification=e.qualification, field_of_study=e.field_of_study,
-            graduation_year=e.graduation_year) for e in worker.education],
-        location=_location(worker.location), desired_wage=_yen(worker.desired_wage),
+        experience=[
+            mp.Experience(
+                employer_name=e.employer_name,
+                title=e.title,
+                start_date=_date(e.start),
+                end_date=_date(e.end),
+                description=e.description,
+                country=e.country,
+            )
+            for e in worker.experience
+        ],
+        education=[
+            mp.Education(
+                institution=e.institution,
+                qualification=e.qualification,
+                field_of_study=e.field_of_study,
+                graduation_year=e.graduation_year,
+            )
+            for e in worker.education
+        ],
+        location=_location(worker.location),
+        desired_wage=_yen(worker.desired_wage),
         desired_wage_period=_enum(types.WagePeriod, "WAGE_PERIOD_", worker.desired_wage_period),
         availability=mp.Availability(
-            available_from=_date(worker.available_from), hours_per_week=worker.hours_per_week,
-            employment_types=[_enum(types.EmploymentType, "EMPLOYMENT_TYPE_", t)
-                              for t in worker.employment_types]),
+            available_from=_date(worker.available_from),
+            hours_per_week=worker.hours_per_week,
+            employment_types=[_enum(types.EmploymentType, "EMPLOYMENT_TYPE_", t) for t in worker.employment_types],
+        ),
         visa_status=_enum(types.VisaStatus, "VISA_STATUS_", worker.visa_status),
         ssw_field=_enum(types.SswField, "SSW_FIELD_", worker.ssw_field),
-        visa_expiry_date=_date(worker.visa_expiry), summary=worker.summary)
+        visa_expiry_date=_date(worker.visa_expiry),
+        summary=worker.summary,
+    )
 
 
 def application_status(name: str) -> int:
@@ -109,6 +152,7 @@ def application_status(name: str) -> int:
 
 
 # --- talking to the platform -----------------------------------------------------
+
 
 @dataclass
 class Login:
@@ -121,8 +165,15 @@ class Login:
 class DemoReport:
     """What a load did: how many of each thing it created, and the demo logins."""
 
-    created: dict[str, int] = field(default_factory=lambda: {
-        "accounts": 0, "employer profiles": 0, "jobs": 0, "worker profiles": 0, "applications": 0})
+    created: dict[str, int] = field(
+        default_factory=lambda: {
+            "accounts": 0,
+            "employer profiles": 0,
+            "jobs": 0,
+            "worker profiles": 0,
+            "applications": 0,
+        }
+    )
     logins: list[Login] = field(default_factory=list)
     password: str = DEMO_PASSWORD
 
@@ -164,14 +215,20 @@ class _Session:
         for c in self._clients:
             await c.close()
 
-    async def account(self, email: str, display_name: str, account_type: int,
-                      organization: str = "", locale: str = "en") -> _Account:
+    async def account(
+        self, email: str, display_name: str, account_type: int, organization: str = "", locale: str = "en"
+    ) -> _Account:
         """Sign up, or log in if the account exists."""
         identity = self.client(self.identity_target)
         try:
             response = await identity.sign_up(
-                email=email, password=self.password, display_name=display_name,
-                account_type=account_type, organization_display_name=organization, locale=locale)
+                email=email,
+                password=self.password,
+                display_name=display_name,
+                account_type=account_type,
+                organization_display_name=organization,
+                locale=locale,
+            )
             created = True
         except grpc.aio.AioRpcError as err:
             if err.code() != grpc.StatusCode.ALREADY_EXISTS:
@@ -179,8 +236,10 @@ class _Session:
             try:
                 response = await identity.login(email, self.password)
             except grpc.aio.AioRpcError as login_err:
-                raise DemoError(f"{email} already exists but does not accept the demo password "
-                                f"({login_err.code().name}: {login_err.details()})") from None
+                raise DemoError(
+                    f"{email} already exists but does not accept the demo password "
+                    f"({login_err.code().name}: {login_err.details()})"
+                ) from None
             created = False
         if self.marketplace_target == self.identity_target:
             marketplace = identity
@@ -207,7 +266,8 @@ async def _all_jobs(account: _Account) -> list[mp.Job]:
     jobs, token = [], ""
     while True:
         page = await account.marketplace.marketplace.ListJobs(
-            mp.ListJobsRequest(parent=account.employer_name, page_size=100, page_token=token))
+            mp.ListJobsRequest(parent=account.employer_name, page_size=100, page_token=token)
+        )
         jobs.extend(page.jobs)
         token = page.next_page_token
         if not token:
@@ -218,15 +278,21 @@ async def _all_worker_applications(account: _Account) -> list[mp.Application]:
     apps, token = [], ""
     while True:
         page = await account.marketplace.marketplace.ListWorkerApplications(
-            mp.ListWorkerApplicationsRequest(parent=account.worker_name, page_size=100, page_token=token))
+            mp.ListWorkerApplicationsRequest(parent=account.worker_name, page_size=100, page_token=token)
+        )
         apps.extend(page.applications)
         token = page.next_page_token
         if not token:
             return apps
 
 
-async def load(identity_target: str, marketplace_target: str = "", *, password: str = DEMO_PASSWORD,
-               say: Callable[[str], None] = print) -> DemoReport:
+async def load(
+    identity_target: str,
+    marketplace_target: str = "",
+    *,
+    password: str = DEMO_PASSWORD,
+    say: Callable[[str], None] = print,
+) -> DemoReport:
     """Load whatever part of the demo data set is missing; return what was created and the logins.
 
     `marketplace_target` defaults to `identity_target` (one edge for both).
@@ -237,9 +303,13 @@ async def load(identity_target: str, marketplace_target: str = "", *, password: 
         employers: dict[str, _Account] = {}
         job_names: dict[str, str] = {}
         for employer in dataset.EMPLOYERS:
-            account = await session.account(employer.email, employer.contact_name,
-                                             identity_pb2.ACCOUNT_TYPE_EMPLOYER, employer.company,
-                                             employer.locale)
+            account = await session.account(
+                employer.email,
+                employer.contact_name,
+                identity_pb2.ACCOUNT_TYPE_EMPLOYER,
+                employer.company,
+                employer.locale,
+            )
             employers[employer.key] = account
             report.created["accounts"] += account.created
             report.logins.append(Login("employer", employer.email, employer.company))
@@ -251,8 +321,9 @@ async def load(identity_target: str, marketplace_target: str = "", *, password: 
 
         workers: dict[str, _Account] = {}
         for worker in dataset.WORKERS:
-            account = await session.account(worker.email, worker.display_name,
-                                             identity_pb2.ACCOUNT_TYPE_WORKER, locale=worker.locale)
+            account = await session.account(
+                worker.email, worker.display_name, identity_pb2.ACCOUNT_TYPE_WORKER, locale=worker.locale
+            )
             workers[worker.key] = account
             report.created["accounts"] += account.created
             report.logins.append(Login("worker", worker.email, worker.display_name))
@@ -262,13 +333,13 @@ async def load(identity_target: str, marketplace_target: str = "", *, password: 
         job_employer = {job.key: job.employer for job in dataset.JOBS}
         existing_apps: dict[str, set[str]] = {}
         for application in dataset.APPLICATIONS:
-            worker = workers[application.worker]
+            applicant = workers[application.worker]
             if application.worker not in existing_apps:
-                existing_apps[application.worker] = {a.job for a in await _all_worker_applications(worker)}
+                existing_apps[application.worker] = {a.job for a in await _all_worker_applications(applicant)}
             job_name = job_names[application.job]
             if job_name in existing_apps[application.worker]:
                 continue
-            await _apply(worker, employers[job_employer[application.job]], job_name, application)
+            await _apply(applicant, employers[job_employer[application.job]], job_name, application)
             existing_apps[application.worker].add(job_name)
             report.created["applications"] += 1
         say(f"applications: {len(dataset.APPLICATIONS)}")
@@ -279,14 +350,16 @@ async def _ensure_employer_profile(account: _Account, employer: dataset.Employer
     if not account.created:
         try:
             current = await account.marketplace.marketplace.GetEmployerProfile(
-                mp.GetEmployerProfileRequest(name=account.employer_name))
+                mp.GetEmployerProfileRequest(name=account.employer_name)
+            )
             if current.employer.description:
                 return
         except grpc.aio.AioRpcError as err:
             if not _not_found(err):
                 raise
     await account.marketplace.marketplace.UpdateEmployerProfile(
-        mp.UpdateEmployerProfileRequest(employer=employer_profile(employer, account.employer_name)))
+        mp.UpdateEmployerProfileRequest(employer=employer_profile(employer, account.employer_name))
+    )
     report.created["employer profiles"] += 1
 
 
@@ -294,7 +367,8 @@ async def _ensure_job(account: _Account, job: dataset.Job, existing: mp.Job | No
     """Create and publish `job` unless it exists; publish an existing draft. Return its name."""
     if existing is None:
         created = await account.marketplace.marketplace.CreateJob(
-            mp.CreateJobRequest(parent=account.employer_name, job=job_message(job)))
+            mp.CreateJobRequest(parent=account.employer_name, job=job_message(job))
+        )
         existing = created.job
         report.created["jobs"] += 1
     if existing.state == mp.JOB_STATE_DRAFT:
@@ -306,35 +380,40 @@ async def _ensure_worker_profile(account: _Account, worker: dataset.Worker, repo
     if not account.created:
         try:
             current = await account.marketplace.marketplace.GetWorkerProfile(
-                mp.GetWorkerProfileRequest(name=account.worker_name))
+                mp.GetWorkerProfileRequest(name=account.worker_name)
+            )
             if current.profile.visa_status:
                 return
         except grpc.aio.AioRpcError as err:
             if not _not_found(err):
                 raise
     await account.marketplace.marketplace.UpdateWorkerProfile(
-        mp.UpdateWorkerProfileRequest(profile=worker_profile(worker, account.worker_name)))
+        mp.UpdateWorkerProfileRequest(profile=worker_profile(worker, account.worker_name))
+    )
     report.created["worker profiles"] += 1
 
 
 async def _apply(worker: _Account, employer: _Account, job_name: str, application: dataset.Application) -> None:
     """Apply as the worker, then replay the application's history."""
     created = await worker.marketplace.marketplace.CreateApplication(
-        mp.CreateApplicationRequest(parent=job_name, cover_letter=application.cover_letter))
+        mp.CreateApplicationRequest(parent=job_name, cover_letter=application.cover_letter)
+    )
     name = created.application.name
     for status, note in application.history:
         if status == "WITHDRAWN":
             await worker.marketplace.marketplace.WithdrawApplication(
-                mp.WithdrawApplicationRequest(name=name, note=note))
+                mp.WithdrawApplicationRequest(name=name, note=note)
+            )
         else:
             await employer.marketplace.marketplace.UpdateApplicationStatus(
-                mp.UpdateApplicationStatusRequest(name=name, status=application_status(status), note=note))
+                mp.UpdateApplicationStatusRequest(name=name, status=application_status(status), note=note)
+            )
 
 
 # --- reading it back -------------------------------------------------------------
 
-async def verify(identity_target: str, marketplace_target: str = "", *,
-                 password: str = DEMO_PASSWORD) -> list[str]:
+
+async def verify(identity_target: str, marketplace_target: str = "", *, password: str = DEMO_PASSWORD) -> list[str]:
     """Check the demo data reads back through the public RPCs; return what was checked.
 
     Raises DemoError naming the first thing that does not match.
@@ -345,15 +424,17 @@ async def verify(identity_target: str, marketplace_target: str = "", *,
         public = session.client(marketplace_target)
         everything = await public.marketplace.SearchJobs(mp.SearchJobsRequest(page_size=100))
         if everything.total_size < len(dataset.JOBS):
-            raise DemoError(f"SearchJobs finds {everything.total_size} open jobs, expected at least "
-                            f"{len(dataset.JOBS)}")
+            raise DemoError(
+                f"SearchJobs finds {everything.total_size} open jobs, expected at least {len(dataset.JOBS)}"
+            )
         checked.append(f"SearchJobs (no login) finds {everything.total_size} open jobs")
         for prefecture in sorted({job.location.prefecture for job in dataset.JOBS}):
             expected = sum(job.location.prefecture == prefecture for job in dataset.JOBS)
             found = await public.marketplace.SearchJobs(mp.SearchJobsRequest(prefecture=prefecture))
             if found.total_size < expected:
-                raise DemoError(f"SearchJobs(prefecture={prefecture}) finds {found.total_size}, "
-                                f"expected at least {expected}")
+                raise DemoError(
+                    f"SearchJobs(prefecture={prefecture}) finds {found.total_size}, expected at least {expected}"
+                )
         checked.append("SearchJobs by prefecture finds every demo job")
 
         by_worker = {w.key: w for w in dataset.WORKERS}
@@ -366,18 +447,22 @@ async def verify(identity_target: str, marketplace_target: str = "", *,
             wanted = application_status(application.status)
             if not any(a.status == wanted and a.job_title for a in apps):
                 raise DemoError(f"{worker.email} has no application in status {application.status}")
-        checked.append(f"{len(dataset.APPLICATIONS)} workers log in and see their applications "
-                       "in the expected statuses")
+        checked.append(
+            f"{len(dataset.APPLICATIONS)} workers log in and see their applications in the expected statuses"
+        )
 
         employer = dataset.EMPLOYERS[0]
-        account = await session.account(employer.email, employer.contact_name,
-                                         identity_pb2.ACCOUNT_TYPE_EMPLOYER, employer.company)
+        account = await session.account(
+            employer.email, employer.contact_name, identity_pb2.ACCOUNT_TYPE_EMPLOYER, employer.company
+        )
         received = await account.marketplace.marketplace.ListJobApplications(
-            mp.ListJobApplicationsRequest(parent=f"{account.employer_name}/jobs/-", page_size=100))
+            mp.ListJobApplicationsRequest(parent=f"{account.employer_name}/jobs/-", page_size=100)
+        )
         job_employer = {job.key: job.employer for job in dataset.JOBS}
         expected = sum(job_employer[a.job] == employer.key for a in dataset.APPLICATIONS)
         if len(received.applications) < expected:
-            raise DemoError(f"{employer.email} sees {len(received.applications)} applications, "
-                            f"expected at least {expected}")
+            raise DemoError(
+                f"{employer.email} sees {len(received.applications)} applications, expected at least {expected}"
+            )
         checked.append(f"{employer.email} sees {len(received.applications)} applications to its jobs")
     return checked

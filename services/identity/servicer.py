@@ -11,47 +11,65 @@ from services.identity import store
 from services.identity.domain import apikeys, passwords, sessions, signing
 from services.identity.domain.throttle import ThrottlePolicy, client_address
 from services.runtime import access, context, outbox, paging
-from services.runtime.timestamps import timestamp
 from services.runtime.errors import (
-    AlreadyExists, FailedPrecondition, NotFound, PermissionDenied,
-    ResourceExhausted, Unauthenticated)
+    AlreadyExists,
+    FailedPrecondition,
+    NotFound,
+    PermissionDenied,
+    ResourceExhausted,
+    Unauthenticated,
+)
 from services.runtime.server import Resources
+from services.runtime.timestamps import timestamp
 
 SERVICE = "identity"
 ORG_TYPES = {identity_pb2.ACCOUNT_TYPE_EMPLOYER: "employer", identity_pb2.ACCOUNT_TYPE_ISSUER: "issuer"}
-ORG_TYPE_VALUES = {"employer": identity_pb2.ORGANIZATION_TYPE_EMPLOYER,
-                   "issuer": identity_pb2.ORGANIZATION_TYPE_ISSUER}
+ORG_TYPE_VALUES = {"employer": identity_pb2.ORGANIZATION_TYPE_EMPLOYER, "issuer": identity_pb2.ORGANIZATION_TYPE_ISSUER}
 MEMBER_ROLE_VALUES = {"admin": identity_pb2.MEMBER_ROLE_ADMIN, "member": identity_pb2.MEMBER_ROLE_MEMBER}
-
 
 
 def user_message(row: dict) -> identity_pb2.User:
     return identity_pb2.User(
-        name=f"users/{row['id']}", email=row["email"], display_name=row["display_name"],
+        name=f"users/{row['id']}",
+        email=row["email"],
+        display_name=row["display_name"],
         roles=[access.role_value(r) for r in row["roles"] if r in access.ROLE_VALUES],
         organization=f"organizations/{row['organization_id']}" if row["organization_id"] else "",
-        locale=row["locale"], disabled=row["disabled"], create_time=timestamp(row["created_at"]))
+        locale=row["locale"],
+        disabled=row["disabled"],
+        create_time=timestamp(row["created_at"]),
+    )
 
 
 def organization_message(row: dict) -> identity_pb2.Organization:
     return identity_pb2.Organization(
-        name=f"organizations/{row['id']}", display_name=row["display_name"],
-        type=ORG_TYPE_VALUES[row["type"]], create_time=timestamp(row["created_at"]))
+        name=f"organizations/{row['id']}",
+        display_name=row["display_name"],
+        type=ORG_TYPE_VALUES[row["type"]],
+        create_time=timestamp(row["created_at"]),
+    )
 
 
 def api_key_message(row: dict) -> identity_pb2.ApiKey:
     return identity_pb2.ApiKey(
         name=f"organizations/{row['organization_id']}/apiKeys/{row['id']}",
-        display_name=row["display_name"], roles=[access.role_value(r) for r in row["roles"]],
-        prefix=row["prefix"], create_time=timestamp(row["created_at"]), revoke_time=timestamp(row["revoked_at"]),
-        last_use_time=timestamp(row["last_used_at"]))
+        display_name=row["display_name"],
+        roles=[access.role_value(r) for r in row["roles"]],
+        prefix=row["prefix"],
+        create_time=timestamp(row["created_at"]),
+        revoke_time=timestamp(row["revoked_at"]),
+        last_use_time=timestamp(row["last_used_at"]),
+    )
 
 
 def member_message(row: dict) -> identity_pb2.OrganizationMember:
     return identity_pb2.OrganizationMember(
-        name=f"organizations/{row['organization_id']}/members/{row['id']}", user=f"users/{row['id']}",
-        email=row["email"], display_name=row["display_name"],
-        role=MEMBER_ROLE_VALUES.get(row["member_role"], identity_pb2.MEMBER_ROLE_MEMBER))
+        name=f"organizations/{row['organization_id']}/members/{row['id']}",
+        user=f"users/{row['id']}",
+        email=row["email"],
+        display_name=row["display_name"],
+        role=MEMBER_ROLE_VALUES.get(row["member_role"], identity_pb2.MEMBER_ROLE_MEMBER),
+    )
 
 
 def _id(name: str, index: int = 1) -> str:
@@ -82,15 +100,25 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
 
     async def _tokens(self, conn, user: dict, family_id=None) -> identity_pb2.TokenPair:
         key = await store.current_signing_key(conn, self.cipher)
+        if key is None:
+            raise RuntimeError("identity has no signing key (ensure_signing_key runs at start-up)")
         org = str(user["organization_id"]) if user["organization_id"] else ""
         access_token = signing.issue_access_token(
-            key, str(user["id"]), list(user["roles"]), org, issuer=self.settings.jwt_issuer,
-            audience=self.settings.jwt_audience)
+            key,
+            str(user["id"]),
+            list(user["roles"]),
+            org,
+            issuer=self.settings.jwt_issuer,
+            audience=self.settings.jwt_audience,
+        )
         refresh = sessions.new_refresh_token()
         await store.insert_refresh_token(conn, refresh, user["id"], family_id)
         return identity_pb2.TokenPair(
-            access_token=access_token, refresh_token=refresh, token_type="Bearer",
-            access_token_expires_in=duration_pb2.Duration(seconds=signing.ACCESS_TOKEN_SECONDS))
+            access_token=access_token,
+            refresh_token=refresh,
+            token_type="Bearer",
+            access_token_expires_in=duration_pb2.Duration(seconds=signing.ACCESS_TOKEN_SECONDS),
+        )
 
     # --- sign-up and sessions ---------------------------------------------
 
@@ -104,16 +132,33 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             if org_type:
                 org = await store.insert_organization(conn, request.organization_display_name.strip(), org_type)
             user = await store.insert_user(
-                conn, email, password_hash, request.display_name.strip(), [role],
-                org["id"] if org else None, "admin" if org else "", request.locale or "en")
-            await outbox.emit(conn, SERVICE, "user", str(user["id"]), events_pb2.UserSignedUp(
-                user=f"users/{user['id']}", email=email, roles=[access.role_value(role)],
-                organization=f"organizations/{org['id']}" if org else "", locale=user["locale"],
-                display_name=user["display_name"]))
+                conn,
+                email,
+                password_hash,
+                request.display_name.strip(),
+                [role],
+                org["id"] if org else None,
+                "admin" if org else "",
+                request.locale or "en",
+            )
+            await outbox.emit(
+                conn,
+                SERVICE,
+                "user",
+                str(user["id"]),
+                events_pb2.UserSignedUp(
+                    user=f"users/{user['id']}",
+                    email=email,
+                    roles=[access.role_value(role)],
+                    organization=f"organizations/{org['id']}" if org else "",
+                    locale=user["locale"],
+                    display_name=user["display_name"],
+                ),
+            )
             tokens = await self._tokens(conn, user)
         return identity_pb2.SignUpResponse(
-            user=user_message(user), organization=organization_message(org) if org else None,
-            tokens=tokens)
+            user=user_message(user), organization=organization_message(org) if org else None, tokens=tokens
+        )
 
     async def _throttle_counts(self, email: str, address: str) -> tuple[str, str, int, int]:
         redis = self.r.redis
@@ -128,8 +173,9 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         address = client_address(state.peer if state else "")
         account_key, address_key, per_account, per_address = await self._throttle_counts(email, address)
         if self.throttle.blocked(per_account, per_address):
-            ttl = await self.r.redis.client.ttl(account_key if per_account >= self.throttle.max_failures_per_account
-                                                else address_key)
+            ttl = await self.r.redis.client.ttl(
+                account_key if per_account >= self.throttle.max_failures_per_account else address_key
+            )
             raise ResourceExhausted("too many failed logins; try again later", max(int(ttl), 1))
         async with self.db.connection() as conn:
             user = await store.user_by_email(conn, email)
@@ -159,9 +205,17 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             if decision is sessions.RefreshDecision.REUSE:
                 await store.revoke_family(conn, stored.family_id)
                 state = context.current()
-                await outbox.emit(conn, SERVICE, "user", stored.user_id, events_pb2.RefreshTokenReuseDetected(
-                    user=f"users/{stored.user_id}", family_id=stored.family_id,
-                    client_address=client_address(state.peer if state else "")))
+                await outbox.emit(
+                    conn,
+                    SERVICE,
+                    "user",
+                    stored.user_id,
+                    events_pb2.RefreshTokenReuseDetected(
+                        user=f"users/{stored.user_id}",
+                        family_id=stored.family_id,
+                        client_address=client_address(state.peer if state else ""),
+                    ),
+                )
                 reuse = (stored.user_id, stored.family_id)
             elif decision is sessions.RefreshDecision.ROTATE:
                 user = await store.user_by_id(conn, stored.user_id)
@@ -217,8 +271,15 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             user = await store.user_by_id(conn, _id(name), for_update=True)
             roles = change(set(user["roles"]))
             user = await store.set_roles(conn, user["id"], sorted(roles))
-            await outbox.emit(conn, SERVICE, "user", str(user["id"]), events_pb2.UserRolesChanged(
-                user=name, roles=[access.role_value(r) for r in user["roles"]], changed_by=caller.user_name))
+            await outbox.emit(
+                conn,
+                SERVICE,
+                "user",
+                str(user["id"]),
+                events_pb2.UserRolesChanged(
+                    user=name, roles=[access.role_value(r) for r in user["roles"]], changed_by=caller.user_name
+                ),
+            )
             await outbox.audit(conn, caller.user_name, "change_roles", name, {"roles": user["roles"]})
         return user
 
@@ -242,8 +303,13 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             user = await store.user_by_id(conn, _id(request.name), for_update=True)
             user = await store.set_disabled(conn, user["id"])
             await store.revoke_user_sessions(conn, user["id"])
-            await outbox.emit(conn, SERVICE, "user", str(user["id"]), events_pb2.UserDisabled(
-                user=request.name, reason=request.reason, disabled_by=caller.user_name))
+            await outbox.emit(
+                conn,
+                SERVICE,
+                "user",
+                str(user["id"]),
+                events_pb2.UserDisabled(user=request.name, reason=request.reason, disabled_by=caller.user_name),
+            )
             await outbox.audit(conn, caller.user_name, "disable_user", request.name, {"reason": request.reason})
         return identity_pb2.DisableUserResponse(user=user_message(user))
 
@@ -273,7 +339,8 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             rows = await store.members(conn, uuid.UUID(org_id), size + 1, after)
         rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
         return identity_pb2.ListOrganizationMembersResponse(
-            members=[member_message(r) for r in rows], next_page_token=token)
+            members=[member_message(r) for r in rows], next_page_token=token
+        )
 
     async def AddOrganizationMember(self, request, context_):
         org_id = _id(request.parent)
@@ -288,8 +355,13 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 raise AlreadyExists("this user already belongs to an organisation")
             roles = (set(user["roles"]) - {"worker"}) | {org["type"]}
             user = await store.set_membership(conn, user["id"], org["id"], member_role, sorted(roles))
-            await outbox.audit(conn, context.caller().user_name, "add_member", request.parent,
-                               {"user": str(user["id"]), "role": member_role})
+            await outbox.audit(
+                conn,
+                context.caller().user_name,
+                "add_member",
+                request.parent,
+                {"user": str(user["id"]), "role": member_role},
+            )
         return identity_pb2.AddOrganizationMemberResponse(member=member_message(user))
 
     async def RemoveOrganizationMember(self, request, context_):
@@ -319,10 +391,22 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             org = await store.organization(conn, org_id)
             await self._require_org_admin(conn, org_id)
             apikeys.check_roles(org["type"], roles)
-            row = await store.insert_api_key(conn, org["id"], request.api_key.display_name, sorted(roles),
-                                             prefix, secret, uuid.UUID(context.caller().subject))
-            await outbox.audit(conn, context.caller().user_name, "create_api_key", request.parent,
-                               {"key": str(row["id"]), "roles": sorted(roles)})
+            row = await store.insert_api_key(
+                conn,
+                org["id"],
+                request.api_key.display_name,
+                sorted(roles),
+                prefix,
+                secret,
+                uuid.UUID(context.caller().subject),
+            )
+            await outbox.audit(
+                conn,
+                context.caller().user_name,
+                "create_api_key",
+                request.parent,
+                {"key": str(row["id"]), "roles": sorted(roles)},
+            )
         return identity_pb2.CreateApiKeyResponse(api_key=api_key_message(row), secret=secret)
 
     async def ListApiKeys(self, request, context_):
@@ -333,8 +417,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             await store.organization(conn, org_id)
             rows = await store.api_keys(conn, uuid.UUID(org_id), size + 1, after)
         rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
-        return identity_pb2.ListApiKeysResponse(api_keys=[api_key_message(r) for r in rows],
-                                                next_page_token=token)
+        return identity_pb2.ListApiKeysResponse(api_keys=[api_key_message(r) for r in rows], next_page_token=token)
 
     async def RevokeApiKey(self, request, context_):
         org_id, key_id = _id(request.name), _id(request.name, 3)
@@ -352,10 +435,18 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 raise Unauthenticated("unknown or revoked API key")
             key = await store.current_signing_key(conn, self.cipher)
         token = signing.issue_access_token(
-            key, str(row["id"]), [*row["roles"], "partner"], str(row["organization_id"]), kind="api_key",
-            issuer=self.settings.jwt_issuer, audience=self.settings.jwt_audience)
-        return identity_pb2.ExchangeApiKeyResponse(tokens=identity_pb2.TokenPair(
-            access_token=token, token_type="Bearer",
-            access_token_expires_in=duration_pb2.Duration(seconds=signing.ACCESS_TOKEN_SECONDS)))
-
-
+            key,
+            str(row["id"]),
+            [*row["roles"], "partner"],
+            str(row["organization_id"]),
+            kind="api_key",
+            issuer=self.settings.jwt_issuer,
+            audience=self.settings.jwt_audience,
+        )
+        return identity_pb2.ExchangeApiKeyResponse(
+            tokens=identity_pb2.TokenPair(
+                access_token=token,
+                token_type="Bearer",
+                access_token_expires_in=duration_pb2.Duration(seconds=signing.ACCESS_TOKEN_SECONDS),
+            )
+        )

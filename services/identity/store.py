@@ -3,44 +3,60 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from services.identity.domain.sessions import REFRESH_TOKEN_LIFETIME, StoredRefreshToken, token_hash
 from services.identity.domain.signing import RETIRED_KEY_GRACE_SECONDS, SigningKey
 from services.runtime.errors import AlreadyExists, NotFound
 from services.runtime.fieldcrypt import FieldCipher
 
-USER_COLUMNS = ("u.id, u.email, u.password_hash, u.display_name, u.roles, u.organization_id,"
-                " u.member_role, u.locale, u.disabled, u.created_at")
+USER_COLUMNS = (
+    "u.id, u.email, u.password_hash, u.display_name, u.roles, u.organization_id,"
+    " u.member_role, u.locale, u.disabled, u.created_at"
+)
 _USER_RETURNING = USER_COLUMNS.replace("u.", "")
 
 
 async def insert_organization(conn, display_name: str, org_type: str) -> dict:
-    row = await (await conn.execute(
-        "INSERT INTO organizations (id, display_name, type) VALUES (%s, %s, %s) RETURNING *",
-        (uuid.uuid4(), display_name, org_type))).fetchone()
+    row = await (
+        await conn.execute(
+            "INSERT INTO organizations (id, display_name, type) VALUES (%s, %s, %s) RETURNING *",
+            (uuid.uuid4(), display_name, org_type),
+        )
+    ).fetchone()
     return row
 
 
-async def insert_user(conn, email: str, password_hash: str, display_name: str, roles: list[str],
-                      organization_id=None, member_role: str = "", locale: str = "en") -> dict:
+async def insert_user(
+    conn,
+    email: str,
+    password_hash: str,
+    display_name: str,
+    roles: list[str],
+    organization_id=None,
+    member_role: str = "",
+    locale: str = "en",
+) -> dict:
     try:
         async with conn.transaction():
-            return await (await conn.execute(
-                "INSERT INTO users (id, email, password_hash, display_name, roles, organization_id,"
-                " member_role, locale) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-                f" RETURNING {_USER_RETURNING}",
-                (uuid.uuid4(), email, password_hash, display_name, roles, organization_id,
-                 member_role, locale))).fetchone()
+            return await (
+                await conn.execute(
+                    "INSERT INTO users (id, email, password_hash, display_name, roles, organization_id,"
+                    " member_role, locale) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+                    f" RETURNING {_USER_RETURNING}",
+                    (uuid.uuid4(), email, password_hash, display_name, roles, organization_id, member_role, locale),
+                )
+            ).fetchone()
     except psycopg.errors.UniqueViolation:
         raise AlreadyExists("an account with this email already exists") from None
 
 
 async def user_by_email(conn, email: str) -> dict | None:
-    return await (await conn.execute(
-        f"SELECT {USER_COLUMNS} FROM users u WHERE u.email = %s", (email,))).fetchone()
+    return await (await conn.execute(f"SELECT {USER_COLUMNS} FROM users u WHERE u.email = %s", (email,))).fetchone()
 
 
 async def user_by_id(conn, user_id: str, for_update: bool = False) -> dict:
@@ -48,16 +64,19 @@ async def user_by_id(conn, user_id: str, for_update: bool = False) -> dict:
         uid = uuid.UUID(user_id)
     except ValueError:
         raise NotFound("no such user") from None
-    row = await (await conn.execute(
-        f"SELECT {USER_COLUMNS} FROM users u WHERE u.id = %s" + (" FOR UPDATE" if for_update else ""),
-        (uid,))).fetchone()
+    row = await (
+        await conn.execute(
+            f"SELECT {USER_COLUMNS} FROM users u WHERE u.id = %s" + (" FOR UPDATE" if for_update else ""), (uid,)
+        )
+    ).fetchone()
     if row is None:
         raise NotFound("no such user")
     return row
 
 
 async def list_users(conn, limit: int, after: tuple | None, role: str, email_prefix: str) -> list[dict]:
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     if role:
         clauses.append("%s = ANY(u.roles)")
         params.append(role)
@@ -68,28 +87,36 @@ async def list_users(conn, limit: int, after: tuple | None, role: str, email_pre
         clauses.append("(u.created_at, u.id) < (%s, %s)")
         params.extend(after)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    return await (await conn.execute(
-        f"SELECT {USER_COLUMNS} FROM users u {where} ORDER BY u.created_at DESC, u.id DESC LIMIT %s",
-        (*params, limit))).fetchall()
+    return await (
+        await conn.execute(
+            f"SELECT {USER_COLUMNS} FROM users u {where} ORDER BY u.created_at DESC, u.id DESC LIMIT %s",
+            (*params, limit),
+        )
+    ).fetchall()
 
 
 async def set_roles(conn, user_id, roles: list[str]) -> dict:
-    return await (await conn.execute(
-        f"UPDATE users SET roles = %s WHERE id = %s RETURNING {_USER_RETURNING}",
-        (sorted(set(roles)), user_id))).fetchone()
+    return await (
+        await conn.execute(
+            f"UPDATE users SET roles = %s WHERE id = %s RETURNING {_USER_RETURNING}", (sorted(set(roles)), user_id)
+        )
+    ).fetchone()
 
 
 async def set_disabled(conn, user_id) -> dict:
-    return await (await conn.execute(
-        f"UPDATE users SET disabled = true WHERE id = %s RETURNING {_USER_RETURNING}",
-        (user_id,))).fetchone()
+    return await (
+        await conn.execute(f"UPDATE users SET disabled = true WHERE id = %s RETURNING {_USER_RETURNING}", (user_id,))
+    ).fetchone()
 
 
 async def set_membership(conn, user_id, organization_id, member_role: str, roles: list[str]) -> dict:
-    return await (await conn.execute(
-        "UPDATE users SET organization_id = %s, member_role = %s, roles = %s WHERE id = %s"
-        f" RETURNING {_USER_RETURNING}",
-        (organization_id, member_role, sorted(set(roles)), user_id))).fetchone()
+    return await (
+        await conn.execute(
+            "UPDATE users SET organization_id = %s, member_role = %s, roles = %s WHERE id = %s"
+            f" RETURNING {_USER_RETURNING}",
+            (organization_id, member_role, sorted(set(roles)), user_id),
+        )
+    ).fetchone()
 
 
 async def set_password_hash(conn, user_id, password_hash: str) -> None:
@@ -113,67 +140,90 @@ async def members(conn, org_id, limit: int, after: tuple | None) -> list[dict]:
     if after:
         cond = " AND (u.created_at, u.id) > (%s, %s)"
         params.extend(after)
-    return await (await conn.execute(
-        f"SELECT {USER_COLUMNS} FROM users u WHERE u.organization_id = %s{cond}"
-        " ORDER BY u.created_at, u.id LIMIT %s", (*params, limit))).fetchall()
+    return await (
+        await conn.execute(
+            f"SELECT {USER_COLUMNS} FROM users u WHERE u.organization_id = %s{cond}"
+            " ORDER BY u.created_at, u.id LIMIT %s",
+            (*params, limit),
+        )
+    ).fetchall()
 
 
 async def count_admins(conn, org_id) -> int:
-    row = await (await conn.execute(
-        "SELECT count(*) AS n FROM users WHERE organization_id = %s AND member_role = 'admin'"
-        " AND NOT disabled", (org_id,))).fetchone()
+    row = await (
+        await conn.execute(
+            "SELECT count(*) AS n FROM users WHERE organization_id = %s AND member_role = 'admin' AND NOT disabled",
+            (org_id,),
+        )
+    ).fetchone()
     return row["n"]
 
 
 # --- refresh tokens -------------------------------------------------------
 
+
 async def insert_refresh_token(conn, token: str, user_id, family_id=None) -> None:
     await conn.execute(
         "INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at) VALUES (%s, %s, %s, %s)",
-        (token_hash(token), family_id or uuid.uuid4(), user_id,
-         datetime.now(timezone.utc) + REFRESH_TOKEN_LIFETIME))
+        (token_hash(token), family_id or uuid.uuid4(), user_id, datetime.now(UTC) + REFRESH_TOKEN_LIFETIME),
+    )
 
 
 async def refresh_token_for_update(conn, token: str) -> StoredRefreshToken | None:
-    row = await (await conn.execute(
-        "SELECT family_id, user_id, expires_at, used_at, revoked_at FROM refresh_tokens"
-        " WHERE token_hash = %s FOR UPDATE", (token_hash(token),))).fetchone()
+    row = await (
+        await conn.execute(
+            "SELECT family_id, user_id, expires_at, used_at, revoked_at FROM refresh_tokens"
+            " WHERE token_hash = %s FOR UPDATE",
+            (token_hash(token),),
+        )
+    ).fetchone()
     if row is None:
         return None
-    return StoredRefreshToken(str(row["family_id"]), str(row["user_id"]), row["expires_at"],
-                              row["used_at"], row["revoked_at"])
+    return StoredRefreshToken(
+        str(row["family_id"]), str(row["user_id"]), row["expires_at"], row["used_at"], row["revoked_at"]
+    )
 
 
 async def mark_used(conn, token: str) -> None:
-    await conn.execute("UPDATE refresh_tokens SET used_at = now() WHERE token_hash = %s",
-                       (token_hash(token),))
+    await conn.execute("UPDATE refresh_tokens SET used_at = now() WHERE token_hash = %s", (token_hash(token),))
 
 
 async def revoke_family(conn, family_id) -> None:
-    await conn.execute("UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, now())"
-                       " WHERE family_id = %s", (family_id,))
+    await conn.execute(
+        "UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE family_id = %s", (family_id,)
+    )
 
 
 async def revoke_user_sessions(conn, user_id) -> None:
-    await conn.execute("UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, now())"
-                       " WHERE user_id = %s", (user_id,))
+    await conn.execute(
+        "UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE user_id = %s", (user_id,)
+    )
 
 
 # --- signing keys ----------------------------------------------------------
+
 
 async def insert_signing_key(conn, cipher: FieldCipher, key: SigningKey, publish_ahead_seconds: float = 0) -> None:
     """Store a key; it signs only after `publish_ahead_seconds`, but is published at once."""
     await conn.execute(
         "INSERT INTO signing_keys (kid, private_key, public_jwk, active_from)"
         " VALUES (%s, %s, %s, clock_timestamp() + make_interval(secs => %s))",
-        (key.kid, cipher.encrypt(key.private_pem.decode(), f"signing_keys:{key.kid}"),
-         psycopg.types.json.Jsonb(key.public_jwk()), publish_ahead_seconds))
+        (
+            key.kid,
+            cipher.encrypt(key.private_pem.decode(), f"signing_keys:{key.kid}"),
+            Jsonb(key.public_jwk()),
+            publish_ahead_seconds,
+        ),
+    )
 
 
 async def current_signing_key(conn, cipher: FieldCipher) -> SigningKey | None:
-    row = await (await conn.execute(
-        "SELECT kid, private_key FROM signing_keys WHERE coalesce(active_from, created_at) <= clock_timestamp()"
-        " ORDER BY coalesce(active_from, created_at) DESC, created_at DESC LIMIT 1")).fetchone()
+    row = await (
+        await conn.execute(
+            "SELECT kid, private_key FROM signing_keys WHERE coalesce(active_from, created_at) <= clock_timestamp()"
+            " ORDER BY coalesce(active_from, created_at) DESC, created_at DESC LIMIT 1"
+        )
+    ).fetchone()
     if row is None:
         return None
     pem = cipher.decrypt(bytes(row["private_key"]), f"signing_keys:{row['kid']}")
@@ -182,24 +232,32 @@ async def current_signing_key(conn, cipher: FieldCipher) -> SigningKey | None:
 
 async def published_keys(conn) -> list[dict]:
     """Keys not yet signing, the current key, then every key replaced less than the grace period ago."""
-    rows = await (await conn.execute(
-        "SELECT public_jwk FROM (SELECT public_jwk, created_at, coalesce(active_from, created_at) AS active,"
-        " lead(coalesce(active_from, created_at)) OVER (ORDER BY coalesce(active_from, created_at), created_at)"
-        " AS replaced_at FROM signing_keys) k"
-        " WHERE replaced_at IS NULL OR replaced_at > now() - make_interval(secs => %s)"
-        " ORDER BY active DESC, created_at DESC", (RETIRED_KEY_GRACE_SECONDS,))).fetchall()
+    rows = await (
+        await conn.execute(
+            "SELECT public_jwk FROM (SELECT public_jwk, created_at, coalesce(active_from, created_at) AS active,"
+            " lead(coalesce(active_from, created_at)) OVER (ORDER BY coalesce(active_from, created_at), created_at)"
+            " AS replaced_at FROM signing_keys) k"
+            " WHERE replaced_at IS NULL OR replaced_at > now() - make_interval(secs => %s)"
+            " ORDER BY active DESC, created_at DESC",
+            (RETIRED_KEY_GRACE_SECONDS,),
+        )
+    ).fetchall()
     return [r["public_jwk"] for r in rows]
 
 
 # --- API keys --------------------------------------------------------------
 
-async def insert_api_key(conn, org_id, display_name: str, roles: list[str], prefix: str,
-                         secret: str, created_by) -> dict:
-    return await (await conn.execute(
-        "INSERT INTO api_keys (id, organization_id, display_name, roles, prefix, secret_hash, created_by)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *",
-        (uuid.uuid4(), org_id, display_name, sorted(roles), prefix, token_hash(secret),
-         created_by))).fetchone()
+
+async def insert_api_key(
+    conn, org_id, display_name: str, roles: list[str], prefix: str, secret: str, created_by
+) -> dict:
+    return await (
+        await conn.execute(
+            "INSERT INTO api_keys (id, organization_id, display_name, roles, prefix, secret_hash, created_by)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *",
+            (uuid.uuid4(), org_id, display_name, sorted(roles), prefix, token_hash(secret), created_by),
+        )
+    ).fetchone()
 
 
 async def api_keys(conn, org_id, limit: int, after: tuple | None) -> list[dict]:
@@ -208,30 +266,38 @@ async def api_keys(conn, org_id, limit: int, after: tuple | None) -> list[dict]:
     if after:
         cond = " AND (created_at, id) < (%s, %s)"
         params.extend(after)
-    return await (await conn.execute(
-        f"SELECT * FROM api_keys WHERE organization_id = %s{cond} ORDER BY created_at DESC, id DESC"
-        " LIMIT %s", (*params, limit))).fetchall()
+    return await (
+        await conn.execute(
+            f"SELECT * FROM api_keys WHERE organization_id = %s{cond} ORDER BY created_at DESC, id DESC LIMIT %s",
+            (*params, limit),
+        )
+    ).fetchall()
 
 
 async def api_key(conn, org_id: str, key_id: str) -> dict:
-    row = await (await conn.execute(
-        "SELECT * FROM api_keys WHERE id = %s AND organization_id = %s",
-        (uuid.UUID(key_id), uuid.UUID(org_id)))).fetchone()
+    row = await (
+        await conn.execute(
+            "SELECT * FROM api_keys WHERE id = %s AND organization_id = %s", (uuid.UUID(key_id), uuid.UUID(org_id))
+        )
+    ).fetchone()
     if row is None:
         raise NotFound("no such API key")
     return row
 
 
 async def revoke_api_key(conn, key_id) -> dict:
-    return await (await conn.execute(
-        "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = %s RETURNING *",
-        (key_id,))).fetchone()
+    return await (
+        await conn.execute(
+            "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = %s RETURNING *", (key_id,)
+        )
+    ).fetchone()
 
 
 async def use_api_key(conn, secret: str) -> dict | None:
     """The active key for a secret, marking it used; None if unknown or revoked."""
-    return await (await conn.execute(
-        "UPDATE api_keys SET last_used_at = now() WHERE secret_hash = %s AND revoked_at IS NULL"
-        " RETURNING *", (token_hash(secret),))).fetchone()
-
-
+    return await (
+        await conn.execute(
+            "UPDATE api_keys SET last_used_at = now() WHERE secret_hash = %s AND revoked_at IS NULL RETURNING *",
+            (token_hash(secret),),
+        )
+    ).fetchone()

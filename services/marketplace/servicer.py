@@ -6,26 +6,44 @@ import uuid
 
 from google.type import date_pb2
 
-from iworkz.marketplace.v1 import events_pb2, marketplace_pb2 as pb, marketplace_pb2_grpc
+from iworkz.marketplace.v1 import events_pb2, marketplace_pb2_grpc
+from iworkz.marketplace.v1 import marketplace_pb2 as pb
 from services.marketplace import store
 from services.marketplace.domain import applications, eligibility, jobs
 from services.runtime import context, fieldmask, outbox, paging
-from services.runtime.timestamps import timestamp
 from services.runtime.context import Caller
 from services.runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.runtime.server import Resources
+from services.runtime.timestamps import timestamp
 
 SERVICE = "marketplace"
 # Personal data kept out of `body` and encrypted per field.
 PII_FIELDS = ("phone", "address", "birth_date", "residence_card_number")
-_PII_COLUMNS = {"phone": "phone_enc", "address": "address_enc", "birth_date": "birth_date_enc",
-                "residence_card_number": "residence_card_enc"}
+_PII_COLUMNS = {
+    "phone": "phone_enc",
+    "address": "address_enc",
+    "birth_date": "birth_date_enc",
+    "residence_card_number": "residence_card_enc",
+}
 WORKER_FIELDS = {f.name for f in pb.WorkerProfile.DESCRIPTOR.fields} - {"name", "create_time", "update_time"}
 EMPLOYER_FIELDS = {f.name for f in pb.EmployerProfile.DESCRIPTOR.fields} - {"name", "update_time"}
-JOB_FIELDS = {"title", "description", "required_skills", "preferred_skills", "min_japanese_level", "location",
-              "wage_min", "wage_max", "wage_period", "employment_type", "headcount", "start_date",
-              "eligible_visa_statuses", "eligible_ssw_fields", "offers_visa_sponsorship"}
-
+JOB_FIELDS = {
+    "title",
+    "description",
+    "required_skills",
+    "preferred_skills",
+    "min_japanese_level",
+    "location",
+    "wage_min",
+    "wage_max",
+    "wage_period",
+    "employment_type",
+    "headcount",
+    "start_date",
+    "eligible_visa_statuses",
+    "eligible_ssw_fields",
+    "offers_visa_sponsorship",
+}
 
 
 def _parts(name: str) -> list[str]:
@@ -65,7 +83,8 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         profile.phone = self.cipher.decrypt_optional(row["phone_enc"], self._where("phone", uid))
         profile.address = self.cipher.decrypt_optional(row["address_enc"], self._where("address", uid))
         profile.residence_card_number = self.cipher.decrypt_optional(
-            row["residence_card_enc"], self._where("residence_card_number", uid))
+            row["residence_card_enc"], self._where("residence_card_number", uid)
+        )
         birth = _date(self.cipher.decrypt_optional(row["birth_date_enc"], self._where("birth_date", uid)))
         if birth:
             profile.birth_date.CopyFrom(birth)
@@ -92,22 +111,26 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
                 "phone_enc": self.cipher.encrypt_optional(profile.phone, self._where("phone", uid)),
                 "address_enc": self.cipher.encrypt_optional(profile.address, self._where("address", uid)),
                 "residence_card_enc": self.cipher.encrypt_optional(
-                    profile.residence_card_number, self._where("residence_card_number", uid)),
+                    profile.residence_card_number, self._where("residence_card_number", uid)
+                ),
                 "birth_date_enc": self.cipher.encrypt_optional(
                     _date_text(profile.birth_date) if profile.HasField("birth_date") else "",
-                    self._where("birth_date", uid)),
+                    self._where("birth_date", uid),
+                ),
             }
             body = pb.WorkerProfile()
             body.CopyFrom(profile)
             for field in PII_FIELDS + ("create_time", "update_time", "name"):
                 body.ClearField(field)
-            columns = {"display_name": profile.display_name, "visa_status": profile.visa_status,
-                       "ssw_field": profile.ssw_field,
-                       "japanese_level": eligibility.worker_japanese_level(profile),
-                       "prefecture": profile.location.prefecture}
+            columns = {
+                "display_name": profile.display_name,
+                "visa_status": profile.visa_status,
+                "ssw_field": profile.ssw_field,
+                "japanese_level": eligibility.worker_japanese_level(profile),
+                "prefecture": profile.location.prefecture,
+            }
             row = await store.upsert_worker_profile(conn, uid, body.SerializeToString(), columns, encrypted)
-            await outbox.emit(conn, SERVICE, "worker", uid, events_pb2.WorkerProfileChanged(
-                worker=f"workers/{uid}"))
+            await outbox.emit(conn, SERVICE, "worker", uid, events_pb2.WorkerProfileChanged(worker=f"workers/{uid}"))
         return pb.UpdateWorkerProfileResponse(profile=self._worker_message(row))
 
     # --- employer profiles ---------------------------------------------------------
@@ -131,12 +154,10 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         async with self.db.transaction() as conn:
             row = await store.employer_profile(conn, org_id)
             employer = self._employer_message(row) if row else pb.EmployerProfile()
-            fieldmask.apply_update_mask(employer, request.employer, list(request.update_mask.paths),
-                                        EMPLOYER_FIELDS)
+            fieldmask.apply_update_mask(employer, request.employer, list(request.update_mask.paths), EMPLOYER_FIELDS)
             employer.ClearField("name")
             employer.ClearField("update_time")
-            row = await store.upsert_employer_profile(conn, org_id, employer.SerializeToString(),
-                                                      employer.display_name)
+            row = await store.upsert_employer_profile(conn, org_id, employer.SerializeToString(), employer.display_name)
         return pb.UpdateEmployerProfileResponse(employer=self._employer_message(row))
 
     # --- jobs --------------------------------------------------------------------------
@@ -146,8 +167,11 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         job = pb.Job.FromString(row["body"])
         job.name = f"employers/{row['org_id']}/jobs/{row['id']}"
         job.state = row["state"]
-        for field, column in (("create_time", "created_at"), ("update_time", "updated_at"),
-                              ("publish_time", "published_at")):
+        for field, column in (
+            ("create_time", "created_at"),
+            ("update_time", "updated_at"),
+            ("publish_time", "published_at"),
+        ):
             if row[column] is not None:
                 getattr(job, field).CopyFrom(timestamp(row[column]))
         return job
@@ -206,8 +230,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
             job = self._job_message(row)
             job.state = jobs.publish(job)
             job.employer_display_name = await self._employer_name(conn, org_id) or job.employer_display_name
-            row = await store.update_job(conn, row["id"], self._job_body(job), store.job_columns(job),
-                                         published=True)
+            row = await store.update_job(conn, row["id"], self._job_body(job), store.job_columns(job), published=True)
             published = self._job_message(row)
             await outbox.emit(conn, SERVICE, "job", job_id, events_pb2.JobPublished(job=published))
         return pb.PublishJobResponse(job=published)
@@ -242,20 +265,32 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         async with self.db.connection() as conn:
             rows, total = await store.search_jobs(conn, request, size + 1, after)
         rows, token = paging.keyset_page(rows, size, fp, lambda r: (r[column], r["id"]))
-        return pb.SearchJobsResponse(jobs=[self._job_message(r) for r in rows], next_page_token=token,
-                                     total_size=total)
+        return pb.SearchJobsResponse(jobs=[self._job_message(r) for r in rows], next_page_token=token, total_size=total)
 
     # --- applications -----------------------------------------------------------------
 
     def _application_message(self, row: dict, events: list[dict] | None = None) -> pb.Application:
         return pb.Application(
             name=f"employers/{row['org_id']}/jobs/{row['job_id']}/applications/{row['id']}",
-            worker=f"workers/{row['worker_id']}", job=f"employers/{row['org_id']}/jobs/{row['job_id']}",
-            status=row["status"], cover_letter=row["cover_letter"], job_title=row["job_title"],
-            worker_display_name=row["worker_display_name"], create_time=timestamp(row["created_at"]),
+            worker=f"workers/{row['worker_id']}",
+            job=f"employers/{row['org_id']}/jobs/{row['job_id']}",
+            status=row["status"],
+            cover_letter=row["cover_letter"],
+            job_title=row["job_title"],
+            worker_display_name=row["worker_display_name"],
+            create_time=timestamp(row["created_at"]),
             update_time=timestamp(row["updated_at"]),
-            history=[pb.ApplicationEvent(from_status=e["from_status"], to_status=e["to_status"], actor=e["actor"],
-                                         note=e["note"], create_time=timestamp(e["created_at"])) for e in events or []])
+            history=[
+                pb.ApplicationEvent(
+                    from_status=e["from_status"],
+                    to_status=e["to_status"],
+                    actor=e["actor"],
+                    note=e["note"],
+                    create_time=timestamp(e["created_at"]),
+                )
+                for e in events or []
+            ],
+        )
 
     async def _with_history(self, conn, rows: list[dict]) -> list[pb.Application]:
         events = await store.application_events(conn, [r["id"] for r in rows])
@@ -276,12 +311,23 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
             verdict = eligibility.check_eligibility(worker, self._job_message(job_row))
             if not verdict.eligible:
                 raise FailedPrecondition("not eligible for this job: " + " ".join(verdict.reasons))
-            row = await store.insert_application(conn, job_row, caller.subject, request.cover_letter,
-                                                 worker_row["display_name"], applications.INITIAL_STATUS)
+            row = await store.insert_application(
+                conn,
+                job_row,
+                caller.subject,
+                request.cover_letter,
+                worker_row["display_name"],
+                applications.INITIAL_STATUS,
+            )
             await store.add_application_event(conn, row["id"], 0, row["status"], caller.user_name, "")
             [message] = await self._with_history(conn, [row])
-            await outbox.emit(conn, SERVICE, "application", str(row["id"]), events_pb2.ApplicationSubmitted(
-                application=message, employer=f"employers/{org_id}"))
+            await outbox.emit(
+                conn,
+                SERVICE,
+                "application",
+                str(row["id"]),
+                events_pb2.ApplicationSubmitted(application=message, employer=f"employers/{org_id}"),
+            )
         return pb.CreateApplicationResponse(application=message)
 
     @staticmethod
@@ -304,8 +350,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         fp = paging.fingerprint(parent=request.parent)
         size, after = paging.page_request(request, fp, 20, 100)
         async with self.db.connection() as conn:
-            rows = await store.list_applications(conn, worker_id=_parts(request.parent)[0], limit=size + 1,
-                                                 after=after)
+            rows = await store.list_applications(conn, worker_id=_parts(request.parent)[0], limit=size + 1, after=after)
             rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
             messages = await self._with_history(conn, rows)
         return pb.ListWorkerApplicationsResponse(applications=messages, next_page_token=token)
@@ -317,8 +362,14 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         async with self.db.connection() as conn:
             if job_id != "-":
                 await store.job(conn, org_id, job_id)
-            rows = await store.list_applications(conn, org_id=org_id, job_id="" if job_id == "-" else job_id,
-                                                 status=request.status, limit=size + 1, after=after)
+            rows = await store.list_applications(
+                conn,
+                org_id=org_id,
+                job_id="" if job_id == "-" else job_id,
+                status=request.status,
+                limit=size + 1,
+                after=after,
+            )
             rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
             messages = await self._with_history(conn, rows)
         return pb.ListJobApplicationsResponse(applications=messages, next_page_token=token)
@@ -327,15 +378,26 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         caller = context.caller()
         org_id = _parts(name)[0]
         async with self.db.transaction() as conn:
-            row = await store.application(conn, *_parts(name), for_update=True)
+            org, job, app = _parts(name)
+            row = await store.application(conn, org, job, app, for_update=True)
             previous = row["status"]
             target = decide(caller, row)
             row = await store.set_application_status(conn, row["id"], target)
             await store.add_application_event(conn, row["id"], previous, target, _actor(caller), note)
             [message] = await self._with_history(conn, [row])
-            await outbox.emit(conn, SERVICE, "application", str(row["id"]), events_pb2.ApplicationStatusChanged(
-                application=message, employer=f"employers/{org_id}", from_status=previous, to_status=target,
-                actor=_actor(caller)))
+            await outbox.emit(
+                conn,
+                SERVICE,
+                "application",
+                str(row["id"]),
+                events_pb2.ApplicationStatusChanged(
+                    application=message,
+                    employer=f"employers/{org_id}",
+                    from_status=previous,
+                    to_status=target,
+                    actor=_actor(caller),
+                ),
+            )
         return message
 
     async def WithdrawApplication(self, request, context_):
@@ -350,5 +412,4 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         def decide(caller: Caller, row: dict) -> int:
             return applications.employer_transition(row["status"], request.status)
 
-        return pb.UpdateApplicationStatusResponse(
-            application=await self._move(request.name, request.note, decide))
+        return pb.UpdateApplicationStatusResponse(application=await self._move(request.name, request.note, decide))

@@ -7,6 +7,7 @@ filter and sort on alongside. Worker personal data never enters `body`.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import psycopg
 
@@ -24,10 +25,14 @@ def _uuid(value: str, what: str) -> uuid.UUID:
 
 # --- worker profiles ---------------------------------------------------------
 
+
 async def worker_profile(conn, user_id: str, for_update: bool = False) -> dict | None:
-    return await (await conn.execute(
-        "SELECT * FROM worker_profiles WHERE user_id = %s" + (" FOR UPDATE" if for_update else ""),
-        (_uuid(user_id, "worker"),))).fetchone()
+    return await (
+        await conn.execute(
+            "SELECT * FROM worker_profiles WHERE user_id = %s" + (" FOR UPDATE" if for_update else ""),
+            (_uuid(user_id, "worker"),),
+        )
+    ).fetchone()
 
 
 async def upsert_worker_profile(conn, user_id: str, body: bytes, columns: dict, encrypted: dict) -> dict:
@@ -35,37 +40,52 @@ async def upsert_worker_profile(conn, user_id: str, body: bytes, columns: dict, 
     names = ", ".join(values)
     placeholders = ", ".join(["%s"] * len(values))
     updates = ", ".join(f"{k} = EXCLUDED.{k}" for k in values)
-    return await (await conn.execute(
-        f"INSERT INTO worker_profiles (user_id, body, {names}) VALUES (%s, %s, {placeholders})"
-        f" ON CONFLICT (user_id) DO UPDATE SET body = EXCLUDED.body, {updates}, updated_at = now()"
-        " RETURNING *", (uuid.UUID(user_id), body, *values.values()))).fetchone()
+    return await (
+        await conn.execute(
+            f"INSERT INTO worker_profiles (user_id, body, {names}) VALUES (%s, %s, {placeholders})"
+            f" ON CONFLICT (user_id) DO UPDATE SET body = EXCLUDED.body, {updates}, updated_at = now()"
+            " RETURNING *",
+            (uuid.UUID(user_id), body, *values.values()),
+        )
+    ).fetchone()
 
 
 # --- employer profiles -------------------------------------------------------
 
+
 async def employer_profile(conn, org_id: str) -> dict | None:
-    return await (await conn.execute(
-        "SELECT * FROM employer_profiles WHERE org_id = %s", (_uuid(org_id, "employer"),))).fetchone()
+    return await (
+        await conn.execute("SELECT * FROM employer_profiles WHERE org_id = %s", (_uuid(org_id, "employer"),))
+    ).fetchone()
 
 
 async def upsert_employer_profile(conn, org_id: str, body: bytes, display_name: str) -> dict:
-    return await (await conn.execute(
-        "INSERT INTO employer_profiles (org_id, body, display_name) VALUES (%s, %s, %s)"
-        " ON CONFLICT (org_id) DO UPDATE SET body = EXCLUDED.body, display_name = EXCLUDED.display_name,"
-        " updated_at = now() RETURNING *", (uuid.UUID(org_id), body, display_name))).fetchone()
+    return await (
+        await conn.execute(
+            "INSERT INTO employer_profiles (org_id, body, display_name) VALUES (%s, %s, %s)"
+            " ON CONFLICT (org_id) DO UPDATE SET body = EXCLUDED.body, display_name = EXCLUDED.display_name,"
+            " updated_at = now() RETURNING *",
+            (uuid.UUID(org_id), body, display_name),
+        )
+    ).fetchone()
 
 
 # --- jobs ----------------------------------------------------------------------
+
 
 def job_columns(job) -> dict:
     """The queryable columns of a Job message."""
     skills = " ".join(s.label for s in [*job.required_skills, *job.preferred_skills])
     return {
-        "state": job.state, "title": job.title,
+        "state": job.state,
+        "title": job.title,
         "search_text": f"{job.title} {job.description} {skills}",
-        "prefecture": job.location.prefecture, "wage_min": job.wage_min.units,
-        "wage_max": job.wage_max.units, "wage_period": job.wage_period,
-        "employment_type": job.employment_type, "min_japanese_level": job.min_japanese_level,
+        "prefecture": job.location.prefecture,
+        "wage_min": job.wage_min.units,
+        "wage_max": job.wage_max.units,
+        "wage_period": job.wage_period,
+        "employment_type": job.employment_type,
+        "min_japanese_level": job.min_japanese_level,
         "eligible_visa_statuses": list(job.eligible_visa_statuses),
         "eligible_ssw_fields": list(job.eligible_ssw_fields),
         "offers_sponsorship": job.offers_visa_sponsorship,
@@ -74,39 +94,53 @@ def job_columns(job) -> dict:
 
 async def insert_job(conn, job_id: uuid.UUID, org_id: str, body: bytes, columns: dict) -> dict:
     names = ", ".join(columns)
-    return await (await conn.execute(
-        f"INSERT INTO jobs (id, org_id, body, {names}) VALUES (%s, %s, %s, {', '.join(['%s'] * len(columns))})"
-        " RETURNING *", (job_id, uuid.UUID(org_id), body, *columns.values()))).fetchone()
+    return await (
+        await conn.execute(
+            f"INSERT INTO jobs (id, org_id, body, {names}) VALUES (%s, %s, %s, {', '.join(['%s'] * len(columns))})"
+            " RETURNING *",
+            (job_id, uuid.UUID(org_id), body, *columns.values()),
+        )
+    ).fetchone()
 
 
 async def update_job(conn, job_id, body: bytes, columns: dict, published: bool = False) -> dict:
     sets = ", ".join(f"{k} = %s" for k in columns)
     extra = ", published_at = now()" if published else ""
-    return await (await conn.execute(
-        f"UPDATE jobs SET body = %s, {sets}, updated_at = now(){extra} WHERE id = %s RETURNING *",
-        (body, *columns.values(), job_id))).fetchone()
+    return await (
+        await conn.execute(
+            f"UPDATE jobs SET body = %s, {sets}, updated_at = now(){extra} WHERE id = %s RETURNING *",
+            (body, *columns.values(), job_id),
+        )
+    ).fetchone()
 
 
 async def job(conn, org_id: str, job_id: str, for_update: bool = False) -> dict:
-    row = await (await conn.execute(
-        "SELECT * FROM jobs WHERE id = %s AND org_id = %s" + (" FOR UPDATE" if for_update else ""),
-        (_uuid(job_id, "job"), _uuid(org_id, "job")))).fetchone()
+    row = await (
+        await conn.execute(
+            "SELECT * FROM jobs WHERE id = %s AND org_id = %s" + (" FOR UPDATE" if for_update else ""),
+            (_uuid(job_id, "job"), _uuid(org_id, "job")),
+        )
+    ).fetchone()
     if row is None:
         raise NotFound("no such job")
     return row
 
 
 async def list_jobs(conn, org_id: str, state: int, limit: int, after: tuple | None) -> list[dict]:
-    clauses, params = ["org_id = %s"], [uuid.UUID(org_id)]
+    clauses: list[str] = ["org_id = %s"]
+    params: list[Any] = [uuid.UUID(org_id)]
     if state:
         clauses.append("state = %s")
         params.append(state)
     if after:
         clauses.append("(created_at, id) < (%s, %s)")
         params.extend(after)
-    return await (await conn.execute(
-        f"SELECT * FROM jobs WHERE {' AND '.join(clauses)} ORDER BY created_at DESC, id DESC LIMIT %s",
-        (*params, limit))).fetchall()
+    return await (
+        await conn.execute(
+            f"SELECT * FROM jobs WHERE {' AND '.join(clauses)} ORDER BY created_at DESC, id DESC LIMIT %s",
+            (*params, limit),
+        )
+    ).fetchall()
 
 
 # Search orderings: SQL sort key and direction.
@@ -124,13 +158,14 @@ def monthly(amount: int, period: int) -> int:
     return amount // 12 if period == types.WAGE_PERIOD_ANNUAL else amount * _MONTHLY.get(period, 1)
 
 
-def search_filters(request) -> tuple[list[str], list]:
+def search_filters(request: Any) -> tuple[list[str], list[Any]]:
     """SQL conditions for SearchJobs' filters (open jobs only).
 
     The visa conditions are the SQL form of `domain.eligibility`; a test
     checks that both agree on every job of the demo data.
     """
-    clauses, params = ["state = %s"], [2]
+    clauses: list[str] = ["state = %s"]
+    params: list[Any] = [2]
     if request.query.strip():
         clauses.append("(search @@ plainto_tsquery('simple', %s) OR title ILIKE %s)")
         escaped = request.query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -171,61 +206,88 @@ async def search_jobs(conn, request, limit: int, after: tuple | None) -> tuple[l
     if after:
         page_clauses.append(f"({column}, id) {'<' if direction == 'DESC' else '>'} (%s, %s)")
         page_params.extend(after)
-    rows = await (await conn.execute(
-        f"SELECT * FROM jobs WHERE {' AND '.join(page_clauses)}"
-        f" ORDER BY {column} {direction}, id {direction} LIMIT %s", (*page_params, limit))).fetchall()
+    rows = await (
+        await conn.execute(
+            f"SELECT * FROM jobs WHERE {' AND '.join(page_clauses)}"
+            f" ORDER BY {column} {direction}, id {direction} LIMIT %s",
+            (*page_params, limit),
+        )
+    ).fetchall()
     return rows, total
 
 
 # --- applications ----------------------------------------------------------------
 
-async def insert_application(conn, job_row: dict, worker_id: str, cover_letter: str,
-                             worker_display_name: str, status: int) -> dict:
+
+async def insert_application(
+    conn, job_row: dict, worker_id: str, cover_letter: str, worker_display_name: str, status: int
+) -> dict:
     try:
         async with conn.transaction():
-            return await (await conn.execute(
-                "INSERT INTO applications (id, job_id, org_id, worker_id, status, cover_letter, job_title,"
-                " worker_display_name) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
-                (uuid.uuid4(), job_row["id"], job_row["org_id"], uuid.UUID(worker_id), status, cover_letter,
-                 job_row["title"], worker_display_name))).fetchone()
+            return await (
+                await conn.execute(
+                    "INSERT INTO applications (id, job_id, org_id, worker_id, status, cover_letter, job_title,"
+                    " worker_display_name) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
+                    (
+                        uuid.uuid4(),
+                        job_row["id"],
+                        job_row["org_id"],
+                        uuid.UUID(worker_id),
+                        status,
+                        cover_letter,
+                        job_row["title"],
+                        worker_display_name,
+                    ),
+                )
+            ).fetchone()
     except psycopg.errors.UniqueViolation:
         raise AlreadyExists("you have already applied to this job") from None
 
 
 async def application(conn, org_id: str, job_id: str, app_id: str, for_update: bool = False) -> dict:
-    row = await (await conn.execute(
-        "SELECT * FROM applications WHERE id = %s AND job_id = %s AND org_id = %s"
-        + (" FOR UPDATE" if for_update else ""),
-        (_uuid(app_id, "application"), _uuid(job_id, "application"), _uuid(org_id, "application")))).fetchone()
+    row = await (
+        await conn.execute(
+            "SELECT * FROM applications WHERE id = %s AND job_id = %s AND org_id = %s"
+            + (" FOR UPDATE" if for_update else ""),
+            (_uuid(app_id, "application"), _uuid(job_id, "application"), _uuid(org_id, "application")),
+        )
+    ).fetchone()
     if row is None:
         raise NotFound("no such application")
     return row
 
 
 async def set_application_status(conn, app_id, status: int) -> dict:
-    return await (await conn.execute(
-        "UPDATE applications SET status = %s, updated_at = now() WHERE id = %s RETURNING *",
-        (status, app_id))).fetchone()
+    return await (
+        await conn.execute(
+            "UPDATE applications SET status = %s, updated_at = now() WHERE id = %s RETURNING *", (status, app_id)
+        )
+    ).fetchone()
 
 
 async def add_application_event(conn, app_id, from_status: int, to_status: int, actor: str, note: str) -> None:
     await conn.execute(
         "INSERT INTO application_events (application_id, from_status, to_status, actor, note)"
-        " VALUES (%s, %s, %s, %s, %s)", (app_id, from_status, to_status, actor, note))
+        " VALUES (%s, %s, %s, %s, %s)",
+        (app_id, from_status, to_status, actor, note),
+    )
 
 
 async def application_events(conn, app_ids: list) -> dict:
-    rows = await (await conn.execute(
-        "SELECT * FROM application_events WHERE application_id = ANY(%s) ORDER BY id", (app_ids,))).fetchall()
+    rows = await (
+        await conn.execute("SELECT * FROM application_events WHERE application_id = ANY(%s) ORDER BY id", (app_ids,))
+    ).fetchall()
     events: dict = {}
     for row in rows:
         events.setdefault(row["application_id"], []).append(row)
     return events
 
 
-async def list_applications(conn, *, worker_id: str = "", org_id: str = "", job_id: str = "",
-                            status: int = 0, limit: int, after: tuple | None) -> list[dict]:
-    clauses, params = [], []
+async def list_applications(
+    conn, *, worker_id: str = "", org_id: str = "", job_id: str = "", status: int = 0, limit: int, after: tuple | None
+) -> list[dict]:
+    clauses: list[str] = []
+    params: list[Any] = []
     for column, value in (("worker_id", worker_id), ("org_id", org_id), ("job_id", job_id)):
         if value:
             clauses.append(f"{column} = %s")
@@ -236,6 +298,9 @@ async def list_applications(conn, *, worker_id: str = "", org_id: str = "", job_
     if after:
         clauses.append("(created_at, id) < (%s, %s)")
         params.extend(after)
-    return await (await conn.execute(
-        f"SELECT * FROM applications WHERE {' AND '.join(clauses)} ORDER BY created_at DESC, id DESC"
-        " LIMIT %s", (*params, limit))).fetchall()
+    return await (
+        await conn.execute(
+            f"SELECT * FROM applications WHERE {' AND '.join(clauses)} ORDER BY created_at DESC, id DESC LIMIT %s",
+            (*params, limit),
+        )
+    ).fetchall()

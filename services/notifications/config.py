@@ -22,7 +22,7 @@ class NotificationsConfig:
     smtp: SmtpConfig | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "NotificationsConfig":
+    def from_settings(cls, settings: Settings) -> NotificationsConfig:
         env = settings.extra
         raw = env.get("NOTIFICATIONS_HEARTBEAT_SECONDS", "").strip()
         try:
@@ -30,8 +30,10 @@ class NotificationsConfig:
         except ValueError:
             heartbeat = -1.0
         if not 0.05 <= heartbeat <= 300:
-            raise ConfigError("notifications: NOTIFICATIONS_HEARTBEAT_SECONDS must be a number of seconds "
-                              f"within [0.05, 300], got {raw!r}")
+            raise ConfigError(
+                "notifications: NOTIFICATIONS_HEARTBEAT_SECONDS must be a number of seconds "
+                f"within [0.05, 300], got {raw!r}"
+            )
         base = env.get("NOTIFICATIONS_WEB_BASE_URL", "").strip() or cls.web_base_url
         if not base.startswith(("http://", "https://")):
             raise ConfigError(f"notifications: NOTIFICATIONS_WEB_BASE_URL must be an http(s) URL, got {base!r}")

@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import smtplib
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid, parseaddr
-from typing import Mapping, Protocol
+from typing import Protocol
 
 from services.runtime.settings import ConfigError
 
@@ -50,7 +51,7 @@ class SmtpConfig:
     timeout_seconds: float = 10.0
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], prefix: str = "NOTIFICATIONS_SMTP_") -> "SmtpConfig | None":
+    def from_env(cls, env: Mapping[str, str], prefix: str = "NOTIFICATIONS_SMTP_") -> SmtpConfig | None:
         """From `NOTIFICATIONS_SMTP_HOST`, `_PORT`, `_FROM`, `_STARTTLS`, `_SSL`, `_USERNAME`, `_PASSWORD`.
 
         None when no host is set (email is off); ConfigError on bad values.
@@ -74,8 +75,15 @@ class SmtpConfig:
             flags[name] = raw in ("1", "true")
         if problems:
             raise ConfigError("notifications: invalid configuration:\n  - " + "\n  - ".join(problems))
-        return cls(host=host, port=port, sender=sender, starttls=flags["STARTTLS"], ssl=flags["SSL"],
-                   username=env.get(prefix + "USERNAME", ""), password=env.get(prefix + "PASSWORD", ""))
+        return cls(
+            host=host,
+            port=port,
+            sender=sender,
+            starttls=flags["STARTTLS"],
+            ssl=flags["SSL"],
+            username=env.get(prefix + "USERNAME", ""),
+            password=env.get(prefix + "PASSWORD", ""),
+        )
 
 
 class SmtpEmail:
@@ -101,9 +109,9 @@ class SmtpEmail:
 
     def _send_now(self, email: EmailMessage) -> None:
         c = self.config
+        client: smtplib.SMTP
         if c.ssl:
-            client = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout_seconds,
-                                      context=ssl.create_default_context())
+            client = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout_seconds, context=ssl.create_default_context())
         else:
             client = smtplib.SMTP(c.host, c.port, timeout=c.timeout_seconds)
         with client:

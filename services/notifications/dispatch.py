@@ -24,13 +24,21 @@ from services.runtime.db import Database
 
 log = logging.getLogger(__name__)
 
-SENT = Counter("iworkz_notifications_deliveries_total", "Delivery attempts by channel and outcome",
-               ["channel", "outcome"])
+SENT = Counter(
+    "iworkz_notifications_deliveries_total", "Delivery attempts by channel and outcome", ["channel", "outcome"]
+)
 
 
 class Dispatcher:
-    def __init__(self, db: Database, channels: list[Delivery], max_attempts: int = 8,
-                 retry_base_seconds: float = 5.0, poll_seconds: float = 2.0, batch: int = 20) -> None:
+    def __init__(
+        self,
+        db: Database,
+        channels: list[Delivery],
+        max_attempts: int = 8,
+        retry_base_seconds: float = 5.0,
+        poll_seconds: float = 2.0,
+        batch: int = 20,
+    ) -> None:
         self.db = db
         self.channels = {c.channel: c for c in channels}
         self.max_attempts = max_attempts
@@ -65,8 +73,15 @@ class Dispatcher:
                     retry = self.retry_in(row["attempts"] + 1)
                     await store.delivery_failed(conn, row["id"], error, retry)
                     SENT.labels(row["channel"], "retry" if retry else "failed").inc()
-                    log.warning("delivery failed", extra={"delivery_id": str(row["id"]), "channel": row["channel"],
-                                                          "attempt": row["attempts"] + 1, "error": error})
+                    log.warning(
+                        "delivery failed",
+                        extra={
+                            "delivery_id": str(row["id"]),
+                            "channel": row["channel"],
+                            "attempt": row["attempts"] + 1,
+                            "error": error,
+                        },
+                    )
                 else:
                     await store.delivery_sent(conn, row["id"])
                     SENT.labels(row["channel"], "sent").inc()

@@ -53,8 +53,13 @@ class NotificationWriter:
         if event.type == _SIGNED_UP:
             signed_up = event.payload(identity_events.UserSignedUp)
             await store.upsert_recipient(
-                tx.conn, routing.resource_id(signed_up.user, "users"), signed_up.email, signed_up.display_name,
-                signed_up.locale, routing.resource_id(signed_up.organization, "organizations"))
+                tx.conn,
+                routing.resource_id(signed_up.user, "users"),
+                signed_up.email,
+                signed_up.display_name,
+                signed_up.locale,
+                routing.resource_id(signed_up.organization, "organizations"),
+            )
             return
         route = routing.ROUTES.get(event.type)
         if route is None:
@@ -92,20 +97,45 @@ class NotificationWriter:
             if preferences.enabled(choices, draft.category, preferences.IN_APP):
                 notification_id = uuid.uuid4()
                 last_seq[item.user_id] += 1
-                notifications.append({
-                    "id": notification_id, "user_id": item.user_id, "seq": last_seq[item.user_id],
-                    "event_id": item.event_id, "category": draft.category, "title": message.title,
-                    "body": message.body, "link": draft.link, "language": message.language})
-            if ("email" in self.dispatcher.channels and recipient["email"]
-                    and time.time() - item.occurred <= EMAIL_MAX_AGE_SECONDS
-                    and preferences.enabled(choices, draft.category, preferences.EMAIL)):
-                email = templates.email(message, recipient["display_name"], self.web_base_url + draft.link,
-                                        self.web_base_url + templates.SETTINGS_PATH)
-                deliveries.append({
-                    "id": uuid.uuid4(), "user_id": item.user_id, "notification_id": notification_id,
-                    "event_id": item.event_id, "category": draft.category, "channel": "email",
-                    "address": recipient["email"], "language": email.language, "subject": email.subject,
-                    "body": email.text})
+                notifications.append(
+                    {
+                        "id": notification_id,
+                        "user_id": item.user_id,
+                        "seq": last_seq[item.user_id],
+                        "event_id": item.event_id,
+                        "category": draft.category,
+                        "title": message.title,
+                        "body": message.body,
+                        "link": draft.link,
+                        "language": message.language,
+                    }
+                )
+            if (
+                "email" in self.dispatcher.channels
+                and recipient["email"]
+                and time.time() - item.occurred <= EMAIL_MAX_AGE_SECONDS
+                and preferences.enabled(choices, draft.category, preferences.EMAIL)
+            ):
+                email = templates.email(
+                    message,
+                    recipient["display_name"],
+                    self.web_base_url + draft.link,
+                    self.web_base_url + templates.SETTINGS_PATH,
+                )
+                deliveries.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "user_id": item.user_id,
+                        "notification_id": notification_id,
+                        "event_id": item.event_id,
+                        "category": draft.category,
+                        "channel": "email",
+                        "address": recipient["email"],
+                        "language": email.language,
+                        "subject": email.subject,
+                        "body": email.text,
+                    }
+                )
         changed = {n["user_id"]: last_seq[n["user_id"]] for n in notifications}
         rows = await store.add_notifications(tx.conn, notifications, changed)
         await store.add_deliveries(tx.conn, deliveries)
@@ -114,6 +144,7 @@ class NotificationWriter:
             live = [(str(r["user_id"]), messages.stream_item(r)) for r in rows]
             tx.after_commit(lambda: self.live.publish_many(live))
         if deliveries:
+
             async def wake() -> None:
                 self.dispatcher.wake()
 

@@ -9,7 +9,7 @@ import grpc
 
 from iworkz.notifications.v1 import notifications_pb2, notifications_pb2_grpc
 from services.notifications.config import NotificationsConfig
-from services.notifications.delivery import SmtpEmail
+from services.notifications.delivery import Delivery, SmtpEmail
 from services.notifications.dispatch import Dispatcher
 from services.notifications.event_handler import CONSUMER, SOURCES, NotificationWriter
 from services.notifications.servicer import NotificationServicer
@@ -25,12 +25,13 @@ log = logging.getLogger(__name__)
 async def add_servicers(grpc_server: grpc.aio.Server, resources: Resources) -> None:
     config = NotificationsConfig.from_settings(resources.settings)
     live = Fanout(resources.redis, resources.redis.key("live", "notifications"))
-    channels = [SmtpEmail(config.smtp)] if config.smtp else []
+    channels: list[Delivery] = [SmtpEmail(config.smtp)] if config.smtp else []
     if not channels:
         log.info("no NOTIFICATIONS_SMTP_HOST: email notifications are off")
     resources.extras.update(config=config, live=live, dispatcher=Dispatcher(resources.db, channels))
     notifications_pb2_grpc.add_NotificationServiceServicer_to_server(
-        NotificationServicer(resources, live, config.heartbeat_seconds), grpc_server)
+        NotificationServicer(resources, live, config.heartbeat_seconds), grpc_server
+    )
 
 
 async def listen_live(resources: Resources) -> None:
@@ -44,8 +45,9 @@ async def dispatch_deliveries(resources: Resources) -> None:
 
 
 def _writer(resources: Resources) -> NotificationWriter:
-    return NotificationWriter(resources.extras["live"], resources.extras["dispatcher"],
-                              resources.extras["config"].web_base_url)
+    return NotificationWriter(
+        resources.extras["live"], resources.extras["dispatcher"], resources.extras["config"].web_base_url
+    )
 
 
 SPEC = ServiceSpec(

@@ -8,9 +8,16 @@ from services.runtime.timestamps import timestamp
 
 def notification(row: dict) -> pb.Notification:
     return pb.Notification(
-        name=f"users/{row['user_id']}/notifications/{row['id']}", category=row["category"],
-        title=row["title"], body=row["body"], link=row["link"], create_time=timestamp(row["created_at"]),
-        read=row["read_at"] is not None, event_id=str(row["seq"]), language_code=row["language"])
+        name=f"users/{row['user_id']}/notifications/{row['id']}",
+        category=row["category"],
+        title=row["title"],
+        body=row["body"],
+        link=row["link"],
+        create_time=timestamp(row["created_at"]),
+        read=row["read_at"] is not None,
+        event_id=str(row["seq"]),
+        language_code=row["language"],
+    )
 
 
 def stream_item(row: dict) -> bytes:

@@ -6,7 +6,8 @@ import uuid
 
 from google.protobuf import timestamp_pb2
 
-from iworkz.notifications.v1 import notifications_pb2 as pb, notifications_pb2_grpc
+from iworkz.notifications.v1 import notifications_pb2 as pb
+from iworkz.notifications.v1 import notifications_pb2_grpc
 from services.notifications import messages, store
 from services.notifications.domain import preferences
 from services.runtime import paging
@@ -16,7 +17,7 @@ from services.runtime.server import Resources
 
 # Rows read per query when replaying missed notifications to a stream.
 REPLAY_PAGE = 500
-_MAX_EVENT_ID = 2 ** 63 - 1
+_MAX_EVENT_ID = 2**63 - 1
 
 
 def _user_id(name: str) -> str:
@@ -37,7 +38,8 @@ def _preferences_message(user_id: str, row: dict | None) -> pb.NotificationPrefe
     return pb.NotificationPreferences(
         name=f"users/{user_id}/notificationPreferences",
         categories=[pb.CategoryPreference(category=c, channels=sorted(effective[c])) for c in preferences.CATEGORIES],
-        language_code=row["language_code"] if row else "")
+        language_code=row["language_code"] if row else "",
+    )
 
 
 class NotificationServicer(notifications_pb2_grpc.NotificationServiceServicer):
@@ -120,14 +122,18 @@ class NotificationServicer(notifications_pb2_grpc.NotificationServiceServicer):
         size, after = paging.page_request(request, fp, 20, 100)
         before = int(after[0]) if after else None
         async with self.db.connection() as conn:
-            rows = await store.list_notifications(conn, user_id, request.unread_only, request.category,
-                                                  size + 1, before)
+            rows = await store.list_notifications(
+                conn, user_id, request.unread_only, request.category, size + 1, before
+            )
             unread = await store.unread_count(conn, user_id)
             newest = await store.last_seq(conn, user_id)
         rows, token = paging.keyset_page(rows, size, fp, lambda r: (r["seq"],))
         return pb.ListNotificationsResponse(
-            notifications=[messages.notification(r) for r in rows], next_page_token=token, unread_count=unread,
-            last_event_id=str(newest) if newest else "")
+            notifications=[messages.notification(r) for r in rows],
+            next_page_token=token,
+            unread_count=unread,
+            last_event_id=str(newest) if newest else "",
+        )
 
     async def MarkNotificationsRead(self, request, context_):
         user_id = _user_id(request.parent)

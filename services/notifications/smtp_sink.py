@@ -62,7 +62,7 @@ class SmtpSink:
         self.port = port
         self._controller = Controller(_Store(self.directory), hostname=host, port=port)
 
-    def start(self) -> "SmtpSink":
+    def start(self) -> SmtpSink:
         self.directory.mkdir(parents=True, exist_ok=True)
         self._controller.start()
         return self
@@ -77,9 +77,14 @@ class SmtpSink:
 def read_mail(path: pathlib.Path) -> StoredMail:
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     body = message.get_body(preferencelist=("plain",))
-    return StoredMail(path=path, sender=str(message["From"] or ""), to=str(message["To"] or ""),
-                      subject=str(message["Subject"] or ""), language=str(message["Content-Language"] or ""),
-                      text=body.get_content().replace("\r\n", "\n") if body is not None else "")
+    return StoredMail(
+        path=path,
+        sender=str(message["From"] or ""),
+        to=str(message["To"] or ""),
+        subject=str(message["Subject"] or ""),
+        language=str(message["Content-Language"] or ""),
+        text=body.get_content().replace("\r\n", "\n") if body is not None else "",
+    )
 
 
 def list_mail(directory: pathlib.Path | str) -> list[StoredMail]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from psycopg.types.json import Jsonb
 
@@ -20,16 +21,18 @@ def _uuid(value: str, what: str = "user") -> uuid.UUID:
 
 # --- recipients ---------------------------------------------------------------------
 
-async def upsert_recipient(conn, user_id: str, email: str, display_name: str, locale: str,
-                           organization_id: str) -> None:
+
+async def upsert_recipient(
+    conn, user_id: str, email: str, display_name: str, locale: str, organization_id: str
+) -> None:
     """Remember who a user is (from identity's UserSignedUp); keeps their preferences and counter."""
     await conn.execute(
         "INSERT INTO recipients (user_id, email, display_name, locale, organization_id)"
         " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email,"
         " display_name = EXCLUDED.display_name, locale = EXCLUDED.locale,"
         " organization_id = EXCLUDED.organization_id, updated_at = now()",
-        (_uuid(user_id), email, display_name, locale,
-         uuid.UUID(organization_id) if organization_id else None))
+        (_uuid(user_id), email, display_name, locale, uuid.UUID(organization_id) if organization_id else None),
+    )
 
 
 async def recipient(conn, user_id: str, create: bool = False, for_update: bool = False) -> dict | None:
@@ -37,30 +40,38 @@ async def recipient(conn, user_id: str, create: bool = False, for_update: bool =
     uid = _uuid(user_id)
     if create:
         await conn.execute("INSERT INTO recipients (user_id) VALUES (%s) ON CONFLICT DO NOTHING", (uid,))
-    return await (await conn.execute(
-        "SELECT * FROM recipients WHERE user_id = %s" + (" FOR UPDATE" if for_update else ""), (uid,))).fetchone()
+    return await (
+        await conn.execute(
+            "SELECT * FROM recipients WHERE user_id = %s" + (" FOR UPDATE" if for_update else ""), (uid,)
+        )
+    ).fetchone()
 
 
 async def organization_members(conn, organization_id: str) -> list[str]:
-    rows = await (await conn.execute(
-        "SELECT user_id FROM recipients WHERE organization_id = %s ORDER BY user_id",
-        (_uuid(organization_id, "organization"),))).fetchall()
+    rows = await (
+        await conn.execute(
+            "SELECT user_id FROM recipients WHERE organization_id = %s ORDER BY user_id",
+            (_uuid(organization_id, "organization"),),
+        )
+    ).fetchall()
     return [str(r["user_id"]) for r in rows]
 
 
 async def last_seq(conn, user_id: str) -> int:
-    row = await (await conn.execute("SELECT last_seq FROM recipients WHERE user_id = %s",
-                                    (_uuid(user_id),))).fetchone()
+    row = await (await conn.execute("SELECT last_seq FROM recipients WHERE user_id = %s", (_uuid(user_id),))).fetchone()
     return row["last_seq"] if row else 0
 
 
 async def save_preferences(conn, user_id: str, channels: dict | None, language_code: str | None) -> dict:
     """Store the user's channel choices and/or language; None leaves a field as it is."""
     await recipient(conn, user_id, create=True)
-    return await (await conn.execute(
-        "UPDATE recipients SET channels = COALESCE(%s, channels), language_code = COALESCE(%s, language_code),"
-        " updated_at = now() WHERE user_id = %s RETURNING *",
-        (Jsonb(channels) if channels is not None else None, language_code, _uuid(user_id)))).fetchone()
+    return await (
+        await conn.execute(
+            "UPDATE recipients SET channels = COALESCE(%s, channels), language_code = COALESCE(%s, language_code),"
+            " updated_at = now() WHERE user_id = %s RETURNING *",
+            (Jsonb(channels) if channels is not None else None, language_code, _uuid(user_id)),
+        )
+    ).fetchone()
 
 
 def stored_channels(row: dict | None) -> dict:
@@ -73,6 +84,7 @@ def stored_channels(row: dict | None) -> dict:
 
 # --- notifications ------------------------------------------------------------------
 
+
 async def lock_recipients(conn, user_ids: list[str]) -> dict[str, dict]:
     """The rows of `user_ids` (made if missing), locked until commit, in id order (no deadlocks).
 
@@ -81,8 +93,9 @@ async def lock_recipients(conn, user_ids: list[str]) -> dict[str, dict]:
     """
     ids = sorted({_uuid(u) for u in user_ids})
     await conn.execute("INSERT INTO recipients (user_id) SELECT unnest(%s::uuid[]) ON CONFLICT DO NOTHING", (ids,))
-    rows = await (await conn.execute(
-        "SELECT * FROM recipients WHERE user_id = ANY(%s) ORDER BY user_id FOR UPDATE", (ids,))).fetchall()
+    rows = await (
+        await conn.execute("SELECT * FROM recipients WHERE user_id = ANY(%s) ORDER BY user_id FOR UPDATE", (ids,))
+    ).fetchall()
     return {str(r["user_id"]): r for r in rows}
 
 
@@ -94,26 +107,35 @@ async def add_notifications(conn, notifications: list[dict], last_seq: dict[str,
     await conn.execute(
         "UPDATE recipients r SET last_seq = v.last_seq FROM"
         " (SELECT unnest(%s::uuid[]) AS user_id, unnest(%s::bigint[]) AS last_seq) v WHERE r.user_id = v.user_id",
-        ([uuid.UUID(u) for u in users], [last_seq[u] for u in users]))
+        ([uuid.UUID(u) for u in users], [last_seq[u] for u in users]),
+    )
     columns = ("id", "user_id", "seq", "event_id", "category", "title", "body", "link", "language")
     types = ("uuid", "uuid", "bigint", "text", "int", "text", "text", "text", "text")
     unnest = ", ".join(f"%s::{t}[]" for t in types)
-    return await (await conn.execute(
-        f"INSERT INTO notifications ({', '.join(columns)}) SELECT * FROM unnest({unnest}) RETURNING *",
-        [[n[c] for n in notifications] for c in columns])).fetchall()
+    return await (
+        await conn.execute(
+            f"INSERT INTO notifications ({', '.join(columns)}) SELECT * FROM unnest({unnest}) RETURNING *",
+            [[n[c] for n in notifications] for c in columns],
+        )
+    ).fetchall()
 
 
 async def notifications_after(conn, user_id: str, seq: int, limit: int) -> list[dict]:
     """The user's notifications with an event id above `seq`, oldest first."""
-    return await (await conn.execute(
-        "SELECT * FROM notifications WHERE user_id = %s AND seq > %s ORDER BY seq LIMIT %s",
-        (_uuid(user_id), seq, limit))).fetchall()
+    return await (
+        await conn.execute(
+            "SELECT * FROM notifications WHERE user_id = %s AND seq > %s ORDER BY seq LIMIT %s",
+            (_uuid(user_id), seq, limit),
+        )
+    ).fetchall()
 
 
-async def list_notifications(conn, user_id: str, unread_only: bool, category: int, limit: int,
-                             before_seq: int | None) -> list[dict]:
+async def list_notifications(
+    conn, user_id: str, unread_only: bool, category: int, limit: int, before_seq: int | None
+) -> list[dict]:
     """A page of the user's notifications, newest first."""
-    clauses, params = ["user_id = %s"], [_uuid(user_id)]
+    clauses: list[str] = ["user_id = %s"]
+    params: list[Any] = [_uuid(user_id)]
     if unread_only:
         clauses.append("read_at IS NULL")
     if category:
@@ -122,15 +144,19 @@ async def list_notifications(conn, user_id: str, unread_only: bool, category: in
     if before_seq is not None:
         clauses.append("seq < %s")
         params.append(before_seq)
-    return await (await conn.execute(
-        f"SELECT * FROM notifications WHERE {' AND '.join(clauses)} ORDER BY seq DESC LIMIT %s",
-        (*params, limit))).fetchall()
+    return await (
+        await conn.execute(
+            f"SELECT * FROM notifications WHERE {' AND '.join(clauses)} ORDER BY seq DESC LIMIT %s", (*params, limit)
+        )
+    ).fetchall()
 
 
 async def unread_count(conn, user_id: str) -> int:
-    row = await (await conn.execute(
-        "SELECT count(*) AS n FROM notifications WHERE user_id = %s AND read_at IS NULL",
-        (_uuid(user_id),))).fetchone()
+    row = await (
+        await conn.execute(
+            "SELECT count(*) AS n FROM notifications WHERE user_id = %s AND read_at IS NULL", (_uuid(user_id),)
+        )
+    ).fetchone()
     return row["n"]
 
 
@@ -138,40 +164,61 @@ async def mark_read(conn, user_id: str, ids: list[str] | None) -> int:
     """Mark the user's notifications `ids` (None: all) read; return how many changed."""
     if ids is None:
         cursor = await conn.execute(
-            "UPDATE notifications SET read_at = now() WHERE user_id = %s AND read_at IS NULL", (_uuid(user_id),))
+            "UPDATE notifications SET read_at = now() WHERE user_id = %s AND read_at IS NULL", (_uuid(user_id),)
+        )
     else:
         wanted = [uuid.UUID(i) for i in ids]
         cursor = await conn.execute(
             "UPDATE notifications SET read_at = now() WHERE user_id = %s AND id = ANY(%s) AND read_at IS NULL",
-            (_uuid(user_id), wanted))
+            (_uuid(user_id), wanted),
+        )
     return cursor.rowcount
 
 
 # --- deliveries --------------------------------------------------------------------
 
+
 async def add_deliveries(conn, deliveries: list[dict]) -> None:
     """Queue messages for the dispatcher."""
     if not deliveries:
         return
-    columns = ("id", "user_id", "notification_id", "event_id", "category", "channel", "address", "language",
-               "subject", "body")
+    columns = (
+        "id",
+        "user_id",
+        "notification_id",
+        "event_id",
+        "category",
+        "channel",
+        "address",
+        "language",
+        "subject",
+        "body",
+    )
     types = ("uuid", "uuid", "uuid", "text", "int", "text", "text", "text", "text", "text")
     unnest = ", ".join(f"%s::{t}[]" for t in types)
-    await conn.execute(f"INSERT INTO deliveries ({', '.join(columns)}) SELECT * FROM unnest({unnest})",
-                       [[d[c] for d in deliveries] for c in columns])
+    await conn.execute(
+        f"INSERT INTO deliveries ({', '.join(columns)}) SELECT * FROM unnest({unnest})",
+        [[d[c] for d in deliveries] for c in columns],
+    )
 
 
 async def due_deliveries(conn, channels: list[str], limit: int) -> list[dict]:
     """Pending deliveries whose time has come, locked; other replicas skip them."""
-    return await (await conn.execute(
-        "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now() AND channel = ANY(%s)"
-        " ORDER BY next_attempt_at LIMIT %s FOR UPDATE SKIP LOCKED", (channels, limit))).fetchall()
+    return await (
+        await conn.execute(
+            "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now() AND channel = ANY(%s)"
+            " ORDER BY next_attempt_at LIMIT %s FOR UPDATE SKIP LOCKED",
+            (channels, limit),
+        )
+    ).fetchall()
 
 
 async def delivery_sent(conn, delivery_id) -> None:
     await conn.execute(
         "UPDATE deliveries SET status = 'sent', attempts = attempts + 1, sent_at = now(), last_error = ''"
-        " WHERE id = %s", (delivery_id,))
+        " WHERE id = %s",
+        (delivery_id,),
+    )
 
 
 async def delivery_failed(conn, delivery_id, error: str, retry_in: timedelta | None) -> None:
@@ -180,4 +227,5 @@ async def delivery_failed(conn, delivery_id, error: str, retry_in: timedelta | N
         "UPDATE deliveries SET attempts = attempts + 1, last_error = %s,"
         " status = CASE WHEN %s::interval IS NULL THEN 'failed' ELSE 'pending' END,"
         " next_attempt_at = now() + COALESCE(%s::interval, '0s') WHERE id = %s",
-        (error[:2000], retry_in, retry_in, delivery_id))
+        (error[:2000], retry_in, retry_in, delivery_id),
+    )

@@ -28,11 +28,10 @@ def role_name(role: int) -> str:
 
 
 def role_value(name: str) -> int:
-    return ROLE_VALUES[name]
+    return int(ROLE_VALUES[name])
 
 
-def check_caller(rule: access_pb2.AccessRule | None, caller: Caller | None,
-                 service_identity: str = "") -> None:
+def check_caller(rule: access_pb2.AccessRule | None, caller: Caller | None, service_identity: str = "") -> None:
     """Check that this caller may call at all (authentication and roles).
 
     A method without a rule is closed: the contract must say who may call it.
@@ -51,8 +50,7 @@ def check_caller(rule: access_pb2.AccessRule | None, caller: Caller | None,
         return
     allowed = {ROLE_NAMES[r] for r in rule.roles if r in ROLE_NAMES}
     if not allowed & caller.roles:
-        raise PermissionDenied(
-            "this call needs one of the roles: " + ", ".join(sorted(allowed)))
+        raise PermissionDenied("this call needs one of the roles: " + ", ".join(sorted(allowed)))
 
 
 def field_value(message: Message, path: str) -> str:
@@ -74,8 +72,7 @@ def resource_id(name: str, collection: str) -> str:
     return ""
 
 
-def check_ownership(rule: access_pb2.AccessRule | None, caller: Caller | None,
-                    request: Message) -> None:
+def check_ownership(rule: access_pb2.AccessRule | None, caller: Caller | None, request: Message) -> None:
     """Check the rule's ownership requirement against the request. Admins are exempt."""
     if rule is None or not rule.HasField("owner") or caller is None or caller.is_admin:
         return

@@ -34,6 +34,7 @@ A consumer runs as a `ServiceSpec` background task (`consumer_task`).
 from __future__ import annotations
 
 import asyncio
+import builtins
 import heapq
 import logging
 import os
@@ -41,10 +42,10 @@ import random
 import socket
 import time
 import uuid
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, Mapping, TypeVar
+from typing import Any, TypeVar
 
-import psycopg
 from google.protobuf.message import DecodeError, Message
 from opentelemetry import trace
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -54,7 +55,7 @@ from redis.exceptions import ResponseError
 from iworkz.type.v1 import event_pb2
 from services.runtime import context, deadletters
 from services.runtime.cancellation import raise_if_cancelled
-from services.runtime.db import Database
+from services.runtime.db import Connection, Database
 from services.runtime.redisconn import RedisClient
 from services.runtime.relay import stream_name
 
@@ -62,8 +63,9 @@ log = logging.getLogger(__name__)
 _tracer = trace.get_tracer(__name__)
 _propagator = TraceContextTextMapPropagator()
 
-EVENTS = Counter("iworkz_events_consumed_total", "Event stream entries by consumer and outcome",
-                 ["consumer", "outcome"])  # handled, duplicate, retry, dead
+EVENTS = Counter(
+    "iworkz_events_consumed_total", "Event stream entries by consumer and outcome", ["consumer", "outcome"]
+)  # handled, duplicate, retry, dead
 
 M = TypeVar("M", bound=Message)
 
@@ -83,18 +85,19 @@ class Event:
 
     @property
     def id(self) -> str:
-        return self.envelope.id
+        return str(self.envelope.id)
 
     @property
     def type(self) -> str:
-        return self.envelope.type
+        return str(self.envelope.type)
 
-    def payload(self, message_class: type[M]) -> M:
+    def payload(self, message_class: builtins.type[M]) -> M:
         """The event unpacked as `message_class`; PermanentError if it is another type."""
-        message = message_class()
+        message: M = message_class()
         if not self.envelope.payload.Unpack(message):
-            raise PermanentError(f"payload is {self.envelope.payload.TypeName()}, "
-                                 f"not {message_class.DESCRIPTOR.full_name}")
+            raise PermanentError(
+                f"payload is {self.envelope.payload.TypeName()}, not {message_class.DESCRIPTOR.full_name}"
+            )
         return message
 
 
@@ -106,10 +109,10 @@ class Transaction:
     `before_commit` action (fewer round trips to PostgreSQL).
     """
 
-    def __init__(self, conn: psycopg.AsyncConnection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         # Scratch space shared by the handler's calls within this transaction.
-        self.state: dict = {}
+        self.state: dict[str, Any] = {}
         self._before: list[Callable[[], Awaitable[None]]] = []
         self._after: list[Callable[[], Awaitable[None]]] = []
 
@@ -139,13 +142,13 @@ class ConsumerOptions:
     start_id: str = "0"
 
     @classmethod
-    def from_settings(cls, settings, **defaults) -> "ConsumerOptions":
+    def from_settings(cls, settings: Any, **defaults: Any) -> ConsumerOptions:
         """Options from `<SERVICE>_EVENTS_*` environment variables (through Settings.extra)."""
         base = cls(**defaults)
         prefix = f"{settings.service.upper()}_EVENTS_"
         extra: Mapping[str, str] = settings.extra
 
-        def number(name: str, default, kind=float):
+        def number(name: str, default: Any, kind: Callable[[str], Any] = float) -> Any:
             raw = extra.get(prefix + name, "").strip()
             return kind(raw) if raw else default
 
@@ -164,7 +167,7 @@ class ConsumerOptions:
         """Seconds before attempt `attempt + 1`: exponential with jitter, below the claim idle time."""
         cap = min(self.retry_max_seconds, self.claim_idle_seconds / 2)
         delay = min(cap, self.retry_base_seconds * 2 ** max(0, attempt - 1))
-        return delay * random.uniform(0.8, 1.0)
+        return float(delay) * random.uniform(0.8, 1.0)
 
 
 @dataclass
@@ -184,15 +187,23 @@ class _Retry:
     entry_id: str = field(compare=False)
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
 class Consumer:
     """One replica's member of the consumer group `name` on the `sources`' event streams."""
 
-    def __init__(self, db: Database, redis: RedisClient, name: str, sources: list[str], handler: Handler,
-                 options: ConsumerOptions | None = None, member: str = "") -> None:
+    def __init__(
+        self,
+        db: Database,
+        redis: RedisClient,
+        name: str,
+        sources: list[str],
+        handler: Handler,
+        options: ConsumerOptions | None = None,
+        member: str = "",
+    ) -> None:
         self.db = db
         self.redis = redis
         self.group = name
@@ -233,8 +244,11 @@ class Consumer:
             except Exception:
                 # Redis may have restarted without its data (groups gone): recreate them.
                 self._groups_ready = False
-                log.warning("event consumer could not read; retrying", exc_info=True,
-                            extra={"consumer": self.group, "retry_in_seconds": backoff})
+                log.warning(
+                    "event consumer could not read; retrying",
+                    exc_info=True,
+                    extra={"consumer": self.group, "retry_in_seconds": backoff},
+                )
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
 
@@ -255,10 +269,17 @@ class Consumer:
             wait = min(wait, self._retries[0].due - time.monotonic())
         wait = min(wait, self._next_claim - time.monotonic())
         response = await self.redis.client.xreadgroup(
-            self.group, self.member, {stream: ">" for stream in self.streams},
-            count=self.options.batch, block=max(1, int(wait * 1000)))
-        entries = [_Entry(_text(stream), _text(entry_id), fields, 1)
-                   for stream, items in response or [] for entry_id, fields in items]
+            self.group,
+            self.member,
+            {stream: ">" for stream in self.streams},
+            count=self.options.batch,
+            block=max(1, int(wait * 1000)),
+        )
+        entries = [
+            _Entry(_text(stream), _text(entry_id), fields, 1)
+            for stream, items in response or []
+            for entry_id, fields in items
+        ]
         if entries:
             await self._handle(entries)
         return seen + len(entries)
@@ -271,14 +292,16 @@ class Consumer:
             start = "0-0"
             for _ in range(100):  # bounded: at most 100 pages per round
                 reply = await self.redis.client.xautoclaim(
-                    stream, self.group, self.member, min_idle_time=idle_ms, start_id=start,
-                    count=self.options.batch)
+                    stream, self.group, self.member, min_idle_time=idle_ms, start_id=start, count=self.options.batch
+                )
                 start, items = _text(reply[0]), [(i, f) for i, f in reply[1] if i is not None]
                 if items:
                     attempts = await self._delivery_counts(stream, [_text(i) for i, _ in items])
                     entries = [_Entry(stream, _text(i), f, attempts.get(_text(i), 1)) for i, f in items]
-                    log.info("claimed pending events", extra={"consumer": self.group, "stream": stream,
-                                                              "count": len(entries)})
+                    log.info(
+                        "claimed pending events",
+                        extra={"consumer": self.group, "stream": stream, "count": len(entries)},
+                    )
                     await self._handle(entries)
                     claimed += len(entries)
                 if start == "0-0":
@@ -298,8 +321,13 @@ class Consumer:
         """Delivery count per entry (XPENDING): the attempt number of the delivery now in hand."""
         ids = sorted(ids, key=_entry_key)
         pending = await self.redis.client.xpending_range(
-            stream, self.group, min=ids[0], max=ids[-1], count=len(ids) + len(self._retries) + 100,
-            consumername=self.member)
+            stream,
+            self.group,
+            min=ids[0],
+            max=ids[-1],
+            count=len(ids) + len(self._retries) + 100,
+            consumername=self.member,
+        )
         return {_text(p["message_id"]): int(p["times_delivered"]) for p in pending}
 
     async def _retry(self, due: list[_Retry]) -> int:
@@ -307,8 +335,13 @@ class Consumer:
         handled = 0
         for stream in {r.stream for r in due}:
             ids = [r.entry_id for r in due if r.stream == stream]
-            items = [(i, f) for i, f in await self.redis.client.xclaim(
-                stream, self.group, self.member, min_idle_time=0, message_ids=ids) if i is not None]
+            items = [
+                (i, f)
+                for i, f in await self.redis.client.xclaim(
+                    stream, self.group, self.member, min_idle_time=0, message_ids=ids
+                )
+                if i is not None
+            ]
             if not items:  # another replica took them over and finished them
                 continue
             attempts = await self._delivery_counts(stream, [_text(i) for i, _ in items])
@@ -324,8 +357,12 @@ class Consumer:
             if entry.fields is None:  # trimmed from the stream while pending
                 await self.redis.client.xack(entry.stream, self.group, entry.entry_id)
             elif entry.attempt > self.options.max_attempts:
-                await self._dead(entry, f"delivered {entry.attempt - 1} times without being acknowledged "
-                                        "(the consumer handling it stopped each time)", entry.attempt - 1)
+                await self._dead(
+                    entry,
+                    f"delivered {entry.attempt - 1} times without being acknowledged "
+                    "(the consumer handling it stopped each time)",
+                    entry.attempt - 1,
+                )
             else:
                 try:
                     self._parse(entry)
@@ -349,14 +386,15 @@ class Consumer:
 
     @staticmethod
     def _parse(entry: _Entry) -> None:
-        raw = entry.fields.get(b"envelope")
+        fields = entry.fields or {}
+        raw = fields.get(b"envelope")
         if raw is None:
             raise PermanentError("the stream entry has no envelope field")
         try:
             entry.envelope = event_pb2.EventEnvelope.FromString(raw)
         except DecodeError as err:
             raise PermanentError(f"the envelope is not an EventEnvelope: {err}") from None
-        entry.event_id = entry.envelope.id or _text(entry.fields.get(b"id", b""))
+        entry.event_id = entry.envelope.id or _text(fields.get(b"id", b""))
         if not entry.event_id:
             raise PermanentError("the event has no id")
 
@@ -366,7 +404,9 @@ class Consumer:
             tx = Transaction(conn)
             cursor = await conn.execute(
                 "INSERT INTO processed_events (consumer, event_id) SELECT %s, unnest(%s::text[])"
-                " ON CONFLICT DO NOTHING RETURNING event_id", (self.group, [e.event_id for e in entries]))
+                " ON CONFLICT DO NOTHING RETURNING event_id",
+                (self.group, [e.event_id for e in entries]),
+            )
             fresh = {row["event_id"] for row in await cursor.fetchall()}
             for entry in entries:
                 if entry.event_id not in fresh:  # handled before, or twice in this batch
@@ -387,9 +427,11 @@ class Consumer:
 
     async def _call_handler(self, tx: Transaction, entry: _Entry) -> None:
         envelope = entry.envelope
+        assert envelope is not None  # parsed before any handler is called
         parent = _propagator.extract({"traceparent": envelope.traceparent}) if envelope.traceparent else None
-        with _tracer.start_as_current_span(f"handle {envelope.type}", context=parent,
-                                           kind=trace.SpanKind.CONSUMER) as span:
+        with _tracer.start_as_current_span(
+            f"handle {envelope.type}", context=parent, kind=trace.SpanKind.CONSUMER
+        ) as span:
             state = context.CallState(method=f"event {envelope.type}", traceparent=envelope.traceparent)
             span_context = span.get_span_context()
             if span_context.is_valid:
@@ -407,23 +449,38 @@ class Consumer:
             return
         delay = self.options.retry_delay(entry.attempt)
         EVENTS.labels(self.group, "retry").inc()
-        log.warning("event handler failed; will retry", extra={
-            "consumer": self.group, "event_id": entry.event_id, "attempt": entry.attempt,
-            "retry_in_seconds": round(delay, 3), "error": message})
+        log.warning(
+            "event handler failed; will retry",
+            extra={
+                "consumer": self.group,
+                "event_id": entry.event_id,
+                "attempt": entry.attempt,
+                "retry_in_seconds": round(delay, 3),
+                "error": message,
+            },
+        )
         heapq.heappush(self._retries, _Retry(time.monotonic() + delay, entry.stream, entry.entry_id))
 
     async def _dead(self, entry: _Entry, error: str, attempts: int) -> None:
         """Move an entry to the dead-letter stream and acknowledge it, atomically."""
-        fields = deadletters.dead_letter_fields(entry.fields or {}, entry.stream, entry.entry_id, self.group,
-                                                error, attempts)
+        fields = deadletters.dead_letter_fields(
+            entry.fields or {}, entry.stream, entry.entry_id, self.group, error, attempts
+        )
         pipe = self.redis.client.pipeline(transaction=True)
         pipe.xadd(deadletters.dead_letter_stream(self.redis), fields)
         pipe.xack(entry.stream, self.group, entry.entry_id)
         await pipe.execute()
         EVENTS.labels(self.group, "dead").inc()
-        log.error("event moved to the dead-letter stream", extra={
-            "consumer": self.group, "event_id": entry.event_id, "stream": entry.stream,
-            "attempts": attempts, "error": error})
+        log.error(
+            "event moved to the dead-letter stream",
+            extra={
+                "consumer": self.group,
+                "event_id": entry.event_id,
+                "stream": entry.stream,
+                "attempts": attempts,
+                "error": error,
+            },
+        )
 
 
 def _entry_key(entry_id: str) -> tuple[int, int]:
@@ -431,15 +488,16 @@ def _entry_key(entry_id: str) -> tuple[int, int]:
     return int(ms), int(seq or 0)
 
 
-def consumer_task(name: str, sources: list[str], make_handler: Callable[[object], Handler],
-                  **option_defaults) -> Callable[[object], Awaitable[None]]:
+def consumer_task(
+    name: str, sources: list[str], make_handler: Callable[[Any], Handler], **option_defaults: Any
+) -> Callable[[Any], Coroutine[Any, Any, None]]:
     """A `ServiceSpec` background task running a consumer.
 
     `make_handler(resources)` builds the handler; options come from the
     service's `<SERVICE>_EVENTS_*` environment variables over `option_defaults`.
     """
 
-    async def consume_events(resources) -> None:
+    async def consume_events(resources: Any) -> None:
         options = ConsumerOptions.from_settings(resources.settings, **option_defaults)
         consumer = Consumer(resources.db, resources.redis, name, sources, make_handler(resources), options)
         resources.extras.setdefault("consumers", []).append(consumer)

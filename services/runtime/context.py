@@ -49,17 +49,25 @@ class CallState:
 _current: contextvars.ContextVar[CallState | None] = contextvars.ContextVar("iworkz_call", default=None)
 
 
-def begin(state: CallState) -> contextvars.Token:
+def begin(state: CallState) -> contextvars.Token[CallState | None]:
     return _current.set(state)
 
 
-def end(token: contextvars.Token) -> None:
+def end(token: contextvars.Token[CallState | None]) -> None:
     _current.reset(token)
 
 
 def current() -> CallState | None:
     """The state of the RPC being served, or None outside an RPC."""
     return _current.get()
+
+
+def require() -> CallState:
+    """The state of the RPC being served (the call-context interceptor opened it)."""
+    state = _current.get()
+    if state is None:
+        raise RuntimeError("no RPC is being served")
+    return state
 
 
 def caller() -> Caller:

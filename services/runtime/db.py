@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import psycopg
-from psycopg.rows import dict_row
+from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
+
+# A connection of the pool: rows are dicts unless a query asks for another row factory.
+Connection = psycopg.AsyncConnection[DictRow]
 
 
 class Database:
@@ -16,10 +19,13 @@ class Database:
     def __init__(self, url: str, schema: str, min_size: int = 1, max_size: int = 10) -> None:
         self.url = url
         self.schema = schema
-        self.pool = AsyncConnectionPool(
-            url, min_size=min_size, max_size=max_size, open=False,
-            kwargs={"row_factory": dict_row, "autocommit": True,
-                    "options": f"-c search_path={schema},public"},
+        self.pool: AsyncConnectionPool[Connection] = AsyncConnectionPool(
+            url,
+            connection_class=Connection,
+            min_size=min_size,
+            max_size=max_size,
+            open=False,
+            kwargs={"row_factory": dict_row, "autocommit": True, "options": f"-c search_path={schema},public"},
         )
 
     async def open(self) -> None:
@@ -29,14 +35,14 @@ class Database:
         await self.pool.close()
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[psycopg.AsyncConnection]:
+    async def transaction(self) -> AsyncIterator[Connection]:
         """A connection inside one transaction, committed when the block ends cleanly."""
         async with self.pool.connection() as conn:
             async with conn.transaction():
                 yield conn
 
     @contextlib.asynccontextmanager
-    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection]:
+    async def connection(self) -> AsyncIterator[Connection]:
         """A connection in autocommit mode, for single statements and reads."""
         async with self.pool.connection() as conn:
             yield conn

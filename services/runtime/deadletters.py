@@ -44,15 +44,21 @@ class DeadLetter:
     fields: dict[bytes, bytes] = field(repr=False, default_factory=dict)  # the event's original fields
 
 
-def dead_letter_fields(fields: dict[bytes, bytes], source_stream: str, source_entry_id: str,
-                       consumer: str, error: str, attempts: int) -> dict[bytes, bytes]:
+def dead_letter_fields(
+    fields: dict[bytes, bytes], source_stream: str, source_entry_id: str, consumer: str, error: str, attempts: int
+) -> dict[bytes, bytes]:
     """The dead-letter entry for an event: its own fields plus why and where it failed."""
     entry = {k: v for k, v in fields.items() if k not in _META}
-    entry.update({
-        b"source_stream": source_stream.encode(), b"source_entry_id": source_entry_id.encode(),
-        b"consumer": consumer.encode(), b"error": error[:MAX_ERROR_CHARS].encode(),
-        b"attempts": str(attempts).encode(), b"failed_at": f"{time.time():.3f}".encode(),
-    })
+    entry.update(
+        {
+            b"source_stream": source_stream.encode(),
+            b"source_entry_id": source_entry_id.encode(),
+            b"consumer": consumer.encode(),
+            b"error": error[:MAX_ERROR_CHARS].encode(),
+            b"attempts": str(attempts).encode(),
+            b"failed_at": f"{time.time():.3f}".encode(),
+        }
+    )
     return entry
 
 
@@ -62,12 +68,17 @@ def _text(fields: dict[bytes, bytes], name: bytes) -> str:
 
 def _parse(entry_id: bytes, fields: dict[bytes, bytes]) -> DeadLetter:
     return DeadLetter(
-        entry_id=entry_id.decode(), source_stream=_text(fields, b"source_stream"),
-        source_entry_id=_text(fields, b"source_entry_id"), consumer=_text(fields, b"consumer"),
-        error=_text(fields, b"error"), attempts=int(_text(fields, b"attempts") or 0),
-        failed_at=float(_text(fields, b"failed_at") or 0), event_id=_text(fields, b"id"),
+        entry_id=entry_id.decode(),
+        source_stream=_text(fields, b"source_stream"),
+        source_entry_id=_text(fields, b"source_entry_id"),
+        consumer=_text(fields, b"consumer"),
+        error=_text(fields, b"error"),
+        attempts=int(_text(fields, b"attempts") or 0),
+        failed_at=float(_text(fields, b"failed_at") or 0),
+        event_id=_text(fields, b"id"),
         event_type=_text(fields, b"type"),
-        fields={k: v for k, v in fields.items() if k not in _META})
+        fields={k: v for k, v in fields.items() if k not in _META},
+    )
 
 
 async def list_dead_letters(redis: RedisClient, count: int = 100) -> list[DeadLetter]:

@@ -8,6 +8,7 @@ when DATABASE_URL / REDIS_URL are not set.
 from __future__ import annotations
 
 import pathlib
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -34,7 +35,7 @@ def redis_server_url(directory: pathlib.Path) -> str:
     return f"unix://{server.socket_file}"
 
 
-_keep: list = []  # the embedded servers stop when their objects are collected
+_keep: list[Any] = []  # the embedded servers stop when their objects are collected
 
 
 def with_database(url: str, name: str) -> str:

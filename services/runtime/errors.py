@@ -38,7 +38,7 @@ class InvalidArgument(DomainError):
         self.violations = list(violations or [])
 
     @classmethod
-    def field(cls, field: str, description: str, rule_id: str = "") -> "InvalidArgument":
+    def field(cls, field: str, description: str, rule_id: str = "") -> InvalidArgument:
         """An error about a single field."""
         return cls(f"{field}: {description}", [FieldViolation(field, description, rule_id)])
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 from services.runtime.cancellation import raise_if_cancelled
 from services.runtime.redisconn import RedisClient
@@ -40,10 +40,10 @@ class Subscription:
 
     def __init__(self, topic: str, size: int) -> None:
         self.topic = topic
-        self._queue: asyncio.Queue = asyncio.Queue(size)
+        self._queue: asyncio.Queue[object] = asyncio.Queue(size)
         self._overflowed = False
 
-    def _offer(self, item) -> None:
+    def _offer(self, item: object) -> None:
         if self._overflowed:
             return
         try:
@@ -52,14 +52,14 @@ class Subscription:
             # Drop the backlog and tell the subscriber to re-read from the source of truth.
             self._overflowed = True
 
-    async def get(self, timeout: float):
+    async def get(self, timeout: float) -> object:
         """The next payload, `RESYNC`, or None after `timeout` seconds of silence."""
         if self._overflowed and self._queue.empty():
             self._overflowed = False
             return RESYNC
         try:
             return await asyncio.wait_for(self._queue.get(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return None
 
 
@@ -137,8 +137,11 @@ class Fanout:
                 raise
             except Exception:
                 self.ready.clear()
-                log.warning("live fan-out lost its Redis connection; reconnecting", exc_info=True,
-                            extra={"retry_in_seconds": backoff})
+                log.warning(
+                    "live fan-out lost its Redis connection; reconnecting",
+                    exc_info=True,
+                    extra={"retry_in_seconds": backoff},
+                )
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
             finally:

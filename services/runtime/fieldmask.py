@@ -10,9 +10,7 @@ from google.protobuf.message import Message
 from services.runtime.errors import InvalidArgument
 
 
-def apply_update_mask(
-    target: Message, source: Message, paths: Iterable[str], allowed: set[str]
-) -> None:
+def apply_update_mask(target: Message, source: Message, paths: Iterable[str], allowed: set[str]) -> None:
     """Copy the fields named in `paths` from `source` onto `target`, in place.
 
     An empty mask (or the single path `*`) means every field in `allowed`.
@@ -25,9 +23,7 @@ def apply_update_mask(
     """
     descriptor = target.DESCRIPTOR
     if source.DESCRIPTOR is not descriptor:
-        raise TypeError(
-            f"cannot copy {source.DESCRIPTOR.full_name} fields onto {descriptor.full_name}"
-        )
+        raise TypeError(f"cannot copy {source.DESCRIPTOR.full_name} fields onto {descriptor.full_name}")
     not_fields = {name for name in allowed if name not in descriptor.fields_by_name}
     if not_fields:
         raise ValueError(f"{descriptor.full_name} has no fields {sorted(not_fields)}")
@@ -43,8 +39,7 @@ def _selected_fields(paths: list[str], allowed: set[str]) -> list[str]:
     if rejected:
         raise InvalidArgument.field(
             "update_mask",
-            f"cannot update {', '.join(rejected)}; "
-            f"updatable fields are {', '.join(sorted(allowed))}",
+            f"cannot update {', '.join(rejected)}; updatable fields are {', '.join(sorted(allowed))}",
         )
     # Keep the caller's order but copy each field once.
     return list(dict.fromkeys(paths))

@@ -13,7 +13,8 @@ from __future__ import annotations
 import inspect
 import logging
 import time
-from typing import Any, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import grpc
 import protovalidate
@@ -26,31 +27,40 @@ from prometheus_client import Counter, Histogram
 from buf.validate import validate_pb2
 from iworkz.auth.v1 import access_pb2
 from services.runtime import access, context
-from services.runtime.errors import (
-    DomainError, FieldViolation, InvalidArgument, ResourceExhausted, Unauthenticated)
+from services.runtime.errors import DomainError, FieldViolation, InvalidArgument, ResourceExhausted, Unauthenticated
 from services.runtime.tokens import TokenVerifier
 
 log = logging.getLogger("iworkz.rpc")
 
-REQUESTS = Counter("iworkz_grpc_server_handled_total", "RPCs completed, by status code",
-                   ["service", "method", "code"])
-LATENCY = Histogram("iworkz_grpc_server_handling_seconds", "RPC handling time",
-                    ["service", "method"],
-                    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+REQUESTS = Counter("iworkz_grpc_server_handled_total", "RPCs completed, by status code", ["service", "method", "code"])
+LATENCY = Histogram(
+    "iworkz_grpc_server_handling_seconds",
+    "RPC handling time",
+    ["service", "method"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
 
-Behaviour = Callable[[Any, grpc.aio.ServicerContext], Any]
-_INFRASTRUCTURE = ("/grpc.health.v1.Health/", "/grpc.reflection.v1alpha.ServerReflection/",
-                   "/grpc.reflection.v1.ServerReflection/")
+# grpc ships no type information: requests are messages, contexts grpc.aio.ServicerContext.
+Request = Any
+Ctx = Any
+Behaviour = Callable[[Request, Ctx], Any]
+_INFRASTRUCTURE = (
+    "/grpc.health.v1.Health/",
+    "/grpc.reflection.v1alpha.ServerReflection/",
+    "/grpc.reflection.v1.ServerReflection/",
+)
 
 
-class WrappingInterceptor(grpc.aio.ServerInterceptor):
+class WrappingInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
     """Base: wrap unary-unary and unary-stream behaviours with `around`."""
 
     # Interceptors that enforce the contracts leave the stock health and
     # reflection services alone: they carry no access rules.
     contracts_only = False
 
-    async def intercept_service(self, continuation, details: grpc.HandlerCallDetails):
+    async def intercept_service(
+        self, continuation: Callable[[Any], Awaitable[Any]], details: grpc.HandlerCallDetails
+    ) -> Any:
         handler = await continuation(details)
         method = details.method
         if handler is None or (self.contracts_only and method.startswith(_INFRASTRUCTURE)):
@@ -58,27 +68,27 @@ class WrappingInterceptor(grpc.aio.ServerInterceptor):
         if handler.unary_unary:
             inner = handler.unary_unary
 
-            async def unary(request, ctx):
+            async def unary(request: Request, ctx: Ctx) -> Any:
                 return await self.around(method, request, ctx, inner)
 
-            return grpc.unary_unary_rpc_method_handler(
-                unary, handler.request_deserializer, handler.response_serializer)
+            return grpc.unary_unary_rpc_method_handler(unary, handler.request_deserializer, handler.response_serializer)
         if handler.unary_stream:
             inner_stream = handler.unary_stream
 
-            async def stream(request, ctx):
+            async def stream(request: Request, ctx: Ctx) -> AsyncIterator[Any]:
                 async for item in self.around_stream(method, request, ctx, inner_stream):
                     yield item
 
             return grpc.unary_stream_rpc_method_handler(
-                stream, handler.request_deserializer, handler.response_serializer)
+                stream, handler.request_deserializer, handler.response_serializer
+            )
         return handler  # client-streaming RPCs are not used by the platform
 
-    async def around(self, method: str, request, ctx, call: Behaviour):
+    async def around(self, method: str, request: Request, ctx: Ctx, call: Behaviour) -> Any:
         await self.before(method, request, ctx)
         return await call(request, ctx)
 
-    async def around_stream(self, method: str, request, ctx, call: Behaviour):
+    async def around_stream(self, method: str, request: Request, ctx: Ctx, call: Behaviour) -> AsyncIterator[Any]:
         await self.before(method, request, ctx)
         result = call(request, ctx)
         if inspect.isasyncgen(result):
@@ -87,11 +97,11 @@ class WrappingInterceptor(grpc.aio.ServerInterceptor):
         else:  # a behaviour that writes with ctx.write() returns a coroutine
             await result
 
-    async def before(self, method: str, request, ctx) -> None:
+    async def before(self, method: str, request: Request, ctx: Ctx) -> None:
         """Checks to run before the call; raise a DomainError to refuse it."""
 
 
-def _metadata(ctx) -> dict[str, str]:
+def _metadata(ctx: Ctx) -> dict[str, str]:
     return {k: v for k, v in (ctx.invocation_metadata() or ()) if isinstance(v, str)}
 
 
@@ -121,7 +131,7 @@ class CallContextInterceptor(WrappingInterceptor):
     def __init__(self, trust_forwarded_client_cert: bool) -> None:
         self.trust_xfcc = trust_forwarded_client_cert
 
-    def _state(self, method: str, ctx) -> context.CallState:
+    def _state(self, method: str, ctx: Ctx) -> context.CallState:
         md = _metadata(ctx)
         # Only a proxy we sit behind (the mesh sidecar) may say who the client is;
         # a direct caller's x-forwarded-for is its own claim and is ignored.
@@ -137,14 +147,14 @@ class CallContextInterceptor(WrappingInterceptor):
             state.service_identity = spiffe_service(md["x-forwarded-client-cert"])
         return state
 
-    async def around(self, method, request, ctx, call):
+    async def around(self, method: str, request: Request, ctx: Ctx, call: Behaviour) -> Any:
         token = context.begin(self._state(method, ctx))
         try:
             return await call(request, ctx)
         finally:
             context.end(token)
 
-    async def around_stream(self, method, request, ctx, call):
+    async def around_stream(self, method: str, request: Request, ctx: Ctx, call: Behaviour) -> AsyncIterator[Any]:
         token = context.begin(self._state(method, ctx))
         try:
             async for item in super().around_stream(method, request, ctx, call):
@@ -169,7 +179,9 @@ def spiffe_service(xfcc: str) -> str:
 
 def _split_unquoted(text: str, separator: str) -> list[str]:
     """Split on `separator` outside double quotes (a backslash escapes a quote)."""
-    parts, current, quoted, escaped = [], [], False, False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
     for char in text:
         if escaped:
             escaped = False
@@ -200,17 +212,25 @@ class ObserveInterceptor(WrappingInterceptor):
         LATENCY.labels(self.service, method).observe(elapsed)
         caller = state.caller.subject if state and state.caller else ""
         level = logging.ERROR if code in ("INTERNAL", "UNKNOWN", "DATA_LOSS") else logging.INFO
-        log.log(level, "rpc", extra={"code": code, "duration_ms": round(elapsed * 1000, 2),
-                                     "caller": caller, "peer": state.peer if state else ""})
+        log.log(
+            level,
+            "rpc",
+            extra={
+                "code": code,
+                "duration_ms": round(elapsed * 1000, 2),
+                "caller": caller,
+                "peer": state.peer if state else "",
+            },
+        )
 
-    async def around(self, method, request, ctx, call):
+    async def around(self, method: str, request: Request, ctx: Ctx, call: Behaviour) -> Any:
         started = time.perf_counter()
         try:
             return await call(request, ctx)
         finally:
             self._done(method, started)
 
-    async def around_stream(self, method, request, ctx, call):
+    async def around_stream(self, method: str, request: Request, ctx: Ctx, call: Behaviour) -> AsyncIterator[Any]:
         started = time.perf_counter()
         try:
             async for item in super().around_stream(method, request, ctx, call):
@@ -245,7 +265,7 @@ def status_for(error: DomainError) -> status_pb2.Status:
 class ErrorInterceptor(WrappingInterceptor):
     """Maps domain errors to statuses; anything else becomes a bare INTERNAL."""
 
-    async def _fail(self, ctx, exc: BaseException):
+    async def _fail(self, ctx: Ctx, exc: BaseException) -> None:
         state = context.current()
         if isinstance(exc, DomainError):
             status = status_for(exc)
@@ -259,7 +279,7 @@ class ErrorInterceptor(WrappingInterceptor):
         await ctx.abort(grpc.StatusCode.INTERNAL, f"internal error (request id {request_id})")
 
     @staticmethod
-    def _passthrough(exc: BaseException, ctx) -> bool:
+    def _passthrough(exc: BaseException, ctx: Ctx) -> bool:
         # A servicer may abort on its own (ctx.abort raises); record its code and let it through.
         code = ctx.code()
         if code is not None and code != grpc.StatusCode.OK:
@@ -269,7 +289,7 @@ class ErrorInterceptor(WrappingInterceptor):
             return True
         return False
 
-    async def around(self, method, request, ctx, call):
+    async def around(self, method: str, request: Request, ctx: Ctx, call: Behaviour) -> Any:
         try:
             return await call(request, ctx)
         except Exception as exc:
@@ -277,7 +297,7 @@ class ErrorInterceptor(WrappingInterceptor):
                 raise
             await self._fail(ctx, exc)
 
-    async def around_stream(self, method, request, ctx, call):
+    async def around_stream(self, method: str, request: Request, ctx: Ctx, call: Behaviour) -> AsyncIterator[Any]:
         try:
             async for item in super().around_stream(method, request, ctx, call):
                 yield item
@@ -295,8 +315,8 @@ class AuthenticationInterceptor(WrappingInterceptor):
     def __init__(self, verifier: TokenVerifier) -> None:
         self.verifier = verifier
 
-    async def before(self, method, request, ctx):
-        state = context.current()
+    async def before(self, method: str, request: Request, ctx: Ctx) -> None:
+        state = context.require()
         header = _metadata(ctx).get("authorization", "")
         if header:
             scheme, _, token = header.partition(" ")
@@ -306,7 +326,7 @@ class AuthenticationInterceptor(WrappingInterceptor):
         access.check_caller(_rule(method), state.caller, state.service_identity)
 
 
-def _field_path(violation) -> str:
+def _field_path(violation: Any) -> str:
     # protovalidate 2.x reports paths as its own messages: the list index or map
     # key is a `subscript` oneof (`Oneof(field="index", value=0)`), not HasField(),
     # and a rule on the request message itself has no `field` at all (None).
@@ -331,11 +351,10 @@ class ValidationInterceptor(WrappingInterceptor):
     def __init__(self) -> None:
         self.validator = protovalidate.Validator()
 
-    async def before(self, method, request, ctx):
+    async def before(self, method: str, request: Request, ctx: Ctx) -> None:
         found = self.validator.collect_violations(request)
         if found:
-            violations = [FieldViolation(_field_path(v) or "request", v.proto.message, v.proto.rule_id)
-                          for v in found]
+            violations = [FieldViolation(_field_path(v) or "request", v.proto.message, v.proto.rule_id) for v in found]
             summary = "; ".join(f"{v.field}: {v.description}" for v in violations[:5])
             raise InvalidArgument(f"invalid request: {summary}", violations)
 
@@ -345,17 +364,17 @@ class OwnershipInterceptor(WrappingInterceptor):
 
     contracts_only = True
 
-    async def before(self, method, request, ctx):
-        state = context.current()
+    async def before(self, method: str, request: Request, ctx: Ctx) -> None:
+        state = context.require()
         access.check_ownership(_rule(method), state.caller, request)
 
 
-def build_interceptors(service: str, verifier: TokenVerifier, trust_xfcc: bool) -> list:
+def build_interceptors(service: str, verifier: TokenVerifier, trust_xfcc: bool) -> list[Any]:
     """Every interceptor a service runs, outermost first."""
     from opentelemetry.instrumentation.grpc import aio_server_interceptor
 
     return [
-        aio_server_interceptor(),
+        aio_server_interceptor(),  # type: ignore[no-untyped-call]
         CallContextInterceptor(trust_xfcc),
         ObserveInterceptor(service),
         ErrorInterceptor(),

@@ -60,11 +60,13 @@ async def migrate(url: str, schema: str, components: list[tuple[str, pathlib.Pat
         try:
             await conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
             table = sql.Identifier(schema, "schema_migrations")
-            await conn.execute(sql.SQL(
-                "CREATE TABLE IF NOT EXISTS {} (component text NOT NULL, version int NOT NULL,"
-                " name text NOT NULL, checksum text NOT NULL,"
-                " applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (component, version))"
-            ).format(table))
+            await conn.execute(
+                sql.SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (component text NOT NULL, version int NOT NULL,"
+                    " name text NOT NULL, checksum text NOT NULL,"
+                    " applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (component, version))"
+                ).format(table)
+            )
             cur = await conn.execute(sql.SQL("SELECT component, version, checksum FROM {}").format(table))
             done = {(c, v): s for c, v, s in await cur.fetchall()}
             for m in plan:
@@ -73,15 +75,18 @@ async def migrate(url: str, schema: str, components: list[tuple[str, pathlib.Pat
                     if done[key] != m.checksum:
                         raise MigrationError(
                             f"{m.component}/{m.version:04d}_{m.name} was changed after it was applied;"
-                            " add a new migration instead")
+                            " add a new migration instead"
+                        )
                     continue
                 async with conn.transaction():
-                    await conn.execute(sql.SQL("SET LOCAL search_path TO {}, public").format(
-                        sql.Identifier(schema)))
+                    await conn.execute(sql.SQL("SET LOCAL search_path TO {}, public").format(sql.Identifier(schema)))
                     await conn.execute(m.sql.encode())
                     await conn.execute(
-                        sql.SQL("INSERT INTO {} (component, version, name, checksum) VALUES (%s, %s, %s, %s)")
-                        .format(table), (m.component, m.version, m.name, m.checksum))
+                        sql.SQL("INSERT INTO {} (component, version, name, checksum) VALUES (%s, %s, %s, %s)").format(
+                            table
+                        ),
+                        (m.component, m.version, m.name, m.checksum),
+                    )
                 applied_now.append(f"{m.component}/{m.version:04d}_{m.name}")
         finally:
             await conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (f"iworkz.migrate.{schema}",))

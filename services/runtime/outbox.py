@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
-import psycopg
 from google.protobuf import any_pb2, timestamp_pb2
 from google.protobuf.message import Message
 
 from iworkz.type.v1 import event_pb2
 from services.runtime import context
+from services.runtime.db import Connection
 
 
 def envelope(source: str, aggregate_type: str, aggregate_id: str, event: Message) -> event_pb2.EventEnvelope:
@@ -27,26 +28,30 @@ def envelope(source: str, aggregate_type: str, aggregate_id: str, event: Message
     now.GetCurrentTime()
     state = context.current()
     return event_pb2.EventEnvelope(
-        id=str(uuid.uuid4()), type=event.DESCRIPTOR.full_name, occur_time=now,
-        aggregate_type=aggregate_type, aggregate_id=aggregate_id,
-        traceparent=state.traceparent if state else "", payload=payload, source=source,
+        id=str(uuid.uuid4()),
+        type=event.DESCRIPTOR.full_name,
+        occur_time=now,
+        aggregate_type=aggregate_type,
+        aggregate_id=aggregate_id,
+        traceparent=state.traceparent if state else "",
+        payload=payload,
+        source=source,
     )
 
 
-async def emit(conn: psycopg.AsyncConnection, source: str, aggregate_type: str,
-               aggregate_id: str, event: Message) -> event_pb2.EventEnvelope:
+async def emit(
+    conn: Connection, source: str, aggregate_type: str, aggregate_id: str, event: Message
+) -> event_pb2.EventEnvelope:
     """Add an event to the outbox within `conn`'s current transaction."""
     env = envelope(source, aggregate_type, aggregate_id, event)
     await conn.execute(
-        "INSERT INTO outbox (id, aggregate_type, aggregate_id, event_type, envelope)"
-        " VALUES (%s, %s, %s, %s, %s)",
+        "INSERT INTO outbox (id, aggregate_type, aggregate_id, event_type, envelope) VALUES (%s, %s, %s, %s, %s)",
         (env.id, aggregate_type, aggregate_id, env.type, env.SerializeToString()),
     )
     return env
 
 
-async def audit(conn: psycopg.AsyncConnection, actor: str, action: str, target: str,
-                detail: dict | None = None) -> None:
+async def audit(conn: Connection, actor: str, action: str, target: str, detail: dict[str, Any] | None = None) -> None:
     """Record a privileged action in the service's audit log."""
     state = context.current()
     await conn.execute(

@@ -19,11 +19,14 @@ import binascii
 import hashlib
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from google.protobuf.message import Message
 
 from services.runtime.errors import InvalidArgument
+
+R = TypeVar("R")
 
 TOKEN_VERSION = 1
 # Matches the `max_len` the contracts put on every `page_token` field.
@@ -33,12 +36,11 @@ _CHECKSUM_BYTES = 6
 _TOKEN_ALPHABET = re.compile(r"^[A-Za-z0-9_-]+$")
 _INVALID = "is not a token from a previous response; omit it to start from the first page"
 _MISMATCH = (
-    "was issued for a request with different filters; repeat the same filters "
-    "or omit it to start from the first page"
+    "was issued for a request with different filters; repeat the same filters or omit it to start from the first page"
 )
 
 
-def encode_page_token(cursor: dict, filter_fingerprint: str) -> str:
+def encode_page_token(cursor: dict[str, Any], filter_fingerprint: str) -> str:
     """Return an opaque token for the page after `cursor`.
 
     `cursor` holds the sort key of the last row served (JSON values only, e.g.
@@ -59,7 +61,7 @@ def encode_page_token(cursor: dict, filter_fingerprint: str) -> str:
     return token
 
 
-def decode_page_token(token: str, filter_fingerprint: str) -> dict | None:
+def decode_page_token(token: str, filter_fingerprint: str) -> dict[str, Any] | None:
     """Return the cursor inside `token`, or None for an empty token (first page).
 
     Raises InvalidArgument on `page_token` if the token is malformed, was
@@ -89,7 +91,8 @@ def decode_page_token(token: str, filter_fingerprint: str) -> dict | None:
         raise InvalidArgument.field("page_token", _INVALID)
     if body["f"] != filter_fingerprint:
         raise InvalidArgument.field("page_token", _MISMATCH)
-    return body["c"]
+    cursor: dict[str, Any] = body["c"]
+    return cursor
 
 
 def fingerprint(**filters: Any) -> str:
@@ -100,9 +103,7 @@ def fingerprint(**filters: Any) -> str:
     values, sets (order-insensitive), bytes and protobuf messages. Lists are
     order-sensitive: pass a set when order does not matter.
     """
-    canonical = json.dumps(
-        filters, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_canonical
-    )
+    canonical = json.dumps(filters, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_canonical)
     return hashlib.blake2b(canonical.encode(), digest_size=8).hexdigest()
 
 
@@ -138,7 +139,7 @@ def _canonical(value: Any) -> Any:
     raise TypeError(f"cannot fingerprint a filter of type {type(value).__name__}")
 
 
-def keyset_after(cursor: dict | None) -> tuple | None:
+def keyset_after(cursor: dict[str, Any] | None) -> tuple[Any, ...] | None:
     """The keyset position stored by `keyset_page`, as SQL parameters (or None).
 
     Values travel as strings; PostgreSQL infers their types from the columns
@@ -152,23 +153,25 @@ def keyset_after(cursor: dict | None) -> tuple | None:
     return tuple(values)
 
 
-def keyset_page(rows: list[dict], size: int, filter_fingerprint: str,
-                key: Callable[[dict], tuple]) -> tuple[list[dict], str]:
+def keyset_page(
+    rows: list[R], size: int, filter_fingerprint: str, key: Callable[[R], tuple[Any, ...]]
+) -> tuple[list[R], str]:
     """Trim a `size + 1` fetch to one page; the token records the last row's `key`."""
     if len(rows) <= size:
         return rows, ""
     rows = rows[:size]
-    values = [v.isoformat() if hasattr(v, "isoformat") else v if isinstance(v, int) else str(v)
-              for v in key(rows[-1])]
+    values = [v.isoformat() if hasattr(v, "isoformat") else v if isinstance(v, int) else str(v) for v in key(rows[-1])]
     return rows, encode_page_token({"k": values}, filter_fingerprint)
 
 
-def created_key(row: dict) -> tuple:
+def created_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
     """The usual keyset key: newest first by (created_at, id)."""
     return row["created_at"], row["id"]
 
 
-def page_request(request: Any, filter_fingerprint: str, default: int, maximum: int) -> tuple[int, tuple | None]:
+def page_request(
+    request: Any, filter_fingerprint: str, default: int, maximum: int
+) -> tuple[int, tuple[Any, ...] | None]:
     """(page size, keyset position) from a request's `page_size` and `page_token`."""
     size = clamp_page_size(request.page_size, default, maximum)
     return size, keyset_after(decode_page_token(request.page_token, filter_fingerprint))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import redis.asyncio as aioredis
 
 
 class RedisClient:
     def __init__(self, url: str, prefix: str) -> None:
-        self.client = aioredis.from_url(url, decode_responses=False)
+        # redis-py's declared reply types are unions over decode_responses and RESP
+        # versions; with bytes replies fixed here, callers treat replies as bytes.
+        self.client: Any = aioredis.from_url(url, decode_responses=False)
         self.prefix = prefix
 
     def key(self, *parts: str) -> str:

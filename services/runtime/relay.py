@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from services.runtime.cancellation import raise_if_cancelled
 from services.runtime.db import Database
@@ -25,8 +26,15 @@ def stream_name(redis: RedisClient, service: str) -> str:
 
 
 class OutboxRelay:
-    def __init__(self, db: Database, redis: RedisClient, service: str, batch: int = 200,
-                 idle_seconds: float = 0.1, max_backoff_seconds: float = 5.0) -> None:
+    def __init__(
+        self,
+        db: Database,
+        redis: RedisClient,
+        service: str,
+        batch: int = 200,
+        idle_seconds: float = 0.1,
+        max_backoff_seconds: float = 5.0,
+    ) -> None:
         self.db = db
         self.redis = redis
         self.stream = stream_name(redis, service)
@@ -37,24 +45,38 @@ class OutboxRelay:
     async def publish_once(self) -> int:
         """Publish up to one batch; return how many rows were published."""
         async with self.db.transaction() as conn:
-            locked = await (await conn.execute(
-                "SELECT pg_try_advisory_xact_lock(hashtext(%s)) AS ok", (f"iworkz.relay.{self.db.schema}",))).fetchone()
-            if not locked["ok"]:
+            locked = await (
+                await conn.execute(
+                    "SELECT pg_try_advisory_xact_lock(hashtext(%s)) AS ok", (f"iworkz.relay.{self.db.schema}",)
+                )
+            ).fetchone()
+            if locked is None or not locked["ok"]:
                 return 0
-            rows = await (await conn.execute(
-                "SELECT seq, id, aggregate_type, aggregate_id, event_type, envelope FROM outbox"
-                " WHERE published_at IS NULL ORDER BY seq LIMIT %s", (self.batch,))).fetchall()
+            rows = await (
+                await conn.execute(
+                    "SELECT seq, id, aggregate_type, aggregate_id, event_type, envelope FROM outbox"
+                    " WHERE published_at IS NULL ORDER BY seq LIMIT %s",
+                    (self.batch,),
+                )
+            ).fetchall()
             if not rows:
                 return 0
             pipe = self.redis.client.pipeline(transaction=True)
             for row in rows:
-                pipe.xadd(self.stream, {"id": str(row["id"]), "type": row["event_type"],
-                                        "aggregate_type": row["aggregate_type"],
-                                        "aggregate_id": row["aggregate_id"],
-                                        "envelope": bytes(row["envelope"])})
+                pipe.xadd(
+                    self.stream,
+                    {
+                        "id": str(row["id"]),
+                        "type": row["event_type"],
+                        "aggregate_type": row["aggregate_type"],
+                        "aggregate_id": row["aggregate_id"],
+                        "envelope": bytes(row["envelope"]),
+                    },
+                )
             await pipe.execute()
-            await conn.execute("UPDATE outbox SET published_at = now() WHERE seq = ANY(%s)",
-                               ([r["seq"] for r in rows],))
+            await conn.execute(
+                "UPDATE outbox SET published_at = now() WHERE seq = ANY(%s)", ([r["seq"] for r in rows],)
+            )
         return len(rows)
 
     async def run(self) -> None:
@@ -68,8 +90,9 @@ class OutboxRelay:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.warning("outbox relay could not publish; retrying", exc_info=True,
-                            extra={"retry_in_seconds": backoff})
+                log.warning(
+                    "outbox relay could not publish; retrying", exc_info=True, extra={"retry_in_seconds": backoff}
+                )
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
                 continue
@@ -77,6 +100,6 @@ class OutboxRelay:
                 await asyncio.sleep(self.idle)
 
 
-async def run_relay(resources) -> None:
+async def run_relay(resources: Any) -> None:
     """Background task for a ServiceSpec: relay this service's outbox."""
     await OutboxRelay(resources.db, resources.redis, resources.settings.service).run()

@@ -13,8 +13,9 @@ import contextlib
 import logging
 import pathlib
 import signal
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -41,7 +42,7 @@ class Resources:
     redis: RedisClient
     cipher: FieldCipher
     verifier: TokenVerifier
-    extras: dict = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -53,18 +54,18 @@ class ServiceSpec:
     # Adds the servicers to the server; may stash objects in resources.extras.
     add_servicers: Callable[[grpc.aio.Server, Resources], Awaitable[None]]
     # Where public signing keys come from; default: identity's GetJwks over gRPC.
-    jwks_fetcher: Callable[[Resources], Callable[[], Awaitable[list[dict]]]] | None = None
+    jwks_fetcher: Callable[[Resources], Callable[[], Awaitable[list[dict[str, Any]]]]] | None = None
     # Background tasks started with the server and cancelled on drain.
-    background: list[Callable[[Resources], Awaitable[None]]] = field(default_factory=list)
+    background: list[Callable[[Resources], Coroutine[Any, Any, None]]] = field(default_factory=list)
 
 
-def identity_jwks_fetcher(target: str) -> Callable[[], Awaitable[list[dict]]]:
+def identity_jwks_fetcher(target: str) -> Callable[[], Awaitable[list[dict[str, Any]]]]:
     """Fetch the JWKS from identity's GetJwks RPC."""
     from google.protobuf.json_format import MessageToDict
 
     from iworkz.identity.v1 import identity_pb2, identity_pb2_grpc
 
-    async def fetch() -> list[dict]:
+    async def fetch() -> list[dict[str, Any]]:
         async with grpc.aio.insecure_channel(target) as channel:
             stub = identity_pb2_grpc.IdentityServiceStub(channel)
             response = await stub.GetJwks(identity_pb2.GetJwksRequest(), timeout=5)
@@ -77,9 +78,9 @@ class _LateFetcher:
     """Lets the JWKS source be chosen after Resources exist (identity serves its own keys)."""
 
     def __init__(self) -> None:
-        self.fetch: Callable[[], Awaitable[list[dict]]] | None = None
+        self.fetch: Callable[[], Awaitable[list[dict[str, Any]]]] | None = None
 
-    async def __call__(self) -> list[dict]:
+    async def __call__(self) -> list[dict[str, Any]]:
         assert self.fetch is not None
         return await self.fetch()
 
@@ -91,7 +92,7 @@ class RunningService:
     port: int
     resources: Resources
     health: object
-    tasks: list[asyncio.Task]
+    tasks: list[asyncio.Task[None]]
 
     @property
     def target(self) -> str:
@@ -109,15 +110,16 @@ class RunningService:
         await self.resources.db.close()
 
 
-async def _set_health(servicer, spec: ServiceSpec, status) -> None:
+async def _set_health(servicer: Any, spec: ServiceSpec, status: Any) -> None:
     for name in ["", *spec.grpc_services]:
         await servicer.set(name, status)
 
 
 async def start(spec: ServiceSpec, settings: Settings) -> RunningService:
     """Migrate, open resources, and start serving; returns once the port is bound."""
-    applied = await migrate(settings.database_url, settings.schema,
-                            [("runtime", RUNTIME_MIGRATIONS), (spec.name, spec.migrations)])
+    applied = await migrate(
+        settings.database_url, settings.schema, [("runtime", RUNTIME_MIGRATIONS), (spec.name, spec.migrations)]
+    )
     if applied:
         log.info("migrations applied", extra={"migrations": applied})
     db = Database(settings.database_url, settings.schema)
@@ -127,8 +129,7 @@ async def start(spec: ServiceSpec, settings: Settings) -> RunningService:
     late = _LateFetcher()
     verifier = TokenVerifier(JwksCache(late), settings.jwt_issuer, settings.jwt_audience)
     resources = Resources(settings, db, redis, cipher, verifier)
-    late.fetch = (spec.jwks_fetcher(resources) if spec.jwks_fetcher
-                  else identity_jwks_fetcher(settings.identity_target))
+    late.fetch = spec.jwks_fetcher(resources) if spec.jwks_fetcher else identity_jwks_fetcher(settings.identity_target)
 
     options = [
         ("grpc.max_receive_message_length", settings.max_message_bytes),
@@ -138,22 +139,21 @@ async def start(spec: ServiceSpec, settings: Settings) -> RunningService:
         ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
     ]
     server = grpc.aio.server(
-        interceptors=build_interceptors(spec.name, verifier, settings.trust_forwarded_client_cert),
-        options=options)
+        interceptors=build_interceptors(spec.name, verifier, settings.trust_forwarded_client_cert), options=options
+    )
     await spec.add_servicers(server, resources)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    reflection.enable_server_reflection(
-        [*spec.grpc_services, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
+    reflection.enable_server_reflection([*spec.grpc_services, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
     port = server.add_insecure_port(f"{settings.grpc_host}:{settings.grpc_port}")
     if port == 0:
         raise RuntimeError(f"could not bind {settings.grpc_host}:{settings.grpc_port}")
     await server.start()
     await _set_health(health_servicer, spec, health_pb2.HealthCheckResponse.SERVING)
-    tasks = [asyncio.create_task(job(resources), name=f"{spec.name}:{job.__name__}")
-             for job in spec.background]
-    tasks.append(asyncio.create_task(datakeys.keep_fresh(db, settings.master_keys, cipher),
-                                     name=f"{spec.name}:data-keys"))
+    tasks = [asyncio.create_task(job(resources), name=f"{spec.name}:{job.__name__}") for job in spec.background]
+    tasks.append(
+        asyncio.create_task(datakeys.keep_fresh(db, settings.master_keys, cipher), name=f"{spec.name}:data-keys")
+    )
     log.info("serving", extra={"address": f"{settings.grpc_host}:{port}"})
     return RunningService(spec, server, port, resources, health_servicer, tasks)
 

@@ -8,8 +8,8 @@ naming every problem (fail fast, not at the first request).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from services.runtime.fieldcrypt import CryptoError, parse_master_keys
 
@@ -44,8 +44,7 @@ class Settings:
         return self.service
 
     @classmethod
-    def from_env(cls, service: str, env: Mapping[str, str] | None = None,
-                 needs_identity: bool = True) -> "Settings":
+    def from_env(cls, service: str, env: Mapping[str, str] | None = None, needs_identity: bool = True) -> Settings:
         """Read settings for `service`; raise ConfigError listing every problem."""
         env = os.environ if env is None else env
         problems: list[str] = []

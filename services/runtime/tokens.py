@@ -11,9 +11,11 @@ import asyncio
 import json
 import logging
 import time
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
 from services.runtime.context import Caller
@@ -21,7 +23,16 @@ from services.runtime.errors import Unauthenticated
 
 log = logging.getLogger(__name__)
 
-JwksFetcher = Callable[[], Awaitable[list[dict]]]
+PublicKey = ec.EllipticCurvePublicKey
+
+JwksFetcher = Callable[[], Awaitable[list[dict[str, Any]]]]
+
+
+def _public_key(jwk: dict[str, Any]) -> PublicKey:
+    key = ECAlgorithm.from_jwk(json.dumps(jwk))
+    if not isinstance(key, PublicKey):
+        raise ValueError(f"JWKS key {jwk.get('kid')!r} is not an EC public key")
+    return key
 
 
 class JwksCache:
@@ -29,17 +40,17 @@ class JwksCache:
 
     def __init__(self, fetch: JwksFetcher, min_refresh_seconds: float = 5.0) -> None:
         self._fetch = fetch
-        self._keys: dict[str, object] = {}
+        self._keys: dict[str, PublicKey] = {}
         self._fetched_at = 0.0
         self._min_refresh = min_refresh_seconds
         self._lock = asyncio.Lock()
 
     async def refresh(self) -> None:
         jwks = await self._fetch()
-        self._keys = {k["kid"]: ECAlgorithm.from_jwk(json.dumps(k)) for k in jwks}
+        self._keys = {k["kid"]: _public_key(k) for k in jwks}
         self._fetched_at = time.monotonic()
 
-    async def key(self, kid: str) -> object:
+    async def key(self, kid: str) -> PublicKey:
         if kid in self._keys:
             return self._keys[kid]
         async with self._lock:
@@ -73,8 +84,12 @@ class TokenVerifier:
         key = await self.keys.key(str(header["kid"]))
         try:
             claims = jwt.decode(
-                token, key=key, algorithms=["ES256"], audience=self.audience,
-                issuer=self.issuer, leeway=self.leeway,
+                token,
+                key=key,
+                algorithms=["ES256"],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway,
                 options={"require": ["exp", "iat", "sub", "aud", "iss", "jti"]},
             )
         except jwt.ExpiredSignatureError:

@@ -23,8 +23,7 @@ IMAGE = ROOT / "build" / "iworkz.binpb"
 
 @pytest.fixture(scope="module")
 def image() -> descriptor_pb2.FileDescriptorSet:
-    subprocess.run([sys.executable, str(ROOT / "tools" / "protobuild.py"), "generate"], check=True,
-                   capture_output=True)
+    subprocess.run([sys.executable, str(ROOT / "tools" / "protobuild.py"), "generate"], check=True, capture_output=True)
     return descriptor_pb2.FileDescriptorSet.FromString(IMAGE.read_bytes())
 
 
@@ -56,7 +55,7 @@ def test_every_rpc_has_http_binding_and_access_rule(image):
     methods = list(_methods(image))
     assert len(methods) >= 30
     missing = []
-    for f, service, method in methods:
+    for _f, service, method in methods:
         http = method.options.Extensions[annotations_pb2.http]
         if not http.WhichOneof("pattern"):
             missing.append(f"{service.name}.{method.name}: no google.api.http binding")
@@ -67,7 +66,7 @@ def test_every_rpc_has_http_binding_and_access_rule(image):
 
 def test_ownership_rules_name_real_request_fields(image):
     messages = _messages(image)
-    for f, service, method in _methods(image):
+    for _f, _service, method in _methods(image):
         rule = method.options.Extensions[access_pb2.access]
         if not rule.HasField("owner"):
             continue
@@ -84,7 +83,7 @@ def test_ownership_rules_name_real_request_fields(image):
 
 
 def test_public_rules_carry_no_roles(image):
-    for f, service, method in _methods(image):
+    for _f, _service, method in _methods(image):
         rule = method.options.Extensions[access_pb2.access]
         if rule.public:
             assert not rule.roles and not rule.HasField("owner"), method.name
@@ -102,13 +101,13 @@ def _string_fields_without_limit(image) -> list[str]:
         for field in messages[type_name].field:
             rules = field.options.Extensions[validate_pb2.field]
             if field.type == field.TYPE_STRING:
-                limit = (rules.repeated.items.string if field.label == field.LABEL_REPEATED else rules.string)
+                limit = rules.repeated.items.string if field.label == field.LABEL_REPEATED else rules.string
                 if not (limit.HasField("max_len") or limit.HasField("len") or len(limit.__getattribute__("in"))):
                     problems.append(f"{path}.{field.name}")
             elif field.type == field.TYPE_MESSAGE:
                 check(field.type_name, f"{path}.{field.name}")
 
-    for f, service, method in _methods(image):
+    for _f, _service, method in _methods(image):
         check(method.input_type, method.input_type.rsplit(".", 1)[1])
     return problems
 
@@ -118,23 +117,24 @@ def test_every_string_input_has_a_length_limit(image):
 
 
 def test_requests_are_named_per_rpc(image):
-    for f, service, method in _methods(image):
+    for _f, _service, method in _methods(image):
         assert method.input_type.endswith(f".{method.name}Request")
         assert method.output_type.endswith(f".{method.name}Response")
 
 
 def test_generated_code_is_fresh():
     """`make proto` leaves no diff: the committed SDK matches the contracts."""
-    subprocess.run([sys.executable, str(ROOT / "tools" / "protobuild.py"), "generate"], check=True,
-                   capture_output=True)
-    diff = subprocess.run(["git", "status", "--porcelain", "--", "sdk/python"], cwd=ROOT,
-                          capture_output=True, text=True)
+    subprocess.run([sys.executable, str(ROOT / "tools" / "protobuild.py"), "generate"], check=True, capture_output=True)
+    diff = subprocess.run(
+        ["git", "status", "--porcelain", "--", "sdk/python"], cwd=ROOT, capture_output=True, text=True
+    )
     if diff.returncode != 0:
         pytest.skip("not a git checkout")
     assert diff.stdout.strip() == "", "generated code differs from the committed code: run `make proto`"
 
 
 def test_buf_lint_passes():
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "protobuild.py"), "lint"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "protobuild.py"), "lint"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -52,7 +52,8 @@ def load_backend(threads: int) -> Backend:
 def normalise(vectors: Vectors) -> Vectors:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (vectors / norms).astype(np.float32)
+    normalised: Vectors = (vectors / norms).astype(np.float32)
+    return normalised
 
 
 class Encoder:
@@ -76,7 +77,7 @@ class Encoder:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         parts = []
         for start in range(0, len(texts), self.BATCH):
-            batch = [t if t.strip() else " " for t in texts[start:start + self.BATCH]]
+            batch = [t if t.strip() else " " for t in texts[start : start + self.BATCH]]
             with self._lock:
                 out = self._backend.query(batch) if kind == "query" else self._backend.passage(batch)
             parts.append(np.asarray(out, dtype=np.float32).reshape(len(batch), -1))
@@ -91,8 +92,7 @@ class Encoder:
 
     def fit_mean(self, corpus: Sequence[str]) -> dict[str, Vectors]:
         """Compute the query and passage means of a corpus; returns them (for caching)."""
-        means = {kind: self.encode(corpus, kind).mean(axis=0).astype(np.float32)
-                 for kind in ("query", "passage")}
+        means = {kind: self.encode(corpus, kind).mean(axis=0).astype(np.float32) for kind in ("query", "passage")}
         self.set_means(means, corpus_fingerprint(corpus))
         return means
 

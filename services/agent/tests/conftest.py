@@ -37,8 +37,12 @@ def unique_word(prefix: str = "za") -> str:
 
 def mesh_identity(service: str) -> tuple[tuple[str, str], ...]:
     """The header a sidecar adds after verifying a caller's mTLS certificate."""
-    return (("x-forwarded-client-cert",
-             f"By=spiffe://iworkz.local/ns/iworkz/sa/agent;URI=spiffe://iworkz.local/ns/iworkz/sa/{service}"),)
+    return (
+        (
+            "x-forwarded-client-cert",
+            f"By=spiffe://iworkz.local/ns/iworkz/sa/agent;URI=spiffe://iworkz.local/ns/iworkz/sa/{service}",
+        ),
+    )
 
 
 async def fails(code: grpc.StatusCode, call) -> grpc.aio.AioRpcError:
@@ -64,8 +68,12 @@ def bad_fields(error: grpc.aio.AioRpcError) -> list[str]:
 @pytest.fixture(scope="session")
 def agent_settings(make_settings, identity_service, marketplace_service):
     def make(**env):
-        values = {"AGENT_DATA_DIR": str(DATA_DIR), "AGENT_MARKETPLACE_TARGET": marketplace_service.target,
-                  "IWORKZ_TRUST_XFCC": "1", **env}
+        values = {
+            "AGENT_DATA_DIR": str(DATA_DIR),
+            "AGENT_MARKETPLACE_TARGET": marketplace_service.target,
+            "IWORKZ_TRUST_XFCC": "1",
+            **env,
+        }
         return make_settings("agent", identity_service.target, **values)
 
     return make
@@ -113,20 +121,35 @@ class AgentWorld:
     def stub(self, client: Client) -> agent_pb2_grpc.AgentServiceStub:
         return agent_pb2_grpc.AgentServiceStub(client.channel)
 
-    async def person(self, account_type: int = identity_pb2.ACCOUNT_TYPE_WORKER, display_name: str = "Nguyen Van An",
-                     organization: str = "") -> Person:
+    async def person(
+        self,
+        account_type: int = identity_pb2.ACCOUNT_TYPE_WORKER,
+        display_name: str = "Nguyen Van An",
+        organization: str = "",
+    ) -> Person:
         account = self.client(self.identity_target)
-        signed = await account.sign_up(email=f"{unique_word('user')}@example.com", password=PASSWORD,
-                                       display_name=display_name, account_type=account_type,
-                                       organization_display_name=organization)
-        return Person(signed.user.name.split("/")[1], signed.tokens,
-                      self.client(self.agent_target, signed.tokens),
-                      self.client(self.marketplace_target, signed.tokens))
+        signed = await account.sign_up(
+            email=f"{unique_word('user')}@example.com",
+            password=PASSWORD,
+            display_name=display_name,
+            account_type=account_type,
+            organization_display_name=organization,
+        )
+        return Person(
+            signed.user.name.split("/")[1],
+            signed.tokens,
+            self.client(self.agent_target, signed.tokens),
+            self.client(self.marketplace_target, signed.tokens),
+        )
 
     async def worker(self, **profile_fields) -> Person:
         person = await self.person()
-        profile = mp.WorkerProfile(name=person.worker, display_name="Nguyen Van An",
-                                   visa_status=types.VISA_STATUS_PERMANENT_RESIDENT, **profile_fields)
+        profile = mp.WorkerProfile(
+            name=person.worker,
+            display_name="Nguyen Van An",
+            visa_status=types.VISA_STATUS_PERMANENT_RESIDENT,
+            **profile_fields,
+        )
         await person.market.marketplace.UpdateWorkerProfile(mp.UpdateWorkerProfileRequest(profile=profile))
         return person
 

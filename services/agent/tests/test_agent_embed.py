@@ -15,8 +15,9 @@ def _matrix(response: pb.EmbedResponse) -> np.ndarray:
 async def test_matching_embeds_a_batch_with_the_model_named(world):
     api = world.stub(world.client(world.agent_target))
     texts = ["TIG溶接工 募集 大阪", "Thợ hàn TIG có 5 năm kinh nghiệm", "Perawat lansia berpengalaman"]
-    response = await api.Embed(pb.EmbedRequest(texts=texts, kind=pb.EMBED_KIND_PASSAGE),
-                               metadata=world.mesh_identity("matching"))
+    response = await api.Embed(
+        pb.EmbedRequest(texts=texts, kind=pb.EMBED_KIND_PASSAGE), metadata=world.mesh_identity("matching")
+    )
     vectors = _matrix(response)
     assert vectors.shape == (3, 384) and response.dimensions == 384
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
@@ -34,10 +35,18 @@ async def test_centred_vectors_separate_related_from_unrelated_across_languages(
     unrelated = "Saya suka memasak kue untuk keluarga pada hari Minggu"
 
     async def cosines(centered: bool) -> tuple[float, float]:
-        q = _matrix(await api.Embed(pb.EmbedRequest(texts=[related, unrelated], kind=pb.EMBED_KIND_QUERY,
-                                                    centered=centered), metadata=world.mesh_identity("matching")))
-        p = _matrix(await api.Embed(pb.EmbedRequest(texts=[job], kind=pb.EMBED_KIND_PASSAGE, centered=centered),
-                                    metadata=world.mesh_identity("matching")))
+        q = _matrix(
+            await api.Embed(
+                pb.EmbedRequest(texts=[related, unrelated], kind=pb.EMBED_KIND_QUERY, centered=centered),
+                metadata=world.mesh_identity("matching"),
+            )
+        )
+        p = _matrix(
+            await api.Embed(
+                pb.EmbedRequest(texts=[job], kind=pb.EMBED_KIND_PASSAGE, centered=centered),
+                metadata=world.mesh_identity("matching"),
+            )
+        )
         return float(q[0] @ p[0]), float(q[1] @ p[0])
 
     raw_related, raw_unrelated = await cosines(False)
@@ -64,8 +73,10 @@ async def test_embed_is_internal(world):
     anonymous = world.stub(world.client(world.agent_target))
     await world.fails(grpc.StatusCode.UNAUTHENTICATED, anonymous.Embed(pb.EmbedRequest(texts=["x"])))
     # A mesh identity the topology does not allow is no better than anonymous.
-    await world.fails(grpc.StatusCode.UNAUTHENTICATED, anonymous.Embed(
-        pb.EmbedRequest(texts=["x"]), metadata=world.mesh_identity("notifications")))
+    await world.fails(
+        grpc.StatusCode.UNAUTHENTICATED,
+        anonymous.Embed(pb.EmbedRequest(texts=["x"]), metadata=world.mesh_identity("notifications")),
+    )
 
 
 async def test_embed_rejects_bad_batches(world):
@@ -73,9 +84,11 @@ async def test_embed_rejects_bad_batches(world):
     md = world.mesh_identity("matching")
     error = await world.fails(grpc.StatusCode.INVALID_ARGUMENT, api.Embed(pb.EmbedRequest(), metadata=md))
     assert world.bad_fields(error) == ["texts"]
-    error = await world.fails(grpc.StatusCode.INVALID_ARGUMENT,
-                              api.Embed(pb.EmbedRequest(texts=["ok"] * 257), metadata=md))
+    error = await world.fails(
+        grpc.StatusCode.INVALID_ARGUMENT, api.Embed(pb.EmbedRequest(texts=["ok"] * 257), metadata=md)
+    )
     assert world.bad_fields(error) == ["texts"]
-    error = await world.fails(grpc.StatusCode.INVALID_ARGUMENT,
-                              api.Embed(pb.EmbedRequest(texts=["ok", "x" * 8001]), metadata=md))
+    error = await world.fails(
+        grpc.StatusCode.INVALID_ARGUMENT, api.Embed(pb.EmbedRequest(texts=["ok", "x" * 8001]), metadata=md)
+    )
     assert world.bad_fields(error) == ["texts[1]"]

@@ -31,22 +31,41 @@ def test_covers_the_cities_nationalities_and_statuses_it_promises():
     assert {e.location.prefecture for e in dataset.EMPLOYERS} == {"JP-27", "JP-23", "JP-13", "JP-40"}
     assert 12 <= len(dataset.JOBS) <= 20
     assert {"VN", "ID", "PH", "NP", "MM", "CN", "BR", "JP"} <= {w.nationality for w in dataset.WORKERS}
-    assert {"SSW_1", "TECHNICAL_INTERN", "ENGINEER_SPECIALIST", "STUDENT", "PERMANENT_RESIDENT",
-            "NEEDS_SPONSORSHIP", "JAPANESE_NATIONAL"} <= {w.visa_status for w in dataset.WORKERS}
+    assert {
+        "SSW_1",
+        "TECHNICAL_INTERN",
+        "ENGINEER_SPECIALIST",
+        "STUDENT",
+        "PERMANENT_RESIDENT",
+        "NEEDS_SPONSORSHIP",
+        "JAPANESE_NATIONAL",
+    } <= {w.visa_status for w in dataset.WORKERS}
     assert len(Counter(a.status for a in dataset.APPLICATIONS)) >= 6
 
 
 def test_sign_up_requests_are_valid():
     assert len(dataset.DEMO_PASSWORD) >= 12
     for e in dataset.EMPLOYERS:
-        assert not _violations(identity_pb2.SignUpRequest(
-            email=e.email, password=dataset.DEMO_PASSWORD, display_name=e.contact_name,
-            account_type=identity_pb2.ACCOUNT_TYPE_EMPLOYER, organization_display_name=e.company,
-            locale=e.locale)), e.key
+        assert not _violations(
+            identity_pb2.SignUpRequest(
+                email=e.email,
+                password=dataset.DEMO_PASSWORD,
+                display_name=e.contact_name,
+                account_type=identity_pb2.ACCOUNT_TYPE_EMPLOYER,
+                organization_display_name=e.company,
+                locale=e.locale,
+            )
+        ), e.key
     for w in dataset.WORKERS:
-        assert not _violations(identity_pb2.SignUpRequest(
-            email=w.email, password=dataset.DEMO_PASSWORD, display_name=w.display_name,
-            account_type=identity_pb2.ACCOUNT_TYPE_WORKER, locale=w.locale)), w.key
+        assert not _violations(
+            identity_pb2.SignUpRequest(
+                email=w.email,
+                password=dataset.DEMO_PASSWORD,
+                display_name=w.display_name,
+                account_type=identity_pb2.ACCOUNT_TYPE_WORKER,
+                locale=w.locale,
+            )
+        ), w.key
 
 
 @pytest.mark.parametrize("employer", dataset.EMPLOYERS, ids=lambda e: e.key)

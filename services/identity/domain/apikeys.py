@@ -21,5 +21,5 @@ def check_roles(organization_type: str, roles: set[str]) -> None:
     extra = roles - allowed
     if extra:
         raise InvalidArgument.field(
-            "api_key.roles", f"an {organization_type} organisation's keys may only carry: "
-            + ", ".join(sorted(allowed)))
+            "api_key.roles", f"an {organization_type} organisation's keys may only carry: " + ", ".join(sorted(allowed))
+        )

@@ -11,7 +11,7 @@ import enum
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 REFRESH_TOKEN_LIFETIME = timedelta(days=30)
 
@@ -44,7 +44,7 @@ class RefreshDecision(enum.Enum):
 
 def decide(stored: StoredRefreshToken | None, now: datetime | None = None) -> RefreshDecision:
     """What to do with a presented refresh token."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if stored is None:
         return RefreshDecision.UNKNOWN
     if stored.revoked_at is not None:

@@ -12,8 +12,7 @@ class ThrottlePolicy:
     window_seconds: int = 15 * 60
 
     def blocked(self, account_failures: int, address_failures: int) -> bool:
-        return (account_failures >= self.max_failures_per_account
-                or address_failures >= self.max_failures_per_address)
+        return account_failures >= self.max_failures_per_account or address_failures >= self.max_failures_per_address
 
 
 def client_address(peer: str) -> str:

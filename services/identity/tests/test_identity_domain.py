@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
@@ -61,14 +61,20 @@ def test_key_id_is_the_rfc7638_thumbprint_of_the_public_key():
 
     assert key.kid == rfc7638_thumbprint(jwk)
     assert {k: jwk[k] for k in ("kty", "crv", "alg", "use", "kid")} == {
-        "kty": "EC", "crv": "P-256", "alg": "ES256", "use": "sig", "kid": key.kid}
+        "kty": "EC",
+        "crv": "P-256",
+        "alg": "ES256",
+        "use": "sig",
+        "kid": key.kid,
+    }
     assert "d" not in jwk  # public part only
     assert signing.SigningKey.generate().kid != key.kid
 
 
 def decode(key: signing.SigningKey, token: str) -> dict:
-    return jwt.decode(token, jwt.PyJWK(key.public_jwk()), algorithms=["ES256"],
-                      audience=signing.AUDIENCE, issuer=signing.ISSUER)
+    return jwt.decode(
+        token, jwt.PyJWK(key.public_jwk()), algorithms=["ES256"], audience=signing.AUDIENCE, issuer=signing.ISSUER
+    )
 
 
 def test_access_token_carries_the_callers_claims():
@@ -114,7 +120,7 @@ def test_access_token_does_not_verify_with_another_key():
 
 # --- refresh-token decisions ---------------------------------------------------------
 
-NOW = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=1)
 EARLIER = NOW - timedelta(minutes=1)
 
@@ -123,18 +129,31 @@ def stored(expires_at=LATER, used_at=None, revoked_at=None) -> StoredRefreshToke
     return StoredRefreshToken("family", "user", expires_at, used_at, revoked_at)
 
 
-@pytest.mark.parametrize("token, decision", [
-    (None, RefreshDecision.UNKNOWN),
-    (stored(), RefreshDecision.ROTATE),
-    (stored(used_at=EARLIER), RefreshDecision.REUSE),
-    (stored(revoked_at=EARLIER), RefreshDecision.REVOKED),
-    (stored(used_at=EARLIER, revoked_at=EARLIER), RefreshDecision.REUSE),
-    (stored(expires_at=EARLIER), RefreshDecision.EXPIRED),
-    (stored(expires_at=NOW), RefreshDecision.EXPIRED),
-    (stored(expires_at=EARLIER, used_at=EARLIER), RefreshDecision.REUSE),
-    (stored(expires_at=EARLIER, revoked_at=EARLIER), RefreshDecision.REVOKED),
-], ids=["unknown", "valid", "used", "revoked", "used-and-revoked", "expired", "expires-now",
-        "used-and-expired", "revoked-and-expired"])
+@pytest.mark.parametrize(
+    "token, decision",
+    [
+        (None, RefreshDecision.UNKNOWN),
+        (stored(), RefreshDecision.ROTATE),
+        (stored(used_at=EARLIER), RefreshDecision.REUSE),
+        (stored(revoked_at=EARLIER), RefreshDecision.REVOKED),
+        (stored(used_at=EARLIER, revoked_at=EARLIER), RefreshDecision.REUSE),
+        (stored(expires_at=EARLIER), RefreshDecision.EXPIRED),
+        (stored(expires_at=NOW), RefreshDecision.EXPIRED),
+        (stored(expires_at=EARLIER, used_at=EARLIER), RefreshDecision.REUSE),
+        (stored(expires_at=EARLIER, revoked_at=EARLIER), RefreshDecision.REVOKED),
+    ],
+    ids=[
+        "unknown",
+        "valid",
+        "used",
+        "revoked",
+        "used-and-revoked",
+        "expired",
+        "expires-now",
+        "used-and-expired",
+        "revoked-and-expired",
+    ],
+)
 def test_refresh_decision(token, decision):
     assert sessions.decide(token, now=NOW) is decision
 
@@ -150,24 +169,30 @@ def test_refresh_tokens_are_random_and_stored_as_sha256():
 # --- login throttling --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("peer, address", [
-    ("ipv4:203.0.113.7:51234", "203.0.113.7"),
-    ("ipv6:[::1]:51234", "::1"),
-    ("ipv6:[2001:db8::7]:443", "2001:db8::7"),
-    ("198.51.100.4", "198.51.100.4"),
-    ("198.51.100.4, 10.0.0.1, 10.0.0.2", "198.51.100.4"),
-    ("", "unknown"),
-])
+@pytest.mark.parametrize(
+    "peer, address",
+    [
+        ("ipv4:203.0.113.7:51234", "203.0.113.7"),
+        ("ipv6:[::1]:51234", "::1"),
+        ("ipv6:[2001:db8::7]:443", "2001:db8::7"),
+        ("198.51.100.4", "198.51.100.4"),
+        ("198.51.100.4, 10.0.0.1, 10.0.0.2", "198.51.100.4"),
+        ("", "unknown"),
+    ],
+)
 def test_client_address(peer, address):
     assert client_address(peer) == address
 
 
-@pytest.mark.parametrize("per_account, per_address, blocked", [
-    (0, 0, False),
-    (4, 19, False),
-    (5, 0, True),
-    (0, 20, True),
-])
+@pytest.mark.parametrize(
+    "per_account, per_address, blocked",
+    [
+        (0, 0, False),
+        (4, 19, False),
+        (5, 0, True),
+        (0, 20, True),
+    ],
+)
 def test_throttle_policy(per_account, per_address, blocked):
     assert ThrottlePolicy().blocked(per_account, per_address) is blocked
 
@@ -189,12 +214,15 @@ def test_organizations_key_their_own_role(org_type, roles):
     apikeys.check_roles(org_type, roles)
 
 
-@pytest.mark.parametrize("org_type, roles", [
-    ("employer", {"issuer"}),
-    ("employer", {"employer", "admin"}),
-    ("issuer", {"employer"}),
-    ("school", {"issuer"}),
-])
+@pytest.mark.parametrize(
+    "org_type, roles",
+    [
+        ("employer", {"issuer"}),
+        ("employer", {"employer", "admin"}),
+        ("issuer", {"employer"}),
+        ("school", {"issuer"}),
+    ],
+)
 def test_keys_may_not_carry_other_roles(org_type, roles):
     with pytest.raises(InvalidArgument) as caught:
         apikeys.check_roles(org_type, roles)

@@ -10,6 +10,7 @@ import base64
 import json
 import time
 import uuid
+from typing import Any
 
 import grpc
 import jwt
@@ -22,14 +23,15 @@ from psycopg.rows import dict_row
 
 from buf.validate import validate_pb2
 from iworkz.auth.v1 import access_pb2
-from iworkz.identity.v1 import events_pb2, identity_pb2 as pb
+from iworkz.identity.v1 import events_pb2
+from iworkz.identity.v1 import identity_pb2 as pb
 from iworkz.sdk import Client
 from iworkz.type.v1 import event_pb2
 from services.cli import create_admin
 from services.identity import store
-from services.identity.main import SPEC as IDENTITY_SPEC
 from services.identity.domain import signing
 from services.identity.domain.sessions import token_hash
+from services.identity.main import SPEC as IDENTITY_SPEC
 from services.runtime import datakeys
 from services.runtime.db import Database
 from services.runtime.migrations import RUNTIME_MIGRATIONS, migrate
@@ -66,15 +68,20 @@ async def connect(identity_service):
         await client.close()
 
 
-async def sign_up(connect, account_type=WORKER, organization: str = "", email: str = "",
-                  display_name: str = "Aiko Tanaka") -> tuple[Client, pb.SignUpResponse]:
+async def sign_up(
+    connect, account_type=WORKER, organization: str = "", email: str = "", display_name: str = "Aiko Tanaka"
+) -> tuple[Client, pb.SignUpResponse]:
     """A new account and a client signed in as it."""
     if account_type != WORKER and not organization:
         organization = f"Org {uuid.uuid4().hex[:8]}"
     client = connect()
     response = await client.sign_up(
-        email=email or unique_email(), password=PASSWORD, display_name=display_name,
-        account_type=account_type, organization_display_name=organization)
+        email=email or unique_email(),
+        password=PASSWORD,
+        display_name=display_name,
+        account_type=account_type,
+        organization_display_name=organization,
+    )
     return client, response
 
 
@@ -95,15 +102,19 @@ async def admin(connect, database_url) -> Client:
 async def query(database_url: str, sql: str, *params) -> list[dict]:
     """Rows from identity's own tables (tests look, they never write)."""
     async with await psycopg.AsyncConnection.connect(
-            database_url, autocommit=True, row_factory=dict_row,
-            options="-c search_path=identity") as conn:
+        database_url, autocommit=True, row_factory=dict_row, options="-c search_path=identity"
+    ) as conn:
         return await (await conn.execute(sql, params)).fetchall()
 
 
-async def outbox_events(database_url: str, event_type: type, aggregate_id: str) -> list:
+async def outbox_events(database_url: str, event_type: Any, aggregate_id: str) -> list:
     """The payloads of the outbox events of one type about one aggregate."""
-    rows = await query(database_url, "SELECT envelope FROM outbox WHERE event_type = %s AND aggregate_id = %s"
-                       " ORDER BY seq", event_type.DESCRIPTOR.full_name, aggregate_id)
+    rows = await query(
+        database_url,
+        "SELECT envelope FROM outbox WHERE event_type = %s AND aggregate_id = %s ORDER BY seq",
+        event_type.DESCRIPTOR.full_name,
+        aggregate_id,
+    )
     events = []
     for row in rows:
         envelope = event_pb2.EventEnvelope.FromString(bytes(row["envelope"]))
@@ -152,7 +163,9 @@ async def current_signing_key(database_url: str, master_keys: str) -> signing.Si
     try:
         cipher = await datakeys.load_cipher(db, master_keys)
         async with db.connection() as conn:
-            return await store.current_signing_key(conn, cipher)
+            key = await store.current_signing_key(conn, cipher)
+        assert key is not None
+        return key
     finally:
         await db.close()
 
@@ -173,7 +186,7 @@ def with_flipped_character(token: str) -> str:
     """The token with one character in the middle of its payload changed."""
     header, payload, signature = token.split(".")
     i = len(payload) // 2
-    payload = payload[:i] + ("A" if payload[i] != "A" else "B") + payload[i + 1:]
+    payload = payload[:i] + ("A" if payload[i] != "A" else "B") + payload[i + 1 :]
     return ".".join([header, payload, signature])
 
 
@@ -199,12 +212,16 @@ async def test_worker_sign_up_creates_a_worker_without_organization(connect):
     assert me.user == response.user
 
 
-@pytest.mark.parametrize("account_type, org_type, role", [
-    (EMPLOYER, pb.ORGANIZATION_TYPE_EMPLOYER, access_pb2.ROLE_EMPLOYER),
-    (ISSUER, pb.ORGANIZATION_TYPE_ISSUER, access_pb2.ROLE_ISSUER),
-])
+@pytest.mark.parametrize(
+    "account_type, org_type, role",
+    [
+        (EMPLOYER, pb.ORGANIZATION_TYPE_EMPLOYER, access_pb2.ROLE_EMPLOYER),
+        (ISSUER, pb.ORGANIZATION_TYPE_ISSUER, access_pb2.ROLE_ISSUER),
+    ],
+)
 async def test_employer_and_issuer_sign_up_create_an_organization_they_administer(
-        connect, account_type, org_type, role):
+    connect, account_type, org_type, role
+):
     client, response = await sign_up(connect, account_type, organization="  Sakura Care  ")
 
     org = response.organization
@@ -212,8 +229,7 @@ async def test_employer_and_issuer_sign_up_create_an_organization_they_administe
     assert org.type == org_type
     assert response.user.organization == org.name
     assert list(response.user.roles) == [role]
-    members = await client.identity.ListOrganizationMembers(
-        pb.ListOrganizationMembersRequest(parent=org.name))
+    members = await client.identity.ListOrganizationMembers(pb.ListOrganizationMembersRequest(parent=org.name))
     assert [(m.user, m.role) for m in members.members] == [(response.user.name, pb.MEMBER_ROLE_ADMIN)]
     _, claims = await verified_claims(client, response.tokens.access_token)
     assert claims["org"] == resource_id(org.name)
@@ -239,16 +255,25 @@ async def test_duplicate_email_is_already_exists_and_leaves_no_organization_behi
     assert await query(database_url, "SELECT id FROM organizations WHERE display_name = %s", org_name) == []
 
 
-@pytest.mark.parametrize("account_type, organization", [
-    (WORKER, "Workers Have No Org"),
-    (EMPLOYER, ""),
-    (ISSUER, ""),
-])
+@pytest.mark.parametrize(
+    "account_type, organization",
+    [
+        (WORKER, "Workers Have No Org"),
+        (EMPLOYER, ""),
+        (ISSUER, ""),
+    ],
+)
 async def test_organization_name_is_required_exactly_for_employers_and_issuers(
-        connect, database_url, account_type, organization):
+    connect, database_url, account_type, organization
+):
     email = unique_email("orgrule")
-    request = pb.SignUpRequest(email=email, password=PASSWORD, display_name="Ken",
-                               account_type=account_type, organization_display_name=organization)
+    request = pb.SignUpRequest(
+        email=email,
+        password=PASSWORD,
+        display_name="Ken",
+        account_type=account_type,
+        organization_display_name=organization,
+    )
 
     error = await fails(Code.INVALID_ARGUMENT, connect().identity.SignUp(request))
 
@@ -340,10 +365,10 @@ async def test_reusing_a_refresh_token_revokes_its_whole_family(connect, databas
     await fails(Code.UNAUTHENTICATED, refresh(client, first))
 
     await fails(Code.UNAUTHENTICATED, refresh(client, newest))
-    [family] = await query(database_url, "SELECT family_id FROM refresh_tokens WHERE token_hash = %s",
-                           token_hash(first))
-    [event] = await outbox_events(database_url, events_pb2.RefreshTokenReuseDetected,
-                                  resource_id(user.user.name))
+    [family] = await query(
+        database_url, "SELECT family_id FROM refresh_tokens WHERE token_hash = %s", token_hash(first)
+    )
+    [event] = await outbox_events(database_url, events_pb2.RefreshTokenReuseDetected, resource_id(user.user.name))
     assert event.user == user.user.name
     assert event.family_id == str(family["family_id"])
     # Another session of the same user is a different family and keeps working.
@@ -430,12 +455,14 @@ async def test_replaced_keys_leave_the_jwks_once_their_tokens_have_expired(datab
     minutes_ago = {"a": 180, "b": 120, "c": 10, "d": 1}  # each key replaces the one before
     try:
         async with await psycopg.AsyncConnection.connect(
-                database_url, autocommit=True, row_factory=dict_row, options=f"-c search_path={schema}") as conn:
+            database_url, autocommit=True, row_factory=dict_row, options=f"-c search_path={schema}"
+        ) as conn:
             for kid, age in minutes_ago.items():
                 await conn.execute(
                     "INSERT INTO signing_keys (kid, private_key, public_jwk, created_at)"
                     " VALUES (%s, '', %s, now() - make_interval(mins => %s))",
-                    (kid, psycopg.types.json.Jsonb({"kid": kid}), age))
+                    (kid, psycopg.types.json.Jsonb({"kid": kid}), age),
+                )
 
             published = await store.published_keys(conn)
     finally:
@@ -472,8 +499,9 @@ async def test_bad_tokens_are_unauthenticated(connect, database_url, master_keys
         "character flipped": with_flipped_character(user.tokens.access_token),
         "other audience": signing.issue_access_token(key, subject, ["worker"], audience="elsewhere"),
         "other issuer": signing.issue_access_token(key, subject, ["worker"], issuer="someone-else"),
-        "alg none": jwt.encode({**jwt.decode(good, options={"verify_signature": False})}, None,
-                               algorithm="none", headers={"kid": key.kid}),
+        "alg none": jwt.encode(
+            {**jwt.decode(good, options={"verify_signature": False})}, None, algorithm="none", headers={"kid": key.kid}
+        ),
     }
     for why, token in bad_tokens.items():
         error = await fails(Code.UNAUTHENTICATED, get_user(connect(token), me))
@@ -483,9 +511,12 @@ async def test_bad_tokens_are_unauthenticated(connect, database_url, master_keys
 async def test_authorization_header_must_be_bearer(connect):
     client, user = await sign_up(connect, WORKER)
 
-    await fails(Code.UNAUTHENTICATED, client.identity.GetUser(
-        pb.GetUserRequest(name=user.user.name),
-        metadata=(("authorization", f"Basic {user.tokens.access_token}"),)))
+    await fails(
+        Code.UNAUTHENTICATED,
+        client.identity.GetUser(
+            pb.GetUserRequest(name=user.user.name), metadata=(("authorization", f"Basic {user.tokens.access_token}"),)
+        ),
+    )
 
 
 async def test_a_role_the_rule_does_not_name_is_permission_denied(connect):
@@ -509,8 +540,7 @@ async def test_users_read_only_themselves_and_admins_read_anyone(connect, admin)
 
 
 def add_member(client: Client, org: str, email: str, role=pb.MEMBER_ROLE_MEMBER):
-    return client.identity.AddOrganizationMember(
-        pb.AddOrganizationMemberRequest(parent=org, email=email, role=role))
+    return client.identity.AddOrganizationMember(pb.AddOrganizationMemberRequest(parent=org, email=email, role=role))
 
 
 async def list_all_members(client: Client, org: str) -> list[pb.OrganizationMember]:
@@ -518,7 +548,8 @@ async def list_all_members(client: Client, org: str) -> list[pb.OrganizationMemb
     members, token = [], ""
     while True:
         page = await client.identity.ListOrganizationMembers(
-            pb.ListOrganizationMembersRequest(parent=org, page_size=1, page_token=token))
+            pb.ListOrganizationMembersRequest(parent=org, page_size=1, page_token=token)
+        )
         assert len(page.members) <= 1
         members.extend(page.members)
         token = page.next_page_token
@@ -534,8 +565,9 @@ async def test_any_signed_in_caller_reads_an_organization(connect):
     assert (await worker.identity.GetOrganization(pb.GetOrganizationRequest(name=org.name))).organization == org
 
     await fails(Code.UNAUTHENTICATED, connect().identity.GetOrganization(pb.GetOrganizationRequest(name=org.name)))
-    await fails(Code.NOT_FOUND, worker.identity.GetOrganization(
-        pb.GetOrganizationRequest(name=f"organizations/{uuid.uuid4()}")))
+    await fails(
+        Code.NOT_FOUND, worker.identity.GetOrganization(pb.GetOrganizationRequest(name=f"organizations/{uuid.uuid4()}"))
+    )
 
 
 async def test_org_admin_adds_members_and_pages_through_them(connect):
@@ -597,8 +629,9 @@ async def test_removing_a_member_ends_their_sessions(connect, admin):
     await add_member(owner, org, joiner.user.email)
     _, session = await log_in(connect, joiner.user.email)
 
-    await owner.identity.RemoveOrganizationMember(pb.RemoveOrganizationMemberRequest(
-        name=f"{org}/members/{resource_id(joiner.user.name)}"))
+    await owner.identity.RemoveOrganizationMember(
+        pb.RemoveOrganizationMemberRequest(name=f"{org}/members/{resource_id(joiner.user.name)}")
+    )
 
     assert [m.user for m in await list_all_members(owner, org)] == [employer.user.name]
     await fails(Code.UNAUTHENTICATED, refresh(owner, session.tokens.refresh_token))
@@ -623,8 +656,9 @@ async def test_the_last_admin_cannot_be_removed(connect):
 
 
 def create_api_key(client: Client, org: str, roles=(access_pb2.ROLE_EMPLOYER,), display_name: str = "ATS sync"):
-    return client.identity.CreateApiKey(pb.CreateApiKeyRequest(
-        parent=org, api_key=pb.ApiKey(display_name=display_name, roles=list(roles))))
+    return client.identity.CreateApiKey(
+        pb.CreateApiKeyRequest(parent=org, api_key=pb.ApiKey(display_name=display_name, roles=list(roles)))
+    )
 
 
 async def test_api_key_secret_is_shown_once_and_stored_only_hashed(connect, database_url):
@@ -638,8 +672,11 @@ async def test_api_key_secret_is_shown_once_and_stored_only_hashed(connect, data
     assert list(key.roles) == [access_pb2.ROLE_EMPLOYER]
     assert key.prefix and key.prefix in created.secret
     assert not key.HasField("revoke_time")
-    stored = await query(database_url, "SELECT id, api_keys::text AS row, secret_hash FROM api_keys"
-                         " WHERE organization_id = %s", uuid.UUID(resource_id(org)))
+    stored = await query(
+        database_url,
+        "SELECT id, api_keys::text AS row, secret_hash FROM api_keys WHERE organization_id = %s",
+        uuid.UUID(resource_id(org)),
+    )
     assert [str(r["id"]) for r in stored] == [resource_id(key.name)]
     assert created.secret not in stored[0]["row"]
     assert created.secret.encode().hex() not in stored[0]["row"]
@@ -652,8 +689,9 @@ async def test_api_key_secret_is_shown_once_and_stored_only_hashed(connect, data
 async def test_api_key_roles_must_fit_the_organization_type(connect):
     owner, employer = await sign_up(connect, EMPLOYER)
 
-    error = await fails(Code.INVALID_ARGUMENT,
-                        create_api_key(owner, employer.organization.name, roles=[access_pb2.ROLE_ISSUER]))
+    error = await fails(
+        Code.INVALID_ARGUMENT, create_api_key(owner, employer.organization.name, roles=[access_pb2.ROLE_ISSUER])
+    )
 
     bad_request = error_details(error)[error_details_pb2.BadRequest]
     assert [v.field for v in bad_request.field_violations] == ["api_key.roles"]
@@ -692,10 +730,13 @@ async def test_revoked_api_key_can_no_longer_be_exchanged(connect):
     revoked = await owner.identity.RevokeApiKey(revoke)
 
     assert revoked.api_key.HasField("revoke_time")
-    await fails(Code.UNAUTHENTICATED, connect().identity.ExchangeApiKey(
-        pb.ExchangeApiKeyRequest(secret=created.secret)))
-    await fails(Code.UNAUTHENTICATED, connect().identity.ExchangeApiKey(
-        pb.ExchangeApiKeyRequest(secret="iwk_00000000_" + uuid.uuid4().hex)))
+    await fails(
+        Code.UNAUTHENTICATED, connect().identity.ExchangeApiKey(pb.ExchangeApiKeyRequest(secret=created.secret))
+    )
+    await fails(
+        Code.UNAUTHENTICATED,
+        connect().identity.ExchangeApiKey(pb.ExchangeApiKeyRequest(secret="iwk_00000000_" + uuid.uuid4().hex)),
+    )
 
 
 async def test_api_keys_page_newest_first(connect):
@@ -724,8 +765,9 @@ async def test_list_users_pages_through_a_role_filter(connect, admin):
 
     seen, token, pages = [], "", 0
     while True:
-        page = await admin.identity.ListUsers(pb.ListUsersRequest(
-            page_size=1, page_token=token, role=access_pb2.ROLE_WORKER, email_prefix=prefix))
+        page = await admin.identity.ListUsers(
+            pb.ListUsersRequest(page_size=1, page_token=token, role=access_pb2.ROLE_WORKER, email_prefix=prefix)
+        )
         seen += [u.name for u in page.users]
         pages += 1
         token = page.next_page_token
@@ -746,8 +788,10 @@ async def test_list_users_rejects_altered_or_replayed_page_tokens(connect, admin
     token = first.next_page_token
     tampered = token[:-3] + ("AAA" if token[-3:] != "AAA" else "BBB")
 
-    for request in (pb.ListUsersRequest(page_size=1, email_prefix=prefix, page_token=tampered),
-                    pb.ListUsersRequest(page_size=1, email_prefix="other", page_token=token)):
+    for request in (
+        pb.ListUsersRequest(page_size=1, email_prefix=prefix, page_token=tampered),
+        pb.ListUsersRequest(page_size=1, email_prefix="other", page_token=token),
+    ):
         error = await fails(Code.INVALID_ARGUMENT, admin.identity.ListUsers(request))
         bad_request = error_details(error)[error_details_pb2.BadRequest]
         assert [v.field for v in bad_request.field_violations] == ["page_token"]
@@ -766,18 +810,23 @@ async def test_grant_and_revoke_role(connect, admin, database_url):
     revoked = await admin.identity.RevokeRole(pb.RevokeRoleRequest(name=name, role=access_pb2.ROLE_ISSUER))
     assert list(revoked.user.roles) == [access_pb2.ROLE_WORKER]
     changes = await outbox_events(database_url, events_pb2.UserRolesChanged, resource_id(name))
-    assert [set(c.roles) for c in changes] == [{access_pb2.ROLE_WORKER, access_pb2.ROLE_ISSUER},
-                                               {access_pb2.ROLE_WORKER}]
-    await fails(Code.NOT_FOUND, admin.identity.GrantRole(
-        pb.GrantRoleRequest(name=f"users/{uuid.uuid4()}", role=access_pb2.ROLE_ISSUER)))
+    assert [set(c.roles) for c in changes] == [
+        {access_pb2.ROLE_WORKER, access_pb2.ROLE_ISSUER},
+        {access_pb2.ROLE_WORKER},
+    ]
+    await fails(
+        Code.NOT_FOUND,
+        admin.identity.GrantRole(pb.GrantRoleRequest(name=f"users/{uuid.uuid4()}", role=access_pb2.ROLE_ISSUER)),
+    )
 
 
 async def test_admins_cannot_demote_or_disable_themselves(connect, admin):
     _, claims = await verified_claims(admin, await admin.access_token())
     me = f"users/{claims['sub']}"
 
-    await fails(Code.FAILED_PRECONDITION, admin.identity.RevokeRole(
-        pb.RevokeRoleRequest(name=me, role=access_pb2.ROLE_ADMIN)))
+    await fails(
+        Code.FAILED_PRECONDITION, admin.identity.RevokeRole(pb.RevokeRoleRequest(name=me, role=access_pb2.ROLE_ADMIN))
+    )
     await fails(Code.FAILED_PRECONDITION, admin.identity.DisableUser(pb.DisableUserRequest(name=me)))
 
 
@@ -790,8 +839,11 @@ async def test_disabling_a_user_revokes_their_sessions(connect, admin, database_
     await fails(Code.UNAUTHENTICATED, refresh(client, user.tokens.refresh_token))
     [event] = await outbox_events(database_url, events_pb2.UserDisabled, resource_id(user.user.name))
     assert event.reason == "spam"
-    [audit] = await query(database_url, "SELECT actor, detail FROM audit_log WHERE action = 'disable_user'"
-                          " AND target = %s", user.user.name)
+    [audit] = await query(
+        database_url,
+        "SELECT actor, detail FROM audit_log WHERE action = 'disable_user' AND target = %s",
+        user.user.name,
+    )
     assert audit["detail"] == {"reason": "spam"}
 
 
@@ -816,8 +868,14 @@ USER = f"users/{UID}"
 
 # One valid request per RPC that has rules; each bad-input case changes one field of it.
 VALID = {
-    "SignUp": pb.SignUpRequest(email="a@example.com", password=PASSWORD, display_name="A",
-                               account_type=EMPLOYER, organization_display_name="Org", locale="ja"),
+    "SignUp": pb.SignUpRequest(
+        email="a@example.com",
+        password=PASSWORD,
+        display_name="A",
+        account_type=EMPLOYER,
+        organization_display_name="Org",
+        locale="ja",
+    ),
     "Login": pb.LoginRequest(email="a@example.com", password=PASSWORD),
     "RefreshToken": pb.RefreshTokenRequest(refresh_token="rt_x"),
     "Logout": pb.LogoutRequest(refresh_token="rt_x"),
@@ -828,11 +886,13 @@ VALID = {
     "DisableUser": pb.DisableUserRequest(name=USER, reason="why"),
     "GetOrganization": pb.GetOrganizationRequest(name=ORG),
     "ListOrganizationMembers": pb.ListOrganizationMembersRequest(parent=ORG, page_size=10),
-    "AddOrganizationMember": pb.AddOrganizationMemberRequest(parent=ORG, email="a@example.com",
-                                                             role=pb.MEMBER_ROLE_ADMIN),
+    "AddOrganizationMember": pb.AddOrganizationMemberRequest(
+        parent=ORG, email="a@example.com", role=pb.MEMBER_ROLE_ADMIN
+    ),
     "RemoveOrganizationMember": pb.RemoveOrganizationMemberRequest(name=f"{ORG}/members/{UID}"),
-    "CreateApiKey": pb.CreateApiKeyRequest(parent=ORG, api_key=pb.ApiKey(
-        display_name="k", roles=[access_pb2.ROLE_EMPLOYER])),
+    "CreateApiKey": pb.CreateApiKeyRequest(
+        parent=ORG, api_key=pb.ApiKey(display_name="k", roles=[access_pb2.ROLE_EMPLOYER])
+    ),
     "ListApiKeys": pb.ListApiKeysRequest(parent=ORG, page_size=10),
     "RevokeApiKey": pb.RevokeApiKeyRequest(name=f"{ORG}/apiKeys/{UID}"),
     "ExchangeApiKey": pb.ExchangeApiKeyRequest(secret="iwk_x"),
@@ -920,17 +980,18 @@ def fields_with_rules(message, prefix: str = "") -> set[str]:
 
 def test_bad_input_table_covers_every_validated_field():
     service = pb.DESCRIPTOR.services_by_name["IdentityService"]
-    expected = {(method.name, path) for method in service.methods
-                for path in fields_with_rules(method.input_type)}
+    expected = {(method.name, path) for method in service.methods for path in fields_with_rules(method.input_type)}
     covered = {(rpc, path) for rpc, path, *_ in BAD_INPUT}
     assert expected == covered
-    with_message_rules = {m.name for m in service.methods
-                          if m.input_type.GetOptions().HasExtension(validate_pb2.message)}
+    with_message_rules = {
+        m.name for m in service.methods if m.input_type.GetOptions().HasExtension(validate_pb2.message)
+    }
     assert with_message_rules == {"SignUp"}  # covered by test_organization_name_is_required_...
 
 
-@pytest.mark.parametrize("rpc, path, value, violation_field, rule_id", BAD_INPUT,
-                         ids=[f"{c[0]}.{c[1]}:{c[4]}" for c in BAD_INPUT])
+@pytest.mark.parametrize(
+    "rpc, path, value, violation_field, rule_id", BAD_INPUT, ids=[f"{c[0]}.{c[1]}:{c[4]}" for c in BAD_INPUT]
+)
 async def test_bad_input_is_invalid_argument_naming_the_field(admin, rpc, path, value, violation_field, rule_id):
     request = with_field(VALID[rpc], path, value)
 
@@ -955,8 +1016,9 @@ def test_valid_requests_of_the_bad_input_table_pass_validation():
 
 async def test_invalid_sign_up_changes_nothing(connect, database_url):
     email = unique_email("invalid")
-    request = pb.SignUpRequest(email=email, password=PASSWORD, display_name="A",
-                               account_type=WORKER, locale="not a locale")
+    request = pb.SignUpRequest(
+        email=email, password=PASSWORD, display_name="A", account_type=WORKER, locale="not a locale"
+    )
 
     await fails(Code.INVALID_ARGUMENT, connect().identity.SignUp(request))
 
@@ -981,8 +1043,9 @@ async def test_a_rotated_key_is_published_before_it_signs(database_url, master_k
         async with db.connection() as conn:
             assert (await store.current_signing_key(conn, cipher)).kid == first.kid
             assert [k["kid"] for k in await store.published_keys(conn)] == [upcoming.kid, first.kid]
-            await conn.execute("UPDATE signing_keys SET active_from = clock_timestamp() WHERE kid = %s",
-                               (upcoming.kid,))
+            await conn.execute(
+                "UPDATE signing_keys SET active_from = clock_timestamp() WHERE kid = %s", (upcoming.kid,)
+            )
             assert (await store.current_signing_key(conn, cipher)).kid == upcoming.kid
             assert [k["kid"] for k in await store.published_keys(conn)] == [upcoming.kid, first.kid]
     finally:

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from iworkz.marketplace.v1 import marketplace_pb2
-
 from services.runtime.errors import FailedPrecondition, InvalidArgument
 
 APPLIED = marketplace_pb2.APPLICATION_STATUS_APPLIED
@@ -55,9 +54,7 @@ FINAL_STATUSES = frozenset(status for status, moves in TRANSITIONS.items() if no
 # Statuses each actor can ever set; asking for anything else is a bad request,
 # not a bad moment.
 _SETTABLE_BY = {
-    actor: frozenset(
-        nxt for moves in TRANSITIONS.values() for nxt, who in moves.items() if who is actor
-    )
+    actor: frozenset(nxt for moves in TRANSITIONS.values() for nxt, who in moves.items() if who is actor)
     for actor in Actor
 }
 
@@ -83,9 +80,7 @@ def employer_transition(current: int, target: int) -> int:
     """
     if target not in _SETTABLE_BY[Actor.EMPLOYER]:
         settable = ", ".join(status_name(s) for s in sorted(_SETTABLE_BY[Actor.EMPLOYER]))
-        raise InvalidArgument.field(
-            "status", f"an employer cannot set {status_name(target)}; use one of {settable}"
-        )
+        raise InvalidArgument.field("status", f"an employer cannot set {status_name(target)}; use one of {settable}")
     return _move(current, target, Actor.EMPLOYER)
 
 
@@ -101,7 +96,7 @@ def worker_withdraw(current: int) -> int:
 def status_name(status: int) -> str:
     """Short upper-case name of a status, e.g. `OFFER`, for messages."""
     try:
-        return marketplace_pb2.ApplicationStatus.Name(status).removeprefix("APPLICATION_STATUS_")
+        return str(marketplace_pb2.ApplicationStatus.Name(status)).removeprefix("APPLICATION_STATUS_")
     except ValueError:
         return str(status)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
+
 from iworkz.marketplace.v1 import marketplace_pb2
 from iworkz.type.v1 import profile_types_pb2 as types
 
@@ -26,9 +27,7 @@ UNRESTRICTED_STATUSES = frozenset(
 # Specified Skilled Worker statuses: limited to the holder's industry field.
 SSW_STATUSES = frozenset({types.VISA_STATUS_SSW_1, types.VISA_STATUS_SSW_2})
 # Students may work only part-time (up to 28 hours a week, with permission).
-STUDENT_EMPLOYMENT_TYPES = frozenset(
-    {types.EMPLOYMENT_TYPE_PART_TIME, types.EMPLOYMENT_TYPE_INTERNSHIP}
-)
+STUDENT_EMPLOYMENT_TYPES = frozenset({types.EMPLOYMENT_TYPE_PART_TIME, types.EMPLOYMENT_TYPE_INTERNSHIP})
 
 # Lowest to highest. UNSPECIFIED ranks with NONE: an unstated level is no
 # level for a worker and no requirement for a job.
@@ -48,16 +47,12 @@ _RANK[types.JAPANESE_LEVEL_UNSPECIFIED] = 0
 _VISA_LABELS = {
     types.VISA_STATUS_JAPANESE_NATIONAL: "Japanese nationals",
     types.VISA_STATUS_PERMANENT_RESIDENT: "permanent residents",
-    types.VISA_STATUS_SPOUSE_OR_CHILD: (
-        "spouses or children of Japanese nationals or permanent residents"
-    ),
+    types.VISA_STATUS_SPOUSE_OR_CHILD: ("spouses or children of Japanese nationals or permanent residents"),
     types.VISA_STATUS_LONG_TERM_RESIDENT: "long-term residents",
     types.VISA_STATUS_SSW_1: "Specified Skilled Worker (i) holders",
     types.VISA_STATUS_SSW_2: "Specified Skilled Worker (ii) holders",
     types.VISA_STATUS_TECHNICAL_INTERN: "technical intern trainees",
-    types.VISA_STATUS_ENGINEER_SPECIALIST: (
-        "Engineer/Specialist in Humanities/International Services holders"
-    ),
+    types.VISA_STATUS_ENGINEER_SPECIALIST: ("Engineer/Specialist in Humanities/International Services holders"),
     types.VISA_STATUS_STUDENT: "students",
     types.VISA_STATUS_NEEDS_SPONSORSHIP: "workers who need visa sponsorship",
 }
@@ -101,19 +96,14 @@ def worker_japanese_level(worker: marketplace_pb2.WorkerProfile) -> int:
         if tag != "ja" and not tag.startswith("ja-"):
             continue
         level = skill.jlpt_level
-        if (
-            level == types.JAPANESE_LEVEL_UNSPECIFIED
-            and skill.proficiency == marketplace_pb2.PROFICIENCY_NATIVE
-        ):
+        if level == types.JAPANESE_LEVEL_UNSPECIFIED and skill.proficiency == marketplace_pb2.PROFICIENCY_NATIVE:
             level = types.JAPANESE_LEVEL_NATIVE
         if _RANK.get(level, 0) > _RANK[best]:
             best = level
-    return best
+    return int(best)
 
 
-def check_eligibility(
-    worker: marketplace_pb2.WorkerProfile, job: marketplace_pb2.Job
-) -> Eligibility:
+def check_eligibility(worker: marketplace_pb2.WorkerProfile, job: marketplace_pb2.Job) -> Eligibility:
     """Whether `worker` may take `job`, with reasons, from the worker's profile."""
     return assess_eligibility(
         job,
@@ -167,24 +157,16 @@ def _check_visa(
         if job.offers_visa_sponsorship:
             passes.append("The employer sponsors a status of residence.")
         else:
-            failures.append(
-                "The worker needs visa sponsorship and the employer does not offer it."
-            )
+            failures.append("The worker needs visa sponsorship and the employer does not offer it.")
     elif status == types.VISA_STATUS_STUDENT:
-        employment = _enum_label(
-            types.EmploymentType, job.employment_type, "EMPLOYMENT_TYPE_"
-        ).replace(" ", "-")
+        employment = _enum_label(types.EmploymentType, job.employment_type, "EMPLOYMENT_TYPE_").replace(" ", "-")
         if job.employment_type in STUDENT_EMPLOYMENT_TYPES:
             passes.append(f"Students may take {employment} work.")
         else:
-            failures.append(
-                f"Students may only take part-time work or internships; this job is {employment}."
-            )
+            failures.append(f"Students may only take part-time work or internships; this job is {employment}.")
 
 
-def _check_ssw_field(
-    job: marketplace_pb2.Job, ssw_field: int, passes: list[str], failures: list[str]
-) -> None:
+def _check_ssw_field(job: marketplace_pb2.Job, ssw_field: int, passes: list[str], failures: list[str]) -> None:
     field_label = _enum_label(types.SswField, ssw_field, "SSW_FIELD_")
     if not job.eligible_ssw_fields:
         passes.append("The job does not limit SSW fields.")
@@ -193,24 +175,16 @@ def _check_ssw_field(
     elif ssw_field in job.eligible_ssw_fields:
         passes.append(f"The worker's SSW field ({field_label}) is accepted.")
     else:
-        accepted = ", ".join(
-            _enum_label(types.SswField, f, "SSW_FIELD_") for f in job.eligible_ssw_fields
-        )
-        failures.append(
-            f"The worker's SSW field is {field_label}; the job needs one of: {accepted}."
-        )
+        accepted = ", ".join(_enum_label(types.SswField, f, "SSW_FIELD_") for f in job.eligible_ssw_fields)
+        failures.append(f"The worker's SSW field is {field_label}; the job needs one of: {accepted}.")
 
 
-def _check_japanese(
-    job: marketplace_pb2.Job, level: int, passes: list[str], failures: list[str]
-) -> None:
+def _check_japanese(job: marketplace_pb2.Job, level: int, passes: list[str], failures: list[str]) -> None:
     required = job.min_japanese_level
     if japanese_level_rank(required) == 0:
         passes.append("No Japanese level is required.")
     elif japanese_level_rank(level) >= japanese_level_rank(required):
-        passes.append(
-            f"Japanese {_japanese_label(level)} meets the required {_japanese_label(required)}."
-        )
+        passes.append(f"Japanese {_japanese_label(level)} meets the required {_japanese_label(required)}.")
     else:
         needed = (
             "native Japanese"
@@ -235,6 +209,6 @@ def _japanese_label(level: int) -> str:
 def _enum_label(enum_type: EnumTypeWrapper, value: int, prefix: str) -> str:
     """`SSW_FIELD_NURSING_CARE` -> `nursing care`."""
     try:
-        return enum_type.Name(value).removeprefix(prefix).replace("_", " ").lower()
+        return str(enum_type.Name(value)).removeprefix(prefix).replace("_", " ").lower()
     except ValueError:
         return str(value)

@@ -11,12 +11,11 @@ from types import MappingProxyType
 
 from iworkz.marketplace.v1 import marketplace_pb2
 from iworkz.type.v1 import profile_types_pb2
-
 from services.runtime.errors import FailedPrecondition, InvalidArgument
 
-DRAFT = marketplace_pb2.JOB_STATE_DRAFT
-OPEN = marketplace_pb2.JOB_STATE_OPEN
-CLOSED = marketplace_pb2.JOB_STATE_CLOSED
+DRAFT: int = marketplace_pb2.JOB_STATE_DRAFT
+OPEN: int = marketplace_pb2.JOB_STATE_OPEN
+CLOSED: int = marketplace_pb2.JOB_STATE_CLOSED
 
 # Status of a new job.
 INITIAL_STATE = DRAFT
@@ -36,7 +35,7 @@ _CURRENCY = "JPY"
 def state_name(state: int) -> str:
     """Short upper-case name of a job state, e.g. `OPEN`, for messages."""
     try:
-        return marketplace_pb2.JobState.Name(state).removeprefix("JOB_STATE_")
+        return str(marketplace_pb2.JobState.Name(state)).removeprefix("JOB_STATE_")
     except ValueError:
         return str(state)
 
@@ -92,18 +91,14 @@ def check_update(current_state: int, updated: marketplace_pb2.Job) -> None:
     if current_state == OPEN:
         missing = missing_publish_fields(updated)
         if missing:
-            raise FailedPrecondition(
-                f"an open job must keep {', '.join(missing)}; close it or fill them in"
-            )
+            raise FailedPrecondition(f"an open job must keep {', '.join(missing)}; close it or fill them in")
     check_wage_range(updated)
 
 
 def check_accepting_applications(state: int) -> None:
     """Raise FailedPrecondition unless a job in `state` accepts applications (OPEN only)."""
     if state != OPEN:
-        raise FailedPrecondition(
-            f"the job is {state_name(state)}; only OPEN jobs accept applications"
-        )
+        raise FailedPrecondition(f"the job is {state_name(state)}; only OPEN jobs accept applications")
 
 
 def check_wage_range(job: marketplace_pb2.Job) -> None:
@@ -133,7 +128,5 @@ def _check_move(current: int, target: int, verb: str) -> None:
     if current == target:
         raise FailedPrecondition(f"cannot {verb} the job: it is already {state_name(current)}")
     if current in TRANSITIONS and not TRANSITIONS[current]:
-        raise FailedPrecondition(
-            f"cannot {verb} the job: it is {state_name(current)} and can no longer change"
-        )
+        raise FailedPrecondition(f"cannot {verb} the job: it is {state_name(current)} and can no longer change")
     raise FailedPrecondition(f"cannot {verb} the job: it is {state_name(current)}")

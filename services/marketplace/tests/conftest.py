@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import string
 from dataclasses import dataclass, field
+from typing import Any
 
 import grpc
 import psycopg
@@ -24,7 +25,8 @@ from iworkz.auth.v1 import access_pb2
 from iworkz.identity.v1 import identity_pb2
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from iworkz.sdk import Client
-from iworkz.type.v1 import event_pb2, profile_types_pb2 as types
+from iworkz.type.v1 import event_pb2
+from iworkz.type.v1 import profile_types_pb2 as types
 from services.cli import create_admin
 
 PASSWORD = "correct horse battery staple"
@@ -76,7 +78,7 @@ def bad_fields(error: grpc.aio.AioRpcError) -> list[tuple[str, str]]:
             rules = [v.rule_id for v in violations.violations]
     assert fields, "the error has no google.rpc.BadRequest detail"
     # The two details list the same violations in the same order.
-    return list(zip(fields, rules + [""] * (len(fields) - len(rules))))
+    return list(zip(fields, rules + [""] * (len(fields) - len(rules)), strict=True))
 
 
 @dataclass
@@ -128,10 +130,19 @@ class Marketplace:
         email = f"{unique_word('user')}@example.com"
         account = self._client(self.identity_target)
         signed = await account.sign_up(
-            email=email, password=PASSWORD, display_name=display_name, account_type=account_type,
-            organization_display_name=organization)
-        person = Person(self._client(self.target), account, signed.user.name.split("/")[1],
-                        signed.organization.name.split("/")[1] if organization else "", email)
+            email=email,
+            password=PASSWORD,
+            display_name=display_name,
+            account_type=account_type,
+            organization_display_name=organization,
+        )
+        person = Person(
+            self._client(self.target),
+            account,
+            signed.user.name.split("/")[1],
+            signed.organization.name.split("/")[1] if organization else "",
+            email,
+        )
         person.client.use_tokens(signed.tokens)
         return person
 
@@ -152,13 +163,15 @@ class Marketplace:
 
     async def partner(self, employer: Person, roles=(access_pb2.ROLE_EMPLOYER,)) -> Person:
         """A caller holding a token exchanged for a new API key of `employer`'s organisation."""
-        created = await employer.account.identity.CreateApiKey(identity_pb2.CreateApiKeyRequest(
-            parent=f"organizations/{employer.org_id}",
-            api_key=identity_pb2.ApiKey(display_name="ATS integration", roles=list(roles))))
+        created = await employer.account.identity.CreateApiKey(
+            identity_pb2.CreateApiKeyRequest(
+                parent=f"organizations/{employer.org_id}",
+                api_key=identity_pb2.ApiKey(display_name="ATS integration", roles=list(roles)),
+            )
+        )
         account = self._client(self.identity_target)
         await account.login_with_api_key(created.secret)
-        person = Person(self._client(self.target), account, created.api_key.name.rsplit("/", 1)[1],
-                        employer.org_id)
+        person = Person(self._client(self.target), account, created.api_key.name.rsplit("/", 1)[1], employer.org_id)
         person.client.use_tokens(identity_pb2.TokenPair(access_token=await account.access_token()))
         return person
 
@@ -166,8 +179,9 @@ class Marketplace:
 
     async def profile(self, person: Person, **fields) -> mp.WorkerProfile:
         """Creates (or replaces) `person`'s worker profile; unrestricted status by default."""
-        profile = mp.WorkerProfile(name=person.worker, display_name="Nguyen Van An",
-                                   visa_status=types.VISA_STATUS_PERMANENT_RESIDENT)
+        profile = mp.WorkerProfile(
+            name=person.worker, display_name="Nguyen Van An", visa_status=types.VISA_STATUS_PERMANENT_RESIDENT
+        )
         for name, value in fields.items():
             _assign(profile, name, value)
         return (await person.api.UpdateWorkerProfile(mp.UpdateWorkerProfileRequest(profile=profile))).profile
@@ -176,39 +190,50 @@ class Marketplace:
     def job_message(tag: str = "", **fields) -> mp.Job:
         """A complete, valid, publishable job; `fields` override the defaults."""
         job = mp.Job(
-            title=f"TIG welder {tag}".strip(), description="Stainless TIG welding for food machinery.",
+            title=f"TIG welder {tag}".strip(),
+            description="Stainless TIG welding for food machinery.",
             location=types.Location(prefecture="JP-27", city="Higashiosaka"),
-            wage_min=yen(1400), wage_max=yen(1800), wage_period=types.WAGE_PERIOD_HOURLY,
-            employment_type=types.EMPLOYMENT_TYPE_FULL_TIME, headcount=2)
+            wage_min=yen(1400),
+            wage_max=yen(1800),
+            wage_period=types.WAGE_PERIOD_HOURLY,
+            employment_type=types.EMPLOYMENT_TYPE_FULL_TIME,
+            headcount=2,
+        )
         for name, value in fields.items():
             _assign(job, name, value)
         return job
 
     async def job(self, employer: Person, tag: str = "", publish: bool = True, **fields) -> mp.Job:
         """A job of `employer`, published unless `publish=False`."""
-        job = (await employer.api.CreateJob(mp.CreateJobRequest(
-            parent=employer.employer, job=self.job_message(tag, **fields)))).job
+        job = (
+            await employer.api.CreateJob(
+                mp.CreateJobRequest(parent=employer.employer, job=self.job_message(tag, **fields))
+            )
+        ).job
         if publish:
             job = (await employer.api.PublishJob(mp.PublishJobRequest(name=job.name))).job
         return job
 
     # --- rows ---------------------------------------------------------------------
 
-    async def connect(self) -> psycopg.AsyncConnection:
+    async def connect(self) -> psycopg.AsyncConnection[dict[str, Any]]:
         """A direct connection to marketplace's schema (tests read; a few tamper on purpose)."""
         return await psycopg.AsyncConnection.connect(
-            self.database_url, autocommit=True, row_factory=dict_row, options="-c search_path=marketplace")
+            self.database_url, autocommit=True, row_factory=dict_row, options="-c search_path=marketplace"
+        )
 
     async def rows(self, sql: str, *params) -> list[dict]:
         async with await self.connect() as conn:
             return await (await conn.execute(sql, params)).fetchall()
 
-    async def events(self, event_type: type, aggregate_id: str) -> list[tuple[event_pb2.EventEnvelope, object]]:
+    async def events(self, event_type: Any, aggregate_id: str) -> list[tuple[event_pb2.EventEnvelope, object]]:
         """(envelope, payload) of the outbox rows of one event type about one aggregate, oldest first."""
         found = []
-        for row in await self.rows("SELECT event_type, envelope FROM outbox WHERE event_type = %s"
-                                   " AND aggregate_id = %s ORDER BY seq",
-                                   event_type.DESCRIPTOR.full_name, aggregate_id):
+        for row in await self.rows(
+            "SELECT event_type, envelope FROM outbox WHERE event_type = %s AND aggregate_id = %s ORDER BY seq",
+            event_type.DESCRIPTOR.full_name,
+            aggregate_id,
+        ):
             envelope = event_pb2.EventEnvelope.FromString(bytes(row["envelope"]))
             assert envelope.type == row["event_type"]
             payload = event_type()

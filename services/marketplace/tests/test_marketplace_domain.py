@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from google.type import money_pb2
+
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from iworkz.type.v1 import profile_types_pb2 as types
-
 from services.marketplace.domain import applications, eligibility, jobs
 from services.runtime.errors import FailedPrecondition, InvalidArgument
 
@@ -89,9 +89,7 @@ def test_next_statuses_agree_with_the_transition_functions(current):
 
 def test_illegal_move_message_names_both_statuses():
     with pytest.raises(FailedPrecondition) as caught:
-        applications.employer_transition(
-            mp.APPLICATION_STATUS_OFFER, mp.APPLICATION_STATUS_SHORTLISTED
-        )
+        applications.employer_transition(mp.APPLICATION_STATUS_OFFER, mp.APPLICATION_STATUS_SHORTLISTED)
     assert caught.value.message.startswith("cannot move an application from OFFER to SHORTLISTED")
     assert "HIRED" in caught.value.message  # tells the employer what is possible
 
@@ -99,10 +97,7 @@ def test_illegal_move_message_names_both_statuses():
 def test_move_out_of_final_status_says_final():
     with pytest.raises(FailedPrecondition) as caught:
         applications.worker_withdraw(mp.APPLICATION_STATUS_HIRED)
-    assert (
-        caught.value.message
-        == "cannot move an application from HIRED to WITHDRAWN: HIRED is final"
-    )
+    assert caught.value.message == "cannot move an application from HIRED to WITHDRAWN: HIRED is final"
 
 
 def test_new_applications_start_applied():
@@ -190,9 +185,7 @@ def test_publish_checks_wages():
         jobs.publish(_complete_job(wage_min=_yen(2000), wage_max=_yen(1000)))
 
 
-@pytest.mark.parametrize(
-    "state", [mp.JOB_STATE_OPEN, mp.JOB_STATE_CLOSED, mp.JOB_STATE_UNSPECIFIED]
-)
+@pytest.mark.parametrize("state", [mp.JOB_STATE_OPEN, mp.JOB_STATE_CLOSED, mp.JOB_STATE_UNSPECIFIED])
 def test_only_drafts_can_be_published(state):
     with pytest.raises(FailedPrecondition):
         jobs.publish(_complete_job(state=state))
@@ -287,9 +280,7 @@ LEVELS_LOW_TO_HIGH = [
 ]
 
 
-def _worker(
-    visa=types.VISA_STATUS_ENGINEER_SPECIALIST, ssw=types.SSW_FIELD_UNSPECIFIED, ja=None, **kw
-):
+def _worker(visa=types.VISA_STATUS_ENGINEER_SPECIALIST, ssw=types.SSW_FIELD_UNSPECIFIED, ja=None, **kw):
     languages = [mp.LanguageSkill(language="en", proficiency=mp.PROFICIENCY_BUSINESS)]
     if ja is not None:
         languages.append(mp.LanguageSkill(language="ja", jlpt_level=ja))
@@ -304,9 +295,9 @@ def _job(**kw):
 def test_japanese_level_rank_is_strictly_increasing():
     ranks = [eligibility.japanese_level_rank(level) for level in LEVELS_LOW_TO_HIGH]
     assert ranks == sorted(ranks) and len(set(ranks)) == len(ranks)
-    assert eligibility.japanese_level_rank(
-        types.JAPANESE_LEVEL_UNSPECIFIED
-    ) == eligibility.japanese_level_rank(types.JAPANESE_LEVEL_NONE)
+    assert eligibility.japanese_level_rank(types.JAPANESE_LEVEL_UNSPECIFIED) == eligibility.japanese_level_rank(
+        types.JAPANESE_LEVEL_NONE
+    )
 
 
 def test_japanese_level_rank_rejects_unknown_values():
@@ -343,9 +334,7 @@ def test_worker_level_is_the_best_japanese_entry():
         languages=[
             mp.LanguageSkill(language="ja", jlpt_level=types.JAPANESE_LEVEL_N4),
             mp.LanguageSkill(language="ja-JP", jlpt_level=types.JAPANESE_LEVEL_N2),
-            mp.LanguageSkill(
-                language="jv", jlpt_level=types.JAPANESE_LEVEL_N1
-            ),  # Javanese, not Japanese
+            mp.LanguageSkill(language="jv", jlpt_level=types.JAPANESE_LEVEL_N1),  # Javanese, not Japanese
         ]
     )
     assert eligibility.worker_japanese_level(worker) == types.JAPANESE_LEVEL_N2
@@ -356,15 +345,11 @@ def test_worker_without_japanese_has_none():
 
 
 def test_native_proficiency_without_jlpt_counts_as_native():
-    worker = mp.WorkerProfile(
-        languages=[mp.LanguageSkill(language="ja", proficiency=mp.PROFICIENCY_NATIVE)]
-    )
+    worker = mp.WorkerProfile(languages=[mp.LanguageSkill(language="ja", proficiency=mp.PROFICIENCY_NATIVE)])
     assert eligibility.worker_japanese_level(worker) == types.JAPANESE_LEVEL_NATIVE
 
 
-@pytest.mark.parametrize(
-    "held", [*LEVELS_LOW_TO_HIGH, types.JAPANESE_LEVEL_UNSPECIFIED], ids=types.JapaneseLevel.Name
-)
+@pytest.mark.parametrize("held", [*LEVELS_LOW_TO_HIGH, types.JAPANESE_LEVEL_UNSPECIFIED], ids=types.JapaneseLevel.Name)
 def test_levels_satisfied_by_matches_the_ordering(held):
     held_rank = LEVELS_LOW_TO_HIGH.index(held) if held != types.JAPANESE_LEVEL_UNSPECIFIED else 0
     expected = {types.JAPANESE_LEVEL_UNSPECIFIED} | set(LEVELS_LOW_TO_HIGH[: held_rank + 1])
@@ -400,9 +385,7 @@ def test_status_must_be_in_the_jobs_list():
 
 
 def test_empty_visa_list_accepts_restricted_statuses():
-    verdict = eligibility.check_eligibility(
-        _worker(visa=types.VISA_STATUS_ENGINEER_SPECIALIST), _job()
-    )
+    verdict = eligibility.check_eligibility(_worker(visa=types.VISA_STATUS_ENGINEER_SPECIALIST), _job())
     assert verdict.eligible
     assert "The job does not limit statuses of residence." in verdict.reasons
 
@@ -418,9 +401,7 @@ def test_ssw_field_must_match():
         eligible_visa_statuses=[types.VISA_STATUS_SSW_1],
         eligible_ssw_fields=[types.SSW_FIELD_NURSING_CARE, types.SSW_FIELD_FOOD_SERVICE],
     )
-    match = eligibility.check_eligibility(
-        _worker(visa=types.VISA_STATUS_SSW_1, ssw=types.SSW_FIELD_NURSING_CARE), job
-    )
+    match = eligibility.check_eligibility(_worker(visa=types.VISA_STATUS_SSW_1, ssw=types.SSW_FIELD_NURSING_CARE), job)
     assert match.eligible
     assert "The worker's SSW field (nursing care) is accepted." in match.reasons
 
@@ -440,17 +421,13 @@ def test_ssw_without_field_fails_when_fields_are_listed():
 
 
 def test_ssw_field_list_empty_accepts_any_field():
-    verdict = eligibility.check_eligibility(
-        _worker(visa=types.VISA_STATUS_SSW_2, ssw=types.SSW_FIELD_AVIATION), _job()
-    )
+    verdict = eligibility.check_eligibility(_worker(visa=types.VISA_STATUS_SSW_2, ssw=types.SSW_FIELD_AVIATION), _job())
     assert verdict.eligible
 
 
 def test_ssw_field_list_does_not_limit_other_statuses():
     job = _job(eligible_ssw_fields=[types.SSW_FIELD_NURSING_CARE])
-    assert eligibility.check_eligibility(
-        _worker(visa=types.VISA_STATUS_ENGINEER_SPECIALIST), job
-    ).eligible
+    assert eligibility.check_eligibility(_worker(visa=types.VISA_STATUS_ENGINEER_SPECIALIST), job).eligible
 
 
 def test_ssw_status_and_field_fail_together():
@@ -474,9 +451,7 @@ STUDENT_OK = {types.EMPLOYMENT_TYPE_PART_TIME, types.EMPLOYMENT_TYPE_INTERNSHIP}
     ids=types.EmploymentType.Name,
 )
 def test_students_only_part_time_or_internship(employment):
-    verdict = eligibility.check_eligibility(
-        _worker(visa=types.VISA_STATUS_STUDENT), _job(employment_type=employment)
-    )
+    verdict = eligibility.check_eligibility(_worker(visa=types.VISA_STATUS_STUDENT), _job(employment_type=employment))
     assert verdict.eligible == (employment in STUDENT_OK)
     if not verdict.eligible:
         assert "Students may only take part-time work or internships" in verdict.reasons[0]
@@ -491,9 +466,7 @@ def test_sponsorship_needed(sponsors):
     if sponsors:
         assert "The employer sponsors a status of residence." in verdict.reasons
     else:
-        assert verdict.reasons == [
-            "The worker needs visa sponsorship and the employer does not offer it."
-        ]
+        assert verdict.reasons == ["The worker needs visa sponsorship and the employer does not offer it."]
 
 
 def test_sponsorship_still_needs_status_in_list():

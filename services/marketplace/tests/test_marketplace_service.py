@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import grpc
 import protovalidate
@@ -42,12 +43,10 @@ def _valid_request(rpc: str, market):
         "GetWorkerProfile": lambda: mp.GetWorkerProfileRequest(name=WORKER),
         "UpdateWorkerProfile": lambda: mp.UpdateWorkerProfileRequest(profile=mp.WorkerProfile(name=WORKER)),
         "GetEmployerProfile": lambda: mp.GetEmployerProfileRequest(name=EMPLOYER),
-        "UpdateEmployerProfile": lambda: mp.UpdateEmployerProfileRequest(
-            employer=mp.EmployerProfile(name=EMPLOYER)),
+        "UpdateEmployerProfile": lambda: mp.UpdateEmployerProfileRequest(employer=mp.EmployerProfile(name=EMPLOYER)),
         "CreateJob": lambda: mp.CreateJobRequest(parent=EMPLOYER, job=market.job_message()),
         "GetJob": lambda: mp.GetJobRequest(name=JOB),
-        "UpdateJob": lambda: mp.UpdateJobRequest(job=market.job_message(name=JOB),
-                                                 update_mask=mask(paths=["title"])),
+        "UpdateJob": lambda: mp.UpdateJobRequest(job=market.job_message(name=JOB), update_mask=mask(paths=["title"])),
         "PublishJob": lambda: mp.PublishJobRequest(name=JOB),
         "CloseJob": lambda: mp.CloseJobRequest(name=JOB),
         "ListJobs": lambda: mp.ListJobsRequest(parent=EMPLOYER),
@@ -58,7 +57,8 @@ def _valid_request(rpc: str, market):
         "ListJobApplications": lambda: mp.ListJobApplicationsRequest(parent=JOB),
         "WithdrawApplication": lambda: mp.WithdrawApplicationRequest(name=APPLICATION),
         "UpdateApplicationStatus": lambda: mp.UpdateApplicationStatusRequest(
-            name=APPLICATION, status=mp.APPLICATION_STATUS_SHORTLISTED),
+            name=APPLICATION, status=mp.APPLICATION_STATUS_SHORTLISTED
+        ),
     }[rpc]()
 
 
@@ -79,37 +79,69 @@ async def test_every_rpc_on_the_happy_path(market):
 
     employer, worker = await market.employer(), await market.worker()
     word = market.unique_word()
-    await call(employer, "UpdateEmployerProfile", mp.UpdateEmployerProfileRequest(employer=mp.EmployerProfile(
-        name=employer.employer, display_name="Osaka Welding Works", supports_ssw=True)))
-    assert (await call(worker, "GetEmployerProfile", mp.GetEmployerProfileRequest(
-        name=employer.employer))).employer.display_name == "Osaka Welding Works"
+    await call(
+        employer,
+        "UpdateEmployerProfile",
+        mp.UpdateEmployerProfileRequest(
+            employer=mp.EmployerProfile(name=employer.employer, display_name="Osaka Welding Works", supports_ssw=True)
+        ),
+    )
+    assert (
+        await call(worker, "GetEmployerProfile", mp.GetEmployerProfileRequest(name=employer.employer))
+    ).employer.display_name == "Osaka Welding Works"
 
-    job = (await call(employer, "CreateJob", mp.CreateJobRequest(
-        parent=employer.employer, job=market.job_message(word)))).job
-    job = (await call(employer, "UpdateJob", mp.UpdateJobRequest(
-        job=market.job_message(word, name=job.name, headcount=3),
-        update_mask=field_mask_pb2.FieldMask(paths=["headcount"])))).job
+    job = (
+        await call(employer, "CreateJob", mp.CreateJobRequest(parent=employer.employer, job=market.job_message(word)))
+    ).job
+    job = (
+        await call(
+            employer,
+            "UpdateJob",
+            mp.UpdateJobRequest(
+                job=market.job_message(word, name=job.name, headcount=3),
+                update_mask=field_mask_pb2.FieldMask(paths=["headcount"]),
+            ),
+        )
+    ).job
     assert job.headcount == 3 and job.employer_display_name == "Osaka Welding Works"
     await call(employer, "PublishJob", mp.PublishJobRequest(name=job.name))
-    assert [j.name for j in (await call(employer, "ListJobs", mp.ListJobsRequest(
-        parent=employer.employer))).jobs] == [job.name]
+    assert [j.name for j in (await call(employer, "ListJobs", mp.ListJobsRequest(parent=employer.employer))).jobs] == [
+        job.name
+    ]
     anonymous = market.anonymous()
     assert (await call(anonymous, "GetJob", mp.GetJobRequest(name=job.name))).job.state == mp.JOB_STATE_OPEN
     found = await call(anonymous, "SearchJobs", mp.SearchJobsRequest(query=word))
     assert [j.name for j in found.jobs] == [job.name] and found.total_size == 1
 
-    await call(worker, "UpdateWorkerProfile", mp.UpdateWorkerProfileRequest(profile=mp.WorkerProfile(
-        name=worker.worker, display_name="Nguyen Van An", visa_status=types.VISA_STATUS_PERMANENT_RESIDENT)))
-    assert (await call(worker, "GetWorkerProfile", mp.GetWorkerProfileRequest(
-        name=worker.worker))).profile.display_name == "Nguyen Van An"
-    application = (await call(worker, "CreateApplication", mp.CreateApplicationRequest(
-        parent=job.name, cover_letter="Hello"))).application
-    assert (await call(employer, "GetApplication", mp.GetApplicationRequest(
-        name=application.name))).application.cover_letter == "Hello"
-    assert [a.name for a in (await call(employer, "ListJobApplications", mp.ListJobApplicationsRequest(
-        parent=job.name))).applications] == [application.name]
-    moved = await call(employer, "UpdateApplicationStatus", mp.UpdateApplicationStatusRequest(
-        name=application.name, status=mp.APPLICATION_STATUS_SHORTLISTED))
+    await call(
+        worker,
+        "UpdateWorkerProfile",
+        mp.UpdateWorkerProfileRequest(
+            profile=mp.WorkerProfile(
+                name=worker.worker, display_name="Nguyen Van An", visa_status=types.VISA_STATUS_PERMANENT_RESIDENT
+            )
+        ),
+    )
+    assert (
+        await call(worker, "GetWorkerProfile", mp.GetWorkerProfileRequest(name=worker.worker))
+    ).profile.display_name == "Nguyen Van An"
+    application = (
+        await call(worker, "CreateApplication", mp.CreateApplicationRequest(parent=job.name, cover_letter="Hello"))
+    ).application
+    assert (
+        await call(employer, "GetApplication", mp.GetApplicationRequest(name=application.name))
+    ).application.cover_letter == "Hello"
+    assert [
+        a.name
+        for a in (
+            await call(employer, "ListJobApplications", mp.ListJobApplicationsRequest(parent=job.name))
+        ).applications
+    ] == [application.name]
+    moved = await call(
+        employer,
+        "UpdateApplicationStatus",
+        mp.UpdateApplicationStatusRequest(name=application.name, status=mp.APPLICATION_STATUS_SHORTLISTED),
+    )
     assert moved.application.status == mp.APPLICATION_STATUS_SHORTLISTED
     withdrawn = await call(worker, "WithdrawApplication", mp.WithdrawApplicationRequest(name=application.name))
     assert withdrawn.application.status == mp.APPLICATION_STATUS_WITHDRAWN
@@ -200,85 +232,178 @@ BAD_INPUT = [
     # worker profiles
     Bad("GetWorkerProfile", {"name": "workers/Alice"}, "name", "string.pattern"),
     Bad("UpdateWorkerProfile", {_P: UNSET}, _P, "required"),
-    Bad("UpdateWorkerProfile", {"update_mask": field_mask_pb2.FieldMask(paths=["create_time"])},
-        "update_mask", "field_mask.in"),
+    Bad(
+        "UpdateWorkerProfile",
+        {"update_mask": field_mask_pb2.FieldMask(paths=["create_time"])},
+        "update_mask",
+        "field_mask.in",
+    ),
     Bad("UpdateWorkerProfile", {"profile.name": "users/alice"}, "profile.name", "string.pattern"),
     Bad("UpdateWorkerProfile", {"profile.display_name": _long(101)}, "profile.display_name", "string.max_len"),
     Bad("UpdateWorkerProfile", {"profile.email": "not-an-email"}, "profile.email", "string.email"),
     Bad("UpdateWorkerProfile", {"profile.phone": "090-1234-5678"}, "profile.phone", "string.pattern"),
     Bad("UpdateWorkerProfile", {"profile.address": _long(301)}, "profile.address", "string.max_len"),
-    Bad("UpdateWorkerProfile", {"profile.residence_card_number": "ab12345678cd"},
-        "profile.residence_card_number", "string.pattern"),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.residence_card_number": "ab12345678cd"},
+        "profile.residence_card_number",
+        "string.pattern",
+    ),
     Bad("UpdateWorkerProfile", {"profile.nationality": "vn"}, "profile.nationality", "string.pattern"),
-    Bad("UpdateWorkerProfile", {"profile.languages": [mp.LanguageSkill(language="en")] * 21},
-        "profile.languages", "repeated.max_items"),
-    Bad("UpdateWorkerProfile", {"profile.languages": [mp.LanguageSkill(language="Japanese")]},
-        "profile.languages[0].language", "string.pattern"),
-    Bad("UpdateWorkerProfile", {"profile.languages": [mp.LanguageSkill(language="ja", proficiency=99)]},
-        "profile.languages[0].proficiency", "enum.defined_only"),
-    Bad("UpdateWorkerProfile", {"profile.languages": [mp.LanguageSkill(language="ja", jlpt_level=99)]},
-        "profile.languages[0].jlpt_level", "enum.defined_only"),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.languages": [mp.LanguageSkill(language="en")] * 21},
+        "profile.languages",
+        "repeated.max_items",
+    ),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.languages": [mp.LanguageSkill(language="Japanese")]},
+        "profile.languages[0].language",
+        "string.pattern",
+    ),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.languages": [mp.LanguageSkill(language="ja", proficiency=99)]},
+        "profile.languages[0].proficiency",
+        "enum.defined_only",
+    ),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.languages": [mp.LanguageSkill(language="ja", jlpt_level=99)]},
+        "profile.languages[0].jlpt_level",
+        "enum.defined_only",
+    ),
     Bad("UpdateWorkerProfile", {"profile.skills": [_skill()] * 101}, "profile.skills", "repeated.max_items"),
-    Bad("UpdateWorkerProfile", {"profile.skills": [_skill(taxonomy_id=_long(201))]},
-        "profile.skills[0].taxonomy_id", "string.max_len"),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.skills": [_skill(taxonomy_id=_long(201))]},
+        "profile.skills[0].taxonomy_id",
+        "string.max_len",
+    ),
     Bad("UpdateWorkerProfile", {"profile.skills": [_skill("")]}, "profile.skills[0].label", "string.min_len"),
-    Bad("UpdateWorkerProfile", {"profile.skills": [_skill(years=61)]}, "profile.skills[0].years",
-        "int32.gte_lte"),
-    Bad("UpdateWorkerProfile", {"profile.experience": [_experience()] * 51}, "profile.experience",
-        "repeated.max_items"),
-    Bad("UpdateWorkerProfile", {"profile.experience": [_experience(employer_name="")]},
-        "profile.experience[0].employer_name", "string.min_len"),
-    Bad("UpdateWorkerProfile", {"profile.experience": [_experience(title="")]},
-        "profile.experience[0].title", "string.min_len"),
-    Bad("UpdateWorkerProfile", {"profile.experience": [_experience(description=_long(2001))]},
-        "profile.experience[0].description", "string.max_len"),
-    Bad("UpdateWorkerProfile", {"profile.experience": [_experience(country="vn")]},
-        "profile.experience[0].country", "string.pattern"),
-    Bad("UpdateWorkerProfile", {"profile.education": [_education()] * 21}, "profile.education",
-        "repeated.max_items"),
-    Bad("UpdateWorkerProfile", {"profile.education": [_education(institution="")]},
-        "profile.education[0].institution", "string.min_len"),
-    Bad("UpdateWorkerProfile", {"profile.education": [_education(qualification=_long(201))]},
-        "profile.education[0].qualification", "string.max_len"),
-    Bad("UpdateWorkerProfile", {"profile.education": [_education(field_of_study=_long(201))]},
-        "profile.education[0].field_of_study", "string.max_len"),
-    Bad("UpdateWorkerProfile", {"profile.education": [_education(graduation_year=2101)]},
-        "profile.education[0].graduation_year", "int32.gte_lte"),
-    Bad("UpdateWorkerProfile", {"profile.location": types.Location(prefecture="JP-48")},
-        "profile.location.prefecture", "string.pattern"),
-    Bad("UpdateWorkerProfile", {"profile.location": _osaka(city=_long(101))}, "profile.location.city",
-        "string.max_len"),
-    Bad("UpdateWorkerProfile", {"profile.location": _osaka(coordinates=latlng_pb2.LatLng(latitude=91))},
-        "profile.location.coordinates", "coordinates.range"),
-    Bad("UpdateWorkerProfile", {"profile.desired_wage": _yen(1500, currency="USD")}, "profile.desired_wage",
-        "desired_wage.jpy"),
-    Bad("UpdateWorkerProfile", {"profile.desired_wage_period": 99}, "profile.desired_wage_period",
-        "enum.defined_only"),
-    Bad("UpdateWorkerProfile", {"profile.availability": mp.Availability(hours_per_week=81)},
-        "profile.availability.hours_per_week", "int32.gte_lte"),
-    Bad("UpdateWorkerProfile", {"profile.availability": mp.Availability(employment_types=[1, 1])},
-        "profile.availability.employment_types", "repeated.unique"),
-    Bad("UpdateWorkerProfile", {"profile.availability": mp.Availability(employment_types=[0])},
-        "profile.availability.employment_types[0]", "enum.not_in"),
+    Bad("UpdateWorkerProfile", {"profile.skills": [_skill(years=61)]}, "profile.skills[0].years", "int32.gte_lte"),
+    Bad(
+        "UpdateWorkerProfile", {"profile.experience": [_experience()] * 51}, "profile.experience", "repeated.max_items"
+    ),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.experience": [_experience(employer_name="")]},
+        "profile.experience[0].employer_name",
+        "string.min_len",
+    ),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.experience": [_experience(title="")]},
+        "profile.experience[0].title",
+        "string.min_len",
+    ),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.experience": [_experience(description=_long(2001))]},
+        "profile.experience[0].description",
+        "string.max_len",
+    ),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.experience": [_experience(country="vn")]},
+        "profile.experience[0].country",
+        "string.pattern",
+    ),
+    Bad("UpdateWorkerProfile", {"profile.education": [_education()] * 21}, "profile.education", "repeated.max_items"),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.education": [_education(institution="")]},
+        "profile.education[0].institution",
+        "string.min_len",
+    ),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.education": [_education(qualification=_long(201))]},
+        "profile.education[0].qualification",
+        "string.max_len",
+    ),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.education": [_education(field_of_study=_long(201))]},
+        "profile.education[0].field_of_study",
+        "string.max_len",
+    ),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.education": [_education(graduation_year=2101)]},
+        "profile.education[0].graduation_year",
+        "int32.gte_lte",
+    ),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.location": types.Location(prefecture="JP-48")},
+        "profile.location.prefecture",
+        "string.pattern",
+    ),
+    Bad(
+        "UpdateWorkerProfile", {"profile.location": _osaka(city=_long(101))}, "profile.location.city", "string.max_len"
+    ),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.location": _osaka(coordinates=latlng_pb2.LatLng(latitude=91))},
+        "profile.location.coordinates",
+        "coordinates.range",
+    ),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.desired_wage": _yen(1500, currency="USD")},
+        "profile.desired_wage",
+        "desired_wage.jpy",
+    ),
+    Bad("UpdateWorkerProfile", {"profile.desired_wage_period": 99}, "profile.desired_wage_period", "enum.defined_only"),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.availability": mp.Availability(hours_per_week=81)},
+        "profile.availability.hours_per_week",
+        "int32.gte_lte",
+    ),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.availability": mp.Availability(employment_types=[1, 1])},
+        "profile.availability.employment_types",
+        "repeated.unique",
+    ),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.availability": mp.Availability(employment_types=[0])},
+        "profile.availability.employment_types[0]",
+        "enum.not_in",
+    ),
     Bad("UpdateWorkerProfile", {"profile.visa_status": 99}, "profile.visa_status", "enum.defined_only"),
-    Bad("UpdateWorkerProfile", {"profile.visa_status": types.VISA_STATUS_SSW_1, "profile.ssw_field": 99},
-        "profile.ssw_field", "enum.defined_only"),
+    Bad(
+        "UpdateWorkerProfile",
+        {"profile.visa_status": types.VISA_STATUS_SSW_1, "profile.ssw_field": 99},
+        "profile.ssw_field",
+        "enum.defined_only",
+    ),
     Bad("UpdateWorkerProfile", {"profile.visa_status": types.VISA_STATUS_SSW_1}, _P, "worker_profile.ssw_field"),
     Bad("UpdateWorkerProfile", {"profile.summary": _long(2001)}, "profile.summary", "string.max_len"),
     # employer profiles
     Bad("GetEmployerProfile", {"name": "employers/Acme"}, "name", "string.pattern"),
     Bad("UpdateEmployerProfile", {_E: UNSET}, _E, "required"),
-    Bad("UpdateEmployerProfile", {"update_mask": field_mask_pb2.FieldMask(paths=["name"])}, "update_mask",
-        "field_mask.in"),
+    Bad(
+        "UpdateEmployerProfile",
+        {"update_mask": field_mask_pb2.FieldMask(paths=["name"])},
+        "update_mask",
+        "field_mask.in",
+    ),
     Bad("UpdateEmployerProfile", {"employer.name": "organizations/acme"}, "employer.name", "string.pattern"),
-    Bad("UpdateEmployerProfile", {"employer.display_name": _long(201)}, "employer.display_name",
-        "string.max_len"),
-    Bad("UpdateEmployerProfile", {"employer.description": _long(4001)}, "employer.description",
-        "string.max_len"),
+    Bad("UpdateEmployerProfile", {"employer.display_name": _long(201)}, "employer.display_name", "string.max_len"),
+    Bad("UpdateEmployerProfile", {"employer.description": _long(4001)}, "employer.description", "string.max_len"),
     Bad("UpdateEmployerProfile", {"employer.industry": _long(101)}, "employer.industry", "string.max_len"),
     Bad("UpdateEmployerProfile", {"employer.website": "not a uri"}, "employer.website", "string.uri"),
-    Bad("UpdateEmployerProfile", {"employer.location": types.Location(prefecture="Osaka")},
-        "employer.location.prefecture", "string.pattern"),
+    Bad(
+        "UpdateEmployerProfile",
+        {"employer.location": types.Location(prefecture="Osaka")},
+        "employer.location.prefecture",
+        "string.pattern",
+    ),
     # jobs
     Bad("CreateJob", {"parent": "organizations/acme"}, "parent", "string.pattern"),
     Bad("CreateJob", {_J: UNSET}, _J, "required"),
@@ -290,8 +415,7 @@ BAD_INPUT = [
     Bad("CreateJob", {"job.preferred_skills": [_skill()] * 31}, "job.preferred_skills", "repeated.max_items"),
     Bad("CreateJob", {"job.required_skills": [_skill("")]}, "job.required_skills[0].label", "string.min_len"),
     Bad("CreateJob", {"job.min_japanese_level": 99}, "job.min_japanese_level", "enum.defined_only"),
-    Bad("CreateJob", {"job.location": types.Location(prefecture="")}, "job.location.prefecture",
-        "string.pattern"),
+    Bad("CreateJob", {"job.location": types.Location(prefecture="")}, "job.location.prefecture", "string.pattern"),
     Bad("CreateJob", {"job.wage_min": _yen(-1)}, "job.wage_min", "wage_min.jpy"),
     Bad("CreateJob", {"job.wage_max": _yen(1800, nanos=500)}, "job.wage_max", "wage_max.jpy"),
     Bad("CreateJob", {"job.wage_min": _yen(2000), "job.wage_max": _yen(1000)}, _J, "job.wage_range"),
@@ -318,8 +442,12 @@ BAD_INPUT = [
     # search
     Bad("SearchJobs", {"query": _long(201)}, "query", "string.max_len"),
     Bad("SearchJobs", {"prefecture": "JP-48"}, "prefecture", "string.pattern"),
-    Bad("SearchJobs", {"wage_at_least": _yen(-5), "wage_period": types.WAGE_PERIOD_HOURLY}, "wage_at_least",
-        "wage_at_least.jpy"),
+    Bad(
+        "SearchJobs",
+        {"wage_at_least": _yen(-5), "wage_period": types.WAGE_PERIOD_HOURLY},
+        "wage_at_least",
+        "wage_at_least.jpy",
+    ),
     Bad("SearchJobs", {"wage_at_least": _yen(1500)}, "request", "search_jobs.wage_period"),
     Bad("SearchJobs", {"wage_period": 99}, "wage_period", "enum.defined_only"),
     Bad("SearchJobs", {"employment_type": 99}, "employment_type", "enum.defined_only"),
@@ -434,7 +562,8 @@ def _covered(bad: Bad) -> set[tuple[str, str]]:
             assert rule in _message_rules(request), (bad, rule)
             keys.add((request.full_name, f"cel:{rule}"))
             continue
-        message, f = request, None
+        message = request
+        f: Any = None
         for part in path.split("."):
             f = message.fields_by_name[part.split("[")[0]]
             message, parent = (f.message_type or message), message

@@ -7,7 +7,7 @@ session is something the owner must see.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from iworkz.notifications.v1 import notifications_pb2 as pb
 from services.runtime.errors import InvalidArgument

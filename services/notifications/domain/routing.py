@@ -24,8 +24,8 @@ service's match events will drive this category) and credential events
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from iworkz.identity.v1 import events_pb2 as identity_events
 from iworkz.marketplace.v1 import events_pb2 as market_events
@@ -70,18 +70,35 @@ def resource_id(name: str, collection: str) -> str:
 def application_status_changed(event: market_events.ApplicationStatusChanged) -> list[Draft]:
     """Tell the worker their application moved on; tell the employer when the worker withdrew."""
     application = event.application
-    params = {"job": application.job_title, "worker": application.worker_display_name,
-              "status_code": str(event.to_status)}
+    params = {
+        "job": application.job_title,
+        "worker": application.worker_display_name,
+        "status_code": str(event.to_status),
+    }
     link = "/" + application.name
     worker_id = resource_id(application.worker, "workers")
     if event.to_status == mp.APPLICATION_STATUS_WITHDRAWN:
         if event.actor == f"users/{worker_id}":
             org_id = resource_id(event.employer, "employers")
-            return [Draft(preferences.APPLICATION_STATUS, "employer.application_withdrawn", link,
-                          organization_id=org_id, params=params)] if org_id else []
+            return (
+                [
+                    Draft(
+                        preferences.APPLICATION_STATUS,
+                        "employer.application_withdrawn",
+                        link,
+                        organization_id=org_id,
+                        params=params,
+                    )
+                ]
+                if org_id
+                else []
+            )
         # Withdrawn on the worker's behalf (an admin): the worker should know.
-        return [Draft(preferences.APPLICATION_STATUS, "application.status", link, user_id=worker_id,
-                      params=params)] if worker_id else []
+        return (
+            [Draft(preferences.APPLICATION_STATUS, "application.status", link, user_id=worker_id, params=params)]
+            if worker_id
+            else []
+        )
     if not worker_id:
         return []
     template = _STATUS_TEMPLATES.get(event.to_status, "application.status")
@@ -94,9 +111,15 @@ def application_submitted(event: market_events.ApplicationSubmitted) -> list[Dra
     if not org_id:
         return []
     application = event.application
-    return [Draft(preferences.APPLICATION_STATUS, "employer.application_submitted", "/" + application.name,
-                  organization_id=org_id,
-                  params={"job": application.job_title, "worker": application.worker_display_name})]
+    return [
+        Draft(
+            preferences.APPLICATION_STATUS,
+            "employer.application_submitted",
+            "/" + application.name,
+            organization_id=org_id,
+            params={"job": application.job_title, "worker": application.worker_display_name},
+        )
+    ]
 
 
 def refresh_token_reuse_detected(event: identity_events.RefreshTokenReuseDetected) -> list[Draft]:
@@ -104,16 +127,29 @@ def refresh_token_reuse_detected(event: identity_events.RefreshTokenReuseDetecte
     user_id = resource_id(event.user, "users")
     if not user_id:
         return []
-    return [Draft(preferences.ACCOUNT_SECURITY, "security.refresh_token_reuse", SECURITY_LINK, user_id=user_id,
-                  params={"address": event.client_address})]
+    return [
+        Draft(
+            preferences.ACCOUNT_SECURITY,
+            "security.refresh_token_reuse",
+            SECURITY_LINK,
+            user_id=user_id,
+            params={"address": event.client_address},
+        )
+    ]
 
 
 # Event type -> (payload message class, function making the drafts).
 ROUTES = {
-    market_events.ApplicationStatusChanged.DESCRIPTOR.full_name:
-        (market_events.ApplicationStatusChanged, application_status_changed),
-    market_events.ApplicationSubmitted.DESCRIPTOR.full_name:
-        (market_events.ApplicationSubmitted, application_submitted),
-    identity_events.RefreshTokenReuseDetected.DESCRIPTOR.full_name:
-        (identity_events.RefreshTokenReuseDetected, refresh_token_reuse_detected),
+    market_events.ApplicationStatusChanged.DESCRIPTOR.full_name: (
+        market_events.ApplicationStatusChanged,
+        application_status_changed,
+    ),
+    market_events.ApplicationSubmitted.DESCRIPTOR.full_name: (
+        market_events.ApplicationSubmitted,
+        application_submitted,
+    ),
+    identity_events.RefreshTokenReuseDetected.DESCRIPTOR.full_name: (
+        identity_events.RefreshTokenReuseDetected,
+        refresh_token_reuse_detected,
+    ),
 }

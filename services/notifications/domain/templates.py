@@ -7,8 +7,8 @@ locale, else English. Plain Python: no gRPC, database or Redis.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 
@@ -42,29 +42,47 @@ def language_for(preferred: str, locale: str) -> str:
 
 
 _STATUS = {
-    "en": {mp.APPLICATION_STATUS_APPLIED: "applied", mp.APPLICATION_STATUS_SHORTLISTED: "shortlisted",
-           mp.APPLICATION_STATUS_INTERVIEW: "interview", mp.APPLICATION_STATUS_OFFER: "offer",
-           mp.APPLICATION_STATUS_HIRED: "hired", mp.APPLICATION_STATUS_REJECTED: "not selected",
-           mp.APPLICATION_STATUS_WITHDRAWN: "withdrawn"},
-    "ja": {mp.APPLICATION_STATUS_APPLIED: "応募済み", mp.APPLICATION_STATUS_SHORTLISTED: "書類選考通過",
-           mp.APPLICATION_STATUS_INTERVIEW: "面接", mp.APPLICATION_STATUS_OFFER: "内定",
-           mp.APPLICATION_STATUS_HIRED: "採用", mp.APPLICATION_STATUS_REJECTED: "不採用",
-           mp.APPLICATION_STATUS_WITHDRAWN: "辞退"},
+    "en": {
+        mp.APPLICATION_STATUS_APPLIED: "applied",
+        mp.APPLICATION_STATUS_SHORTLISTED: "shortlisted",
+        mp.APPLICATION_STATUS_INTERVIEW: "interview",
+        mp.APPLICATION_STATUS_OFFER: "offer",
+        mp.APPLICATION_STATUS_HIRED: "hired",
+        mp.APPLICATION_STATUS_REJECTED: "not selected",
+        mp.APPLICATION_STATUS_WITHDRAWN: "withdrawn",
+    },
+    "ja": {
+        mp.APPLICATION_STATUS_APPLIED: "応募済み",
+        mp.APPLICATION_STATUS_SHORTLISTED: "書類選考通過",
+        mp.APPLICATION_STATUS_INTERVIEW: "面接",
+        mp.APPLICATION_STATUS_OFFER: "内定",
+        mp.APPLICATION_STATUS_HIRED: "採用",
+        mp.APPLICATION_STATUS_REJECTED: "不採用",
+        mp.APPLICATION_STATUS_WITHDRAWN: "辞退",
+    },
 }
 
 # template name -> language -> (title, body); `{name}` placeholders come from the event.
 TEMPLATES: Mapping[str, Mapping[str, tuple[str, str]]] = {
     "application.shortlisted": {
-        "en": ("You're on the shortlist for {job}",
-               "Your application for {job} was shortlisted. The employer may contact you about the next steps."),
-        "ja": ("「{job}」の書類選考を通過しました",
-               "「{job}」へのご応募が書類選考を通過しました。今後の流れについて企業から連絡がある場合があります。"),
+        "en": (
+            "You're on the shortlist for {job}",
+            "Your application for {job} was shortlisted. The employer may contact you about the next steps.",
+        ),
+        "ja": (
+            "「{job}」の書類選考を通過しました",
+            "「{job}」へのご応募が書類選考を通過しました。今後の流れについて企業から連絡がある場合があります。",
+        ),
     },
     "application.interview": {
-        "en": ("Interview invitation: {job}",
-               "The employer would like to interview you for {job}. Open your application for the details."),
-        "ja": ("面接のご案内：「{job}」",
-               "「{job}」について、企業が面接を希望しています。詳細は応募ページをご確認ください。"),
+        "en": (
+            "Interview invitation: {job}",
+            "The employer would like to interview you for {job}. Open your application for the details.",
+        ),
+        "ja": (
+            "面接のご案内：「{job}」",
+            "「{job}」について、企業が面接を希望しています。詳細は応募ページをご確認ください。",
+        ),
     },
     "application.offer": {
         "en": ("Job offer: {job}", "Congratulations! You have received an offer for {job}."),
@@ -75,10 +93,14 @@ TEMPLATES: Mapping[str, Mapping[str, tuple[str, str]]] = {
         "ja": ("採用決定：「{job}」", "おめでとうございます！「{job}」での採用が決まりました。"),
     },
     "application.rejected": {
-        "en": ("Update on your application for {job}",
-               "Your application for {job} was not selected this time. New jobs are posted every day."),
-        "ja": ("「{job}」の選考結果について",
-               "残念ながら、今回は「{job}」の採用は見送りとなりました。新しい求人は毎日掲載されています。"),
+        "en": (
+            "Update on your application for {job}",
+            "Your application for {job} was not selected this time. New jobs are posted every day.",
+        ),
+        "ja": (
+            "「{job}」の選考結果について",
+            "残念ながら、今回は「{job}」の採用は見送りとなりました。新しい求人は毎日掲載されています。",
+        ),
     },
     "application.status": {  # any other status
         "en": ("Your application for {job}: {status}", "Your application for {job} is now: {status}."),
@@ -93,14 +115,18 @@ TEMPLATES: Mapping[str, Mapping[str, tuple[str, str]]] = {
         "ja": ("応募の辞退：「{job}」", "{worker}さんが「{job}」への応募を辞退しました。"),
     },
     "security.refresh_token_reuse": {
-        "en": ("Security alert: we signed out a session",
-               "A sign-in token of your account was used a second time{from_address}, which happens when a "
-               "token is stolen. We signed out that session to protect you. If this wasn't you, change your "
-               "password now."),
-        "ja": ("セキュリティ警告：セッションをログアウトしました",
-               "お客様のアカウントのログイン用トークンが2回使用されました{from_address}。トークンが盗まれた可能性が"
-               "あるため、安全のためそのセッションをログアウトしました。心当たりがない場合は、すぐにパスワードを"
-               "変更してください。"),
+        "en": (
+            "Security alert: we signed out a session",
+            "A sign-in token of your account was used a second time{from_address}, which happens when a "
+            "token is stolen. We signed out that session to protect you. If this wasn't you, change your "
+            "password now.",
+        ),
+        "ja": (
+            "セキュリティ警告：セッションをログアウトしました",
+            "お客様のアカウントのログイン用トークンが2回使用されました{from_address}。トークンが盗まれた可能性が"
+            "あるため、安全のためそのセッションをログアウトしました。心当たりがない場合は、すぐにパスワードを"
+            "変更してください。",
+        ),
     },
 }
 
@@ -109,14 +135,18 @@ _UNNAMED = {"en": "A worker", "ja": "応募者"}
 _UNTITLED = {"en": "a job", "ja": "求人"}
 
 _EMAIL = {
-    "en": ("[iWORKZ] {title}",
-           "Hello {name},\n\n{body}\n\nOpen iWORKZ: {url}\n\n-- \niWORKZ\n"
-           "You get this email because email is on for this kind of notification. "
-           "Change it in your notification settings: {settings_url}\n"),
-    "ja": ("【iWORKZ】{title}",
-           "{name}様\n\n{body}\n\niWORKZで確認する：{url}\n\n-- \niWORKZ\n"
-           "このメールは、この種類のお知らせのメール通知をオンにしているためお送りしています。"
-           "通知設定で変更できます：{settings_url}\n"),
+    "en": (
+        "[iWORKZ] {title}",
+        "Hello {name},\n\n{body}\n\nOpen iWORKZ: {url}\n\n-- \niWORKZ\n"
+        "You get this email because email is on for this kind of notification. "
+        "Change it in your notification settings: {settings_url}\n",
+    ),
+    "ja": (
+        "【iWORKZ】{title}",
+        "{name}様\n\n{body}\n\niWORKZで確認する：{url}\n\n-- \niWORKZ\n"
+        "このメールは、この種類のお知らせのメール通知をオンにしているためお送りしています。"
+        "通知設定で変更できます：{settings_url}\n",
+    ),
 }
 _DEAR = {"en": "there", "ja": "ユーザー"}
 SETTINGS_PATH = "/settings/notifications"
@@ -145,6 +175,8 @@ def email(message: Message, display_name: str, url: str, settings_url: str) -> E
     """The email for a notification, in the notification's language."""
     subject, text = _EMAIL[message.language]
     name = display_name or _DEAR[message.language]
-    return Email(subject.format(title=message.title),
-                 text.format(name=name, body=message.body, url=url, settings_url=settings_url),
-                 message.language)
+    return Email(
+        subject.format(title=message.title),
+        text.format(name=name, body=message.body, url=url, settings_url=settings_url),
+        message.language,
+    )

@@ -71,7 +71,7 @@ class Stream:
         finally:
             self.ready.set()
 
-    async def started(self) -> "Stream":
+    async def started(self) -> Stream:
         await asyncio.wait_for(self.ready.wait(), WAIT_SECONDS)
         if self.error:
             raise self.error
@@ -80,7 +80,7 @@ class Stream:
     async def next(self, timeout: float = WAIT_SECONDS) -> pb.Notification:
         try:
             return await asyncio.wait_for(self.notifications.get(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise AssertionError(f"no notification within {timeout} s (error: {self.error})") from None
 
     async def take(self, n: int) -> list[pb.Notification]:
@@ -135,59 +135,94 @@ class Platform:
     async def _sign_up(self, account_type: int, display_name: str, locale: str, organization: str = "") -> Person:
         email = f"{unique_word('user')}@example.com"
         account = self.client(self.identity_target)
-        signed = await account.sign_up(email=email, password=PASSWORD, display_name=display_name,
-                                       account_type=account_type, organization_display_name=organization,
-                                       locale=locale)
-        person = Person(signed.user.name.split("/")[1], email, account, self.client(self.marketplace_target),
-                        self.client(self.notifications_target),
-                        signed.organization.name.split("/")[1] if organization else "", signed.tokens)
+        signed = await account.sign_up(
+            email=email,
+            password=PASSWORD,
+            display_name=display_name,
+            account_type=account_type,
+            organization_display_name=organization,
+            locale=locale,
+        )
+        person = Person(
+            signed.user.name.split("/")[1],
+            email,
+            account,
+            self.client(self.marketplace_target),
+            self.client(self.notifications_target),
+            signed.organization.name.split("/")[1] if organization else "",
+            signed.tokens,
+        )
         person.market.use_tokens(signed.tokens)
         person.inbox.use_tokens(signed.tokens)
         # Wait until notifications knows them (their language and email come with the sign-up event).
-        await eventually(lambda: self.rows("SELECT 1 FROM recipients WHERE user_id = %s", person.user_id),
-                         what="the sign-up reaching notifications")
+        await eventually(
+            lambda: self.rows("SELECT 1 FROM recipients WHERE user_id = %s", person.user_id),
+            what="the sign-up reaching notifications",
+        )
         return person
 
     async def worker(self, display_name: str = "Nguyen Van An", locale: str = "en") -> Person:
         person = await self._sign_up(identity_pb2.ACCOUNT_TYPE_WORKER, display_name, locale)
-        await person.market.marketplace.UpdateWorkerProfile(mp.UpdateWorkerProfileRequest(profile=mp.WorkerProfile(
-            name=f"workers/{person.user_id}", display_name=display_name,
-            visa_status=types.VISA_STATUS_PERMANENT_RESIDENT)))
+        await person.market.marketplace.UpdateWorkerProfile(
+            mp.UpdateWorkerProfileRequest(
+                profile=mp.WorkerProfile(
+                    name=f"workers/{person.user_id}",
+                    display_name=display_name,
+                    visa_status=types.VISA_STATUS_PERMANENT_RESIDENT,
+                )
+            )
+        )
         return person
 
     async def employer(self, locale: str = "en") -> Person:
-        return await self._sign_up(identity_pb2.ACCOUNT_TYPE_EMPLOYER, "Hiring Manager", locale,
-                                   organization="Osaka Welding Works")
+        return await self._sign_up(
+            identity_pb2.ACCOUNT_TYPE_EMPLOYER, "Hiring Manager", locale, organization="Osaka Welding Works"
+        )
 
     async def job(self, employer: Person, title: str = "") -> mp.Job:
-        job = (await employer.market.marketplace.CreateJob(mp.CreateJobRequest(
-            parent=f"employers/{employer.org_id}", job=mp.Job(
-                title=title or f"TIG welder {unique_word()}", description="Stainless TIG welding.",
-                location=types.Location(prefecture="JP-27", city="Higashiosaka"),
-                wage_min=money_pb2.Money(currency_code="JPY", units=1400),
-                wage_max=money_pb2.Money(currency_code="JPY", units=1800),
-                wage_period=types.WAGE_PERIOD_HOURLY, employment_type=types.EMPLOYMENT_TYPE_FULL_TIME,
-                headcount=2)))).job
+        job = (
+            await employer.market.marketplace.CreateJob(
+                mp.CreateJobRequest(
+                    parent=f"employers/{employer.org_id}",
+                    job=mp.Job(
+                        title=title or f"TIG welder {unique_word()}",
+                        description="Stainless TIG welding.",
+                        location=types.Location(prefecture="JP-27", city="Higashiosaka"),
+                        wage_min=money_pb2.Money(currency_code="JPY", units=1400),
+                        wage_max=money_pb2.Money(currency_code="JPY", units=1800),
+                        wage_period=types.WAGE_PERIOD_HOURLY,
+                        employment_type=types.EMPLOYMENT_TYPE_FULL_TIME,
+                        headcount=2,
+                    ),
+                )
+            )
+        ).job
         return (await employer.market.marketplace.PublishJob(mp.PublishJobRequest(name=job.name))).job
 
     async def apply(self, worker: Person, job: mp.Job) -> mp.Application:
-        return (await worker.market.marketplace.CreateApplication(
-            mp.CreateApplicationRequest(parent=job.name))).application
+        return (
+            await worker.market.marketplace.CreateApplication(mp.CreateApplicationRequest(parent=job.name))
+        ).application
 
     async def move(self, employer: Person, application: mp.Application, *statuses: int) -> None:
         for status in statuses:
             await employer.market.marketplace.UpdateApplicationStatus(
-                mp.UpdateApplicationStatusRequest(name=application.name, status=status))
+                mp.UpdateApplicationStatusRequest(name=application.name, status=status)
+            )
 
-    async def subscribe(self, person: Person, last_event_id: str = "", target: str = "",
-                        metadata: tuple = ()) -> Stream:
+    async def subscribe(
+        self, person: Person, last_event_id: str = "", target: str = "", metadata: tuple = ()
+    ) -> Stream:
         """An open stream for `person`, ready (its replay done) when returned."""
         client = person.inbox
         if target:
             client = self.client(target)
             client.use_tokens(person.tokens)
-        stream = Stream(client.notifications.Subscribe(
-            pb.SubscribeRequest(parent=person.user, last_event_id=last_event_id), metadata=metadata or None))
+        stream = Stream(
+            client.notifications.Subscribe(
+                pb.SubscribeRequest(parent=person.user, last_event_id=last_event_id), metadata=metadata or None
+            )
+        )
         self._streams.append(stream)
         return await stream.started()
 
@@ -197,8 +232,8 @@ class Platform:
 
     async def rows(self, sql: str, *params) -> list[dict]:
         async with await psycopg.AsyncConnection.connect(
-                self.database_url, autocommit=True, row_factory=dict_row,
-                options="-c search_path=notifications") as conn:
+            self.database_url, autocommit=True, row_factory=dict_row, options="-c search_path=notifications"
+        ) as conn:
             return await (await conn.execute(sql, params)).fetchall()
 
     # Test modules cannot import a conftest, so the helpers travel with the fixture.
@@ -213,7 +248,6 @@ class Platform:
 
 @pytest.fixture
 async def platform(identity_service, marketplace_service, notifications_service, database_url):
-    helper = Platform(identity_service.target, marketplace_service.target, notifications_service.target,
-                      database_url)
+    helper = Platform(identity_service.target, marketplace_service.target, notifications_service.target, database_url)
     yield helper
     await helper.close()

@@ -5,20 +5,38 @@ from __future__ import annotations
 import pytest
 
 from iworkz.identity.v1 import events_pb2 as identity_events
-from iworkz.marketplace.v1 import events_pb2 as market_events, marketplace_pb2 as mp
+from iworkz.marketplace.v1 import events_pb2 as market_events
+from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from services.notifications.domain import preferences, routing, templates
 from services.runtime.errors import InvalidArgument
 
-WORKER, EMPLOYER, ORG = "11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222", \
-    "33333333-3333-3333-3333-333333333333"
-APPLICATION = mp.Application(name=f"employers/{ORG}/jobs/j1/applications/a1", worker=f"workers/{WORKER}",
-                             job=f"employers/{ORG}/jobs/j1", job_title="Welder", worker_display_name="An")
+WORKER, EMPLOYER, ORG = (
+    "11111111-1111-1111-1111-111111111111",
+    "22222222-2222-2222-2222-222222222222",
+    "33333333-3333-3333-3333-333333333333",
+)
+APPLICATION = mp.Application(
+    name=f"employers/{ORG}/jobs/j1/applications/a1",
+    worker=f"workers/{WORKER}",
+    job=f"employers/{ORG}/jobs/j1",
+    job_title="Welder",
+    worker_display_name="An",
+)
 
 
-@pytest.mark.parametrize("preferred, locale, expected", [
-    ("", "ja", "ja"), ("", "ja-JP", "ja"), ("", "en-GB", "en"), ("", "vi", "en"), ("", "", "en"),
-    ("ja", "en", "ja"), ("en", "ja", "en"), ("fr", "ja", "ja"),
-])
+@pytest.mark.parametrize(
+    "preferred, locale, expected",
+    [
+        ("", "ja", "ja"),
+        ("", "ja-JP", "ja"),
+        ("", "en-GB", "en"),
+        ("", "vi", "en"),
+        ("", "", "en"),
+        ("ja", "en", "ja"),
+        ("en", "ja", "en"),
+        ("fr", "ja", "ja"),
+    ],
+)
 def test_language_is_the_preference_then_the_locale_then_english(preferred, locale, expected):
     assert templates.language_for(preferred, locale) == expected
 
@@ -28,21 +46,28 @@ def test_every_template_is_written_in_english_and_japanese_with_the_same_placeho
 
     for name, texts in templates.TEMPLATES.items():
         assert set(texts) == set(templates.LANGUAGES), name
-        fields = {lang: {f for part in texts[lang] for _, f, _, _ in string.Formatter().parse(part) if f}
-                  for lang in texts}
+        fields = {
+            lang: {f for part in texts[lang] for _, f, _, _ in string.Formatter().parse(part) if f} for lang in texts
+        }
         assert fields["en"] == fields["ja"], name
 
 
-@pytest.mark.parametrize("status, en, ja", [
-    (mp.APPLICATION_STATUS_SHORTLISTED, "You're on the shortlist for Welder", "「Welder」の書類選考を通過しました"),
-    (mp.APPLICATION_STATUS_INTERVIEW, "Interview invitation: Welder", "面接のご案内：「Welder」"),
-    (mp.APPLICATION_STATUS_OFFER, "Job offer: Welder", "内定のお知らせ：「Welder」"),
-    (mp.APPLICATION_STATUS_HIRED, "You're hired: Welder", "採用決定：「Welder」"),
-    (mp.APPLICATION_STATUS_REJECTED, "Update on your application for Welder", "「Welder」の選考結果について"),
-])
+@pytest.mark.parametrize(
+    "status, en, ja",
+    [
+        (mp.APPLICATION_STATUS_SHORTLISTED, "You're on the shortlist for Welder", "「Welder」の書類選考を通過しました"),
+        (mp.APPLICATION_STATUS_INTERVIEW, "Interview invitation: Welder", "面接のご案内：「Welder」"),
+        (mp.APPLICATION_STATUS_OFFER, "Job offer: Welder", "内定のお知らせ：「Welder」"),
+        (mp.APPLICATION_STATUS_HIRED, "You're hired: Welder", "採用決定：「Welder」"),
+        (mp.APPLICATION_STATUS_REJECTED, "Update on your application for Welder", "「Welder」の選考結果について"),
+    ],
+)
 def test_the_worker_is_told_of_each_move_in_their_language(status, en, ja):
-    [draft] = routing.application_status_changed(market_events.ApplicationStatusChanged(
-        application=APPLICATION, employer=f"employers/{ORG}", to_status=status, actor=f"users/{EMPLOYER}"))
+    [draft] = routing.application_status_changed(
+        market_events.ApplicationStatusChanged(
+            application=APPLICATION, employer=f"employers/{ORG}", to_status=status, actor=f"users/{EMPLOYER}"
+        )
+    )
     assert (draft.user_id, draft.organization_id, draft.category) == (WORKER, "", preferences.APPLICATION_STATUS)
     assert draft.link == "/" + APPLICATION.name
     assert draft.render("en").title == en and draft.render("ja").title == ja
@@ -50,35 +75,47 @@ def test_the_worker_is_told_of_each_move_in_their_language(status, en, ja):
 
 
 def test_a_withdrawal_by_the_worker_is_told_to_the_employer_not_the_worker():
-    [draft] = routing.application_status_changed(market_events.ApplicationStatusChanged(
-        application=APPLICATION, employer=f"employers/{ORG}", to_status=mp.APPLICATION_STATUS_WITHDRAWN,
-        actor=f"users/{WORKER}"))
+    [draft] = routing.application_status_changed(
+        market_events.ApplicationStatusChanged(
+            application=APPLICATION,
+            employer=f"employers/{ORG}",
+            to_status=mp.APPLICATION_STATUS_WITHDRAWN,
+            actor=f"users/{WORKER}",
+        )
+    )
     assert (draft.user_id, draft.organization_id) == ("", ORG)
     assert draft.render("en").body == "An withdrew their application for Welder."
     assert draft.render("ja").body == "Anさんが「Welder」への応募を辞退しました。"
 
 
 def test_a_new_application_is_told_to_the_employer_organisation():
-    [draft] = routing.application_submitted(market_events.ApplicationSubmitted(
-        application=APPLICATION, employer=f"employers/{ORG}"))
+    [draft] = routing.application_submitted(
+        market_events.ApplicationSubmitted(application=APPLICATION, employer=f"employers/{ORG}")
+    )
     assert draft.organization_id == ORG and draft.render("en").title == "New application: Welder"
 
 
 def test_a_refresh_token_reuse_warns_the_owner_with_the_address_when_known():
-    [draft] = routing.refresh_token_reuse_detected(identity_events.RefreshTokenReuseDetected(
-        user=f"users/{WORKER}", family_id="f", client_address="203.0.113.9"))
+    [draft] = routing.refresh_token_reuse_detected(
+        identity_events.RefreshTokenReuseDetected(user=f"users/{WORKER}", family_id="f", client_address="203.0.113.9")
+    )
     assert draft.user_id == WORKER and draft.category == preferences.ACCOUNT_SECURITY
     assert "(from 203.0.113.9)" in draft.render("en").body
     assert "（接続元：203.0.113.9）" in draft.render("ja").body
-    [anonymous] = routing.refresh_token_reuse_detected(identity_events.RefreshTokenReuseDetected(
-        user=f"users/{WORKER}"))
+    [anonymous] = routing.refresh_token_reuse_detected(
+        identity_events.RefreshTokenReuseDetected(user=f"users/{WORKER}")
+    )
     assert "from" not in anonymous.render("en").body
 
 
 def test_events_naming_nobody_notify_nobody():
     assert routing.application_submitted(market_events.ApplicationSubmitted()) == []
-    assert routing.application_status_changed(market_events.ApplicationStatusChanged(
-        to_status=mp.APPLICATION_STATUS_INTERVIEW)) == []
+    assert (
+        routing.application_status_changed(
+            market_events.ApplicationStatusChanged(to_status=mp.APPLICATION_STATUS_INTERVIEW)
+        )
+        == []
+    )
     assert routing.refresh_token_reuse_detected(identity_events.RefreshTokenReuseDetected()) == []
 
 

@@ -24,8 +24,12 @@ from services.runtime import server
 
 Code = grpc.StatusCode
 SHORTLISTED, INTERVIEW, OFFER, HIRED, REJECTED = (
-    mp.APPLICATION_STATUS_SHORTLISTED, mp.APPLICATION_STATUS_INTERVIEW, mp.APPLICATION_STATUS_OFFER,
-    mp.APPLICATION_STATUS_HIRED, mp.APPLICATION_STATUS_REJECTED)
+    mp.APPLICATION_STATUS_SHORTLISTED,
+    mp.APPLICATION_STATUS_INTERVIEW,
+    mp.APPLICATION_STATUS_OFFER,
+    mp.APPLICATION_STATUS_HIRED,
+    mp.APPLICATION_STATUS_REJECTED,
+)
 APPLICATION_STATUS = pb.NOTIFICATION_CATEGORY_APPLICATION_STATUS
 ACCOUNT_SECURITY = pb.NOTIFICATION_CATEGORY_ACCOUNT_SECURITY
 IN_APP, EMAIL = pb.NOTIFICATION_CHANNEL_IN_APP, pb.NOTIFICATION_CHANNEL_EMAIL
@@ -45,7 +49,8 @@ def mail_to(sink, address: str) -> list[smtp_sink.StoredMail]:
 
 
 async def test_an_application_moved_to_interview_reaches_the_worker_live_and_by_email_in_their_language(
-        platform, smtp_sink):
+    platform, smtp_sink
+):
     employer = await platform.employer()
     english, japanese = await platform.worker("Maria Santos", "en"), await platform.worker("Tran Thi Mai", "ja-JP")
     job = await platform.job(employer, "TIG welder 溶接工")
@@ -56,7 +61,10 @@ async def test_an_application_moved_to_interview_reaches_the_worker_live_and_by_
 
     got_en = await streams[english.user_id].next()
     assert (got_en.title, got_en.language_code, got_en.category) == (
-        "Interview invitation: TIG welder 溶接工", "en", APPLICATION_STATUS)
+        "Interview invitation: TIG welder 溶接工",
+        "en",
+        APPLICATION_STATUS,
+    )
     assert got_en.link == "/" + applications[english.user_id].name
     assert got_en.name.startswith(f"{english.user}/notifications/") and got_en.event_id == "1"
     assert not got_en.read and got_en.create_time.seconds > 0
@@ -70,15 +78,18 @@ async def test_an_application_moved_to_interview_reaches_the_worker_live_and_by_
     [mail_ja] = await platform.eventually(lambda: _async(mail_to(smtp_sink, japanese.email)), what="the Japanese email")
     assert mail_ja.subject == "【iWORKZ】面接のご案内：「TIG welder 溶接工」" and mail_ja.language == "ja"
     assert mail_ja.text.startswith("Tran Thi Mai様") and "通知設定" in mail_ja.text
-    sent = await platform.rows("SELECT status, language, channel FROM deliveries WHERE user_id = %s",
-                               japanese.user_id)
+    sent = await platform.rows("SELECT status, language, channel FROM deliveries WHERE user_id = %s", japanese.user_id)
     assert [(r["status"], r["language"], r["channel"]) for r in sent] == [("sent", "ja", "email")]
 
     # The employer's people were told about the two applications, in their inbox and by email.
     employer_inbox = await employer.api.ListNotifications(pb.ListNotificationsRequest(parent=employer.user))
     assert sorted(n.body for n in employer_inbox.notifications) == [
-        "Maria Santos applied for TIG welder 溶接工.", "Tran Thi Mai applied for TIG welder 溶接工."]
-    await platform.eventually(lambda: _async(len(mail_to(smtp_sink, employer.email)) == 2), what="the employer's emails")
+        "Maria Santos applied for TIG welder 溶接工.",
+        "Tran Thi Mai applied for TIG welder 溶接工.",
+    ]
+    await platform.eventually(
+        lambda: _async(len(mail_to(smtp_sink, employer.email)) == 2), what="the employer's emails"
+    )
 
     # The sink's command line lists what arrived.
     listing = await asyncio.to_thread(_sink_listing, smtp_sink.directory)
@@ -153,19 +164,26 @@ async def test_a_user_never_receives_another_users_notifications(platform):
     denied = bob.inbox.notifications.Subscribe(pb.SubscribeRequest(parent=alice.user))
     await fails(Code.PERMISSION_DENIED, denied.read())
     await fails(Code.PERMISSION_DENIED, bob.api.ListNotifications(pb.ListNotificationsRequest(parent=alice.user)))
-    await fails(Code.PERMISSION_DENIED, bob.api.MarkNotificationsRead(
-        pb.MarkNotificationsReadRequest(parent=alice.user, all=True)))
-    await fails(Code.PERMISSION_DENIED, bob.api.GetNotificationPreferences(
-        pb.GetNotificationPreferencesRequest(name=f"{alice.user}/notificationPreferences")))
+    await fails(
+        Code.PERMISSION_DENIED,
+        bob.api.MarkNotificationsRead(pb.MarkNotificationsReadRequest(parent=alice.user, all=True)),
+    )
+    await fails(
+        Code.PERMISSION_DENIED,
+        bob.api.GetNotificationPreferences(
+            pb.GetNotificationPreferencesRequest(name=f"{alice.user}/notificationPreferences")
+        ),
+    )
     # Naming Alice's notification under his own inbox changes nothing.
-    await fails(Code.INVALID_ARGUMENT, bob.api.MarkNotificationsRead(
-        pb.MarkNotificationsReadRequest(parent=bob.user, names=[got.name])))
+    await fails(
+        Code.INVALID_ARGUMENT,
+        bob.api.MarkNotificationsRead(pb.MarkNotificationsReadRequest(parent=bob.user, names=[got.name])),
+    )
     listed = await alice.api.ListNotifications(pb.ListNotificationsRequest(parent=alice.user))
     assert listed.unread_count == 1
     # And nobody without a token gets anything.
     anonymous = platform.client(platform.notifications_target)
-    await fails(Code.UNAUTHENTICATED, anonymous.notifications.Subscribe(
-        pb.SubscribeRequest(parent=alice.user)).read())
+    await fails(Code.UNAUTHENTICATED, anonymous.notifications.Subscribe(pb.SubscribeRequest(parent=alice.user)).read())
 
 
 async def test_any_replica_serves_any_subscriber(platform, notifications_settings):
@@ -201,17 +219,24 @@ async def test_inbox_lists_newest_first_with_page_tokens_unread_count_and_mark_r
     page1 = await api.ListNotifications(pb.ListNotificationsRequest(parent=parent, page_size=3))
     assert [n.event_id for n in page1.notifications] == ["4", "3", "2"]
     assert page1.unread_count == 4 and page1.last_event_id == "4" and page1.next_page_token
-    page2 = await api.ListNotifications(pb.ListNotificationsRequest(parent=parent, page_size=3,
-                                                                    page_token=page1.next_page_token))
+    page2 = await api.ListNotifications(
+        pb.ListNotificationsRequest(parent=parent, page_size=3, page_token=page1.next_page_token)
+    )
     assert [n.event_id for n in page2.notifications] == ["1"] and page2.next_page_token == ""
-    await fails(Code.INVALID_ARGUMENT, api.ListNotifications(pb.ListNotificationsRequest(
-        parent=parent, page_token=page1.next_page_token, unread_only=True)))
+    await fails(
+        Code.INVALID_ARGUMENT,
+        api.ListNotifications(
+            pb.ListNotificationsRequest(parent=parent, page_token=page1.next_page_token, unread_only=True)
+        ),
+    )
 
-    marked = await api.MarkNotificationsRead(pb.MarkNotificationsReadRequest(
-        parent=parent, names=[page1.notifications[0].name, page1.notifications[1].name]))
+    marked = await api.MarkNotificationsRead(
+        pb.MarkNotificationsReadRequest(parent=parent, names=[page1.notifications[0].name, page1.notifications[1].name])
+    )
     assert (marked.marked_count, marked.unread_count) == (2, 2)
-    again = await api.MarkNotificationsRead(pb.MarkNotificationsReadRequest(
-        parent=parent, names=[page1.notifications[0].name]))
+    again = await api.MarkNotificationsRead(
+        pb.MarkNotificationsReadRequest(parent=parent, names=[page1.notifications[0].name])
+    )
     assert (again.marked_count, again.unread_count) == (0, 2)
     unread = await api.ListNotifications(pb.ListNotificationsRequest(parent=parent, unread_only=True))
     assert [n.event_id for n in unread.notifications] == ["2", "1"] and not any(n.read for n in unread.notifications)
@@ -222,47 +247,91 @@ async def test_inbox_lists_newest_first_with_page_tokens_unread_count_and_mark_r
 
     # Bad input is refused by the contract's rules.
     await fails(Code.INVALID_ARGUMENT, api.MarkNotificationsRead(pb.MarkNotificationsReadRequest(parent=parent)))
-    await fails(Code.INVALID_ARGUMENT, api.MarkNotificationsRead(pb.MarkNotificationsReadRequest(
-        parent=parent, all=True, names=[page1.notifications[0].name])))
-    await fails(Code.INVALID_ARGUMENT, worker.inbox.notifications.Subscribe(
-        pb.SubscribeRequest(parent=parent, last_event_id="abc")).read())
+    await fails(
+        Code.INVALID_ARGUMENT,
+        api.MarkNotificationsRead(
+            pb.MarkNotificationsReadRequest(parent=parent, all=True, names=[page1.notifications[0].name])
+        ),
+    )
+    await fails(
+        Code.INVALID_ARGUMENT,
+        worker.inbox.notifications.Subscribe(pb.SubscribeRequest(parent=parent, last_event_id="abc")).read(),
+    )
     await fails(Code.INVALID_ARGUMENT, api.ListNotifications(pb.ListNotificationsRequest(parent="users/x")))
 
 
 async def test_preferences_choose_channels_and_language(platform, smtp_sink):
     employer, worker = await platform.employer(), await platform.worker("Ana Cruz", "en")
     name = f"{worker.user}/notificationPreferences"
-    defaults = (await worker.api.GetNotificationPreferences(pb.GetNotificationPreferencesRequest(name=name))).preferences
+    defaults = (
+        await worker.api.GetNotificationPreferences(pb.GetNotificationPreferencesRequest(name=name))
+    ).preferences
     assert {c.category: set(c.channels) for c in defaults.categories} == {
-        APPLICATION_STATUS: {IN_APP, EMAIL}, pb.NOTIFICATION_CATEGORY_NEW_JOB_MATCH: {IN_APP},
-        pb.NOTIFICATION_CATEGORY_CREDENTIAL: {IN_APP, EMAIL}, ACCOUNT_SECURITY: {IN_APP, EMAIL}}
+        APPLICATION_STATUS: {IN_APP, EMAIL},
+        pb.NOTIFICATION_CATEGORY_NEW_JOB_MATCH: {IN_APP},
+        pb.NOTIFICATION_CATEGORY_CREDENTIAL: {IN_APP, EMAIL},
+        ACCOUNT_SECURITY: {IN_APP, EMAIL},
+    }
     assert defaults.language_code == ""
 
-    updated = (await worker.api.UpdateNotificationPreferences(pb.UpdateNotificationPreferencesRequest(
-        preferences=pb.NotificationPreferences(name=name, language_code="ja", categories=[
-            pb.CategoryPreference(category=APPLICATION_STATUS, channels=[IN_APP]),
-            pb.CategoryPreference(category=ACCOUNT_SECURITY, channels=[])])))).preferences
+    updated = (
+        await worker.api.UpdateNotificationPreferences(
+            pb.UpdateNotificationPreferencesRequest(
+                preferences=pb.NotificationPreferences(
+                    name=name,
+                    language_code="ja",
+                    categories=[
+                        pb.CategoryPreference(category=APPLICATION_STATUS, channels=[IN_APP]),
+                        pb.CategoryPreference(category=ACCOUNT_SECURITY, channels=[]),
+                    ],
+                )
+            )
+        )
+    ).preferences
     channels = {c.category: set(c.channels) for c in updated.categories}
     assert channels[APPLICATION_STATUS] == {IN_APP}
     assert channels[ACCOUNT_SECURITY] == {IN_APP}  # in-app security alerts stay on
     assert channels[pb.NOTIFICATION_CATEGORY_CREDENTIAL] == {IN_APP, EMAIL}  # untouched
     assert updated.language_code == "ja"
     # A masked update changes only the named field.
-    only_language = (await worker.api.UpdateNotificationPreferences(pb.UpdateNotificationPreferencesRequest(
-        preferences=pb.NotificationPreferences(name=name, language_code="en"),
-        update_mask={"paths": ["language_code"]}))).preferences
+    only_language = (
+        await worker.api.UpdateNotificationPreferences(
+            pb.UpdateNotificationPreferencesRequest(
+                preferences=pb.NotificationPreferences(name=name, language_code="en"),
+                update_mask={"paths": ["language_code"]},
+            )
+        )
+    ).preferences
     assert only_language.language_code == "en"
     assert {c.category: set(c.channels) for c in only_language.categories}[APPLICATION_STATUS] == {IN_APP}
-    await worker.api.UpdateNotificationPreferences(pb.UpdateNotificationPreferencesRequest(
-        preferences=pb.NotificationPreferences(name=name, language_code="ja"),
-        update_mask={"paths": ["language_code"]}))
-    await fails(Code.INVALID_ARGUMENT, worker.api.UpdateNotificationPreferences(
-        pb.UpdateNotificationPreferencesRequest(preferences=pb.NotificationPreferences(name=name, categories=[
-            pb.CategoryPreference(category=APPLICATION_STATUS, channels=[IN_APP]),
-            pb.CategoryPreference(category=APPLICATION_STATUS, channels=[EMAIL])]))))
-    await fails(Code.INVALID_ARGUMENT, worker.api.UpdateNotificationPreferences(
-        pb.UpdateNotificationPreferencesRequest(preferences=pb.NotificationPreferences(name=name,
-                                                                                       language_code="fr"))))
+    await worker.api.UpdateNotificationPreferences(
+        pb.UpdateNotificationPreferencesRequest(
+            preferences=pb.NotificationPreferences(name=name, language_code="ja"),
+            update_mask={"paths": ["language_code"]},
+        )
+    )
+    await fails(
+        Code.INVALID_ARGUMENT,
+        worker.api.UpdateNotificationPreferences(
+            pb.UpdateNotificationPreferencesRequest(
+                preferences=pb.NotificationPreferences(
+                    name=name,
+                    categories=[
+                        pb.CategoryPreference(category=APPLICATION_STATUS, channels=[IN_APP]),
+                        pb.CategoryPreference(category=APPLICATION_STATUS, channels=[EMAIL]),
+                    ],
+                )
+            )
+        ),
+    )
+    await fails(
+        Code.INVALID_ARGUMENT,
+        worker.api.UpdateNotificationPreferences(
+            pb.UpdateNotificationPreferencesRequest(
+                preferences=pb.NotificationPreferences(name=name, language_code="fr")
+            )
+        ),
+    )
 
     # Her account says English, her preference says Japanese; she chose no email for applications.
     stream = await platform.subscribe(worker)
@@ -275,10 +344,14 @@ async def test_preferences_choose_channels_and_language(platform, smtp_sink):
     assert await platform.rows("SELECT 1 FROM deliveries WHERE user_id = %s", worker.user_id) == []
 
     # With in-app off, nothing reaches the inbox or the stream, but email still can.
-    await worker.api.UpdateNotificationPreferences(pb.UpdateNotificationPreferencesRequest(
-        preferences=pb.NotificationPreferences(name=name, categories=[
-            pb.CategoryPreference(category=APPLICATION_STATUS, channels=[EMAIL])]),
-        update_mask={"paths": ["categories"]}))
+    await worker.api.UpdateNotificationPreferences(
+        pb.UpdateNotificationPreferencesRequest(
+            preferences=pb.NotificationPreferences(
+                name=name, categories=[pb.CategoryPreference(category=APPLICATION_STATUS, channels=[EMAIL])]
+            ),
+            update_mask={"paths": ["categories"]},
+        )
+    )
     await platform.move(employer, application, OFFER)
     [mail] = await platform.eventually(lambda: _async(mail_to(smtp_sink, worker.email)), what="the offer email")
     assert mail.subject == "【iWORKZ】内定のお知らせ：「Caregiver」"
@@ -291,8 +364,10 @@ async def test_a_reused_refresh_token_raises_a_security_alert(platform, smtp_sin
     login = await worker.account.login(worker.email, "correct horse battery staple")
     stolen = login.tokens.refresh_token
     await worker.account.identity.RefreshToken(identity_pb2.RefreshTokenRequest(refresh_token=stolen))
-    await fails(Code.UNAUTHENTICATED, worker.account.identity.RefreshToken(
-        identity_pb2.RefreshTokenRequest(refresh_token=stolen)))
+    await fails(
+        Code.UNAUTHENTICATED,
+        worker.account.identity.RefreshToken(identity_pb2.RefreshTokenRequest(refresh_token=stolen)),
+    )
     alert = await stream.next()
     assert alert.category == ACCOUNT_SECURITY and alert.link == "/settings/security"
     assert alert.title == "セキュリティ警告：セッションをログアウトしました"
@@ -337,7 +412,10 @@ async def test_other_channels_plug_into_the_dispatcher_with_retries(platform, no
     await platform.rows(
         "INSERT INTO deliveries (id, user_id, event_id, category, channel, address, language, subject, body)"
         " VALUES (%s, %s, 'e1', 1, 'sms', '+818012345678', 'en', 'Hi', 'Your interview is at 10:00')"
-        " RETURNING id", delivery_id, user_id)
+        " RETURNING id",
+        delivery_id,
+        user_id,
+    )
     sms = _FlakySms(failures=2)
     dispatcher = Dispatcher(notifications_service.resources.db, [sms], max_attempts=5, retry_base_seconds=0.01)
     for _ in range(3):
@@ -350,9 +428,13 @@ async def test_other_channels_plug_into_the_dispatcher_with_retries(platform, no
     gone = uuid.uuid4()
     await platform.rows(
         "INSERT INTO deliveries (id, user_id, event_id, category, channel, address, language, subject, body)"
-        " VALUES (%s, %s, 'e2', 1, 'sms', '+818012345678', 'en', 'Hi', 'x') RETURNING id", gone, user_id)
-    hopeless = Dispatcher(notifications_service.resources.db, [_FlakySms(failures=99)], max_attempts=2,
-                          retry_base_seconds=0.01)
+        " VALUES (%s, %s, 'e2', 1, 'sms', '+818012345678', 'en', 'Hi', 'x') RETURNING id",
+        gone,
+        user_id,
+    )
+    hopeless = Dispatcher(
+        notifications_service.resources.db, [_FlakySms(failures=99)], max_attempts=2, retry_base_seconds=0.01
+    )
     for _ in range(3):
         await hopeless.send_due()
         await asyncio.sleep(0.05)
@@ -382,8 +464,9 @@ async def test_the_sdk_stream_reconnects_and_resumes(platform):
         await client.close()
 
 
-@pytest.mark.parametrize("bad", ["NOTIFICATIONS_HEARTBEAT_SECONDS=0", "NOTIFICATIONS_SMTP_PORT=smtp",
-                                 "NOTIFICATIONS_WEB_BASE_URL=localhost"])
+@pytest.mark.parametrize(
+    "bad", ["NOTIFICATIONS_HEARTBEAT_SECONDS=0", "NOTIFICATIONS_SMTP_PORT=smtp", "NOTIFICATIONS_WEB_BASE_URL=localhost"]
+)
 def test_bad_configuration_stops_the_service_at_start(make_settings, bad):
     from services.notifications.config import NotificationsConfig
     from services.runtime.settings import ConfigError
@@ -401,15 +484,29 @@ async def test_old_events_reach_the_inbox_but_send_no_email(platform, notificati
     from services.runtime.relay import stream_name
 
     worker = await platform.worker("Old Timer")
-    application = mp.Application(name=f"employers/{uuid.uuid4()}/jobs/{uuid.uuid4()}/applications/{uuid.uuid4()}",
-                                 worker=f"workers/{worker.user_id}", job_title="Archived job")
-    envelope = outbox.envelope("marketplace", "application", "a", events_pb2.ApplicationStatusChanged(
-        application=application, to_status=HIRED, actor="users/someone"))
+    application = mp.Application(
+        name=f"employers/{uuid.uuid4()}/jobs/{uuid.uuid4()}/applications/{uuid.uuid4()}",
+        worker=f"workers/{worker.user_id}",
+        job_title="Archived job",
+    )
+    envelope = outbox.envelope(
+        "marketplace",
+        "application",
+        "a",
+        events_pb2.ApplicationStatusChanged(application=application, to_status=HIRED, actor="users/someone"),
+    )
     envelope.occur_time.FromSeconds(envelope.occur_time.seconds - 3 * 24 * 3600)
     redis = notifications_service.resources.redis
-    await redis.client.xadd(stream_name(redis, "marketplace"), {
-        "id": envelope.id, "type": envelope.type, "aggregate_type": "application", "aggregate_id": "a",
-        "envelope": envelope.SerializeToString()})
+    await redis.client.xadd(
+        stream_name(redis, "marketplace"),
+        {
+            "id": envelope.id,
+            "type": envelope.type,
+            "aggregate_type": "application",
+            "aggregate_id": "a",
+            "envelope": envelope.SerializeToString(),
+        },
+    )
     await platform.eventually(lambda: _inbox_at_least(platform, worker, 1), what="the old event in the inbox")
     await asyncio.sleep(1.0)
     assert mail_to(smtp_sink, worker.email) == []

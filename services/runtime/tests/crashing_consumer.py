@@ -41,8 +41,7 @@ async def main(database_url: str, schema: str, redis_url: str, prefix: str, mode
 
             tx.after_commit(after)
 
-    consumer = Consumer(db, redis, "crashy", ["svc"], handler, ConsumerOptions(block_seconds=0.2),
-                        member="doomed")
+    consumer = Consumer(db, redis, "crashy", ["svc"], handler, ConsumerOptions(block_seconds=0.2), member="doomed")
     await consumer.ensure_groups()
     print("ready", flush=True)
     while True:

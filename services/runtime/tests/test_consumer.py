@@ -8,7 +8,6 @@ its own Redis key prefix.
 from __future__ import annotations
 
 import asyncio
-import os
 import pathlib
 import shutil
 import signal
@@ -30,8 +29,14 @@ from services.runtime.redisconn import RedisClient
 from services.runtime.relay import OutboxRelay, stream_name
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
-FAST = ConsumerOptions(block_seconds=0.05, max_attempts=3, retry_base_seconds=0.05, retry_max_seconds=0.2,
-                       claim_idle_seconds=0.5, claim_interval_seconds=0.2)
+FAST = ConsumerOptions(
+    block_seconds=0.05,
+    max_attempts=3,
+    retry_base_seconds=0.05,
+    retry_max_seconds=0.2,
+    claim_idle_seconds=0.5,
+    claim_interval_seconds=0.2,
+)
 
 
 @pytest.fixture
@@ -70,9 +75,16 @@ async def publish(redis: RedisClient, *users: str) -> list[str]:
     ids = []
     for user in users:
         env = outbox.envelope("svc", "user", user, signed_up(user))
-        await redis.client.xadd(stream_name(redis, "svc"), {
-            "id": env.id, "type": env.type, "aggregate_type": "user", "aggregate_id": user,
-            "envelope": env.SerializeToString()})
+        await redis.client.xadd(
+            stream_name(redis, "svc"),
+            {
+                "id": env.id,
+                "type": env.type,
+                "aggregate_type": "user",
+                "aggregate_id": user,
+                "envelope": env.SerializeToString(),
+            },
+        )
         ids.append(env.id)
     return ids
 
@@ -234,8 +246,18 @@ async def _crash_then_recover(db, redis, database_url, redis_url, mode: str) -> 
     users = ["before", "victim", "after"]
     ids = await publish(redis, *users)
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "services.runtime.tests.crashing_consumer", database_url, db.schema, redis_url,
-        redis.prefix, mode, ids[1], cwd=ROOT, stdout=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "services.runtime.tests.crashing_consumer",
+        database_url,
+        db.schema,
+        redis_url,
+        redis.prefix,
+        mode,
+        ids[1],
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+    )
     assert await asyncio.wait_for(process.wait(), 120) == -signal.SIGKILL
     # The dead consumer left its entries pending, unacknowledged.
     assert await pending(redis, "crashy") >= 1
@@ -252,12 +274,12 @@ async def _crash_then_recover(db, redis, database_url, redis_url, mode: str) -> 
 
 
 async def test_a_consumer_killed_before_commit_has_its_events_claimed_and_handled_once(
-        db, redis, database_url, redis_url):
+    db, redis, database_url, redis_url
+):
     await _crash_then_recover(db, redis, database_url, redis_url, "before-commit")
 
 
-async def test_a_consumer_killed_after_commit_before_ack_causes_no_second_effect(
-        db, redis, database_url, redis_url):
+async def test_a_consumer_killed_after_commit_before_ack_causes_no_second_effect(db, redis, database_url, redis_url):
     await _crash_then_recover(db, redis, database_url, redis_url, "after-commit")
 
 
@@ -280,6 +302,7 @@ async def test_an_event_that_keeps_killing_its_consumer_is_dead_lettered(db, red
 
 
 # --- Redis restarts --------------------------------------------------------------
+
 
 def _redis_server() -> str:
     found = shutil.which("redis-server")
@@ -310,9 +333,27 @@ class OwnRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [_redis_server(), "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
-             "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            [
+                _redis_server(),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.directory),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--save",
+                "",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -364,8 +405,9 @@ async def test_publishing_and_consuming_survive_a_redis_restart_with_nothing_los
         during = [f"down{i}" for i in range(20)]
         await emit(*during)  # the service keeps working; the outbox grows
         async with db.connection() as conn:
-            waiting = await (await conn.execute(
-                "SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")).fetchone()
+            waiting = await (
+                await conn.execute("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")
+            ).fetchone()
         assert waiting["n"] >= 1
         await asyncio.sleep(0.5)
         own_redis.start()
@@ -375,8 +417,7 @@ async def test_publishing_and_consuming_survive_a_redis_restart_with_nothing_los
         await asyncio.sleep(0.5)
         assert sorted(await effects(db)) == sorted(before + during + after)  # nothing lost, nothing twice
         async with db.connection() as conn:
-            left = await (await conn.execute(
-                "SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")).fetchone()
+            left = await (await conn.execute("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")).fetchone()
         assert left["n"] == 0
     finally:
         for task in tasks:

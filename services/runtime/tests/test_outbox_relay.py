@@ -6,6 +6,7 @@ import socket
 import uuid
 
 import pytest
+from redis import exceptions as redis_exceptions
 
 from iworkz.identity.v1 import events_pb2
 from iworkz.type.v1 import event_pb2
@@ -80,7 +81,7 @@ async def test_publishes_committed_events_in_order_and_never_rolled_back_ones(sc
 async def test_redis_down_keeps_events_until_it_is_back(schema_db, redis):
     await emit(schema_db, "c")
     down = RedisClient(f"redis://127.0.0.1:{closed_port()}/0", redis.prefix)
-    with pytest.raises(Exception):
+    with pytest.raises(redis_exceptions.ConnectionError):
         await OutboxRelay(schema_db, down, "svc").publish_once()
     await down.close()
     async with schema_db.connection() as conn:

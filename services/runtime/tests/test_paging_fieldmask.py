@@ -7,9 +7,9 @@ import json
 
 import pytest
 from google.type import money_pb2
+
 from iworkz.marketplace.v1 import marketplace_pb2
 from iworkz.type.v1 import profile_types_pb2 as types
-
 from services.runtime.errors import InvalidArgument
 from services.runtime.fieldmask import apply_update_mask
 from services.runtime.paging import (
@@ -127,12 +127,8 @@ def test_fingerprint_distinguishes_values():
 
 def test_fingerprint_accepts_messages():
     wage = money_pb2.Money(currency_code="JPY", units=1200)
-    assert fingerprint(wage=wage) == fingerprint(
-        wage=money_pb2.Money(currency_code="JPY", units=1200)
-    )
-    assert fingerprint(wage=wage) != fingerprint(
-        wage=money_pb2.Money(currency_code="JPY", units=1300)
-    )
+    assert fingerprint(wage=wage) == fingerprint(wage=money_pb2.Money(currency_code="JPY", units=1200))
+    assert fingerprint(wage=wage) != fingerprint(wage=money_pb2.Money(currency_code="JPY", units=1300))
 
 
 def test_fingerprint_rejects_unhashable_types():

@@ -15,7 +15,8 @@ import psycopg
 import pytest
 
 from iworkz.auth.v1 import access_pb2
-from iworkz.identity.v1 import events_pb2, identity_pb2 as pb
+from iworkz.identity.v1 import events_pb2
+from iworkz.identity.v1 import identity_pb2 as pb
 from iworkz.marketplace.v1 import marketplace_pb2
 from iworkz.type.v1 import event_pb2
 from services.runtime import access, context, datakeys, outbox
@@ -23,7 +24,14 @@ from services.runtime.context import Caller
 from services.runtime.db import Database
 from services.runtime.errors import PermissionDenied, Unauthenticated
 from services.runtime.fieldcrypt import (
-    CryptoError, FieldCipher, MasterKey, new_master_key_spec, parse_master_keys, unwrap, wrap)
+    CryptoError,
+    FieldCipher,
+    MasterKey,
+    new_master_key_spec,
+    parse_master_keys,
+    unwrap,
+    wrap,
+)
 from services.runtime.interceptors import spiffe_service
 from services.runtime.migrations import RUNTIME_MIGRATIONS, MigrationError, load, migrate
 from services.runtime.settings import ConfigError, Settings
@@ -45,9 +53,16 @@ def config_problems(env: dict, service: str = "marketplace", needs_identity: boo
 
 
 def test_settings_read_from_the_environment():
-    settings = Settings.from_env("marketplace", {
-        **GOOD_ENV, "MARKETPLACE_GRPC_PORT": "50052", "IWORKZ_DRAIN_SECONDS": "3",
-        "IWORKZ_LOG_LEVEL": "debug", "MARKETPLACE_FEATURE": "on"})
+    settings = Settings.from_env(
+        "marketplace",
+        {
+            **GOOD_ENV,
+            "MARKETPLACE_GRPC_PORT": "50052",
+            "IWORKZ_DRAIN_SECONDS": "3",
+            "IWORKZ_LOG_LEVEL": "debug",
+            "MARKETPLACE_FEATURE": "on",
+        },
+    )
 
     assert settings.database_url == GOOD_ENV["DATABASE_URL"]
     assert settings.grpc_port == 50052
@@ -73,19 +88,26 @@ def test_every_missing_setting_is_reported_at_once():
 
 
 def test_every_wrong_value_is_reported_at_once():
-    message = config_problems({
-        **GOOD_ENV,
-        "DATABASE_URL": "mysql://db/iworkz",
-        "REDIS_URL": "http://cache",
-        "IWORKZ_MASTER_KEYS": "k1:" + base64.b64encode(b"too short").decode(),
-        "MARKETPLACE_GRPC_PORT": "fifty",
-        "MARKETPLACE_METRICS_PORT": "70000",
-        "IWORKZ_LOG_LEVEL": "chatty",
-    })
+    message = config_problems(
+        {
+            **GOOD_ENV,
+            "DATABASE_URL": "mysql://db/iworkz",
+            "REDIS_URL": "http://cache",
+            "IWORKZ_MASTER_KEYS": "k1:" + base64.b64encode(b"too short").decode(),
+            "MARKETPLACE_GRPC_PORT": "fifty",
+            "MARKETPLACE_METRICS_PORT": "70000",
+            "IWORKZ_LOG_LEVEL": "chatty",
+        }
+    )
 
-    for problem in ("DATABASE_URL must be a postgresql:// URL", "REDIS_URL must be a redis://",
-                    "master key 'k1' must be 32 bytes", "MARKETPLACE_GRPC_PORT must be an integer",
-                    "MARKETPLACE_METRICS_PORT must be within [0, 65535]", "IWORKZ_LOG_LEVEL must be"):
+    for problem in (
+        "DATABASE_URL must be a postgresql:// URL",
+        "REDIS_URL must be a redis://",
+        "master key 'k1' must be 32 bytes",
+        "MARKETPLACE_GRPC_PORT must be an integer",
+        "MARKETPLACE_METRICS_PORT must be within [0, 65535]",
+        "IWORKZ_LOG_LEVEL must be",
+    ):
         assert problem in message
 
 
@@ -117,7 +139,8 @@ async def runtime_db(database_url, schema):
 
 async def rows(database_url: str, schema: str, sql: str, *params) -> list[tuple]:
     async with await psycopg.AsyncConnection.connect(
-            database_url, autocommit=True, options=f"-c search_path={schema}") as conn:
+        database_url, autocommit=True, options=f"-c search_path={schema}"
+    ) as conn:
         return await (await conn.execute(sql, params)).fetchall()
 
 
@@ -148,15 +171,17 @@ async def test_migrations_apply_in_version_order_once(database_url, schema, tmp_
     assert applied == ["app/0001_create", "app/0002_add_name", "app/0010_seed"]
     assert again == []
     assert await rows(database_url, schema, "SELECT name FROM things") == [("first",)]
-    recorded = await rows(database_url, schema, "SELECT component, version, name FROM schema_migrations"
-                                                " ORDER BY version")
+    recorded = await rows(
+        database_url, schema, "SELECT component, version, name FROM schema_migrations ORDER BY version"
+    )
     assert recorded == [("app", 1, "create"), ("app", 2, "add_name"), ("app", 10, "seed")]
 
 
 async def test_components_apply_in_the_order_given(database_url, schema, tmp_path):
     base = write_migrations(tmp_path / "base", {"0001_parent.sql": "CREATE TABLE parent (id int PRIMARY KEY);"})
-    app = write_migrations(tmp_path / "app", {
-        "0001_child.sql": "CREATE TABLE child (parent_id int REFERENCES parent (id));"})
+    app = write_migrations(
+        tmp_path / "app", {"0001_child.sql": "CREATE TABLE child (parent_id int REFERENCES parent (id));"}
+    )
 
     applied = await migrate(database_url, schema, [("base", base), ("app", app)])
 
@@ -181,16 +206,23 @@ async def test_a_changed_applied_migration_is_an_error(database_url, schema, tmp
 
 
 async def test_a_failing_migration_leaves_nothing_behind(database_url, schema, tmp_path):
-    app = write_migrations(tmp_path / "app", {
-        "0001_create.sql": APP["0001_create.sql"],
-        "0002_broken.sql": "CREATE TABLE other (id int); SELECT no_such_function();",
-    })
+    app = write_migrations(
+        tmp_path / "app",
+        {
+            "0001_create.sql": APP["0001_create.sql"],
+            "0002_broken.sql": "CREATE TABLE other (id int); SELECT no_such_function();",
+        },
+    )
 
     with pytest.raises(psycopg.Error):
         await migrate(database_url, schema, [("app", app)])
 
-    tables = await rows(database_url, schema, "SELECT table_name FROM information_schema.tables"
-                                              " WHERE table_schema = %s ORDER BY 1", schema)
+    tables = await rows(
+        database_url,
+        schema,
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = %s ORDER BY 1",
+        schema,
+    )
     assert tables == [("schema_migrations",), ("things",)]
     (app / "0002_broken.sql").write_text("CREATE TABLE other (id int);")
     assert await migrate(database_url, schema, [("app", app)]) == ["app/0002_broken"]
@@ -206,11 +238,14 @@ async def test_concurrent_migrations_apply_each_file_once(database_url, schema, 
     assert await rows(database_url, schema, "SELECT count(*) FROM things") == [(1,)]
 
 
-@pytest.mark.parametrize("files, problem", [
-    ({"1_create.sql": "SELECT 1;"}, "named NNNN_description.sql"),
-    ({"0001_Create.sql": "SELECT 1;"}, "named NNNN_description.sql"),
-    ({"0001_a.sql": "SELECT 1;", "0001_b.sql": "SELECT 1;"}, "duplicate migration versions"),
-])
+@pytest.mark.parametrize(
+    "files, problem",
+    [
+        ({"1_create.sql": "SELECT 1;"}, "named NNNN_description.sql"),
+        ({"0001_Create.sql": "SELECT 1;"}, "named NNNN_description.sql"),
+        ({"0001_a.sql": "SELECT 1;", "0001_b.sql": "SELECT 1;"}, "duplicate migration versions"),
+    ],
+)
 def test_badly_named_migrations_are_an_error(tmp_path, files, problem):
     app = write_migrations(tmp_path / "app", files)
 
@@ -248,10 +283,13 @@ def test_ciphertext_is_bound_to_where_it_is_stored():
         cipher.decrypt(blob, "worker_profiles.phone:2")
 
 
-@pytest.mark.parametrize("change", [
-    lambda blob: blob[:-1] + bytes([blob[-1] ^ 1]),  # ciphertext or tag
-    lambda blob: blob[:20] + bytes([blob[20] ^ 1]) + blob[21:],  # nonce
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda blob: blob[:-1] + bytes([blob[-1] ^ 1]),  # ciphertext or tag
+        lambda blob: blob[:20] + bytes([blob[20] ^ 1]) + blob[21:],  # nonce
+    ],
+)
 def test_tampered_ciphertext_fails(change):
     cipher = cipher_with(uuid.uuid4())
     blob = cipher.encrypt("1990-04-01", "birth_date:1")
@@ -298,15 +336,18 @@ def test_master_keys_parse_with_the_first_current():
 B64_32 = base64.b64encode(bytes(32)).decode()
 
 
-@pytest.mark.parametrize("spec, problem", [
-    ("", "holds no key"),
-    (" , ", "holds no key"),
-    ("k1", "look like id:base64key"),
-    (f":{B64_32}", "look like id:base64key"),
-    ("k1:not*base64", "not valid base64"),
-    ("k1:" + base64.b64encode(bytes(16)).decode(), "must be 32 bytes"),
-    (f"k1:{B64_32},k1:{B64_32}", "repeats a key id"),
-])
+@pytest.mark.parametrize(
+    "spec, problem",
+    [
+        ("", "holds no key"),
+        (" , ", "holds no key"),
+        ("k1", "look like id:base64key"),
+        (f":{B64_32}", "look like id:base64key"),
+        ("k1:not*base64", "not valid base64"),
+        ("k1:" + base64.b64encode(bytes(16)).decode(), "must be 32 bytes"),
+        (f"k1:{B64_32},k1:{B64_32}", "repeats a key id"),
+    ],
+)
 def test_bad_master_keys_are_refused(spec, problem):
     with pytest.raises(CryptoError, match=problem):
         parse_master_keys(spec)
@@ -357,8 +398,7 @@ async def test_rewrap_moves_every_data_key_to_the_new_master_key(runtime_db):
     changed = await datakeys.rewrap(runtime_db, f"{new_master},{old_master}")
 
     assert changed == 2
-    assert await rows(runtime_db.url, runtime_db.schema,
-                      "SELECT DISTINCT master_key_id FROM data_keys") == [("new",)]
+    assert await rows(runtime_db.url, runtime_db.schema, "SELECT DISTINCT master_key_id FROM data_keys") == [("new",)]
     only_new = await datakeys.load_cipher(runtime_db, new_master)
     assert only_new.decrypt(first_blob, "t:1") == "first"
     assert only_new.decrypt(second_blob, "t:2") == "second"
@@ -470,16 +510,21 @@ def test_role_names_map_one_to_one():
 SA = "spiffe://cluster.local/ns/iworkz/sa"
 
 
-@pytest.mark.parametrize("xfcc, service", [
-    (f"By={SA}/identity;Hash=9ab3;URI={SA}/matching", "matching"),
-    (f'By={SA}/identity;Hash=9ab3;URI="{SA}/agent"', "agent"),
-    (f'By={SA}/identity;Hash=9ab3;Subject="CN=matching,O=iworkz;OU=mesh";URI={SA}/matching;DNS=matching',
-     "matching"),
-    (f'Hash=9ab3;Subject="CN=\\"a,b\\";x";URI={SA}/matching', "matching"),
-    (f"By={SA}/identity;Hash=9ab3;DNS=matching", ""),
-    ("By=spiffe://cluster.local/ns/iworkz/sa/identity;URI=spiffe://cluster.local/ns/iworkz/workload", ""),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "xfcc, service",
+    [
+        (f"By={SA}/identity;Hash=9ab3;URI={SA}/matching", "matching"),
+        (f'By={SA}/identity;Hash=9ab3;URI="{SA}/agent"', "agent"),
+        (
+            f'By={SA}/identity;Hash=9ab3;Subject="CN=matching,O=iworkz;OU=mesh";URI={SA}/matching;DNS=matching',
+            "matching",
+        ),
+        (f'Hash=9ab3;Subject="CN=\\"a,b\\";x";URI={SA}/matching', "matching"),
+        (f"By={SA}/identity;Hash=9ab3;DNS=matching", ""),
+        ("By=spiffe://cluster.local/ns/iworkz/sa/identity;URI=spiffe://cluster.local/ns/iworkz/workload", ""),
+        ("", ""),
+    ],
+)
 def test_spiffe_service(xfcc, service):
     assert spiffe_service(xfcc) == service
 
@@ -498,9 +543,12 @@ def test_spiffe_service_trusts_the_element_the_nearest_proxy_appended():
 
 async def outbox_rows(db: Database, aggregate_id: str) -> list[dict]:
     async with db.connection() as conn:
-        return await (await conn.execute(
-            "SELECT id, aggregate_type, event_type, envelope, published_at FROM outbox"
-            " WHERE aggregate_id = %s", (aggregate_id,))).fetchall()
+        return await (
+            await conn.execute(
+                "SELECT id, aggregate_type, event_type, envelope, published_at FROM outbox WHERE aggregate_id = %s",
+                (aggregate_id,),
+            )
+        ).fetchall()
 
 
 async def test_emit_writes_an_envelope_that_parses_back(runtime_db):
@@ -536,10 +584,15 @@ async def test_emit_inside_an_rpc_carries_its_trace_and_request_id(runtime_db):
 
     assert sent.traceparent == traceparent
     async with runtime_db.connection() as conn:
-        audit = await (await conn.execute(
-            "SELECT actor, action, detail, request_id FROM audit_log WHERE target = %s", (user,))).fetchone()
-    assert audit == {"actor": "users/admin", "action": "change_roles", "detail": {"roles": ["worker"]},
-                     "request_id": "req-1"}
+        audit = await (
+            await conn.execute("SELECT actor, action, detail, request_id FROM audit_log WHERE target = %s", (user,))
+        ).fetchone()
+    assert audit == {
+        "actor": "users/admin",
+        "action": "change_roles",
+        "detail": {"roles": ["worker"]},
+        "request_id": "req-1",
+    }
 
 
 async def test_rolled_back_transaction_leaves_no_outbox_row(runtime_db):

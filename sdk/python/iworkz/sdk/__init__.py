@@ -27,14 +27,16 @@ SERVICE_CONFIG = json.loads((pathlib.Path(__file__).parent / "service_config.jso
 _REFRESH_MARGIN_SECONDS = 60
 # RPCs that establish credentials carry none: an expired access token sent
 # along would make the edge refuse the very call that replaces it.
-_CREDENTIAL_RPCS = frozenset(f"/iworkz.identity.v1.IdentityService/{name}" for name in (
-    "SignUp", "Login", "RefreshToken", "Logout", "ExchangeApiKey", "GetJwks"))
+_CREDENTIAL_RPCS = frozenset(
+    f"/iworkz.identity.v1.IdentityService/{name}"
+    for name in ("SignUp", "Login", "RefreshToken", "Logout", "ExchangeApiKey", "GetJwks")
+)
 
 
 class _Auth:
     """Adds the bearer token to a call's metadata."""
 
-    def __init__(self, client: "Client") -> None:
+    def __init__(self, client: Client) -> None:
         self.client = client
 
     async def _details(self, details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
@@ -65,13 +67,18 @@ class _StreamAuth(_Auth, grpc.aio.UnaryStreamClientInterceptor):
 class Client:
     """A connection to the platform (edge or a service) with every service's stub."""
 
-    def __init__(self, target: str, *, token: str = "", credentials: grpc.ChannelCredentials | None = None,
-                 options: list[tuple[str, object]] | None = None) -> None:
+    def __init__(
+        self,
+        target: str,
+        *,
+        token: str = "",
+        credentials: grpc.ChannelCredentials | None = None,
+        options: list[tuple[str, object]] | None = None,
+    ) -> None:
         self._token = token
         self._refresh_token = ""
         self._expires_at = 0.0
-        opts = [("grpc.service_config", json.dumps(SERVICE_CONFIG)), ("grpc.enable_retries", 1),
-                *(options or [])]
+        opts = [("grpc.service_config", json.dumps(SERVICE_CONFIG)), ("grpc.enable_retries", 1), *(options or [])]
         interceptors = [_UnaryAuth(self), _StreamAuth(self)]
         if credentials is not None:
             self.channel = grpc.aio.secure_channel(target, credentials, options=opts, interceptors=interceptors)
@@ -81,7 +88,7 @@ class Client:
         self.marketplace = marketplace_pb2_grpc.MarketplaceServiceStub(self.channel)
         self.notifications = notifications_pb2_grpc.NotificationServiceStub(self.channel)
 
-    async def __aenter__(self) -> "Client":
+    async def __aenter__(self) -> Client:
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -100,8 +107,7 @@ class Client:
         """The current access token, refreshed first when it is about to expire."""
         if self._refresh_token and time.time() > self._expires_at - _REFRESH_MARGIN_SECONDS:
             refresh, self._refresh_token = self._refresh_token, ""
-            response = await self.identity.RefreshToken(
-                identity_pb2.RefreshTokenRequest(refresh_token=refresh))
+            response = await self.identity.RefreshToken(identity_pb2.RefreshTokenRequest(refresh_token=refresh))
             self.use_tokens(response.tokens)
         return self._token
 
@@ -119,9 +125,7 @@ class Client:
         response = await self.identity.ExchangeApiKey(identity_pb2.ExchangeApiKeyRequest(secret=secret))
         self.use_tokens(response.tokens)
 
-
-    async def notification_stream(self, parent: str, last_event_id: str = "", *,
-                                  reconnect_delay: float = 1.0):
+    async def notification_stream(self, parent: str, last_event_id: str = "", *, reconnect_delay: float = 1.0):
         """Yield `parent`'s notifications live, reconnecting after a broken stream.
 
         Each reconnect resumes after the last notification received, so none is
@@ -130,7 +134,8 @@ class Client:
         """
         while True:
             call = self.notifications.Subscribe(
-                notifications_pb2.SubscribeRequest(parent=parent, last_event_id=last_event_id))
+                notifications_pb2.SubscribeRequest(parent=parent, last_event_id=last_event_id)
+            )
             try:
                 async for item in call:
                     if item.HasField("notification"):
