@@ -41,9 +41,9 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
 import grpc  # noqa: E402
 import yaml  # noqa: E402
 
+import topology as mesh_topology  # noqa: E402
 from iworkz.identity.v1 import identity_pb2, identity_pb2_grpc  # noqa: E402
 from mesh import ports as mesh_ports  # noqa: E402
-from mesh import topology as mesh_topology  # noqa: E402
 
 SERVICE = "identity"
 REST_PATH = "/.well-known/jwks.json"

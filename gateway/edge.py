@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from gateway import devcert
 from gateway.render import UpstreamTls, render_edge
-from mesh.topology import Topology
+from topology import Topology
 
 
 class EdgeError(RuntimeError):
@@ -241,7 +241,7 @@ def main() -> None:
     """`python -m gateway.edge`: run the edge against the topology's local ports until Ctrl-C."""
     import argparse
 
-    from mesh import topology as topology_mod
+    import topology as topology_mod
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--state-dir", default=".iworkz/edge")

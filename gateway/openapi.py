@@ -26,7 +26,7 @@ from typing import Any
 from google.protobuf import descriptor_pb2
 
 from buf.validate import validate_pb2
-from gateway.contracts import Contracts, HttpBinding, Rpc
+from contracts import Contracts, HttpBinding, Rpc
 from iworkz.auth.v1 import access_pb2
 
 FD = descriptor_pb2.FieldDescriptorProto

@@ -33,11 +33,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from envoy.tls import CA_SECRET, sds_certificate, sds_file, sds_trust
+
 WORKLOAD_LIFETIME = datetime.timedelta(hours=24)
 CA_LIFETIME = datetime.timedelta(days=30)
 # Re-issue a workload certificate once this share of its lifetime has passed.
 ROTATE_AFTER = 0.5
-CA_SECRET = "mesh-ca"
 _BACKDATE = datetime.timedelta(minutes=5)  # tolerate small clock differences
 
 
@@ -153,11 +154,7 @@ class MeshCA:
         _write(self.ca_cert, _pem(cert))
         _write(
             self.ca_sds,
-            yaml.safe_dump(
-                _sds_document(
-                    {"name": CA_SECRET, "validation_context": {"trusted_ca": {"inline_string": _pem(cert).decode()}}}
-                )
-            ).encode(),
+            yaml.safe_dump(sds_trust(_pem(cert).decode())).encode(),
         )
         return self
 
@@ -230,17 +227,7 @@ class MeshCA:
         _write(identity.cert, chain)
         _write(
             identity.sds,
-            yaml.safe_dump(
-                _sds_document(
-                    {
-                        "name": name,
-                        "tls_certificate": {
-                            "certificate_chain": {"inline_string": chain.decode()},
-                            "private_key": {"inline_string": _key_pem(key).decode()},
-                        },
-                    }
-                )
-            ).encode(),
+            yaml.safe_dump(sds_certificate(name, chain.decode(), _key_pem(key).decode())).encode(),
             private=True,
         )
         self.identities[name] = identity
@@ -256,16 +243,6 @@ class MeshCA:
                 self.issue(name)
                 rotated.append(name)
         return rotated
-
-
-def sds_file(directory: pathlib.Path, name: str) -> pathlib.Path:
-    """The SDS file of identity `name` (or of the CA, `CA_SECRET`) in a mesh directory."""
-    return pathlib.Path(directory) / "sds" / f"{name}.yaml"
-
-
-def _sds_document(secret: dict) -> dict:
-    """An SDS discovery response holding one secret, as Envoy reads from a watched file."""
-    return {"resources": [{"@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret", **secret}]}
 
 
 def create_mesh(

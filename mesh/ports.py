@@ -14,7 +14,7 @@ import socket
 
 import yaml
 
-from mesh import topology as topology_module
+import topology as topology_module
 
 # Below Linux's ephemeral range (32768-60999), so outgoing connections never take these ports.
 _LOW, _HIGH = 20000, 32000

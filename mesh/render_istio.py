@@ -27,10 +27,11 @@ from typing import Any
 import yaml
 from google.protobuf import descriptor_pb2
 
-from gateway import contracts as contracts_mod
-from gateway import render as edge_render
-from gateway.contracts import Contracts
-from mesh import topology as topo
+import contracts
+import topology as topo
+from contracts import Contracts
+from envoy import edge_policy
+from envoy.config import duration
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "mesh" / "istio"
@@ -40,7 +41,7 @@ IMAGE = ROOT / "build" / "iworkz.binpb"
 PUBLIC_HOST = "api.iworkz.example"
 # The ingress gateway is deployed into the platform's namespace (gateway injection),
 # as this workload. The topology's `edge` caller is this ServiceAccount.
-EDGE = "edge"
+EDGE = topo.EDGE
 GATEWAY_WORKLOAD = "istio-ingressgateway"
 # A label of our own so the Gateway never binds to a cluster-wide `istio: ingressgateway`.
 GATEWAY_SELECTOR = {"istio": "iworkz-ingressgateway"}
@@ -56,37 +57,10 @@ APP_UID = 10001
 PROXY_UID = 1337
 KUBERNETES_DNS_SUFFIX = "svc.cluster.local"
 
-# Istio retryOn names accepted in topology `retry_on` (gRPC codes and Envoy conditions).
-RETRY_ON = (
-    "cancelled",
-    "deadline-exceeded",
-    "internal",
-    "resource-exhausted",
-    "unavailable",
-    "5xx",
-    "gateway-error",
-    "reset",
-    "reset-before-request",
-    "connect-failure",
-    "envoy-ratelimited",
-    "retriable-4xx",
-    "refused-stream",
-    "retriable-status-codes",
-    "retriable-headers",
-    "http3-post-connect-failure",
-)
-# The conditions under which a request never reached the service: safe to retry a write.
-SAFE_RETRY_ON = {
-    "connect-failure": "connect-failure",
-    "refused-stream": "refused-stream",
-    "reset": "reset-before-request",
-    "reset-before-request": "reset-before-request",
-}
-# Same as the local edge (gateway/render.py), so browsers see one CORS policy everywhere.
-CORS_ALLOW_HEADERS = sorted(edge_render.CORS_ALLOW_HEADERS)
-CORS_EXPOSE_HEADERS = sorted(edge_render.CORS_EXPOSE_HEADERS)
-JWKS_PATH = edge_render.JWKS_PATH  # identity's GetJwks binding (topology edge.jwt.jwks_service)
-MAX_RESPONSE_BYTES = 16 * 1024 * 1024  # as the local edge
+# Same as the local edge (envoy/edge_policy.py), so browsers see one CORS policy everywhere.
+CORS_ALLOW_HEADERS = sorted(edge_policy.CORS_ALLOW_HEADERS)
+CORS_EXPOSE_HEADERS = sorted(edge_policy.CORS_EXPOSE_HEADERS)
+JWKS_PATH = edge_policy.JWKS_PATH  # identity's GetJwks binding (topology edge.jwt.jwks_service)
 
 HEADER = (
     "# Rendered by `python -m mesh.render_istio` from mesh/topology.yaml and the\n"
@@ -130,18 +104,18 @@ def istio_path(template: str) -> str:
     return "/" + "/".join(segments) + verb
 
 
-def gateway_descriptor(contracts: Contracts, services: list[str]) -> bytes:
+def gateway_descriptor(image: Contracts, services: list[str]) -> bytes:
     """The transcoder's descriptor set, cut to what `services` need, without comments.
 
-    Starts from the edge's own set (`gateway.contracts`: the image plus the
+    Starts from the edge's own set (`contracts.transcoder_descriptor_set`: the image plus the
     google.rpc error types, each file after its imports), keeps the services'
     files, their imports and the error types, and drops source info, so the
     ConfigMap changes only when a served contract does.
     """
-    full = descriptor_pb2.FileDescriptorSet.FromString(contracts_mod.transcoder_descriptor_set(contracts))
+    full = descriptor_pb2.FileDescriptorSet.FromString(contracts.transcoder_descriptor_set(image))
     by_name = {f.name: f for f in full.file}
     pending = [f.name for f in full.file if any(f"{f.package}.{s.name}" in services for s in f.service)]
-    pending += [m.DESCRIPTOR.name for m in contracts_mod.ERROR_FILES]
+    pending += [m.DESCRIPTOR.name for m in contracts.ERROR_FILES]
     needed: set[str] = set()
     while pending:
         name = pending.pop()
@@ -178,23 +152,6 @@ def version() -> str:
     return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
 
 
-def duration(value: str) -> str:
-    """A topology duration in the form Istio prints (`2s`, `0.25s`)."""
-    seconds = topo.seconds(value)
-    return f"{seconds:g}s"
-
-
-def retry_on(names: tuple[str, ...], where: str) -> list[str]:
-    """Topology `retry_on` names as Istio `retryOn` conditions (`UNAVAILABLE`, `connect_failure` accepted)."""
-    mapped = []
-    for name in names:
-        istio = name.strip().lower().replace("_", "-")
-        if istio not in RETRY_ON:
-            raise RenderError(f"{where}: retry_on {name!r} is not one of {', '.join(RETRY_ON)}")
-        mapped.append(istio)
-    return list(dict.fromkeys(mapped))
-
-
 def _meta(topology: topo.Topology, name: str, labels: dict | None = None) -> dict:
     return {
         "name": name,
@@ -221,12 +178,12 @@ def service_workload(topology: topo.Topology, s: topo.Service) -> list[dict]:
         # Only the sidecar reaches the app (STRICT mTLS); it appends the verified
         # caller's SPIFFE id as the last XFCC element, which the runtime reads.
         {"name": "IWORKZ_TRUST_XFCC", "value": "1"},
-        {"name": "IWORKZ_JWT_ISSUER", "value": topology.edge.jwt_issuer},
-        {"name": "IWORKZ_JWT_AUDIENCE", "value": topology.edge.jwt_audience},
+        {"name": "IWORKZ_JWT_ISSUER", "value": topology.edge.jwt.issuer},
+        {"name": "IWORKZ_JWT_AUDIENCE", "value": topology.edge.jwt.audience},
         {"name": "PYTHONDONTWRITEBYTECODE", "value": "1"},
         {"name": "PYTHONUNBUFFERED", "value": "1"},
     ]
-    jwks = topology.services[topology.edge.jwks_service]
+    jwks = topology.services[topology.edge.jwt.jwks_service]
     if s.name != jwks.name:
         env.append({"name": "IWORKZ_IDENTITY_TARGET", "value": f"{fqdn(topology, jwks.name)}:{jwks.port('app')}"})
     for key in ("DATABASE_URL", "REDIS_URL", "IWORKZ_MASTER_KEYS"):
@@ -548,16 +505,23 @@ def destination_rule(topology: topo.Topology, s: topo.Service) -> dict:
             "exportTo": ["."],
             "trafficPolicy": {
                 "loadBalancer": {"simple": "ROUND_ROBIN"},
-                # gRPC UNAVAILABLE counts as a gateway error (503) for ejection.
-                "outlierDetection": {
-                    "consecutiveGatewayErrors": 5,
-                    "interval": "10s",
-                    "baseEjectionTime": "30s",
-                    "maxEjectionPercent": 50,
-                },
+                # As the local Envoys (topology `traffic`); gRPC UNAVAILABLE counts as a gateway error (503).
+                "outlierDetection": _outlier_detection(topology.traffic.outlier_detection),
                 "tls": {"mode": "ISTIO_MUTUAL"},
             },
         },
+    }
+
+
+def _outlier_detection(outliers: topo.OutlierDetection) -> dict[str, Any]:
+    return {
+        "consecutive5xxErrors": outliers.consecutive_5xx,
+        "consecutiveGatewayErrors": outliers.consecutive_gateway_failure,
+        "splitExternalLocalOriginErrors": True,
+        "consecutiveLocalOriginFailures": outliers.consecutive_local_origin_failure,
+        "interval": duration(outliers.interval),
+        "baseEjectionTime": duration(outliers.base_ejection_time),
+        "maxEjectionPercent": outliers.max_ejection_percent,
     }
 
 
@@ -568,10 +532,7 @@ def _retries(s: topo.Service, read: bool) -> dict:
     within `per_try_timeout`; writes and streams only when the request cannot
     have reached the service (`reset` becomes `reset-before-request`).
     """
-    names = retry_on(s.retries.retry_on, f"{s.name}.retries")
-    if not read:
-        names = [SAFE_RETRY_ON[n] for n in names if n in SAFE_RETRY_ON]
-    names = list(dict.fromkeys(names))
+    names = s.retries.retry_on if read else s.retries.safe_retry_on
     if not names or s.retries.attempts < 1:
         return {"attempts": 0}
     policy = {"attempts": s.retries.attempts, "retryOn": ",".join(names)}
@@ -581,12 +542,12 @@ def _retries(s: topo.Service, read: bool) -> dict:
 
 
 def _routes(
-    topology: topo.Topology, s: topo.Service, contracts: Contracts, match_prefix: bool, cors: dict | None = None
+    topology: topo.Topology, s: topo.Service, image: Contracts, match_prefix: bool, cors: dict | None = None
 ) -> list[dict]:
     """HTTP routes to a service: its streams, its reads, then every other RPC."""
     destination = [{"destination": {"host": fqdn(topology, s.name), "port": {"number": s.port("app")}}}]
     extra = {"corsPolicy": cors} if cors else {}
-    rpcs = contracts.rpcs_of(s.grpc_services)
+    rpcs = image.rpcs_of(s.grpc_services)
     streams = sorted(r.grpc_path for r in rpcs if r.server_streaming or r.client_streaming)
     reads = sorted(r.grpc_path for r in rpcs if r.idempotent_read and r.grpc_path not in streams)
     routes = []
@@ -626,7 +587,7 @@ def _routes(
     return routes
 
 
-def virtual_service(topology: topo.Topology, s: topo.Service, contracts: Contracts) -> dict:
+def virtual_service(topology: topo.Topology, s: topo.Service, image: Contracts) -> dict:
     return {
         "apiVersion": "networking.istio.io/v1",
         "kind": "VirtualService",
@@ -634,7 +595,7 @@ def virtual_service(topology: topo.Topology, s: topo.Service, contracts: Contrac
         "spec": {
             "hosts": [fqdn(topology, s.name)],
             "exportTo": ["."],
-            "http": _routes(topology, s, contracts, match_prefix=False),
+            "http": _routes(topology, s, image, match_prefix=False),
         },
     }
 
@@ -643,10 +604,10 @@ def virtual_service(topology: topo.Topology, s: topo.Service, contracts: Contrac
 
 
 def edge_services(topology: topo.Topology) -> list[topo.Service]:
-    return sorted((s for s in topology.services.values() if EDGE in s.callers), key=lambda s: s.name)
+    return topology.edge_services()
 
 
-def public_routes(topology: topo.Topology, contracts: Contracts) -> dict[str, list[str]]:
+def public_routes(topology: topo.Topology, image: Contracts) -> dict[str, list[str]]:
     """HTTP method -> the paths a caller without a token may use at the edge.
 
     A public RPC is reachable as gRPC/gRPC-web (POST to its gRPC path) and as
@@ -655,7 +616,7 @@ def public_routes(topology: topo.Topology, contracts: Contracts) -> dict[str, li
     routes: dict[str, set[str]] = {}
     for s in edge_services(topology):
         for g in s.grpc_services:
-            for rpc in contracts.rpcs_of([g]):
+            for rpc in image.rpcs_of([g]):
                 if not rpc.public:
                     continue
                 routes.setdefault("POST", set()).add(rpc.grpc_path)
@@ -664,29 +625,29 @@ def public_routes(topology: topo.Topology, contracts: Contracts) -> dict[str, li
     return {method: sorted(paths) for method, paths in sorted(routes.items())}
 
 
-def gateway_resources(topology: topo.Topology, contracts: Contracts) -> list[dict]:
+def gateway_resources(topology: topo.Topology, image: Contracts) -> list[dict]:
     """Gateway (TLS), the edge VirtualService, RequestAuthentication and the JWT AuthorizationPolicy."""
     edge = topology.edge
     selector = {"matchLabels": GATEWAY_SELECTOR}
-    jwks = topology.services[edge.jwks_service]
+    jwks = topology.services[edge.jwt.jwks_service]
     if not any(
         r.public and any(b.method == "GET" and b.template == JWKS_PATH for b in r.bindings)
-        for r in contracts.rpcs_of(jwks.grpc_services)
+        for r in image.rpcs_of(jwks.grpc_services)
     ):
-        raise RenderError(f"{edge.jwks_service} has no public RPC bound to GET {JWKS_PATH}")
+        raise RenderError(f"{edge.jwt.jwks_service} has no public RPC bound to GET {JWKS_PATH}")
     cors = {
         "allowOrigins": [{"exact": o} for o in edge.cors_origins],
-        "allowMethods": ["DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"],
+        "allowMethods": sorted(edge_policy.CORS_ALLOW_METHODS),
         "allowHeaders": CORS_ALLOW_HEADERS,
         "exposeHeaders": CORS_EXPOSE_HEADERS,
-        "maxAge": "3600s",
+        "maxAge": duration(edge_policy.CORS_MAX_AGE_SECONDS),
         "allowCredentials": False,
         # A preflight from an origin not allowed is answered here, never forwarded (as locally).
         "unmatchedPreflights": "IGNORE",
     }
     http = []
     for s in edge_services(topology):
-        http.extend(_routes(topology, s, contracts, match_prefix=True, cors=cors))
+        http.extend(_routes(topology, s, image, match_prefix=True, cors=cors))
     # REST requests are routed after transcoding (by gRPC path); this last route
     # only answers what matched nothing, and carries the CORS policy for
     # preflights and for REST paths seen before transcoding.
@@ -701,14 +662,14 @@ def gateway_resources(topology: topo.Topology, contracts: Contracts) -> list[dic
     )
     rules = [
         # Any valid token from our issuer (RequestAuthentication rejects invalid ones).
-        {"from": [{"source": {"requestPrincipals": [f"{edge.jwt_issuer}/*"]}}]},
+        {"from": [{"source": {"requestPrincipals": [f"{edge.jwt.issuer}/*"]}}]},
         # CORS preflights carry no token; the CORS filter answers them.
         {
             "to": [{"operation": {"methods": ["OPTIONS"]}}],
             "when": [{"key": "request.headers[access-control-request-method]", "values": ["*"]}],
         },
     ]
-    public = public_routes(topology, contracts)
+    public = public_routes(topology, image)
     if public:
         rules.append({"to": [{"operation": {"methods": [m], "paths": paths}} for m, paths in public.items()]})
     return [
@@ -746,8 +707,8 @@ def gateway_resources(topology: topo.Topology, contracts: Contracts) -> list[dic
                 "selector": selector,
                 "jwtRules": [
                     {
-                        "issuer": edge.jwt_issuer,
-                        "audiences": [edge.jwt_audience],
+                        "issuer": edge.jwt.issuer,
+                        "audiences": [edge.jwt.audience],
                         # Served by identity's GetJwks through this gateway's transcoder.
                         "jwksUri": f"https://{PUBLIC_HOST}{JWKS_PATH}",
                         # Services verify the token again (defence in depth): pass it on.
@@ -765,7 +726,7 @@ def gateway_resources(topology: topo.Topology, contracts: Contracts) -> list[dic
     ]
 
 
-def transcoder(topology: topo.Topology, contracts: Contracts) -> dict:
+def transcoder(topology: topo.Topology, image: Contracts) -> dict:
     """EnvoyFilter: gRPC-web first, the gRPC-JSON transcoder just before the router."""
     services = sorted(g for s in edge_services(topology) for g in s.grpc_services)
     hcm = {"filter": {"name": "envoy.filters.network.http_connection_manager"}}
@@ -783,7 +744,7 @@ def transcoder(topology: topo.Topology, contracts: Contracts) -> dict:
                     "patch": {
                         "operation": "INSERT_FIRST",
                         "value": {
-                            "name": "envoy.filters.http.grpc_web",
+                            "name": edge_policy.GRPC_WEB,
                             "typed_config": {
                                 "@type": "type.googleapis.com/envoy.extensions.filters.http.grpc_web.v3.GrpcWeb"
                             },
@@ -803,30 +764,10 @@ def transcoder(topology: topo.Topology, contracts: Contracts) -> dict:
                     "patch": {
                         "operation": "INSERT_BEFORE",
                         "value": {
-                            "name": "envoy.filters.http.grpc_json_transcoder",
-                            "typed_config": {
-                                "@type": "type.googleapis.com/envoy.extensions.filters.http."
-                                "grpc_json_transcoder.v3.GrpcJsonTranscoder",
-                                "proto_descriptor": f"{DESCRIPTOR_DIR}/{DESCRIPTOR_FILE}",
-                                "services": services,
-                                "auto_mapping": False,
-                                "convert_grpc_status": True,
-                                "print_options": {
-                                    "add_whitespace": False,
-                                    "always_print_enums_as_ints": False,
-                                    "always_print_primitive_fields": True,
-                                    "preserve_proto_field_names": False,
-                                    "stream_sse_style_delimited": True,
-                                },
-                                "request_validation_options": {
-                                    "reject_binding_body_field_collisions": True,
-                                    "reject_unknown_method": True,
-                                    "reject_unknown_query_parameters": True,
-                                },
-                                # Larger REST bodies get 413 before they reach a service.
-                                "max_request_body_size": topology.edge.max_request_bytes,
-                                "max_response_body_size": MAX_RESPONSE_BYTES,
-                            },
+                            "name": edge_policy.TRANSCODER,
+                            "typed_config": edge_policy.transcoder(
+                                f"{DESCRIPTOR_DIR}/{DESCRIPTOR_FILE}", services, topology.edge.max_request_bytes
+                            ),
                         },
                     },
                 },
@@ -840,7 +781,7 @@ def _not_grpc() -> dict:
     return {
         "header_filter": {
             "header": {
-                "name": edge_render.CLIENT_CONTENT_TYPE_HEADER,
+                "name": edge_policy.CLIENT_CONTENT_TYPE_HEADER,
                 "invert_match": True,
                 "treat_missing_header_as_empty": True,
                 "string_match": {"prefix": "application/grpc"},
@@ -861,7 +802,7 @@ def error_replies(topology: topo.Topology) -> dict:
         {"status_code_filter": {"comparison": {"op": "EQ", "value": {"default_value": 403, "runtime_key": "unused"}}}},
         {"header_filter": {"header": {"name": "authorization", "present_match": False}}},
     ]
-    unauthenticated = edge_render.HTTP_TO_GRPC_CODE[401]
+    unauthenticated = edge_policy.HTTP_TO_GRPC_CODE[401]
     mappers = [
         {
             "filter": {"and_filter": {"filters": [*no_token, _not_grpc()]}},
@@ -872,9 +813,9 @@ def error_replies(topology: topo.Topology) -> dict:
             },
         },
         {"filter": {"and_filter": {"filters": no_token}}, "status_code": 401},
-        *edge_render.local_reply_config()["mappers"],
+        *edge_policy.local_reply_mappers(),
     ]
-    header = edge_render.CLIENT_CONTENT_TYPE_HEADER
+    header = edge_policy.CLIENT_CONTENT_TYPE_HEADER
     return {
         "apiVersion": "networking.istio.io/v1alpha3",
         "kind": "EnvoyFilter",
@@ -944,8 +885,8 @@ def to_yaml(docs: list[dict]) -> str:
 
 def render(topology: topo.Topology, image_bytes: bytes) -> dict[str, str]:
     """File name -> content of every manifest in mesh/istio/."""
-    contracts = contracts_mod.from_image(descriptor_pb2.FileDescriptorSet.FromString(image_bytes))
-    known = set(contracts.services())
+    image = contracts.from_image(descriptor_pb2.FileDescriptorSet.FromString(image_bytes))
+    known = set(image.services())
     for s in topology.services.values():
         missing = [g for g in s.grpc_services if g not in known]
         if missing:
@@ -953,18 +894,18 @@ def render(topology: topo.Topology, image_bytes: bytes) -> dict[str, str]:
                 f"{s.name}: {missing} not in the descriptor image (run `python tools/protobuild.py generate`)"
             )
     exposed = sorted(g for s in edge_services(topology) for g in s.grpc_services)
-    descriptor = gateway_descriptor(contracts, exposed)
+    descriptor = gateway_descriptor(image, exposed)
     services = sorted(topology.services.values(), key=lambda s: s.name)
     files = {
         "namespace.yaml": [namespace(topology)],
         "peer-authentication.yaml": [peer_authentication(topology)],
         "authorization-policies.yaml": authorization_policies(topology),
         "destination-rules.yaml": [destination_rule(topology, s) for s in services],
-        "virtual-services.yaml": [virtual_service(topology, s, contracts) for s in services],
+        "virtual-services.yaml": [virtual_service(topology, s, image) for s in services],
         "ingress-gateway.yaml": gateway_workload(topology, descriptor),
-        "gateway.yaml": gateway_resources(topology, contracts),
+        "gateway.yaml": gateway_resources(topology, image),
         "descriptor-configmap.yaml": [descriptor_configmap(topology, descriptor)],
-        "transcoder.yaml": [transcoder(topology, contracts)],
+        "transcoder.yaml": [transcoder(topology, image)],
         "error-replies.yaml": [error_replies(topology)],
     }
     for s in services:

@@ -13,59 +13,35 @@ Replica `i` of a service gets one Envoy with:
 - an OUTBOUND (egress) listener on `127.0.0.1:ports.egress+i` when the service
   `calls` others: plaintext HTTP/2 from the local app, routed by gRPC service
   to a cluster of every replica's sidecar of the callee, over mTLS with this
-  service's certificate, accepting only the callee's SPIFFE id. Round robin,
-  outlier detection, active gRPC health checks, the callee's timeout and
-  retries: reads (RPCs bound to HTTP GET) retry on the topology's `retry_on`
-  on another replica; writes and streams only when the request cannot have
-  reached the service (connection failure, refused stream, reset before the
-  request was sent).
+  service's certificate, accepting only the callee's SPIFFE id. The cluster
+  and the routes' timeouts and retries are the platform's one definition
+  (`envoy.traffic`, numbers from the topology's `traffic`): reads (RPCs bound
+  to HTTP GET) retry on the callee's `retry_on` on another replica; writes and
+  streams only when the request cannot have reached the service.
 - an admin interface on `127.0.0.1:ports.sidecar_admin+i` (used for /ready
   and the stats), and `--base-id` = that admin port, unique per host.
 
-Certificates come through SDS files (`mesh.certs`), so re-issuing them rotates
+Certificates come through SDS files (`envoy.tls`), so re-issuing them rotates
 the certificates of running sidecars.
 """
 
 from __future__ import annotations
 
 import pathlib
-import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import yaml
 
-from gateway import contracts as contracts_module
-from mesh import certs as mesh_certs
-from mesh.topology import Service, Topology, seconds
+import contracts
+from envoy.config import Json, bootstrap, http_connection_manager, router, socket_address, static_cluster, typed
+from envoy.tls import Credentials, downstream_mtls, upstream_mtls
+from envoy.traffic import route_action, route_timeouts, upstream_cluster
+from topology import Service, Topology
 
-ENVOY = pathlib.Path(sys.executable).with_name("envoy")
 HOST = "127.0.0.1"
 IMAGE = pathlib.Path(__file__).resolve().parents[1] / "build" / "iworkz.binpb"
-
-# Retry conditions that fire only when the request never reached the service.
-_SAFE_RETRY_ON = {
-    "connect-failure": "connect-failure",
-    "refused-stream": "refused-stream",
-    "reset": "reset-before-request",
-    "reset-before-request": "reset-before-request",
-}
-
-
-@dataclass(frozen=True)
-class HealthCheck:
-    """Active gRPC health checking of a callee's replicas (intervals in seconds)."""
-
-    interval: float = 5.0
-    no_traffic_interval: float = 5.0
-    unhealthy_interval: float = 1.0
-    # Lenient with a slow answer (a busy laptop), quick with a dead replica: a refused
-    # connection fails at once, and outlier detection ejects on the first calls it fails.
-    timeout: float = 5.0
-    unhealthy_threshold: int = 3
-    healthy_threshold: int = 1
-
-
-DEFAULT_HEALTH = HealthCheck()
+MAX_CONNECTIONS = 10000
 
 
 @dataclass(frozen=True)
@@ -89,314 +65,123 @@ class Sidecar:
         # Envoy's shared-memory id: the admin port is unique on the host, so is this.
         return self.admin_port
 
-    def command(self, log_level: str = "warning", concurrency: int = 1) -> list[str]:
-        return envoy_command(self.config, self.base_id, log_level, concurrency)
 
-
-def envoy_command(config: pathlib.Path, base_id: int, log_level: str = "warning", concurrency: int = 1) -> list[str]:
-    """The command line of an Envoy with its own --base-id (several run on one host)."""
-    return [
-        str(ENVOY),
-        "-c",
-        str(config),
-        "--base-id",
-        str(base_id),
-        "--concurrency",
-        str(concurrency),
-        "--log-level",
-        log_level,
-        "--drain-time-s",
-        "5",
-        "--parent-shutdown-time-s",
-        "10",
-        "--drain-strategy",
-        "immediate",
-    ]
-
-
-def _duration(value: float | str) -> str:
-    return f"{seconds(value) if isinstance(value, str) else value:g}s"
-
-
-def _sds(name: str, path: pathlib.Path) -> dict:
-    return {"name": name, "sds_config": {"path_config_source": {"path": str(path)}, "resource_api_version": "V3"}}
-
-
-def _tls_context(certs_dir: pathlib.Path, own: str) -> dict:
-    return {
-        "alpn_protocols": ["h2"],
-        "tls_params": {"tls_minimum_protocol_version": "TLSv1_2"},
-        "tls_certificate_sds_secret_configs": [_sds(own, mesh_certs.sds_file(certs_dir, own))],
+def _access_log(direction: str) -> list[Json]:
+    fields = {
+        "time": "%START_TIME%",
+        "direction": direction,
+        "method": "%REQ(:PATH)%",
+        "grpc_status": "%GRPC_STATUS(NUMBER)%",
+        "http_status": "%RESPONSE_CODE%",
+        "flags": "%RESPONSE_FLAGS%",
+        "duration_ms": "%DURATION%",
+        "upstream": "%UPSTREAM_HOST%",
+        "peer": "%DOWNSTREAM_PEER_URI_SAN%",
+        "request_id": "%REQ(X-REQUEST-ID)%",
+        "attempts": "%UPSTREAM_REQUEST_ATTEMPT_COUNT%",
     }
-
-
-def _http2_options() -> dict:
-    return {
-        "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
-            "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
-            "explicit_http_config": {
-                "http2_protocol_options": {"connection_keepalive": {"interval": "30s", "timeout": "5s"}}
-            },
-        }
-    }
-
-
-def _access_log(direction: str) -> list[dict]:
     return [
         {
             "name": "envoy.access_loggers.stdout",
-            "typed_config": {
-                "@type": "type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog",
-                "log_format": {
-                    "json_format": {
-                        "time": "%START_TIME%",
-                        "direction": direction,
-                        "method": "%REQ(:PATH)%",
-                        "grpc_status": "%GRPC_STATUS(NUMBER)%",
-                        "http_status": "%RESPONSE_CODE%",
-                        "flags": "%RESPONSE_FLAGS%",
-                        "duration_ms": "%DURATION%",
-                        "upstream": "%UPSTREAM_HOST%",
-                        "peer": "%DOWNSTREAM_PEER_URI_SAN%",
-                        "request_id": "%REQ(X-REQUEST-ID)%",
-                        "attempts": "%UPSTREAM_REQUEST_ATTEMPT_COUNT%",
-                    }
-                },
-            },
+            "typed_config": typed(
+                "envoy.extensions.access_loggers.stream.v3.StdoutAccessLog", log_format={"json_format": fields}
+            ),
         }
     ]
 
 
-def _router() -> dict:
-    return {
-        "name": "envoy.filters.http.router",
-        "typed_config": {
-            "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router",
-            "suppress_envoy_headers": True,
-        },
-    }
+def _hcm(name: str, routes: list[Json], filters: list[Json], **extra: object) -> Json:
+    route_config = {"name": name, "virtual_hosts": [{"name": name, "domains": ["*"], "routes": routes}]}
+    return http_connection_manager(
+        name,
+        route_config,
+        [*filters, router(suppress_envoy_headers=True)],
+        codec_type="AUTO",
+        http2_protocol_options={"max_concurrent_streams": 1024},
+        access_log=_access_log(name),
+        **extra,
+    )
 
 
-def _hcm(stat_prefix: str, direction: str, routes: list[dict], filters: list[dict], **extra) -> dict:
-    return {
-        "name": "envoy.filters.network.http_connection_manager",
-        "typed_config": {
-            "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3"
-            ".HttpConnectionManager",
-            "stat_prefix": stat_prefix,
-            "codec_type": "AUTO",
-            "http2_protocol_options": {"max_concurrent_streams": 1024},
-            "access_log": _access_log(direction),
-            "route_config": {
-                "name": stat_prefix,
-                "virtual_hosts": [{"name": stat_prefix, "domains": ["*"], "routes": routes}],
-            },
-            "http_filters": [*filters, _router()],
-            **extra,
-        },
-    }
-
-
-def _route_timeouts(service: Service, streaming: bool) -> dict:
-    if streaming:
-        # Server streams stay open as long as the caller wants; its deadline (grpc-timeout) still holds.
-        return {"timeout": "0s", "idle_timeout": "3600s", "max_stream_duration": {"grpc_timeout_header_max": "0s"}}
-    return {
-        "timeout": _duration(service.timeout),
-        "max_stream_duration": {"grpc_timeout_header_max": _duration(service.timeout)},
-    }
-
-
-def _retry_policy(service: Service, read: bool) -> dict | None:
-    """The callee's retries: all of `retry_on` for reads, only never-delivered requests otherwise."""
-    retries = service.retries
-    # Envoy's spelling (`unavailable`, `connect-failure`); the topology may use gRPC's or Istio's.
-    names = list(dict.fromkeys(r.strip().lower().replace("_", "-") for r in retries.retry_on))
-    if read:
-        retry_on = names
-    else:
-        retry_on = sorted({_SAFE_RETRY_ON[r] for r in names if r in _SAFE_RETRY_ON})
-    if not retry_on or retries.attempts < 1:
-        return None
-    policy = {
-        "retry_on": ",".join(retry_on),
-        "num_retries": retries.attempts,
-        "retry_host_predicate": [
-            {
-                "name": "envoy.retry_host_predicates.previous_hosts",
-                "typed_config": {
-                    "@type": "type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate"
-                },
-            }
-        ],
-        "host_selection_retry_max_attempts": 5,
-        "retry_back_off": {"base_interval": "0.025s", "max_interval": "0.25s"},
-    }
-    if read:
-        policy["per_try_timeout"] = _duration(retries.per_try_timeout)
-    return policy
-
-
-def method_kinds(image: pathlib.Path, grpc_services) -> tuple[list[str], list[str]]:
+def method_kinds(image: pathlib.Path, grpc_services: Iterable[str]) -> tuple[list[str], list[str]]:
     """(paths of reads, paths of server streams) among the RPCs of `grpc_services`."""
-    rpcs = contracts_module.load(image).rpcs_of(grpc_services)
+    rpcs = contracts.load(image).rpcs_of(grpc_services)
     reads = [r.grpc_path for r in rpcs if r.idempotent_read and not r.server_streaming]
     streams = [r.grpc_path for r in rpcs if r.server_streaming]
     return reads, streams
 
 
-def _inbound_routes(service: Service, image: pathlib.Path) -> list[dict]:
+def _inbound_routes(topology: Topology, service: Service, image: pathlib.Path) -> list[Json]:
     _, streams = method_kinds(image, service.grpc_services)
-    cluster = "app"
-    routes = [
-        {"match": {"path": p, "grpc": {}}, "route": {"cluster": cluster, **_route_timeouts(service, True)}}
+    routes: list[Json] = [
+        {
+            "match": {"path": p, "grpc": {}},
+            "route": {"cluster": "app", **route_timeouts(service.timeout, True, topology.traffic)},
+        }
         for p in streams
     ]
-    routes.append({"match": {"prefix": "/"}, "route": {"cluster": cluster, **_route_timeouts(service, False)}})
+    routes.append(
+        {
+            "match": {"prefix": "/"},
+            "route": {"cluster": "app", **route_timeouts(service.timeout, False, topology.traffic)},
+        }
+    )
     return routes
 
 
-def _egress_routes(topology: Topology, caller: Service, image: pathlib.Path) -> list[dict]:
+def _egress_routes(topology: Topology, caller: Service, image: pathlib.Path) -> list[Json]:
+    """Per callee: its reads and streams by path, then everything else of its gRPC services by prefix."""
     routes = []
     for callee_name in caller.calls:
         callee = topology.services[callee_name]
         reads, streams = method_kinds(image, callee.grpc_services)
         cluster = f"out_{callee_name}"
-        for path in reads:
-            route = {"cluster": cluster, **_route_timeouts(callee, False)}
-            if policy := _retry_policy(callee, read=True):
-                route["retry_policy"] = policy
-            routes.append({"match": {"path": path, "grpc": {}}, "route": route})
-        for path in streams:
-            route = {"cluster": cluster, **_route_timeouts(callee, True)}
-            if policy := _retry_policy(callee, read=False):
-                route["retry_policy"] = policy
-            routes.append({"match": {"path": path, "grpc": {}}, "route": route})
-        for grpc_service in callee.grpc_services:
-            route = {"cluster": cluster, **_route_timeouts(callee, False)}
-            if policy := _retry_policy(callee, read=False):
-                route["retry_policy"] = policy
-            routes.append({"match": {"prefix": f"/{grpc_service}/", "grpc": {}}, "route": route})
+
+        def action(read: bool, streaming: bool, callee: Service = callee, cluster: str = cluster) -> Json:
+            return route_action(
+                cluster, callee.timeout, callee.retries, topology.traffic, read=read, streaming=streaming
+            )
+
+        routes += [{"match": {"path": p, "grpc": {}}, "route": action(True, False)} for p in reads]
+        routes += [{"match": {"path": p, "grpc": {}}, "route": action(False, True)} for p in streams]
+        routes += [
+            {"match": {"prefix": f"/{g}/", "grpc": {}}, "route": action(False, False)} for g in callee.grpc_services
+        ]
     return routes
 
 
-def _rbac(topology: Topology, service: Service) -> dict:
+def _rbac(topology: Topology, service: Service) -> Json:
     principals = [
         {"authenticated": {"principal_name": {"exact": topology.spiffe_id(caller)}}} for caller in service.callers
     ]
     policies = {"allowed-callers": {"permissions": [{"any": True}], "principals": principals}} if principals else {}
     return {
         "name": "envoy.filters.http.rbac",
-        "typed_config": {
-            "@type": "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC",
-            "rules": {"action": "ALLOW", "policies": policies},
-        },
-    }
-
-
-def _callee_cluster(
-    topology: Topology, caller: Service, callee: Service, certs_dir: pathlib.Path, health: HealthCheck
-) -> dict:
-    endpoints = [
-        {"endpoint": {"address": {"socket_address": {"address": HOST, "port_value": callee.port("sidecar", i)}}}}
-        for i in range(callee.replicas)
-    ]
-    tls = _tls_context(certs_dir, caller.name)
-    tls["combined_validation_context"] = {
-        "default_validation_context": {
-            "match_typed_subject_alt_names": [
-                {"san_type": "URI", "matcher": {"exact": topology.spiffe_id(callee.name)}}
-            ]
-        },
-        "validation_context_sds_secret_config": _sds(
-            mesh_certs.CA_SECRET, mesh_certs.sds_file(certs_dir, mesh_certs.CA_SECRET)
+        "typed_config": typed(
+            "envoy.extensions.filters.http.rbac.v3.RBAC", rules={"action": "ALLOW", "policies": policies}
         ),
-    }
-    return {
-        "name": f"out_{callee.name}",
-        "type": "STATIC",
-        "connect_timeout": "1s",
-        "lb_policy": "ROUND_ROBIN",
-        "load_assignment": {"cluster_name": f"out_{callee.name}", "endpoints": [{"lb_endpoints": endpoints}]},
-        "typed_extension_protocol_options": _http2_options(),
-        "transport_socket": {
-            "name": "envoy.transport_sockets.tls",
-            "typed_config": {
-                "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
-                "sni": "localhost",
-                "common_tls_context": tls,
-            },
-        },
-        "health_checks": [
-            {
-                "timeout": _duration(health.timeout),
-                "interval": _duration(health.interval),
-                "no_traffic_interval": _duration(health.no_traffic_interval),
-                "unhealthy_interval": _duration(health.unhealthy_interval),
-                "unhealthy_threshold": health.unhealthy_threshold,
-                "healthy_threshold": health.healthy_threshold,
-                "grpc_health_check": {"service_name": callee.grpc_services[0], "authority": callee.name},
-            }
-        ],
-        # Envoy allows only 3 concurrent retries per cluster by default: when a replica dies
-        # under load, half the calls need one at once. A budget scales with the traffic instead.
-        "circuit_breakers": {
-            "thresholds": [
-                {
-                    "priority": "DEFAULT",
-                    "retry_budget": {"budget_percent": {"value": 50.0}, "min_retry_concurrency": 16},
-                }
-            ]
-        },
-        # A replica that keeps failing is taken out of rotation for a while (never all of them).
-        "outlier_detection": {
-            "consecutive_5xx": 5,
-            "consecutive_gateway_failure": 3,
-            "enforcing_consecutive_gateway_failure": 100,
-            "interval": "2s",
-            "base_ejection_time": "10s",
-            "max_ejection_percent": 50,
-        },
     }
 
 
 def render(
-    topology: Topology,
-    service_name: str,
-    replica: int,
-    certs_dir: pathlib.Path,
-    image: pathlib.Path = IMAGE,
-    health: HealthCheck = DEFAULT_HEALTH,
-) -> dict:
+    topology: Topology, service_name: str, replica: int, certs_dir: pathlib.Path | str, image: pathlib.Path = IMAGE
+) -> Json:
     """The Envoy bootstrap of replica `replica` of `service_name`."""
     service = topology.services[service_name]
     if not 0 <= replica < service.replicas:
         raise ValueError(f"{service_name} has {service.replicas} replicas, not a replica {replica}")
-    certs_dir = pathlib.Path(certs_dir)
-    inbound_tls = _tls_context(certs_dir, service.name)
-    inbound_tls["validation_context_sds_secret_config"] = _sds(
-        mesh_certs.CA_SECRET, mesh_certs.sds_file(certs_dir, mesh_certs.CA_SECRET)
-    )
+    own = Credentials.from_directory(certs_dir, service.name)
     listeners = [
         {
             "name": "inbound",
-            "address": {"socket_address": {"address": HOST, "port_value": service.port("sidecar", replica)}},
+            "address": socket_address(HOST, service.port("sidecar", replica)),
             "filter_chains": [
                 {
-                    "transport_socket": {
-                        "name": "envoy.transport_sockets.tls",
-                        "typed_config": {
-                            "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3."
-                            "DownstreamTlsContext",
-                            "require_client_certificate": True,
-                            "common_tls_context": inbound_tls,
-                        },
-                    },
+                    "transport_socket": downstream_mtls(own),
                     "filters": [
                         _hcm(
                             "inbound",
-                            "inbound",
-                            _inbound_routes(service, image),
+                            _inbound_routes(topology, service, image),
                             [_rbac(topology, service)],
                             # The service learns who called from this header; a caller's own copy is replaced.
                             forward_client_cert_details="SANITIZE_SET",
@@ -407,40 +192,16 @@ def render(
             ],
         }
     ]
-    clusters = [
-        {
-            "name": "app",
-            "type": "STATIC",
-            "connect_timeout": "1s",
-            "load_assignment": {
-                "cluster_name": "app",
-                "endpoints": [
-                    {
-                        "lb_endpoints": [
-                            {
-                                "endpoint": {
-                                    "address": {
-                                        "socket_address": {"address": HOST, "port_value": service.port("app", replica)}
-                                    }
-                                }
-                            }
-                        ]
-                    }
-                ],
-            },
-            "typed_extension_protocol_options": _http2_options(),
-        }
-    ]
+    clusters = [static_cluster("app", (HOST, service.port("app", replica)), topology.traffic, http2=True)]
     if service.calls:
         listeners.append(
             {
                 "name": "egress",
-                "address": {"socket_address": {"address": HOST, "port_value": service.port("egress", replica)}},
+                "address": socket_address(HOST, service.port("egress", replica)),
                 "filter_chains": [
                     {
                         "filters": [
                             _hcm(
-                                "egress",
                                 "egress",
                                 _egress_routes(topology, service, image),
                                 [],
@@ -452,34 +213,25 @@ def render(
                 ],
             }
         )
-        clusters += [_callee_cluster(topology, service, topology.services[c], certs_dir, health) for c in service.calls]
-    return {
-        "node": {"id": f"{service_name}-{replica}", "cluster": service_name},
-        "admin": {
-            "address": {"socket_address": {"address": HOST, "port_value": service.port("sidecar_admin", replica)}}
-        },
-        "static_resources": {"listeners": listeners, "clusters": clusters},
-        "overload_manager": {
-            "resource_monitors": [
-                {
-                    "name": "envoy.resource_monitors.global_downstream_max_connections",
-                    "typed_config": {
-                        "@type": "type.googleapis.com/envoy.extensions.resource_monitors"
-                        ".downstream_connections.v3.DownstreamConnectionsConfig",
-                        "max_active_downstream_connections": 10000,
-                    },
-                }
-            ]
-        },
-    }
+        for name in service.calls:
+            callee = topology.services[name]
+            sidecars = [(HOST, callee.port("sidecar", i)) for i in range(callee.replicas)]
+            clusters.append(
+                upstream_cluster(
+                    f"out_{name}",
+                    sidecars,
+                    topology.traffic,
+                    callee.grpc_services[0],
+                    callee.name,
+                    upstream_mtls(own, topology.spiffe_id(callee.name), sni="localhost"),
+                )
+            )
+    admin = (HOST, service.port("sidecar_admin", replica))
+    return bootstrap(f"{service_name}-{replica}", service_name, admin, listeners, clusters, MAX_CONNECTIONS)
 
 
 def write(
-    topology: Topology,
-    certs_dir: pathlib.Path,
-    out_dir: pathlib.Path,
-    image: pathlib.Path = IMAGE,
-    health: HealthCheck = DEFAULT_HEALTH,
+    topology: Topology, certs_dir: pathlib.Path, out_dir: pathlib.Path, image: pathlib.Path = IMAGE
 ) -> list[Sidecar]:
     """Render every replica's sidecar of the topology into `out_dir`; return them."""
     out_dir = pathlib.Path(out_dir)
@@ -488,7 +240,7 @@ def write(
     for service in topology.services.values():
         for i in range(service.replicas):
             path = out_dir / f"sidecar-{service.name}-{i}.yaml"
-            config = render(topology, service.name, i, certs_dir, image, health)
+            config = render(topology, service.name, i, certs_dir, image)
             path.write_text(
                 "# Rendered from mesh/topology.yaml by mesh/sidecar.py; do not edit.\n"
                 + yaml.safe_dump(config, sort_keys=False)

@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import functools
 import importlib.util
 import json
@@ -70,9 +69,9 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+import topology as mesh_topology
 from mesh import certs as mesh_certs
 from mesh import sidecar as mesh_sidecar
-from mesh import topology as mesh_topology
 from mesh.ports import port_free
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
@@ -210,6 +209,27 @@ def health_status(
     return health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
 
 
+def sidecar_command(sidecar: mesh_sidecar.Sidecar, log_level: str = "warning", concurrency: int = 1) -> list[str]:
+    """The command line of a sidecar Envoy, with its own --base-id (several run on one host)."""
+    return [
+        str(pathlib.Path(sys.executable).with_name("envoy")),
+        "-c",
+        str(sidecar.config),
+        "--base-id",
+        str(sidecar.base_id),
+        "--concurrency",
+        str(concurrency),
+        "--log-level",
+        log_level,
+        "--drain-time-s",
+        "5",
+        "--parent-shutdown-time-s",
+        "10",
+        "--drain-strategy",
+        "immediate",
+    ]
+
+
 def _signal_group(pid: int, sig: int) -> None:
     """Signal the process group led by `pid` (every child runs in its own); gone is fine."""
     try:
@@ -265,13 +285,11 @@ class Platform:
         topology: mesh_topology.Topology,
         start_timeout: float = 90.0,
         image: pathlib.Path = IMAGE,
-        health: mesh_sidecar.HealthCheck = mesh_sidecar.DEFAULT_HEALTH,
     ) -> None:
         self.state = pathlib.Path(state)
         self.topology = topology
         self.start_timeout = start_timeout
         self.image = image
-        self.health = health
         self.procs: list[Proc] = []
         self.sidecars: list[mesh_sidecar.Sidecar] = []
         self.mesh: mesh_certs.MeshCA | None = None
@@ -367,7 +385,7 @@ class Platform:
         directory = self.state / "mesh"
         say(f"creating the mesh CA and SPIFFE certificates ({self.show(directory)}) ...")
         self.mesh = mesh_certs.for_topology(directory, self.topology)
-        self.sidecars = mesh_sidecar.write(self.topology, directory, directory / "envoy", self.image, self.health)
+        self.sidecars = mesh_sidecar.write(self.topology, directory, directory / "envoy", self.image)
 
     def credentials(self, identity: str) -> grpc.ChannelCredentials:
         """mTLS client credentials of a mesh identity (e.g. `edge`), trusting the mesh CA."""
@@ -494,7 +512,7 @@ class Platform:
                         "sidecar",
                         sidecar.service,
                         sidecar.replica,
-                        sidecar.command(),
+                        sidecar_command(sidecar),
                         {**os.environ},
                         self.state / "logs" / f"{sidecar.name}.sidecar.log",
                         ports,
@@ -550,6 +568,7 @@ class Platform:
     def start_edge(self) -> None:
         """Render and run the edge Envoy against every sidecar of the services it may call."""
         try:
+            from envoy.tls import Credentials
             from gateway import edge as gateway_edge
             from gateway.render import UpstreamTls
         except ImportError as err:
@@ -562,15 +581,10 @@ class Platform:
             for name, s in self.topology.services.items()
             if "edge" in s.callers
         }
-        edge_identity = self.mesh.identities["edge"]
         # Through SDS files, like the sidecars: re-issued certificates reach the running edge.
         upstream_tls = UpstreamTls(
-            cert=str(edge_identity.cert),
-            key=str(edge_identity.key),
-            ca=str(self.mesh.ca_cert),
+            Credentials.from_directory(self.mesh.directory, "edge"),
             spiffe_ids={name: self.topology.spiffe_id(name) for name in upstreams},
-            cert_sds=("edge", str(edge_identity.sds)),
-            ca_sds=(mesh_certs.CA_SECRET, str(self.mesh.ca_sds)),
         )
         say(f"starting the edge on https://{HOST}:{self.topology.edge.port} ...")
         try:
@@ -1026,16 +1040,7 @@ def runnable(topology: mesh_topology.Topology) -> mesh_topology.Topology:
     if not missing:
         return topology
     say(f"not started (not implemented yet): {', '.join(missing)}")
-    services = {
-        name: dataclasses.replace(
-            s,
-            callers=tuple(c for c in s.callers if c not in missing),
-            calls=tuple(c for c in s.calls if c not in missing),
-        )
-        for name, s in topology.services.items()
-        if name not in missing
-    }
-    return mesh_topology.Topology(topology.trust_domain, topology.namespace, topology.edge, services)
+    return topology.without(missing)
 
 
 def load_topology(path: str, replicas: dict[str, int]) -> mesh_topology.Topology:
@@ -1045,7 +1050,6 @@ def load_topology(path: str, replicas: dict[str, int]) -> mesh_topology.Topology
         if unknown:
             raise StartupError(f"--replicas names no service of the topology: {', '.join(unknown)}")
         topology = topology.with_replicas(replicas)
-        mesh_topology.check(topology)
     except mesh_topology.TopologyError as err:
         raise StartupError(f"{path}: {err}") from None
     return runnable(topology)

@@ -23,9 +23,9 @@ import uuid
 import pytest
 
 from mesh import ports
-from mesh.topology import Topology
 from services.demo import dataset
 from services.runtime.embedded import create_database, drop_database
+from topology import Topology
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 HAS_EDGE = importlib.util.find_spec("gateway.edge") is not None
@@ -235,8 +235,8 @@ def test_replica_counts_from_the_command_line_and_the_environment():
 
 
 def test_services_start_after_the_services_they_call():
-    from mesh.topology import load
     from services.launcher import start_order
+    from topology import load
 
     topology = load()
     order = start_order(topology)
@@ -247,19 +247,17 @@ def test_services_start_after_the_services_they_call():
 
 
 def test_services_the_topology_lists_but_nobody_has_written_yet_are_left_out():
-    import dataclasses
-
-    from mesh.topology import Topology, load
     from services.launcher import runnable
+    from topology import load
 
     topology = load()
     identity = topology.services["identity"]
-    future = dataclasses.replace(identity, name="matching", callers=("edge",), calls=("identity",))
+    future = identity.model_copy(update={"name": "notyet", "callers": ("edge",), "calls": ("identity",)})
     services = {
         **topology.services,
-        "matching": future,
-        "identity": dataclasses.replace(identity, callers=(*identity.callers, "matching")),
+        "notyet": future,
+        "identity": identity.model_copy(update={"callers": (*identity.callers, "notyet")}),
     }
-    running = runnable(Topology(topology.trust_domain, topology.namespace, topology.edge, services))
+    running = runnable(topology.model_copy(update={"services": services}))
     assert set(running.services) == set(topology.services)
     assert running.services["identity"].callers == identity.callers

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import pathlib
 import uuid
 
@@ -11,9 +10,9 @@ import grpc
 import httpx
 from prometheus_client import REGISTRY
 
+import topology as topology_module
 from gateway import edge as edge_module
-from mesh import topology as topology_module
-from mesh.topology import RateLimit
+from topology import RateLimit, Topology
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
@@ -23,8 +22,15 @@ def relaxed_topology(topology=None):
     """The topology with the sign-up/login limits raised: every test client is 127.0.0.1,
     so with the real limits the tests would throttle each other (test_edge_limits tests them)."""
     topology = topology or topology_module.load()
-    limits = {m: RateLimit(10_000, 60) for m in topology.edge.method_limits}
-    return dataclasses.replace(topology, edge=dataclasses.replace(topology.edge, method_limits=limits))
+    limits = {m: RateLimit(tokens=10_000, per_seconds=60) for m in topology.edge.rate_limits.methods}
+    return with_method_limits(topology, limits)
+
+
+def with_method_limits(topology: Topology, limits: dict[str, RateLimit]) -> Topology:
+    """The topology with the edge's per-method rate limits replaced."""
+    edge = topology.edge
+    rate_limits = edge.rate_limits.model_copy(update={"methods": limits})
+    return topology.model_copy(update={"edge": edge.model_copy(update={"rate_limits": rate_limits})})
 
 
 # Edges started by the tests, with the clusters expected never to be healthy.

@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from edge_testing import assert_error_shape, grpc_credentials, service_calls, sign_up
 
-from gateway import contracts
+import contracts
 
 SERVED = ("iworkz.identity.v1.IdentityService", "iworkz.marketplace.v1.MarketplaceService")
 SERVICE_OF = {

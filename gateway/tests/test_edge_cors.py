@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mesh import topology
+import topology
 
 ALLOWED = topology.load().edge.cors_origins[0]
 OTHER = "https://evil.example"

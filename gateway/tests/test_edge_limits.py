@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import grpc
 import httpx
 import pytest
-from edge_testing import assert_error_shape, grpc_credentials, relaxed_topology, sign_up, start_edge, stop_edge
+from edge_testing import (
+    assert_error_shape,
+    grpc_credentials,
+    relaxed_topology,
+    sign_up,
+    start_edge,
+    stop_edge,
+    with_method_limits,
+)
 
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from iworkz.sdk import Client
-from mesh.topology import RateLimit
+from topology import RateLimit
 
 SEARCH = "/iworkz.marketplace.v1.MarketplaceService/SearchJobs"
 TINY = 3
@@ -21,8 +27,8 @@ TINY = 3
 async def limited_edge(identity_service, marketplace_service, edge_image, tmp_path_factory):
     """An edge whose SearchJobs allows each caller 3 calls a minute."""
     topology = relaxed_topology()
-    limits = {**topology.edge.method_limits, SEARCH: RateLimit(TINY, 60)}
-    topology = dataclasses.replace(topology, edge=dataclasses.replace(topology.edge, method_limits=limits))
+    limits = {**topology.edge.rate_limits.methods, SEARCH: RateLimit(tokens=TINY, per_seconds=60)}
+    topology = with_method_limits(topology, limits)
     upstreams = {
         "identity": [("127.0.0.1", identity_service.port)],
         "marketplace": [("127.0.0.1", marketplace_service.port)],

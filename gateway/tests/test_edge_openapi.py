@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from edge_testing import sign_up
 
-from gateway import contracts
+import contracts
 
 SERVED = ("iworkz.identity.v1.IdentityService", "iworkz.marketplace.v1.MarketplaceService")
 SHIM = r"""

@@ -5,7 +5,6 @@ No running services needed; one test runs `envoy --mode validate` on an mTLS ren
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import stat
@@ -15,8 +14,10 @@ import pytest
 import yaml
 from cryptography import x509
 
-from gateway import contracts, devcert, edge, render
-from mesh import topology as topology_module
+import contracts
+import topology as topology_module
+from envoy.tls import Credentials
+from gateway import devcert, edge, render
 
 UPSTREAMS = {"identity": [("127.0.0.1", 50200)], "marketplace": [("127.0.0.1", 50210), ("127.0.0.1", 50211)]}
 
@@ -115,19 +116,21 @@ def test_every_rpc_has_a_route_with_the_services_timeout_and_reads_only_are_retr
         if rpc.server_streaming:
             assert action["timeout"] == "0s"
         else:
-            assert action["timeout"] == topology.services[service].timeout
+            assert action["timeout"] == f"{topology.services[service].timeout:g}s"
         if rpc.idempotent_read and not rpc.server_streaming:
             assert retry_on == set(topology.services[service].retries.retry_on), rpc.grpc_path
             assert action["retry_policy"]["num_retries"] == topology.services[service].retries.attempts
         else:
-            assert retry_on == {"connect-failure", "refused-stream"}, rpc.grpc_path
+            # Writes and streams only when the request never reached a replica.
+            assert retry_on == set(topology.services[service].retries.safe_retry_on), rpc.grpc_path
+            assert "per_try_timeout" not in action["retry_policy"]
 
 
 def test_rate_limits_per_route_and_per_caller_from_the_topology(rendered, topology, served):
     table = routes(rendered[0])
     for rpc in served:
         config = table[rpc.grpc_path]["typed_per_filter_config"]["envoy.filters.http.local_ratelimit"]
-        limit = topology.edge.method_limits.get(rpc.grpc_path, topology.edge.default_limit)
+        limit = topology.edge.limit(rpc.grpc_path)
         buckets = [d["token_bucket"] for d in config["descriptors"]]
         assert all(
             b["max_tokens"] == limit.tokens and b["fill_interval"] == f"{limit.per_seconds}s" for b in buckets
@@ -163,7 +166,7 @@ def test_jwt_default_deny_with_public_rpcs_exempt(rendered, topology, served):
     filters = {f["name"]: f["typed_config"] for f in hcm(rendered[0])["http_filters"]}
     jwt = filters["envoy.filters.http.jwt_authn"]
     provider = jwt["providers"]["identity"]
-    assert provider["issuer"] == topology.edge.jwt_issuer and provider["audiences"] == [topology.edge.jwt_audience]
+    assert provider["issuer"] == topology.edge.jwt.issuer and provider["audiences"] == [topology.edge.jwt.audience]
     assert provider["remote_jwks"]["http_uri"]["uri"].endswith("/.well-known/jwks.json")
     assert provider["forward"] is True
     rules = jwt["rules"]
@@ -206,7 +209,8 @@ def test_local_replies_are_json_for_rest_only(rendered):
 
 def test_upstream_mtls_with_spiffe_ids(topology, edge_image, dev_tls, tmp_path):
     spiffe = {name: topology.spiffe_id(name) for name in UPSTREAMS}
-    tls = render.UpstreamTls(cert=str(dev_tls.cert), key=str(dev_tls.key), ca=str(dev_tls.ca), spiffe_ids=spiffe)
+    files = Credentials("edge", cert_file=str(dev_tls.cert), key_file=str(dev_tls.key), ca_file=str(dev_tls.ca))
+    tls = render.UpstreamTls(files, spiffe_ids=spiffe)
     path = render.render_edge(
         topology, edge_image, UPSTREAMS, (str(dev_tls.cert), str(dev_tls.key)), tmp_path, upstream_tls=tls
     )
@@ -227,14 +231,7 @@ def test_upstream_mtls_with_spiffe_ids(topology, edge_image, dev_tls, tmp_path):
 
 def test_upstream_mtls_can_follow_rotating_sds_files(topology, edge_image, dev_tls, tmp_path):
     spiffe = {name: topology.spiffe_id(name) for name in UPSTREAMS}
-    tls = render.UpstreamTls(
-        cert="",
-        key="",
-        ca="",
-        spiffe_ids=spiffe,
-        cert_sds=("edge", "/m/sds/edge.yaml"),
-        ca_sds=("mesh-ca", "/m/sds/mesh-ca.yaml"),
-    )
+    tls = render.UpstreamTls(Credentials.from_directory("/m", "edge"), spiffe_ids=spiffe)
     config = render.build_config(
         topology,
         contracts.load(edge_image),
@@ -278,8 +275,8 @@ def test_refuses_upstreams_the_topology_or_image_does_not_know(topology, edge_im
         render.render_edge(
             topology, edge_image, {"identity": [("127.0.0.1", 1)], "nope": [("127.0.0.1", 2)]}, ("c", "k"), tmp_path
         )
-    missing = dataclasses.replace(topology.services["identity"], grpc_services=("iworkz.gone.v1.GoneService",))
-    broken = dataclasses.replace(topology, services={**topology.services, "identity": missing})
+    missing = topology.services["identity"].model_copy(update={"grpc_services": ("iworkz.gone.v1.GoneService",)})
+    broken = topology.model_copy(update={"services": {**topology.services, "identity": missing}})
     with pytest.raises(ValueError, match="no service"):
         render.render_edge(broken, edge_image, {"identity": [("127.0.0.1", 1)]}, ("c", "k"), tmp_path)
 

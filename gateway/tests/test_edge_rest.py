@@ -129,7 +129,7 @@ async def test_unknown_path_without_a_token_is_401_default_deny(rest):
 
 
 async def test_oversize_body_is_json_413(rest, edge):
-    from mesh import topology
+    import topology
 
     limit = topology.load().edge.max_request_bytes
     big = {

@@ -11,7 +11,7 @@ import grpc
 import pytest
 from edge_testing import grpc_credentials, sign_up
 
-from gateway import contracts
+import contracts
 from iworkz.auth.v1 import access_pb2
 from services.runtime.access import ROLE_NAMES
 

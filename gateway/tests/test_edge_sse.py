@@ -10,7 +10,6 @@ image and served by a tiny in-process server of that test contract.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import socket
 
@@ -22,9 +21,9 @@ from google.api import annotations_pb2
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
-from gateway import contracts
+import contracts
 from iworkz.auth.v1 import access_pb2
-from mesh.topology import Retries, Service
+from topology import Retries, Service
 
 FD = descriptor_pb2.FieldDescriptorProto
 TICKS = "iworkz.edgetest.v1.TickService"
@@ -117,14 +116,15 @@ async def streaming_world(identity_service, edge_image, tmp_path_factory):
     await stand_in.start()
 
     topology = relaxed_topology()
-    retries = Retries(2, "1s", ("unavailable",))
+    retries = Retries(attempts=2, per_try_timeout="1s", retry_on=("unavailable",))
 
     def service(name, grpc_services):
+        # Ports are not used: the edge is given the upstream addresses.
         return Service(
             name=name,
             grpc_services=tuple(grpc_services),
             replicas=1,
-            ports={},
+            ports=dict.fromkeys(("app", "sidecar", "egress", "metrics", "sidecar_admin"), 1),
             callers=("edge",),
             calls=(),
             timeout="5s",
@@ -141,7 +141,7 @@ async def streaming_world(identity_service, edge_image, tmp_path_factory):
         "ticker": [("127.0.0.1", stand_in.port)],
         "ghost": [("127.0.0.1", free_closed_port())],
     }
-    topology = dataclasses.replace(topology, services=services)
+    topology = topology.model_copy(update={"services": services})
     running = await start_edge(
         topology, path, upstreams, tmp_path_factory.mktemp("stream-edge"), never_healthy=("svc_ghost",)
     )

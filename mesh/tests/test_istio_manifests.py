@@ -29,8 +29,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
+import topology as topo
 from mesh import render_istio as ri
-from mesh import topology as topo
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ISTIO_DIR = ROOT / "mesh" / "istio"
@@ -384,7 +384,7 @@ def test_the_gateway_mounts_the_descriptor_configmap(docs):
 
 
 def test_each_service_runs_hardened_with_its_topology_settings(docs, topology):
-    identity = topology.services[topology.edge.jwks_service]
+    identity = topology.services[topology.edge.jwt.jwks_service]
     for s in topology.services.values():
         file = f"{s.name}.yaml"
         _find(docs, "ServiceAccount", s.name, file)
@@ -599,7 +599,7 @@ def test_the_gateway_demands_a_token_except_on_public_rpcs(docs, topology):
     assert policy["spec"]["selector"] == {"matchLabels": ri.GATEWAY_SELECTOR}
     assert policy["spec"]["action"] == "ALLOW"
     # A valid token from our issuer opens every route (the services check roles and ownership).
-    assert {"from": [{"source": {"requestPrincipals": [f"{topology.edge.jwt_issuer}/*"]}}]} in policy["spec"]["rules"]
+    assert {"from": [{"source": {"requestPrincipals": [f"{topology.edge.jwt.issuer}/*"]}}]} in policy["spec"]["rules"]
     rpcs = _contract_rpcs(topology)
     assert rpcs, "no RPC is served at the edge"
     for grpc_path, public, bindings in rpcs:
@@ -630,7 +630,7 @@ def test_cors_preflights_pass_without_a_token_and_nothing_else_does(docs):
 
 def test_request_authentication_uses_the_topology_issuer_and_identity_jwks(docs, topology):
     [rule] = _find(docs, "RequestAuthentication", "edge-jwt")["spec"]["jwtRules"]
-    assert rule["issuer"] == topology.edge.jwt_issuer and rule["audiences"] == [topology.edge.jwt_audience]
+    assert rule["issuer"] == topology.edge.jwt.issuer and rule["audiences"] == [topology.edge.jwt.audience]
     assert rule["jwksUri"] == f"https://{ri.PUBLIC_HOST}/.well-known/jwks.json"
     assert rule["forwardOriginalToken"] is True
     # The JWKS path is itself public (the gateway fetches it without a token).
@@ -658,9 +658,3 @@ def test_http_templates_become_istio_path_templates(template, expected):
 def test_paths_istio_cannot_match_exactly_stop_the_rendering(template):
     with pytest.raises(ri.RenderError):
         ri.istio_path(template)
-
-
-def test_unknown_retry_conditions_stop_the_rendering():
-    assert ri.retry_on(("UNAVAILABLE", "connect_failure"), "x") == ["unavailable", "connect-failure"]
-    with pytest.raises(ri.RenderError, match="retry_on"):
-        ri.retry_on(("sometimes",), "x")

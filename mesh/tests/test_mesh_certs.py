@@ -10,8 +10,9 @@ import yaml
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from envoy import tls
 from mesh import certs
-from mesh.topology import load
+from topology import load
 
 
 @pytest.fixture
@@ -55,13 +56,13 @@ def test_keys_are_private_and_envoy_gets_them_through_sds_files(mesh):
     for name, identity in mesh.identities.items():
         assert stat.S_IMODE(identity.key.stat().st_mode) == 0o600
         assert stat.S_IMODE(identity.sds.stat().st_mode) == 0o600
-        assert identity.sds == certs.sds_file(mesh.directory, name)
+        assert identity.sds == tls.sds_file(mesh.directory, name)
         (secret,) = yaml.safe_load(identity.sds.read_text())["resources"]
         assert secret["name"] == name
         assert secret["tls_certificate"]["certificate_chain"]["inline_string"] == identity.cert.read_text()
         assert secret["tls_certificate"]["private_key"]["inline_string"] == identity.key.read_text()
     (ca,) = yaml.safe_load(mesh.ca_sds.read_text())["resources"]
-    assert ca["name"] == certs.CA_SECRET
+    assert ca["name"] == tls.CA_SECRET
     assert ca["validation_context"]["trusted_ca"]["inline_string"] == mesh.ca_cert.read_text()
 
 

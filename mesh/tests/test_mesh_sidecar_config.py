@@ -8,18 +8,24 @@ renders the real topology and has Envoy validate every config.
 
 from __future__ import annotations
 
+import pathlib
 import subprocess
-from dataclasses import replace
+import sys
 
 import pytest
 import yaml
 
+import topology as topology_module
+from envoy import tls as envoy_tls
 from mesh import certs, ports, sidecar
-from mesh.topology import Topology, load
+from topology import load
+
+ENVOY = pathlib.Path(sys.executable).with_name("envoy")
 
 TOPOLOGY = {
     "trust_domain": "iworkz.local",
     "namespace": "iworkz",
+    "traffic": yaml.safe_load(topology_module.DEFAULT_PATH.read_text())["traffic"],
     "edge": {
         "port": 8443,
         "admin_port": 9900,
@@ -100,7 +106,7 @@ def test_inbound_takes_mtls_from_the_callers_only_and_forwards_their_identity(to
         }
         tls = inbound["filter_chains"][0]["transport_socket"]["typed_config"]
         assert tls["require_client_certificate"] is True
-        assert tls["common_tls_context"]["validation_context_sds_secret_config"]["name"] == certs.CA_SECRET
+        assert tls["common_tls_context"]["validation_context_sds_secret_config"]["name"] == envoy_tls.CA_SECRET
         assert tls["common_tls_context"]["tls_certificate_sds_secret_configs"][0]["name"] == name
         hcm = _hcm(inbound)
         assert hcm["forward_client_cert_details"] == "SANITIZE_SET"
@@ -119,8 +125,8 @@ def test_inbound_takes_mtls_from_the_callers_only_and_forwards_their_identity(to
 
 
 def test_a_service_nobody_may_call_denies_everyone(topology, tmp_path):
-    services = {**topology.services, "identity": replace(topology.services["identity"], callers=())}
-    lonely = Topology(topology.trust_domain, topology.namespace, topology.edge, services)
+    services = {**topology.services, "identity": topology.services["identity"].model_copy(update={"callers": ()})}
+    lonely = topology.model_copy(update={"services": services})
     config = sidecar.render(lonely, "identity", 0, tmp_path)
     (rbac,) = [f for f in _hcm(_listener(config, "inbound"))["http_filters"] if f["name"] == "envoy.filters.http.rbac"]
     assert rbac["typed_config"]["rules"] == {"action": "ALLOW", "policies": {}}
@@ -173,13 +179,13 @@ def test_reads_retry_on_the_topology_conditions_writes_only_when_never_delivered
     assert read["retry_policy"]["retry_host_predicate"][0]["name"] == "envoy.retry_host_predicates.previous_hosts"
 
     write = by_match["/iworkz.identity.v1.IdentityService/"]  # SignUp, Login, ... by prefix
-    assert write["retry_policy"]["retry_on"] == "connect-failure,reset-before-request"
+    assert write["retry_policy"]["retry_on"] == "reset-before-request,connect-failure"
     assert "per_try_timeout" not in write["retry_policy"]
     assert "/iworkz.identity.v1.IdentityService/SignUp" not in by_match
 
     stream = by_match["/iworkz.notifications.v1.NotificationService/Subscribe"]
     assert stream["timeout"] == "0s"  # a live stream has no route deadline (the caller's still holds)
-    assert stream["retry_policy"]["retry_on"] == "connect-failure,reset-before-request"
+    assert stream["retry_policy"]["retry_on"] == "reset-before-request,connect-failure"
     assert "per_try_timeout" not in stream["retry_policy"]
     # Routes are tried in order: the exact paths come before their service's prefix.
     paths = [r["match"].get("path") or r["match"]["prefix"] for r in routes]
@@ -210,7 +216,7 @@ def test_every_sidecar_of_the_real_topology_passes_envoy_validation(tmp_path):
     for item in rendered:
         run = subprocess.run(
             [
-                str(sidecar.ENVOY),
+                str(ENVOY),
                 "--mode",
                 "validate",
                 "-c",

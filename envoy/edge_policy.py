@@ -1,0 +1,159 @@
+"""What the local edge (gateway/) and the Istio ingress gateway (mesh/istio/) share.
+
+Browsers and apps must see one platform whichever edge answers: the same CORS
+headers, the same JSON error shape for Envoy's own replies, the same
+transcoding of REST/JSON (server streams as Server-Sent Events), the same
+JWKS path.
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+from envoy.config import Json, typed
+
+TRANSCODER = "envoy.filters.http.grpc_json_transcoder"
+GRPC_WEB = "envoy.filters.http.grpc_web"
+# identity's GetJwks binding (topology edge.jwt.jwks_service): where the signing keys are.
+JWKS_PATH = "/.well-known/jwks.json"
+# The content type the client sent, kept before grpc_web and the transcoder rewrite
+# it, so that replies to REST calls (and only those) are made JSON.
+CLIENT_CONTENT_TYPE_HEADER = "x-iworkz-client-content-type"
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
+# HTTP status of a local reply -> the gRPC code its JSON body carries (google.rpc.Code).
+HTTP_TO_GRPC_CODE = {
+    400: 3,  # INVALID_ARGUMENT
+    401: 16,  # UNAUTHENTICATED
+    403: 7,  # PERMISSION_DENIED
+    404: 5,  # NOT_FOUND
+    405: 12,  # UNIMPLEMENTED
+    408: 4,  # DEADLINE_EXCEEDED
+    409: 10,  # ABORTED
+    413: 8,  # RESOURCE_EXHAUSTED (request too large)
+    429: 8,  # RESOURCE_EXHAUSTED (rate limited)
+    431: 8,  # RESOURCE_EXHAUSTED (headers too large)
+    499: 1,  # CANCELLED
+    500: 13,  # INTERNAL
+    501: 12,  # UNIMPLEMENTED
+    502: 14,  # UNAVAILABLE
+    503: 14,  # UNAVAILABLE
+    504: 4,  # DEADLINE_EXCEEDED
+}
+# Clearer words than Envoy's own for a few local replies.
+LOCAL_REPLY_MESSAGES = {
+    413: "request body is too large",
+    429: "too many requests: rate limit exceeded, retry later",
+}
+
+CORS_ALLOW_HEADERS = (
+    "authorization",
+    "content-type",
+    "accept",
+    "x-grpc-web",
+    "x-user-agent",
+    "grpc-timeout",
+    "x-request-id",
+    "last-event-id",
+    "traceparent",
+)
+CORS_EXPOSE_HEADERS = (
+    "grpc-status",
+    "grpc-message",
+    "grpc-status-details-bin",
+    "x-request-id",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+)
+CORS_ALLOW_METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS")
+CORS_MAX_AGE_SECONDS = 3600
+
+
+def not_grpc() -> Json:
+    """Local-reply filter: the client did not speak gRPC or gRPC-web (those get grpc-status)."""
+    return {
+        "header_filter": {
+            "header": {
+                "name": CLIENT_CONTENT_TYPE_HEADER,
+                "invert_match": True,
+                "treat_missing_header_as_empty": True,
+                "string_match": {"prefix": "application/grpc"},
+            }
+        }
+    }
+
+
+def json_error(code: int, message: str) -> Json:
+    """A local reply body shaped like the transcoder's rich errors."""
+    return {"json_format": {"code": code, "message": message, "details": []}, "content_type": "application/json"}
+
+
+def _status_is(op: str, status: int) -> Json:
+    return {
+        "status_code_filter": {"comparison": {"op": op, "value": {"default_value": status, "runtime_key": "unused"}}}
+    }
+
+
+def local_reply_mappers() -> list[Json]:
+    """Envoy's own replies (401, 404, 413, 429, 503, ...) as JSON like the transcoder's errors, for REST."""
+    mappers = [
+        {
+            "filter": {"and_filter": {"filters": [_status_is("EQ", status), not_grpc()]}},
+            "body_format_override": json_error(code, LOCAL_REPLY_MESSAGES.get(status, "%LOCAL_REPLY_BODY%")),
+        }
+        for status, code in HTTP_TO_GRPC_CODE.items()
+    ]
+    # Anything else Envoy answers itself: UNKNOWN (2), same shape.
+    mappers.append(
+        {
+            "filter": {"and_filter": {"filters": [_status_is("GE", 400), not_grpc()]}},
+            "body_format_override": json_error(2, "%LOCAL_REPLY_BODY%"),
+        }
+    )
+    return mappers
+
+
+def client_content_type_mutation() -> Json:
+    """Early header mutation keeping the client's content type (a client's own copy is dropped)."""
+    return {
+        "name": "envoy.http.early_header_mutation.header_mutation",
+        "typed_config": typed(
+            "envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation",
+            mutations=[
+                {"remove": CLIENT_CONTENT_TYPE_HEADER},
+                {
+                    "append": {
+                        "header": {"key": CLIENT_CONTENT_TYPE_HEADER, "value": "%REQ(content-type)%"},
+                        "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+                    }
+                },
+            ],
+        ),
+    }
+
+
+def transcoder(proto_descriptor: pathlib.Path | str, services: list[str], max_request_bytes: int) -> Json:
+    """The gRPC-JSON transcoder's config: REST/JSON for every bound RPC, server streams as SSE."""
+    return typed(
+        "envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder",
+        proto_descriptor=str(proto_descriptor),
+        services=services,
+        print_options={
+            "add_whitespace": False,
+            "always_print_primitive_fields": True,
+            "always_print_enums_as_ints": False,
+            "preserve_proto_field_names": False,
+            "stream_sse_style_delimited": True,
+        },
+        convert_grpc_status=True,
+        auto_mapping=False,
+        request_validation_options={
+            "reject_unknown_method": True,
+            "reject_unknown_query_parameters": True,
+            "reject_binding_body_field_collisions": True,
+        },
+        # Larger REST bodies get 413 before they reach a service.
+        max_request_body_size=max_request_bytes,
+        max_response_body_size=MAX_RESPONSE_BYTES,
+    )
