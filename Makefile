@@ -33,14 +33,14 @@ lint: proto
 
 ## up: the whole platform on embedded (or given) PostgreSQL and Redis
 up: proto
-	$(PY) -m services.launcher
+	$(PY) -m devstack
 
 ## test: every test suite; prints "N passed, N failed" at the end
 test: lint
 	$(PY) tools/testrun.py
 
 demo: venv
-	$(VENV)/bin/iworkz demo
+	$(PY) -m devstack.demo
 
 clean:
 	rm -rf build .pytest_cache

@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from services.runtime.embedded import create_database, database_server_url, drop_database, redis_server_url
+from devstack.embedded import create_database, database_server_url, drop_database, redis_server_url
 from services.runtime.fieldcrypt import new_master_key_spec
 from services.runtime.settings import Settings
 
@@ -93,7 +93,7 @@ async def marketplace_service(make_settings, identity_service):
 @pytest.fixture(scope="session")
 def smtp_sink(tmp_path_factory):
     """A local SMTP server keeping every email it receives (what `make up` runs for developers)."""
-    from services.notifications.smtp_sink import SmtpSink
+    from devstack.smtp_sink import SmtpSink
 
     sink = SmtpSink(tmp_path_factory.mktemp("mail")).start()
     yield sink

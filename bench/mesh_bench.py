@@ -42,8 +42,8 @@ import grpc  # noqa: E402
 import yaml  # noqa: E402
 
 import topology as mesh_topology  # noqa: E402
+from devstack import ports as mesh_ports  # noqa: E402
 from iworkz.identity.v1 import identity_pb2, identity_pb2_grpc  # noqa: E402
-from mesh import ports as mesh_ports  # noqa: E402
 
 SERVICE = "identity"
 REST_PATH = "/.well-known/jwks.json"
@@ -155,8 +155,8 @@ def bench_topology(path: pathlib.Path) -> mesh_topology.Topology:
 
 
 def start_platform(state: pathlib.Path):
-    from services.launcher import Platform
-    from services.runtime.embedded import create_database
+    from devstack import Platform
+    from devstack.embedded import create_database
     from services.runtime.fieldcrypt import new_master_key_spec
 
     topology = bench_topology(state / "topology.yaml")
@@ -257,7 +257,7 @@ def report(results: list[tuple[Result, Result]], args) -> str:
         lines.append(f"REST through edge + sidecar vs direct gRPC, throughput: {ratio:.2f}x   (aim >= 0.6x)")
         lines.append(f"gRPC through edge + sidecar vs direct gRPC, throughput: {edge[1].rps / direct[1].rps:.2f}x")
     else:
-        lines.append("edge modes skipped: the gateway package (gateway.edge) is not available")
+        lines.append("edge modes skipped (--no-edge)")
     lines.append(f"gRPC through sidecar vs direct gRPC, throughput: {sidecar[1].rps / direct[1].rps:.2f}x")
     lines.append(
         "p50 added per hop, one call at a time (aim <= 0.3 ms per Envoy hop): "
@@ -293,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             platform.stop()
             if scratch:
-                from services.runtime.embedded import drop_database
+                from devstack.embedded import drop_database
 
                 drop_database(os.environ["DATABASE_URL"], scratch)
     print(report(results, args), flush=True)

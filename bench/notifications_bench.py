@@ -330,8 +330,8 @@ class Bench:
 async def run(args) -> None:
     import redis.asyncio as aioredis
 
+    from devstack.embedded import create_database, database_server_url, drop_database, redis_server_url
     from services.identity.domain import signing
-    from services.runtime.embedded import create_database, database_server_url, drop_database, redis_server_url
     from services.runtime.fieldcrypt import new_master_key_spec
 
     scratch = pathlib.Path(tempfile.mkdtemp(prefix="iworkz-bench-"))

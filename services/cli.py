@@ -1,9 +1,11 @@
-"""Operator commands: `iworkz migrate | create-admin | demo | keys | events`.
+"""Operator commands: `iworkz migrate | create-admin | keys | events`.
 
 Configuration comes from the same environment variables the services read
-(DATABASE_URL, REDIS_URL, IWORKZ_REDIS_PREFIX, IWORKZ_MASTER_KEYS,
-IWORKZ_IDENTITY_TARGET, IWORKZ_MARKETPLACE_TARGET); with `make up` running,
-`source .iworkz/env` sets them. Exit status: 0 done, 1 failed (the message says why), 2 bad usage.
+(DATABASE_URL, REDIS_URL, IWORKZ_REDIS_PREFIX, IWORKZ_MASTER_KEYS); with `make up`
+running, `source .iworkz/env` sets them. The services are those of the topology
+that have code here (`services.registry`). Exit status: 0 done, 1 failed (the
+message says why), 2 bad usage. Loading the demo data is the dev stack's
+(`make demo`, `python -m devstack.demo`).
 """
 
 from __future__ import annotations
@@ -11,18 +13,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import importlib
 import os
 import sys
 
-import grpc
 import psycopg
 
+from services import registry
 from services.runtime.errors import AlreadyExists
-
-SERVICES = ("identity", "marketplace", "notifications")
-DEFAULT_IDENTITY_TARGET = "127.0.0.1:50051"
-DEFAULT_MARKETPLACE_TARGET = "127.0.0.1:50052"
+from services.runtime.server import ServiceSpec
 
 
 class CommandError(Exception):
@@ -36,16 +34,16 @@ def _env(name: str) -> str:
     return value
 
 
-def service_spec(name: str):
+def service_spec(name: str) -> ServiceSpec:
     """The ServiceSpec of a service, from `services/<name>/main.py`."""
     try:
-        return importlib.import_module(f"services.{name}.main").SPEC
-    except ModuleNotFoundError as err:
-        raise CommandError(f"service {name!r} is not available here ({err})") from None
+        return registry.spec(name)
+    except LookupError as err:
+        raise CommandError(str(err)) from None
 
 
 def _services(choice: str) -> list[str]:
-    return list(SERVICES) if choice == "all" else [choice]
+    return registry.names() if choice == "all" else [choice]
 
 
 # --- migrate -------------------------------------------------------------------
@@ -149,37 +147,6 @@ async def _cmd_create_admin(args) -> None:
     print(f"created admin users/{user['id']} ({user['email']})")
 
 
-# --- demo ----------------------------------------------------------------------
-
-
-async def _cmd_demo(args) -> None:
-    from services.demo import load
-
-    try:
-        report = await load.load(args.target, args.marketplace_target)
-    except load.DemoError as err:
-        raise CommandError(str(err)) from None
-    except grpc.aio.AioRpcError as err:
-        if err.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
-            raise CommandError(
-                f"cannot reach the platform at {args.target} / {args.marketplace_target} "
-                f"({err.code().name}); is `make up` running?"
-            ) from None
-        raise CommandError(f"the platform refused a demo request: {err.code().name}: {err.details()}") from None
-    print(describe_demo(report))
-
-
-def describe_demo(report) -> str:
-    """What a demo load did and the logins, for a terminal."""
-    if report.already_loaded:
-        head = "demo data already loaded"
-    else:
-        head = "demo data loaded: " + ", ".join(f"{n} {what}" for what, n in report.created.items() if n)
-    width = max(len(login.email) for login in report.logins)
-    rows = [f"  {login.role:<8} {login.email:<{width}}  {login.display_name}" for login in report.logins]
-    return "\n".join([head, f"demo logins (password for all: {report.password}):", *rows])
-
-
 # --- keys ----------------------------------------------------------------------
 
 
@@ -278,7 +245,7 @@ async def _cmd_dead_letters_replay(args) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iworkz", description="iWORKZ operator commands.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    service_choices = [*SERVICES, "all"]
+    service_choices = [*registry.names(), "all"]
 
     p = commands.add_parser("migrate", help="apply database migrations (DATABASE_URL)")
     p.add_argument("--service", choices=service_choices, default="all")
@@ -289,19 +256,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--display-name", required=True)
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(run=_cmd_create_admin)
-
-    p = commands.add_parser("demo", help="load the demo data set through the SDK")
-    p.add_argument(
-        "--target",
-        default=os.environ.get("IWORKZ_IDENTITY_TARGET") or DEFAULT_IDENTITY_TARGET,
-        help="identity host:port (default $IWORKZ_IDENTITY_TARGET or %(default)s)",
-    )
-    p.add_argument(
-        "--marketplace-target",
-        default=os.environ.get("IWORKZ_MARKETPLACE_TARGET") or DEFAULT_MARKETPLACE_TARGET,
-        help="marketplace host:port (default $IWORKZ_MARKETPLACE_TARGET or %(default)s)",
-    )
-    p.set_defaults(run=_cmd_demo)
 
     keys = commands.add_parser("keys", help="field-encryption key management (IWORKZ_MASTER_KEYS)")
     key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")

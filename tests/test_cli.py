@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import io
-import socket
 import uuid
 
 import psycopg
 import pytest
 
+from devstack.embedded import create_database, drop_database
 from iworkz.auth.v1 import access_pb2
 from iworkz.sdk import Client
 from services import cli
-from services.runtime.embedded import create_database, drop_database
 from services.runtime.fieldcrypt import new_master_key_spec
 
 
@@ -184,12 +183,3 @@ def test_keys_rotate_and_rewrap(scratch_database, monkeypatch, capsys):
         == 1
     )
     assert "master key 'new'" in capsys.readouterr().err
-
-
-def test_demo_without_a_platform_says_so(monkeypatch, capsys):
-    with socket.socket() as first, socket.socket() as second:
-        first.bind(("127.0.0.1", 0))
-        second.bind(("127.0.0.1", 0))
-        a, b = first.getsockname()[1], second.getsockname()[1]
-    assert run_cli(monkeypatch, "demo", "--target", f"127.0.0.1:{a}", "--marketplace-target", f"127.0.0.1:{b}") == 1
-    assert "is `make up` running?" in capsys.readouterr().err

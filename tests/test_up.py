@@ -1,4 +1,4 @@
-"""`make up` works end to end: `python -m services.launcher --check` starts every
+"""`make up` works end to end: `python -m devstack --check` starts every
 service of the topology with its replicas and sidecars and the edge, creates
 the admin, loads and verifies the demo data through the SDK, checks the mesh
 policy, makes a REST call through the edge, runs the SDK example it prints,
@@ -11,7 +11,6 @@ Redis that the launcher starts itself.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import pathlib
@@ -22,13 +21,12 @@ import uuid
 
 import pytest
 
-from mesh import ports
-from services.demo import dataset
-from services.runtime.embedded import create_database, drop_database
+from devstack import ports
+from devstack.demo import dataset
+from devstack.embedded import create_database, drop_database
 from topology import Topology
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-HAS_EDGE = importlib.util.find_spec("gateway.edge") is not None
 
 
 def alive(pid: int) -> bool:
@@ -83,7 +81,7 @@ def launch_check(
         [
             sys.executable,
             "-m",
-            "services.launcher",
+            "devstack",
             "--check",
             "--state-dir",
             str(state),
@@ -112,8 +110,7 @@ def launch_check(
         assert len(service["replicas"]) == topology.services[name].replicas
         for replica in service["replicas"]:
             pids += [replica["pid"], replica["sidecar"]["pid"]]
-    if HAS_EDGE:
-        pids.append(report["edge"]["pid"])
+    pids.append(report["edge"]["pid"])
     if report.get("mail_sink"):
         pids.append(report["mail_sink"]["pid"])
     assert [pid for pid in pids if alive(pid)] == [], "processes survived the launcher"
@@ -139,11 +136,10 @@ def assert_banner(out: str, topology: Topology) -> None:
     for service in topology.services.values():
         for i in range(service.replicas):
             assert f"ok  {service.name}-{i} sidecar refuses plaintext and " in out
-    if HAS_EDGE:
-        edge = f"https://127.0.0.1:{topology.edge.port}"
-        assert edge in out and f"{edge}/docs" in out and f"{edge}/openapi.json" in out
-        assert f"gRPC target 127.0.0.1:{topology.edge.port}" in out
-        assert "ok  REST through the edge and the mesh: GET /v1/jobs:search finds" in out
+    edge = f"https://127.0.0.1:{topology.edge.port}"
+    assert edge in out and f"{edge}/docs" in out and f"{edge}/openapi.json" in out
+    assert f"gRPC target 127.0.0.1:{topology.edge.port}" in out
+    assert "ok  REST through the edge and the mesh: GET /v1/jobs:search finds" in out
 
 
 def base_env() -> dict[str, str]:
@@ -221,7 +217,7 @@ def test_up_on_embedded_servers(tmp_path):
 
 
 def test_replica_counts_from_the_command_line_and_the_environment():
-    from services.launcher import StartupError, load_topology, parse_replicas
+    from devstack import StartupError, load_topology, parse_replicas
 
     assert parse_replicas(["marketplace=3,identity=2", "", "identity=4"]) == {"marketplace": 3, "identity": 4}
     with pytest.raises(StartupError):
@@ -235,7 +231,7 @@ def test_replica_counts_from_the_command_line_and_the_environment():
 
 
 def test_services_start_after_the_services_they_call():
-    from services.launcher import start_order
+    from devstack import start_order
     from topology import load
 
     topology = load()
@@ -247,7 +243,7 @@ def test_services_start_after_the_services_they_call():
 
 
 def test_services_the_topology_lists_but_nobody_has_written_yet_are_left_out():
-    from services.launcher import runnable
+    from devstack import runnable
     from topology import load
 
     topology = load()

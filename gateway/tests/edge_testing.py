@@ -11,7 +11,7 @@ import httpx
 from prometheus_client import REGISTRY
 
 import topology as topology_module
-from gateway import edge as edge_module
+from devstack import envoy_runner as edge_module
 from topology import RateLimit, Topology
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]

@@ -16,8 +16,10 @@ from cryptography import x509
 
 import contracts
 import topology as topology_module
+from devstack import devcert
+from devstack import envoy_runner as edge
 from envoy.tls import Credentials
-from gateway import devcert, edge, render
+from gateway import render
 
 UPSTREAMS = {"identity": [("127.0.0.1", 50200)], "marketplace": [("127.0.0.1", 50210), ("127.0.0.1", 50211)]}
 

@@ -3,7 +3,7 @@
 `mesh_platform` runs identity and marketplace with two replicas each, every
 replica behind its sidecar, on a copy of `mesh/topology.yaml` moved to free
 ports (so a running `make up` is never in the way), with the launcher's own
-code (`services.launcher.Platform`). It stops only the processes it started.
+code (`devstack.Platform`). It stops only the processes it started.
 """
 
 from __future__ import annotations

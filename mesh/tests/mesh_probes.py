@@ -135,8 +135,7 @@ def running_platform(
     """The launcher's processes on a relocated copy of the topology, with their own Redis prefix."""
     import redis
 
-    from mesh import ports
-    from services.launcher import Platform
+    from devstack import Platform, ports
 
     topology = ports.relocated_copy(root / "topology.yaml", replicas=replicas)
     platform = Platform(root / "state", topology, start_timeout=180)

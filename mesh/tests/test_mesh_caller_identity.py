@@ -16,9 +16,8 @@ import grpc
 import pytest
 from mesh_probes import credentials, get_jwks
 
-from mesh import ports
+from devstack import Platform, admin_ready, ports
 from services.identity.servicer import IdentityServicer
-from services.launcher import Platform, _admin_ready
 from services.runtime import context
 
 FORGED = "By=spiffe://iworkz.local/ns/iworkz/sa/identity;URI=spiffe://iworkz.local/ns/iworkz/sa/matching"
@@ -54,7 +53,7 @@ async def seen_by_identity(tmp_path_factory, make_settings):
                 await asyncio.to_thread(platform.wait_ready, [platform.proc("identity", 0, "sidecar")])
                 marketplace_admin = platform.proc("marketplace", 0, "sidecar").ports["admin"]
                 for _ in range(600):
-                    if await asyncio.to_thread(_admin_ready, marketplace_admin):
+                    if await asyncio.to_thread(admin_ready, marketplace_admin):
                         break
                     await asyncio.sleep(0.1)
                 yield platform, seen

@@ -15,8 +15,6 @@ from mesh_probes import envoy_stats, running_platform
 
 from mesh import certs
 
-pytest.importorskip("gateway.edge")
-
 
 @pytest.fixture(scope="module")
 def edge_platform(tmp_path_factory, database_url, redis_url, master_keys):

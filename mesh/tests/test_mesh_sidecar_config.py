@@ -16,8 +16,9 @@ import pytest
 import yaml
 
 import topology as topology_module
+from devstack import ports
 from envoy import tls as envoy_tls
-from mesh import certs, ports, sidecar
+from mesh import certs, sidecar
 from topology import load
 
 ENVOY = pathlib.Path(sys.executable).with_name("envoy")

@@ -13,11 +13,11 @@ import uuid
 import grpc
 import pytest
 
+from devstack import smtp_sink
 from iworkz.identity.v1 import identity_pb2
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from iworkz.notifications.v1 import notifications_pb2 as pb
 from iworkz.sdk import Client
-from services.notifications import smtp_sink
 from services.notifications.dispatch import Dispatcher
 from services.notifications.main import SPEC
 from services.runtime import server

@@ -5,9 +5,9 @@ from collections import Counter
 import protovalidate
 import pytest
 
+from devstack.demo import dataset, load
 from iworkz.identity.v1 import identity_pb2
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
-from services.demo import dataset, load
 from services.marketplace.domain import applications, eligibility, jobs
 
 FAKE_ORG = "employers/00000000-0000-4000-8000-000000000001"

@@ -3,8 +3,8 @@
 For development and tests: point `NOTIFICATIONS_SMTP_HOST`/`_PORT` at it and
 read what the platform sent. Nothing is relayed anywhere.
 
-    python -m services.notifications.smtp_sink --port 2525 --dir .iworkz/mail   # serve
-    python -m services.notifications.smtp_sink --dir .iworkz/mail --list        # list what arrived
+    python -m devstack.smtp_sink --port 2525 --dir .iworkz/mail   # serve
+    python -m devstack.smtp_sink --dir .iworkz/mail --list        # list what arrived
 """
 
 from __future__ import annotations

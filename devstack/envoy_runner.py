@@ -1,4 +1,5 @@
-"""Run the edge Envoy: render its config, start it, wait until it is ready, stop it.
+"""Run Envoy on this machine: the edge (render its config, start it, wait until it is ready, stop it)
+and the sidecars' command lines.
 
     edge = start(topology, "build/iworkz.binpb", upstreams, state_dir=".iworkz/edge")
     print(edge.url)          # https://localhost:8443
@@ -25,8 +26,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from gateway import devcert
+from devstack import devcert
 from gateway.render import UpstreamTls, render_edge
+from mesh.sidecar import Sidecar
 from topology import Topology
 
 
@@ -50,6 +52,27 @@ def _tail(path: pathlib.Path, lines: int = 40) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except FileNotFoundError:
         return "(no log)"
+
+
+def sidecar_command(sidecar: Sidecar, log_level: str = "warning", concurrency: int = 1) -> list[str]:
+    """The command line of a sidecar Envoy, with its own --base-id (several run on one host)."""
+    return [
+        envoy_binary(),
+        "-c",
+        str(sidecar.config),
+        "--base-id",
+        str(sidecar.base_id),
+        "--concurrency",
+        str(concurrency),
+        "--log-level",
+        log_level,
+        "--drain-time-s",
+        "5",
+        "--parent-shutdown-time-s",
+        "10",
+        "--drain-strategy",
+        "immediate",
+    ]
 
 
 @dataclass
@@ -238,7 +261,7 @@ def start(
 
 
 def main() -> None:
-    """`python -m gateway.edge`: run the edge against the topology's local ports until Ctrl-C."""
+    """`python -m devstack.envoy_runner`: run the edge against the topology's local ports until Ctrl-C."""
     import argparse
 
     import topology as topology_mod

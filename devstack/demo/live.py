@@ -160,7 +160,7 @@ async def application_goes_live(
 
 
 async def _wait_for_mail(mail_dir: pathlib.Path, address: str, timeout: float) -> str:
-    from services.notifications.smtp_sink import list_mail
+    from devstack.smtp_sink import list_mail
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 import grpc
 from google.type import date_pb2, latlng_pb2, money_pb2
 
+from devstack.demo import dataset
+from devstack.demo.dataset import DEMO_PASSWORD
 from iworkz.identity.v1 import identity_pb2
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from iworkz.sdk import Client
 from iworkz.type.v1 import profile_types_pb2 as types
-from services.demo import dataset
-from services.demo.dataset import DEMO_PASSWORD
 
 
 class DemoError(RuntimeError):
@@ -466,3 +466,14 @@ async def verify(identity_target: str, marketplace_target: str = "", *, password
             )
         checked.append(f"{employer.email} sees {len(received.applications)} applications to its jobs")
     return checked
+
+
+def describe_demo(report: DemoReport) -> str:
+    """What a demo load did and the logins, for a terminal."""
+    if report.already_loaded:
+        head = "demo data already loaded"
+    else:
+        head = "demo data loaded: " + ", ".join(f"{n} {what}" for what, n in report.created.items() if n)
+    width = max(len(login.email) for login in report.logins)
+    rows = [f"  {login.role:<8} {login.email:<{width}}  {login.display_name}" for login in report.logins]
+    return "\n".join([head, f"demo logins (password for all: {report.password}):", *rows])

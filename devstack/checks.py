@@ -1,0 +1,83 @@
+"""`make up --check`: the platform works end to end, checked through its real parts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import urllib.request
+
+from devstack.console import StartupError
+from devstack.platform import HOST, REPO, Platform, Proc
+from devstack.probes import health_status
+
+
+def check_metrics(proc: Proc) -> str:
+    url = f"http://{HOST}:{proc.ports['metrics']}/metrics"
+    with urllib.request.urlopen(url, timeout=5) as response:
+        body = response.read().decode()
+    if response.status != 200 or "# TYPE" not in body:
+        raise StartupError(f"{url} did not serve Prometheus metrics")
+    return f"{url} serves metrics"
+
+
+def check_mesh_policy(platform: Platform) -> list[str]:
+    """Each sidecar refuses plaintext and lets in only the topology's callers."""
+    checked = []
+    for sidecar in platform.sidecars:
+        target = f"{HOST}:{sidecar.inbound_port}"
+        status = health_status(target)
+        if status != "UNAVAILABLE":
+            raise StartupError(f"{sidecar.name}'s sidecar answered a plaintext call: {status}")
+        service = platform.topology.services[sidecar.service]
+        assert platform.mesh is not None
+        outsiders = [n for n in platform.mesh.identities if n not in service.callers]
+        if outsiders:
+            status = health_status(target, platform.credentials(outsiders[0]))
+            if status != "PERMISSION_DENIED":
+                raise StartupError(
+                    f"{sidecar.name}'s sidecar let {outsiders[0]} in ({status}), which the topology does not allow"
+                )
+        checked.append(
+            f"{sidecar.name} sidecar refuses plaintext"
+            + (f" and {outsiders[0]} (PERMISSION_DENIED)" if outsiders else "")
+        )
+    return checked
+
+
+def check_edge_rest(platform: Platform) -> str:
+    url = f"https://{HOST}:{platform.running_edge.port}/v1/jobs:search?prefecture=JP-27"
+    with urllib.request.urlopen(url, timeout=10, context=platform.edge_ssl()) as response:
+        body = json.loads(response.read())
+    if not body.get("jobs"):
+        raise StartupError(f"GET {url} found no jobs: {body}")
+    return f"REST through the edge and the mesh: GET /v1/jobs:search finds {len(body['jobs'])} jobs in Osaka"
+
+
+def check_live_notifications(platform: Platform) -> list[str]:
+    """An application status change reaches Subscribe (gRPC and SSE) and the mail sink, through the edge."""
+    if platform.edge is None or "notifications" not in platform.topology.services:
+        return []
+    from devstack.demo.live import application_goes_live
+
+    mail_dir = platform.state / "mail" if platform.mail_sink is not None else None
+    return asyncio.run(application_goes_live(f"{HOST}:{platform.edge.port}", str(platform.edge.ca), mail_dir))
+
+
+def check_sdk_example(example: str) -> str:
+    run = subprocess.run([sys.executable, "-"], input=example, text=True, capture_output=True, cwd=REPO, timeout=60)
+    if run.returncode != 0 or "JPY" not in run.stdout:
+        raise StartupError(f"the printed SDK example failed:\n{run.stdout}\n{run.stderr}")
+    return "the printed SDK example runs"
+
+
+def check_running(platform: Platform, example: str) -> list[str]:
+    """Every check of a running platform: metrics, mesh policy, the edge, the SDK example, live notifications."""
+    passed = [check_metrics(p) for p in platform.procs if p.kind == "app"]
+    passed += check_mesh_policy(platform)
+    if platform.edge is not None:
+        passed.append(check_edge_rest(platform))
+    passed.append(check_sdk_example(example))
+    passed += check_live_notifications(platform)
+    return passed
