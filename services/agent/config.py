@@ -1,4 +1,4 @@
-"""The agent's own settings, from `AGENT_*` environment variables.
+"""The agent's own settings, from `AGENT_*` environment variables (read at start; a bad one stops it, named).
 
 - `AGENT_DATA_DIR` (default `.iworkz/agent`): caches built at first start
   (ESCO skill-label vectors, the corpus mean, intent example vectors).
@@ -13,39 +13,35 @@
 from __future__ import annotations
 
 import pathlib
-from dataclasses import dataclass
+from typing import Self
 
-from services.runtime.settings import ConfigError, Settings
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from services.runtime.settings import ServiceSettings
 
 MAX_RESUME_BYTES = 5 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class AgentConfig:
-    data_dir: pathlib.Path
-    threads: int = 2
-    marketplace_target: str = ""
-    llm_url: str = ""
-    llm_model: str = ""
-    llm_api_key: str = ""
+class AgentConfig(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="AGENT_", frozen=True, extra="forbid")
 
+    data_dir: pathlib.Path = Field(pathlib.Path(".iworkz/agent"), description="caches built at first start")
+    threads: int = Field(2, ge=1, le=64, description="threads of the embedding engine")
+    marketplace_target: str = Field("", description="host:port of marketplace (through the mesh)")
+    llm_url: str = Field("", description="an OpenAI-compatible chat-completions endpoint")
+    llm_model: str = Field("", description="the model to ask there")
+    llm_api_key: str = Field("", description="its API key")
+
+    @field_validator("llm_url")
     @classmethod
-    def from_settings(cls, settings: Settings) -> AgentConfig:
-        env = settings.extra
-        raw = env.get("AGENT_THREADS", "").strip() or "2"
-        if not raw.isdigit() or not 1 <= int(raw) <= 64:
-            raise ConfigError(f"agent: AGENT_THREADS must be an integer within [1, 64], got {raw!r}")
-        url = env.get("AGENT_LLM_URL", "").strip()
-        if url and not url.startswith(("http://", "https://")):
-            raise ConfigError(f"agent: AGENT_LLM_URL must be an http(s) URL, got {url!r}")
-        model = env.get("AGENT_LLM_MODEL", "").strip()
-        if url and not model:
-            raise ConfigError("agent: AGENT_LLM_MODEL is required with AGENT_LLM_URL")
-        return cls(
-            data_dir=pathlib.Path(env.get("AGENT_DATA_DIR", "").strip() or ".iworkz/agent"),
-            threads=int(raw),
-            marketplace_target=env.get("AGENT_MARKETPLACE_TARGET", "").strip(),
-            llm_url=url,
-            llm_model=model,
-            llm_api_key=env.get("AGENT_LLM_API_KEY", "").strip(),
-        )
+    def _http_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"must be an http(s) URL, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _model_with_url(self) -> Self:
+        if self.llm_url and not self.llm_model:
+            raise ValueError("AGENT_LLM_MODEL is required with AGENT_LLM_URL")
+        return self

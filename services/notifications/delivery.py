@@ -10,13 +10,10 @@ from __future__ import annotations
 import asyncio
 import smtplib
 import ssl
-from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid, parseaddr
 from typing import Protocol
-
-from services.runtime.settings import ConfigError
 
 
 @dataclass(frozen=True)
@@ -41,6 +38,8 @@ class Delivery(Protocol):
 
 @dataclass(frozen=True)
 class SmtpConfig:
+    """Where and how to send email (from `NOTIFICATIONS_SMTP_*`, see `config.py`)."""
+
     host: str
     port: int = 25
     sender: str = "iWORKZ <notifications@iworkz.local>"
@@ -49,41 +48,6 @@ class SmtpConfig:
     username: str = ""
     password: str = ""
     timeout_seconds: float = 10.0
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str], prefix: str = "NOTIFICATIONS_SMTP_") -> SmtpConfig | None:
-        """From `NOTIFICATIONS_SMTP_HOST`, `_PORT`, `_FROM`, `_STARTTLS`, `_SSL`, `_USERNAME`, `_PASSWORD`.
-
-        None when no host is set (email is off); ConfigError on bad values.
-        """
-        host = env.get(prefix + "HOST", "").strip()
-        if not host:
-            return None
-        problems = []
-        port_text = env.get(prefix + "PORT", "25").strip() or "25"
-        port = int(port_text) if port_text.isdigit() and 0 < int(port_text) < 65536 else 0
-        if not port:
-            problems.append(f"{prefix}PORT must be a port number, got {port_text!r}")
-        sender = env.get(prefix + "FROM", "").strip() or cls.sender
-        if "@" not in parseaddr(sender)[1]:
-            problems.append(f"{prefix}FROM must be an email address, got {sender!r}")
-        flags = {}
-        for name in ("STARTTLS", "SSL"):
-            raw = env.get(prefix + name, "").strip().lower()
-            if raw not in ("", "0", "1", "true", "false"):
-                problems.append(f"{prefix}{name} must be true or false, got {raw!r}")
-            flags[name] = raw in ("1", "true")
-        if problems:
-            raise ConfigError("notifications: invalid configuration:\n  - " + "\n  - ".join(problems))
-        return cls(
-            host=host,
-            port=port,
-            sender=sender,
-            starttls=flags["STARTTLS"],
-            ssl=flags["SSL"],
-            username=env.get(prefix + "USERNAME", ""),
-            password=env.get(prefix + "PASSWORD", ""),
-        )
 
 
 class SmtpEmail:

@@ -42,7 +42,7 @@ import random
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -58,6 +58,7 @@ from services.runtime.cancellation import raise_if_cancelled
 from services.runtime.db import Connection, Database
 from services.runtime.redisconn import RedisClient
 from services.runtime.relay import stream_name
+from services.runtime.settings import EventSettings, Settings
 
 log = logging.getLogger(__name__)
 _tracer = trace.get_tracer(__name__)
@@ -128,40 +129,18 @@ class Transaction:
 Handler = Callable[[Transaction, Event], Awaitable[None]]
 
 
-@dataclass(frozen=True)
-class ConsumerOptions:
-    batch: int = 100
-    block_seconds: float = 1.0
-    max_attempts: int = 5
-    retry_base_seconds: float = 1.0
-    retry_max_seconds: float = 30.0
-    # A pending entry idle this long belongs to a dead (or stuck) replica and is claimed.
-    claim_idle_seconds: float = 60.0
-    claim_interval_seconds: float = 5.0
-    # Where a new group starts: "0" handles the whole retained stream, "$" only new events.
+class ConsumerOptions(EventSettings):
+    """How a consumer reads, retries and claims: the service's `<SERVICE>_EVENTS_*` settings
+    (`runtime.settings.EventSettings`, validated at start) and where a new group starts."""
+
+    # "0" handles the whole retained stream, "$" only new events.
     start_id: str = "0"
 
     @classmethod
-    def from_settings(cls, settings: Any, **defaults: Any) -> ConsumerOptions:
-        """Options from `<SERVICE>_EVENTS_*` environment variables (through Settings.extra)."""
-        base = cls(**defaults)
-        prefix = f"{settings.service.upper()}_EVENTS_"
-        extra: Mapping[str, str] = settings.extra
-
-        def number(name: str, default: Any, kind: Callable[[str], Any] = float) -> Any:
-            raw = extra.get(prefix + name, "").strip()
-            return kind(raw) if raw else default
-
-        return cls(
-            batch=number("BATCH", base.batch, int),
-            block_seconds=base.block_seconds,
-            max_attempts=number("MAX_ATTEMPTS", base.max_attempts, int),
-            retry_base_seconds=number("RETRY_BASE_SECONDS", base.retry_base_seconds),
-            retry_max_seconds=number("RETRY_MAX_SECONDS", base.retry_max_seconds),
-            claim_idle_seconds=number("CLAIM_IDLE_SECONDS", base.claim_idle_seconds),
-            claim_interval_seconds=number("CLAIM_INTERVAL_SECONDS", base.claim_interval_seconds),
-            start_id=base.start_id,
-        )
+    def from_settings(cls, settings: Settings, **defaults: Any) -> ConsumerOptions:
+        """The service's options: variables it set override `defaults`, which override the built-in ones."""
+        given = {name: getattr(settings.events, name) for name in settings.events.model_fields_set}
+        return cls(**{**defaults, **given})
 
     def retry_delay(self, attempt: int) -> float:
         """Seconds before attempt `attempt + 1`: exponential with jitter, below the claim idle time."""

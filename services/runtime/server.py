@@ -118,11 +118,11 @@ async def _set_health(servicer: Any, spec: ServiceSpec, status: Any) -> None:
 async def start(spec: ServiceSpec, settings: Settings) -> RunningService:
     """Migrate, open resources, and start serving; returns once the port is bound."""
     applied = await migrate(
-        settings.database_url, settings.schema, [("runtime", RUNTIME_MIGRATIONS), (spec.name, spec.migrations)]
+        settings.database_url, settings.db_schema, [("runtime", RUNTIME_MIGRATIONS), (spec.name, spec.migrations)]
     )
     if applied:
         log.info("migrations applied", extra={"migrations": applied})
-    db = Database(settings.database_url, settings.schema)
+    db = Database(settings.database_url, settings.db_schema)
     await db.open()
     redis = RedisClient(settings.redis_url, settings.redis_prefix)
     cipher = await datakeys.load_cipher(db, settings.master_keys)

@@ -1,15 +1,26 @@
-"""One settings object per service process, read from environment variables.
+"""Settings from environment variables: one model for the runtime, one per service (pydantic-settings).
 
-Every setting has one environment variable; required ones without a value,
-or values of the wrong form, stop the process at start-up with one message
-naming every problem (fail fast, not at the first request).
+Every setting has one environment variable. A service process reads them once
+at start; a required variable without a value, or a value of the wrong form,
+stops it there with one message naming every bad variable (`ConfigError`,
+which exits): fail fast, not at the first request. An empty value counts as
+unset.
+
+- `Settings`: what every service process reads — `DATABASE_URL`, `REDIS_URL`,
+  `IWORKZ_*`, `<SERVICE>_GRPC_PORT` / `_METRICS_PORT` / `_GRPC_HOST`, and the
+  event consumer's `<SERVICE>_EVENTS_*` (`EventSettings`).
+- `ServiceSettings`: the base of a service's own settings (`<SERVICE>_*`,
+  e.g. `services/notifications/config.py`), read from the same environment.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import Any, Literal, Self, TypeVar
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from services.runtime.fieldcrypt import CryptoError, parse_master_keys
 
@@ -18,93 +29,219 @@ class ConfigError(SystemExit):
     """Raised (and exits the process) when the environment is incomplete or wrong."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    service: str
-    database_url: str
-    redis_url: str
-    master_keys: str
-    grpc_host: str = "127.0.0.1"
-    grpc_port: int = 0
-    metrics_port: int = 0
-    redis_prefix: str = "iworkz:"
-    identity_target: str = ""
-    jwt_issuer: str = "iworkz-identity"
-    jwt_audience: str = "iworkz"
-    trust_forwarded_client_cert: bool = False
-    max_message_bytes: int = 4 * 1024 * 1024
-    drain_seconds: float = 10.0
-    log_level: str = "INFO"
-    otlp_endpoint: str = ""
-    extra: Mapping[str, str] = field(default_factory=dict)
+def _problem(variable: str, error: Any, model: type[BaseSettings], field: str) -> str:
+    """One validation error in words, naming the environment variable."""
+    kind = error["type"]
+    if kind == "missing":
+        return f"{variable} is required"
+    if kind in ("int_parsing", "int_from_float"):
+        return f"{variable} must be an integer, got {error['input']!r}"
+    if kind == "float_parsing":
+        return f"{variable} must be a number, got {error['input']!r}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bounds = {type(m).__name__: m for m in model.model_fields[field].metadata}
+        low = getattr(bounds.get("Ge"), "ge", getattr(bounds.get("Gt"), "gt", None))
+        high = getattr(bounds.get("Le"), "le", getattr(bounds.get("Lt"), "lt", None))
+        return f"{variable} must be within [{low}, {high}], got {error['input']}"
+    message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Input should be ")
+    if kind == "value_error" and not message.startswith("must"):
+        return f"{variable}: {message}"
+    return f"{variable} must be {message.removeprefix('must be ')}"
+
+
+class SettingsModel(BaseSettings):
+    """Base: frozen, unknown fields refused; built by the `from_env` readers below from one environment.
+
+    The readers take the variables from the mapping they are given (the
+    process environment at start, or a test's), so pydantic-settings' own
+    sources are switched off: nothing is read from anywhere else.
+    """
+
+    model_config = SettingsConfigDict(frozen=True, extra="forbid")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
+M = TypeVar("M", bound=SettingsModel)
+
+
+def _collect(model: type[M], values: dict[str, Any], variables: Mapping[str, str]) -> tuple[M | None, list[str]]:
+    """Validate `values` (field -> raw text): (the settings, []) or (None, a problem per bad variable)."""
+    try:
+        return model.model_validate(values), []
+    except ValidationError as err:
+        problems = []
+        for error in err.errors():
+            field = str(error["loc"][0]) if error["loc"] else ""
+            problems.append(_problem(variables.get(field, field), error, model, field))
+        return None, problems
+
+
+def _fail(who: str, problems: list[str]) -> ConfigError:
+    return ConfigError(f"{who}: invalid configuration:\n  - " + "\n  - ".join(problems))
+
+
+def _present(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _prefixed(model: type[M], env: Mapping[str, str], prefix: str) -> tuple[M | None, list[str]]:
+    """Field `x` of `model` from the variable `<prefix>X`."""
+    variables = {field: f"{prefix}{field.upper()}" for field in model.model_fields}
+    values = {field: value for field, name in variables.items() if (value := _present(env, name)) is not None}
+    return _collect(model, values, variables)
+
+
+class EventSettings(SettingsModel):
+    """The event consumer of a service (`runtime.consumer`), from `<SERVICE>_EVENTS_*`."""
+
+    batch: int = Field(100, ge=1, le=10_000, description="entries read per XREADGROUP")
+    block_seconds: float = Field(1.0, gt=0, le=60, description="longest wait for new entries")
+    max_attempts: int = Field(5, ge=1, le=100, description="deliveries before an event is dead-lettered")
+    retry_base_seconds: float = Field(1.0, gt=0, le=3600, description="first retry delay (doubles per attempt)")
+    retry_max_seconds: float = Field(30.0, gt=0, le=3600, description="longest retry delay")
+    # A pending entry idle this long belongs to a dead (or stuck) replica and is claimed.
+    claim_idle_seconds: float = Field(60.0, gt=0, le=86_400, description="idle time before another replica claims")
+    claim_interval_seconds: float = Field(5.0, gt=0, le=3600, description="how often to look for such entries")
+
+    @model_validator(mode="after")
+    def _retry_bounds(self) -> Self:
+        if self.retry_max_seconds < self.retry_base_seconds:
+            raise ValueError("RETRY_MAX_SECONDS must be at least RETRY_BASE_SECONDS")
+        return self
+
+
+class Settings(SettingsModel):
+    """What every service process reads from its environment."""
+
+    service: str = Field(description="the service's name; also its PostgreSQL schema")
+    database_url: str = Field(description="DATABASE_URL: postgresql://...")
+    redis_url: str = Field(description="REDIS_URL: redis://, rediss:// or unix://")
+    master_keys: str = Field(description="IWORKZ_MASTER_KEYS: id:base64-32-bytes[,older...]")
+    grpc_host: str = Field("127.0.0.1", description="<SERVICE>_GRPC_HOST, else IWORKZ_GRPC_HOST")
+    grpc_port: int = Field(0, ge=0, le=65535, description="<SERVICE>_GRPC_PORT (0: any free port)")
+    metrics_port: int = Field(0, ge=0, le=65535, description="<SERVICE>_METRICS_PORT (0: no metrics endpoint)")
+    redis_prefix: str = Field("iworkz:", description="IWORKZ_REDIS_PREFIX: prefix of every Redis key")
+    identity_target: str = Field("", description="IWORKZ_IDENTITY_TARGET: host:port of identity (JWKS)")
+    jwt_issuer: str = Field("iworkz-identity", description="IWORKZ_JWT_ISSUER")
+    jwt_audience: str = Field("iworkz", description="IWORKZ_JWT_AUDIENCE")
+    trust_forwarded_client_cert: bool = Field(False, description="IWORKZ_TRUST_XFCC: behind a sidecar")
+    max_message_bytes: int = Field(
+        4 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="IWORKZ_MAX_MESSAGE_BYTES"
+    )
+    drain_seconds: float = Field(10.0, ge=0, le=300, description="IWORKZ_DRAIN_SECONDS: grace on SIGTERM")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="IWORKZ_LOG_LEVEL")
+    otlp_endpoint: str = Field("", description="OTEL_EXPORTER_OTLP_ENDPOINT: export traces there")
+    events: EventSettings = Field(default_factory=EventSettings, description="<SERVICE>_EVENTS_*")
+    # Every `<SERVICE>_*` variable, for the service's own settings (`ServiceSettings.from_settings`).
+    extra: Mapping[str, str] = Field(default_factory=dict)
 
     @property
-    def schema(self) -> str:
+    def db_schema(self) -> str:
         """The PostgreSQL schema this service owns."""
         return self.service
 
+    @field_validator("database_url")
+    @classmethod
+    def _postgres(cls, value: str) -> str:
+        if not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis(cls, value: str) -> str:
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value
+
+    @field_validator("master_keys")
+    @classmethod
+    def _master_keys(cls, value: str) -> str:
+        try:
+            parse_master_keys(value)
+        except CryptoError as err:
+            raise ValueError(str(err)) from None
+        return value
+
+    @classmethod
+    def variables(cls, service: str) -> dict[str, str]:
+        """Field -> the environment variable it is read from, for `service`."""
+        prefix = service.upper()
+        return {
+            "database_url": "DATABASE_URL",
+            "redis_url": "REDIS_URL",
+            "master_keys": "IWORKZ_MASTER_KEYS",
+            "grpc_host": f"{prefix}_GRPC_HOST",
+            "grpc_port": f"{prefix}_GRPC_PORT",
+            "metrics_port": f"{prefix}_METRICS_PORT",
+            "redis_prefix": "IWORKZ_REDIS_PREFIX",
+            "identity_target": "IWORKZ_IDENTITY_TARGET",
+            "jwt_issuer": "IWORKZ_JWT_ISSUER",
+            "jwt_audience": "IWORKZ_JWT_AUDIENCE",
+            "trust_forwarded_client_cert": "IWORKZ_TRUST_XFCC",
+            "max_message_bytes": "IWORKZ_MAX_MESSAGE_BYTES",
+            "drain_seconds": "IWORKZ_DRAIN_SECONDS",
+            "log_level": "IWORKZ_LOG_LEVEL",
+            "otlp_endpoint": "OTEL_EXPORTER_OTLP_ENDPOINT",
+        }
+
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None, needs_identity: bool = True) -> Settings:
-        """Read settings for `service`; raise ConfigError listing every problem."""
+        """Read settings for `service` (default: the process environment); ConfigError naming every problem."""
         env = os.environ if env is None else env
-        problems: list[str] = []
-
-        def required(name: str) -> str:
-            value = env.get(name, "").strip()
-            if not value:
-                problems.append(f"{name} is required")
-            return value
-
-        def integer(name: str, default: int, low: int = 0, high: int = 65535) -> int:
-            raw = env.get(name, "").strip()
-            if not raw:
-                return default
-            try:
-                value = int(raw)
-            except ValueError:
-                problems.append(f"{name} must be an integer, got {raw!r}")
-                return default
-            if not low <= value <= high:
-                problems.append(f"{name} must be within [{low}, {high}], got {value}")
-            return value
-
         prefix = service.upper()
-        database_url = required("DATABASE_URL")
-        if database_url and not database_url.startswith(("postgresql://", "postgres://")):
-            problems.append("DATABASE_URL must be a postgresql:// URL")
-        redis_url = required("REDIS_URL")
-        if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
-            problems.append("REDIS_URL must be a redis://, rediss:// or unix:// URL")
-        master_keys = required("IWORKZ_MASTER_KEYS")
-        if master_keys:
-            try:
-                parse_master_keys(master_keys)
-            except CryptoError as err:
-                problems.append(str(err))
-        identity_target = env.get("IWORKZ_IDENTITY_TARGET", "").strip()
-        if needs_identity and not identity_target:
+        variables = cls.variables(service)
+        values: dict[str, Any] = {
+            field: value for field, name in variables.items() if (value := _present(env, name)) is not None
+        }
+        values.setdefault("grpc_host", _present(env, "IWORKZ_GRPC_HOST") or "127.0.0.1")
+        if "log_level" in values:
+            values["log_level"] = values["log_level"].upper()
+        if "trust_forwarded_client_cert" in values:
+            values["trust_forwarded_client_cert"] = values["trust_forwarded_client_cert"] in ("1", "true")
+        values["service"] = service
+        values["extra"] = {k: v for k, v in env.items() if k.startswith(f"{prefix}_")}
+        events, event_problems = _prefixed(EventSettings, env, f"{prefix}_EVENTS_")
+        values["events"] = events or EventSettings()
+        settings, problems = _collect(cls, values, variables)
+        problems += event_problems
+        if needs_identity and not values.get("identity_target"):
             problems.append("IWORKZ_IDENTITY_TARGET is required (host:port of identity, for JWKS)")
-        settings = cls(
-            service=service,
-            database_url=database_url,
-            redis_url=redis_url,
-            master_keys=master_keys,
-            grpc_host=env.get(f"{prefix}_GRPC_HOST", env.get("IWORKZ_GRPC_HOST", "127.0.0.1")),
-            grpc_port=integer(f"{prefix}_GRPC_PORT", 0),
-            metrics_port=integer(f"{prefix}_METRICS_PORT", 0),
-            redis_prefix=env.get("IWORKZ_REDIS_PREFIX", "iworkz:"),
-            identity_target=identity_target,
-            jwt_issuer=env.get("IWORKZ_JWT_ISSUER", "iworkz-identity"),
-            jwt_audience=env.get("IWORKZ_JWT_AUDIENCE", "iworkz"),
-            trust_forwarded_client_cert=env.get("IWORKZ_TRUST_XFCC", "") in ("1", "true"),
-            max_message_bytes=integer("IWORKZ_MAX_MESSAGE_BYTES", 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
-            drain_seconds=float(integer("IWORKZ_DRAIN_SECONDS", 10, 0, 300)),
-            log_level=env.get("IWORKZ_LOG_LEVEL", "INFO").upper(),
-            otlp_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
-            extra={k: v for k, v in env.items() if k.startswith(f"{prefix}_")},
-        )
-        if settings.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-            problems.append("IWORKZ_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
-        if problems:
-            raise ConfigError(f"{service}: invalid configuration:\n  - " + "\n  - ".join(problems))
+        if settings is None or problems:
+            raise _fail(service, problems)
         return settings
+
+
+class ServiceSettings(SettingsModel):
+    """The base of a service's own settings: field `x` is the variable `<env_prefix>X`.
+
+        class NotificationsSettings(ServiceSettings):
+            model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", frozen=True, extra="forbid")
+            heartbeat_seconds: float = Field(15.0, ge=0.05, le=300, description="...")
+
+    `from_settings(settings)` reads them from the environment the process
+    started with; a bad value is a ConfigError naming its variable.
+    """
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
+        prefix = str(cls.model_config.get("env_prefix", ""))
+        settings, problems = _prefixed(cls, os.environ if env is None else env, prefix)
+        if settings is None or problems:
+            raise _fail(prefix.rstrip("_").lower(), problems)
+        return settings
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        return cls.from_env(settings.extra)

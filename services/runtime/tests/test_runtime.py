@@ -68,7 +68,7 @@ def test_settings_read_from_the_environment():
     assert settings.grpc_port == 50052
     assert settings.drain_seconds == 3.0
     assert settings.log_level == "DEBUG"
-    assert settings.schema == "marketplace"
+    assert settings.db_schema == "marketplace"
     assert settings.extra == {"MARKETPLACE_GRPC_PORT": "50052", "MARKETPLACE_FEATURE": "on"}
     assert settings.jwt_audience == "iworkz" and settings.redis_prefix == "iworkz:"
 
@@ -109,6 +109,22 @@ def test_every_wrong_value_is_reported_at_once():
         "IWORKZ_LOG_LEVEL must be",
     ):
         assert problem in message
+
+
+def test_event_consumer_options_are_checked_at_start():
+    message = config_problems(
+        {
+            **GOOD_ENV,
+            "MARKETPLACE_EVENTS_MAX_ATTEMPTS": "many",
+            "MARKETPLACE_EVENTS_RETRY_BASE_SECONDS": "0",
+            "MARKETPLACE_EVENTS_BATCH": "",  # empty counts as unset
+        }
+    )
+    assert "MARKETPLACE_EVENTS_MAX_ATTEMPTS must be an integer" in message
+    assert "MARKETPLACE_EVENTS_RETRY_BASE_SECONDS must be within" in message
+    assert "BATCH" not in message
+    given = Settings.from_env("marketplace", {**GOOD_ENV, "MARKETPLACE_EVENTS_CLAIM_IDLE_SECONDS": "12.5"})
+    assert given.events.claim_idle_seconds == 12.5 and given.events.batch == 100
 
 
 def test_config_error_exits_the_process():
