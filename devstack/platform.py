@@ -35,6 +35,7 @@ from envoy.tls import Credentials
 from gateway.render import UpstreamTls
 from mesh import certs as mesh_certs
 from mesh import sidecar as mesh_sidecar
+from mesh.certs import write_atomic
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 IMAGE = REPO / "build" / "iworkz.binpb"
@@ -47,10 +48,7 @@ RESTART_WINDOW = 300.0
 
 def write_private(path: pathlib.Path, text: str) -> None:
     """Write a file only its owner can read (keys, passwords)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.chmod(path, 0o600)
+    write_atomic(path, text.encode(), private=True)
 
 
 def signal_group(pid: int, sig: int) -> None:

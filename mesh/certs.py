@@ -17,6 +17,10 @@ Each identity gets, in `<dir>/`:
 Certificates carry the SPIFFE id `spiffe://<trust domain>/ns/<ns>/sa/<name>`
 as their only URI SAN (what sidecars authorise), plus `localhost` and
 `127.0.0.1` so loopback clients can check the server's name.
+
+`CertificateAuthority` is the platform's one X.509 CA mechanism (P-256,
+SHA-256): the mesh's SPIFFE certificates here and the edge's development
+certificate (`devstack/devcert.py`) are both issued by it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import datetime
 import ipaddress
 import os
 import pathlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import yaml
@@ -40,15 +45,16 @@ CA_LIFETIME = datetime.timedelta(days=30)
 # Re-issue a workload certificate once this share of its lifetime has passed.
 ROTATE_AFTER = 0.5
 _BACKDATE = datetime.timedelta(minutes=5)  # tolerate small clock differences
+MESH_ORGANIZATION = "iWORKZ local mesh"
 
 
-def _now() -> datetime.datetime:
-    # Whole seconds: what X.509 validity dates can hold.
+def now() -> datetime.datetime:
+    """The time as X.509 validity dates hold it (whole seconds, UTC)."""
     return datetime.datetime.now(datetime.UTC).replace(microsecond=0)
 
 
-def _write(path: pathlib.Path, data: bytes, private: bool = False) -> None:
-    """Write atomically (a rename), so a watching Envoy never reads half a file."""
+def write_atomic(path: pathlib.Path, data: bytes, private: bool = False) -> None:
+    """Write atomically (a rename), so a watching Envoy never reads half a file; `private`: mode 0600."""
     tmp = path.with_name(f".{path.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
     with os.fdopen(fd, "wb") as f:
@@ -56,14 +62,126 @@ def _write(path: pathlib.Path, data: bytes, private: bool = False) -> None:
     os.replace(tmp, path)
 
 
-def _pem(cert: x509.Certificate) -> bytes:
+def pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
 
-def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
+def key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
+
+
+def _name(organization: str, common_name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def _key_usage(*, ca: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=not ca,
+        key_cert_sign=ca,
+        crl_sign=ca,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A leaf certificate and its key."""
+
+    cert: x509.Certificate
+    key: ec.EllipticCurvePrivateKey
+
+    @property
+    def key_pem(self) -> bytes:
+        return key_pem(self.key)
+
+
+class CertificateAuthority:
+    """An X.509 CA (P-256 keys, SHA-256 signatures) that issues leaf certificates."""
+
+    def __init__(self, cert: x509.Certificate, key: ec.EllipticCurvePrivateKey) -> None:
+        self.cert = cert
+        self.key = key
+
+    @classmethod
+    def new(cls, organization: str, common_name: str, lifetime: datetime.timedelta) -> CertificateAuthority:
+        """A fresh self-signed CA, valid for `lifetime` from now."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = _name(organization, common_name)
+        start = now()
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(start - _BACKDATE)
+            .not_valid_after(start + lifetime)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(_key_usage(ca=True), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .sign(key, hashes.SHA256())
+        )
+        return cls(cert, key)
+
+    @classmethod
+    def load(cls, cert_pem: bytes, private_key_pem: bytes) -> CertificateAuthority:
+        """A CA from its PEM certificate and key (e.g. kept in a state directory)."""
+        key = serialization.load_pem_private_key(private_key_pem, password=None)
+        if not isinstance(key, ec.EllipticCurvePrivateKey):
+            raise ValueError("the CA key is not an EC private key")
+        return cls(x509.load_pem_x509_certificate(cert_pem), key)
+
+    @property
+    def not_valid_after(self) -> datetime.datetime:
+        return self.cert.not_valid_after_utc
+
+    def issue(
+        self,
+        common_name: str,
+        *,
+        organization: str,
+        lifetime: datetime.timedelta,
+        uris: Iterable[str] = (),
+        dns_names: Iterable[str] = (),
+        addresses: Iterable[str] = (),
+        client: bool = False,
+    ) -> Issued:
+        """A server certificate (and a client one, with `client`) for the names given, never past the CA's."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        start = now()
+        usages = [ExtendedKeyUsageOID.SERVER_AUTH, *([ExtendedKeyUsageOID.CLIENT_AUTH] if client else [])]
+        names: list[x509.GeneralName] = [x509.UniformResourceIdentifier(u) for u in uris]
+        names += [x509.DNSName(d) for d in dns_names]
+        names += [x509.IPAddress(ipaddress.ip_address(a)) for a in addresses]
+        cert = (
+            x509.CertificateBuilder()
+            # SPIFFE X.509-SVIDs identify by URI SAN; the subject is informational.
+            .subject_name(_name(organization, common_name))
+            .issuer_name(self.cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(start - _BACKDATE)
+            .not_valid_after(min(start + lifetime, self.not_valid_after))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(_key_usage(ca=False), critical=True)
+            .add_extension(x509.ExtendedKeyUsage(usages), critical=False)
+            .add_extension(x509.SubjectAlternativeName(names), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()), critical=False)
+            .sign(self.key, hashes.SHA256())
+        )
+        return Issued(cert, key)
 
 
 @dataclass(frozen=True)
@@ -97,8 +215,7 @@ class MeshCA:
         self.namespace = namespace
         self.workload_lifetime = workload_lifetime
         self.identities: dict[str, Identity] = {}
-        self._key: ec.EllipticCurvePrivateKey | None = None
-        self._cert: x509.Certificate | None = None
+        self._ca: CertificateAuthority | None = None
 
     @property
     def ca_cert(self) -> pathlib.Path:
@@ -115,130 +232,52 @@ class MeshCA:
         """A new CA (replacing any earlier one in the directory)."""
         (self.directory / "sds").mkdir(parents=True, exist_ok=True)
         os.chmod(self.directory, 0o700)
-        key = ec.generate_private_key(ec.SECP256R1())
-        name = x509.Name(
-            [
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "iWORKZ local mesh"),
-                x509.NameAttribute(NameOID.COMMON_NAME, f"{self.trust_domain} mesh CA"),
-            ]
-        )
-        now = _now()
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - _BACKDATE)
-            .not_valid_after(now + CA_LIFETIME)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(
-                x509.KeyUsage(
-                    digital_signature=False,
-                    content_commitment=False,
-                    key_encipherment=False,
-                    data_encipherment=False,
-                    key_agreement=False,
-                    key_cert_sign=True,
-                    crl_sign=True,
-                    encipher_only=False,
-                    decipher_only=False,
-                ),
-                critical=True,
-            )
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-            .sign(key, hashes.SHA256())
-        )
-        self._key, self._cert = key, cert
-        _write(self.directory / "ca.key", _key_pem(key), private=True)
-        _write(self.ca_cert, _pem(cert))
-        _write(
-            self.ca_sds,
-            yaml.safe_dump(sds_trust(_pem(cert).decode())).encode(),
-        )
+        ca = CertificateAuthority.new(MESH_ORGANIZATION, f"{self.trust_domain} mesh CA", CA_LIFETIME)
+        self._ca = ca
+        write_atomic(self.directory / "ca.key", key_pem(ca.key), private=True)
+        write_atomic(self.ca_cert, pem(ca.cert))
+        write_atomic(self.ca_sds, yaml.safe_dump(sds_trust(pem(ca.cert).decode())).encode())
         return self
 
     def issue(self, name: str) -> Identity:
         """Issue (or re-issue) the certificate of identity `name`, replacing the old files."""
-        if self._key is None or self._cert is None:
+        if self._ca is None:
             raise RuntimeError("create() the CA before issuing certificates")
-        key = ec.generate_private_key(ec.SECP256R1())
         spiffe_id = self.spiffe_id(name)
-        now = _now()
-        not_after = min(now + self.workload_lifetime, self._cert.not_valid_after_utc)
-        cert = (
-            x509.CertificateBuilder()
-            # SPIFFE X.509-SVIDs identify by URI SAN; the subject is informational.
-            .subject_name(
-                x509.Name(
-                    [
-                        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "iWORKZ local mesh"),
-                        x509.NameAttribute(NameOID.COMMON_NAME, name),
-                    ]
-                )
-            )
-            .issuer_name(self._cert.subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - _BACKDATE)
-            .not_valid_after(not_after)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(
-                x509.KeyUsage(
-                    digital_signature=True,
-                    content_commitment=False,
-                    key_encipherment=False,
-                    data_encipherment=False,
-                    key_agreement=True,
-                    key_cert_sign=False,
-                    crl_sign=False,
-                    encipher_only=False,
-                    decipher_only=False,
-                ),
-                critical=True,
-            )
-            .add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]),
-                critical=False,
-            )
-            .add_extension(
-                x509.SubjectAlternativeName(
-                    [
-                        x509.UniformResourceIdentifier(spiffe_id),
-                        x509.DNSName("localhost"),
-                        x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-                    ]
-                ),
-                critical=False,
-            )
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self._key.public_key()), critical=False)
-            .sign(self._key, hashes.SHA256())
+        issued = self._ca.issue(
+            name,
+            organization=MESH_ORGANIZATION,
+            lifetime=self.workload_lifetime,
+            uris=[spiffe_id],
+            dns_names=["localhost"],
+            addresses=["127.0.0.1"],
+            client=True,
         )
-        chain = _pem(cert) + _pem(self._cert)
+        chain = pem(issued.cert) + pem(self._ca.cert)
         identity = Identity(
             name,
             spiffe_id,
             self.directory / f"{name}.pem",
             self.directory / f"{name}.key",
             sds_file(self.directory, name),
-            not_after,
+            issued.cert.not_valid_after_utc,
         )
-        _write(identity.key, _key_pem(key), private=True)
-        _write(identity.cert, chain)
-        _write(
+        write_atomic(identity.key, issued.key_pem, private=True)
+        write_atomic(identity.cert, chain)
+        write_atomic(
             identity.sds,
-            yaml.safe_dump(sds_certificate(name, chain.decode(), _key_pem(key).decode())).encode(),
+            yaml.safe_dump(sds_certificate(name, chain.decode(), issued.key_pem.decode())).encode(),
             private=True,
         )
         self.identities[name] = identity
         return identity
 
-    def rotate_due(self, now: datetime.datetime | None = None) -> list[str]:
+    def rotate_due(self, at: datetime.datetime | None = None) -> list[str]:
         """Re-issue every certificate past ROTATE_AFTER of its lifetime; return the names re-issued."""
-        now = now or _now()
+        at = at or now()
         rotated = []
         for name, identity in list(self.identities.items()):
-            remaining = identity.not_after - now
+            remaining = identity.not_after - at
             if remaining <= self.workload_lifetime * (1 - ROTATE_AFTER):
                 self.issue(name)
                 rotated.append(name)

@@ -8,18 +8,13 @@ from iworkz.agent.v1 import agent_pb2 as pb
 from iworkz.agent.v1 import agent_pb2_grpc
 from services.agent import messages, store
 from services.agent.models import Models
-from services.runtime import paging
+from services.runtime import names, paging
 from services.runtime.errors import DomainError
 from services.runtime.server import Resources
 
 
 class Unimplemented(DomainError):
     code = "UNIMPLEMENTED"
-
-
-def _user_id(name: str) -> str:
-    """The user id in `users/{user}...` or `workers/{user}`."""
-    return name.split("/")[1]
 
 
 class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
@@ -44,7 +39,7 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
     # --- conversations -------------------------------------------------------------------
 
     async def ListConversations(self, request, context_):
-        user_id = _user_id(request.parent)
+        user_id = names.ids(request.parent)[0]
         fp = paging.fingerprint(parent=request.parent)
         size, after = paging.page_request(request, fp, 20, 100)
         async with self.db.connection() as conn:
@@ -55,14 +50,14 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         )
 
     async def GetConversation(self, request, context_):
-        _, user_id, _, conversation_id = request.name.split("/")
+        user_id, conversation_id = names.ids(request.name)
         async with self.db.connection() as conn:
             row = await store.conversation(conn, user_id, conversation_id)
             items = await store.messages(conn, row["id"])
         return pb.GetConversationResponse(conversation=messages.conversation(row, items))
 
     async def DeleteConversation(self, request, context_):
-        _, user_id, _, conversation_id = request.name.split("/")
+        user_id, conversation_id = names.ids(request.name)
         async with self.db.transaction() as conn:
             await store.delete_conversation(conn, user_id, conversation_id)
         return pb.DeleteConversationResponse()

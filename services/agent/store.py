@@ -7,24 +7,18 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
+from services.runtime import names
 from services.runtime.errors import NotFound
 
 ROLE_USER = 1
 ROLE_ASSISTANT = 2
 
 
-def _uuid(value: str, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise NotFound(f"no such {what}") from None
-
-
 async def create_conversation(conn, user_id: str, title: str, language: str) -> dict:
     return await (
         await conn.execute(
             "INSERT INTO conversations (id, user_id, title, language) VALUES (%s, %s, %s, %s) RETURNING *",
-            (uuid.uuid4(), _uuid(user_id, "user"), title[:80], language),
+            (uuid.uuid4(), names.uuid_of(user_id, "user"), title[:80], language),
         )
     ).fetchone()
 
@@ -34,7 +28,7 @@ async def conversation(conn, user_id: str, conversation_id: str, for_update: boo
     row = await (
         await conn.execute(
             "SELECT * FROM conversations WHERE id = %s AND user_id = %s" + (" FOR UPDATE" if for_update else ""),
-            (_uuid(conversation_id, "conversation"), _uuid(user_id, "user")),
+            (names.uuid_of(conversation_id, "conversation"), names.uuid_of(user_id, "user")),
         )
     ).fetchone()
     if row is None:
@@ -44,7 +38,7 @@ async def conversation(conn, user_id: str, conversation_id: str, for_update: boo
 
 async def list_conversations(conn, user_id: str, limit: int, after: tuple | None) -> list[dict]:
     """A page of the user's conversations, most recently active first."""
-    params: list[Any] = [_uuid(user_id, "user")]
+    params: list[Any] = [names.uuid_of(user_id, "user")]
     where = "user_id = %s"
     if after:
         where += " AND (updated_at, id) < (%s::timestamptz, %s::uuid)"
@@ -95,7 +89,7 @@ async def touch(conn, conversation_id: uuid.UUID, language: str, pending_action:
 async def delete_conversation(conn, user_id: str, conversation_id: str) -> None:
     cur = await conn.execute(
         "DELETE FROM conversations WHERE id = %s AND user_id = %s",
-        (_uuid(conversation_id, "conversation"), _uuid(user_id, "user")),
+        (names.uuid_of(conversation_id, "conversation"), names.uuid_of(user_id, "user")),
     )
     if cur.rowcount == 0:
         raise NotFound("no such conversation")

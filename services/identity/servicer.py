@@ -10,7 +10,7 @@ from iworkz.identity.v1 import events_pb2, identity_pb2, identity_pb2_grpc
 from services.identity import store
 from services.identity.domain import apikeys, passwords, sessions, signing
 from services.identity.domain.throttle import ThrottlePolicy, client_address
-from services.runtime import access, context, outbox, paging
+from services.runtime import access, context, names, outbox, paging
 from services.runtime.errors import (
     AlreadyExists,
     FailedPrecondition,
@@ -70,10 +70,6 @@ def member_message(row: dict) -> identity_pb2.OrganizationMember:
         display_name=row["display_name"],
         role=MEMBER_ROLE_VALUES.get(row["member_role"], identity_pb2.MEMBER_ROLE_MEMBER),
     )
-
-
-def _id(name: str, index: int = 1) -> str:
-    return name.split("/")[index]
 
 
 class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
@@ -254,7 +250,9 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
 
     async def GetUser(self, request, context_):
         async with self.db.connection() as conn:
-            return identity_pb2.GetUserResponse(user=user_message(await store.user_by_id(conn, _id(request.name))))
+            return identity_pb2.GetUserResponse(
+                user=user_message(await store.user_by_id(conn, names.ids(request.name)[0]))
+            )
 
     async def ListUsers(self, request, context_):
         role = access.role_name(request.role) if request.role else ""
@@ -268,7 +266,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     async def _change_roles(self, name: str, change) -> dict:
         caller = context.caller()
         async with self.db.transaction() as conn:
-            user = await store.user_by_id(conn, _id(name), for_update=True)
+            user = await store.user_by_id(conn, names.ids(name)[0], for_update=True)
             roles = change(set(user["roles"]))
             user = await store.set_roles(conn, user["id"], sorted(roles))
             await outbox.emit(
@@ -300,7 +298,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         if request.name == caller.user_name:
             raise FailedPrecondition("admins cannot disable their own account")
         async with self.db.transaction() as conn:
-            user = await store.user_by_id(conn, _id(request.name), for_update=True)
+            user = await store.user_by_id(conn, names.ids(request.name)[0], for_update=True)
             user = await store.set_disabled(conn, user["id"])
             await store.revoke_user_sessions(conn, user["id"])
             await outbox.emit(
@@ -317,7 +315,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
 
     async def GetOrganization(self, request, context_):
         async with self.db.connection() as conn:
-            org = await store.organization(conn, _id(request.name))
+            org = await store.organization(conn, names.ids(request.name)[0])
         return identity_pb2.GetOrganizationResponse(organization=organization_message(org))
 
     async def _require_org_admin(self, conn, org_id: str) -> None:
@@ -331,19 +329,19 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             raise PermissionDenied("only organisation admins may do this")
 
     async def ListOrganizationMembers(self, request, context_):
-        org_id = _id(request.parent)
+        org_id = names.ids(request.parent)[0]
         fp = paging.fingerprint(parent=request.parent)
         size, after = paging.page_request(request, fp, 50, 200)
         async with self.db.connection() as conn:
             await store.organization(conn, org_id)
-            rows = await store.members(conn, uuid.UUID(org_id), size + 1, after)
+            rows = await store.members(conn, names.uuid_of(org_id, "organization"), size + 1, after)
         rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
         return identity_pb2.ListOrganizationMembersResponse(
             members=[member_message(r) for r in rows], next_page_token=token
         )
 
     async def AddOrganizationMember(self, request, context_):
-        org_id = _id(request.parent)
+        org_id = names.ids(request.parent)[0]
         member_role = "admin" if request.role == identity_pb2.MEMBER_ROLE_ADMIN else "member"
         async with self.db.transaction() as conn:
             org = await store.organization(conn, org_id)
@@ -365,7 +363,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return identity_pb2.AddOrganizationMemberResponse(member=member_message(user))
 
     async def RemoveOrganizationMember(self, request, context_):
-        org_id, user_id = _id(request.name), _id(request.name, 3)
+        org_id, user_id = names.ids(request.name)
         async with self.db.transaction() as conn:
             org = await store.organization(conn, org_id)
             await self._require_org_admin(conn, org_id)
@@ -384,7 +382,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     # --- API keys --------------------------------------------------------------
 
     async def CreateApiKey(self, request, context_):
-        org_id = _id(request.parent)
+        org_id = names.ids(request.parent)[0]
         roles = {access.role_name(r) for r in request.api_key.roles}
         secret, prefix = apikeys.new_secret()
         async with self.db.transaction() as conn:
@@ -410,17 +408,17 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return identity_pb2.CreateApiKeyResponse(api_key=api_key_message(row), secret=secret)
 
     async def ListApiKeys(self, request, context_):
-        org_id = _id(request.parent)
+        org_id = names.ids(request.parent)[0]
         fp = paging.fingerprint(parent=request.parent)
         size, after = paging.page_request(request, fp, 50, 200)
         async with self.db.connection() as conn:
             await store.organization(conn, org_id)
-            rows = await store.api_keys(conn, uuid.UUID(org_id), size + 1, after)
+            rows = await store.api_keys(conn, names.uuid_of(org_id, "organization"), size + 1, after)
         rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
         return identity_pb2.ListApiKeysResponse(api_keys=[api_key_message(r) for r in rows], next_page_token=token)
 
     async def RevokeApiKey(self, request, context_):
-        org_id, key_id = _id(request.name), _id(request.name, 3)
+        org_id, key_id = names.ids(request.name)
         async with self.db.transaction() as conn:
             await self._require_org_admin(conn, org_id)
             row = await store.api_key(conn, org_id, key_id)

@@ -11,6 +11,7 @@ from psycopg.types.json import Jsonb
 
 from services.identity.domain.sessions import REFRESH_TOKEN_LIFETIME, StoredRefreshToken, token_hash
 from services.identity.domain.signing import RETIRED_KEY_GRACE_SECONDS, SigningKey
+from services.runtime import names
 from services.runtime.errors import AlreadyExists, NotFound
 from services.runtime.fieldcrypt import FieldCipher
 
@@ -60,10 +61,7 @@ async def user_by_email(conn, email: str) -> dict | None:
 
 
 async def user_by_id(conn, user_id: str, for_update: bool = False) -> dict:
-    try:
-        uid = uuid.UUID(user_id)
-    except ValueError:
-        raise NotFound("no such user") from None
+    uid = names.uuid_of(user_id, "user")
     row = await (
         await conn.execute(
             f"SELECT {USER_COLUMNS} FROM users u WHERE u.id = %s" + (" FOR UPDATE" if for_update else ""), (uid,)
@@ -124,10 +122,7 @@ async def set_password_hash(conn, user_id, password_hash: str) -> None:
 
 
 async def organization(conn, org_id: str) -> dict:
-    try:
-        oid = uuid.UUID(org_id)
-    except ValueError:
-        raise NotFound("no such organization") from None
+    oid = names.uuid_of(org_id, "organization")
     row = await (await conn.execute("SELECT * FROM organizations WHERE id = %s", (oid,))).fetchone()
     if row is None:
         raise NotFound("no such organization")

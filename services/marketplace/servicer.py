@@ -10,7 +10,7 @@ from iworkz.marketplace.v1 import events_pb2, marketplace_pb2_grpc
 from iworkz.marketplace.v1 import marketplace_pb2 as pb
 from services.marketplace import store
 from services.marketplace.domain import applications, eligibility, jobs
-from services.runtime import context, fieldmask, outbox, paging
+from services.runtime import context, fieldmask, names, outbox, paging
 from services.runtime.context import Caller
 from services.runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.runtime.server import Resources
@@ -44,11 +44,6 @@ JOB_FIELDS = {
     "eligible_ssw_fields",
     "offers_visa_sponsorship",
 }
-
-
-def _parts(name: str) -> list[str]:
-    """The ids in a resource name: `employers/a/jobs/b` -> ['a', 'b']."""
-    return name.split("/")[1::2]
 
 
 def _actor(caller: Caller) -> str:
@@ -94,13 +89,13 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
 
     async def GetWorkerProfile(self, request, context_):
         async with self.db.connection() as conn:
-            row = await store.worker_profile(conn, _parts(request.name)[0])
+            row = await store.worker_profile(conn, names.ids(request.name)[0])
         if row is None:
             raise NotFound("this worker has no profile yet")
         return pb.GetWorkerProfileResponse(profile=self._worker_message(row))
 
     async def UpdateWorkerProfile(self, request, context_):
-        uid = _parts(request.profile.name)[0]
+        uid = names.ids(request.profile.name)[0]
         async with self.db.transaction() as conn:
             row = await store.worker_profile(conn, uid, for_update=True)
             profile = self._worker_message(row) if row else pb.WorkerProfile(name=request.profile.name)
@@ -144,13 +139,13 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
 
     async def GetEmployerProfile(self, request, context_):
         async with self.db.connection() as conn:
-            row = await store.employer_profile(conn, _parts(request.name)[0])
+            row = await store.employer_profile(conn, names.ids(request.name)[0])
         if row is None:
             raise NotFound("this employer has no profile yet")
         return pb.GetEmployerProfileResponse(employer=self._employer_message(row))
 
     async def UpdateEmployerProfile(self, request, context_):
-        org_id = _parts(request.employer.name)[0]
+        org_id = names.ids(request.employer.name)[0]
         async with self.db.transaction() as conn:
             row = await store.employer_profile(conn, org_id)
             employer = self._employer_message(row) if row else pb.EmployerProfile()
@@ -189,7 +184,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         return row["display_name"] if row else ""
 
     async def CreateJob(self, request, context_):
-        org_id = _parts(request.parent)[0]
+        org_id = names.ids(request.parent)[0]
         job = pb.Job()
         fieldmask.apply_update_mask(job, request.job, [], JOB_FIELDS)
         if not job.title.strip():
@@ -203,7 +198,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         return pb.CreateJobResponse(job=self._job_message(row))
 
     async def GetJob(self, request, context_):
-        org_id, job_id = _parts(request.name)
+        org_id, job_id = names.ids(request.name)
         async with self.db.connection() as conn:
             row = await store.job(conn, org_id, job_id)
         if row["state"] == jobs.DRAFT:
@@ -213,7 +208,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         return pb.GetJobResponse(job=self._job_message(row))
 
     async def UpdateJob(self, request, context_):
-        org_id, job_id = _parts(request.job.name)
+        org_id, job_id = names.ids(request.job.name)
         async with self.db.transaction() as conn:
             row = await store.job(conn, org_id, job_id, for_update=True)
             job = self._job_message(row)
@@ -224,7 +219,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         return pb.UpdateJobResponse(job=self._job_message(row))
 
     async def PublishJob(self, request, context_):
-        org_id, job_id = _parts(request.name)
+        org_id, job_id = names.ids(request.name)
         async with self.db.transaction() as conn:
             row = await store.job(conn, org_id, job_id, for_update=True)
             job = self._job_message(row)
@@ -236,7 +231,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         return pb.PublishJobResponse(job=published)
 
     async def CloseJob(self, request, context_):
-        org_id, job_id = _parts(request.name)
+        org_id, job_id = names.ids(request.name)
         async with self.db.transaction() as conn:
             row = await store.job(conn, org_id, job_id, for_update=True)
             job = self._job_message(row)
@@ -246,7 +241,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         return pb.CloseJobResponse(job=self._job_message(row))
 
     async def ListJobs(self, request, context_):
-        org_id = _parts(request.parent)[0]
+        org_id = names.ids(request.parent)[0]
         fp = paging.fingerprint(parent=request.parent, state=request.state)
         size, after = paging.page_request(request, fp, 20, 100)
         async with self.db.connection() as conn:
@@ -300,7 +295,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         caller = context.caller()
         if caller.kind != "user":
             raise PermissionDenied("only a worker can apply")
-        org_id, job_id = _parts(request.parent)
+        org_id, job_id = names.ids(request.parent)
         async with self.db.transaction() as conn:
             job_row = await store.job(conn, org_id, job_id)
             jobs.check_accepting_applications(job_row["state"])
@@ -341,7 +336,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
     async def GetApplication(self, request, context_):
         caller = context.caller()
         async with self.db.connection() as conn:
-            row = await store.application(conn, *_parts(request.name))
+            row = await store.application(conn, *names.ids(request.name))
             self._check_reader(caller, row)
             [message] = await self._with_history(conn, [row])
         return pb.GetApplicationResponse(application=message)
@@ -350,13 +345,15 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         fp = paging.fingerprint(parent=request.parent)
         size, after = paging.page_request(request, fp, 20, 100)
         async with self.db.connection() as conn:
-            rows = await store.list_applications(conn, worker_id=_parts(request.parent)[0], limit=size + 1, after=after)
+            rows = await store.list_applications(
+                conn, worker_id=names.ids(request.parent)[0], limit=size + 1, after=after
+            )
             rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
             messages = await self._with_history(conn, rows)
         return pb.ListWorkerApplicationsResponse(applications=messages, next_page_token=token)
 
     async def ListJobApplications(self, request, context_):
-        org_id, job_id = _parts(request.parent)
+        org_id, job_id = names.ids(request.parent)
         fp = paging.fingerprint(parent=request.parent, status=request.status)
         size, after = paging.page_request(request, fp, 20, 100)
         async with self.db.connection() as conn:
@@ -376,9 +373,9 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
 
     async def _move(self, name: str, note: str, decide) -> pb.Application:
         caller = context.caller()
-        org_id = _parts(name)[0]
+        org_id = names.ids(name)[0]
         async with self.db.transaction() as conn:
-            org, job, app = _parts(name)
+            org, job, app = names.ids(name)
             row = await store.application(conn, org, job, app, for_update=True)
             previous = row["status"]
             target = decide(caller, row)

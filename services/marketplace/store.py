@@ -13,15 +13,8 @@ import psycopg
 
 from iworkz.type.v1 import profile_types_pb2 as types
 from services.marketplace.domain import eligibility
+from services.runtime import names
 from services.runtime.errors import AlreadyExists, NotFound
-
-
-def _uuid(value: str, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise NotFound(f"no such {what}") from None
-
 
 # --- worker profiles ---------------------------------------------------------
 
@@ -30,7 +23,7 @@ async def worker_profile(conn, user_id: str, for_update: bool = False) -> dict |
     return await (
         await conn.execute(
             "SELECT * FROM worker_profiles WHERE user_id = %s" + (" FOR UPDATE" if for_update else ""),
-            (_uuid(user_id, "worker"),),
+            (names.uuid_of(user_id, "worker"),),
         )
     ).fetchone()
 
@@ -55,7 +48,7 @@ async def upsert_worker_profile(conn, user_id: str, body: bytes, columns: dict, 
 
 async def employer_profile(conn, org_id: str) -> dict | None:
     return await (
-        await conn.execute("SELECT * FROM employer_profiles WHERE org_id = %s", (_uuid(org_id, "employer"),))
+        await conn.execute("SELECT * FROM employer_profiles WHERE org_id = %s", (names.uuid_of(org_id, "employer"),))
     ).fetchone()
 
 
@@ -118,7 +111,7 @@ async def job(conn, org_id: str, job_id: str, for_update: bool = False) -> dict:
     row = await (
         await conn.execute(
             "SELECT * FROM jobs WHERE id = %s AND org_id = %s" + (" FOR UPDATE" if for_update else ""),
-            (_uuid(job_id, "job"), _uuid(org_id, "job")),
+            (names.uuid_of(job_id, "job"), names.uuid_of(org_id, "job")),
         )
     ).fetchone()
     if row is None:
@@ -150,12 +143,6 @@ ORDERINGS = {
     "wage desc": ("monthly_wage_max", "DESC"),
     "wage asc": ("monthly_wage_min", "ASC"),
 }
-_MONTHLY = {types.WAGE_PERIOD_HOURLY: 160, types.WAGE_PERIOD_DAILY: 20, types.WAGE_PERIOD_MONTHLY: 1}
-
-
-def monthly(amount: int, period: int) -> int:
-    """An amount per `period` as a monthly amount (160 hours, 20 days, 1/12 year)."""
-    return amount // 12 if period == types.WAGE_PERIOD_ANNUAL else amount * _MONTHLY.get(period, 1)
 
 
 def search_filters(request: Any) -> tuple[list[str], list[Any]]:
@@ -174,8 +161,9 @@ def search_filters(request: Any) -> tuple[list[str], list[Any]]:
         clauses.append("prefecture = %s")
         params.append(request.prefecture)
     if request.HasField("wage_at_least"):
-        clauses.append("monthly_wage_max >= %s")
-        params.append(monthly(request.wage_at_least.units, request.wage_period))
+        # The same monthly_wage() (migration 0002) that fills monthly_wage_max.
+        clauses.append("monthly_wage_max >= monthly_wage(%s, %s)")
+        params.extend([request.wage_at_least.units, request.wage_period])
     if request.employment_type:
         clauses.append("employment_type = %s")
         params.append(request.employment_type)
@@ -249,7 +237,11 @@ async def application(conn, org_id: str, job_id: str, app_id: str, for_update: b
         await conn.execute(
             "SELECT * FROM applications WHERE id = %s AND job_id = %s AND org_id = %s"
             + (" FOR UPDATE" if for_update else ""),
-            (_uuid(app_id, "application"), _uuid(job_id, "application"), _uuid(org_id, "application")),
+            (
+                names.uuid_of(app_id, "application"),
+                names.uuid_of(job_id, "application"),
+                names.uuid_of(org_id, "application"),
+            ),
         )
     ).fetchone()
     if row is None:

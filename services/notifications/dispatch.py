@@ -19,8 +19,12 @@ from prometheus_client import Counter
 
 from services.notifications import store
 from services.notifications.delivery import Delivery, Outgoing
+from services.runtime.backoff import Backoff
 from services.runtime.cancellation import raise_if_cancelled
 from services.runtime.db import Database
+
+# The longest wait between two attempts of one delivery.
+MAX_RETRY_WAIT_SECONDS = 3600.0
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +59,7 @@ class Dispatcher:
         """Wait before the next attempt after `attempts` failures; None to give up."""
         if attempts >= self.max_attempts:
             return None
-        return timedelta(seconds=min(3600.0, self.retry_base * 2 ** (attempts - 1)))
+        return timedelta(seconds=Backoff(self.retry_base, MAX_RETRY_WAIT_SECONDS).delay(attempts))
 
     async def send_due(self) -> int:
         """Send one batch of due deliveries; return how many were attempted."""

@@ -19,6 +19,7 @@ from iworkz.identity.v1 import events_pb2 as identity_events
 from services.notifications import messages, store
 from services.notifications.dispatch import Dispatcher
 from services.notifications.domain import preferences, routing, templates
+from services.runtime import names
 from services.runtime.consumer import Event, Transaction
 from services.runtime.fanout import Fanout
 
@@ -54,11 +55,11 @@ class NotificationWriter:
             signed_up = event.payload(identity_events.UserSignedUp)
             await store.upsert_recipient(
                 tx.conn,
-                routing.resource_id(signed_up.user, "users"),
+                names.resource_id(signed_up.user, "users"),
                 signed_up.email,
                 signed_up.display_name,
                 signed_up.locale,
-                routing.resource_id(signed_up.organization, "organizations"),
+                names.resource_id(signed_up.organization, "organizations"),
             )
             return
         route = routing.ROUTES.get(event.type)

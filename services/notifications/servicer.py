@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 from google.protobuf import timestamp_pb2
 
 from iworkz.notifications.v1 import notifications_pb2 as pb
 from iworkz.notifications.v1 import notifications_pb2_grpc
 from services.notifications import messages, store
 from services.notifications.domain import preferences
-from services.runtime import paging
+from services.runtime import names, paging
 from services.runtime.errors import InvalidArgument
 from services.runtime.fanout import RESYNC, Fanout
 from services.runtime.server import Resources
@@ -18,11 +16,6 @@ from services.runtime.server import Resources
 # Rows read per query when replaying missed notifications to a stream.
 REPLAY_PAGE = 500
 _MAX_EVENT_ID = 2**63 - 1
-
-
-def _user_id(name: str) -> str:
-    """The user id in `users/{user}...`."""
-    return name.split("/")[1]
 
 
 def _event_id(text: str, field: str) -> int | None:
@@ -79,7 +72,7 @@ class NotificationServicer(notifications_pb2_grpc.NotificationServiceServicer):
         inbox is checked as well, which covers a writer that crashed between
         its commit and its publish.
         """
-        user_id = _user_id(request.parent)
+        user_id = names.ids(request.parent)[0]
         metadata = dict(context_.invocation_metadata() or ())
         after = _event_id(request.last_event_id, "last_event_id")
         if after is None:  # SSE clients resend the id of the last event they saw as a header
@@ -117,7 +110,7 @@ class NotificationServicer(notifications_pb2_grpc.NotificationServiceServicer):
     # --- the inbox -----------------------------------------------------------------
 
     async def ListNotifications(self, request, context_):
-        user_id = _user_id(request.parent)
+        user_id = names.ids(request.parent)[0]
         fp = paging.fingerprint(parent=request.parent, unread_only=request.unread_only, category=request.category)
         size, after = paging.page_request(request, fp, 20, 100)
         before = int(after[0]) if after else None
@@ -136,14 +129,14 @@ class NotificationServicer(notifications_pb2_grpc.NotificationServiceServicer):
         )
 
     async def MarkNotificationsRead(self, request, context_):
-        user_id = _user_id(request.parent)
+        user_id = names.ids(request.parent)[0]
         ids = None
         if not request.all:
             ids = []
             for index, name in enumerate(request.names):
                 if not name.startswith(request.parent + "/notifications/"):
                     raise InvalidArgument.field(f"names[{index}]", "is not a notification of parent")
-                ids.append(str(uuid.UUID(name.rsplit("/", 1)[1])))
+                ids.append(str(names.uuid_of(names.ids(name)[-1], "notification")))
         async with self.db.transaction() as conn:
             marked = await store.mark_read(conn, user_id, ids)
             unread = await store.unread_count(conn, user_id)
@@ -152,13 +145,13 @@ class NotificationServicer(notifications_pb2_grpc.NotificationServiceServicer):
     # --- preferences ---------------------------------------------------------------
 
     async def GetNotificationPreferences(self, request, context_):
-        user_id = _user_id(request.name)
+        user_id = names.ids(request.name)[0]
         async with self.db.connection() as conn:
             row = await store.recipient(conn, user_id)
         return pb.GetNotificationPreferencesResponse(preferences=_preferences_message(user_id, row))
 
     async def UpdateNotificationPreferences(self, request, context_):
-        user_id = _user_id(request.preferences.name)
+        user_id = names.ids(request.preferences.name)[0]
         paths = set(request.update_mask.paths) or {"categories", "language_code"}
         async with self.db.transaction() as conn:
             row = await store.recipient(conn, user_id, create=True, for_update=True)

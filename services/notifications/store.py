@@ -9,15 +9,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from services.runtime.errors import NotFound
-
-
-def _uuid(value: str, what: str = "user") -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise NotFound(f"no such {what}") from None
-
+from services.runtime import names
 
 # --- recipients ---------------------------------------------------------------------
 
@@ -31,13 +23,19 @@ async def upsert_recipient(
         " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email,"
         " display_name = EXCLUDED.display_name, locale = EXCLUDED.locale,"
         " organization_id = EXCLUDED.organization_id, updated_at = now()",
-        (_uuid(user_id), email, display_name, locale, uuid.UUID(organization_id) if organization_id else None),
+        (
+            names.uuid_of(user_id, "user"),
+            email,
+            display_name,
+            locale,
+            uuid.UUID(organization_id) if organization_id else None,
+        ),
     )
 
 
 async def recipient(conn, user_id: str, create: bool = False, for_update: bool = False) -> dict | None:
     """A user's row; with `create`, an empty one is made for a user not seen before."""
-    uid = _uuid(user_id)
+    uid = names.uuid_of(user_id, "user")
     if create:
         await conn.execute("INSERT INTO recipients (user_id) VALUES (%s) ON CONFLICT DO NOTHING", (uid,))
     return await (
@@ -51,14 +49,16 @@ async def organization_members(conn, organization_id: str) -> list[str]:
     rows = await (
         await conn.execute(
             "SELECT user_id FROM recipients WHERE organization_id = %s ORDER BY user_id",
-            (_uuid(organization_id, "organization"),),
+            (names.uuid_of(organization_id, "organization"),),
         )
     ).fetchall()
     return [str(r["user_id"]) for r in rows]
 
 
 async def last_seq(conn, user_id: str) -> int:
-    row = await (await conn.execute("SELECT last_seq FROM recipients WHERE user_id = %s", (_uuid(user_id),))).fetchone()
+    row = await (
+        await conn.execute("SELECT last_seq FROM recipients WHERE user_id = %s", (names.uuid_of(user_id, "user"),))
+    ).fetchone()
     return row["last_seq"] if row else 0
 
 
@@ -69,7 +69,7 @@ async def save_preferences(conn, user_id: str, channels: dict | None, language_c
         await conn.execute(
             "UPDATE recipients SET channels = COALESCE(%s, channels), language_code = COALESCE(%s, language_code),"
             " updated_at = now() WHERE user_id = %s RETURNING *",
-            (Jsonb(channels) if channels is not None else None, language_code, _uuid(user_id)),
+            (Jsonb(channels) if channels is not None else None, language_code, names.uuid_of(user_id, "user")),
         )
     ).fetchone()
 
@@ -91,7 +91,7 @@ async def lock_recipients(conn, user_ids: list[str]) -> dict[str, dict]:
     Holding the lock while notifications are numbered and inserted makes a
     user's notifications commit in event-id order.
     """
-    ids = sorted({_uuid(u) for u in user_ids})
+    ids = sorted({names.uuid_of(u, "user") for u in user_ids})
     await conn.execute("INSERT INTO recipients (user_id) SELECT unnest(%s::uuid[]) ON CONFLICT DO NOTHING", (ids,))
     rows = await (
         await conn.execute("SELECT * FROM recipients WHERE user_id = ANY(%s) ORDER BY user_id FOR UPDATE", (ids,))
@@ -125,7 +125,7 @@ async def notifications_after(conn, user_id: str, seq: int, limit: int) -> list[
     return await (
         await conn.execute(
             "SELECT * FROM notifications WHERE user_id = %s AND seq > %s ORDER BY seq LIMIT %s",
-            (_uuid(user_id), seq, limit),
+            (names.uuid_of(user_id, "user"), seq, limit),
         )
     ).fetchall()
 
@@ -135,7 +135,7 @@ async def list_notifications(
 ) -> list[dict]:
     """A page of the user's notifications, newest first."""
     clauses: list[str] = ["user_id = %s"]
-    params: list[Any] = [_uuid(user_id)]
+    params: list[Any] = [names.uuid_of(user_id, "user")]
     if unread_only:
         clauses.append("read_at IS NULL")
     if category:
@@ -154,7 +154,8 @@ async def list_notifications(
 async def unread_count(conn, user_id: str) -> int:
     row = await (
         await conn.execute(
-            "SELECT count(*) AS n FROM notifications WHERE user_id = %s AND read_at IS NULL", (_uuid(user_id),)
+            "SELECT count(*) AS n FROM notifications WHERE user_id = %s AND read_at IS NULL",
+            (names.uuid_of(user_id, "user"),),
         )
     ).fetchone()
     return row["n"]
@@ -164,13 +165,14 @@ async def mark_read(conn, user_id: str, ids: list[str] | None) -> int:
     """Mark the user's notifications `ids` (None: all) read; return how many changed."""
     if ids is None:
         cursor = await conn.execute(
-            "UPDATE notifications SET read_at = now() WHERE user_id = %s AND read_at IS NULL", (_uuid(user_id),)
+            "UPDATE notifications SET read_at = now() WHERE user_id = %s AND read_at IS NULL",
+            (names.uuid_of(user_id, "user"),),
         )
     else:
         wanted = [uuid.UUID(i) for i in ids]
         cursor = await conn.execute(
             "UPDATE notifications SET read_at = now() WHERE user_id = %s AND id = ANY(%s) AND read_at IS NULL",
-            (_uuid(user_id), wanted),
+            (names.uuid_of(user_id, "user"), wanted),
         )
     return cursor.rowcount
 

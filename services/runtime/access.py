@@ -10,6 +10,7 @@ from __future__ import annotations
 from google.protobuf.message import Message
 
 from iworkz.auth.v1 import access_pb2
+from services.runtime import names
 from services.runtime.context import Caller
 from services.runtime.errors import PermissionDenied, Unauthenticated
 
@@ -63,21 +64,12 @@ def field_value(message: Message, path: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def resource_id(name: str, collection: str) -> str:
-    """The id after `collection/` in a resource name (`employers/7/jobs/9`, `jobs` -> `9`)."""
-    parts = name.split("/")
-    for i in range(0, len(parts) - 1):
-        if parts[i] == collection:
-            return parts[i + 1]
-    return ""
-
-
 def check_ownership(rule: access_pb2.AccessRule | None, caller: Caller | None, request: Message) -> None:
     """Check the rule's ownership requirement against the request. Admins are exempt."""
     if rule is None or not rule.HasField("owner") or caller is None or caller.is_admin:
         return
     owner = rule.owner
-    owned = resource_id(field_value(request, owner.field), owner.collection)
+    owned = names.resource_id(field_value(request, owner.field), owner.collection)
     mine = caller.organization if owner.claim == access_pb2.OWNER_CLAIM_ORGANIZATION else caller.subject
     if not owned or not mine or owned != mine:
         raise PermissionDenied(f"{owner.field} does not belong to the caller")

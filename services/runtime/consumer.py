@@ -38,7 +38,6 @@ import builtins
 import heapq
 import logging
 import os
-import random
 import socket
 import time
 import uuid
@@ -54,6 +53,7 @@ from redis.exceptions import ResponseError
 
 from iworkz.type.v1 import event_pb2
 from services.runtime import context, deadletters
+from services.runtime.backoff import Backoff, Retry
 from services.runtime.cancellation import raise_if_cancelled
 from services.runtime.db import Connection, Database
 from services.runtime.redisconn import RedisClient
@@ -145,8 +145,7 @@ class ConsumerOptions(EventSettings):
     def retry_delay(self, attempt: int) -> float:
         """Seconds before attempt `attempt + 1`: exponential with jitter, below the claim idle time."""
         cap = min(self.retry_max_seconds, self.claim_idle_seconds / 2)
-        delay = min(cap, self.retry_base_seconds * 2 ** max(0, attempt - 1))
-        return float(delay) * random.uniform(0.8, 1.0)
+        return Backoff(self.retry_base_seconds, cap, jitter=0.2).delay(attempt)
 
 
 @dataclass
@@ -210,26 +209,26 @@ class Consumer:
 
     async def run(self) -> None:
         """Consume until cancelled; rides out Redis and PostgreSQL outages with backoff."""
-        backoff = 0.1
+        retry = Retry()
         while True:
             raise_if_cancelled()
             try:
                 if not self._groups_ready:
                     await self.ensure_groups()
                 await self.step()
-                backoff = 0.1
+                retry.succeeded()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 # Redis may have restarted without its data (groups gone): recreate them.
                 self._groups_ready = False
+                wait = retry.failed()
                 log.warning(
                     "event consumer could not read; retrying",
                     exc_info=True,
-                    extra={"consumer": self.group, "retry_in_seconds": backoff},
+                    extra={"consumer": self.group, "retry_in_seconds": wait},
                 )
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+                await asyncio.sleep(wait)
 
     async def step(self) -> int:
         """One round: due retries, claims from dead replicas, then new entries. Returns entries seen."""

@@ -20,6 +20,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from services.runtime.backoff import Retry
 from services.runtime.cancellation import raise_if_cancelled
 from services.runtime.redisconn import RedisClient
 
@@ -118,7 +119,7 @@ class Fanout:
 
     async def run(self) -> None:
         """Listen until cancelled, reconnecting with backoff (a background task)."""
-        backoff = 0.1
+        retry = Retry()
         while True:
             raise_if_cancelled()
             pubsub = self.redis.client.pubsub(ignore_subscribe_messages=True)
@@ -127,7 +128,7 @@ class Fanout:
                 # Whatever was published while we were not listening is lost to us.
                 self._resync_all()
                 self.ready.set()
-                backoff = 0.1
+                retry.succeeded()
                 while True:
                     raise_if_cancelled()  # a swallowed cancel is noticed within a second
                     message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
@@ -137,13 +138,13 @@ class Fanout:
                 raise
             except Exception:
                 self.ready.clear()
+                wait = retry.failed()
                 log.warning(
                     "live fan-out lost its Redis connection; reconnecting",
                     exc_info=True,
-                    extra={"retry_in_seconds": backoff},
+                    extra={"retry_in_seconds": wait},
                 )
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+                await asyncio.sleep(wait)
             finally:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()

@@ -14,6 +14,7 @@ import asyncio
 import logging
 from typing import Any
 
+from services.runtime.backoff import RECONNECT, Backoff, Retry
 from services.runtime.cancellation import raise_if_cancelled
 from services.runtime.db import Database
 from services.runtime.redisconn import RedisClient
@@ -33,14 +34,14 @@ class OutboxRelay:
         service: str,
         batch: int = 200,
         idle_seconds: float = 0.1,
-        max_backoff_seconds: float = 5.0,
+        backoff: Backoff = RECONNECT,
     ) -> None:
         self.db = db
         self.redis = redis
         self.stream = stream_name(redis, service)
         self.batch = batch
         self.idle = idle_seconds
-        self.max_backoff = max_backoff_seconds
+        self.backoff = backoff  # while Redis or PostgreSQL is unavailable
 
     async def publish_once(self) -> int:
         """Publish up to one batch; return how many rows were published."""
@@ -81,20 +82,18 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Publish until cancelled, backing off while Redis or PostgreSQL is unavailable."""
-        backoff = self.idle
+        retry = Retry(self.backoff)
         while True:
             raise_if_cancelled()
             try:
                 published = await self.publish_once()
-                backoff = self.idle
+                retry.succeeded()
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.warning(
-                    "outbox relay could not publish; retrying", exc_info=True, extra={"retry_in_seconds": backoff}
-                )
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self.max_backoff)
+                wait = retry.failed()
+                log.warning("outbox relay could not publish; retrying", exc_info=True, extra={"retry_in_seconds": wait})
+                await asyncio.sleep(wait)
                 continue
             if published < self.batch:
                 await asyncio.sleep(self.idle)

@@ -31,6 +31,7 @@ from iworkz.identity.v1 import events_pb2 as identity_events
 from iworkz.marketplace.v1 import events_pb2 as market_events
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from services.notifications.domain import preferences, templates
+from services.runtime import names
 
 SECURITY_LINK = "/settings/security"
 
@@ -58,15 +59,6 @@ class Draft:
         return templates.render(self.template, language, self.params)
 
 
-def resource_id(name: str, collection: str) -> str:
-    """The id after `collection/` in a resource name, "" if absent."""
-    parts = name.split("/")
-    for i in range(len(parts) - 1):
-        if parts[i] == collection:
-            return parts[i + 1]
-    return ""
-
-
 def application_status_changed(event: market_events.ApplicationStatusChanged) -> list[Draft]:
     """Tell the worker their application moved on; tell the employer when the worker withdrew."""
     application = event.application
@@ -76,10 +68,10 @@ def application_status_changed(event: market_events.ApplicationStatusChanged) ->
         "status_code": str(event.to_status),
     }
     link = "/" + application.name
-    worker_id = resource_id(application.worker, "workers")
+    worker_id = names.resource_id(application.worker, "workers")
     if event.to_status == mp.APPLICATION_STATUS_WITHDRAWN:
         if event.actor == f"users/{worker_id}":
-            org_id = resource_id(event.employer, "employers")
+            org_id = names.resource_id(event.employer, "employers")
             return (
                 [
                     Draft(
@@ -107,7 +99,7 @@ def application_status_changed(event: market_events.ApplicationStatusChanged) ->
 
 def application_submitted(event: market_events.ApplicationSubmitted) -> list[Draft]:
     """Tell the employer's members about a new application."""
-    org_id = resource_id(event.employer, "employers")
+    org_id = names.resource_id(event.employer, "employers")
     if not org_id:
         return []
     application = event.application
@@ -124,7 +116,7 @@ def application_submitted(event: market_events.ApplicationSubmitted) -> list[Dra
 
 def refresh_token_reuse_detected(event: identity_events.RefreshTokenReuseDetected) -> list[Draft]:
     """Warn the account's owner that a stolen refresh token was used and the session revoked."""
-    user_id = resource_id(event.user, "users")
+    user_id = names.resource_id(event.user, "users")
     if not user_id:
         return []
     return [

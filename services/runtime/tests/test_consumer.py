@@ -22,6 +22,7 @@ import pytest
 from iworkz.identity.v1 import events_pb2
 from services import cli
 from services.runtime import deadletters, outbox
+from services.runtime.backoff import Backoff
 from services.runtime.consumer import Consumer, ConsumerOptions, PermanentError
 from services.runtime.db import Database
 from services.runtime.migrations import RUNTIME_MIGRATIONS, migrate
@@ -382,7 +383,7 @@ def own_redis(tmp_path):
 
 async def test_publishing_and_consuming_survive_a_redis_restart_with_nothing_lost(db, own_redis):
     redis = RedisClient(own_redis.url, "test:restart:")
-    relay = OutboxRelay(db, redis, "svc", idle_seconds=0.05, max_backoff_seconds=0.5)
+    relay = OutboxRelay(db, redis, "svc", idle_seconds=0.05, backoff=Backoff(0.05, 0.5))
     consumer = Consumer(db, redis, "c1", ["svc"], recording_handler(), FAST)
     tasks = [asyncio.create_task(relay.run()), asyncio.create_task(consumer.run())]
 
