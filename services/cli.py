@@ -15,12 +15,16 @@ import asyncio
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import psycopg
 
 from services import registry
 from services.runtime.errors import AlreadyExists
 from services.runtime.server import ServiceSpec
+
+if TYPE_CHECKING:
+    from services.identity.store import User
 
 
 class CommandError(Exception):
@@ -84,7 +88,7 @@ def check_admin_input(email: str, display_name: str, password: str) -> None:
         raise CommandError("invalid admin account:\n  - " + "\n  - ".join(problems))
 
 
-async def create_admin(database_url: str, email: str, display_name: str, password: str, actor: str = "") -> dict:
+async def create_admin(database_url: str, email: str, display_name: str, password: str, actor: str = "") -> User:
     """Create an administrator directly in identity's tables; return the user row.
 
     Sign-up never creates admins, so this is the only way to make the first
@@ -106,17 +110,17 @@ async def create_admin(database_url: str, email: str, display_name: str, passwor
     try:
         async with db.transaction() as conn:
             user = await store.insert_user(conn, email, passwords.hash_password(password), display_name, ["admin"])
-            name = f"users/{user['id']}"
+            name = f"users/{user.id}"
             await outbox.emit(
                 conn,
                 "identity",
                 "user",
-                str(user["id"]),
+                str(user.id),
                 events_pb2.UserSignedUp(
                     user=name,
                     email=email,
                     roles=[access_pb2.ROLE_ADMIN],
-                    locale=user["locale"],
+                    locale=user.locale,
                     display_name=display_name,
                 ),
             )
@@ -144,7 +148,7 @@ async def _cmd_create_admin(args) -> None:
         user = await create_admin(url, args.email, args.display_name, password)
     except AlreadyExists:
         raise CommandError(f"an account with email {args.email.strip().lower()} already exists") from None
-    print(f"created admin users/{user['id']} ({user['email']})")
+    print(f"created admin users/{user.id} ({user.email})")
 
 
 # --- keys ----------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from google.protobuf import duration_pb2
 
@@ -11,6 +12,7 @@ from services.identity import store
 from services.identity.domain import apikeys, passwords, sessions, signing
 from services.identity.domain.throttle import ThrottlePolicy, client_address
 from services.runtime import access, context, names, outbox, paging
+from services.runtime.db import Connection
 from services.runtime.errors import (
     AlreadyExists,
     FailedPrecondition,
@@ -28,47 +30,47 @@ ORG_TYPE_VALUES = {"employer": identity_pb2.ORGANIZATION_TYPE_EMPLOYER, "issuer"
 MEMBER_ROLE_VALUES = {"admin": identity_pb2.MEMBER_ROLE_ADMIN, "member": identity_pb2.MEMBER_ROLE_MEMBER}
 
 
-def user_message(row: dict) -> identity_pb2.User:
+def user_message(row: store.User) -> identity_pb2.User:
     return identity_pb2.User(
-        name=f"users/{row['id']}",
-        email=row["email"],
-        display_name=row["display_name"],
-        roles=[access.role_value(r) for r in row["roles"] if r in access.ROLE_VALUES],
-        organization=f"organizations/{row['organization_id']}" if row["organization_id"] else "",
-        locale=row["locale"],
-        disabled=row["disabled"],
-        create_time=timestamp(row["created_at"]),
+        name=f"users/{row.id}",
+        email=row.email,
+        display_name=row.display_name,
+        roles=[access.role_value(r) for r in row.roles if r in access.ROLE_VALUES],
+        organization=f"organizations/{row.organization_id}" if row.organization_id else "",
+        locale=row.locale,
+        disabled=row.disabled,
+        create_time=timestamp(row.created_at),
     )
 
 
-def organization_message(row: dict) -> identity_pb2.Organization:
+def organization_message(row: store.Organization) -> identity_pb2.Organization:
     return identity_pb2.Organization(
-        name=f"organizations/{row['id']}",
-        display_name=row["display_name"],
-        type=ORG_TYPE_VALUES[row["type"]],
-        create_time=timestamp(row["created_at"]),
+        name=f"organizations/{row.id}",
+        display_name=row.display_name,
+        type=ORG_TYPE_VALUES[row.type],
+        create_time=timestamp(row.created_at),
     )
 
 
-def api_key_message(row: dict) -> identity_pb2.ApiKey:
+def api_key_message(row: store.ApiKey) -> identity_pb2.ApiKey:
     return identity_pb2.ApiKey(
-        name=f"organizations/{row['organization_id']}/apiKeys/{row['id']}",
-        display_name=row["display_name"],
-        roles=[access.role_value(r) for r in row["roles"]],
-        prefix=row["prefix"],
-        create_time=timestamp(row["created_at"]),
-        revoke_time=timestamp(row["revoked_at"]),
-        last_use_time=timestamp(row["last_used_at"]),
+        name=f"organizations/{row.organization_id}/apiKeys/{row.id}",
+        display_name=row.display_name,
+        roles=[access.role_value(r) for r in row.roles],
+        prefix=row.prefix,
+        create_time=timestamp(row.created_at),
+        revoke_time=timestamp(row.revoked_at),
+        last_use_time=timestamp(row.last_used_at),
     )
 
 
-def member_message(row: dict) -> identity_pb2.OrganizationMember:
+def member_message(row: store.User) -> identity_pb2.OrganizationMember:
     return identity_pb2.OrganizationMember(
-        name=f"organizations/{row['organization_id']}/members/{row['id']}",
-        user=f"users/{row['id']}",
-        email=row["email"],
-        display_name=row["display_name"],
-        role=MEMBER_ROLE_VALUES.get(row["member_role"], identity_pb2.MEMBER_ROLE_MEMBER),
+        name=f"organizations/{row.organization_id}/members/{row.id}",
+        user=f"users/{row.id}",
+        email=row.email,
+        display_name=row.display_name,
+        role=MEMBER_ROLE_VALUES.get(row.member_role, identity_pb2.MEMBER_ROLE_MEMBER),
     )
 
 
@@ -94,21 +96,21 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         async with self.db.connection() as conn:
             return await store.published_keys(conn)
 
-    async def _tokens(self, conn, user: dict, family_id=None) -> identity_pb2.TokenPair:
+    async def _tokens(self, conn: Connection, user: store.User, family_id: str | None = None) -> identity_pb2.TokenPair:
         key = await store.current_signing_key(conn, self.cipher)
         if key is None:
             raise RuntimeError("identity has no signing key (ensure_signing_key runs at start-up)")
-        org = str(user["organization_id"]) if user["organization_id"] else ""
+        org = str(user.organization_id) if user.organization_id else ""
         access_token = signing.issue_access_token(
             key,
-            str(user["id"]),
-            list(user["roles"]),
+            str(user.id),
+            list(user.roles),
             org,
             issuer=self.settings.jwt_issuer,
             audience=self.settings.jwt_audience,
         )
         refresh = sessions.new_refresh_token()
-        await store.insert_refresh_token(conn, refresh, user["id"], family_id)
+        await store.insert_refresh_token(conn, refresh, user.id, family_id)
         return identity_pb2.TokenPair(
             access_token=access_token,
             refresh_token=refresh,
@@ -133,7 +135,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 password_hash,
                 request.display_name.strip(),
                 [role],
-                org["id"] if org else None,
+                org.id if org else None,
                 "admin" if org else "",
                 request.locale or "en",
             )
@@ -141,14 +143,14 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 conn,
                 SERVICE,
                 "user",
-                str(user["id"]),
+                str(user.id),
                 events_pb2.UserSignedUp(
-                    user=f"users/{user['id']}",
+                    user=f"users/{user.id}",
                     email=email,
                     roles=[access.role_value(role)],
-                    organization=f"organizations/{org['id']}" if org else "",
-                    locale=user["locale"],
-                    display_name=user["display_name"],
+                    organization=f"organizations/{org.id}" if org else "",
+                    locale=user.locale,
+                    display_name=user.display_name,
                 ),
             )
             tokens = await self._tokens(conn, user)
@@ -175,7 +177,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             raise ResourceExhausted("too many failed logins; try again later", max(int(ttl), 1))
         async with self.db.connection() as conn:
             user = await store.user_by_email(conn, email)
-        if not passwords.verify_password(user["password_hash"] if user else None, request.password):
+        if not passwords.verify_password(user.password_hash if user else None, request.password):
             pipe = self.r.redis.client.pipeline(transaction=True)
             for key in (account_key, address_key):
                 # The window starts at the first failure. (SET NX EX rather than
@@ -184,12 +186,12 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 pipe.incr(key)
             await pipe.execute()
             raise Unauthenticated("wrong email or password")
-        if user["disabled"]:
+        if user.disabled:
             raise PermissionDenied("this account is disabled")
         await self.r.redis.client.delete(account_key)
         async with self.db.transaction() as conn:
-            if passwords.needs_rehash(user["password_hash"]):
-                await store.set_password_hash(conn, user["id"], passwords.hash_password(request.password))
+            if passwords.needs_rehash(user.password_hash):
+                await store.set_password_hash(conn, user.id, passwords.hash_password(request.password))
             tokens = await self._tokens(conn, user)
         return identity_pb2.LoginResponse(user=user_message(user), tokens=tokens)
 
@@ -215,7 +217,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 reuse = (stored.user_id, stored.family_id)
             elif decision is sessions.RefreshDecision.ROTATE:
                 user = await store.user_by_id(conn, stored.user_id)
-                if user["disabled"]:
+                if user.disabled:
                     await store.revoke_family(conn, stored.family_id)
                     decision = sessions.RefreshDecision.REVOKED
                 else:
@@ -263,22 +265,22 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
         return identity_pb2.ListUsersResponse(users=[user_message(r) for r in rows], next_page_token=token)
 
-    async def _change_roles(self, name: str, change) -> dict:
+    async def _change_roles(self, name: str, change: Callable[[set[str]], set[str]]) -> store.User:
         caller = context.caller()
         async with self.db.transaction() as conn:
             user = await store.user_by_id(conn, names.ids(name)[0], for_update=True)
-            roles = change(set(user["roles"]))
-            user = await store.set_roles(conn, user["id"], sorted(roles))
+            roles = change(set(user.roles))
+            user = await store.set_roles(conn, user.id, sorted(roles))
             await outbox.emit(
                 conn,
                 SERVICE,
                 "user",
-                str(user["id"]),
+                str(user.id),
                 events_pb2.UserRolesChanged(
-                    user=name, roles=[access.role_value(r) for r in user["roles"]], changed_by=caller.user_name
+                    user=name, roles=[access.role_value(r) for r in user.roles], changed_by=caller.user_name
                 ),
             )
-            await outbox.audit(conn, caller.user_name, "change_roles", name, {"roles": user["roles"]})
+            await outbox.audit(conn, caller.user_name, "change_roles", name, {"roles": user.roles})
         return user
 
     async def GrantRole(self, request, context_):
@@ -299,13 +301,13 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             raise FailedPrecondition("admins cannot disable their own account")
         async with self.db.transaction() as conn:
             user = await store.user_by_id(conn, names.ids(request.name)[0], for_update=True)
-            user = await store.set_disabled(conn, user["id"])
-            await store.revoke_user_sessions(conn, user["id"])
+            user = await store.set_disabled(conn, user.id)
+            await store.revoke_user_sessions(conn, user.id)
             await outbox.emit(
                 conn,
                 SERVICE,
                 "user",
-                str(user["id"]),
+                str(user.id),
                 events_pb2.UserDisabled(user=request.name, reason=request.reason, disabled_by=caller.user_name),
             )
             await outbox.audit(conn, caller.user_name, "disable_user", request.name, {"reason": request.reason})
@@ -325,7 +327,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         if caller.kind != "user":
             raise PermissionDenied("only organisation admins may do this")
         me = await store.user_by_id(conn, caller.subject)
-        if str(me["organization_id"]) != org_id or me["member_role"] != "admin":
+        if str(me.organization_id) != org_id or me.member_role != "admin":
             raise PermissionDenied("only organisation admins may do this")
 
     async def ListOrganizationMembers(self, request, context_):
@@ -349,16 +351,16 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             user = await store.user_by_email(conn, request.email.strip().lower())
             if user is None:
                 raise NotFound("no account with this email")
-            if user["organization_id"] is not None:
+            if user.organization_id is not None:
                 raise AlreadyExists("this user already belongs to an organisation")
-            roles = (set(user["roles"]) - {"worker"}) | {org["type"]}
-            user = await store.set_membership(conn, user["id"], org["id"], member_role, sorted(roles))
+            roles = (set(user.roles) - {"worker"}) | {org.type}
+            user = await store.set_membership(conn, user.id, org.id, member_role, sorted(roles))
             await outbox.audit(
                 conn,
                 context.caller().user_name,
                 "add_member",
                 request.parent,
-                {"user": str(user["id"]), "role": member_role},
+                {"user": str(user.id), "role": member_role},
             )
         return identity_pb2.AddOrganizationMemberResponse(member=member_message(user))
 
@@ -368,14 +370,14 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             org = await store.organization(conn, org_id)
             await self._require_org_admin(conn, org_id)
             user = await store.user_by_id(conn, user_id, for_update=True)
-            if str(user["organization_id"]) != org_id:
+            if str(user.organization_id) != org_id:
                 raise NotFound("no such member")
-            if user["member_role"] == "admin" and await store.count_admins(conn, org["id"]) <= 1:
+            if user.member_role == "admin" and await store.count_admins(conn, org.id) <= 1:
                 raise FailedPrecondition("the last admin of an organisation cannot be removed")
             # Leaving an organisation leaves a plain account: a worker, unless it has other roles.
-            roles = (set(user["roles"]) - {org["type"]}) or {"worker"}
-            await store.set_membership(conn, user["id"], None, "", sorted(roles))
-            await store.revoke_user_sessions(conn, user["id"])
+            roles = (set(user.roles) - {org.type}) or {"worker"}
+            await store.set_membership(conn, user.id, None, "", sorted(roles))
+            await store.revoke_user_sessions(conn, user.id)
             await outbox.audit(conn, context.caller().user_name, "remove_member", request.name)
         return identity_pb2.RemoveOrganizationMemberResponse()
 
@@ -388,10 +390,10 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         async with self.db.transaction() as conn:
             org = await store.organization(conn, org_id)
             await self._require_org_admin(conn, org_id)
-            apikeys.check_roles(org["type"], roles)
+            apikeys.check_roles(org.type, roles)
             row = await store.insert_api_key(
                 conn,
-                org["id"],
+                org.id,
                 request.api_key.display_name,
                 sorted(roles),
                 prefix,
@@ -403,7 +405,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 context.caller().user_name,
                 "create_api_key",
                 request.parent,
-                {"key": str(row["id"]), "roles": sorted(roles)},
+                {"key": str(row.id), "roles": sorted(roles)},
             )
         return identity_pb2.CreateApiKeyResponse(api_key=api_key_message(row), secret=secret)
 
@@ -422,7 +424,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         async with self.db.transaction() as conn:
             await self._require_org_admin(conn, org_id)
             row = await store.api_key(conn, org_id, key_id)
-            row = await store.revoke_api_key(conn, row["id"])
+            row = await store.revoke_api_key(conn, row.id)
             await outbox.audit(conn, context.caller().user_name, "revoke_api_key", request.name)
         return identity_pb2.RevokeApiKeyResponse(api_key=api_key_message(row))
 
@@ -434,9 +436,9 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             key = await store.current_signing_key(conn, self.cipher)
         token = signing.issue_access_token(
             key,
-            str(row["id"]),
-            [*row["roles"], "partner"],
-            str(row["organization_id"]),
+            str(row.id),
+            [*row.roles, "partner"],
+            str(row.organization_id),
             kind="api_key",
             issuer=self.settings.jwt_issuer,
             audience=self.settings.jwt_audience,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,67 +13,121 @@ from psycopg.types.json import Jsonb
 from services.identity.domain.sessions import REFRESH_TOKEN_LIFETIME, StoredRefreshToken, token_hash
 from services.identity.domain.signing import RETIRED_KEY_GRACE_SECONDS, SigningKey
 from services.runtime import names
+from services.runtime.db import Connection, fetch_all, fetch_one
 from services.runtime.errors import AlreadyExists, NotFound
 from services.runtime.fieldcrypt import FieldCipher
+
+
+@dataclass(frozen=True)
+class User:
+    """A row of `users`."""
+
+    id: uuid.UUID
+    email: str
+    password_hash: str
+    display_name: str
+    roles: list[str]
+    organization_id: uuid.UUID | None
+    member_role: str  # "", "member" or "admin" of the organization
+    locale: str
+    disabled: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Organization:
+    """A row of `organizations`."""
+
+    id: uuid.UUID
+    display_name: str
+    type: str  # "employer" or "issuer"
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A row of `api_keys` (the secret only as its hash)."""
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    display_name: str
+    roles: list[str]
+    prefix: str
+    secret_hash: bytes
+    created_by: uuid.UUID
+    created_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
 
 USER_COLUMNS = (
     "u.id, u.email, u.password_hash, u.display_name, u.roles, u.organization_id,"
     " u.member_role, u.locale, u.disabled, u.created_at"
 )
 _USER_RETURNING = USER_COLUMNS.replace("u.", "")
+_ORGANIZATION_COLUMNS = "id, display_name, type, created_at"
+_API_KEY_COLUMNS = (
+    "id, organization_id, display_name, roles, prefix, secret_hash, created_by, created_at, revoked_at, last_used_at"
+)
 
 
-async def insert_organization(conn, display_name: str, org_type: str) -> dict:
-    row = await (
-        await conn.execute(
-            "INSERT INTO organizations (id, display_name, type) VALUES (%s, %s, %s) RETURNING *",
-            (uuid.uuid4(), display_name, org_type),
-        )
-    ).fetchone()
+async def insert_organization(conn: Connection, display_name: str, org_type: str) -> Organization:
+    row = await fetch_one(
+        conn,
+        Organization,
+        f"INSERT INTO organizations (id, display_name, type) VALUES (%s, %s, %s) RETURNING {_ORGANIZATION_COLUMNS}",
+        (uuid.uuid4(), display_name, org_type),
+    )
+    assert row is not None
     return row
 
 
 async def insert_user(
-    conn,
+    conn: Connection,
     email: str,
     password_hash: str,
     display_name: str,
     roles: list[str],
-    organization_id=None,
+    organization_id: uuid.UUID | None = None,
     member_role: str = "",
     locale: str = "en",
-) -> dict:
+) -> User:
     try:
         async with conn.transaction():
-            return await (
-                await conn.execute(
-                    "INSERT INTO users (id, email, password_hash, display_name, roles, organization_id,"
-                    " member_role, locale) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-                    f" RETURNING {_USER_RETURNING}",
-                    (uuid.uuid4(), email, password_hash, display_name, roles, organization_id, member_role, locale),
-                )
-            ).fetchone()
+            row = await fetch_one(
+                conn,
+                User,
+                "INSERT INTO users (id, email, password_hash, display_name, roles, organization_id,"
+                " member_role, locale) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+                f" RETURNING {_USER_RETURNING}",
+                (uuid.uuid4(), email, password_hash, display_name, roles, organization_id, member_role, locale),
+            )
     except psycopg.errors.UniqueViolation:
         raise AlreadyExists("an account with this email already exists") from None
+    assert row is not None
+    return row
 
 
-async def user_by_email(conn, email: str) -> dict | None:
-    return await (await conn.execute(f"SELECT {USER_COLUMNS} FROM users u WHERE u.email = %s", (email,))).fetchone()
+async def user_by_email(conn: Connection, email: str) -> User | None:
+    return await fetch_one(conn, User, f"SELECT {USER_COLUMNS} FROM users u WHERE u.email = %s", (email,))
 
 
-async def user_by_id(conn, user_id: str, for_update: bool = False) -> dict:
+async def user_by_id(conn: Connection, user_id: str, for_update: bool = False) -> User:
     uid = names.uuid_of(user_id, "user")
-    row = await (
-        await conn.execute(
-            f"SELECT {USER_COLUMNS} FROM users u WHERE u.id = %s" + (" FOR UPDATE" if for_update else ""), (uid,)
-        )
-    ).fetchone()
+    row = await fetch_one(
+        conn,
+        User,
+        f"SELECT {USER_COLUMNS} FROM users u WHERE u.id = %s" + (" FOR UPDATE" if for_update else ""),
+        (uid,),
+    )
     if row is None:
         raise NotFound("no such user")
     return row
 
 
-async def list_users(conn, limit: int, after: tuple | None, role: str, email_prefix: str) -> list[dict]:
+async def list_users(
+    conn: Connection, limit: int, after: tuple[Any, ...] | None, role: str, email_prefix: str
+) -> list[User]:
     clauses: list[str] = []
     params: list[Any] = []
     if role:
@@ -85,73 +140,75 @@ async def list_users(conn, limit: int, after: tuple | None, role: str, email_pre
         clauses.append("(u.created_at, u.id) < (%s, %s)")
         params.extend(after)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    return await (
-        await conn.execute(
-            f"SELECT {USER_COLUMNS} FROM users u {where} ORDER BY u.created_at DESC, u.id DESC LIMIT %s",
-            (*params, limit),
-        )
-    ).fetchall()
+    return await fetch_all(
+        conn,
+        User,
+        f"SELECT {USER_COLUMNS} FROM users u {where} ORDER BY u.created_at DESC, u.id DESC LIMIT %s",
+        (*params, limit),
+    )
 
 
-async def set_roles(conn, user_id, roles: list[str]) -> dict:
-    return await (
-        await conn.execute(
-            f"UPDATE users SET roles = %s WHERE id = %s RETURNING {_USER_RETURNING}", (sorted(set(roles)), user_id)
-        )
-    ).fetchone()
+async def _updated_user(conn: Connection, query: str, params: tuple[Any, ...]) -> User:
+    row = await fetch_one(conn, User, query + f" RETURNING {_USER_RETURNING}", params)
+    if row is None:
+        raise NotFound("no such user")
+    return row
 
 
-async def set_disabled(conn, user_id) -> dict:
-    return await (
-        await conn.execute(f"UPDATE users SET disabled = true WHERE id = %s RETURNING {_USER_RETURNING}", (user_id,))
-    ).fetchone()
+async def set_roles(conn: Connection, user_id: uuid.UUID, roles: list[str]) -> User:
+    return await _updated_user(conn, "UPDATE users SET roles = %s WHERE id = %s", (sorted(set(roles)), user_id))
 
 
-async def set_membership(conn, user_id, organization_id, member_role: str, roles: list[str]) -> dict:
-    return await (
-        await conn.execute(
-            "UPDATE users SET organization_id = %s, member_role = %s, roles = %s WHERE id = %s"
-            f" RETURNING {_USER_RETURNING}",
-            (organization_id, member_role, sorted(set(roles)), user_id),
-        )
-    ).fetchone()
+async def set_disabled(conn: Connection, user_id: uuid.UUID) -> User:
+    return await _updated_user(conn, "UPDATE users SET disabled = true WHERE id = %s", (user_id,))
 
 
-async def set_password_hash(conn, user_id, password_hash: str) -> None:
+async def set_membership(
+    conn: Connection, user_id: uuid.UUID, organization_id: uuid.UUID | None, member_role: str, roles: list[str]
+) -> User:
+    return await _updated_user(
+        conn,
+        "UPDATE users SET organization_id = %s, member_role = %s, roles = %s WHERE id = %s",
+        (organization_id, member_role, sorted(set(roles)), user_id),
+    )
+
+
+async def set_password_hash(conn: Connection, user_id: uuid.UUID, password_hash: str) -> None:
     await conn.execute("UPDATE users SET password_hash = %s WHERE id = %s", (password_hash, user_id))
 
 
-async def organization(conn, org_id: str) -> dict:
+async def organization(conn: Connection, org_id: str) -> Organization:
     oid = names.uuid_of(org_id, "organization")
-    row = await (await conn.execute("SELECT * FROM organizations WHERE id = %s", (oid,))).fetchone()
+    row = await fetch_one(
+        conn, Organization, f"SELECT {_ORGANIZATION_COLUMNS} FROM organizations WHERE id = %s", (oid,)
+    )
     if row is None:
         raise NotFound("no such organization")
     return row
 
 
-async def members(conn, org_id, limit: int, after: tuple | None) -> list[dict]:
-    params: list = [org_id]
+async def members(conn: Connection, org_id: uuid.UUID, limit: int, after: tuple[Any, ...] | None) -> list[User]:
+    params: list[Any] = [org_id]
     cond = ""
     if after:
         cond = " AND (u.created_at, u.id) > (%s, %s)"
         params.extend(after)
-    return await (
-        await conn.execute(
-            f"SELECT {USER_COLUMNS} FROM users u WHERE u.organization_id = %s{cond}"
-            " ORDER BY u.created_at, u.id LIMIT %s",
-            (*params, limit),
-        )
-    ).fetchall()
+    return await fetch_all(
+        conn,
+        User,
+        f"SELECT {USER_COLUMNS} FROM users u WHERE u.organization_id = %s{cond} ORDER BY u.created_at, u.id LIMIT %s",
+        (*params, limit),
+    )
 
 
-async def count_admins(conn, org_id) -> int:
+async def count_admins(conn: Connection, org_id: uuid.UUID) -> int:
     row = await (
         await conn.execute(
             "SELECT count(*) AS n FROM users WHERE organization_id = %s AND member_role = 'admin' AND NOT disabled",
             (org_id,),
         )
     ).fetchone()
-    return row["n"]
+    return int(row["n"]) if row else 0
 
 
 # --- refresh tokens -------------------------------------------------------
@@ -244,55 +301,70 @@ async def published_keys(conn) -> list[dict]:
 
 
 async def insert_api_key(
-    conn, org_id, display_name: str, roles: list[str], prefix: str, secret: str, created_by
-) -> dict:
-    return await (
-        await conn.execute(
-            "INSERT INTO api_keys (id, organization_id, display_name, roles, prefix, secret_hash, created_by)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *",
-            (uuid.uuid4(), org_id, display_name, sorted(roles), prefix, token_hash(secret), created_by),
-        )
-    ).fetchone()
+    conn: Connection,
+    org_id: uuid.UUID,
+    display_name: str,
+    roles: list[str],
+    prefix: str,
+    secret: str,
+    created_by: uuid.UUID,
+) -> ApiKey:
+    row = await fetch_one(
+        conn,
+        ApiKey,
+        "INSERT INTO api_keys (id, organization_id, display_name, roles, prefix, secret_hash, created_by)"
+        f" VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING {_API_KEY_COLUMNS}",
+        (uuid.uuid4(), org_id, display_name, sorted(roles), prefix, token_hash(secret), created_by),
+    )
+    assert row is not None
+    return row
 
 
-async def api_keys(conn, org_id, limit: int, after: tuple | None) -> list[dict]:
-    params: list = [org_id]
+async def api_keys(conn: Connection, org_id: uuid.UUID, limit: int, after: tuple[Any, ...] | None) -> list[ApiKey]:
+    params: list[Any] = [org_id]
     cond = ""
     if after:
         cond = " AND (created_at, id) < (%s, %s)"
         params.extend(after)
-    return await (
-        await conn.execute(
-            f"SELECT * FROM api_keys WHERE organization_id = %s{cond} ORDER BY created_at DESC, id DESC LIMIT %s",
-            (*params, limit),
-        )
-    ).fetchall()
+    return await fetch_all(
+        conn,
+        ApiKey,
+        f"SELECT {_API_KEY_COLUMNS} FROM api_keys WHERE organization_id = %s{cond}"
+        " ORDER BY created_at DESC, id DESC LIMIT %s",
+        (*params, limit),
+    )
 
 
-async def api_key(conn, org_id: str, key_id: str) -> dict:
-    row = await (
-        await conn.execute(
-            "SELECT * FROM api_keys WHERE id = %s AND organization_id = %s", (uuid.UUID(key_id), uuid.UUID(org_id))
-        )
-    ).fetchone()
+async def api_key(conn: Connection, org_id: str, key_id: str) -> ApiKey:
+    row = await fetch_one(
+        conn,
+        ApiKey,
+        f"SELECT {_API_KEY_COLUMNS} FROM api_keys WHERE id = %s AND organization_id = %s",
+        (names.uuid_of(key_id, "API key"), names.uuid_of(org_id, "API key")),
+    )
     if row is None:
         raise NotFound("no such API key")
     return row
 
 
-async def revoke_api_key(conn, key_id) -> dict:
-    return await (
-        await conn.execute(
-            "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = %s RETURNING *", (key_id,)
-        )
-    ).fetchone()
+async def revoke_api_key(conn: Connection, key_id: uuid.UUID) -> ApiKey:
+    row = await fetch_one(
+        conn,
+        ApiKey,
+        f"UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = %s RETURNING {_API_KEY_COLUMNS}",
+        (key_id,),
+    )
+    if row is None:
+        raise NotFound("no such API key")
+    return row
 
 
-async def use_api_key(conn, secret: str) -> dict | None:
+async def use_api_key(conn: Connection, secret: str) -> ApiKey | None:
     """The active key for a secret, marking it used; None if unknown or revoked."""
-    return await (
-        await conn.execute(
-            "UPDATE api_keys SET last_used_at = now() WHERE secret_hash = %s AND revoked_at IS NULL RETURNING *",
-            (token_hash(secret),),
-        )
-    ).fetchone()
+    return await fetch_one(
+        conn,
+        ApiKey,
+        "UPDATE api_keys SET last_used_at = now() WHERE secret_hash = %s AND revoked_at IS NULL"
+        f" RETURNING {_API_KEY_COLUMNS}",
+        (token_hash(secret),),
+    )

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from typing import Any, TypeVar
 
 import psycopg
-from psycopg.rows import DictRow, dict_row
+from psycopg import sql
+from psycopg.rows import DictRow, class_row, dict_row
 from psycopg_pool import AsyncConnectionPool
 
 # A connection of the pool: rows are dicts unless a query asks for another row factory.
 Connection = psycopg.AsyncConnection[DictRow]
+Query = str | bytes | sql.Composable
+Row = TypeVar("Row")
 
 
 class Database:
@@ -46,3 +50,17 @@ class Database:
         """A connection in autocommit mode, for single statements and reads."""
         async with self.pool.connection() as conn:
             yield conn
+
+
+async def fetch_one(conn: Connection, row_type: type[Row], query: Query, params: Sequence[Any] = ()) -> Row | None:
+    """The first row of a query as a `row_type` (a dataclass whose fields are the columns), or None."""
+    async with conn.cursor(row_factory=class_row(row_type)) as cursor:
+        await cursor.execute(query, params)  # type: ignore[arg-type]
+        return await cursor.fetchone()
+
+
+async def fetch_all(conn: Connection, row_type: type[Row], query: Query, params: Sequence[Any] = ()) -> list[Row]:
+    """Every row of a query as a `row_type` (a dataclass whose fields are the columns)."""
+    async with conn.cursor(row_factory=class_row(row_type)) as cursor:
+        await cursor.execute(query, params)  # type: ignore[arg-type]
+        return await cursor.fetchall()

@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from google.protobuf.message import Message
 
@@ -164,9 +164,21 @@ def keyset_page(
     return rows, encode_page_token({"k": values}, filter_fingerprint)
 
 
-def created_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
-    """The usual keyset key: newest first by (created_at, id)."""
-    return row["created_at"], row["id"]
+class Created(Protocol):
+    """A typed row with the usual keyset columns."""
+
+    @property
+    def created_at(self) -> Any: ...
+
+    @property
+    def id(self) -> Any: ...
+
+
+def created_key(row: Created | Mapping[str, Any]) -> tuple[Any, ...]:
+    """The usual keyset key: newest first by (created_at, id), of a typed row (or a dict row)."""
+    if isinstance(row, Mapping):
+        return row["created_at"], row["id"]
+    return row.created_at, row.id
 
 
 def page_request(

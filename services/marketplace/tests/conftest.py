@@ -157,7 +157,7 @@ class Marketplace:
         email = f"{unique_word('admin')}@example.com"
         row = await create_admin(self.database_url, email, "Platform Admin", PASSWORD, actor="test")
         account = self._client(self.identity_target)
-        person = Person(self._client(self.target), account, str(row["id"]), "", email)
+        person = Person(self._client(self.target), account, str(row.id), "", email)
         person.client.use_tokens((await account.login(email, PASSWORD)).tokens)
         return person
 
