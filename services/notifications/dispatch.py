@@ -68,27 +68,27 @@ class Dispatcher:
         async with self.db.transaction() as conn:
             rows = await store.due_deliveries(conn, list(self.channels), self.batch)
             for row in rows:
-                channel = self.channels[row["channel"]]
-                message = Outgoing(str(row["id"]), row["address"], row["subject"], row["body"], row["language"])
+                channel = self.channels[row.channel]
+                message = Outgoing(str(row.id), row.address, row.subject, row.body, row.language)
                 try:
                     await channel.send(message)
                 except Exception as err:
                     error = f"{type(err).__name__}: {err}"
-                    retry = self.retry_in(row["attempts"] + 1)
-                    await store.delivery_failed(conn, row["id"], error, retry)
-                    SENT.labels(row["channel"], "retry" if retry else "failed").inc()
+                    retry = self.retry_in(row.attempts + 1)
+                    await store.delivery_failed(conn, row.id, error, retry)
+                    SENT.labels(row.channel, "retry" if retry else "failed").inc()
                     log.warning(
                         "delivery failed",
                         extra={
-                            "delivery_id": str(row["id"]),
-                            "channel": row["channel"],
-                            "attempt": row["attempts"] + 1,
+                            "delivery_id": str(row.id),
+                            "channel": row.channel,
+                            "attempt": row.attempts + 1,
                             "error": error,
                         },
                     )
                 else:
-                    await store.delivery_sent(conn, row["id"])
-                    SENT.labels(row["channel"], "sent").inc()
+                    await store.delivery_sent(conn, row.id)
+                    SENT.labels(row.channel, "sent").inc()
         return len(rows)
 
     async def run(self) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from iworkz.identity.v1 import events_pb2 as identity_events
 from services.notifications import messages, store
@@ -87,13 +88,14 @@ class NotificationWriter:
         if not planned:
             return
         recipients = await store.lock_recipients(tx.conn, [p.user_id for p in planned])
-        last_seq = {user_id: row["last_seq"] for user_id, row in recipients.items()}
-        notifications, deliveries = [], []
+        last_seq = {user_id: row.last_seq for user_id, row in recipients.items()}
+        notifications: list[dict[str, Any]] = []
+        deliveries: list[dict[str, Any]] = []
         for item in planned:
             recipient = recipients[item.user_id]
             choices = store.stored_channels(recipient)
             draft = item.draft
-            message = draft.render(templates.language_for(recipient["language_code"], recipient["locale"]))
+            message = draft.render(templates.language_for(recipient.language_code, recipient.locale))
             notification_id = None
             if preferences.enabled(choices, draft.category, preferences.IN_APP):
                 notification_id = uuid.uuid4()
@@ -113,13 +115,13 @@ class NotificationWriter:
                 )
             if (
                 "email" in self.dispatcher.channels
-                and recipient["email"]
+                and recipient.email
                 and time.time() - item.occurred <= EMAIL_MAX_AGE_SECONDS
                 and preferences.enabled(choices, draft.category, preferences.EMAIL)
             ):
                 email = templates.email(
                     message,
-                    recipient["display_name"],
+                    recipient.display_name,
                     self.web_base_url + draft.link,
                     self.web_base_url + templates.SETTINGS_PATH,
                 )
@@ -131,18 +133,18 @@ class NotificationWriter:
                         "event_id": item.event_id,
                         "category": draft.category,
                         "channel": "email",
-                        "address": recipient["email"],
+                        "address": recipient.email,
                         "language": email.language,
                         "subject": email.subject,
                         "body": email.text,
                     }
                 )
-        changed = {n["user_id"]: last_seq[n["user_id"]] for n in notifications}
+        changed = {str(n["user_id"]): last_seq[str(n["user_id"])] for n in notifications}
         rows = await store.add_notifications(tx.conn, notifications, changed)
         await store.add_deliveries(tx.conn, deliveries)
         if rows:
-            rows.sort(key=lambda r: r["seq"])
-            live = [(str(r["user_id"]), messages.stream_item(r)) for r in rows]
+            rows.sort(key=lambda r: r.seq)
+            live = [(str(r.user_id), messages.stream_item(r)) for r in rows]
             tx.after_commit(lambda: self.live.publish_many(live))
         if deliveries:
 

@@ -26,12 +26,12 @@ def _event_id(text: str, field: str) -> int | None:
     return int(text)
 
 
-def _preferences_message(user_id: str, row: dict | None) -> pb.NotificationPreferences:
+def _preferences_message(user_id: str, row: store.Recipient | None) -> pb.NotificationPreferences:
     effective = preferences.effective(store.stored_channels(row))
     return pb.NotificationPreferences(
         name=f"users/{user_id}/notificationPreferences",
         categories=[pb.CategoryPreference(category=c, channels=sorted(effective[c])) for c in preferences.CATEGORIES],
-        language_code=row["language_code"] if row else "",
+        language_code=row.language_code if row else "",
     )
 
 
@@ -49,7 +49,7 @@ class NotificationServicer(notifications_pb2_grpc.NotificationServiceServicer):
             async with self.db.connection() as conn:
                 rows = await store.notifications_after(conn, user_id, after, REPLAY_PAGE)
             for row in rows:
-                after = row["seq"]
+                after = row.seq
                 yield row
             if len(rows) < REPLAY_PAGE:
                 return
@@ -83,14 +83,14 @@ class NotificationServicer(notifications_pb2_grpc.NotificationServiceServicer):
             # A resume point beyond the newest is not one of ours: start from the newest.
             last = newest if after is None or after > newest else after
             async for row in self._missed(user_id, last):
-                last = row["seq"]
+                last = row.seq
                 yield pb.SubscribeResponse(notification=messages.notification(row))
             yield self._heartbeat(last)
             while True:
                 item = await subscription.get(self.heartbeat_seconds)
                 if item is None or item is RESYNC:
                     async for row in self._missed(user_id, last):
-                        last = row["seq"]
+                        last = row.seq
                         yield pb.SubscribeResponse(notification=messages.notification(row))
                     if item is None:
                         yield self._heartbeat(last)
@@ -101,7 +101,7 @@ class NotificationServicer(notifications_pb2_grpc.NotificationServiceServicer):
                     continue
                 if seq > last + 1:
                     async for row in self._missed(user_id, last):
-                        last = row["seq"]
+                        last = row.seq
                         yield pb.SubscribeResponse(notification=messages.notification(row))
                     continue
                 last = seq
@@ -120,7 +120,7 @@ class NotificationServicer(notifications_pb2_grpc.NotificationServiceServicer):
             )
             unread = await store.unread_count(conn, user_id)
             newest = await store.last_seq(conn, user_id)
-        rows, token = paging.keyset_page(rows, size, fp, lambda r: (r["seq"],))
+        rows, token = paging.keyset_page(rows, size, fp, lambda r: (r.seq,))
         return pb.ListNotificationsResponse(
             notifications=[messages.notification(r) for r in rows],
             next_page_token=token,

@@ -4,12 +4,74 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from psycopg.types.json import Jsonb
 
 from services.runtime import names
+from services.runtime.db import Connection, fetch_all, fetch_one
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A row of `recipients`: who a user is (from identity's events), their preferences and counter."""
+
+    user_id: uuid.UUID
+    email: str
+    display_name: str
+    locale: str
+    organization_id: uuid.UUID | None
+    language_code: str
+    channels: dict[str, Any]  # {"<category>": [<channel>, ...]} for the categories the user changed
+    last_seq: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A row of `notifications`: one inbox entry."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    seq: int
+    event_id: str
+    category: int
+    title: str
+    body: str
+    link: str
+    language: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A row of `deliveries`: one message for another channel (email), and how sending it went."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    notification_id: uuid.UUID | None
+    event_id: str
+    category: int
+    channel: str
+    address: str
+    language: str
+    subject: str
+    body: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str
+    created_at: datetime
+    sent_at: datetime | None
+
+
+_RECIPIENT = ", ".join(Recipient.__dataclass_fields__)
+_NOTIFICATION = ", ".join(Notification.__dataclass_fields__)
+_DELIVERY = ", ".join(Delivery.__dataclass_fields__)
 
 # --- recipients ---------------------------------------------------------------------
 
@@ -33,16 +95,17 @@ async def upsert_recipient(
     )
 
 
-async def recipient(conn, user_id: str, create: bool = False, for_update: bool = False) -> dict | None:
+async def recipient(conn: Connection, user_id: str, create: bool = False, for_update: bool = False) -> Recipient | None:
     """A user's row; with `create`, an empty one is made for a user not seen before."""
     uid = names.uuid_of(user_id, "user")
     if create:
         await conn.execute("INSERT INTO recipients (user_id) VALUES (%s) ON CONFLICT DO NOTHING", (uid,))
-    return await (
-        await conn.execute(
-            "SELECT * FROM recipients WHERE user_id = %s" + (" FOR UPDATE" if for_update else ""), (uid,)
-        )
-    ).fetchone()
+    return await fetch_one(
+        conn,
+        Recipient,
+        f"SELECT {_RECIPIENT} FROM recipients WHERE user_id = %s" + (" FOR UPDATE" if for_update else ""),
+        (uid,),
+    )
 
 
 async def organization_members(conn, organization_id: str) -> list[str]:
@@ -62,30 +125,34 @@ async def last_seq(conn, user_id: str) -> int:
     return row["last_seq"] if row else 0
 
 
-async def save_preferences(conn, user_id: str, channels: dict | None, language_code: str | None) -> dict:
+async def save_preferences(
+    conn: Connection, user_id: str, channels: dict[str, Any] | None, language_code: str | None
+) -> Recipient:
     """Store the user's channel choices and/or language; None leaves a field as it is."""
     await recipient(conn, user_id, create=True)
-    return await (
-        await conn.execute(
-            "UPDATE recipients SET channels = COALESCE(%s, channels), language_code = COALESCE(%s, language_code),"
-            " updated_at = now() WHERE user_id = %s RETURNING *",
-            (Jsonb(channels) if channels is not None else None, language_code, names.uuid_of(user_id, "user")),
-        )
-    ).fetchone()
+    row = await fetch_one(
+        conn,
+        Recipient,
+        "UPDATE recipients SET channels = COALESCE(%s, channels), language_code = COALESCE(%s, language_code),"
+        f" updated_at = now() WHERE user_id = %s RETURNING {_RECIPIENT}",
+        (Jsonb(channels) if channels is not None else None, language_code, names.uuid_of(user_id, "user")),
+    )
+    assert row is not None  # made just above
+    return row
 
 
-def stored_channels(row: dict | None) -> dict:
+def stored_channels(row: Recipient | None) -> dict[str, Any]:
     """The `channels` JSON of a recipient row (psycopg returns jsonb parsed)."""
     if not row:
         return {}
-    value = row["channels"]
+    value: Any = row.channels
     return json.loads(value) if isinstance(value, str) else dict(value)
 
 
 # --- notifications ------------------------------------------------------------------
 
 
-async def lock_recipients(conn, user_ids: list[str]) -> dict[str, dict]:
+async def lock_recipients(conn: Connection, user_ids: list[str]) -> dict[str, Recipient]:
     """The rows of `user_ids` (made if missing), locked until commit, in id order (no deadlocks).
 
     Holding the lock while notifications are numbered and inserted makes a
@@ -93,13 +160,18 @@ async def lock_recipients(conn, user_ids: list[str]) -> dict[str, dict]:
     """
     ids = sorted({names.uuid_of(u, "user") for u in user_ids})
     await conn.execute("INSERT INTO recipients (user_id) SELECT unnest(%s::uuid[]) ON CONFLICT DO NOTHING", (ids,))
-    rows = await (
-        await conn.execute("SELECT * FROM recipients WHERE user_id = ANY(%s) ORDER BY user_id FOR UPDATE", (ids,))
-    ).fetchall()
-    return {str(r["user_id"]): r for r in rows}
+    rows = await fetch_all(
+        conn,
+        Recipient,
+        f"SELECT {_RECIPIENT} FROM recipients WHERE user_id = ANY(%s) ORDER BY user_id FOR UPDATE",
+        (ids,),
+    )
+    return {str(r.user_id): r for r in rows}
 
 
-async def add_notifications(conn, notifications: list[dict], last_seq: dict[str, int]) -> list[dict]:
+async def add_notifications(
+    conn: Connection, notifications: list[dict[str, Any]], last_seq: dict[str, int]
+) -> list[Notification]:
     """Insert notifications (numbered by the caller from locked rows) and move the users' counters."""
     if not notifications:
         return []
@@ -112,27 +184,27 @@ async def add_notifications(conn, notifications: list[dict], last_seq: dict[str,
     columns = ("id", "user_id", "seq", "event_id", "category", "title", "body", "link", "language")
     types = ("uuid", "uuid", "bigint", "text", "int", "text", "text", "text", "text")
     unnest = ", ".join(f"%s::{t}[]" for t in types)
-    return await (
-        await conn.execute(
-            f"INSERT INTO notifications ({', '.join(columns)}) SELECT * FROM unnest({unnest}) RETURNING *",
-            [[n[c] for n in notifications] for c in columns],
-        )
-    ).fetchall()
+    return await fetch_all(
+        conn,
+        Notification,
+        f"INSERT INTO notifications ({', '.join(columns)}) SELECT * FROM unnest({unnest}) RETURNING {_NOTIFICATION}",
+        [[n[c] for n in notifications] for c in columns],
+    )
 
 
-async def notifications_after(conn, user_id: str, seq: int, limit: int) -> list[dict]:
+async def notifications_after(conn: Connection, user_id: str, seq: int, limit: int) -> list[Notification]:
     """The user's notifications with an event id above `seq`, oldest first."""
-    return await (
-        await conn.execute(
-            "SELECT * FROM notifications WHERE user_id = %s AND seq > %s ORDER BY seq LIMIT %s",
-            (names.uuid_of(user_id, "user"), seq, limit),
-        )
-    ).fetchall()
+    return await fetch_all(
+        conn,
+        Notification,
+        f"SELECT {_NOTIFICATION} FROM notifications WHERE user_id = %s AND seq > %s ORDER BY seq LIMIT %s",
+        (names.uuid_of(user_id, "user"), seq, limit),
+    )
 
 
 async def list_notifications(
-    conn, user_id: str, unread_only: bool, category: int, limit: int, before_seq: int | None
-) -> list[dict]:
+    conn: Connection, user_id: str, unread_only: bool, category: int, limit: int, before_seq: int | None
+) -> list[Notification]:
     """A page of the user's notifications, newest first."""
     clauses: list[str] = ["user_id = %s"]
     params: list[Any] = [names.uuid_of(user_id, "user")]
@@ -144,11 +216,12 @@ async def list_notifications(
     if before_seq is not None:
         clauses.append("seq < %s")
         params.append(before_seq)
-    return await (
-        await conn.execute(
-            f"SELECT * FROM notifications WHERE {' AND '.join(clauses)} ORDER BY seq DESC LIMIT %s", (*params, limit)
-        )
-    ).fetchall()
+    return await fetch_all(
+        conn,
+        Notification,
+        f"SELECT {_NOTIFICATION} FROM notifications WHERE {' AND '.join(clauses)} ORDER BY seq DESC LIMIT %s",
+        (*params, limit),
+    )
 
 
 async def unread_count(conn, user_id: str) -> int:
@@ -204,15 +277,15 @@ async def add_deliveries(conn, deliveries: list[dict]) -> None:
     )
 
 
-async def due_deliveries(conn, channels: list[str], limit: int) -> list[dict]:
+async def due_deliveries(conn: Connection, channels: list[str], limit: int) -> list[Delivery]:
     """Pending deliveries whose time has come, locked; other replicas skip them."""
-    return await (
-        await conn.execute(
-            "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now() AND channel = ANY(%s)"
-            " ORDER BY next_attempt_at LIMIT %s FOR UPDATE SKIP LOCKED",
-            (channels, limit),
-        )
-    ).fetchall()
+    return await fetch_all(
+        conn,
+        Delivery,
+        f"SELECT {_DELIVERY} FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now()"
+        " AND channel = ANY(%s) ORDER BY next_attempt_at LIMIT %s FOR UPDATE SKIP LOCKED",
+        (channels, limit),
+    )
 
 
 async def delivery_sent(conn, delivery_id) -> None:
