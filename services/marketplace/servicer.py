@@ -12,6 +12,7 @@ from services.marketplace import store
 from services.marketplace.domain import applications, eligibility, jobs
 from services.runtime import context, fieldmask, names, outbox, paging
 from services.runtime.context import Caller
+from services.runtime.db import Connection
 from services.runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.runtime.server import Resources
 from services.runtime.timestamps import timestamp
@@ -71,20 +72,20 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
     def _where(self, field: str, user_id: str) -> str:
         return f"worker_profiles.{field}:{user_id}"
 
-    def _worker_message(self, row: dict) -> pb.WorkerProfile:
-        profile = pb.WorkerProfile.FromString(row["body"])
-        uid = str(row["user_id"])
+    def _worker_message(self, row: store.WorkerProfileRow) -> pb.WorkerProfile:
+        profile = pb.WorkerProfile.FromString(row.body)
+        uid = str(row.user_id)
         profile.name = f"workers/{uid}"
-        profile.phone = self.cipher.decrypt_optional(row["phone_enc"], self._where("phone", uid))
-        profile.address = self.cipher.decrypt_optional(row["address_enc"], self._where("address", uid))
+        profile.phone = self.cipher.decrypt_optional(row.phone_enc, self._where("phone", uid))
+        profile.address = self.cipher.decrypt_optional(row.address_enc, self._where("address", uid))
         profile.residence_card_number = self.cipher.decrypt_optional(
-            row["residence_card_enc"], self._where("residence_card_number", uid)
+            row.residence_card_enc, self._where("residence_card_number", uid)
         )
-        birth = _date(self.cipher.decrypt_optional(row["birth_date_enc"], self._where("birth_date", uid)))
+        birth = _date(self.cipher.decrypt_optional(row.birth_date_enc, self._where("birth_date", uid)))
         if birth:
             profile.birth_date.CopyFrom(birth)
-        profile.create_time.CopyFrom(timestamp(row["created_at"]))
-        profile.update_time.CopyFrom(timestamp(row["updated_at"]))
+        profile.create_time.CopyFrom(timestamp(row.created_at))
+        profile.update_time.CopyFrom(timestamp(row.updated_at))
         return profile
 
     async def GetWorkerProfile(self, request, context_):
@@ -131,10 +132,10 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
     # --- employer profiles ---------------------------------------------------------
 
     @staticmethod
-    def _employer_message(row: dict) -> pb.EmployerProfile:
-        employer = pb.EmployerProfile.FromString(row["body"])
-        employer.name = f"employers/{row['org_id']}"
-        employer.update_time.CopyFrom(timestamp(row["updated_at"]))
+    def _employer_message(row: store.EmployerProfileRow) -> pb.EmployerProfile:
+        employer = pb.EmployerProfile.FromString(row.body)
+        employer.name = f"employers/{row.org_id}"
+        employer.update_time.CopyFrom(timestamp(row.updated_at))
         return employer
 
     async def GetEmployerProfile(self, request, context_):
@@ -158,17 +159,17 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
     # --- jobs --------------------------------------------------------------------------
 
     @staticmethod
-    def _job_message(row: dict) -> pb.Job:
-        job = pb.Job.FromString(row["body"])
-        job.name = f"employers/{row['org_id']}/jobs/{row['id']}"
-        job.state = row["state"]
+    def _job_message(row: store.JobRow) -> pb.Job:
+        job = pb.Job.FromString(row.body)
+        job.name = f"employers/{row.org_id}/jobs/{row.id}"
+        job.state = row.state
         for field, column in (
             ("create_time", "created_at"),
             ("update_time", "updated_at"),
             ("publish_time", "published_at"),
         ):
-            if row[column] is not None:
-                getattr(job, field).CopyFrom(timestamp(row[column]))
+            if getattr(row, column) is not None:
+                getattr(job, field).CopyFrom(timestamp(getattr(row, column)))
         return job
 
     @staticmethod
@@ -181,7 +182,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
 
     async def _employer_name(self, conn, org_id: str) -> str:
         row = await store.employer_profile(conn, org_id)
-        return row["display_name"] if row else ""
+        return row.display_name if row else ""
 
     async def CreateJob(self, request, context_):
         org_id = names.ids(request.parent)[0]
@@ -201,7 +202,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         org_id, job_id = names.ids(request.name)
         async with self.db.connection() as conn:
             row = await store.job(conn, org_id, job_id)
-        if row["state"] == jobs.DRAFT:
+        if row.state == jobs.DRAFT:
             caller = context.optional_caller()
             if caller is None or not (caller.is_admin or caller.organization == org_id):
                 raise NotFound("no such job")
@@ -212,10 +213,10 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         async with self.db.transaction() as conn:
             row = await store.job(conn, org_id, job_id, for_update=True)
             job = self._job_message(row)
-            jobs.check_editable(row["state"])
+            jobs.check_editable(row.state)
             fieldmask.apply_update_mask(job, request.job, list(request.update_mask.paths), JOB_FIELDS)
-            jobs.check_update(row["state"], job)
-            row = await store.update_job(conn, row["id"], self._job_body(job), store.job_columns(job))
+            jobs.check_update(row.state, job)
+            row = await store.update_job(conn, row.id, self._job_body(job), store.job_columns(job))
         return pb.UpdateJobResponse(job=self._job_message(row))
 
     async def PublishJob(self, request, context_):
@@ -225,7 +226,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
             job = self._job_message(row)
             job.state = jobs.publish(job)
             job.employer_display_name = await self._employer_name(conn, org_id) or job.employer_display_name
-            row = await store.update_job(conn, row["id"], self._job_body(job), store.job_columns(job), published=True)
+            row = await store.update_job(conn, row.id, self._job_body(job), store.job_columns(job), published=True)
             published = self._job_message(row)
             await outbox.emit(conn, SERVICE, "job", job_id, events_pb2.JobPublished(job=published))
         return pb.PublishJobResponse(job=published)
@@ -235,8 +236,8 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         async with self.db.transaction() as conn:
             row = await store.job(conn, org_id, job_id, for_update=True)
             job = self._job_message(row)
-            job.state = jobs.close(row["state"])
-            row = await store.update_job(conn, row["id"], self._job_body(job), store.job_columns(job))
+            job.state = jobs.close(row.state)
+            row = await store.update_job(conn, row.id, self._job_body(job), store.job_columns(job))
             await outbox.emit(conn, SERVICE, "job", job_id, events_pb2.JobClosed(job=request.name))
         return pb.CloseJobResponse(job=self._job_message(row))
 
@@ -259,37 +260,39 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         column = store.ORDERINGS[request.order_by][0]
         async with self.db.connection() as conn:
             rows, total = await store.search_jobs(conn, request, size + 1, after)
-        rows, token = paging.keyset_page(rows, size, fp, lambda r: (r[column], r["id"]))
+        rows, token = paging.keyset_page(rows, size, fp, lambda r: (getattr(r, column), r.id))
         return pb.SearchJobsResponse(jobs=[self._job_message(r) for r in rows], next_page_token=token, total_size=total)
 
     # --- applications -----------------------------------------------------------------
 
-    def _application_message(self, row: dict, events: list[dict] | None = None) -> pb.Application:
+    def _application_message(
+        self, row: store.ApplicationRow, events: list[store.ApplicationEventRow] | None = None
+    ) -> pb.Application:
         return pb.Application(
-            name=f"employers/{row['org_id']}/jobs/{row['job_id']}/applications/{row['id']}",
-            worker=f"workers/{row['worker_id']}",
-            job=f"employers/{row['org_id']}/jobs/{row['job_id']}",
-            status=row["status"],
-            cover_letter=row["cover_letter"],
-            job_title=row["job_title"],
-            worker_display_name=row["worker_display_name"],
-            create_time=timestamp(row["created_at"]),
-            update_time=timestamp(row["updated_at"]),
+            name=f"employers/{row.org_id}/jobs/{row.job_id}/applications/{row.id}",
+            worker=f"workers/{row.worker_id}",
+            job=f"employers/{row.org_id}/jobs/{row.job_id}",
+            status=row.status,
+            cover_letter=row.cover_letter,
+            job_title=row.job_title,
+            worker_display_name=row.worker_display_name,
+            create_time=timestamp(row.created_at),
+            update_time=timestamp(row.updated_at),
             history=[
                 pb.ApplicationEvent(
-                    from_status=e["from_status"],
-                    to_status=e["to_status"],
-                    actor=e["actor"],
-                    note=e["note"],
-                    create_time=timestamp(e["created_at"]),
+                    from_status=e.from_status,
+                    to_status=e.to_status,
+                    actor=e.actor,
+                    note=e.note,
+                    create_time=timestamp(e.created_at),
                 )
                 for e in events or []
             ],
         )
 
-    async def _with_history(self, conn, rows: list[dict]) -> list[pb.Application]:
-        events = await store.application_events(conn, [r["id"] for r in rows])
-        return [self._application_message(r, events.get(r["id"], [])) for r in rows]
+    async def _with_history(self, conn: Connection, rows: list[store.ApplicationRow]) -> list[pb.Application]:
+        events = await store.application_events(conn, [r.id for r in rows])
+        return [self._application_message(r, events.get(r.id, [])) for r in rows]
 
     async def CreateApplication(self, request, context_):
         caller = context.caller()
@@ -298,11 +301,11 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         org_id, job_id = names.ids(request.parent)
         async with self.db.transaction() as conn:
             job_row = await store.job(conn, org_id, job_id)
-            jobs.check_accepting_applications(job_row["state"])
+            jobs.check_accepting_applications(job_row.state)
             worker_row = await store.worker_profile(conn, caller.subject)
             if worker_row is None:
                 raise FailedPrecondition("create your worker profile before applying")
-            worker = pb.WorkerProfile.FromString(worker_row["body"])
+            worker = pb.WorkerProfile.FromString(worker_row.body)
             verdict = eligibility.check_eligibility(worker, self._job_message(job_row))
             if not verdict.eligible:
                 raise FailedPrecondition("not eligible for this job: " + " ".join(verdict.reasons))
@@ -311,25 +314,25 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
                 job_row,
                 caller.subject,
                 request.cover_letter,
-                worker_row["display_name"],
+                worker_row.display_name,
                 applications.INITIAL_STATUS,
             )
-            await store.add_application_event(conn, row["id"], 0, row["status"], caller.user_name, "")
+            await store.add_application_event(conn, row.id, 0, row.status, caller.user_name, "")
             [message] = await self._with_history(conn, [row])
             await outbox.emit(
                 conn,
                 SERVICE,
                 "application",
-                str(row["id"]),
+                str(row.id),
                 events_pb2.ApplicationSubmitted(application=message, employer=f"employers/{org_id}"),
             )
         return pb.CreateApplicationResponse(application=message)
 
     @staticmethod
-    def _check_reader(caller: Caller, row: dict) -> None:
-        if caller.is_admin or (caller.kind == "user" and str(row["worker_id"]) == caller.subject):
+    def _check_reader(caller: Caller, row: store.ApplicationRow) -> None:
+        if caller.is_admin or (caller.kind == "user" and str(row.worker_id) == caller.subject):
             return
-        if "employer" in caller.roles and caller.organization == str(row["org_id"]):
+        if "employer" in caller.roles and caller.organization == str(row.org_id):
             return
         raise PermissionDenied("this application belongs to another worker or employer")
 
@@ -377,16 +380,16 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         async with self.db.transaction() as conn:
             org, job, app = names.ids(name)
             row = await store.application(conn, org, job, app, for_update=True)
-            previous = row["status"]
+            previous = row.status
             target = decide(caller, row)
-            row = await store.set_application_status(conn, row["id"], target)
-            await store.add_application_event(conn, row["id"], previous, target, _actor(caller), note)
+            row = await store.set_application_status(conn, row.id, target)
+            await store.add_application_event(conn, row.id, previous, target, _actor(caller), note)
             [message] = await self._with_history(conn, [row])
             await outbox.emit(
                 conn,
                 SERVICE,
                 "application",
-                str(row["id"]),
+                str(row.id),
                 events_pb2.ApplicationStatusChanged(
                     application=message,
                     employer=f"employers/{org_id}",
@@ -398,15 +401,15 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         return message
 
     async def WithdrawApplication(self, request, context_):
-        def decide(caller: Caller, row: dict) -> int:
-            if str(row["worker_id"]) != caller.subject and not caller.is_admin:
+        def decide(caller: Caller, row: store.ApplicationRow) -> int:
+            if str(row.worker_id) != caller.subject and not caller.is_admin:
                 raise PermissionDenied("only the worker who applied can withdraw")
-            return applications.worker_withdraw(row["status"])
+            return applications.worker_withdraw(row.status)
 
         return pb.WithdrawApplicationResponse(application=await self._move(request.name, request.note, decide))
 
     async def UpdateApplicationStatus(self, request, context_):
-        def decide(caller: Caller, row: dict) -> int:
-            return applications.employer_transition(row["status"], request.status)
+        def decide(caller: Caller, row: store.ApplicationRow) -> int:
+            return applications.employer_transition(row.status, request.status)
 
         return pb.UpdateApplicationStatusResponse(application=await self._move(request.name, request.note, decide))

@@ -6,7 +6,10 @@ filter and sort on alongside. Worker personal data never enters `body`.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -14,59 +17,158 @@ import psycopg
 from iworkz.type.v1 import profile_types_pb2 as types
 from services.marketplace.domain import eligibility
 from services.runtime import names
+from services.runtime.db import Connection, fetch_all, fetch_one
 from services.runtime.errors import AlreadyExists, NotFound
+
+
+@dataclass(frozen=True)
+class WorkerProfileRow:
+    """A row of `worker_profiles`: the serialized profile, its query columns, encrypted personal data."""
+
+    user_id: uuid.UUID
+    body: bytes
+    display_name: str
+    visa_status: int
+    ssw_field: int
+    japanese_level: int
+    prefecture: str
+    phone_enc: bytes | None
+    address_enc: bytes | None
+    birth_date_enc: bytes | None
+    residence_card_enc: bytes | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class EmployerProfileRow:
+    org_id: uuid.UUID
+    body: bytes
+    display_name: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """A row of `jobs` (without its search vector)."""
+
+    id: uuid.UUID
+    org_id: uuid.UUID
+    body: bytes
+    state: int
+    title: str
+    search_text: str
+    prefecture: str
+    wage_min: int
+    wage_max: int
+    wage_period: int
+    monthly_wage_max: int
+    monthly_wage_min: int
+    employment_type: int
+    min_japanese_level: int
+    eligible_visa_statuses: list[int]
+    eligible_ssw_fields: list[int]
+    offers_sponsorship: bool
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ApplicationRow:
+    id: uuid.UUID
+    job_id: uuid.UUID
+    org_id: uuid.UUID
+    worker_id: uuid.UUID
+    status: int
+    cover_letter: str
+    job_title: str
+    worker_display_name: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ApplicationEventRow:
+    id: int
+    application_id: uuid.UUID
+    from_status: int
+    to_status: int
+    actor: str
+    note: str
+    created_at: datetime
+
+
+def _columns(row_type: type) -> str:
+    return ", ".join(field.name for field in dataclasses.fields(row_type))
+
+
+_WORKER = _columns(WorkerProfileRow)
+_EMPLOYER = _columns(EmployerProfileRow)
+_JOB = _columns(JobRow)
+_APPLICATION = _columns(ApplicationRow)
+_EVENT = _columns(ApplicationEventRow)
 
 # --- worker profiles ---------------------------------------------------------
 
 
-async def worker_profile(conn, user_id: str, for_update: bool = False) -> dict | None:
-    return await (
-        await conn.execute(
-            "SELECT * FROM worker_profiles WHERE user_id = %s" + (" FOR UPDATE" if for_update else ""),
-            (names.uuid_of(user_id, "worker"),),
-        )
-    ).fetchone()
+async def worker_profile(conn: Connection, user_id: str, for_update: bool = False) -> WorkerProfileRow | None:
+    return await fetch_one(
+        conn,
+        WorkerProfileRow,
+        f"SELECT {_WORKER} FROM worker_profiles WHERE user_id = %s" + (" FOR UPDATE" if for_update else ""),
+        (names.uuid_of(user_id, "worker"),),
+    )
 
 
-async def upsert_worker_profile(conn, user_id: str, body: bytes, columns: dict, encrypted: dict) -> dict:
+async def upsert_worker_profile(
+    conn: Connection, user_id: str, body: bytes, columns: dict[str, Any], encrypted: dict[str, Any]
+) -> WorkerProfileRow:
     values = {**columns, **encrypted}
-    names = ", ".join(values)
+    listed = ", ".join(values)
     placeholders = ", ".join(["%s"] * len(values))
     updates = ", ".join(f"{k} = EXCLUDED.{k}" for k in values)
-    return await (
-        await conn.execute(
-            f"INSERT INTO worker_profiles (user_id, body, {names}) VALUES (%s, %s, {placeholders})"
-            f" ON CONFLICT (user_id) DO UPDATE SET body = EXCLUDED.body, {updates}, updated_at = now()"
-            " RETURNING *",
-            (uuid.UUID(user_id), body, *values.values()),
-        )
-    ).fetchone()
+    row = await fetch_one(
+        conn,
+        WorkerProfileRow,
+        f"INSERT INTO worker_profiles (user_id, body, {listed}) VALUES (%s, %s, {placeholders})"
+        f" ON CONFLICT (user_id) DO UPDATE SET body = EXCLUDED.body, {updates}, updated_at = now()"
+        f" RETURNING {_WORKER}",
+        (uuid.UUID(user_id), body, *values.values()),
+    )
+    assert row is not None
+    return row
 
 
 # --- employer profiles -------------------------------------------------------
 
 
-async def employer_profile(conn, org_id: str) -> dict | None:
-    return await (
-        await conn.execute("SELECT * FROM employer_profiles WHERE org_id = %s", (names.uuid_of(org_id, "employer"),))
-    ).fetchone()
+async def employer_profile(conn: Connection, org_id: str) -> EmployerProfileRow | None:
+    return await fetch_one(
+        conn,
+        EmployerProfileRow,
+        f"SELECT {_EMPLOYER} FROM employer_profiles WHERE org_id = %s",
+        (names.uuid_of(org_id, "employer"),),
+    )
 
 
-async def upsert_employer_profile(conn, org_id: str, body: bytes, display_name: str) -> dict:
-    return await (
-        await conn.execute(
-            "INSERT INTO employer_profiles (org_id, body, display_name) VALUES (%s, %s, %s)"
-            " ON CONFLICT (org_id) DO UPDATE SET body = EXCLUDED.body, display_name = EXCLUDED.display_name,"
-            " updated_at = now() RETURNING *",
-            (uuid.UUID(org_id), body, display_name),
-        )
-    ).fetchone()
+async def upsert_employer_profile(conn: Connection, org_id: str, body: bytes, display_name: str) -> EmployerProfileRow:
+    row = await fetch_one(
+        conn,
+        EmployerProfileRow,
+        "INSERT INTO employer_profiles (org_id, body, display_name) VALUES (%s, %s, %s)"
+        " ON CONFLICT (org_id) DO UPDATE SET body = EXCLUDED.body, display_name = EXCLUDED.display_name,"
+        f" updated_at = now() RETURNING {_EMPLOYER}",
+        (uuid.UUID(org_id), body, display_name),
+    )
+    assert row is not None
+    return row
 
 
 # --- jobs ----------------------------------------------------------------------
 
 
-def job_columns(job) -> dict:
+def job_columns(job: Any) -> dict[str, Any]:
     """The queryable columns of a Job message."""
     skills = " ".join(s.label for s in [*job.required_skills, *job.preferred_skills])
     return {
@@ -85,41 +187,50 @@ def job_columns(job) -> dict:
     }
 
 
-async def insert_job(conn, job_id: uuid.UUID, org_id: str, body: bytes, columns: dict) -> dict:
-    names = ", ".join(columns)
-    return await (
-        await conn.execute(
-            f"INSERT INTO jobs (id, org_id, body, {names}) VALUES (%s, %s, %s, {', '.join(['%s'] * len(columns))})"
-            " RETURNING *",
-            (job_id, uuid.UUID(org_id), body, *columns.values()),
-        )
-    ).fetchone()
+async def insert_job(conn: Connection, job_id: uuid.UUID, org_id: str, body: bytes, columns: dict[str, Any]) -> JobRow:
+    listed = ", ".join(columns)
+    row = await fetch_one(
+        conn,
+        JobRow,
+        f"INSERT INTO jobs (id, org_id, body, {listed}) VALUES (%s, %s, %s, {', '.join(['%s'] * len(columns))})"
+        f" RETURNING {_JOB}",
+        (job_id, uuid.UUID(org_id), body, *columns.values()),
+    )
+    assert row is not None
+    return row
 
 
-async def update_job(conn, job_id, body: bytes, columns: dict, published: bool = False) -> dict:
+async def update_job(
+    conn: Connection, job_id: uuid.UUID, body: bytes, columns: dict[str, Any], published: bool = False
+) -> JobRow:
     sets = ", ".join(f"{k} = %s" for k in columns)
     extra = ", published_at = now()" if published else ""
-    return await (
-        await conn.execute(
-            f"UPDATE jobs SET body = %s, {sets}, updated_at = now(){extra} WHERE id = %s RETURNING *",
-            (body, *columns.values(), job_id),
-        )
-    ).fetchone()
-
-
-async def job(conn, org_id: str, job_id: str, for_update: bool = False) -> dict:
-    row = await (
-        await conn.execute(
-            "SELECT * FROM jobs WHERE id = %s AND org_id = %s" + (" FOR UPDATE" if for_update else ""),
-            (names.uuid_of(job_id, "job"), names.uuid_of(org_id, "job")),
-        )
-    ).fetchone()
+    row = await fetch_one(
+        conn,
+        JobRow,
+        f"UPDATE jobs SET body = %s, {sets}, updated_at = now(){extra} WHERE id = %s RETURNING {_JOB}",
+        (body, *columns.values(), job_id),
+    )
     if row is None:
         raise NotFound("no such job")
     return row
 
 
-async def list_jobs(conn, org_id: str, state: int, limit: int, after: tuple | None) -> list[dict]:
+async def job(conn: Connection, org_id: str, job_id: str, for_update: bool = False) -> JobRow:
+    row = await fetch_one(
+        conn,
+        JobRow,
+        f"SELECT {_JOB} FROM jobs WHERE id = %s AND org_id = %s" + (" FOR UPDATE" if for_update else ""),
+        (names.uuid_of(job_id, "job"), names.uuid_of(org_id, "job")),
+    )
+    if row is None:
+        raise NotFound("no such job")
+    return row
+
+
+async def list_jobs(
+    conn: Connection, org_id: str, state: int, limit: int, after: tuple[Any, ...] | None
+) -> list[JobRow]:
     clauses: list[str] = ["org_id = %s"]
     params: list[Any] = [uuid.UUID(org_id)]
     if state:
@@ -128,12 +239,12 @@ async def list_jobs(conn, org_id: str, state: int, limit: int, after: tuple | No
     if after:
         clauses.append("(created_at, id) < (%s, %s)")
         params.extend(after)
-    return await (
-        await conn.execute(
-            f"SELECT * FROM jobs WHERE {' AND '.join(clauses)} ORDER BY created_at DESC, id DESC LIMIT %s",
-            (*params, limit),
-        )
-    ).fetchall()
+    return await fetch_all(
+        conn,
+        JobRow,
+        f"SELECT {_JOB} FROM jobs WHERE {' AND '.join(clauses)} ORDER BY created_at DESC, id DESC LIMIT %s",
+        (*params, limit),
+    )
 
 
 # Search orderings: SQL sort key and direction.
@@ -185,22 +296,25 @@ def search_filters(request: Any) -> tuple[list[str], list[Any]]:
     return clauses, params
 
 
-async def search_jobs(conn, request, limit: int, after: tuple | None) -> tuple[list[dict], int]:
+async def search_jobs(
+    conn: Connection, request: Any, limit: int, after: tuple[Any, ...] | None
+) -> tuple[list[JobRow], int]:
     clauses, params = search_filters(request)
     where = " AND ".join(clauses)
-    total = (await (await conn.execute(f"SELECT count(*) AS n FROM jobs WHERE {where}", params)).fetchone())["n"]
+    counted = await (await conn.execute(f"SELECT count(*) AS n FROM jobs WHERE {where}", params)).fetchone()
+    total = int(counted["n"]) if counted else 0
     column, direction = ORDERINGS[request.order_by]
     page_clauses, page_params = list(clauses), list(params)
     if after:
         page_clauses.append(f"({column}, id) {'<' if direction == 'DESC' else '>'} (%s, %s)")
         page_params.extend(after)
-    rows = await (
-        await conn.execute(
-            f"SELECT * FROM jobs WHERE {' AND '.join(page_clauses)}"
-            f" ORDER BY {column} {direction}, id {direction} LIMIT %s",
-            (*page_params, limit),
-        )
-    ).fetchall()
+    rows = await fetch_all(
+        conn,
+        JobRow,
+        f"SELECT {_JOB} FROM jobs WHERE {' AND '.join(page_clauses)} ORDER BY {column} {direction}, id {direction}"
+        " LIMIT %s",
+        (*page_params, limit),
+    )
     return rows, total
 
 
@@ -208,56 +322,66 @@ async def search_jobs(conn, request, limit: int, after: tuple | None) -> tuple[l
 
 
 async def insert_application(
-    conn, job_row: dict, worker_id: str, cover_letter: str, worker_display_name: str, status: int
-) -> dict:
+    conn: Connection, job_row: JobRow, worker_id: str, cover_letter: str, worker_display_name: str, status: int
+) -> ApplicationRow:
     try:
         async with conn.transaction():
-            return await (
-                await conn.execute(
-                    "INSERT INTO applications (id, job_id, org_id, worker_id, status, cover_letter, job_title,"
-                    " worker_display_name) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
-                    (
-                        uuid.uuid4(),
-                        job_row["id"],
-                        job_row["org_id"],
-                        uuid.UUID(worker_id),
-                        status,
-                        cover_letter,
-                        job_row["title"],
-                        worker_display_name,
-                    ),
-                )
-            ).fetchone()
+            row = await fetch_one(
+                conn,
+                ApplicationRow,
+                "INSERT INTO applications (id, job_id, org_id, worker_id, status, cover_letter, job_title,"
+                f" worker_display_name) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING {_APPLICATION}",
+                (
+                    uuid.uuid4(),
+                    job_row.id,
+                    job_row.org_id,
+                    uuid.UUID(worker_id),
+                    status,
+                    cover_letter,
+                    job_row.title,
+                    worker_display_name,
+                ),
+            )
     except psycopg.errors.UniqueViolation:
         raise AlreadyExists("you have already applied to this job") from None
+    assert row is not None
+    return row
 
 
-async def application(conn, org_id: str, job_id: str, app_id: str, for_update: bool = False) -> dict:
-    row = await (
-        await conn.execute(
-            "SELECT * FROM applications WHERE id = %s AND job_id = %s AND org_id = %s"
-            + (" FOR UPDATE" if for_update else ""),
-            (
-                names.uuid_of(app_id, "application"),
-                names.uuid_of(job_id, "application"),
-                names.uuid_of(org_id, "application"),
-            ),
-        )
-    ).fetchone()
+async def application(
+    conn: Connection, org_id: str, job_id: str, app_id: str, for_update: bool = False
+) -> ApplicationRow:
+    row = await fetch_one(
+        conn,
+        ApplicationRow,
+        f"SELECT {_APPLICATION} FROM applications WHERE id = %s AND job_id = %s AND org_id = %s"
+        + (" FOR UPDATE" if for_update else ""),
+        (
+            names.uuid_of(app_id, "application"),
+            names.uuid_of(job_id, "application"),
+            names.uuid_of(org_id, "application"),
+        ),
+    )
     if row is None:
         raise NotFound("no such application")
     return row
 
 
-async def set_application_status(conn, app_id, status: int) -> dict:
-    return await (
-        await conn.execute(
-            "UPDATE applications SET status = %s, updated_at = now() WHERE id = %s RETURNING *", (status, app_id)
-        )
-    ).fetchone()
+async def set_application_status(conn: Connection, app_id: uuid.UUID, status: int) -> ApplicationRow:
+    row = await fetch_one(
+        conn,
+        ApplicationRow,
+        f"UPDATE applications SET status = %s, updated_at = now() WHERE id = %s RETURNING {_APPLICATION}",
+        (status, app_id),
+    )
+    if row is None:
+        raise NotFound("no such application")
+    return row
 
 
-async def add_application_event(conn, app_id, from_status: int, to_status: int, actor: str, note: str) -> None:
+async def add_application_event(
+    conn: Connection, app_id: uuid.UUID, from_status: int, to_status: int, actor: str, note: str
+) -> None:
     await conn.execute(
         "INSERT INTO application_events (application_id, from_status, to_status, actor, note)"
         " VALUES (%s, %s, %s, %s, %s)",
@@ -265,19 +389,29 @@ async def add_application_event(conn, app_id, from_status: int, to_status: int, 
     )
 
 
-async def application_events(conn, app_ids: list) -> dict:
-    rows = await (
-        await conn.execute("SELECT * FROM application_events WHERE application_id = ANY(%s) ORDER BY id", (app_ids,))
-    ).fetchall()
-    events: dict = {}
+async def application_events(conn: Connection, app_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[ApplicationEventRow]]:
+    rows = await fetch_all(
+        conn,
+        ApplicationEventRow,
+        f"SELECT {_EVENT} FROM application_events WHERE application_id = ANY(%s) ORDER BY id",
+        (app_ids,),
+    )
+    events: dict[uuid.UUID, list[ApplicationEventRow]] = {}
     for row in rows:
-        events.setdefault(row["application_id"], []).append(row)
+        events.setdefault(row.application_id, []).append(row)
     return events
 
 
 async def list_applications(
-    conn, *, worker_id: str = "", org_id: str = "", job_id: str = "", status: int = 0, limit: int, after: tuple | None
-) -> list[dict]:
+    conn: Connection,
+    *,
+    worker_id: str = "",
+    org_id: str = "",
+    job_id: str = "",
+    status: int = 0,
+    limit: int,
+    after: tuple[Any, ...] | None,
+) -> list[ApplicationRow]:
     clauses: list[str] = []
     params: list[Any] = []
     for column, value in (("worker_id", worker_id), ("org_id", org_id), ("job_id", job_id)):
@@ -290,9 +424,10 @@ async def list_applications(
     if after:
         clauses.append("(created_at, id) < (%s, %s)")
         params.extend(after)
-    return await (
-        await conn.execute(
-            f"SELECT * FROM applications WHERE {' AND '.join(clauses)} ORDER BY created_at DESC, id DESC LIMIT %s",
-            (*params, limit),
-        )
-    ).fetchall()
+    return await fetch_all(
+        conn,
+        ApplicationRow,
+        f"SELECT {_APPLICATION} FROM applications WHERE {' AND '.join(clauses)}"
+        " ORDER BY created_at DESC, id DESC LIMIT %s",
+        (*params, limit),
+    )
