@@ -127,8 +127,12 @@ class AnchorChain:
         def send() -> Anchored:
             receipt = self._send(self._contract().functions.anchor(root, leaf_count))
             block = self.w3.eth.get_block(receipt["blockNumber"])
-            return Anchored("0x" + bytes(receipt["transactionHash"]).hex(), int(receipt["blockNumber"]),
-                            int(block["timestamp"]), leaf_count)
+            return Anchored(
+                "0x" + bytes(receipt["transactionHash"]).hex(),
+                int(receipt["blockNumber"]),
+                int(block["timestamp"]),
+                leaf_count,
+            )
 
         async with self._lock:
             result: Anchored = await self._run(send)
@@ -143,7 +147,8 @@ class AnchorChain:
             if block == 0:
                 return None
             logs = contract.events.RootAnchored().get_logs(
-                from_block=block, to_block=block, argument_filters={"root": root})
+                from_block=block, to_block=block, argument_filters={"root": root}
+            )
             tx = "0x" + bytes(logs[0]["transactionHash"]).hex() if logs else ""
             return Anchored(tx, int(block), int(timestamp), int(count))
 

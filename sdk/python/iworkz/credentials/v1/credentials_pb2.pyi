@@ -114,7 +114,7 @@ class Accreditation(_message.Message):
     def __init__(self, name: _Optional[str] = ..., credential_types: _Optional[_Iterable[str]] = ..., valid_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., valid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., withdraw_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., withdraw_reason: _Optional[str] = ..., granted_by: _Optional[str] = ...) -> None: ...
 
 class Anchor(_message.Message):
-    __slots__ = ("anchored", "digest", "merkle_root", "merkle_proof", "leaf_index", "chain_id", "contract_address", "transaction_hash", "block_number", "anchor_time")
+    __slots__ = ("anchored", "digest", "merkle_root", "merkle_proof", "leaf_index", "chain_id", "contract_address", "transaction_hash", "block_number", "anchor_time", "tree_size")
     ANCHORED_FIELD_NUMBER: _ClassVar[int]
     DIGEST_FIELD_NUMBER: _ClassVar[int]
     MERKLE_ROOT_FIELD_NUMBER: _ClassVar[int]
@@ -125,6 +125,7 @@ class Anchor(_message.Message):
     TRANSACTION_HASH_FIELD_NUMBER: _ClassVar[int]
     BLOCK_NUMBER_FIELD_NUMBER: _ClassVar[int]
     ANCHOR_TIME_FIELD_NUMBER: _ClassVar[int]
+    TREE_SIZE_FIELD_NUMBER: _ClassVar[int]
     anchored: bool
     digest: str
     merkle_root: str
@@ -135,7 +136,8 @@ class Anchor(_message.Message):
     transaction_hash: str
     block_number: int
     anchor_time: _timestamp_pb2.Timestamp
-    def __init__(self, anchored: _Optional[bool] = ..., digest: _Optional[str] = ..., merkle_root: _Optional[str] = ..., merkle_proof: _Optional[_Iterable[str]] = ..., leaf_index: _Optional[int] = ..., chain_id: _Optional[int] = ..., contract_address: _Optional[str] = ..., transaction_hash: _Optional[str] = ..., block_number: _Optional[int] = ..., anchor_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    tree_size: int
+    def __init__(self, anchored: _Optional[bool] = ..., digest: _Optional[str] = ..., merkle_root: _Optional[str] = ..., merkle_proof: _Optional[_Iterable[str]] = ..., leaf_index: _Optional[int] = ..., chain_id: _Optional[int] = ..., contract_address: _Optional[str] = ..., transaction_hash: _Optional[str] = ..., block_number: _Optional[int] = ..., anchor_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., tree_size: _Optional[int] = ...) -> None: ...
 
 class Credential(_message.Message):
     __slots__ = ("name", "id", "type", "format", "cryptosuite", "subject", "subject_did", "issuer_did", "state", "status_reason", "issue_time", "valid_from", "valid_until", "verifiable_credential", "sd_jwt", "anchor")

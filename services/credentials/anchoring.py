@@ -1,0 +1,185 @@
+"""Anchoring credential digests on chain, in batches, surviving restarts.
+
+Issuance only inserts the digest into `anchor_leaves` (same transaction as
+the credential). This worker, on every replica, wakes every
+`CREDENTIALS_ANCHOR_INTERVAL_SECONDS` or when `CREDENTIALS_ANCHOR_BATCH_SIZE`
+digests wait, and then, holding a PostgreSQL advisory lock so one replica
+anchors at a time (one sender keeps the account's nonces in order):
+
+1. builds a batch from the oldest pending digests: the Merkle root and each
+   leaf's proof are stored in one transaction (state `built`);
+2. sends one `anchor(root, count)` transaction per built batch and stores the
+   transaction and block (state `anchored`), emitting `CredentialsAnchored`.
+
+A crash between 1 and 2 leaves a built batch, which is sent on the next
+round; a crash after the chain accepted the root but before step 2 was
+recorded is caught by asking the contract first (a root is recorded at
+most once there). The chain being down leaves batches built and retried
+with backoff; issuance never waits for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from iworkz.credentials.v1 import events_pb2
+from services.credentials import store
+from services.credentials.chain.client import AnchorChain, Anchored, ChainUnavailable
+from services.credentials.domain import merkle
+from services.runtime.cancellation import raise_if_cancelled
+from services.runtime.db import Database
+from services.runtime.outbox import emit
+
+log = logging.getLogger(__name__)
+_LOCK_KEY = 0x1C0DE_A4C0  # advisory lock id: one anchorer at a time
+MAX_BACKOFF_SECONDS = 30.0
+
+
+class Anchorer:
+    def __init__(
+        self, db: Database, chain: AnchorChain | None, interval: float, batch_size: int, configured_contract: str = ""
+    ) -> None:
+        self.db, self.chain, self.interval, self.batch_size = db, chain, interval, batch_size
+        self.configured_contract = configured_contract
+        self.wake = asyncio.Event()
+        self.chain_id: int | None = None
+        self.issued_since_round = 0
+
+    def nudge(self) -> None:
+        """A credential was issued here: wake up early once a full batch waits."""
+        self.issued_since_round += 1
+        if self.issued_since_round >= self.batch_size:
+            self.wake.set()
+
+    async def ensure_registry(self) -> str:
+        """The AnchorRegistry address: configured, remembered for this chain, or deployed now."""
+        assert self.chain is not None
+        if self.chain.address and self.chain_id is not None:
+            return self.chain.address
+        self.chain_id = await self.chain.chain_id()
+        address = self.configured_contract
+        if not address:
+            async with self.db.connection() as conn:
+                address = await store.registry_address(conn, self.chain_id) or ""
+        if address:
+            self.chain.address = address
+            if await self.chain.is_registry():
+                return address
+            log.warning("no AnchorRegistry at %s on chain %s (a fresh chain?); deploying one", address, self.chain_id)
+        address = await self.chain.deploy()
+        async with self.db.connection() as conn:
+            await store.save_registry_address(conn, self.chain_id, address)
+        log.info("deployed AnchorRegistry", extra={"address": address, "chain_id": self.chain_id})
+        return address
+
+    async def build_batch(self) -> int | None:
+        """Take up to `batch_size` pending digests into a new batch; its id, or None if none waited."""
+        async with self.db.transaction() as conn:
+            leaves = await store.pending_leaves(conn, self.batch_size)
+            if not leaves:
+                return None
+            digests = [bytes(leaf["digest"]) for leaf in leaves]
+            return await store.insert_batch(conn, merkle.root(digests), digests, merkle.proofs(digests))
+
+    async def send_batches(self) -> int:
+        """Anchor every built batch; returns how many were anchored."""
+        assert self.chain is not None
+        address = await self.ensure_registry()
+        anchored = 0
+        async with self.db.transaction() as conn:
+            batches = await store.unanchored_batches(conn)
+        for batch in batches:
+            root = bytes(batch["root"])
+            found = await self.chain.find(root)
+            if found is None:
+                try:
+                    found = await self.chain.anchor(root, batch["leaf_count"])
+                except ChainUnavailable as error:
+                    async with self.db.connection() as conn:
+                        await store.batch_failed(conn, batch["id"], str(error))
+                    # Recorded by someone (an earlier attempt whose receipt we lost)?
+                    found = await self.chain.find(root)
+                    if found is None:
+                        raise
+            await self._record(batch, found, address)
+            anchored += 1
+        return anchored
+
+    async def _record(self, batch: dict, found: Anchored, address: str) -> None:
+        assert self.chain_id is not None
+        async with self.db.transaction() as conn:
+            await store.batch_anchored(conn, batch["id"], self.chain_id, address, found.transaction, found.block)
+            members = await store.batch_credentials(conn, batch["id"])
+            await emit(
+                conn,
+                "credentials",
+                "anchor_batch",
+                str(batch["id"]),
+                events_pb2.CredentialsAnchored(
+                    merkle_root="0x" + bytes(batch["root"]).hex(),
+                    chain_id=self.chain_id,
+                    transaction_hash=found.transaction,
+                    block_number=found.block,
+                    credentials=[f"issuers/{m['issuer_id']}/credentials/{m['id']}" for m in members],
+                ),
+            )
+        log.info(
+            "anchored batch",
+            extra={
+                "batch": batch["id"],
+                "leaves": batch["leaf_count"],
+                "transaction": found.transaction,
+                "block": found.block,
+            },
+        )
+
+    async def run_once(self) -> int:
+        """One round under the advisory lock: build what waits, send what is built."""
+        if self.chain is None:
+            return 0
+        async with self.db.connection() as conn:
+            locked = (await (await conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (_LOCK_KEY,))).fetchone())[
+                "ok"
+            ]
+            if not locked:
+                return 0
+            try:
+                while await self.build_batch() is not None:
+                    pass
+                return await self.send_batches()
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_KEY,))
+
+    async def run(self) -> None:
+        """Anchor until cancelled (a background task)."""
+        if self.chain is None:
+            log.warning("no CREDENTIALS_CHAIN_URL: credential digests are kept but not anchored")
+            return
+        loop = asyncio.get_running_loop()
+        delay = self.interval
+        deadline = loop.time() + delay
+        while True:
+            raise_if_cancelled()
+            remaining = deadline - loop.time()
+            if remaining > 0:
+                try:
+                    await asyncio.wait_for(self.wake.wait(), timeout=remaining)
+                    self.wake.clear()
+                    if self.issued_since_round < self.batch_size:
+                        continue  # woken early, but no full batch yet
+                except TimeoutError:
+                    pass
+            self.issued_since_round = 0
+            try:
+                await self.run_once()
+                delay = self.interval
+            except asyncio.CancelledError:
+                raise
+            except ChainUnavailable as error:
+                delay = min(max(delay * 2, self.interval), MAX_BACKOFF_SECONDS)
+                log.warning("chain unavailable; anchoring retries in %.1fs: %s", delay, error)
+            except Exception:
+                delay = min(max(delay * 2, self.interval), MAX_BACKOFF_SECONDS)
+                log.exception("anchoring round failed; retrying in %.1fs", delay)
+            deadline = loop.time() + delay
