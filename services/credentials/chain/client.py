@@ -20,6 +20,9 @@ from web3 import Web3
 ARTIFACT = pathlib.Path(__file__).parent / "AnchorRegistry.json"
 _IN_PROCESS: dict[str, Web3] = {}
 _IN_PROCESS_LOCK = threading.Lock()
+# One call at a time per chain from this process: eth-tester is not thread-safe,
+# and a single sender keeps nonces in order on a real node.
+_CALL_LOCKS: dict[str, threading.Lock] = {}
 
 
 class ChainUnavailable(RuntimeError):
@@ -61,6 +64,8 @@ class AnchorChain:
         self._account = self.w3.eth.account.from_key(private_key) if private_key else None
         self.address = address
         self._lock = asyncio.Lock()  # one transaction at a time: nonces stay in order
+        with _IN_PROCESS_LOCK:
+            self._calls = _CALL_LOCKS.setdefault(url, threading.Lock())
 
     # --- plumbing -------------------------------------------------------------------
 
@@ -90,9 +95,13 @@ class AnchorChain:
             raise ChainUnavailable(f"transaction {tx_hash.hex()} reverted")
         return receipt
 
+    def _locked(self, function: Any, *args: Any) -> Any:
+        with self._calls:
+            return function(*args)
+
     async def _run(self, function: Any, *args: Any) -> Any:
         try:
-            return await asyncio.to_thread(function, *args)
+            return await asyncio.to_thread(self._locked, function, *args)
         except ChainUnavailable:
             raise
         except Exception as error:  # connection refused, timeouts, node errors

@@ -12,9 +12,9 @@ from iworkz.credentials.v1 import credentials_pb2 as pb
 from services.credentials import messages
 from services.credentials.domain import canonical, dataintegrity
 from services.credentials.domain.keys import ECDSA, KeyPair
+from services.credentials.tests.credentials_testing import checks, employment, failed, fails, jlpt, struct, ts
 from services.runtime.datakeys import load_cipher
 from services.runtime.db import Database
-from services.credentials.tests.conftest import checks, employment, fails, failed, jlpt, struct, ts
 
 OK = grpc.StatusCode
 
