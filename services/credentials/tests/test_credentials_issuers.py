@@ -12,7 +12,7 @@ from grpc_status import rpc_status
 from iworkz.credentials.v1 import credentials_pb2 as pb
 from services.credentials import messages
 from services.credentials.domain import statuslist
-from services.credentials.tests.credentials_testing import checks, fails, failed, jlpt, struct, ts
+from services.credentials.tests.credentials_testing import checks, failed, fails, jlpt, struct, ts
 from services.credentials.tests.test_credentials_service import issue, vc_json
 
 Code = grpc.StatusCode
@@ -37,19 +37,24 @@ async def test_rotation_keeps_old_credentials_verifying_and_keys_are_encrypted(p
     after = vc_json(await issue(issuer, worker))
     assert before["proof"]["verificationMethod"].endswith("#key-1")
     assert after["proof"]["verificationMethod"].endswith("#key-2")
-    document = messages.struct_json((await platform.anonymous().GetDidDocument(
-        pb.GetDidDocumentRequest(issuer_id=issuer.org_id))).document)
+    document = messages.struct_json(
+        (await platform.anonymous().GetDidDocument(pb.GetDidDocumentRequest(issuer_id=issuer.org_id))).document
+    )
     assert [m["id"].rsplit("#", 1)[1] for m in document["verificationMethod"]] == ["key-2", "key-1"]
     for vc in (before, after):
-        result = await platform.anonymous().VerifyCredential(pb.VerifyCredentialRequest(
-            verifiable_credential=messages.value(vc)))
+        result = await platform.anonymous().VerifyCredential(
+            pb.VerifyCredentialRequest(verifiable_credential=messages.value(vc))
+        )
         assert result.verified, failed(result)
     # Keys at rest are ciphertext, not the key.
     import psycopg
 
     async with await psycopg.AsyncConnection.connect(platform.database_url) as conn:
-        rows = await (await conn.execute(
-            "SELECT private_key_enc FROM credentials.issuer_keys WHERE issuer_id = %s", (issuer.org_id,))).fetchall()
+        rows = await (
+            await conn.execute(
+                "SELECT private_key_enc FROM credentials.issuer_keys WHERE issuer_id = %s", (issuer.org_id,)
+            )
+        ).fetchall()
     assert len(rows) == 2 and all(bytes(r[0])[:1] == b"\x01" and len(bytes(r[0])) > 60 for r in rows)
 
 
@@ -60,17 +65,20 @@ async def test_did_key_issuer_with_eddsa(platform):
     assert got.did.startswith("did:key:z6Mk") and got.keys[0].cryptosuite == pb.CRYPTOSUITE_EDDSA_RDFC_2022
     vc = vc_json(await issue(issuer, worker))
     assert vc["proof"]["cryptosuite"] == "eddsa-rdfc-2022" and vc["issuer"]["id"] == got.did
-    result = await platform.anonymous().VerifyCredential(pb.VerifyCredentialRequest(
-        verifiable_credential=messages.value(vc)))
+    result = await platform.anonymous().VerifyCredential(
+        pb.VerifyCredentialRequest(verifiable_credential=messages.value(vc))
+    )
     assert result.verified, failed(result)
-    resolved = messages.struct_json((await platform.anonymous().ResolveDid(pb.ResolveDidRequest(did=got.did)))
-                                    .did_document)
+    resolved = messages.struct_json(
+        (await platform.anonymous().ResolveDid(pb.ResolveDidRequest(did=got.did))).did_document
+    )
     assert resolved["assertionMethod"] == [f"{got.did}#{got.did.removeprefix('did:key:')}"]
     await fails(Code.FAILED_PRECONDITION, issuer.api.RotateIssuerKey(pb.RotateIssuerKeyRequest(name=issuer.issuer)))
     # SD-JWT signed with EdDSA verifies too.
     sd = await issue(issuer, worker, jlpt(), pb.CREDENTIAL_FORMAT_SD_JWT)
-    result = await platform.anonymous().VerifyCredential(pb.VerifyCredentialRequest(
-        verifiable_credential=messages.value(sd.credential.sd_jwt)))
+    result = await platform.anonymous().VerifyCredential(
+        pb.VerifyCredentialRequest(verifiable_credential=messages.value(sd.credential.sd_jwt))
+    )
     assert result.verified, failed(result)
 
 
@@ -86,16 +94,28 @@ async def test_public_registry_reads(platform):
     assert resolved["id"] == got.did
     await fails(Code.NOT_FOUND, anonymous.ResolveDid(pb.ResolveDidRequest(did="did:web:elsewhere.example")))
     types = (await anonymous.ListCredentialTypes(pb.ListCredentialTypesRequest())).credential_types
-    assert {t.type for t in types} == {"JlptResultCredential", "SswSkillsTestCredential", "CareWorkerTestCredential",
-                                       "LicenceCredential", "EmploymentReferenceCredential",
-                                       "TrainingCompletionCredential"}
-    schema = messages.struct_json((await anonymous.GetCredentialSchema(
-        pb.GetCredentialSchemaRequest(name="credentialSchemas/jlpt-result"))).schema)
+    assert {t.type for t in types} == {
+        "JlptResultCredential",
+        "SswSkillsTestCredential",
+        "CareWorkerTestCredential",
+        "LicenceCredential",
+        "EmploymentReferenceCredential",
+        "TrainingCompletionCredential",
+    }
+    schema = messages.struct_json(
+        (
+            await anonymous.GetCredentialSchema(pb.GetCredentialSchemaRequest(name="credentialSchemas/jlpt-result"))
+        ).schema
+    )
     assert schema["$id"] == "https://credentials.test/v1/credentialSchemas/jlpt-result"
-    await fails(Code.NOT_FOUND, anonymous.GetCredentialSchema(pb.GetCredentialSchemaRequest(
-        name="credentialSchemas/unknown")))
-    listed = messages.struct_json((await anonymous.GetStatusList(pb.GetStatusListRequest(
-        name=f"{issuer.issuer}/statusLists/revocation-0"))).status_list_credential)
+    await fails(
+        Code.NOT_FOUND, anonymous.GetCredentialSchema(pb.GetCredentialSchemaRequest(name="credentialSchemas/unknown"))
+    )
+    listed = messages.struct_json(
+        (
+            await anonymous.GetStatusList(pb.GetStatusListRequest(name=f"{issuer.issuer}/statusLists/revocation-0"))
+        ).status_list_credential
+    )
     assert listed["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert len(statuslist.decode(listed["credentialSubject"]["encodedList"])) * 8 == statuslist.LIST_SIZE
     # The status list carries an ETag header.
@@ -111,8 +131,10 @@ async def test_vc_api_issue_and_status_shapes(platform):
     credential = jlpt()
     credential["credentialSubject"]["id"] = holder
     # As POST /credentials/issue: no parent, the subject given by DID, a credentialId option.
-    request = json_format.ParseDict({"credential": credential, "options": {"credentialId": "urn:uuid:5f0b0a7e-0c1d-4e7a-9e47-3c1b2a3d4e5f"}},
-                                    pb.IssueCredentialRequest())
+    request = json_format.ParseDict(
+        {"credential": credential, "options": {"credentialId": "urn:uuid:5f0b0a7e-0c1d-4e7a-9e47-3c1b2a3d4e5f"}},
+        pb.IssueCredentialRequest(),
+    )
     issued = await issuer.api.IssueCredential(request)
     vc = vc_json(issued)
     assert vc["id"] == "urn:uuid:5f0b0a7e-0c1d-4e7a-9e47-3c1b2a3d4e5f"
@@ -120,12 +142,19 @@ async def test_vc_api_issue_and_status_shapes(platform):
     body = json_format.MessageToDict(issued)
     assert set(body) == {"verifiableCredential", "credential"}
     # As POST /credentials/status.
-    update = json_format.ParseDict({"credentialId": vc["id"], "credentialStatus": {
-        "type": "BitstringStatusList", "statusPurpose": "suspension"}, "status": True}, pb.UpdateCredentialStatusRequest())
+    update = json_format.ParseDict(
+        {
+            "credentialId": vc["id"],
+            "credentialStatus": {"type": "BitstringStatusList", "statusPurpose": "suspension"},
+            "status": True,
+        },
+        pb.UpdateCredentialStatusRequest(),
+    )
     changed = await issuer.api.UpdateCredentialStatus(update)
     assert changed.credential.state == pb.CREDENTIAL_STATE_SUSPENDED
-    result = await platform.anonymous().VerifyCredential(pb.VerifyCredentialRequest(
-        verifiable_credential=messages.value(vc)))
+    result = await platform.anonymous().VerifyCredential(
+        pb.VerifyCredentialRequest(verifiable_credential=messages.value(vc))
+    )
     verify_body = json_format.MessageToDict(result, always_print_fields_with_no_presence=True)
     assert verify_body["verified"] is False
     assert verify_body["problemDetails"][0]["title"] == "STATUS_VERIFICATION_ERROR"
@@ -142,32 +171,77 @@ async def test_vc_api_issue_and_status_shapes(platform):
 async def test_bad_input_is_invalid_argument_with_fields_and_changes_nothing(platform):
     issuer, worker = await platform.issuer(), await platform.worker()
     bad = jlpt(level="N7")
-    error = await fails(Code.INVALID_ARGUMENT, issuer.api.IssueCredential(pb.IssueCredentialRequest(
-        parent=issuer.issuer, credential=struct(bad), options=pb.IssueCredentialOptions(subject=worker.worker))))
+    error = await fails(
+        Code.INVALID_ARGUMENT,
+        issuer.api.IssueCredential(
+            pb.IssueCredentialRequest(
+                parent=issuer.issuer, credential=struct(bad), options=pb.IssueCredentialOptions(subject=worker.worker)
+            )
+        ),
+    )
     assert "credential.credentialSubject.level" in field_violations(error)
     wrong_type = jlpt()
     wrong_type["type"] = ["VerifiableCredential", "DiplomaCredential"]
-    error = await fails(Code.INVALID_ARGUMENT, issuer.api.IssueCredential(pb.IssueCredentialRequest(
-        parent=issuer.issuer, credential=struct(wrong_type), options=pb.IssueCredentialOptions(subject=worker.worker))))
+    error = await fails(
+        Code.INVALID_ARGUMENT,
+        issuer.api.IssueCredential(
+            pb.IssueCredentialRequest(
+                parent=issuer.issuer,
+                credential=struct(wrong_type),
+                options=pb.IssueCredentialOptions(subject=worker.worker),
+            )
+        ),
+    )
     assert "credential.type" in field_violations(error)
-    error = await fails(Code.INVALID_ARGUMENT, issuer.api.IssueCredential(pb.IssueCredentialRequest(
-        parent=issuer.issuer, credential=struct(jlpt()), options=pb.IssueCredentialOptions(subject="workers/nope"))))
+    error = await fails(
+        Code.INVALID_ARGUMENT,
+        issuer.api.IssueCredential(
+            pb.IssueCredentialRequest(
+                parent=issuer.issuer,
+                credential=struct(jlpt()),
+                options=pb.IssueCredentialOptions(subject="workers/nope"),
+            )
+        ),
+    )
     assert "options.subject" in field_violations(error)
     admin = await platform.admin()
-    error = await fails(Code.INVALID_ARGUMENT, admin.api.AccreditIssuer(pb.AccreditIssuerRequest(
-        parent=issuer.issuer, accreditation=pb.Accreditation(credential_types=["DiplomaCredential"],
-                                                             valid_from=ts(dt.datetime.now(dt.UTC))))))
+    error = await fails(
+        Code.INVALID_ARGUMENT,
+        admin.api.AccreditIssuer(
+            pb.AccreditIssuerRequest(
+                parent=issuer.issuer,
+                accreditation=pb.Accreditation(
+                    credential_types=["DiplomaCredential"], valid_from=ts(dt.datetime.now(dt.UTC))
+                ),
+            )
+        ),
+    )
     assert "accreditation.credential_types[0]" in field_violations(error)
     listed = await issuer.api.ListIssuedCredentials(pb.ListIssuedCredentialsRequest(parent=issuer.issuer))
     assert list(listed.credentials) == []
     # Unauthenticated and cross-organisation calls.
-    await fails(Code.UNAUTHENTICATED, platform.anonymous().IssueCredential(pb.IssueCredentialRequest(
-        parent=issuer.issuer, credential=struct(jlpt()))))
-    await fails(Code.PERMISSION_DENIED, worker.api.IssueCredential(pb.IssueCredentialRequest(
-        parent=issuer.issuer, credential=struct(jlpt()))))
+    await fails(
+        Code.UNAUTHENTICATED,
+        platform.anonymous().IssueCredential(
+            pb.IssueCredentialRequest(parent=issuer.issuer, credential=struct(jlpt()))
+        ),
+    )
+    await fails(
+        Code.PERMISSION_DENIED,
+        worker.api.IssueCredential(pb.IssueCredentialRequest(parent=issuer.issuer, credential=struct(jlpt()))),
+    )
     other = await platform.issuer(name="Other Test Centre")
-    await fails(Code.PERMISSION_DENIED, other.api.IssueCredential(pb.IssueCredentialRequest(
-        parent=issuer.issuer, credential=struct(jlpt()), options=pb.IssueCredentialOptions(subject=worker.worker))))
-    await fails(Code.PERMISSION_DENIED, other.api.ListIssuedCredentials(
-        pb.ListIssuedCredentialsRequest(parent=issuer.issuer)))
+    await fails(
+        Code.PERMISSION_DENIED,
+        other.api.IssueCredential(
+            pb.IssueCredentialRequest(
+                parent=issuer.issuer,
+                credential=struct(jlpt()),
+                options=pb.IssueCredentialOptions(subject=worker.worker),
+            )
+        ),
+    )
+    await fails(
+        Code.PERMISSION_DENIED, other.api.ListIssuedCredentials(pb.ListIssuedCredentialsRequest(parent=issuer.issuer))
+    )
     assert checks  # shared helper import kept for readers of this module
