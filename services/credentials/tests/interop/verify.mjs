@@ -17,6 +17,8 @@ import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {SDJwtVcInstance} from '@sd-jwt/sd-jwt-vc';
 import {ES256, digest, generateSalt} from '@sd-jwt/crypto-nodejs';
 import {createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify} from 'node:crypto';
@@ -158,6 +160,20 @@ async function handle(request, documentLoader) {
       });
       return summarize(result);
     }
+    case 'diIssue': {
+      // request: {credential (unsigned, issuer left for the key's did:key), cryptosuite}
+      const eddsa = request.cryptosuite === 'eddsa-rdfc-2022';
+      const keyPair = await (eddsa ? Ed25519Multikey : EcdsaMultikey).generate(eddsa ? {} : {curve: 'P-256'});
+      const did = `did:key:${keyPair.publicKeyMultibase}`;
+      keyPair.controller = did;
+      keyPair.id = `${did}#${keyPair.publicKeyMultibase}`;
+      const suite = new DataIntegrityProof({
+        signer: keyPair.signer(), cryptosuite: eddsa ? eddsaRdfc2022 : ecdsaRdfc2019,
+      });
+      const credential = {...request.credential, issuer: did};
+      const verifiableCredential = await vc.issue({credential, suite, documentLoader});
+      return {verifiableCredential};
+    }
     case 'sdJwtVerify': {
       // request: {sdJwt, issuerJwk, nonce?, audience?}
       const sdjwt = new SDJwtVcInstance({
@@ -182,7 +198,7 @@ async function handle(request, documentLoader) {
       const sdJwt = await sdjwt.issue(
         {...request.payload, cnf: {jwk: request.holderJwk}},
         {_sd: request.disclosable},
-        {header: {kid: request.kid}});
+        {header: {kid: request.kid, typ: 'dc+sd-jwt'}});
       return {sdJwt};
     }
     case 'sdJwtPresent': {
