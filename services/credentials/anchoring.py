@@ -139,17 +139,14 @@ class Anchorer:
         if self.chain is None:
             return 0
         async with self.db.connection() as conn:
-            locked = (await (await conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (_LOCK_KEY,))).fetchone())[
-                "ok"
-            ]
-            if not locked:
+            if not await store.try_lock(conn, _LOCK_KEY):
                 return 0
             try:
                 while await self.build_batch() is not None:
                     pass
                 return await self.send_batches()
             finally:
-                await conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_KEY,))
+                await store.unlock(conn, _LOCK_KEY)
 
     async def run(self) -> None:
         """Anchor until cancelled (a background task)."""

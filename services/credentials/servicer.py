@@ -222,10 +222,8 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
                 "options.subject", "name the worker (workers/{user}) or give credentialSubject.id as a DID"
             )
         async with self.db.connection() as conn:
-            row = await (
-                await conn.execute("SELECT user_id FROM wallets WHERE holder_did = %s", (subject_did,))
-            ).fetchone()
-        return (str(row["user_id"]) if row else None), subject_did, None
+            owner = await store.wallet_owner(conn, subject_did)
+        return owner, subject_did, None
 
     async def IssueCredential(self, request, context_):
         caller = context.caller()

@@ -365,6 +365,21 @@ async def wallet(conn, user_id: str) -> Row | None:
     ).fetchone()
 
 
+async def wallet_owner(conn, holder_did: str) -> str | None:
+    """The worker whose wallet holds `holder_did`, if any."""
+    row = await (await conn.execute("SELECT user_id FROM wallets WHERE holder_did = %s", (holder_did,))).fetchone()
+    return str(row["user_id"]) if row else None
+
+
+async def try_lock(conn, key: int) -> bool:
+    """A session advisory lock, if free."""
+    return bool((await (await conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (key,))).fetchone())["ok"])
+
+
+async def unlock(conn, key: int) -> None:
+    await conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+
 async def insert_wallet(conn, user_id: str, holder_did: str, private_key_enc: bytes) -> Row:
     """Create the wallet unless another call just did; return the stored one."""
     await conn.execute(

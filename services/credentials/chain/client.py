@@ -87,7 +87,12 @@ class AnchorChain:
         if self._account is None:
             tx_hash = call.transact({"from": sender})
         else:
-            tx = call.build_transaction({"from": sender, "nonce": self.w3.eth.get_transaction_count(sender, "pending")})
+            tx = call.build_transaction(
+                {
+                    "from": sender,
+                    "nonce": self.w3.eth.get_transaction_count(Web3.to_checksum_address(sender), "pending"),
+                }
+            )
             signed = self._account.sign_transaction(tx)
             tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
         receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)

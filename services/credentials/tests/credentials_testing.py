@@ -80,7 +80,7 @@ def struct(value: dict):
 
 def checks(response) -> dict[str, tuple[str, str]]:
     """check -> (PASS/FAIL/SKIPPED, reason) for the presentation-level or single-credential checks."""
-    result = {}
+    result: dict[str, tuple[str, str]] = {}
     for check in response.checks:
         result.setdefault(check.check, (pb.CheckResult.Name(check.result).removeprefix("CHECK_RESULT_"), check.reason))
     return result

@@ -9,7 +9,7 @@ import json
 import grpc
 
 from iworkz.credentials.v1 import credentials_pb2 as pb
-from services.credentials import messages
+from services.credentials import messages, store
 from services.credentials.domain import canonical, dataintegrity
 from services.credentials.domain.keys import ECDSA, KeyPair
 from services.credentials.tests.credentials_testing import checks, employment, failed, fails, jlpt, struct, ts
@@ -263,11 +263,10 @@ async def wallet_key(database_url: str, master_keys: str, user_id: str) -> KeyPa
     try:
         cipher = await load_cipher(db, master_keys)
         async with db.connection() as conn:
-            row = await (
-                await conn.execute("SELECT private_key_enc FROM wallets WHERE user_id = %s", (user_id,))
-            ).fetchone()
+            row = await store.wallet(conn, user_id)
     finally:
         await db.close()
+    assert row is not None
     return KeyPair.from_private_bytes(
         ECDSA, bytes.fromhex(cipher.decrypt(bytes(row["private_key_enc"]), f"wallets.private_key:{user_id}"))
     )
