@@ -73,14 +73,16 @@ class Anchorer:
         log.info("deployed AnchorRegistry", extra={"address": address, "chain_id": self.chain_id})
         return address
 
-    async def build_batch(self) -> int | None:
-        """Take up to `batch_size` pending digests into a new batch; its id, or None if none waited."""
+    async def build_batch(self, minimum: int = 1) -> int:
+        """Take up to `batch_size` pending digests into a new batch if at least `minimum` wait;
+        how many it took (0: none)."""
         async with self.db.transaction() as conn:
             leaves = await store.pending_leaves(conn, self.batch_size)
-            if not leaves:
-                return None
+            if not leaves or len(leaves) < minimum:
+                return 0
             digests = [bytes(leaf["digest"]) for leaf in leaves]
-            return await store.insert_batch(conn, merkle.root(digests), digests, merkle.proofs(digests))
+            await store.insert_batch(conn, merkle.root(digests), digests, merkle.proofs(digests))
+            return len(digests)
 
     async def send_batches(self) -> int:
         """Anchor every built batch; returns how many were anchored."""
@@ -134,16 +136,19 @@ class Anchorer:
             },
         )
 
-    async def run_once(self) -> int:
-        """One round under the advisory lock: build what waits, send what is built."""
+    async def run_once(self, full_only: bool = False) -> int:
+        """One round under the advisory lock: build a batch of what waits (with `full_only`,
+        only full batches), more while full ones wait, then send every built batch."""
         if self.chain is None:
             return 0
         async with self.db.connection() as conn:
             if not await store.try_lock(conn, _LOCK_KEY):
                 return 0
             try:
-                while await self.build_batch() is not None:
-                    pass
+                # One batch per round, more only while full ones wait (a backlog after downtime).
+                if await self.build_batch(self.batch_size if full_only else 1) == self.batch_size:
+                    while await self.build_batch(self.batch_size):
+                        pass
                 return await self.send_batches()
             finally:
                 await store.unlock(conn, _LOCK_KEY)
@@ -159,17 +164,19 @@ class Anchorer:
         while True:
             raise_if_cancelled()
             remaining = deadline - loop.time()
+            full_only = False
             if remaining > 0:
                 try:
                     await asyncio.wait_for(self.wake.wait(), timeout=remaining)
                     self.wake.clear()
                     if self.issued_since_round < self.batch_size:
                         continue  # woken early, but no full batch yet
+                    full_only = True  # woken by M digests, before N seconds: only full batches go
                 except TimeoutError:
                     pass
             self.issued_since_round = 0
             try:
-                await self.run_once()
+                await self.run_once(full_only)
                 delay = self.interval
             except asyncio.CancelledError:
                 raise

@@ -63,7 +63,7 @@ class ServiceEnvironment:
         match = _DID_PATH.match(path or "")
         if match is None:
             raise DidError(f"{url} is not served by this platform, and DID documents are not fetched from elsewhere")
-        return await self.issuers.did_document(match.group(1))
+        return await self.issuers.cached_did_document(match.group(1), url)
 
     async def accredited(self, issuer_did: str, credential_type: str, at: datetime) -> bool | None:
         key = (issuer_did, credential_type, int(at.timestamp()))

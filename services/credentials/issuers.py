@@ -56,6 +56,7 @@ class Issuers:
         self.db, self.cipher, self.config, self.canonicalize = db, cipher, config, canonicalize
         self._keys: dict[uuid.UUID, KeyPair] = {}
         self._documents: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._signers: dict[uuid.UUID, tuple[float, Signer]] = {}
 
     # --- names -------------------------------------------------------------------------
 
@@ -86,11 +87,18 @@ class Issuers:
         return key
 
     async def signer(self, conn, issuer_id: uuid.UUID) -> Signer:
+        """The current signing key, cached a few seconds (a rotation on another replica
+        takes effect here within that time; the old key still verifies meanwhile)."""
+        found = self._signers.get(issuer_id)
+        if found is not None and time.monotonic() - found[0] < _DOC_TTL_SECONDS:
+            return found[1]
         row = await store.signing_key(conn, issuer_id)
         if row is None:
             raise FailedPrecondition("the organisation is not a registered issuer: call RegisterIssuer first")
         key = self.private_key(row["key_id"], row["suite"], row["private_key_enc"])
-        return Signer(row["issuer_id"], row["did"], row["display_name"], row["method_id"], key)
+        signer = Signer(row["issuer_id"], row["did"], row["display_name"], row["method_id"], key)
+        self._signers[issuer_id] = (time.monotonic(), signer)
+        return signer
 
     # --- registration and rotation -------------------------------------------------------
 
@@ -133,7 +141,8 @@ class Issuers:
             newest = (await store.keys(conn, row["id"]))[0]
             assert newest["public_multibase"] == key.public.multibase
             await store.retire_keys(conn, row["id"], newest["id"])
-        self._documents.pop(row["did"], None)
+        self._documents.clear()
+        self._signers.pop(row["id"], None)
 
     # --- DID documents -----------------------------------------------------------------
 
@@ -146,17 +155,17 @@ class Issuers:
         methods = [dids.MethodKey(k["method_id"], public_key_from_multibase(k["public_multibase"])) for k in rows]
         return dids.web_document(row["did"], methods)
 
-    async def cached_did_document(self, issuer_id: str, did: str) -> dict[str, Any]:
-        """The DID document, cached a few seconds (rotation here drops the cache at once)."""
-        found = self._documents.get(did)
+    async def cached_did_document(self, issuer_id: str, key: str) -> dict[str, Any]:
+        """The DID document, cached a few seconds under `key` (a rotation here drops the cache at
+        once; other replicas see a new key within seconds, and old keys never leave)."""
+        found = self._documents.get(key)
         if found is not None and time.monotonic() - found[0] < _DOC_TTL_SECONDS:
             return found[1]
         document = await self.did_document(issuer_id)
-        self._documents[did] = (time.monotonic(), document)
+        if len(self._documents) > 10_000:
+            self._documents.clear()
+        self._documents[key] = (time.monotonic(), document)
         return document
-
-    def forget_document(self, did: str) -> None:
-        self._documents.pop(did, None)
 
     # --- status lists ------------------------------------------------------------------
 

@@ -60,6 +60,7 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
         self.config, self.issuers, self.environment = config, issuers, environment
         self.verifier = Verifier(environment)
         self.anchorer, self.live = anchorer, live
+        self._holders: dict[str, str] = {}
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -88,6 +89,14 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
                 row = await store.insert_wallet(conn, user_id, dids.did_key(key.public), encrypted)
         raw = bytes.fromhex(self.cipher.decrypt(bytes(row["private_key_enc"]), _wallet_where(user_id)))
         return row["holder_did"], KeyPair.from_private_bytes(ECDSA, raw)
+
+    async def _holder_did(self, user_id: str) -> str:
+        """The worker's holder DID (a wallet's DID never changes, so it is remembered)."""
+        if user_id not in self._holders:
+            if len(self._holders) > 100_000:
+                self._holders.clear()
+            self._holders[user_id] = (await self._wallet(user_id))[0]
+        return self._holders[user_id]
 
     # --- issuers -------------------------------------------------------------------------
 
@@ -209,12 +218,11 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
 
     # --- issuing -------------------------------------------------------------------------
 
-    async def _subject(self, request, credential: dict[str, Any]) -> tuple[str | None, str, KeyPair | None]:
-        """(worker id, holder DID, wallet key if custodial) of the credential's subject."""
+    async def _subject(self, request, credential: dict[str, Any]) -> tuple[str | None, str]:
+        """(worker id, holder DID) of the credential's subject."""
         if request.options.subject:
             user_id = _id(request.options.subject, "workers")
-            holder_did, key = await self._wallet(user_id)
-            return user_id, holder_did, key
+            return user_id, await self._holder_did(user_id)
         subject = credential.get("credentialSubject")
         subject_did = subject.get("id") if isinstance(subject, dict) else None
         if not isinstance(subject_did, str) or not subject_did.startswith("did:"):
@@ -223,7 +231,7 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
             )
         async with self.db.connection() as conn:
             owner = await store.wallet_owner(conn, subject_did)
-        return owner, subject_did, None
+        return owner, subject_did
 
     async def IssueCredential(self, request, context_):
         caller = context.caller()
@@ -244,7 +252,7 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
             accredited = await store.accredited(conn, signer.did, credential_type.type, now)
         if not accredited:
             raise PermissionDenied(f"the issuer is not accredited to issue {credential_type.type} now")
-        user_id, holder_did, _ = await self._subject(request, credential)
+        user_id, holder_did = await self._subject(request, credential)
         if sd_jwt_format and not holder_did.startswith("did:key:"):
             raise InvalidArgument.field("credential.credentialSubject.id", "an SD-JWT VC is bound to a did:key holder")
         number, index = await self.issuers.allocate_status(signer)

@@ -96,12 +96,30 @@ def _has_nested_context(value: Any, top: bool = True) -> bool:
 
 class OxigraphCanonicalizer:
     """RDFC-1.0 with pyoxigraph, the contexts inlined; documents with nested
-    `@context` objects go to pyld."""
+    `@context` objects go to pyld. Small documents (proof configurations, which
+    repeat: one per key and second) are remembered: canonicalization is a pure
+    function of the JSON."""
+
+    SMALL = 1024
+    MEMO_SIZE = 4096
 
     def __init__(self) -> None:
         self.reference = PyldCanonicalizer()
+        self._memo: dict[str, str] = {}
 
     def __call__(self, document: dict[str, Any]) -> str:
+        text = json.dumps(document, sort_keys=True, separators=(",", ":"))
+        if len(text) <= self.SMALL:
+            found = self._memo.get(text)
+            if found is None:
+                found = self._canonicalize(document)
+                if len(self._memo) >= self.MEMO_SIZE:
+                    self._memo.clear()
+                self._memo[text] = found
+            return found
+        return self._canonicalize(document)
+
+    def _canonicalize(self, document: dict[str, Any]) -> str:
         if _has_nested_context(document):
             return self.reference(document)
         context = document.get("@context")

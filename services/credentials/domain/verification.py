@@ -34,7 +34,7 @@ from services.credentials.domain.catalog import CredentialType
 from services.credentials.domain.contexts import VC_V1, VC_V2, UnknownContext
 from services.credentials.domain.dataintegrity import ProofError
 from services.credentials.domain.dids import DidError, Resolver
-from services.credentials.domain.issuance import canonical_json, digest
+from services.credentials.domain.issuance import digest
 
 PASS, FAIL, SKIPPED = "pass", "fail", "skipped"
 CREDENTIAL_CHECKS = ("format", "schema", "issuer", "signature", "accreditation", "validity", "status", "anchor")
@@ -336,7 +336,21 @@ class Verifier:
 
     async def _verify_list(self, list_vc: dict[str, Any], url: str, issuer: str) -> str:
         """'' if the status list credential is signed by `issuer` and in force, else why not."""
-        key = hashlib.sha256(canonical_json(list_vc) + issuer.encode() + url.encode()).digest()
+        # Keyed by everything the answer depends on, without serialising the whole list.
+        subject = list_vc.get("credentialSubject")
+        parts = [
+            url,
+            issuer,
+            str(list_vc.get("id")),
+            str(list_vc.get("issuer")),
+            str(list_vc.get("validFrom")),
+            str(list_vc.get("validUntil")),
+            str(list_vc.get("proof")),
+            str(list_vc.get("@context")),
+            str(list_vc.get("type")),
+            str(subject),
+        ]
+        key = hashlib.sha256("\x00".join(parts).encode()).digest()
         if key in self._verified_lists:
             return self._verified_lists[key]
         problem = ""
@@ -355,7 +369,8 @@ class Verifier:
             problem = str(error)
         if len(self._verified_lists) > 1000:
             self._verified_lists.clear()
-        self._verified_lists[key] = problem
+        if "validUntil" not in list_vc:  # an answer that cannot expire
+            self._verified_lists[key] = problem
         return problem
 
     async def _anchor(self, record: _Recorder, credential_digest: bytes) -> None:
