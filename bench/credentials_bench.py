@@ -124,10 +124,10 @@ class Service:
 
 
 async def run(args) -> None:
+    from devstack.embedded import create_database, database_server_url, drop_database, redis_server_url
     from services.credentials import messages, node_packages
     from services.credentials.domain import canonical
     from services.identity.domain import signing
-    from services.runtime.embedded import create_database, database_server_url, drop_database, redis_server_url
     from services.runtime.fieldcrypt import new_master_key_spec
 
     scratch = pathlib.Path(tempfile.mkdtemp(prefix="iworkz-bench-"))

@@ -27,6 +27,7 @@ from iworkz.credentials.v1 import events_pb2
 from services.credentials import store
 from services.credentials.chain.client import AnchorChain, Anchored, ChainUnavailable
 from services.credentials.domain import merkle
+from services.runtime.backoff import Backoff, Retry
 from services.runtime.cancellation import raise_if_cancelled
 from services.runtime.db import Database
 from services.runtime.outbox import emit
@@ -159,6 +160,7 @@ class Anchorer:
             log.warning("no CREDENTIALS_CHAIN_URL: credential digests are kept but not anchored")
             return
         loop = asyncio.get_running_loop()
+        retry = Retry(Backoff(base=self.interval, cap=max(self.interval, MAX_BACKOFF_SECONDS), jitter=0.2))
         delay = self.interval
         deadline = loop.time() + delay
         while True:
@@ -177,13 +179,14 @@ class Anchorer:
             self.issued_since_round = 0
             try:
                 await self.run_once(full_only)
+                retry.succeeded()
                 delay = self.interval
             except asyncio.CancelledError:
                 raise
             except ChainUnavailable as error:
-                delay = min(max(delay * 2, self.interval), MAX_BACKOFF_SECONDS)
+                delay = retry.failed()
                 log.warning("chain unavailable; anchoring retries in %.1fs: %s", delay, error)
             except Exception:
-                delay = min(max(delay * 2, self.interval), MAX_BACKOFF_SECONDS)
+                delay = retry.failed()
                 log.exception("anchoring round failed; retrying in %.1fs", delay)
             deadline = loop.time() + delay

@@ -25,17 +25,12 @@ from services.credentials.issuers import Issuers, Signer
 from services.runtime import context, outbox, paging
 from services.runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.runtime.fanout import RESYNC, Fanout
+from services.runtime.names import resource_id
 from services.runtime.server import Resources
 
 SOURCE = "credentials"
 _METHODS = {pb.DID_METHOD_UNSPECIFIED: "web", pb.DID_METHOD_WEB: "web", pb.DID_METHOD_KEY: "key"}
 _DEFAULT_SHARE_SECONDS = 86_400
-
-
-def _id(name: str, collection: str) -> str:
-    """The id after `collection/` in a resource name."""
-    parts = name.split("/")
-    return parts[parts.index(collection) + 1]
 
 
 def _suite(value: int, default: str = ECDSA) -> str:
@@ -101,7 +96,7 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
     # --- issuers -------------------------------------------------------------------------
 
     async def RegisterIssuer(self, request, context_):
-        issuer_id = _id(request.name, "issuers")
+        issuer_id = resource_id(request.name, "issuers")
         row, _ = await self.issuers.register(
             issuer_id, request.display_name, _METHODS[request.did_method], _suite(request.cryptosuite)
         )
@@ -110,7 +105,7 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
 
     async def GetIssuer(self, request, context_):
         async with self.db.connection() as conn:
-            row = await store.issuer(conn, _id(request.name, "issuers"))
+            row = await store.issuer(conn, resource_id(request.name, "issuers"))
             if row is None:
                 raise NotFound("no such issuer")
             return pb.GetIssuerResponse(issuer=await self._issuer_message(conn, row))
@@ -129,7 +124,7 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
         return pb.GetDidDocumentResponse(document=messages.struct(document))
 
     async def RotateIssuerKey(self, request, context_):
-        issuer_id = _id(request.name, "issuers")
+        issuer_id = resource_id(request.name, "issuers")
         await self.issuers.rotate(issuer_id, messages.SUITES.get(request.cryptosuite))
         async with self.db.connection() as conn:
             row = await store.issuer(conn, issuer_id)
@@ -152,7 +147,7 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
             raise InvalidArgument.field("accreditation.valid_until", "must be after valid_from")
         caller = context.caller()
         async with self.db.transaction() as conn:
-            issuer = await store.issuer(conn, _id(request.parent, "issuers"))
+            issuer = await store.issuer(conn, resource_id(request.parent, "issuers"))
             if issuer is None:
                 raise NotFound("no such issuer")
             row = await store.insert_accreditation(
@@ -172,7 +167,7 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
         caller = context.caller()
         async with self.db.transaction() as conn:
             row = await store.withdraw_accreditation(
-                conn, _id(request.name, "issuers"), _id(request.name, "accreditations"), request.reason
+                conn, resource_id(request.name, "issuers"), resource_id(request.name, "accreditations"), request.reason
             )
             if row is None:
                 raise NotFound("no such accreditation")
@@ -188,7 +183,7 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
 
     async def ListAccreditations(self, request, context_):
         async with self.db.connection() as conn:
-            issuer = await store.issuer(conn, _id(request.parent, "issuers"))
+            issuer = await store.issuer(conn, resource_id(request.parent, "issuers"))
             if issuer is None:
                 raise NotFound("no such issuer")
             rows = await store.accreditations(conn, issuer["id"])
@@ -211,7 +206,7 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
         return {"$id": self.issuers.schema_url(credential_type.slug), **credential_type.schema}
 
     async def GetCredentialSchema(self, request, context_):
-        found = catalog.BY_SLUG.get(_id(request.name, "credentialSchemas"))
+        found = catalog.BY_SLUG.get(resource_id(request.name, "credentialSchemas"))
         if found is None:
             raise NotFound("no such credential schema")
         return pb.GetCredentialSchemaResponse(schema=messages.struct(self._schema(found)))
@@ -221,7 +216,7 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
     async def _subject(self, request, credential: dict[str, Any]) -> tuple[str | None, str]:
         """(worker id, holder DID) of the credential's subject."""
         if request.options.subject:
-            user_id = _id(request.options.subject, "workers")
+            user_id = resource_id(request.options.subject, "workers")
             return user_id, await self._holder_did(user_id)
         subject = credential.get("credentialSubject")
         subject_did = subject.get("id") if isinstance(subject, dict) else None
@@ -235,7 +230,7 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
 
     async def IssueCredential(self, request, context_):
         caller = context.caller()
-        issuer_id = _id(request.parent, "issuers") if request.parent else caller.organization
+        issuer_id = resource_id(request.parent, "issuers") if request.parent else caller.organization
         if not issuer_id:
             raise PermissionDenied("the caller acts for no issuer organisation")
         self._member_of(issuer_id)
@@ -331,8 +326,8 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
     async def GetCredential(self, request, context_):
         caller = context.caller()
         async with self.db.connection() as conn:
-            row = await store.credential(conn, _id(request.name, "credentials"))
-            if row is None or str(row["issuer_id"]) != _id(request.name, "issuers"):
+            row = await store.credential(conn, resource_id(request.name, "credentials"))
+            if row is None or str(row["issuer_id"]) != resource_id(request.name, "issuers"):
                 raise NotFound("no such credential")
             allowed = (
                 caller.is_admin
@@ -351,7 +346,7 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
             return [await self._credential_message(conn, r) for r in rows], token
 
     async def ListIssuedCredentials(self, request, context_):
-        issuer_id = _id(request.parent, "issuers")
+        issuer_id = resource_id(request.parent, "issuers")
         credentials, token = await self._page(
             request, "issuer_id", issuer_id, paging.fingerprint(parent=request.parent)
         )
@@ -405,8 +400,8 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
 
     def _lookup_name(self, name: str):
         async def lookup(conn):
-            row = await store.credential(conn, _id(name, "credentials"), for_update=True)
-            return row if row is not None and str(row["issuer_id"]) == _id(name, "issuers") else None
+            row = await store.credential(conn, resource_id(name, "credentials"), for_update=True)
+            return row if row is not None and str(row["issuer_id"]) == resource_id(name, "issuers") else None
 
         return lookup
 
@@ -438,9 +433,9 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
         return pb.UpdateCredentialStatusResponse(credential=credential)
 
     async def GetStatusList(self, request, context_):
-        purpose, number = _id(request.name, "statusLists").rsplit("-", 1)
+        purpose, number = resource_id(request.name, "statusLists").rsplit("-", 1)
         async with self.db.connection() as conn:
-            row = await store.status_list(conn, _id(request.name, "issuers"), purpose, int(number))
+            row = await store.status_list(conn, resource_id(request.name, "issuers"), purpose, int(number))
         if row is None:
             raise NotFound("no such status list")
         await context_.send_initial_metadata((("etag", row["etag"]), ("cache-control", "public, max-age=30")))
@@ -448,8 +443,8 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
 
     async def GetCredentialAnchor(self, request, context_):
         async with self.db.connection() as conn:
-            row = await store.credential(conn, _id(request.name, "credentials"))
-            if row is None or str(row["issuer_id"]) != _id(request.name, "issuers"):
+            row = await store.credential(conn, resource_id(request.name, "credentials"))
+            if row is None or str(row["issuer_id"]) != resource_id(request.name, "issuers"):
                 raise NotFound("no such credential")
             anchor = await store.anchor_of(conn, bytes(row["digest"]))
         return pb.GetCredentialAnchorResponse(anchor=messages.anchor(anchor, bytes(row["digest"])))
@@ -467,12 +462,12 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
     async def WatchStatus(self, request, context_):
         """The current status, then every change. The database is the source of truth:
         a live message (or a quiet heartbeat interval, or a resync) makes it re-read."""
-        credential_id = _id(request.name, "credentials")
+        credential_id = resource_id(request.name, "credentials")
 
         async def current():
             async with self.db.connection() as conn:
                 row = await store.credential(conn, credential_id)
-            if row is None or str(row["issuer_id"]) != _id(request.name, "issuers"):
+            if row is None or str(row["issuer_id"]) != resource_id(request.name, "issuers"):
                 raise NotFound("no such credential")
             return row
 
@@ -492,26 +487,26 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
     # --- wallet ----------------------------------------------------------------------------
 
     async def GetWallet(self, request, context_):
-        user_id = _id(request.name, "workers")
+        user_id = resource_id(request.name, "workers")
         holder_did, _ = await self._wallet(user_id)
         async with self.db.connection() as conn:
             count = await store.count_subject(conn, uuid.UUID(user_id))
         return pb.GetWalletResponse(wallet=pb.Wallet(name=request.name, holder_did=holder_did, credential_count=count))
 
     async def ListWalletCredentials(self, request, context_):
-        user_id = _id(request.parent, "workers")
+        user_id = resource_id(request.parent, "workers")
         credentials, token = await self._page(
             request, "subject_user", user_id, paging.fingerprint(parent=request.parent)
         )
         return pb.ListWalletCredentialsResponse(credentials=credentials, next_page_token=token)
 
     async def CreatePresentation(self, request, context_):
-        user_id = _id(request.parent, "workers")
+        user_id = resource_id(request.parent, "workers")
         rows = []
         async with self.db.connection() as conn:
             for index, name in enumerate(request.credentials):
-                row = await store.credential(conn, _id(name, "credentials"))
-                if row is None or str(row["issuer_id"]) != _id(name, "issuers"):
+                row = await store.credential(conn, resource_id(name, "credentials"))
+                if row is None or str(row["issuer_id"]) != resource_id(name, "issuers"):
                     raise NotFound(f"credentials[{index}]: no such credential")
                 if row["subject_user"] is None or str(row["subject_user"]) != user_id:
                     raise PermissionDenied(f"credentials[{index}] was not issued to this worker")
@@ -566,7 +561,7 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
             await store.insert_share_link(
                 conn,
                 link_id,
-                _id(request.parent, "workers"),
+                resource_id(request.parent, "workers"),
                 hashlib.sha256(token.encode()).digest(),
                 {"presentation": presentation},
                 format_,

@@ -16,6 +16,7 @@ import uuid
 import psycopg
 import pytest
 
+from devstack.embedded import create_database, drop_database
 from iworkz.credentials.v1 import credentials_pb2 as pb
 from services.credentials import node_packages
 from services.credentials.anchoring import Anchorer
@@ -26,7 +27,6 @@ from services.credentials.tests.credentials_testing import Platform, failed, jlp
 from services.credentials.tests.test_credentials_service import issue, wait_anchored
 from services.runtime import server
 from services.runtime.db import Database
-from services.runtime.embedded import create_database, drop_database
 
 
 def free_port() -> int:

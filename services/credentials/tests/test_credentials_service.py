@@ -91,6 +91,15 @@ async def test_tampered_wrong_key_and_expired_credentials_are_rejected(platform)
     grafted["proof"] = other["proof"]
     result = await verify(pb.VerifyCredentialRequest(verifiable_credential=messages.value(grafted)))
     assert not result.verified and "issuer" in failed(result)
+    # Signed by a key the issuer does not hold, naming the issuer's key.
+    unsigned = {k: v for k, v in vc.items() if k != "proof"}
+    forged = dataintegrity.sign(
+        unsigned, KeyPair.generate(ECDSA), vc["proof"]["verificationMethod"], canonical.default()
+    )
+    result = await verify(pb.VerifyCredentialRequest(verifiable_credential=messages.value(forged)))
+    assert failed(result) == {
+        "signature": "the signature does not match the document (tampered, or signed by another key)"
+    }
     # Expired.
     past = jlpt()
     past["validFrom"] = "2020-01-01T00:00:00Z"
