@@ -156,7 +156,7 @@ class Platform:
         account = self.client(self.identity_target)
         client = self.client()
         client.use_tokens((await account.login(email, PASSWORD)).tokens)
-        return Person(client, str(row["id"]))
+        return Person(client, str(row.id))
 
     async def issuer(
         self,
