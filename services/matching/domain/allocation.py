@@ -59,9 +59,7 @@ def _finish(
 ) -> Allocation:
     pairs.sort()
     placed = {w for w, _, _ in pairs}
-    filled = np.zeros(len(seats), dtype=np.int64)
-    for _, j, _ in pairs:
-        filled[j] += 1
+    filled = np.bincount(np.asarray([j for _, j, _ in pairs], dtype=np.int64), minlength=len(seats))
     job_of = {w: j for w, j, _ in pairs}
     return Allocation(
         pairs=tuple(pairs),
@@ -80,6 +78,17 @@ def optimal(candidates: Sequence[Candidates], seats: Sequence[int]) -> Allocatio
     return optimal_sparse(candidates, seats)
 
 
+def _flat(
+    candidates: Sequence[Candidates],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """All acceptable pairs as arrays: worker, job, score."""
+    lengths = np.fromiter((len(c.jobs) for c in candidates), dtype=np.int64, count=len(candidates))
+    workers = np.repeat(np.arange(len(candidates), dtype=np.int64), lengths)
+    jobs = np.fromiter((j for c in candidates for j in c.jobs), dtype=np.int64, count=int(lengths.sum()))
+    scores = np.fromiter((s for c in candidates for s in c.scores), dtype=np.float64, count=int(lengths.sum()))
+    return workers, jobs, scores
+
+
 def optimal_dense(candidates: Sequence[Candidates], seats: Sequence[int]) -> Allocation:
     """Exact maximum-score assignment with linear_sum_assignment over worker × seat."""
     from scipy.optimize import linear_sum_assignment
@@ -87,23 +96,20 @@ def optimal_dense(candidates: Sequence[Candidates], seats: Sequence[int]) -> All
     n_workers, n_seats = len(candidates), int(sum(seats))
     if n_workers == 0 or n_seats == 0:
         return _finish([], candidates, seats, "dense-lsa")
-    column_job = np.repeat(np.arange(len(seats)), seats)
-    first_column = np.concatenate([[0], np.cumsum(seats)[:-1]]).astype(np.int64)
-    # Scores are >= 0 and unacceptable pairs are 0, so the maximum-weight
-    # assignment found here, minus its zero pairs, is the best partial one.
-    matrix = np.zeros((n_workers, n_seats), dtype=np.float64)
-    for w, cand in enumerate(candidates):
-        for j, s in zip(cand.jobs, cand.scores, strict=True):
-            if seats[j] > 0:
-                start = first_column[j]
-                matrix[w, start : start + seats[j]] = s
+    workers, jobs, scores = _flat(candidates)
+    # Scores are >= 0 and unacceptable pairs are 0 (marked in `acceptable`), so the
+    # maximum-weight assignment found here, minus unacceptable pairs, is the best partial one.
+    by_job = np.zeros((n_workers, len(seats)), dtype=np.float64)
+    acceptable = np.zeros((n_workers, len(seats)), dtype=np.bool_)
+    by_job[workers, jobs] = scores
+    acceptable[workers, jobs] = True
+    seat_counts = np.asarray(seats, dtype=np.int64)
+    column_job = np.repeat(np.arange(len(seats)), seat_counts)
+    matrix = by_job[:, column_job]
     rows, cols = linear_sum_assignment(matrix, maximize=True)
-    acceptable = [set(c.jobs) for c in candidates]
-    pairs = [
-        (int(w), int(column_job[c]), float(matrix[w, c]))
-        for w, c in zip(rows, cols, strict=True)
-        if int(column_job[c]) in acceptable[w]
-    ]
+    chosen = column_job[cols]
+    keep = acceptable[rows, chosen]
+    pairs = [(int(w), int(j), float(by_job[w, j])) for w, j in zip(rows[keep], chosen[keep], strict=True)]
     return _finish(pairs, candidates, seats, "dense-lsa")
 
 
@@ -113,35 +119,17 @@ def optimal_sparse(candidates: Sequence[Candidates], seats: Sequence[int]) -> Al
 
     n_workers, n_jobs = len(candidates), len(seats)
     source, sink = n_workers + n_jobs, n_workers + n_jobs + 1
-    tails: list[int] = []
-    heads: list[int] = []
-    caps: list[int] = []
-    costs: list[int] = []
-    for w, cand in enumerate(candidates):
-        tails.append(source)
-        heads.append(w)
-        caps.append(1)
-        costs.append(0)
-        tails.append(w)  # bypass: the worker stays unplaced
-        heads.append(sink)
-        caps.append(1)
-        costs.append(0)
-        for j, s in zip(cand.jobs, cand.scores, strict=True):
-            tails.append(w)
-            heads.append(n_workers + j)
-            caps.append(1)
-            costs.append(-round(s * SCALE))
-    for j, k in enumerate(seats):
-        tails.append(n_workers + j)
-        heads.append(sink)
-        caps.append(int(k))
-        costs.append(0)
+    workers, jobs, scores = _flat(candidates)
+    everyone = np.arange(n_workers, dtype=np.int64)
+    # Arcs: source -> worker, worker -> sink (bypass: stays unplaced), worker -> job, job -> sink.
+    tails = np.concatenate([np.full(n_workers, source), everyone, workers, n_workers + np.arange(n_jobs)])
+    heads = np.concatenate([everyone, np.full(n_workers, sink), n_workers + jobs, np.full(n_jobs, sink)])
+    caps = np.concatenate([np.ones(2 * n_workers + len(workers), np.int64), np.asarray(seats, np.int64)])
+    pair_costs = -np.round(scores * SCALE).astype(np.int64)
+    costs = np.concatenate([np.zeros(2 * n_workers, np.int64), pair_costs, np.zeros(n_jobs, np.int64)])
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        np.asarray(tails, dtype=np.int32),
-        np.asarray(heads, dtype=np.int32),
-        np.asarray(caps, dtype=np.int64),
-        np.asarray(costs, dtype=np.int64),
+        tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64), costs
     )
     supplies = np.zeros(n_workers + n_jobs + 2, dtype=np.int64)
     supplies[source], supplies[sink] = n_workers, -n_workers
@@ -149,16 +137,8 @@ def optimal_sparse(candidates: Sequence[Candidates], seats: Sequence[int]) -> Al
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
-    flows = flow.flows(arcs)
-    tails_a, heads_a, costs_a = np.asarray(tails), np.asarray(heads), np.asarray(costs)
-    used = (flows > 0) & (tails_a < n_workers) & (heads_a >= n_workers) & (heads_a < n_workers + n_jobs)
-    pairs = [
-        (int(w), int(h - n_workers), -float(c) / SCALE)
-        for w, h, c in zip(tails_a[used], heads_a[used], costs_a[used], strict=True)
-    ]
-    # Report the exact scores, not the rounded costs.
-    exact = {(w, j): s for w, c in enumerate(candidates) for j, s in zip(c.jobs, c.scores, strict=True)}
-    pairs = [(w, j, exact[(w, j)]) for w, j, _ in pairs]
+    used = flow.flows(arcs)[2 * n_workers : 2 * n_workers + len(workers)] > 0
+    pairs = [(int(w), int(j), float(s)) for w, j, s in zip(workers[used], jobs[used], scores[used], strict=True)]
     return _finish(pairs, candidates, seats, "min-cost-flow")
 
 
@@ -207,22 +187,34 @@ def blocking_pairs(job_of: dict[int, int], candidates: Sequence[Candidates], sea
 
     Workers' preferences: `worker_order`; jobs': score, ties to the lower index.
     """
-    holders: list[list[tuple[float, int]]] = [[] for _ in seats]
+    holders = np.zeros(len(seats), dtype=np.int64)
+    worst_score = np.full(len(seats), np.inf)
+    worst_worker = np.full(len(seats), -1, dtype=np.int64)
     for w, j in job_of.items():
-        s = dict(zip(candidates[w].jobs, candidates[w].scores, strict=True))[j]
-        holders[j].append((s, -w))
-    worst = [min(h) if h else None for h in holders]
+        s = candidates[w].scores[candidates[w].jobs.index(j)]
+        holders[j] += 1
+        if (s, -w) < (worst_score[j], -worst_worker[j]):
+            worst_score[j], worst_worker[j] = s, w
+    room = holders < np.asarray(seats, dtype=np.int64)
+    open_job = np.asarray(seats, dtype=np.int64) > 0
     count = 0
     for w, cand in enumerate(candidates):
-        order = worker_order(cand)
         current = job_of.get(w)
-        cutoff = order.index(current) if current is not None and current in order else len(order)
+        if cand.stated:
+            order = worker_order(cand)
+            better = order[: order.index(current)] if current is not None and current in order else order
+        elif current is None:
+            better = cand.jobs
+        else:
+            mine = cand.scores[cand.jobs.index(current)]
+            better = [j for j, s in zip(cand.jobs, cand.scores, strict=True) if s > mine or (s == mine and j < current)]
+        if not better:
+            continue
         score_of = dict(zip(cand.jobs, cand.scores, strict=True))
-        for j in order[:cutoff]:
-            if seats[j] <= 0:
+        for j in better:
+            if not open_job[j]:
                 continue
-            lowest = worst[j]
-            if len(holders[j]) < seats[j] or (lowest is not None and (score_of[j], -w) > lowest):
+            if room[j] or (score_of[j], -w) > (worst_score[j], -worst_worker[j]):
                 count += 1
     return count
 

@@ -25,10 +25,11 @@ import numpy as np
 import numpy.typing as npt
 
 from services.matching.domain import eligibility
+from services.matching.domain.bulk import component_matrices, totals
 from services.matching.domain.facts import Job, Worker
 from services.matching.domain.prefilter import PREFECTURE_INDEX, JobTable
 from services.matching.domain.retrieval import ExactIndex, FaissHnswIndex
-from services.matching.domain.scoring import Score, centred_unit, score
+from services.matching.domain.scoring import Component, Score, centred_unit, freshness_value, score
 from services.matching.domain.weights import HAND_SET, Weights
 
 Vector = npt.NDArray[np.float32]
@@ -154,28 +155,73 @@ class Matcher:
                 key=lambda n: self.jobs[n].published or dt.datetime.min.replace(tzinfo=dt.UTC),
                 reverse=True,
             )[:pool_size]
+        # Rank the pool with bulk scores; explain (reasons, rule verdicts) only the page.
+        pool = [self.jobs[n] for n in names]
+        order = self._rank(worker, pool, now)
         today = now.date()
-        ranked = []
-        for name in names:
-            job = self.jobs[name]
+        ranked: list[Ranked] = []
+        position = 0
+        for index in order:
+            job = pool[index]
             verdict = eligibility.check(worker, job, today)
-            if verdict.eligible:
-                ranked.append(Ranked(name, self.score_pair(worker, job, now), verdict))
-        ranked.sort(key=lambda r: (-r.score.total, r.id))
-        more = len(ranked) > offset + limit or (len(names) >= pool_size and int(mask.sum()) > pool_size)
-        return ranked[offset : offset + limit], more
+            if not verdict.eligible:  # only licences beyond the column filter's vocabulary get here
+                continue
+            if position >= offset:
+                ranked.append(Ranked(job.name, self.score_pair(worker, job, now), verdict))
+            position += 1
+            if len(ranked) > limit:
+                break
+        more = len(ranked) > limit or (len(names) >= pool_size and int(mask.sum()) > pool_size)
+        return ranked[:limit], more
+
+    def _rank(self, worker: Worker, pool: list[Job], now: dt.datetime) -> list[int]:
+        """Indices of `pool`, best total first (ties by name)."""
+        if not pool:
+            return []
+        vector = self.worker_vectors.get(worker.name)
+        comps = component_matrices(
+            [worker],
+            pool,
+            now,
+            worker_vectors={worker.name: vector} if vector is not None else {},
+            job_vectors=self.job_vectors,
+            applicants_per_seat=self.applicants_per_seat,
+        )
+        total = totals(comps, self.weights.values)[0]
+        return sorted(range(len(pool)), key=lambda i: (-total[i], pool[i].name))
 
     def recommend_workers(
         self, job: Job, now: dt.datetime, *, limit: int, offset: int = 0
     ) -> tuple[list[Ranked], bool]:
         """Eligible, discoverable workers for `job`, best first."""
         today = now.date()
-        ranked = []
+        eligible = []
         for worker in self.workers.values():
-            if not worker.discoverable:
-                continue
-            verdict = eligibility.check(worker, job, today)
-            if verdict.eligible:
-                ranked.append(Ranked(worker.name, self.score_pair(worker, job, now, for_employer=True), verdict))
-        ranked.sort(key=lambda r: (-r.score.total, r.id))
-        return ranked[offset : offset + limit], len(ranked) > offset + limit
+            if worker.discoverable:
+                verdict = eligibility.check(worker, job, today)
+                if verdict.eligible:
+                    eligible.append((worker, verdict))
+        if not eligible:
+            return [], False
+        comps = component_matrices(
+            [w for w, _ in eligible],
+            [job],
+            now,
+            worker_vectors=self.worker_vectors,
+            job_vectors=self.job_vectors,
+        )
+        # Employers rank by the worker's fit; freshness is the profile's, exposure does not apply.
+        updated = np.array([_freshness(w.updated, now) for w, _ in eligible])
+        comps[Component.FRESHNESS] = updated[:, None]
+        comps[Component.EXPOSURE] = np.zeros_like(updated)[:, None]
+        total = totals(comps, self.weights.values)[:, 0]
+        order = sorted(range(len(eligible)), key=lambda i: (-total[i], eligible[i][0].name))
+        page = [
+            Ranked(eligible[i][0].name, self.score_pair(eligible[i][0], job, now, for_employer=True), eligible[i][1])
+            for i in order[offset : offset + limit]
+        ]
+        return page, len(eligible) > offset + limit
+
+
+def _freshness(updated: dt.datetime | None, now: dt.datetime) -> float:
+    return freshness_value(updated, now)[0]

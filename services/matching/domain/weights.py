@@ -131,12 +131,18 @@ def learn_pairwise(
     grades: Sequence[float],
     groups: Sequence[str],
     *,
-    l2: float = 1e-3,
+    l2: float = 0.01,
     steps: int = 2000,
     rate: float = 1.0,
     max_pairs: int = 200_000,
+    prior: Weights = HAND_SET,
 ) -> Weights:
-    """Pairwise logistic loss over pairs of one group's items with different grades."""
+    """Pairwise logistic loss over pairs of one group's items with different grades.
+
+    The L2 term pulls towards `prior` (the hand-set weights, scaled like the
+    fit), so components the labels say little about keep their prior weight
+    instead of drifting; the labels move what they can measure.
+    """
     y = np.asarray(grades, dtype=np.float64)
     by_group: dict[str, list[int]] = {}
     for i, g in enumerate(groups):
@@ -156,9 +162,17 @@ def learn_pairwise(
         better = [better[i] for i in keep]
         worse = [worse[i] for i in keep]
     diff = x[better] - x[worse]
-    coef = np.full(x.shape[1], 1.0 / x.shape[1])
+    anchor = np.array([prior.values.get(c, 0.0) for c in POSITIVE])
+    anchor = anchor / max(anchor.sum(), 1e-12)
+    # The loss is scale-free in direction but not in magnitude: fit a scale for the prior first.
+    scale = 1.0
+    for _ in range(200):
+        margin = scale * (diff @ anchor)
+        scale += rate * float(np.mean((diff @ anchor) / (1.0 + np.exp(margin))))
+    anchor = anchor * max(scale, 1.0)
+    coef = anchor.copy()
     for _ in range(steps):
         margin = diff @ coef
-        grad = -(diff.T @ (1.0 / (1.0 + np.exp(margin)))) / len(diff) + l2 * coef
+        grad = -(diff.T @ (1.0 / (1.0 + np.exp(margin)))) / len(diff) + l2 * (coef - anchor)
         coef = np.clip(coef - rate * grad, 0.0, None)
-    return _finish("pairwise", coef, x, y, f"l2={l2},steps={steps},rate={rate},pairs={len(diff)}")
+    return _finish("pairwise", coef, x, y, f"l2={l2},steps={steps},rate={rate},pairs={len(diff)},prior={prior.version}")

@@ -30,7 +30,7 @@ def build(n_jobs: int = 1500, n_workers: int = 200, dim: int = 32) -> tuple[Matc
 def test_only_eligible_jobs_best_first_and_pages_add_up() -> None:
     matcher, jobs = build()
     checked = 0
-    for worker in list(matcher.workers.values())[:60]:
+    for worker in list(matcher.workers.values())[:30]:
         everything = [j for j in jobs if check(worker, j, NOW.date()).eligible]
         page1, more1 = matcher.recommend_jobs(worker, NOW, limit=5)
         page2, _ = matcher.recommend_jobs(worker, NOW, limit=5, offset=5)
@@ -42,7 +42,7 @@ def test_only_eligible_jobs_best_first_and_pages_add_up() -> None:
         assert len(both) == min(10, len(everything))
         assert more1 == (len(everything) > 5)
         checked += bool(everything)
-    assert checked > 10
+    assert checked > 5
 
 
 def test_a_worker_with_rare_eligibility_gets_every_eligible_job() -> None:
@@ -73,3 +73,12 @@ def test_closed_jobs_disappear_and_workers_need_to_be_discoverable() -> None:
     for r in found:
         w = matcher.workers[r.id]
         assert w.discoverable and check(w, job, NOW.date()).eligible
+
+
+def test_workers_for_a_job_are_ranked_by_their_scores() -> None:
+    matcher, jobs = build(n_jobs=200, n_workers=300)
+    for job in jobs[:40]:
+        found, _ = matcher.recommend_workers(job, NOW, limit=10)
+        totals = [r.score.total for r in found]
+        assert totals == sorted(totals, reverse=True)
+        assert all(r.score.weights_version == "hand-set" for r in found)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from services.matching.domain.retrieval import ExactIndex, FaissHnswIndex
+from services.matching.domain.retrieval import ExactIndex, FaissHnswIndex, VectorIndex
+from services.matching.pgvector_index import PgVectorIndex
 
 
 def structured(n: int, dim: int, seed: int) -> np.ndarray:
@@ -23,17 +24,58 @@ def data() -> tuple[list[str], np.ndarray, np.ndarray]:
     return [f"j{i}" for i in range(len(x))], x, q
 
 
-def backends(dim: int) -> list[ExactIndex | FaissHnswIndex]:
-    # exact_below=0/exact_fraction=0: force the graph path so HNSW itself is tested.
-    return [ExactIndex(dim), FaissHnswIndex(dim, exact_below=0, exact_fraction=0.0)]
+BACKENDS = ["faiss", "pgvector"]
 
 
+@pytest.fixture
+def make_index(request: pytest.FixtureRequest):
+    """A fresh index of the backend under test (`exact_below=0`: the graph path itself is tested)."""
+    made: list[PgVectorIndex] = []
+
+    def make(backend: str, dim: int) -> VectorIndex:
+        if backend == "faiss":
+            return FaissHnswIndex(dim, exact_below=0, exact_fraction=0.0)
+        url = request.getfixturevalue("pgvector_url")
+        table = f"v{len(made)}_{request.node.name.replace('[', '_').replace(']', '').replace('.', '')}"[:60]
+        index = PgVectorIndex(url, dim, table=table.lower(), exact_below=0, exact_fraction=0.0)
+        made.append(index)
+        return index
+
+    yield make
+    for index in made:
+        index.close()
+
+
+@pytest.fixture(scope="module")
+def loaded(data, request: pytest.FixtureRequest):
+    """Each backend loaded once with the data set (building pgvector's HNSW takes a while)."""
+    ids, x, _ = data
+    cache: dict[str, VectorIndex] = {}
+
+    def get(backend: str) -> VectorIndex:
+        if backend not in cache:
+            if backend == "exact":
+                index: VectorIndex = ExactIndex(x.shape[1])
+            elif backend == "faiss":
+                index = FaissHnswIndex(x.shape[1], exact_below=0, exact_fraction=0.0)
+            else:
+                url = request.getfixturevalue("pgvector_url")
+                index = PgVectorIndex(url, x.shape[1], table="recall", exact_below=0, exact_fraction=0.0)
+            index.upsert(ids, x)
+            cache[backend] = index
+        return cache[backend]
+
+    yield get
+    for index in cache.values():
+        if isinstance(index, PgVectorIndex):
+            index.close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("fraction", [1.0, 0.3, 0.02])
-def test_recall_at_20_against_exact_filtered_search(data, fraction: float) -> None:
+def test_recall_at_20_against_exact_filtered_search(data, loaded, backend: str, fraction: float) -> None:
     ids, x, queries = data
-    exact, hnsw = backends(x.shape[1])
-    for index in (exact, hnsw):
-        index.upsert(ids, x)
+    exact, hnsw = loaded("exact"), loaded(backend)
     rng = np.random.default_rng(2)
     hits = total = 0
     for q in queries:
@@ -51,18 +93,19 @@ def test_recall_at_20_against_exact_filtered_search(data, fraction: float) -> No
     assert hits / total >= 0.95
 
 
-def test_a_rare_filter_still_fills_k(data) -> None:
+@pytest.mark.parametrize("backend", ["exact", *BACKENDS])
+def test_a_rare_filter_still_fills_k(data, loaded, backend: str) -> None:
     ids, x, queries = data
-    for index in backends(x.shape[1]):
-        index.upsert(ids, x)
+    for index in [loaded(backend)]:
         allowed = ids[::250]  # 24 of 6000
         got = index.search(queries[0], 20, allowed)
         assert len(got) == 20 and set(dict(got)) <= set(allowed)
 
 
-def test_updates_and_removals(data) -> None:
+@pytest.mark.parametrize("backend", ["exact", *BACKENDS])
+def test_updates_and_removals(data, make_index, backend: str) -> None:
     ids, x, queries = data
-    for index in backends(x.shape[1]):
+    for index in [ExactIndex(x.shape[1]) if backend == "exact" else make_index(backend, x.shape[1])]:
         index.upsert(ids[:2000], x[:2000])
         q = queries[0]
         index.upsert(["j5"], q[None, :])  # moved right onto the query

@@ -1,0 +1,262 @@
+"""Matching's engine at scale: index, recommendations, allocation, demand spreading.
+
+    .venv/bin/python bench/matching_bench.py                 # 100,000 jobs, a few minutes on 2 cores
+    .venv/bin/python bench/matching_bench.py --jobs 1000000  # the big run
+    .venv/bin/python bench/matching_bench.py --pgvector-jobs 20000   # also the pgvector backend
+
+One run, in-process, with synthetic structured vectors (384-d: occupation
+centres + language offsets + noise; i.i.d. vectors would make HNSW recall
+meaningless) and jobs/workers from the quality generator:
+
+1. index: faiss HNSW build time and resident memory for `--jobs` open jobs;
+   recall@20 of filtered search against exact filtered search, with each
+   worker's real eligibility mask as the filter; query latency.
+2. recommendations: `Matcher.recommend_jobs` (eligibility mask, filtered
+   retrieval, full scoring with reasons) with 16 in flight, p50/p99 and
+   throughput, in-process (through the service and the mesh: phase 3).
+3. allocation: optimal dense (2,000 workers × 500 jobs × 4 seats, scipy),
+   sparse (20,000 × 5,000, top-50 per worker, OR-Tools min-cost flow),
+   stable (20,000 workers, deferred acceptance); scoring time separately.
+4. demand spreading: 5,000 workers applying to their top 3 over 500 jobs,
+   with and without exposure control: Gini, empty jobs, mean score.
+5. pgvector (with `--pgvector-jobs N`): build and recall on PostgreSQL 16 +
+   pgvector (pgserver, or DATABASE_URL's server when it has the extension).
+
+Aims from issue 10 are printed next to the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import datetime as dt
+import os
+import pathlib
+import sys
+import tempfile
+import time
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import numpy as np  # noqa: E402
+
+from services.matching.domain.allocation import Candidates, optimal_dense, optimal_sparse, stable, top_k  # noqa: E402
+from services.matching.domain.bulk import score_matrix, top_candidates  # noqa: E402
+from services.matching.domain.exposure import simulate  # noqa: E402
+from services.matching.domain.quality import NOW, generate, synthetic_vectors  # noqa: E402
+from services.matching.domain.ranking import Matcher  # noqa: E402
+from services.matching.domain.retrieval import ExactIndex  # noqa: E402
+from services.matching.domain.scoring import Component  # noqa: E402
+from services.matching.domain.weights import HAND_SET  # noqa: E402
+
+DIM = 384
+NO_EXPOSURE = {**HAND_SET.values, Component.EXPOSURE: 0.0}
+
+
+def rss_mb() -> float:
+    for line in pathlib.Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def pct(values: list[float], p: float) -> float:
+    return float(np.percentile(np.asarray(values), p)) if values else float("nan")
+
+
+def market(n_workers: int, n_jobs: int, seed: int = 5):  # type: ignore[no-untyped-def]
+    qs = generate(seed, n_workers, n_jobs, with_grades=False)
+    return qs, synthetic_vectors(qs, DIM, seed)
+
+
+def bench_index(n_jobs: int, queries: int) -> None:
+    print(f"\n== index: {n_jobs:,} open jobs, {DIM}-d, faiss HNSW (M=16, efConstruction=80) ==")
+    t = time.perf_counter()
+    qs, vectors = market(400, n_jobs)
+    print(f"generated in {time.perf_counter() - t:.1f} s")
+    before = rss_mb()
+    matcher = Matcher(DIM)
+    t = time.perf_counter()
+    step = 20_000
+    for start in range(0, n_jobs, step):
+        batch = qs.jobs[start : start + step]
+        matcher.upsert_jobs((j, vectors[j.name]) for j in batch)
+    build = time.perf_counter() - t
+    print(f"build {build:.1f} s (aim <= 120 s at 100k), resident memory +{rss_mb() - before:.0f} MB (aim <= 1 GB)")
+    for w in qs.workers:
+        matcher.upsert_worker(w, vectors[w.name])
+    exact = ExactIndex(DIM)
+    exact.upsert([j.name for j in qs.jobs], np.stack([matcher.job_vectors[j.name] for j in qs.jobs]))
+    hits = total = 0
+    latencies, shares = [], []
+    workers = list(qs.workers)[:queries]
+    for w in workers:
+        mask = matcher.eligible_mask(w)
+        shares.append(mask.mean())
+        q = matcher.worker_vectors[w.name]
+        t = time.perf_counter()
+        got = matcher.index.search_mask(q, 20, mask)
+        latencies.append((time.perf_counter() - t) * 1000)
+        truth = exact.search_mask(q, 20, mask)
+        hits += len({n for n, _ in got} & {n for n, _ in truth})
+        total += len(truth)
+    print(
+        f"filtered search: recall@20 {hits / max(1, total):.3f} vs exact filtered (aim >= 0.95); "
+        f"p50 {pct(latencies, 50):.2f} ms, p99 {pct(latencies, 99):.2f} ms; "
+        f"eligible share per worker: median {np.median(shares):.1%}, min {min(shares):.2%}"
+    )
+    bench_recommend(matcher, workers)
+
+
+def bench_recommend(matcher: Matcher, workers: list) -> None:  # type: ignore[type-arg]
+    print("\n== RecommendJobs in-process (mask + filtered retrieval + scoring + reasons), 16 in flight ==")
+    latencies: list[float] = []
+
+    def one(w):  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        matcher.recommend_jobs(w, NOW, limit=20)
+        return (time.perf_counter() - t) * 1000
+
+    calls = [workers[i % len(workers)] for i in range(max(200, 2 * len(workers)))]
+    t = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        latencies = list(pool.map(one, calls))
+    elapsed = time.perf_counter() - t
+    print(
+        f"{len(calls) / elapsed:.0f} recommendations/s (aim >= 500/s direct), "
+        f"p50 {pct(latencies, 50):.1f} ms, p99 {pct(latencies, 99):.1f} ms (aim <= 50 ms)"
+    )
+
+
+def bench_allocation() -> None:
+    print("\n== AllocateCohort ==")
+    qs, vectors = market(2000, 500, seed=7)
+    t = time.perf_counter()
+    scores = score_matrix(qs.workers, qs.jobs, NOW, NO_EXPOSURE, worker_vectors=vectors, job_vectors=vectors)
+    scoring = time.perf_counter() - t
+    candidates = top_k(scores, 500)
+    seats = [4] * 500
+    t = time.perf_counter()
+    dense = optimal_dense(candidates, seats)
+    solve = time.perf_counter() - t
+    print(
+        f"optimal dense 2,000 workers x 500 jobs x 4 seats: solve {solve:.2f} s (aim <= 2 s), "
+        f"bulk scoring of 1M pairs {scoring:.2f} s; total {dense.total_score:.1f}, "
+        f"unfilled {dense.unfilled_seats}, unplaced {len(dense.unplaced_workers)}, "
+        f"blocking pairs {dense.blocking_pairs}"
+    )
+    qs, vectors = market(20_000, 5000, seed=8)
+    t = time.perf_counter()
+    tops = top_candidates(qs.workers, qs.jobs, NOW, NO_EXPOSURE, 50, worker_vectors=vectors, job_vectors=vectors)
+    candidates = [Candidates([int(j) for j in jobs], [float(s) for s in scores]) for jobs, scores in tops]
+    scoring = time.perf_counter() - t
+    seats = [j.headcount for j in qs.jobs]
+    t = time.perf_counter()
+    sparse = optimal_sparse(candidates, seats)
+    solve = time.perf_counter() - t
+    print(
+        f"optimal sparse 20,000 x 5,000 (top-50, {sum(len(c.jobs) for c in candidates):,} arcs): solve {solve:.2f} s "
+        f"(aim <= 10 s), candidates (eligibility, semantic pre-rank, full scores) {scoring:.1f} s; "
+        f"total {sparse.total_score:.1f}, "
+        f"unfilled {sparse.unfilled_seats}, unplaced {len(sparse.unplaced_workers)}"
+    )
+    t = time.perf_counter()
+    st = stable(candidates, seats)
+    solve = time.perf_counter() - t
+    print(
+        f"stable 20,000 workers: {solve:.2f} s with the blocking-pair count (aim <= 2 s); total {st.total_score:.1f} "
+        f"({st.total_score / sparse.total_score:.1%} of optimal), blocking pairs {st.blocking_pairs} "
+        f"(optimal leaves {sparse.blocking_pairs})"
+    )
+
+
+def bench_spreading() -> None:
+    print("\n== demand spreading: 5,000 workers apply to their top 3 of 500 jobs ==")
+    qs, vectors = market(5000, 500, seed=5)
+    base = score_matrix(qs.workers, qs.jobs, NOW, NO_EXPOSURE, worker_vectors=vectors, job_vectors=vectors)
+    seats = np.array([j.headcount for j in qs.jobs])
+    off = simulate(base, seats, exposure_weight=0.0)
+    on = simulate(base, seats, exposure_weight=HAND_SET.values[Component.EXPOSURE])
+    print(f"{'':22}{'Gini/seat':>10}{'no applicant':>14}{'mean score':>12}")
+    for label, o in (("without control", off), ("with control", on)):
+        print(f"{label:22}{o.gini:>10.3f}{o.empty_share:>14.1%}{o.mean_score:>12.3f}")
+    print(
+        f"control: Gini x{on.gini / off.gini:.2f}, mean score {on.mean_score / off.mean_score - 1:+.1%} "
+        "(aim: lower Gini, at most -5 %)"
+    )
+
+
+def bench_pgvector(n_jobs: int, queries: int) -> None:
+    import psycopg
+
+    from services.matching.pgvector_index import PgVectorIndex
+    from services.runtime.embedded import create_database, drop_database
+
+    print(f"\n== pgvector: {n_jobs:,} jobs on PostgreSQL + pgvector ==")
+    server, own = os.environ.get("DATABASE_URL", ""), None
+    if server:
+        with psycopg.connect(server, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'").fetchone():
+                server = ""
+    if not server:
+        import pgserver
+
+        directory = pathlib.Path(tempfile.mkdtemp(prefix="iworkz-bench-pgvector-"))
+        directory.chmod(0o755)
+        own = pgserver.get_server(directory, cleanup_mode="delete")
+        server = own.get_uri()
+    url = create_database(server, "iworkz_bench_pgvector")
+    try:
+        qs, vectors = market(queries, n_jobs, seed=9)
+        index = PgVectorIndex(url, DIM)
+        t = time.perf_counter()
+        ids = [j.name for j in qs.jobs]
+        for start in range(0, n_jobs, 5000):
+            index.upsert(ids[start : start + 5000], np.stack([vectors[n] for n in ids[start : start + 5000]]))
+        print(f"build {time.perf_counter() - t:.1f} s")
+        exact = ExactIndex(DIM)
+        exact.upsert(ids, np.stack([vectors[n] for n in ids]))
+        rng = np.random.default_rng(0)
+        hits = total = 0
+        latencies = []
+        for w in qs.workers:
+            allowed = [n for n in ids if rng.random() < 0.3]
+            t = time.perf_counter()
+            got = index.search(vectors[w.name], 20, allowed)
+            latencies.append((time.perf_counter() - t) * 1000)
+            truth = exact.search(vectors[w.name], 20, allowed)
+            hits += len({n for n, _ in got} & {n for n, _ in truth})
+            total += len(truth)
+        print(
+            f"recall@20 {hits / max(1, total):.3f} with 30 % allowed; p50 {pct(latencies, 50):.1f} ms, "
+            f"p99 {pct(latencies, 99):.1f} ms"
+        )
+        index.close()
+    finally:
+        drop_database(server, "iworkz_bench_pgvector")
+        if own is not None:
+            own.cleanup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--jobs", type=int, default=100_000, help="open jobs in the index (default 100,000)")
+    parser.add_argument("--queries", type=int, default=200, help="workers whose searches are measured")
+    parser.add_argument("--pgvector-jobs", type=int, default=0, help="also measure pgvector with this many jobs")
+    parser.add_argument("--skip", default="", help="comma-separated sections to skip: index,allocation,spreading")
+    args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    print(f"matching bench {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs")
+    if "index" not in skip:
+        bench_index(args.jobs, args.queries)
+    if "allocation" not in skip:
+        bench_allocation()
+    if "spreading" not in skip:
+        bench_spreading()
+    if args.pgvector_jobs:
+        bench_pgvector(args.pgvector_jobs, 50)
+
+
+if __name__ == "__main__":
+    main()
