@@ -65,7 +65,7 @@ def pct(values: list[float], p: float) -> float:
     return float(np.percentile(np.asarray(values), p)) if values else float("nan")
 
 
-def market(n_workers: int, n_jobs: int, seed: int = 5):  # type: ignore[no-untyped-def]
+def market(n_workers: int, n_jobs: int, seed: int = 5):
     qs = generate(seed, n_workers, n_jobs, with_grades=False)
     return qs, synthetic_vectors(qs, DIM, seed)
 
@@ -109,11 +109,11 @@ def bench_index(n_jobs: int, queries: int) -> None:
     bench_recommend(matcher, workers)
 
 
-def bench_recommend(matcher: Matcher, workers: list) -> None:  # type: ignore[type-arg]
+def bench_recommend(matcher: Matcher, workers: list) -> None:
     print("\n== RecommendJobs in-process (mask + filtered retrieval + scoring + reasons), 16 in flight ==")
     latencies: list[float] = []
 
-    def one(w):  # type: ignore[no-untyped-def]
+    def one(w):
         t = time.perf_counter()
         matcher.recommend_jobs(w, NOW, limit=20)
         return (time.perf_counter() - t) * 1000
