@@ -191,7 +191,7 @@ def bench_pgvector(n_jobs: int, queries: int) -> None:
     import psycopg
 
     from services.matching.pgvector_index import PgVectorIndex
-    from services.runtime.embedded import create_database, drop_database
+    from devstack.embedded import create_database, drop_database
 
     print(f"\n== pgvector: {n_jobs:,} jobs on PostgreSQL + pgvector ==")
     server, own = os.environ.get("DATABASE_URL", ""), None

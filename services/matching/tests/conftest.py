@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from services.runtime.embedded import create_database, drop_database
+from devstack.embedded import create_database, drop_database
 
 
 def _has_vector(url: str) -> bool:
