@@ -190,8 +190,8 @@ def bench_spreading() -> None:
 def bench_pgvector(n_jobs: int, queries: int) -> None:
     import psycopg
 
-    from services.matching.pgvector_index import PgVectorIndex
     from devstack.embedded import create_database, drop_database
+    from services.matching.pgvector_index import PgVectorIndex
 
     print(f"\n== pgvector: {n_jobs:,} jobs on PostgreSQL + pgvector ==")
     server, own = os.environ.get("DATABASE_URL", ""), None
