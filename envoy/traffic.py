@@ -100,6 +100,14 @@ def route_timeouts(timeout: float, streaming: bool, traffic: Traffic) -> Json:
     return {"timeout": duration(timeout), "max_stream_duration": {"grpc_timeout_header_max": duration(timeout)}}
 
 
+def retry_back_off(traffic: Traffic) -> Json:
+    """The wait between retries (jittered, exponential), as every Envoy of the platform retries."""
+    return {
+        "base_interval": duration(traffic.retry_back_off.base_interval),
+        "max_interval": duration(traffic.retry_back_off.max_interval),
+    }
+
+
 def retry_policy(retries: Retries, traffic: Traffic, read: bool) -> Json | None:
     """The callee's retries: every `retry_on` condition for reads, only never-delivered requests otherwise.
 
@@ -118,10 +126,7 @@ def retry_policy(retries: Retries, traffic: Traffic, read: bool) -> Json | None:
             }
         ],
         "host_selection_retry_max_attempts": traffic.retry_host_attempts,
-        "retry_back_off": {
-            "base_interval": duration(traffic.retry_back_off.base_interval),
-            "max_interval": duration(traffic.retry_back_off.max_interval),
-        },
+        "retry_back_off": retry_back_off(traffic),
     }
     if read:
         policy["per_try_timeout"] = duration(retries.per_try_timeout)

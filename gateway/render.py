@@ -44,7 +44,7 @@ from envoy.config import (
 )
 from envoy.edge_policy import JWKS_PATH, TRANSCODER
 from envoy.tls import Credentials, downstream_tls, upstream_mtls
-from envoy.traffic import route_action, upstream_cluster
+from envoy.traffic import retry_back_off, route_action, upstream_cluster
 from gateway import openapi
 from topology import Topology
 
@@ -69,9 +69,9 @@ JWKS_LISTENER = "edge_jwks"
 # keeps replaced keys in its JWKS for the token lifetime, so a token signed by a
 # new key is accepted here at most this long after the rotation.
 JWKS_CACHE_SECONDS = 30
-# Fetching the signing keys (through the internal listener): each try's timeout, and retries.
+# Fetching the signing keys (through the internal listener): each try's timeout. It is retried
+# as the JWKS service's calls are (its topology `retries.attempts`, the `traffic` back-off).
 JWKS_FETCH_TIMEOUT_SECONDS = 5
-JWKS_FETCH_RETRIES = {"num_retries": 3, "retry_back_off": {"base_interval": "0.2s", "max_interval": "2s"}}
 DIRECT_RESPONSE_MAX_BYTES = 8 * 1024 * 1024
 UNKNOWN_CLUSTER = "unknown_method"
 MAX_CONNECTIONS = 50000
@@ -288,7 +288,10 @@ def _jwt_filter(topology: Topology, public: list[contracts.Rpc], static_paths: l
                     # background: `async_fetch` runs on Envoy's main thread, which cannot
                     # connect to an internal listener.
                     "cache_duration": duration(JWKS_CACHE_SECONDS),
-                    "retry_policy": JWKS_FETCH_RETRIES,
+                    "retry_policy": {
+                        "num_retries": topology.services[jwt.jwks_service].retries.attempts,
+                        "retry_back_off": retry_back_off(topology.traffic),
+                    },
                 },
                 "from_headers": [{"name": "authorization", "value_prefix": "Bearer "}],
                 "forward": True,  # services verify the token again (defence in depth)
