@@ -1,7 +1,7 @@
 """The edge joins the mesh as the `edge` identity, and stays in it when certificates are re-issued.
 
 One replica per service, their sidecars and the edge (`gateway/`), started by
-the launcher's code on free ports; skipped when the gateway package is absent.
+the dev stack's code (`devstack.Platform`) on free ports.
 """
 
 from __future__ import annotations
