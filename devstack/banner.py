@@ -145,7 +145,7 @@ def banner(platform: Platform, admin: tuple[str, str], report, example: str, che
             "",
             "Operator commands:",
             f"  source {env_file}",
-            f"  {iworkz} demo          # load the demo data again (idempotent)",
+            "  make demo          # load the demo data again (idempotent)",
             f"  {iworkz} create-admin --email you@example.com --display-name 'You'",
             f"  {iworkz} keys rotate-data-key --service marketplace",
             f"  {iworkz} migrate --service all",
