@@ -98,8 +98,11 @@ class Platform:
         topology: mesh_topology.Topology,
         start_timeout: float = 90.0,
         image: pathlib.Path = IMAGE,
+        mail_sink_port: int | None = None,
     ) -> None:
         self.state = pathlib.Path(state)
+        # The SMTP sink's port: given (tests: a free one), else IWORKZ_SMTP_SINK_PORT, else 2525.
+        self.mail_sink_port = mail_sink_port or int(os.environ.get("IWORKZ_SMTP_SINK_PORT", "") or 2525)
         self.topology = topology
         self.start_timeout = start_timeout
         self.image = image
@@ -256,7 +259,7 @@ class Platform:
         """
         if "notifications" not in self.topology.services or os.environ.get("NOTIFICATIONS_SMTP_HOST"):
             return
-        port = int(os.environ.get("IWORKZ_SMTP_SINK_PORT", "2525"))
+        port = self.mail_sink_port
         if not port_free(port):
             raise StartupError(f"port {port} (the local SMTP sink) is in use; set IWORKZ_SMTP_SINK_PORT")
         directory = self.state / "mail"

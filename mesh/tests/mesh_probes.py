@@ -138,7 +138,7 @@ def running_platform(
     from devstack import Platform, ports
 
     topology = ports.relocated_copy(root / "topology.yaml", replicas=replicas)
-    platform = Platform(root / "state", topology, start_timeout=180)
+    platform = Platform(root / "state", topology, start_timeout=180, mail_sink_port=ports.free_block(1))
     platform.use_data(database_url, redis_url, master_keys)
     prefix = f"test:{tag}:{uuid.uuid4().hex[:10]}:"
     platform.env.update({"IWORKZ_REDIS_PREFIX": prefix, "IWORKZ_DRAIN_SECONDS": "1"})
