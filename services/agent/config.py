@@ -13,9 +13,8 @@
 from __future__ import annotations
 
 import pathlib
-from typing import Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.runtime.settings import ServiceSettings
@@ -30,7 +29,7 @@ class AgentConfig(ServiceSettings):
     threads: int = Field(2, ge=1, le=64, description="threads of the embedding engine")
     marketplace_target: str = Field("", description="host:port of marketplace (through the mesh)")
     llm_url: str = Field("", description="an OpenAI-compatible chat-completions endpoint")
-    llm_model: str = Field("", description="the model to ask there")
+    llm_model: str = Field("", validate_default=True, description="the model to ask there")
     llm_api_key: str = Field("", description="its API key")
 
     @field_validator("llm_url")
@@ -40,8 +39,9 @@ class AgentConfig(ServiceSettings):
             raise ValueError(f"must be an http(s) URL, got {value!r}")
         return value
 
-    @model_validator(mode="after")
-    def _model_with_url(self) -> Self:
-        if self.llm_url and not self.llm_model:
-            raise ValueError("AGENT_LLM_MODEL is required with AGENT_LLM_URL")
-        return self
+    @field_validator("llm_model")
+    @classmethod
+    def _model_with_url(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("llm_url") and not value:
+            raise ValueError("must be set with AGENT_LLM_URL")
+        return value

@@ -19,7 +19,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, Literal, Self, TypeVar
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from services.runtime.fieldcrypt import CryptoError, parse_master_keys
@@ -45,7 +45,7 @@ def _problem(variable: str, error: Any, model: type[BaseSettings], field: str) -
         return f"{variable} must be within [{low}, {high}], got {error['input']}"
     message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Input should be ")
     if kind == "value_error" and not message.startswith("must"):
-        return f"{variable}: {message}"
+        return f"{variable}: {message}" if variable else message
     return f"{variable} must be {message.removeprefix('must be ')}"
 
 
@@ -109,16 +109,18 @@ class EventSettings(SettingsModel):
     block_seconds: float = Field(1.0, gt=0, le=60, description="longest wait for new entries")
     max_attempts: int = Field(5, ge=1, le=100, description="deliveries before an event is dead-lettered")
     retry_base_seconds: float = Field(1.0, gt=0, le=3600, description="first retry delay (doubles per attempt)")
-    retry_max_seconds: float = Field(30.0, gt=0, le=3600, description="longest retry delay")
+    retry_max_seconds: float = Field(30.0, gt=0, le=3600, validate_default=True, description="longest retry delay")
     # A pending entry idle this long belongs to a dead (or stuck) replica and is claimed.
     claim_idle_seconds: float = Field(60.0, gt=0, le=86_400, description="idle time before another replica claims")
     claim_interval_seconds: float = Field(5.0, gt=0, le=3600, description="how often to look for such entries")
 
-    @model_validator(mode="after")
-    def _retry_bounds(self) -> Self:
-        if self.retry_max_seconds < self.retry_base_seconds:
-            raise ValueError("RETRY_MAX_SECONDS must be at least RETRY_BASE_SECONDS")
-        return self
+    @field_validator("retry_max_seconds")
+    @classmethod
+    def _not_below_the_base(cls, value: float, info: ValidationInfo) -> float:
+        base = info.data.get("retry_base_seconds")
+        if base is not None and value < base:
+            raise ValueError(f"must be at least the base delay ({base:g} s)")
+        return value
 
 
 class Settings(SettingsModel):
