@@ -13,9 +13,11 @@ login, refreshes it before it expires.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import pathlib
 import time
+from typing import Any
 
 import grpc
 
@@ -87,6 +89,22 @@ class Client:
         self.identity = identity_pb2_grpc.IdentityServiceStub(self.channel)
         self.marketplace = marketplace_pb2_grpc.MarketplaceServiceStub(self.channel)
         self.notifications = notifications_pb2_grpc.NotificationServiceStub(self.channel)
+
+    def __getattr__(self, name: str) -> Any:
+        """`client.<service>`: the stub of package `iworkz.<service>.v1`'s gRPC service, for every
+        service the SDK has code for (`client.agent`, `client.credentials`, ...), made on first use."""
+        if name.startswith("_") or "channel" not in self.__dict__:
+            raise AttributeError(name)
+        try:
+            module = importlib.import_module(f"iworkz.{name}.v1.{name}_pb2_grpc")
+        except ModuleNotFoundError:
+            raise AttributeError(f"the SDK has no service {name!r}") from None
+        stubs = [value for key, value in vars(module).items() if key.endswith("Stub")]
+        if len(stubs) != 1:
+            raise AttributeError(f"iworkz.{name}.v1 has {len(stubs)} gRPC services; make their stubs on client.channel")
+        stub = stubs[0](self.channel)
+        setattr(self, name, stub)
+        return stub
 
     async def __aenter__(self) -> Client:
         return self
