@@ -49,3 +49,4 @@ clean:
 bench: proto
 	$(PY) bench/mesh_bench.py
 	$(PY) bench/notifications_bench.py
+	$(PY) bench/credentials_bench.py

@@ -129,3 +129,32 @@ async def notifications_service(notifications_settings):
 
     async with server.running(SPEC, notifications_settings()) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def credentials_settings(make_settings, identity_service):
+    """Settings for a credentials replica: an in-process EVM chain (eth-tester), anchoring every
+    half second, public URLs on a test host."""
+
+    def make(**env) -> Settings:
+        values = {
+            "CREDENTIALS_PUBLIC_URL": "https://credentials.test",
+            "CREDENTIALS_CHAIN_URL": "eth-tester://credentials-tests",
+            "CREDENTIALS_ANCHOR_INTERVAL_SECONDS": "0.5",
+            "CREDENTIALS_ANCHOR_BATCH_SIZE": "64",
+            "CREDENTIALS_HEARTBEAT_SECONDS": "1",
+            **env,
+        }
+        return make_settings("credentials", identity_service.target, **values)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+async def credentials_service(credentials_settings):
+    """The credential engine, anchoring on an in-process chain."""
+    from services.credentials.main import SPEC
+    from services.runtime import server
+
+    async with server.running(SPEC, credentials_settings()) as running:
+        yield running

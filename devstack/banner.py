@@ -125,6 +125,20 @@ def banner(platform: Platform, admin: tuple[str, str], report, example: str, che
             f"'https://localhost:{platform.edge.port}/v1/jobs:search?prefecture=JP-27'",
             "",
         ]
+        credentials = getattr(report, "credentials", None)
+        if credentials is not None:
+            from devstack.demo.credentials import describe
+
+            curl[-1:] = ["", *describe(credentials, show), ""]
+            if credentials.verify_file is not None:
+                curl += [
+                    "Verify a demo credential (VC-API; every check with its reason):",
+                    f"  curl --cacert {show(platform.edge.ca)} -H 'content-type: application/json' "
+                    f"--data @{show(credentials.verify_file)} https://localhost:{platform.edge.port}/credentials/verify",
+                    f"  issuer DID documents: https://localhost:{platform.edge.port}/issuers/<issuer id>/did.json;"
+                    " status lists: the credential's credentialStatus URLs",
+                    "",
+                ]
     return "\n".join(
         [
             "",

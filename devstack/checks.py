@@ -65,6 +65,23 @@ def check_live_notifications(platform: Platform) -> list[str]:
     return asyncio.run(application_goes_live(f"{HOST}:{platform.edge.port}", str(platform.edge.ca), mail_dir))
 
 
+def check_demo_credential(platform: Platform, report) -> list[str]:
+    """The banner's curl: the demo credential verifies through the edge, every check passing or skipped."""
+    credentials = getattr(report, "credentials", None)
+    if platform.edge is None or credentials is None or credentials.verify_file is None:
+        return []
+    url = f"https://{HOST}:{platform.running_edge.port}/credentials/verify"
+    request = urllib.request.Request(
+        url, data=credentials.verify_file.read_bytes(), headers={"content-type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=20, context=platform.edge_ssl()) as response:
+        body = json.loads(response.read())
+    if body.get("verified") is not True:
+        raise StartupError(f"the demo credential did not verify through the edge: {body}")
+    checks = {c["check"] for c in body["checks"]}
+    return [f"POST /credentials/verify through the edge: the demo credential passes {len(checks)} checks"]
+
+
 def check_sdk_example(example: str) -> str:
     run = subprocess.run([sys.executable, "-"], input=example, text=True, capture_output=True, cwd=REPO, timeout=60)
     if run.returncode != 0 or "JPY" not in run.stdout:
@@ -72,12 +89,14 @@ def check_sdk_example(example: str) -> str:
     return "the printed SDK example runs"
 
 
-def check_running(platform: Platform, example: str) -> list[str]:
-    """Every check of a running platform: metrics, mesh policy, the edge, the SDK example, live notifications."""
+def check_running(platform: Platform, example: str, report=None) -> list[str]:
+    """Every check of a running platform: metrics, mesh policy, the edge, the SDK example, live
+    notifications, a demo credential."""
     passed = [check_metrics(p) for p in platform.procs if p.kind == "app"]
     passed += check_mesh_policy(platform)
     if platform.edge is not None:
         passed.append(check_edge_rest(platform))
+        passed += check_demo_credential(platform, report)
     passed.append(check_sdk_example(example))
     passed += check_live_notifications(platform)
     return passed

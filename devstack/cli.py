@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         example = banner.sdk_example(platform)
         say(banner.banner(platform, admin, report, example, args.check))
         if args.check:
-            passed += checks.check_running(platform, example)
+            passed += checks.check_running(platform, example, report)
             say("check passed:\n" + "\n".join(f"  ok  {line}" for line in passed))
             return 0
         platform.watch()

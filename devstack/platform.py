@@ -117,6 +117,7 @@ class Platform:
         self.redis_url = ""
         self.embedded_pids: dict[str, int] = {}
         self.mail_sink: Proc | None = None  # local SMTP server for the emails notifications sends
+        self.chain_node: Proc | None = None  # local EVM node (anvil) the credential engine anchors on
         (self.state / "logs").mkdir(parents=True, exist_ok=True)
 
     def show(self, path: pathlib.Path | None) -> str:
@@ -299,6 +300,58 @@ class Platform:
         if self.mail_sink is not None:
             self._terminate([self.mail_sink], 5)
 
+    def start_chain_node(self) -> None:
+        """A local EVM node for the credential engine's anchoring: anvil from the npm
+        `@foundry-rs/anvil` package (installed from its lockfile), its chain kept in
+        `<state>/chain/anvil-state.json` across restarts.
+
+        Only when credentials runs and no chain is configured (CREDENTIALS_CHAIN_URL);
+        IWORKZ_ANVIL_PORT moves it (default 8545). Credential URLs (issuer did:web hosts,
+        status lists) name the edge: CREDENTIALS_PUBLIC_URL, default https://localhost:<edge port>.
+        """
+        if "credentials" not in self.topology.services:
+            return
+        self.env.setdefault("CREDENTIALS_PUBLIC_URL", f"https://localhost:{self.topology.edge.port}")
+        if os.environ.get("CREDENTIALS_CHAIN_URL"):
+            return
+        from services.credentials import node_packages
+
+        port = int(os.environ.get("IWORKZ_ANVIL_PORT", "8545"))
+        if not port_free(port):
+            raise StartupError(f"port {port} (the local chain node) is in use; set IWORKZ_ANVIL_PORT")
+        directory = self.state / "chain"
+        directory.mkdir(parents=True, exist_ok=True)
+        say(f"starting a local chain node (anvil) on {HOST}:{port} (state in {self.show(directory)}) ...")
+        command = [
+            node_packages.anvil(),
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--hardfork",
+            "cancun",
+            "--state",
+            str(directory / "anvil-state.json"),
+            "--state-interval",
+            "10",
+        ]
+        self.chain_node = self.spawn(
+            Proc("chain", "anvil", 0, command, {**os.environ}, self.state / "logs" / "anvil.log", {"rpc": port})
+        )
+        deadline = time.monotonic() + 30
+        while port_free(port):
+            if not self.chain_node.running() or time.monotonic() > deadline:
+                raise StartupError(
+                    f"the chain node did not start. Last lines of {self.show(self.chain_node.log)}:\n"
+                    f"{tail(self.chain_node.log)}"
+                )
+            time.sleep(0.1)
+        self.env["CREDENTIALS_CHAIN_URL"] = f"http://{HOST}:{port}"
+
+    def stop_chain_node(self) -> None:
+        if self.chain_node is not None:
+            self._terminate([self.chain_node], 10)  # SIGTERM: anvil writes its state first
+
     def start_apps(self) -> None:
         for name in start_order(self.topology):
             service = self.topology.services[name]
@@ -454,6 +507,7 @@ class Platform:
         self.migrate()
         self.start_mesh()
         self.start_mail_sink()
+        self.start_chain_node()
         self.start_apps()
         self.start_sidecars()
         self.wait_ready([p for p in self.procs if p.kind == "app"])
@@ -540,6 +594,7 @@ class Platform:
             steps.append((f"{name} replicas", functools.partial(self._terminate, apps, drain + 5)))
             steps.append((f"{name} sidecars", functools.partial(self._terminate, sidecars, 10)))
         steps.append(("the SMTP sink", self.stop_mail_sink))
+        steps.append(("the chain node", self.stop_chain_node))
         if self.embedded:
             steps.append(("embedded servers", self._stop_embedded))
         for what, step in steps:
@@ -599,6 +654,11 @@ class Platform:
             "mail_sink": (
                 {"pid": self.mail_sink.pid, "port": self.mail_sink.ports["smtp"], "log": str(self.mail_sink.log)}
                 if self.mail_sink
+                else None
+            ),
+            "chain_node": (
+                {"pid": self.chain_node.pid, "port": self.chain_node.ports["rpc"], "log": str(self.chain_node.log)}
+                if self.chain_node
                 else None
             ),
         }

@@ -55,6 +55,17 @@ async def populate(platform: Platform, check: bool):
     admin = await ensure_admin(platform.state, platform.database_url)
     say("loading demo data through the SDK ...")
     report = await load.load(identity, marketplace, say=lambda line: say("  " + line))
+    if "credentials" in platform.topology.services:
+        from devstack.demo.credentials import load_credentials
+
+        report.credentials = await load_credentials(
+            identity,
+            platform.target("credentials"),
+            report.workers,
+            (ADMIN_EMAIL, admin[1]),
+            platform.state,
+            say=lambda line: say("  " + line),
+        )
     checks: list[str] = []
     if check:
         checks += await load.verify(identity, marketplace)

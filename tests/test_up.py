@@ -73,7 +73,12 @@ def launch_check(
     """
     state.mkdir(parents=True, exist_ok=True)
     topology = ports.relocated_copy(state.parent / "topology.yaml")
-    env = {**env, "IWORKZ_DRAIN_SECONDS": "2", "IWORKZ_SMTP_SINK_PORT": str(_free_port())}
+    env = {
+        **env,
+        "IWORKZ_DRAIN_SECONDS": "2",
+        "IWORKZ_SMTP_SINK_PORT": str(_free_port()),
+        "IWORKZ_ANVIL_PORT": str(_free_port()),
+    }
     if replicas:
         env["IWORKZ_REPLICAS"] = ",".join(f"{name}={count}" for name, count in replicas.items())
         topology = topology.with_replicas(replicas)
@@ -101,6 +106,9 @@ def launch_check(
     # The events path, live: outbox → relay → stream → notifications → Subscribe (gRPC and SSE) and email.
     assert "reached the worker's gRPC Subscribe stream through the edge" in out
     assert "... and the SSE stream" in out and "an email reached the SMTP sink" in out
+    # Credentials: demo issuers, anchoring on the local anvil node, the banner's curl verify.
+    assert "POST /credentials/verify through the edge: the demo credential passes" in out
+    assert "/credentials/verify" in out and "verify-credential.json" in out
 
     report = json.loads((state / "launcher.json").read_text())
     assert report["state"] == "stopped"
@@ -113,6 +121,8 @@ def launch_check(
     pids.append(report["edge"]["pid"])
     if report.get("mail_sink"):
         pids.append(report["mail_sink"]["pid"])
+    if report.get("chain_node"):
+        pids.append(report["chain_node"]["pid"])
     assert [pid for pid in pids if alive(pid)] == [], "processes survived the launcher"
     # Envoy command lines name their configs under the state directory.
     assert processes_mentioning(str(state)) == []

@@ -12,6 +12,7 @@ import contextlib
 import datetime
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import grpc
 from google.type import date_pb2, latlng_pb2, money_pb2
@@ -176,6 +177,8 @@ class DemoReport:
     )
     logins: list[Login] = field(default_factory=list)
     password: str = DEMO_PASSWORD
+    workers: dict[str, str] = field(default_factory=dict)  # dataset key -> workers/{id}
+    credentials: Any = None  # devstack.demo.credentials.CredentialsReport, when credentials runs
 
     @property
     def already_loaded(self) -> bool:
@@ -325,6 +328,7 @@ async def load(
                 worker.email, worker.display_name, identity_pb2.ACCOUNT_TYPE_WORKER, locale=worker.locale
             )
             workers[worker.key] = account
+            report.workers[worker.key] = account.worker_name
             report.created["accounts"] += account.created
             report.logins.append(Login("worker", worker.email, worker.display_name))
             await _ensure_worker_profile(account, worker, report)

@@ -1,4 +1,4 @@
-"""Fixtures for the edge tests: a real Envoy in front of identity, marketplace and notifications.
+"""Fixtures for the edge tests: a real Envoy in front of identity, marketplace, notifications and credentials.
 
 The services run in-process on the test session's event loop (root
 conftest), so everything here that waits (starting Envoy) runs in a thread,
@@ -34,12 +34,15 @@ def edge_image(tmp_path_factory) -> pathlib.Path:
 
 
 @pytest.fixture(scope="session")
-async def edge(identity_service, marketplace_service, notifications_service, edge_image, tmp_path_factory):
+async def edge(
+    identity_service, marketplace_service, notifications_service, credentials_service, edge_image, tmp_path_factory
+):
     """The edge in front of the in-process services (plain upstreams, no mesh)."""
     upstreams = {
         "identity": [("127.0.0.1", identity_service.port)],
         "marketplace": [("127.0.0.1", marketplace_service.port)],
         "notifications": [("127.0.0.1", notifications_service.port)],
+        "credentials": [("127.0.0.1", credentials_service.port)],
     }
     running = await start_edge(relaxed_topology(), edge_image, upstreams, tmp_path_factory.mktemp("edge"))
     yield running

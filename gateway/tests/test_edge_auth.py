@@ -16,10 +16,15 @@ from edge_testing import assert_error_shape, grpc_credentials, service_calls, si
 
 import contracts
 
-SERVED = ("iworkz.identity.v1.IdentityService", "iworkz.marketplace.v1.MarketplaceService")
+SERVED = (
+    "iworkz.identity.v1.IdentityService",
+    "iworkz.marketplace.v1.MarketplaceService",
+    "iworkz.credentials.v1.CredentialService",
+)
 SERVICE_OF = {
     "iworkz.identity.v1.IdentityService": "identity",
     "iworkz.marketplace.v1.MarketplaceService": "marketplace",
+    "iworkz.credentials.v1.CredentialService": "credentials",
 }
 SAMPLE_ID = "00000000-0000-4000-8000-000000000000"
 

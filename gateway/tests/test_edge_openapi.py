@@ -14,7 +14,11 @@ from edge_testing import sign_up
 
 import contracts
 
-SERVED = ("iworkz.identity.v1.IdentityService", "iworkz.marketplace.v1.MarketplaceService")
+SERVED = (
+    "iworkz.identity.v1.IdentityService",
+    "iworkz.marketplace.v1.MarketplaceService",
+    "iworkz.credentials.v1.CredentialService",
+)
 SHIM = r"""
 // A fake DOM, just enough for docs.html's script; then count what it rendered.
 const fs = require("fs");

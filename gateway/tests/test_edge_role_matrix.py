@@ -15,7 +15,11 @@ import contracts
 from iworkz.auth.v1 import access_pb2
 from services.runtime.access import ROLE_NAMES
 
-SERVED = ("iworkz.identity.v1.IdentityService", "iworkz.marketplace.v1.MarketplaceService")
+SERVED = (
+    "iworkz.identity.v1.IdentityService",
+    "iworkz.marketplace.v1.MarketplaceService",
+    "iworkz.credentials.v1.CredentialService",
+)
 ACCOUNT_ROLES = {"WORKER": "worker", "EMPLOYER": "employer", "ISSUER": "issuer"}
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from services.credentials import store
 from services.credentials.chain.client import AnchorChain, ChainUnavailable
 from services.credentials.config import CredentialsConfig
-from services.credentials.domain import catalog
+from services.credentials.domain import catalog, dids
 from services.credentials.domain.canonical import Canonicalizer
 from services.credentials.domain.catalog import CredentialType
 from services.credentials.domain.dids import DidError, Resolver
@@ -46,21 +46,32 @@ class ServiceEnvironment:
         self.resolver = Resolver(self._fetch)
         self._accredited: dict[tuple[str, str, int], tuple[float, bool | None]] = {}
         self._lists: dict[str, tuple[float, dict[str, Any]]] = {}
-        self._roots: set[bytes] = set()
+        self._roots: set[tuple[bytes, str]] = set()
         self._schemas = {issuers.schema_url(t.slug): t for t in catalog.TYPES.values()}
 
     def now(self) -> datetime:
         return datetime.now(UTC)
 
-    def _own_path(self, url: str) -> str | None:
+    async def _own(self, url: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
+        """The match of `pattern` on the path of `url` if this platform serves it: under its
+        public URL, or under the host an issuer of ours was registered with (a public URL
+        that changed later still names our own issuers)."""
         parts = urllib.parse.urlsplit(url)
-        if parts.scheme != "https" and parts.scheme != urllib.parse.urlsplit(self.config.public_url).scheme:
+        match = pattern.match(parts.path)
+        if match is None or parts.scheme not in ("https", urllib.parse.urlsplit(self.config.public_url).scheme):
             return None
-        return parts.path if parts.netloc == self.config.public_host else None
+        if parts.netloc == self.config.public_host:
+            return match
+        async with self.db.connection() as conn:
+            issuer = await store.issuer(conn, match.group(1))
+        return (
+            match
+            if issuer is not None and issuer["did"] == dids.did_web(parts.netloc, "issuers", match.group(1))
+            else None
+        )
 
     async def _fetch(self, url: str) -> dict[str, Any]:
-        path = self._own_path(url)
-        match = _DID_PATH.match(path or "")
+        match = await self._own(url, _DID_PATH)
         if match is None:
             raise DidError(f"{url} is not served by this platform, and DID documents are not fetched from elsewhere")
         return await self.issuers.cached_did_document(match.group(1), url)
@@ -81,12 +92,12 @@ class ServiceEnvironment:
         self._accredited.clear()
 
     async def status_list(self, url: str) -> dict[str, Any] | None:
-        match = _LIST_PATH.match(self._own_path(url) or "")
-        if match is None:
-            return None
         cached = self._lists.get(url)
         if cached is not None and time.monotonic() - cached[0] < _CACHE_SECONDS:
             return cached[1]
+        match = await self._own(url, _LIST_PATH)
+        if match is None:
+            return None
         async with self.db.connection() as conn:
             row = await store.status_list(conn, match.group(1), match.group(2), int(match.group(3)))
         if row is None or row["signed"] is None:
@@ -112,19 +123,20 @@ class ServiceEnvironment:
             [bytes(p) for p in row["proof"] or []],
             row["tx_hash"],
             row["block_number"] or 0,
+            row["contract"],
         )
 
-    async def root_anchored(self, root: bytes) -> bool | None:
-        if root in self._roots:
+    async def root_anchored(self, root: bytes, contract: str) -> bool | None:
+        if (root, contract) in self._roots:
             return True
-        if self.chain is None or not self.chain.address:
+        if self.chain is None or not contract:
             return None
         try:
-            found = await self.chain.find(root)
+            found = await self.chain.at(contract).find(root)
         except ChainUnavailable:
             return None
         if found is not None:
-            self._roots.add(root)
+            self._roots.add((root, contract))
         return found is not None
 
     def schema_type(self, schema_id: str) -> CredentialType | None:

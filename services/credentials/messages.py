@@ -7,8 +7,10 @@ stays the xsd:integer it was signed as rather than becoming `85.0`.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from google.api import httpbody_pb2
 from google.protobuf import json_format, struct_pb2
 
 from iworkz.credentials.v1 import credentials_pb2 as pb
@@ -51,6 +53,17 @@ def struct(value: dict[str, Any]) -> struct_pb2.Struct:
     message = struct_pb2.Struct()
     message.update(value)
     return message
+
+
+def body_json(body: httpbody_pb2.HttpBody) -> Any:
+    """The JSON document in an HttpBody (for gRPC callers of the public document RPCs)."""
+    return json.loads(body.data)
+
+
+def http_json(data: dict[str, Any], content_type: str) -> httpbody_pb2.HttpBody:
+    """A JSON document as the HTTP body itself (served as is through the edge)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return httpbody_pb2.HttpBody(content_type=content_type, data=text.encode())
 
 
 def value(data: Any) -> struct_pb2.Value:

@@ -121,7 +121,7 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
         document = await self.issuers.did_document(request.issuer_id)
         etag = '"' + hashlib.sha256(issuance.canonical_json(document)).hexdigest()[:32] + '"'
         await context_.send_initial_metadata((("etag", etag), ("cache-control", "public, max-age=60")))
-        return pb.GetDidDocumentResponse(document=messages.struct(document))
+        return pb.GetDidDocumentResponse(document=messages.http_json(document, "application/did+json"))
 
     async def RotateIssuerKey(self, request, context_):
         issuer_id = resource_id(request.name, "issuers")
@@ -209,7 +209,7 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
         found = catalog.BY_SLUG.get(resource_id(request.name, "credentialSchemas"))
         if found is None:
             raise NotFound("no such credential schema")
-        return pb.GetCredentialSchemaResponse(schema=messages.struct(self._schema(found)))
+        return pb.GetCredentialSchemaResponse(schema=messages.http_json(self._schema(found), "application/schema+json"))
 
     # --- issuing -------------------------------------------------------------------------
 
@@ -439,7 +439,9 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
         if row is None:
             raise NotFound("no such status list")
         await context_.send_initial_metadata((("etag", row["etag"]), ("cache-control", "public, max-age=30")))
-        return pb.GetStatusListResponse(status_list_credential=messages.struct(row["signed"]))
+        return pb.GetStatusListResponse(
+            status_list_credential=messages.http_json(row["signed"], "application/vc+ld+json")
+        )
 
     async def GetCredentialAnchor(self, request, context_):
         async with self.db.connection() as conn:

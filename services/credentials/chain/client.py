@@ -112,6 +112,15 @@ class AnchorChain:
         except Exception as error:  # connection refused, timeouts, node errors
             raise ChainUnavailable(f"{type(error).__name__}: {error}") from None
 
+    def at(self, address: str) -> AnchorChain:
+        """The same chain and key, for the registry at `address` (read-only use)."""
+        if address == self.address:
+            return self
+        other = AnchorChain.__new__(AnchorChain)
+        other.url, other.w3, other._account, other.address = self.url, self.w3, self._account, address
+        other._lock, other._calls = self._lock, self._calls
+        return other
+
     # --- operations -----------------------------------------------------------------
 
     async def chain_id(self) -> int:

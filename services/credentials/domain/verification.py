@@ -83,6 +83,7 @@ class AnchorLookup:
     proof: list[bytes] = field(default_factory=list)
     transaction: str = ""
     block: int = 0
+    contract: str = ""  # the AnchorRegistry that recorded the root
 
 
 class Environment(Protocol):
@@ -101,8 +102,8 @@ class Environment(Protocol):
 
     async def anchor(self, digest: bytes) -> AnchorLookup: ...
 
-    async def root_anchored(self, root: bytes) -> bool | None:
-        """Is the root recorded on chain? None: the chain cannot be reached."""
+    async def root_anchored(self, root: bytes, contract: str) -> bool | None:
+        """Is the root recorded by the registry `contract`? None: the chain cannot be reached."""
 
     def schema_type(self, schema_id: str) -> CredentialType | None:
         """The platform type whose JSON Schema is at `schema_id`, if it is ours."""
@@ -384,7 +385,7 @@ class Verifier:
         if not merkle.verify(credential_digest, found.index, found.size, found.proof, found.root):
             record.fail("anchor", "the Merkle proof does not lead to the anchored root")
             return
-        on_chain = await self.env.root_anchored(found.root)
+        on_chain = await self.env.root_anchored(found.root, found.contract)
         if on_chain is None:
             record.skip("anchor", "the chain cannot be reached to confirm the Merkle root")
         elif on_chain:

@@ -77,7 +77,7 @@ class FakeEnvironment:
     async def anchor(self, digest: bytes) -> AnchorLookup:
         return self.anchors.get(digest, AnchorLookup("unknown"))
 
-    async def root_anchored(self, root: bytes) -> bool | None:
+    async def root_anchored(self, root: bytes, contract: str) -> bool | None:
         return root in self.roots
 
     def schema_type(self, schema_id: str) -> catalog.CredentialType | None:

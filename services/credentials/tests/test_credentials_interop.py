@@ -51,13 +51,13 @@ async def public_documents(api, vcs: list[dict]) -> dict:
         did = vc["issuer"]["id"] if isinstance(vc["issuer"], dict) else vc["issuer"]
         if did.startswith("did:web:"):
             issuer_id = did.rsplit(":", 1)[1]
-            documents[did] = messages.struct_json(
+            documents[did] = messages.body_json(
                 (await api.GetDidDocument(pb.GetDidDocumentRequest(issuer_id=issuer_id))).document
             )
         for entry in vc.get("credentialStatus", []):
             url = entry["statusListCredential"]
             name = url.split("/v1/", 1)[1]
-            documents[url] = messages.struct_json(
+            documents[url] = messages.body_json(
                 (await api.GetStatusList(pb.GetStatusListRequest(name=name))).status_list_credential
             )
     return documents
@@ -148,7 +148,7 @@ async def test_we_verify_digitalbazaar_data_integrity_credentials(platform, inte
 async def test_sd_jwt_both_ways_with_sd_jwt_vc(platform, interop, master_keys):
     issuer, worker = await platform.issuer(), await platform.worker()
     issued = await issue(issuer, worker, jlpt("N3"), pb.CREDENTIAL_FORMAT_SD_JWT)
-    did_document = messages.struct_json(
+    did_document = messages.body_json(
         (await platform.anonymous().GetDidDocument(pb.GetDidDocumentRequest(issuer_id=issuer.org_id))).document
     )
     issuer_jwk = keys.public_key_from_multibase(did_document["verificationMethod"][0]["publicKeyMultibase"]).jwk

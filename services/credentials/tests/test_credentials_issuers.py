@@ -37,7 +37,7 @@ async def test_rotation_keeps_old_credentials_verifying_and_keys_are_encrypted(p
     after = vc_json(await issue(issuer, worker))
     assert before["proof"]["verificationMethod"].endswith("#key-1")
     assert after["proof"]["verificationMethod"].endswith("#key-2")
-    document = messages.struct_json(
+    document = messages.body_json(
         (await platform.anonymous().GetDidDocument(pb.GetDidDocumentRequest(issuer_id=issuer.org_id))).document
     )
     assert [m["id"].rsplit("#", 1)[1] for m in document["verificationMethod"]] == ["key-2", "key-1"]
@@ -102,7 +102,7 @@ async def test_public_registry_reads(platform):
         "EmploymentReferenceCredential",
         "TrainingCompletionCredential",
     }
-    schema = messages.struct_json(
+    schema = messages.body_json(
         (
             await anonymous.GetCredentialSchema(pb.GetCredentialSchemaRequest(name="credentialSchemas/jlpt-result"))
         ).schema
@@ -111,7 +111,7 @@ async def test_public_registry_reads(platform):
     await fails(
         Code.NOT_FOUND, anonymous.GetCredentialSchema(pb.GetCredentialSchemaRequest(name="credentialSchemas/unknown"))
     )
-    listed = messages.struct_json(
+    listed = messages.body_json(
         (
             await anonymous.GetStatusList(pb.GetStatusListRequest(name=f"{issuer.issuer}/statusLists/revocation-0"))
         ).status_list_credential

@@ -11,6 +11,8 @@ Texts are rendered later, per recipient, in that recipient's language.
 |   … to WITHDRAWN (by worker)  | the employer's members      | application status |
 | ApplicationSubmitted          | the employer's members      | application status |
 | RefreshTokenReuseDetected     | the account's owner         | account security   |
+| CredentialIssued              | the worker it was issued to | credential         |
+| CredentialSuspended / …Unsuspended / …Revoked | that worker | credential         |
 
 Employer members are the users identity reported with that organisation
 when they signed up (`UserSignedUp.organization`): notifications are per
@@ -18,8 +20,7 @@ user, so an employer's inbox is its people's inboxes.
 
 Not yet: jobs that fit a worker (JobPublished carries the job but fitting it
 to workers needs their profiles, which are marketplace's; the matching
-service's match events will drive this category) and credential events
-(with the credentials service).
+service's match events will drive this category).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from iworkz.credentials.v1 import events_pb2 as credential_events
 from iworkz.identity.v1 import events_pb2 as identity_events
 from iworkz.marketplace.v1 import events_pb2 as market_events
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
@@ -130,6 +132,31 @@ def refresh_token_reuse_detected(event: identity_events.RefreshTokenReuseDetecte
     ]
 
 
+def _credential_draft(summary: credential_events.CredentialSummary, template: str, reason: str = "") -> list[Draft]:
+    """Tell the worker a credential was issued to them, or changed status."""
+    worker_id = names.resource_id(summary.subject, "workers")
+    if not worker_id:
+        return []  # issued to an outside holder: no platform user to tell
+    params = {"credential_type": summary.type, "issuer": summary.issuer_display_name, "reason": reason}
+    return [Draft(preferences.CREDENTIAL, template, "/wallet/" + summary.name, user_id=worker_id, params=params)]
+
+
+def credential_issued(event: credential_events.CredentialIssued) -> list[Draft]:
+    return _credential_draft(event.credential, "credential.issued")
+
+
+def credential_suspended(event: credential_events.CredentialSuspended) -> list[Draft]:
+    return _credential_draft(event.credential, "credential.suspended", event.reason)
+
+
+def credential_unsuspended(event: credential_events.CredentialUnsuspended) -> list[Draft]:
+    return _credential_draft(event.credential, "credential.unsuspended")
+
+
+def credential_revoked(event: credential_events.CredentialRevoked) -> list[Draft]:
+    return _credential_draft(event.credential, "credential.revoked", event.reason)
+
+
 # Event type -> (payload message class, function making the drafts).
 ROUTES = {
     market_events.ApplicationStatusChanged.DESCRIPTOR.full_name: (
@@ -144,4 +171,14 @@ ROUTES = {
         identity_events.RefreshTokenReuseDetected,
         refresh_token_reuse_detected,
     ),
+    credential_events.CredentialIssued.DESCRIPTOR.full_name: (credential_events.CredentialIssued, credential_issued),
+    credential_events.CredentialSuspended.DESCRIPTOR.full_name: (
+        credential_events.CredentialSuspended,
+        credential_suspended,
+    ),
+    credential_events.CredentialUnsuspended.DESCRIPTOR.full_name: (
+        credential_events.CredentialUnsuspended,
+        credential_unsuspended,
+    ),
+    credential_events.CredentialRevoked.DESCRIPTOR.full_name: (credential_events.CredentialRevoked, credential_revoked),
 }

@@ -114,6 +114,22 @@ TEMPLATES: Mapping[str, Mapping[str, tuple[str, str]]] = {
         "en": ("Application withdrawn: {job}", "{worker} withdrew their application for {job}."),
         "ja": ("応募の辞退：「{job}」", "{worker}さんが「{job}」への応募を辞退しました。"),
     },
+    "credential.issued": {
+        "en": ("New credential: {credential}", "{issuer} issued you a {credential}. It is in your wallet now."),
+        "ja": ("新しい証明書：{credential}", "{issuer}から{credential}が発行されました。ウォレットで確認できます。"),
+    },
+    "credential.suspended": {
+        "en": ("Credential suspended: {credential}", "{issuer} suspended your {credential}{because}."),
+        "ja": ("証明書の一時停止：{credential}", "{issuer}があなたの{credential}を一時停止しました{because}。"),
+    },
+    "credential.unsuspended": {
+        "en": ("Credential valid again: {credential}", "{issuer} lifted the suspension of your {credential}."),
+        "ja": ("証明書の停止解除：{credential}", "{issuer}があなたの{credential}の一時停止を解除しました。"),
+    },
+    "credential.revoked": {
+        "en": ("Credential revoked: {credential}", "{issuer} revoked your {credential}{because}."),
+        "ja": ("証明書の取り消し：{credential}", "{issuer}があなたの{credential}を取り消しました{because}。"),
+    },
     "security.refresh_token_reuse": {
         "en": (
             "Security alert: we signed out a session",
@@ -131,6 +147,26 @@ TEMPLATES: Mapping[str, Mapping[str, tuple[str, str]]] = {
 }
 
 _FROM_ADDRESS = {"en": " (from {address})", "ja": "（接続元：{address}）"}
+_BECAUSE = {"en": ": {reason}", "ja": "（理由：{reason}）"}
+_CREDENTIAL_TYPES = {
+    "en": {
+        "JlptResultCredential": "JLPT result",
+        "SswSkillsTestCredential": "SSW skills test result",
+        "CareWorkerTestCredential": "care-worker test result",
+        "LicenceCredential": "licence",
+        "EmploymentReferenceCredential": "employment reference",
+        "TrainingCompletionCredential": "training certificate",
+    },
+    "ja": {
+        "JlptResultCredential": "日本語能力試験の結果",
+        "SswSkillsTestCredential": "特定技能評価試験の結果",
+        "CareWorkerTestCredential": "介護技能評価試験の結果",
+        "LicenceCredential": "免許",
+        "EmploymentReferenceCredential": "在職証明",
+        "TrainingCompletionCredential": "研修修了証",
+    },
+}
+_ISSUER = {"en": "An issuer", "ja": "発行者"}
 _UNNAMED = {"en": "A worker", "ja": "応募者"}
 _UNTITLED = {"en": "a job", "ja": "求人"}
 
@@ -167,6 +203,11 @@ def render(template: str, language: str, params: Mapping[str, str]) -> Message:
         values["status"] = status_name(int(values["status_code"]), language)
     address = values.get("address", "")
     values["from_address"] = _FROM_ADDRESS[language].format(address=address) if address else ""
+    kind = values.get("credential_type", "")
+    values["credential"] = _CREDENTIAL_TYPES[language].get(kind, kind)
+    values["issuer"] = values.get("issuer") or _ISSUER[language]
+    reason = values.get("reason", "")
+    values["because"] = _BECAUSE[language].format(reason=reason) if reason else ""
     title, body = texts[language]
     return Message(title.format(**values), body.format(**values), language)
 

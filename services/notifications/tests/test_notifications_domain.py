@@ -148,3 +148,25 @@ def test_preferences_default_then_stored_then_mandatory():
     with pytest.raises(InvalidArgument) as error:
         prefs.merge({}, [(prefs.CREDENTIAL, []), (prefs.CREDENTIAL, [prefs.EMAIL])])
     assert error.value.violations[0].field == "preferences.categories[1].category"
+
+
+def test_credential_events_tell_the_worker_in_their_language():
+    from iworkz.credentials.v1 import events_pb2 as credential_events
+
+    summary = credential_events.CredentialSummary(
+        name="issuers/i-1/credentials/c-1",
+        type="JlptResultCredential",
+        issuer_display_name="JLPT Test Centre",
+        subject="workers/w-1",
+    )
+    [issued] = routing.credential_issued(credential_events.CredentialIssued(credential=summary))
+    assert (issued.user_id, issued.category, issued.link) == ("w-1", preferences.CREDENTIAL, "/wallet/" + summary.name)
+    assert issued.render("en").title == "New credential: JLPT result"
+    assert (
+        issued.render("ja").body
+        == "JLPT Test Centreから日本語能力試験の結果が発行されました。ウォレットで確認できます。"
+    )
+    [revoked] = routing.credential_revoked(credential_events.CredentialRevoked(credential=summary, reason="fraud"))
+    assert revoked.render("en").body == "JLPT Test Centre revoked your JLPT result: fraud."
+    outside = credential_events.CredentialSummary(name=summary.name, type=summary.type, subject="")
+    assert routing.credential_suspended(credential_events.CredentialSuspended(credential=outside)) == []

@@ -24,12 +24,13 @@ _sym_db = _symbol_database.Default()
 
 from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from iworkz.auth.v1 import access_pb2 as iworkz_dot_auth_dot_v1_dot_access__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'iworkz/credentials/v1/credentials.proto\x12\x15iworkz.credentials.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1biworkz/auth/v1/access.proto\"\xd0\x01\n\tIssuerKey\x12\n\n\x02id\x18\x01 \x01(\t\x12\x37\n\x0b\x63ryptosuite\x18\x02 \x01(\x0e\x32\".iworkz.credentials.v1.Cryptosuite\x12\x1c\n\x14public_key_multibase\x18\x03 \x01(\t\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bretire_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8e\x02\n\x06Issuer\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x0b\n\x03\x64id\x18\x03 \x01(\t\x12\x34\n\ndid_method\x18\x04 \x01(\x0e\x32 .iworkz.credentials.v1.DidMethod\x12.\n\x04keys\x18\x05 \x03(\x0b\x32 .iworkz.credentials.v1.IssuerKey\x12<\n\x0e\x61\x63\x63reditations\x18\x06 \x03(\x0b\x32$.iworkz.credentials.v1.Accreditation\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xcb\x02\n\rAccreditation\x12\x16\n\x04name\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x01\x12\x46\n\x10\x63redential_types\x18\x02 \x03(\tB,\xbaH)\x92\x01&\x08\x01\x10\x14\x18\x01\"\x1er\x1c\x10\x01\x18\x64\x32\x16^[A-Za-z][A-Za-z0-9]*$\x12\x36\n\nvalid_from\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01\x12/\n\x0bvalid_until\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rwithdraw_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12!\n\x0fwithdraw_reason\x18\x06 \x01(\tB\x08\xbaH\x05r\x03\x18\xf4\x03\x12\x1b\n\ngranted_by\x18\x07 \x01(\tB\x07\xbaH\x04r\x02\x18@\"\x89\x02\n\x06\x41nchor\x12\x10\n\x08\x61nchored\x18\x01 \x01(\x08\x12\x0e\n\x06\x64igest\x18\x02 \x01(\t\x12\x13\n\x0bmerkle_root\x18\x03 \x01(\t\x12\x14\n\x0cmerkle_proof\x18\x04 \x03(\t\x12\x12\n\nleaf_index\x18\x05 \x01(\x03\x12\x10\n\x08\x63hain_id\x18\x06 \x01(\x03\x12\x18\n\x10\x63ontract_address\x18\x07 \x01(\t\x12\x18\n\x10transaction_hash\x18\x08 \x01(\t\x12\x14\n\x0c\x62lock_number\x18\t \x01(\x03\x12/\n\x0b\x61nchor_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\ttree_size\x18\x0b \x01(\x03\"\xb5\x04\n\nCredential\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12\x37\n\x06\x66ormat\x18\x04 \x01(\x0e\x32\'.iworkz.credentials.v1.CredentialFormat\x12\x37\n\x0b\x63ryptosuite\x18\x05 \x01(\x0e\x32\".iworkz.credentials.v1.Cryptosuite\x12\x0f\n\x07subject\x18\x06 \x01(\t\x12\x13\n\x0bsubject_did\x18\x07 \x01(\t\x12\x12\n\nissuer_did\x18\x08 \x01(\t\x12\x35\n\x05state\x18\t \x01(\x0e\x32&.iworkz.credentials.v1.CredentialState\x12\x15\n\rstatus_reason\x18\n \x01(\t\x12.\n\nissue_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nvalid_from\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bvalid_until\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x35\n\x15verifiable_credential\x18\x0e \x01(\x0b\x32\x16.google.protobuf.Value\x12\x0e\n\x06sd_jwt\x18\x0f \x01(\t\x12-\n\x06\x61nchor\x18\x10 \x01(\x0b\x32\x1d.iworkz.credentials.v1.Anchor\"q\n\x05\x43heck\x12\r\n\x05\x63heck\x18\x01 \x01(\t\x12\x32\n\x06result\x18\x02 \x01(\x0e\x32\".iworkz.credentials.v1.CheckResult\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x15\n\rcredential_id\x18\x04 \x01(\t\"<\n\rProblemDetail\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x03 \x01(\t\"D\n\x06Wallet\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nholder_did\x18\x02 \x01(\t\x12\x18\n\x10\x63redential_count\x18\x03 \x01(\x05\"x\n\tShareLink\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05token\x18\x02 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08one_time\x18\x04 \x01(\x08\x12\x0b\n\x03url\x18\x05 \x01(\t\"p\n\x0e\x43redentialType\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x12\n\nschema_url\x18\x03 \x01(\t\x12\'\n\x06schema\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\"\xec\x01\n\x15RegisterIssuerRequest\x12.\n\x04name\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^issuers/[0-9a-f-]{36}$\x12 \n\x0c\x64isplay_name\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xc8\x01\x12>\n\ndid_method\x18\x03 \x01(\x0e\x32 .iworkz.credentials.v1.DidMethodB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x41\n\x0b\x63ryptosuite\x18\x04 \x01(\x0e\x32\".iworkz.credentials.v1.CryptosuiteB\x08\xbaH\x05\x82\x01\x02\x10\x01\"G\n\x16RegisterIssuerResponse\x12-\n\x06issuer\x18\x01 \x01(\x0b\x32\x1d.iworkz.credentials.v1.Issuer\"B\n\x10GetIssuerRequest\x12.\n\x04name\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^issuers/[0-9a-f-]{36}$\"B\n\x11GetIssuerResponse\x12-\n\x06issuer\x18\x01 \x01(\x0b\x32\x1d.iworkz.credentials.v1.Issuer\"O\n\x11ResolveDidRequest\x12:\n\x03\x64id\x18\x01 \x01(\tB-\xbaH*r(\x10\x08\x18\x80\x04\x32!^did:(web|key):[A-Za-z0-9._:%-]+$\"C\n\x12ResolveDidResponse\x12-\n\x0c\x64id_document\x18\x01 \x01(\x0b\x32\x17.google.protobuf.Struct\"D\n\x15GetDidDocumentRequest\x12+\n\tissuer_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x13\x18$2\x0f^[0-9a-f-]{36}$\"C\n\x16GetDidDocumentResponse\x12)\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x17.google.protobuf.Struct\"\x8b\x01\n\x16RotateIssuerKeyRequest\x12.\n\x04name\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^issuers/[0-9a-f-]{36}$\x12\x41\n\x0b\x63ryptosuite\x18\x02 \x01(\x0e\x32\".iworkz.credentials.v1.CryptosuiteB\x08\xbaH\x05\x82\x01\x02\x10\x01\"H\n\x17RotateIssuerKeyResponse\x12-\n\x06issuer\x18\x01 \x01(\x0b\x32\x1d.iworkz.credentials.v1.Issuer\"\x8e\x01\n\x15\x41\x63\x63reditIssuerRequest\x12\x30\n\x06parent\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^issuers/[0-9a-f-]{36}$\x12\x43\n\raccreditation\x18\x02 \x01(\x0b\x32$.iworkz.credentials.v1.AccreditationB\x06\xbaH\x03\xc8\x01\x01\"U\n\x16\x41\x63\x63reditIssuerResponse\x12;\n\raccreditation\x18\x01 \x01(\x0b\x32$.iworkz.credentials.v1.Accreditation\"\x88\x01\n\x1cWithdrawAccreditationRequest\x12L\n\x04name\x18\x01 \x01(\tB>\xbaH;r9\x18\x80\x01\x32\x34^issuers/[0-9a-f-]{36}/accreditations/[0-9a-f-]{36}$\x12\x1a\n\x06reason\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xf4\x03\"\\\n\x1dWithdrawAccreditationResponse\x12;\n\raccreditation\x18\x01 \x01(\x0b\x32$.iworkz.credentials.v1.Accreditation\"M\n\x19ListAccreditationsRequest\x12\x30\n\x06parent\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^issuers/[0-9a-f-]{36}$\"Z\n\x1aListAccreditationsResponse\x12<\n\x0e\x61\x63\x63reditations\x18\x01 \x03(\x0b\x32$.iworkz.credentials.v1.Accreditation\"\x1c\n\x1aListCredentialTypesRequest\"^\n\x1bListCredentialTypesResponse\x12?\n\x10\x63redential_types\x18\x01 \x03(\x0b\x32%.iworkz.credentials.v1.CredentialType\"S\n\x1aGetCredentialSchemaRequest\x12\x35\n\x04name\x18\x01 \x01(\tB\'\xbaH$r\"\x18\x64\x32\x1e^credentialSchemas/[a-z0-9-]+$\"F\n\x1bGetCredentialSchemaResponse\x12\'\n\x06schema\x18\x01 \x01(\x0b\x32\x17.google.protobuf.Struct\"\xdf\x01\n\x16IssueCredentialOptions\x12\x41\n\x06\x66ormat\x18\x01 \x01(\x0e\x32\'.iworkz.credentials.v1.CredentialFormatB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x34\n\x07subject\x18\x02 \x01(\tB#\xbaH r\x1e\x18@2\x1a^(workers/[0-9a-f-]{36})?$\x12\x1f\n\rcredential_id\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\x12+\n\x12mandatory_pointers\x18\x04 \x03(\tB\x0f\xbaH\x0c\x92\x01\t\x10\x14\"\x05r\x03\x18\xc8\x01\"\xc2\x01\n\x16IssueCredentialRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xbaH r\x1e\x18@2\x1a^(issuers/[0-9a-f-]{36})?$\x12\x33\n\ncredential\x18\x02 \x01(\x0b\x32\x17.google.protobuf.StructB\x06\xbaH\x03\xc8\x01\x01\x12>\n\x07options\x18\x03 \x01(\x0b\x32-.iworkz.credentials.v1.IssueCredentialOptions\"\x87\x01\n\x17IssueCredentialResponse\x12\x35\n\x15verifiable_credential\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x35\n\ncredential\x18\x02 \x01(\x0b\x32!.iworkz.credentials.v1.Credential\"a\n\x14GetCredentialRequest\x12I\n\x04name\x18\x01 \x01(\tB;\xbaH8r6\x18\x80\x01\x32\x31^issuers/[0-9a-f-]{36}/credentials/[0-9a-f-]{36}$\"N\n\x15GetCredentialResponse\x12\x35\n\ncredential\x18\x01 \x01(\x0b\x32!.iworkz.credentials.v1.Credential\"\x8c\x01\n\x1cListIssuedCredentialsRequest\x12\x30\n\x06parent\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^issuers/[0-9a-f-]{36}$\x12\x1c\n\tpage_size\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"p\n\x1dListIssuedCredentialsResponse\x12\x36\n\x0b\x63redentials\x18\x01 \x03(\x0b\x32!.iworkz.credentials.v1.Credential\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x7f\n\x18SuspendCredentialRequest\x12I\n\x04name\x18\x01 \x01(\tB;\xbaH8r6\x18\x80\x01\x32\x31^issuers/[0-9a-f-]{36}/credentials/[0-9a-f-]{36}$\x12\x18\n\x06reason\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\xf4\x03\"R\n\x19SuspendCredentialResponse\x12\x35\n\ncredential\x18\x01 \x01(\x0b\x32!.iworkz.credentials.v1.Credential\"g\n\x1aUnsuspendCredentialRequest\x12I\n\x04name\x18\x01 \x01(\tB;\xbaH8r6\x18\x80\x01\x32\x31^issuers/[0-9a-f-]{36}/credentials/[0-9a-f-]{36}$\"T\n\x1bUnsuspendCredentialResponse\x12\x35\n\ncredential\x18\x01 \x01(\x0b\x32!.iworkz.credentials.v1.Credential\"\x80\x01\n\x17RevokeCredentialRequest\x12I\n\x04name\x18\x01 \x01(\tB;\xbaH8r6\x18\x80\x01\x32\x31^issuers/[0-9a-f-]{36}/credentials/[0-9a-f-]{36}$\x12\x1a\n\x06reason\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xf4\x03\"Q\n\x18RevokeCredentialResponse\x12\x35\n\ncredential\x18\x01 \x01(\x0b\x32!.iworkz.credentials.v1.Credential\"\xf9\x01\n\x18\x43redentialStatusSelector\x12\x42\n\x04type\x18\x01 \x01(\tB4\xbaH1r/R\x13\x42itstringStatusListR\x18\x42itstringStatusListEntry\x12\x35\n\x0estatus_purpose\x18\x02 \x01(\tB\x1d\xbaH\x1ar\x18R\nrevocationR\nsuspension\x12\x14\n\x02id\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\xf4\x03\x12\"\n\x11status_list_index\x18\x04 \x01(\tB\x07\xbaH\x04r\x02\x18\x14\x12(\n\x16status_list_credential\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\xf4\x03\"\xc0\x01\n\x1dUpdateCredentialStatusRequest\x12!\n\rcredential_id\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xc8\x01\x12R\n\x11\x63redential_status\x18\x02 \x01(\x0b\x32/.iworkz.credentials.v1.CredentialStatusSelectorB\x06\xbaH\x03\xc8\x01\x01\x12\x0e\n\x06status\x18\x03 \x01(\x08\x12\x18\n\x06reason\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\xf4\x03\"W\n\x1eUpdateCredentialStatusResponse\x12\x35\n\ncredential\x18\x01 \x01(\x0b\x32!.iworkz.credentials.v1.Credential\"v\n\x14GetStatusListRequest\x12^\n\x04name\x18\x01 \x01(\tBP\xbaHMrK\x18\x80\x01\x32\x46^issuers/[0-9a-f-]{36}/statusLists/(revocation|suspension)-[0-9]{1,9}$\"P\n\x15GetStatusListResponse\x12\x37\n\x16status_list_credential\x18\x01 \x01(\x0b\x32\x17.google.protobuf.Struct\"g\n\x1aGetCredentialAnchorRequest\x12I\n\x04name\x18\x01 \x01(\tB;\xbaH8r6\x18\x80\x01\x32\x31^issuers/[0-9a-f-]{36}/credentials/[0-9a-f-]{36}$\"L\n\x1bGetCredentialAnchorResponse\x12-\n\x06\x61nchor\x18\x01 \x01(\x0b\x32\x1d.iworkz.credentials.v1.Anchor\"_\n\x12WatchStatusRequest\x12I\n\x04name\x18\x01 \x01(\tB;\xbaH8r6\x18\x80\x01\x32\x31^issuers/[0-9a-f-]{36}/credentials/[0-9a-f-]{36}$\"\x9b\x01\n\x13WatchStatusResponse\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x35\n\x05state\x18\x02 \x01(\x0e\x32&.iworkz.credentials.v1.CredentialState\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12/\n\x0b\x63hange_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"I\n\x10GetWalletRequest\x12\x35\n\x04name\x18\x01 \x01(\tB\'\xbaH$r\"\x18P2\x1e^workers/[0-9a-f-]{36}/wallet$\"B\n\x11GetWalletResponse\x12-\n\x06wallet\x18\x01 \x01(\x0b\x32\x1d.iworkz.credentials.v1.Wallet\"\x8c\x01\n\x1cListWalletCredentialsRequest\x12\x30\n\x06parent\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^workers/[0-9a-f-]{36}$\x12\x1c\n\tpage_size\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"p\n\x1dListWalletCredentialsResponse\x12\x36\n\x0b\x63redentials\x18\x01 \x03(\x0b\x32!.iworkz.credentials.v1.Credential\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x89\x02\n\x19\x43reatePresentationRequest\x12\x30\n\x06parent\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^workers/[0-9a-f-]{36}$\x12[\n\x0b\x63redentials\x18\x02 \x03(\tBF\xbaHC\x92\x01@\x08\x01\x10\n\x18\x01\"8r6\x18\x80\x01\x32\x31^issuers/[0-9a-f-]{36}/credentials/[0-9a-f-]{36}$\x12\x1d\n\tchallenge\x18\x03 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xc8\x01\x12\x1a\n\x06\x64omain\x18\x04 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xc8\x01\x12\"\n\x08\x64isclose\x18\x05 \x03(\tB\x10\xbaH\r\x92\x01\n\x10\x32\"\x06r\x04\x10\x01\x18\x64\"\x83\x01\n\x1a\x43reatePresentationResponse\x12,\n\x0cpresentation\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x37\n\x06\x66ormat\x18\x02 \x01(\x0e\x32\'.iworkz.credentials.v1.CredentialFormat\"\xb5\x01\n\x16\x43reateShareLinkRequest\x12\x30\n\x06parent\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^workers/[0-9a-f-]{36}$\x12\x34\n\x0cpresentation\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\x06\xbaH\x03\xc8\x01\x01\x12!\n\x0bttl_seconds\x18\x03 \x01(\x05\x42\x0c\xbaH\t\x1a\x07\x18\x80\x9a\x9e\x01(\x00\x12\x10\n\x08one_time\x18\x04 \x01(\x08\"O\n\x17\x43reateShareLinkResponse\x12\x34\n\nshare_link\x18\x01 \x01(\x0b\x32 .iworkz.credentials.v1.ShareLink\"J\n\x1cGetSharedPresentationRequest\x12*\n\x05token\x18\x01 \x01(\tB\x1b\xbaH\x18r\x16\x10\x10\x18@2\x10^[A-Za-z0-9_-]+$\"\x86\x01\n\x1dGetSharedPresentationResponse\x12,\n\x0cpresentation\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x37\n\x06\x66ormat\x18\x02 \x01(\x0e\x32\'.iworkz.credentials.v1.CredentialFormat\"F\n\rVerifyOptions\x12\x1b\n\tchallenge\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\x12\x18\n\x06\x64omain\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\"\x8f\x01\n\x17VerifyCredentialRequest\x12=\n\x15verifiable_credential\x18\x01 \x01(\x0b\x32\x16.google.protobuf.ValueB\x06\xbaH\x03\xc8\x01\x01\x12\x35\n\x07options\x18\x02 \x01(\x0b\x32$.iworkz.credentials.v1.VerifyOptions\"\xd0\x01\n\x18VerifyCredentialResponse\x12\x10\n\x08verified\x18\x01 \x01(\x08\x12,\n\x06\x63hecks\x18\x02 \x03(\x0b\x32\x1c.iworkz.credentials.v1.Check\x12=\n\x0fproblem_details\x18\x03 \x03(\x0b\x32$.iworkz.credentials.v1.ProblemDetail\x12\x35\n\ncredential\x18\x04 \x01(\x0b\x32!.iworkz.credentials.v1.Credential\"\x93\x01\n\x19VerifyPresentationRequest\x12?\n\x17verifiable_presentation\x18\x01 \x01(\x0b\x32\x16.google.protobuf.ValueB\x06\xbaH\x03\xc8\x01\x01\x12\x35\n\x07options\x18\x02 \x01(\x0b\x32$.iworkz.credentials.v1.VerifyOptions\"\xce\x01\n\x1aVerifyPresentationResponse\x12\x10\n\x08verified\x18\x01 \x01(\x08\x12,\n\x06\x63hecks\x18\x02 \x03(\x0b\x32\x1c.iworkz.credentials.v1.Check\x12=\n\x0fproblem_details\x18\x03 \x03(\x0b\x32$.iworkz.credentials.v1.ProblemDetail\x12\x31\n\x10\x64isclosed_claims\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct*y\n\x10\x43redentialFormat\x12!\n\x1d\x43REDENTIAL_FORMAT_UNSPECIFIED\x10\x00\x12$\n CREDENTIAL_FORMAT_DATA_INTEGRITY\x10\x01\x12\x1c\n\x18\x43REDENTIAL_FORMAT_SD_JWT\x10\x02*l\n\x0b\x43ryptosuite\x12\x1b\n\x17\x43RYPTOSUITE_UNSPECIFIED\x10\x00\x12\x1f\n\x1b\x43RYPTOSUITE_ECDSA_RDFC_2019\x10\x01\x12\x1f\n\x1b\x43RYPTOSUITE_EDDSA_RDFC_2022\x10\x02*O\n\tDidMethod\x12\x1a\n\x16\x44ID_METHOD_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x44ID_METHOD_WEB\x10\x01\x12\x12\n\x0e\x44ID_METHOD_KEY\x10\x02*\x8e\x01\n\x0f\x43redentialState\x12 \n\x1c\x43REDENTIAL_STATE_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x43REDENTIAL_STATE_ACTIVE\x10\x01\x12\x1e\n\x1a\x43REDENTIAL_STATE_SUSPENDED\x10\x02\x12\x1c\n\x18\x43REDENTIAL_STATE_REVOKED\x10\x03*s\n\x0b\x43heckResult\x12\x1c\n\x18\x43HECK_RESULT_UNSPECIFIED\x10\x00\x12\x15\n\x11\x43HECK_RESULT_PASS\x10\x01\x12\x15\n\x11\x43HECK_RESULT_FAIL\x10\x02\x12\x18\n\x14\x43HECK_RESULT_SKIPPED\x10\x03\x32\xbe&\n\x11\x43redentialService\x12\xb1\x01\n\x0eRegisterIssuer\x12,.iworkz.credentials.v1.RegisterIssuerRequest\x1a-.iworkz.credentials.v1.RegisterIssuerResponse\"B\xca\xf3\x18\x16\x12\x01\x03\x1a\x11\n\x04name\x12\x07issuers\x18\x02\x82\xd3\xe4\x93\x02\"\"\x1d/v1/{name=issuers/*}:register:\x01*\x12\x82\x01\n\tGetIssuer\x12\'.iworkz.credentials.v1.GetIssuerRequest\x1a(.iworkz.credentials.v1.GetIssuerResponse\"\"\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/{name=issuers/*}\x12\x7f\n\nResolveDid\x12(.iworkz.credentials.v1.ResolveDidRequest\x1a).iworkz.credentials.v1.ResolveDidResponse\"\x1c\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/dids/{did}\x12\xa4\x01\n\x0eGetDidDocument\x12,.iworkz.credentials.v1.GetDidDocumentRequest\x1a-.iworkz.credentials.v1.GetDidDocumentResponse\"5\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02)\x12\x1d/issuers/{issuer_id}/did.jsonb\x08\x64ocument\x12\xb5\x01\n\x0fRotateIssuerKey\x12-.iworkz.credentials.v1.RotateIssuerKeyRequest\x1a..iworkz.credentials.v1.RotateIssuerKeyResponse\"C\xca\xf3\x18\x16\x12\x01\x03\x1a\x11\n\x04name\x12\x07issuers\x18\x02\x82\xd3\xe4\x93\x02#\"\x1e/v1/{name=issuers/*}:rotateKey:\x01*\x12\xb2\x01\n\x0e\x41\x63\x63reditIssuer\x12,.iworkz.credentials.v1.AccreditIssuerRequest\x1a-.iworkz.credentials.v1.AccreditIssuerResponse\"C\xca\xf3\x18\x03\x12\x01\x04\x82\xd3\xe4\x93\x02\x36\"%/v1/{parent=issuers/*}/accreditations:\raccreditation\x12\xc4\x01\n\x15WithdrawAccreditation\x12\x33.iworkz.credentials.v1.WithdrawAccreditationRequest\x1a\x34.iworkz.credentials.v1.WithdrawAccreditationResponse\"@\xca\xf3\x18\x03\x12\x01\x04\x82\xd3\xe4\x93\x02\x33\"./v1/{name=issuers/*/accreditations/*}:withdraw:\x01*\x12\xae\x01\n\x12ListAccreditations\x12\x30.iworkz.credentials.v1.ListAccreditationsRequest\x1a\x31.iworkz.credentials.v1.ListAccreditationsResponse\"3\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\'\x12%/v1/{parent=issuers/*}/accreditations\x12\x9f\x01\n\x13ListCredentialTypes\x12\x31.iworkz.credentials.v1.ListCredentialTypesRequest\x1a\x32.iworkz.credentials.v1.ListCredentialTypesResponse\"!\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/credentialTypes\x12\xb2\x01\n\x13GetCredentialSchema\x12\x31.iworkz.credentials.v1.GetCredentialSchemaRequest\x1a\x32.iworkz.credentials.v1.GetCredentialSchemaResponse\"4\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02(\x12\x1e/v1/{name=credentialSchemas/*}b\x06schema\x12\xbf\x01\n\x0fIssueCredential\x12-.iworkz.credentials.v1.IssueCredentialRequest\x1a..iworkz.credentials.v1.IssueCredentialResponse\"M\xca\xf3\x18\x03\x12\x01\x03\x82\xd3\xe4\x93\x02@\"\"/v1/{parent=issuers/*}/credentials:\x01*Z\x17\"\x12/credentials/issue:\x01*\x12\x9e\x01\n\rGetCredential\x12+.iworkz.credentials.v1.GetCredentialRequest\x1a,.iworkz.credentials.v1.GetCredentialResponse\"2\xca\xf3\x18\x04\x12\x02\x03\x01\x82\xd3\xe4\x93\x02$\x12\"/v1/{name=issuers/*/credentials/*}\x12\xca\x01\n\x15ListIssuedCredentials\x12\x33.iworkz.credentials.v1.ListIssuedCredentialsRequest\x1a\x34.iworkz.credentials.v1.ListIssuedCredentialsResponse\"F\xca\xf3\x18\x18\x12\x01\x03\x1a\x13\n\x06parent\x12\x07issuers\x18\x02\x82\xd3\xe4\x93\x02$\x12\"/v1/{parent=issuers/*}/credentials\x12\xc7\x01\n\x11SuspendCredential\x12/.iworkz.credentials.v1.SuspendCredentialRequest\x1a\x30.iworkz.credentials.v1.SuspendCredentialResponse\"O\xca\xf3\x18\x16\x12\x01\x03\x1a\x11\n\x04name\x12\x07issuers\x18\x02\x82\xd3\xe4\x93\x02/\"*/v1/{name=issuers/*/credentials/*}:suspend:\x01*\x12\xcf\x01\n\x13UnsuspendCredential\x12\x31.iworkz.credentials.v1.UnsuspendCredentialRequest\x1a\x32.iworkz.credentials.v1.UnsuspendCredentialResponse\"Q\xca\xf3\x18\x16\x12\x01\x03\x1a\x11\n\x04name\x12\x07issuers\x18\x02\x82\xd3\xe4\x93\x02\x31\",/v1/{name=issuers/*/credentials/*}:unsuspend:\x01*\x12\xc3\x01\n\x10RevokeCredential\x12..iworkz.credentials.v1.RevokeCredentialRequest\x1a/.iworkz.credentials.v1.RevokeCredentialResponse\"N\xca\xf3\x18\x16\x12\x01\x03\x1a\x11\n\x04name\x12\x07issuers\x18\x02\x82\xd3\xe4\x93\x02.\")/v1/{name=issuers/*/credentials/*}:revoke:\x01*\x12\xcf\x01\n\x16UpdateCredentialStatus\x12\x34.iworkz.credentials.v1.UpdateCredentialStatusRequest\x1a\x35.iworkz.credentials.v1.UpdateCredentialStatusResponse\"H\xca\xf3\x18\x03\x12\x01\x03\x82\xd3\xe4\x93\x02;\"\x1c/v1/credentials:updateStatus:\x01*Z\x18\"\x13/credentials/status:\x01*\x12\xb4\x01\n\rGetStatusList\x12+.iworkz.credentials.v1.GetStatusListRequest\x1a,.iworkz.credentials.v1.GetStatusListResponse\"H\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02<\x12\"/v1/{name=issuers/*/statusLists/*}b\x16status_list_credential\x12\xb5\x01\n\x13GetCredentialAnchor\x12\x31.iworkz.credentials.v1.GetCredentialAnchorRequest\x1a\x32.iworkz.credentials.v1.GetCredentialAnchorResponse\"7\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02+\x12)/v1/{name=issuers/*/credentials/*}/anchor\x12\xa2\x01\n\x0bWatchStatus\x12).iworkz.credentials.v1.WatchStatusRequest\x1a*.iworkz.credentials.v1.WatchStatusResponse\":\xca\xf3\x18\x00\x82\xd3\xe4\x93\x02\x30\x12./v1/{name=issuers/*/credentials/*}:watchStatus0\x01\x12\x9d\x01\n\tGetWallet\x12\'.iworkz.credentials.v1.GetWalletRequest\x1a(.iworkz.credentials.v1.GetWalletResponse\"=\xca\xf3\x18\x16\x12\x01\x01\x1a\x11\n\x04name\x12\x07workers\x18\x01\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{name=workers/*/wallet}\x12\xca\x01\n\x15ListWalletCredentials\x12\x33.iworkz.credentials.v1.ListWalletCredentialsRequest\x1a\x34.iworkz.credentials.v1.ListWalletCredentialsResponse\"F\xca\xf3\x18\x18\x12\x01\x01\x1a\x13\n\x06parent\x12\x07workers\x18\x01\x82\xd3\xe4\x93\x02$\x12\"/v1/{parent=workers/*}/credentials\x12\xc6\x01\n\x12\x43reatePresentation\x12\x30.iworkz.credentials.v1.CreatePresentationRequest\x1a\x31.iworkz.credentials.v1.CreatePresentationResponse\"K\xca\xf3\x18\x18\x12\x01\x01\x1a\x13\n\x06parent\x12\x07workers\x18\x01\x82\xd3\xe4\x93\x02)\"$/v1/{parent=workers/*}/presentations:\x01*\x12\xba\x01\n\x0f\x43reateShareLink\x12-.iworkz.credentials.v1.CreateShareLinkRequest\x1a..iworkz.credentials.v1.CreateShareLinkResponse\"H\xca\xf3\x18\x18\x12\x01\x01\x1a\x13\n\x06parent\x12\x07workers\x18\x01\x82\xd3\xe4\x93\x02&\"!/v1/{parent=workers/*}/shareLinks:\x01*\x12\xa4\x01\n\x15GetSharedPresentation\x12\x33.iworkz.credentials.v1.GetSharedPresentationRequest\x1a\x34.iworkz.credentials.v1.GetSharedPresentationResponse\" \xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/shares/{token}\x12\xb6\x01\n\x10VerifyCredential\x12..iworkz.credentials.v1.VerifyCredentialRequest\x1a/.iworkz.credentials.v1.VerifyCredentialResponse\"A\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x35\"\x16/v1/credentials:verify:\x01*Z\x18\"\x13/credentials/verify:\x01*\x12\xc0\x01\n\x12VerifyPresentation\x12\x30.iworkz.credentials.v1.VerifyPresentationRequest\x1a\x31.iworkz.credentials.v1.VerifyPresentationResponse\"E\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x39\"\x18/v1/presentations:verify:\x01*Z\x1a\"\x15/presentations/verify:\x01*b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'iworkz/credentials/v1/credentials.proto\x12\x15iworkz.credentials.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1biworkz/auth/v1/access.proto\"\xd0\x01\n\tIssuerKey\x12\n\n\x02id\x18\x01 \x01(\t\x12\x37\n\x0b\x63ryptosuite\x18\x02 \x01(\x0e\x32\".iworkz.credentials.v1.Cryptosuite\x12\x1c\n\x14public_key_multibase\x18\x03 \x01(\t\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bretire_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8e\x02\n\x06Issuer\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x0b\n\x03\x64id\x18\x03 \x01(\t\x12\x34\n\ndid_method\x18\x04 \x01(\x0e\x32 .iworkz.credentials.v1.DidMethod\x12.\n\x04keys\x18\x05 \x03(\x0b\x32 .iworkz.credentials.v1.IssuerKey\x12<\n\x0e\x61\x63\x63reditations\x18\x06 \x03(\x0b\x32$.iworkz.credentials.v1.Accreditation\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xcb\x02\n\rAccreditation\x12\x16\n\x04name\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x01\x12\x46\n\x10\x63redential_types\x18\x02 \x03(\tB,\xbaH)\x92\x01&\x08\x01\x10\x14\x18\x01\"\x1er\x1c\x10\x01\x18\x64\x32\x16^[A-Za-z][A-Za-z0-9]*$\x12\x36\n\nvalid_from\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01\x12/\n\x0bvalid_until\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rwithdraw_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12!\n\x0fwithdraw_reason\x18\x06 \x01(\tB\x08\xbaH\x05r\x03\x18\xf4\x03\x12\x1b\n\ngranted_by\x18\x07 \x01(\tB\x07\xbaH\x04r\x02\x18@\"\x89\x02\n\x06\x41nchor\x12\x10\n\x08\x61nchored\x18\x01 \x01(\x08\x12\x0e\n\x06\x64igest\x18\x02 \x01(\t\x12\x13\n\x0bmerkle_root\x18\x03 \x01(\t\x12\x14\n\x0cmerkle_proof\x18\x04 \x03(\t\x12\x12\n\nleaf_index\x18\x05 \x01(\x03\x12\x10\n\x08\x63hain_id\x18\x06 \x01(\x03\x12\x18\n\x10\x63ontract_address\x18\x07 \x01(\t\x12\x18\n\x10transaction_hash\x18\x08 \x01(\t\x12\x14\n\x0c\x62lock_number\x18\t \x01(\x03\x12/\n\x0b\x61nchor_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\ttree_size\x18\x0b \x01(\x03\"\xb5\x04\n\nCredential\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12\x37\n\x06\x66ormat\x18\x04 \x01(\x0e\x32\'.iworkz.credentials.v1.CredentialFormat\x12\x37\n\x0b\x63ryptosuite\x18\x05 \x01(\x0e\x32\".iworkz.credentials.v1.Cryptosuite\x12\x0f\n\x07subject\x18\x06 \x01(\t\x12\x13\n\x0bsubject_did\x18\x07 \x01(\t\x12\x12\n\nissuer_did\x18\x08 \x01(\t\x12\x35\n\x05state\x18\t \x01(\x0e\x32&.iworkz.credentials.v1.CredentialState\x12\x15\n\rstatus_reason\x18\n \x01(\t\x12.\n\nissue_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nvalid_from\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bvalid_until\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x35\n\x15verifiable_credential\x18\x0e \x01(\x0b\x32\x16.google.protobuf.Value\x12\x0e\n\x06sd_jwt\x18\x0f \x01(\t\x12-\n\x06\x61nchor\x18\x10 \x01(\x0b\x32\x1d.iworkz.credentials.v1.Anchor\"q\n\x05\x43heck\x12\r\n\x05\x63heck\x18\x01 \x01(\t\x12\x32\n\x06result\x18\x02 \x01(\x0e\x32\".iworkz.credentials.v1.CheckResult\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x15\n\rcredential_id\x18\x04 \x01(\t\"<\n\rProblemDetail\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x03 \x01(\t\"D\n\x06Wallet\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nholder_did\x18\x02 \x01(\t\x12\x18\n\x10\x63redential_count\x18\x03 \x01(\x05\"x\n\tShareLink\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05token\x18\x02 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08one_time\x18\x04 \x01(\x08\x12\x0b\n\x03url\x18\x05 \x01(\t\"p\n\x0e\x43redentialType\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x12\n\nschema_url\x18\x03 \x01(\t\x12\'\n\x06schema\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\"\xec\x01\n\x15RegisterIssuerRequest\x12.\n\x04name\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^issuers/[0-9a-f-]{36}$\x12 \n\x0c\x64isplay_name\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xc8\x01\x12>\n\ndid_method\x18\x03 \x01(\x0e\x32 .iworkz.credentials.v1.DidMethodB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x41\n\x0b\x63ryptosuite\x18\x04 \x01(\x0e\x32\".iworkz.credentials.v1.CryptosuiteB\x08\xbaH\x05\x82\x01\x02\x10\x01\"G\n\x16RegisterIssuerResponse\x12-\n\x06issuer\x18\x01 \x01(\x0b\x32\x1d.iworkz.credentials.v1.Issuer\"B\n\x10GetIssuerRequest\x12.\n\x04name\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^issuers/[0-9a-f-]{36}$\"B\n\x11GetIssuerResponse\x12-\n\x06issuer\x18\x01 \x01(\x0b\x32\x1d.iworkz.credentials.v1.Issuer\"O\n\x11ResolveDidRequest\x12:\n\x03\x64id\x18\x01 \x01(\tB-\xbaH*r(\x10\x08\x18\x80\x04\x32!^did:(web|key):[A-Za-z0-9._:%-]+$\"C\n\x12ResolveDidResponse\x12-\n\x0c\x64id_document\x18\x01 \x01(\x0b\x32\x17.google.protobuf.Struct\"D\n\x15GetDidDocumentRequest\x12+\n\tissuer_id\x18\x01 \x01(\tB\x18\xbaH\x15r\x13\x18$2\x0f^[0-9a-f-]{36}$\"@\n\x16GetDidDocumentResponse\x12&\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"\x8b\x01\n\x16RotateIssuerKeyRequest\x12.\n\x04name\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^issuers/[0-9a-f-]{36}$\x12\x41\n\x0b\x63ryptosuite\x18\x02 \x01(\x0e\x32\".iworkz.credentials.v1.CryptosuiteB\x08\xbaH\x05\x82\x01\x02\x10\x01\"H\n\x17RotateIssuerKeyResponse\x12-\n\x06issuer\x18\x01 \x01(\x0b\x32\x1d.iworkz.credentials.v1.Issuer\"\x8e\x01\n\x15\x41\x63\x63reditIssuerRequest\x12\x30\n\x06parent\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^issuers/[0-9a-f-]{36}$\x12\x43\n\raccreditation\x18\x02 \x01(\x0b\x32$.iworkz.credentials.v1.AccreditationB\x06\xbaH\x03\xc8\x01\x01\"U\n\x16\x41\x63\x63reditIssuerResponse\x12;\n\raccreditation\x18\x01 \x01(\x0b\x32$.iworkz.credentials.v1.Accreditation\"\x88\x01\n\x1cWithdrawAccreditationRequest\x12L\n\x04name\x18\x01 \x01(\tB>\xbaH;r9\x18\x80\x01\x32\x34^issuers/[0-9a-f-]{36}/accreditations/[0-9a-f-]{36}$\x12\x1a\n\x06reason\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xf4\x03\"\\\n\x1dWithdrawAccreditationResponse\x12;\n\raccreditation\x18\x01 \x01(\x0b\x32$.iworkz.credentials.v1.Accreditation\"M\n\x19ListAccreditationsRequest\x12\x30\n\x06parent\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^issuers/[0-9a-f-]{36}$\"Z\n\x1aListAccreditationsResponse\x12<\n\x0e\x61\x63\x63reditations\x18\x01 \x03(\x0b\x32$.iworkz.credentials.v1.Accreditation\"\x1c\n\x1aListCredentialTypesRequest\"^\n\x1bListCredentialTypesResponse\x12?\n\x10\x63redential_types\x18\x01 \x03(\x0b\x32%.iworkz.credentials.v1.CredentialType\"S\n\x1aGetCredentialSchemaRequest\x12\x35\n\x04name\x18\x01 \x01(\tB\'\xbaH$r\"\x18\x64\x32\x1e^credentialSchemas/[a-z0-9-]+$\"C\n\x1bGetCredentialSchemaResponse\x12$\n\x06schema\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"\xdf\x01\n\x16IssueCredentialOptions\x12\x41\n\x06\x66ormat\x18\x01 \x01(\x0e\x32\'.iworkz.credentials.v1.CredentialFormatB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x34\n\x07subject\x18\x02 \x01(\tB#\xbaH r\x1e\x18@2\x1a^(workers/[0-9a-f-]{36})?$\x12\x1f\n\rcredential_id\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\x12+\n\x12mandatory_pointers\x18\x04 \x03(\tB\x0f\xbaH\x0c\x92\x01\t\x10\x14\"\x05r\x03\x18\xc8\x01\"\xc2\x01\n\x16IssueCredentialRequest\x12\x33\n\x06parent\x18\x01 \x01(\tB#\xbaH r\x1e\x18@2\x1a^(issuers/[0-9a-f-]{36})?$\x12\x33\n\ncredential\x18\x02 \x01(\x0b\x32\x17.google.protobuf.StructB\x06\xbaH\x03\xc8\x01\x01\x12>\n\x07options\x18\x03 \x01(\x0b\x32-.iworkz.credentials.v1.IssueCredentialOptions\"\x87\x01\n\x17IssueCredentialResponse\x12\x35\n\x15verifiable_credential\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x35\n\ncredential\x18\x02 \x01(\x0b\x32!.iworkz.credentials.v1.Credential\"a\n\x14GetCredentialRequest\x12I\n\x04name\x18\x01 \x01(\tB;\xbaH8r6\x18\x80\x01\x32\x31^issuers/[0-9a-f-]{36}/credentials/[0-9a-f-]{36}$\"N\n\x15GetCredentialResponse\x12\x35\n\ncredential\x18\x01 \x01(\x0b\x32!.iworkz.credentials.v1.Credential\"\x8c\x01\n\x1cListIssuedCredentialsRequest\x12\x30\n\x06parent\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^issuers/[0-9a-f-]{36}$\x12\x1c\n\tpage_size\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"p\n\x1dListIssuedCredentialsResponse\x12\x36\n\x0b\x63redentials\x18\x01 \x03(\x0b\x32!.iworkz.credentials.v1.Credential\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x7f\n\x18SuspendCredentialRequest\x12I\n\x04name\x18\x01 \x01(\tB;\xbaH8r6\x18\x80\x01\x32\x31^issuers/[0-9a-f-]{36}/credentials/[0-9a-f-]{36}$\x12\x18\n\x06reason\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\xf4\x03\"R\n\x19SuspendCredentialResponse\x12\x35\n\ncredential\x18\x01 \x01(\x0b\x32!.iworkz.credentials.v1.Credential\"g\n\x1aUnsuspendCredentialRequest\x12I\n\x04name\x18\x01 \x01(\tB;\xbaH8r6\x18\x80\x01\x32\x31^issuers/[0-9a-f-]{36}/credentials/[0-9a-f-]{36}$\"T\n\x1bUnsuspendCredentialResponse\x12\x35\n\ncredential\x18\x01 \x01(\x0b\x32!.iworkz.credentials.v1.Credential\"\x80\x01\n\x17RevokeCredentialRequest\x12I\n\x04name\x18\x01 \x01(\tB;\xbaH8r6\x18\x80\x01\x32\x31^issuers/[0-9a-f-]{36}/credentials/[0-9a-f-]{36}$\x12\x1a\n\x06reason\x18\x02 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xf4\x03\"Q\n\x18RevokeCredentialResponse\x12\x35\n\ncredential\x18\x01 \x01(\x0b\x32!.iworkz.credentials.v1.Credential\"\xf9\x01\n\x18\x43redentialStatusSelector\x12\x42\n\x04type\x18\x01 \x01(\tB4\xbaH1r/R\x13\x42itstringStatusListR\x18\x42itstringStatusListEntry\x12\x35\n\x0estatus_purpose\x18\x02 \x01(\tB\x1d\xbaH\x1ar\x18R\nrevocationR\nsuspension\x12\x14\n\x02id\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\xf4\x03\x12\"\n\x11status_list_index\x18\x04 \x01(\tB\x07\xbaH\x04r\x02\x18\x14\x12(\n\x16status_list_credential\x18\x05 \x01(\tB\x08\xbaH\x05r\x03\x18\xf4\x03\"\xc0\x01\n\x1dUpdateCredentialStatusRequest\x12!\n\rcredential_id\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xc8\x01\x12R\n\x11\x63redential_status\x18\x02 \x01(\x0b\x32/.iworkz.credentials.v1.CredentialStatusSelectorB\x06\xbaH\x03\xc8\x01\x01\x12\x0e\n\x06status\x18\x03 \x01(\x08\x12\x18\n\x06reason\x18\x04 \x01(\tB\x08\xbaH\x05r\x03\x18\xf4\x03\"W\n\x1eUpdateCredentialStatusResponse\x12\x35\n\ncredential\x18\x01 \x01(\x0b\x32!.iworkz.credentials.v1.Credential\"v\n\x14GetStatusListRequest\x12^\n\x04name\x18\x01 \x01(\tBP\xbaHMrK\x18\x80\x01\x32\x46^issuers/[0-9a-f-]{36}/statusLists/(revocation|suspension)-[0-9]{1,9}$\"M\n\x15GetStatusListResponse\x12\x34\n\x16status_list_credential\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"g\n\x1aGetCredentialAnchorRequest\x12I\n\x04name\x18\x01 \x01(\tB;\xbaH8r6\x18\x80\x01\x32\x31^issuers/[0-9a-f-]{36}/credentials/[0-9a-f-]{36}$\"L\n\x1bGetCredentialAnchorResponse\x12-\n\x06\x61nchor\x18\x01 \x01(\x0b\x32\x1d.iworkz.credentials.v1.Anchor\"_\n\x12WatchStatusRequest\x12I\n\x04name\x18\x01 \x01(\tB;\xbaH8r6\x18\x80\x01\x32\x31^issuers/[0-9a-f-]{36}/credentials/[0-9a-f-]{36}$\"\x9b\x01\n\x13WatchStatusResponse\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x35\n\x05state\x18\x02 \x01(\x0e\x32&.iworkz.credentials.v1.CredentialState\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12/\n\x0b\x63hange_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"I\n\x10GetWalletRequest\x12\x35\n\x04name\x18\x01 \x01(\tB\'\xbaH$r\"\x18P2\x1e^workers/[0-9a-f-]{36}/wallet$\"B\n\x11GetWalletResponse\x12-\n\x06wallet\x18\x01 \x01(\x0b\x32\x1d.iworkz.credentials.v1.Wallet\"\x8c\x01\n\x1cListWalletCredentialsRequest\x12\x30\n\x06parent\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^workers/[0-9a-f-]{36}$\x12\x1c\n\tpage_size\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x00\x12\x1c\n\npage_token\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x04\"p\n\x1dListWalletCredentialsResponse\x12\x36\n\x0b\x63redentials\x18\x01 \x03(\x0b\x32!.iworkz.credentials.v1.Credential\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x89\x02\n\x19\x43reatePresentationRequest\x12\x30\n\x06parent\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^workers/[0-9a-f-]{36}$\x12[\n\x0b\x63redentials\x18\x02 \x03(\tBF\xbaHC\x92\x01@\x08\x01\x10\n\x18\x01\"8r6\x18\x80\x01\x32\x31^issuers/[0-9a-f-]{36}/credentials/[0-9a-f-]{36}$\x12\x1d\n\tchallenge\x18\x03 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xc8\x01\x12\x1a\n\x06\x64omain\x18\x04 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xc8\x01\x12\"\n\x08\x64isclose\x18\x05 \x03(\tB\x10\xbaH\r\x92\x01\n\x10\x32\"\x06r\x04\x10\x01\x18\x64\"\x83\x01\n\x1a\x43reatePresentationResponse\x12,\n\x0cpresentation\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x37\n\x06\x66ormat\x18\x02 \x01(\x0e\x32\'.iworkz.credentials.v1.CredentialFormat\"\xb5\x01\n\x16\x43reateShareLinkRequest\x12\x30\n\x06parent\x18\x01 \x01(\tB \xbaH\x1dr\x1b\x18@2\x17^workers/[0-9a-f-]{36}$\x12\x34\n\x0cpresentation\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\x06\xbaH\x03\xc8\x01\x01\x12!\n\x0bttl_seconds\x18\x03 \x01(\x05\x42\x0c\xbaH\t\x1a\x07\x18\x80\x9a\x9e\x01(\x00\x12\x10\n\x08one_time\x18\x04 \x01(\x08\"O\n\x17\x43reateShareLinkResponse\x12\x34\n\nshare_link\x18\x01 \x01(\x0b\x32 .iworkz.credentials.v1.ShareLink\"J\n\x1cGetSharedPresentationRequest\x12*\n\x05token\x18\x01 \x01(\tB\x1b\xbaH\x18r\x16\x10\x10\x18@2\x10^[A-Za-z0-9_-]+$\"\x86\x01\n\x1dGetSharedPresentationResponse\x12,\n\x0cpresentation\x18\x01 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x37\n\x06\x66ormat\x18\x02 \x01(\x0e\x32\'.iworkz.credentials.v1.CredentialFormat\"F\n\rVerifyOptions\x12\x1b\n\tchallenge\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\x12\x18\n\x06\x64omain\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\"\x8f\x01\n\x17VerifyCredentialRequest\x12=\n\x15verifiable_credential\x18\x01 \x01(\x0b\x32\x16.google.protobuf.ValueB\x06\xbaH\x03\xc8\x01\x01\x12\x35\n\x07options\x18\x02 \x01(\x0b\x32$.iworkz.credentials.v1.VerifyOptions\"\xd0\x01\n\x18VerifyCredentialResponse\x12\x10\n\x08verified\x18\x01 \x01(\x08\x12,\n\x06\x63hecks\x18\x02 \x03(\x0b\x32\x1c.iworkz.credentials.v1.Check\x12=\n\x0fproblem_details\x18\x03 \x03(\x0b\x32$.iworkz.credentials.v1.ProblemDetail\x12\x35\n\ncredential\x18\x04 \x01(\x0b\x32!.iworkz.credentials.v1.Credential\"\x93\x01\n\x19VerifyPresentationRequest\x12?\n\x17verifiable_presentation\x18\x01 \x01(\x0b\x32\x16.google.protobuf.ValueB\x06\xbaH\x03\xc8\x01\x01\x12\x35\n\x07options\x18\x02 \x01(\x0b\x32$.iworkz.credentials.v1.VerifyOptions\"\xce\x01\n\x1aVerifyPresentationResponse\x12\x10\n\x08verified\x18\x01 \x01(\x08\x12,\n\x06\x63hecks\x18\x02 \x03(\x0b\x32\x1c.iworkz.credentials.v1.Check\x12=\n\x0fproblem_details\x18\x03 \x03(\x0b\x32$.iworkz.credentials.v1.ProblemDetail\x12\x31\n\x10\x64isclosed_claims\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct*y\n\x10\x43redentialFormat\x12!\n\x1d\x43REDENTIAL_FORMAT_UNSPECIFIED\x10\x00\x12$\n CREDENTIAL_FORMAT_DATA_INTEGRITY\x10\x01\x12\x1c\n\x18\x43REDENTIAL_FORMAT_SD_JWT\x10\x02*l\n\x0b\x43ryptosuite\x12\x1b\n\x17\x43RYPTOSUITE_UNSPECIFIED\x10\x00\x12\x1f\n\x1b\x43RYPTOSUITE_ECDSA_RDFC_2019\x10\x01\x12\x1f\n\x1b\x43RYPTOSUITE_EDDSA_RDFC_2022\x10\x02*O\n\tDidMethod\x12\x1a\n\x16\x44ID_METHOD_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x44ID_METHOD_WEB\x10\x01\x12\x12\n\x0e\x44ID_METHOD_KEY\x10\x02*\x8e\x01\n\x0f\x43redentialState\x12 \n\x1c\x43REDENTIAL_STATE_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x43REDENTIAL_STATE_ACTIVE\x10\x01\x12\x1e\n\x1a\x43REDENTIAL_STATE_SUSPENDED\x10\x02\x12\x1c\n\x18\x43REDENTIAL_STATE_REVOKED\x10\x03*s\n\x0b\x43heckResult\x12\x1c\n\x18\x43HECK_RESULT_UNSPECIFIED\x10\x00\x12\x15\n\x11\x43HECK_RESULT_PASS\x10\x01\x12\x15\n\x11\x43HECK_RESULT_FAIL\x10\x02\x12\x18\n\x14\x43HECK_RESULT_SKIPPED\x10\x03\x32\xc7&\n\x11\x43redentialService\x12\xb2\x01\n\x0eRegisterIssuer\x12,.iworkz.credentials.v1.RegisterIssuerRequest\x1a-.iworkz.credentials.v1.RegisterIssuerResponse\"C\xca\xf3\x18\x17\x12\x02\x03\x02\x1a\x11\n\x04name\x12\x07issuers\x18\x02\x82\xd3\xe4\x93\x02\"\"\x1d/v1/{name=issuers/*}:register:\x01*\x12\x82\x01\n\tGetIssuer\x12\'.iworkz.credentials.v1.GetIssuerRequest\x1a(.iworkz.credentials.v1.GetIssuerResponse\"\"\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/{name=issuers/*}\x12\x7f\n\nResolveDid\x12(.iworkz.credentials.v1.ResolveDidRequest\x1a).iworkz.credentials.v1.ResolveDidResponse\"\x1c\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/dids/{did}\x12\xa4\x01\n\x0eGetDidDocument\x12,.iworkz.credentials.v1.GetDidDocumentRequest\x1a-.iworkz.credentials.v1.GetDidDocumentResponse\"5\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02)\x12\x1d/issuers/{issuer_id}/did.jsonb\x08\x64ocument\x12\xb6\x01\n\x0fRotateIssuerKey\x12-.iworkz.credentials.v1.RotateIssuerKeyRequest\x1a..iworkz.credentials.v1.RotateIssuerKeyResponse\"D\xca\xf3\x18\x17\x12\x02\x03\x02\x1a\x11\n\x04name\x12\x07issuers\x18\x02\x82\xd3\xe4\x93\x02#\"\x1e/v1/{name=issuers/*}:rotateKey:\x01*\x12\xb2\x01\n\x0e\x41\x63\x63reditIssuer\x12,.iworkz.credentials.v1.AccreditIssuerRequest\x1a-.iworkz.credentials.v1.AccreditIssuerResponse\"C\xca\xf3\x18\x03\x12\x01\x04\x82\xd3\xe4\x93\x02\x36\"%/v1/{parent=issuers/*}/accreditations:\raccreditation\x12\xc4\x01\n\x15WithdrawAccreditation\x12\x33.iworkz.credentials.v1.WithdrawAccreditationRequest\x1a\x34.iworkz.credentials.v1.WithdrawAccreditationResponse\"@\xca\xf3\x18\x03\x12\x01\x04\x82\xd3\xe4\x93\x02\x33\"./v1/{name=issuers/*/accreditations/*}:withdraw:\x01*\x12\xae\x01\n\x12ListAccreditations\x12\x30.iworkz.credentials.v1.ListAccreditationsRequest\x1a\x31.iworkz.credentials.v1.ListAccreditationsResponse\"3\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\'\x12%/v1/{parent=issuers/*}/accreditations\x12\x9f\x01\n\x13ListCredentialTypes\x12\x31.iworkz.credentials.v1.ListCredentialTypesRequest\x1a\x32.iworkz.credentials.v1.ListCredentialTypesResponse\"!\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/credentialTypes\x12\xb2\x01\n\x13GetCredentialSchema\x12\x31.iworkz.credentials.v1.GetCredentialSchemaRequest\x1a\x32.iworkz.credentials.v1.GetCredentialSchemaResponse\"4\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02(\x12\x1e/v1/{name=credentialSchemas/*}b\x06schema\x12\xc0\x01\n\x0fIssueCredential\x12-.iworkz.credentials.v1.IssueCredentialRequest\x1a..iworkz.credentials.v1.IssueCredentialResponse\"N\xca\xf3\x18\x04\x12\x02\x03\x02\x82\xd3\xe4\x93\x02@\"\"/v1/{parent=issuers/*}/credentials:\x01*Z\x17\"\x12/credentials/issue:\x01*\x12\x9f\x01\n\rGetCredential\x12+.iworkz.credentials.v1.GetCredentialRequest\x1a,.iworkz.credentials.v1.GetCredentialResponse\"3\xca\xf3\x18\x05\x12\x03\x03\x02\x01\x82\xd3\xe4\x93\x02$\x12\"/v1/{name=issuers/*/credentials/*}\x12\xcb\x01\n\x15ListIssuedCredentials\x12\x33.iworkz.credentials.v1.ListIssuedCredentialsRequest\x1a\x34.iworkz.credentials.v1.ListIssuedCredentialsResponse\"G\xca\xf3\x18\x19\x12\x02\x03\x02\x1a\x13\n\x06parent\x12\x07issuers\x18\x02\x82\xd3\xe4\x93\x02$\x12\"/v1/{parent=issuers/*}/credentials\x12\xc8\x01\n\x11SuspendCredential\x12/.iworkz.credentials.v1.SuspendCredentialRequest\x1a\x30.iworkz.credentials.v1.SuspendCredentialResponse\"P\xca\xf3\x18\x17\x12\x02\x03\x02\x1a\x11\n\x04name\x12\x07issuers\x18\x02\x82\xd3\xe4\x93\x02/\"*/v1/{name=issuers/*/credentials/*}:suspend:\x01*\x12\xd0\x01\n\x13UnsuspendCredential\x12\x31.iworkz.credentials.v1.UnsuspendCredentialRequest\x1a\x32.iworkz.credentials.v1.UnsuspendCredentialResponse\"R\xca\xf3\x18\x17\x12\x02\x03\x02\x1a\x11\n\x04name\x12\x07issuers\x18\x02\x82\xd3\xe4\x93\x02\x31\",/v1/{name=issuers/*/credentials/*}:unsuspend:\x01*\x12\xc4\x01\n\x10RevokeCredential\x12..iworkz.credentials.v1.RevokeCredentialRequest\x1a/.iworkz.credentials.v1.RevokeCredentialResponse\"O\xca\xf3\x18\x17\x12\x02\x03\x02\x1a\x11\n\x04name\x12\x07issuers\x18\x02\x82\xd3\xe4\x93\x02.\")/v1/{name=issuers/*/credentials/*}:revoke:\x01*\x12\xd0\x01\n\x16UpdateCredentialStatus\x12\x34.iworkz.credentials.v1.UpdateCredentialStatusRequest\x1a\x35.iworkz.credentials.v1.UpdateCredentialStatusResponse\"I\xca\xf3\x18\x04\x12\x02\x03\x02\x82\xd3\xe4\x93\x02;\"\x1c/v1/credentials:updateStatus:\x01*Z\x18\"\x13/credentials/status:\x01*\x12\xb4\x01\n\rGetStatusList\x12+.iworkz.credentials.v1.GetStatusListRequest\x1a,.iworkz.credentials.v1.GetStatusListResponse\"H\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02<\x12\"/v1/{name=issuers/*/statusLists/*}b\x16status_list_credential\x12\xb5\x01\n\x13GetCredentialAnchor\x12\x31.iworkz.credentials.v1.GetCredentialAnchorRequest\x1a\x32.iworkz.credentials.v1.GetCredentialAnchorResponse\"7\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02+\x12)/v1/{name=issuers/*/credentials/*}/anchor\x12\xa2\x01\n\x0bWatchStatus\x12).iworkz.credentials.v1.WatchStatusRequest\x1a*.iworkz.credentials.v1.WatchStatusResponse\":\xca\xf3\x18\x00\x82\xd3\xe4\x93\x02\x30\x12./v1/{name=issuers/*/credentials/*}:watchStatus0\x01\x12\x9d\x01\n\tGetWallet\x12\'.iworkz.credentials.v1.GetWalletRequest\x1a(.iworkz.credentials.v1.GetWalletResponse\"=\xca\xf3\x18\x16\x12\x01\x01\x1a\x11\n\x04name\x12\x07workers\x18\x01\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{name=workers/*/wallet}\x12\xca\x01\n\x15ListWalletCredentials\x12\x33.iworkz.credentials.v1.ListWalletCredentialsRequest\x1a\x34.iworkz.credentials.v1.ListWalletCredentialsResponse\"F\xca\xf3\x18\x18\x12\x01\x01\x1a\x13\n\x06parent\x12\x07workers\x18\x01\x82\xd3\xe4\x93\x02$\x12\"/v1/{parent=workers/*}/credentials\x12\xc6\x01\n\x12\x43reatePresentation\x12\x30.iworkz.credentials.v1.CreatePresentationRequest\x1a\x31.iworkz.credentials.v1.CreatePresentationResponse\"K\xca\xf3\x18\x18\x12\x01\x01\x1a\x13\n\x06parent\x12\x07workers\x18\x01\x82\xd3\xe4\x93\x02)\"$/v1/{parent=workers/*}/presentations:\x01*\x12\xba\x01\n\x0f\x43reateShareLink\x12-.iworkz.credentials.v1.CreateShareLinkRequest\x1a..iworkz.credentials.v1.CreateShareLinkResponse\"H\xca\xf3\x18\x18\x12\x01\x01\x1a\x13\n\x06parent\x12\x07workers\x18\x01\x82\xd3\xe4\x93\x02&\"!/v1/{parent=workers/*}/shareLinks:\x01*\x12\xa4\x01\n\x15GetSharedPresentation\x12\x33.iworkz.credentials.v1.GetSharedPresentationRequest\x1a\x34.iworkz.credentials.v1.GetSharedPresentationResponse\" \xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/shares/{token}\x12\xb6\x01\n\x10VerifyCredential\x12..iworkz.credentials.v1.VerifyCredentialRequest\x1a/.iworkz.credentials.v1.VerifyCredentialResponse\"A\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x35\"\x16/v1/credentials:verify:\x01*Z\x18\"\x13/credentials/verify:\x01*\x12\xc0\x01\n\x12VerifyPresentation\x12\x30.iworkz.credentials.v1.VerifyPresentationRequest\x1a\x31.iworkz.credentials.v1.VerifyPresentationResponse\"E\xca\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x39\"\x18/v1/presentations:verify:\x01*Z\x1a\"\x15/presentations/verify:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -163,7 +164,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_VERIFYPRESENTATIONREQUEST'].fields_by_name['verifiable_presentation']._loaded_options = None
   _globals['_VERIFYPRESENTATIONREQUEST'].fields_by_name['verifiable_presentation']._serialized_options = b'\272H\003\310\001\001'
   _globals['_CREDENTIALSERVICE'].methods_by_name['RegisterIssuer']._loaded_options = None
-  _globals['_CREDENTIALSERVICE'].methods_by_name['RegisterIssuer']._serialized_options = b'\312\363\030\026\022\001\003\032\021\n\004name\022\007issuers\030\002\202\323\344\223\002\"\"\035/v1/{name=issuers/*}:register:\001*'
+  _globals['_CREDENTIALSERVICE'].methods_by_name['RegisterIssuer']._serialized_options = b'\312\363\030\027\022\002\003\002\032\021\n\004name\022\007issuers\030\002\202\323\344\223\002\"\"\035/v1/{name=issuers/*}:register:\001*'
   _globals['_CREDENTIALSERVICE'].methods_by_name['GetIssuer']._loaded_options = None
   _globals['_CREDENTIALSERVICE'].methods_by_name['GetIssuer']._serialized_options = b'\312\363\030\002\010\001\202\323\344\223\002\026\022\024/v1/{name=issuers/*}'
   _globals['_CREDENTIALSERVICE'].methods_by_name['ResolveDid']._loaded_options = None
@@ -171,7 +172,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREDENTIALSERVICE'].methods_by_name['GetDidDocument']._loaded_options = None
   _globals['_CREDENTIALSERVICE'].methods_by_name['GetDidDocument']._serialized_options = b'\312\363\030\002\010\001\202\323\344\223\002)\022\035/issuers/{issuer_id}/did.jsonb\010document'
   _globals['_CREDENTIALSERVICE'].methods_by_name['RotateIssuerKey']._loaded_options = None
-  _globals['_CREDENTIALSERVICE'].methods_by_name['RotateIssuerKey']._serialized_options = b'\312\363\030\026\022\001\003\032\021\n\004name\022\007issuers\030\002\202\323\344\223\002#\"\036/v1/{name=issuers/*}:rotateKey:\001*'
+  _globals['_CREDENTIALSERVICE'].methods_by_name['RotateIssuerKey']._serialized_options = b'\312\363\030\027\022\002\003\002\032\021\n\004name\022\007issuers\030\002\202\323\344\223\002#\"\036/v1/{name=issuers/*}:rotateKey:\001*'
   _globals['_CREDENTIALSERVICE'].methods_by_name['AccreditIssuer']._loaded_options = None
   _globals['_CREDENTIALSERVICE'].methods_by_name['AccreditIssuer']._serialized_options = b'\312\363\030\003\022\001\004\202\323\344\223\0026\"%/v1/{parent=issuers/*}/accreditations:\raccreditation'
   _globals['_CREDENTIALSERVICE'].methods_by_name['WithdrawAccreditation']._loaded_options = None
@@ -183,19 +184,19 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREDENTIALSERVICE'].methods_by_name['GetCredentialSchema']._loaded_options = None
   _globals['_CREDENTIALSERVICE'].methods_by_name['GetCredentialSchema']._serialized_options = b'\312\363\030\002\010\001\202\323\344\223\002(\022\036/v1/{name=credentialSchemas/*}b\006schema'
   _globals['_CREDENTIALSERVICE'].methods_by_name['IssueCredential']._loaded_options = None
-  _globals['_CREDENTIALSERVICE'].methods_by_name['IssueCredential']._serialized_options = b'\312\363\030\003\022\001\003\202\323\344\223\002@\"\"/v1/{parent=issuers/*}/credentials:\001*Z\027\"\022/credentials/issue:\001*'
+  _globals['_CREDENTIALSERVICE'].methods_by_name['IssueCredential']._serialized_options = b'\312\363\030\004\022\002\003\002\202\323\344\223\002@\"\"/v1/{parent=issuers/*}/credentials:\001*Z\027\"\022/credentials/issue:\001*'
   _globals['_CREDENTIALSERVICE'].methods_by_name['GetCredential']._loaded_options = None
-  _globals['_CREDENTIALSERVICE'].methods_by_name['GetCredential']._serialized_options = b'\312\363\030\004\022\002\003\001\202\323\344\223\002$\022\"/v1/{name=issuers/*/credentials/*}'
+  _globals['_CREDENTIALSERVICE'].methods_by_name['GetCredential']._serialized_options = b'\312\363\030\005\022\003\003\002\001\202\323\344\223\002$\022\"/v1/{name=issuers/*/credentials/*}'
   _globals['_CREDENTIALSERVICE'].methods_by_name['ListIssuedCredentials']._loaded_options = None
-  _globals['_CREDENTIALSERVICE'].methods_by_name['ListIssuedCredentials']._serialized_options = b'\312\363\030\030\022\001\003\032\023\n\006parent\022\007issuers\030\002\202\323\344\223\002$\022\"/v1/{parent=issuers/*}/credentials'
+  _globals['_CREDENTIALSERVICE'].methods_by_name['ListIssuedCredentials']._serialized_options = b'\312\363\030\031\022\002\003\002\032\023\n\006parent\022\007issuers\030\002\202\323\344\223\002$\022\"/v1/{parent=issuers/*}/credentials'
   _globals['_CREDENTIALSERVICE'].methods_by_name['SuspendCredential']._loaded_options = None
-  _globals['_CREDENTIALSERVICE'].methods_by_name['SuspendCredential']._serialized_options = b'\312\363\030\026\022\001\003\032\021\n\004name\022\007issuers\030\002\202\323\344\223\002/\"*/v1/{name=issuers/*/credentials/*}:suspend:\001*'
+  _globals['_CREDENTIALSERVICE'].methods_by_name['SuspendCredential']._serialized_options = b'\312\363\030\027\022\002\003\002\032\021\n\004name\022\007issuers\030\002\202\323\344\223\002/\"*/v1/{name=issuers/*/credentials/*}:suspend:\001*'
   _globals['_CREDENTIALSERVICE'].methods_by_name['UnsuspendCredential']._loaded_options = None
-  _globals['_CREDENTIALSERVICE'].methods_by_name['UnsuspendCredential']._serialized_options = b'\312\363\030\026\022\001\003\032\021\n\004name\022\007issuers\030\002\202\323\344\223\0021\",/v1/{name=issuers/*/credentials/*}:unsuspend:\001*'
+  _globals['_CREDENTIALSERVICE'].methods_by_name['UnsuspendCredential']._serialized_options = b'\312\363\030\027\022\002\003\002\032\021\n\004name\022\007issuers\030\002\202\323\344\223\0021\",/v1/{name=issuers/*/credentials/*}:unsuspend:\001*'
   _globals['_CREDENTIALSERVICE'].methods_by_name['RevokeCredential']._loaded_options = None
-  _globals['_CREDENTIALSERVICE'].methods_by_name['RevokeCredential']._serialized_options = b'\312\363\030\026\022\001\003\032\021\n\004name\022\007issuers\030\002\202\323\344\223\002.\")/v1/{name=issuers/*/credentials/*}:revoke:\001*'
+  _globals['_CREDENTIALSERVICE'].methods_by_name['RevokeCredential']._serialized_options = b'\312\363\030\027\022\002\003\002\032\021\n\004name\022\007issuers\030\002\202\323\344\223\002.\")/v1/{name=issuers/*/credentials/*}:revoke:\001*'
   _globals['_CREDENTIALSERVICE'].methods_by_name['UpdateCredentialStatus']._loaded_options = None
-  _globals['_CREDENTIALSERVICE'].methods_by_name['UpdateCredentialStatus']._serialized_options = b'\312\363\030\003\022\001\003\202\323\344\223\002;\"\034/v1/credentials:updateStatus:\001*Z\030\"\023/credentials/status:\001*'
+  _globals['_CREDENTIALSERVICE'].methods_by_name['UpdateCredentialStatus']._serialized_options = b'\312\363\030\004\022\002\003\002\202\323\344\223\002;\"\034/v1/credentials:updateStatus:\001*Z\030\"\023/credentials/status:\001*'
   _globals['_CREDENTIALSERVICE'].methods_by_name['GetStatusList']._loaded_options = None
   _globals['_CREDENTIALSERVICE'].methods_by_name['GetStatusList']._serialized_options = b'\312\363\030\002\010\001\202\323\344\223\002<\022\"/v1/{name=issuers/*/statusLists/*}b\026status_list_credential'
   _globals['_CREDENTIALSERVICE'].methods_by_name['GetCredentialAnchor']._loaded_options = None
@@ -216,150 +217,150 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREDENTIALSERVICE'].methods_by_name['VerifyCredential']._serialized_options = b'\312\363\030\002\010\001\202\323\344\223\0025\"\026/v1/credentials:verify:\001*Z\030\"\023/credentials/verify:\001*'
   _globals['_CREDENTIALSERVICE'].methods_by_name['VerifyPresentation']._loaded_options = None
   _globals['_CREDENTIALSERVICE'].methods_by_name['VerifyPresentation']._serialized_options = b'\312\363\030\002\010\001\202\323\344\223\0029\"\030/v1/presentations:verify:\001*Z\032\"\025/presentations/verify:\001*'
-  _globals['_CREDENTIALFORMAT']._serialized_start=9085
-  _globals['_CREDENTIALFORMAT']._serialized_end=9206
-  _globals['_CRYPTOSUITE']._serialized_start=9208
-  _globals['_CRYPTOSUITE']._serialized_end=9316
-  _globals['_DIDMETHOD']._serialized_start=9318
-  _globals['_DIDMETHOD']._serialized_end=9397
-  _globals['_CREDENTIALSTATE']._serialized_start=9400
-  _globals['_CREDENTIALSTATE']._serialized_end=9542
-  _globals['_CHECKRESULT']._serialized_start=9544
-  _globals['_CHECKRESULT']._serialized_end=9659
-  _globals['_ISSUERKEY']._serialized_start=218
-  _globals['_ISSUERKEY']._serialized_end=426
-  _globals['_ISSUER']._serialized_start=429
-  _globals['_ISSUER']._serialized_end=699
-  _globals['_ACCREDITATION']._serialized_start=702
-  _globals['_ACCREDITATION']._serialized_end=1033
-  _globals['_ANCHOR']._serialized_start=1036
-  _globals['_ANCHOR']._serialized_end=1301
-  _globals['_CREDENTIAL']._serialized_start=1304
-  _globals['_CREDENTIAL']._serialized_end=1869
-  _globals['_CHECK']._serialized_start=1871
-  _globals['_CHECK']._serialized_end=1984
-  _globals['_PROBLEMDETAIL']._serialized_start=1986
-  _globals['_PROBLEMDETAIL']._serialized_end=2046
-  _globals['_WALLET']._serialized_start=2048
-  _globals['_WALLET']._serialized_end=2116
-  _globals['_SHARELINK']._serialized_start=2118
-  _globals['_SHARELINK']._serialized_end=2238
-  _globals['_CREDENTIALTYPE']._serialized_start=2240
-  _globals['_CREDENTIALTYPE']._serialized_end=2352
-  _globals['_REGISTERISSUERREQUEST']._serialized_start=2355
-  _globals['_REGISTERISSUERREQUEST']._serialized_end=2591
-  _globals['_REGISTERISSUERRESPONSE']._serialized_start=2593
-  _globals['_REGISTERISSUERRESPONSE']._serialized_end=2664
-  _globals['_GETISSUERREQUEST']._serialized_start=2666
-  _globals['_GETISSUERREQUEST']._serialized_end=2732
-  _globals['_GETISSUERRESPONSE']._serialized_start=2734
-  _globals['_GETISSUERRESPONSE']._serialized_end=2800
-  _globals['_RESOLVEDIDREQUEST']._serialized_start=2802
-  _globals['_RESOLVEDIDREQUEST']._serialized_end=2881
-  _globals['_RESOLVEDIDRESPONSE']._serialized_start=2883
-  _globals['_RESOLVEDIDRESPONSE']._serialized_end=2950
-  _globals['_GETDIDDOCUMENTREQUEST']._serialized_start=2952
-  _globals['_GETDIDDOCUMENTREQUEST']._serialized_end=3020
-  _globals['_GETDIDDOCUMENTRESPONSE']._serialized_start=3022
-  _globals['_GETDIDDOCUMENTRESPONSE']._serialized_end=3089
-  _globals['_ROTATEISSUERKEYREQUEST']._serialized_start=3092
-  _globals['_ROTATEISSUERKEYREQUEST']._serialized_end=3231
-  _globals['_ROTATEISSUERKEYRESPONSE']._serialized_start=3233
-  _globals['_ROTATEISSUERKEYRESPONSE']._serialized_end=3305
-  _globals['_ACCREDITISSUERREQUEST']._serialized_start=3308
-  _globals['_ACCREDITISSUERREQUEST']._serialized_end=3450
-  _globals['_ACCREDITISSUERRESPONSE']._serialized_start=3452
-  _globals['_ACCREDITISSUERRESPONSE']._serialized_end=3537
-  _globals['_WITHDRAWACCREDITATIONREQUEST']._serialized_start=3540
-  _globals['_WITHDRAWACCREDITATIONREQUEST']._serialized_end=3676
-  _globals['_WITHDRAWACCREDITATIONRESPONSE']._serialized_start=3678
-  _globals['_WITHDRAWACCREDITATIONRESPONSE']._serialized_end=3770
-  _globals['_LISTACCREDITATIONSREQUEST']._serialized_start=3772
-  _globals['_LISTACCREDITATIONSREQUEST']._serialized_end=3849
-  _globals['_LISTACCREDITATIONSRESPONSE']._serialized_start=3851
-  _globals['_LISTACCREDITATIONSRESPONSE']._serialized_end=3941
-  _globals['_LISTCREDENTIALTYPESREQUEST']._serialized_start=3943
-  _globals['_LISTCREDENTIALTYPESREQUEST']._serialized_end=3971
-  _globals['_LISTCREDENTIALTYPESRESPONSE']._serialized_start=3973
-  _globals['_LISTCREDENTIALTYPESRESPONSE']._serialized_end=4067
-  _globals['_GETCREDENTIALSCHEMAREQUEST']._serialized_start=4069
-  _globals['_GETCREDENTIALSCHEMAREQUEST']._serialized_end=4152
-  _globals['_GETCREDENTIALSCHEMARESPONSE']._serialized_start=4154
-  _globals['_GETCREDENTIALSCHEMARESPONSE']._serialized_end=4224
-  _globals['_ISSUECREDENTIALOPTIONS']._serialized_start=4227
-  _globals['_ISSUECREDENTIALOPTIONS']._serialized_end=4450
-  _globals['_ISSUECREDENTIALREQUEST']._serialized_start=4453
-  _globals['_ISSUECREDENTIALREQUEST']._serialized_end=4647
-  _globals['_ISSUECREDENTIALRESPONSE']._serialized_start=4650
-  _globals['_ISSUECREDENTIALRESPONSE']._serialized_end=4785
-  _globals['_GETCREDENTIALREQUEST']._serialized_start=4787
-  _globals['_GETCREDENTIALREQUEST']._serialized_end=4884
-  _globals['_GETCREDENTIALRESPONSE']._serialized_start=4886
-  _globals['_GETCREDENTIALRESPONSE']._serialized_end=4964
-  _globals['_LISTISSUEDCREDENTIALSREQUEST']._serialized_start=4967
-  _globals['_LISTISSUEDCREDENTIALSREQUEST']._serialized_end=5107
-  _globals['_LISTISSUEDCREDENTIALSRESPONSE']._serialized_start=5109
-  _globals['_LISTISSUEDCREDENTIALSRESPONSE']._serialized_end=5221
-  _globals['_SUSPENDCREDENTIALREQUEST']._serialized_start=5223
-  _globals['_SUSPENDCREDENTIALREQUEST']._serialized_end=5350
-  _globals['_SUSPENDCREDENTIALRESPONSE']._serialized_start=5352
-  _globals['_SUSPENDCREDENTIALRESPONSE']._serialized_end=5434
-  _globals['_UNSUSPENDCREDENTIALREQUEST']._serialized_start=5436
-  _globals['_UNSUSPENDCREDENTIALREQUEST']._serialized_end=5539
-  _globals['_UNSUSPENDCREDENTIALRESPONSE']._serialized_start=5541
-  _globals['_UNSUSPENDCREDENTIALRESPONSE']._serialized_end=5625
-  _globals['_REVOKECREDENTIALREQUEST']._serialized_start=5628
-  _globals['_REVOKECREDENTIALREQUEST']._serialized_end=5756
-  _globals['_REVOKECREDENTIALRESPONSE']._serialized_start=5758
-  _globals['_REVOKECREDENTIALRESPONSE']._serialized_end=5839
-  _globals['_CREDENTIALSTATUSSELECTOR']._serialized_start=5842
-  _globals['_CREDENTIALSTATUSSELECTOR']._serialized_end=6091
-  _globals['_UPDATECREDENTIALSTATUSREQUEST']._serialized_start=6094
-  _globals['_UPDATECREDENTIALSTATUSREQUEST']._serialized_end=6286
-  _globals['_UPDATECREDENTIALSTATUSRESPONSE']._serialized_start=6288
-  _globals['_UPDATECREDENTIALSTATUSRESPONSE']._serialized_end=6375
-  _globals['_GETSTATUSLISTREQUEST']._serialized_start=6377
-  _globals['_GETSTATUSLISTREQUEST']._serialized_end=6495
-  _globals['_GETSTATUSLISTRESPONSE']._serialized_start=6497
-  _globals['_GETSTATUSLISTRESPONSE']._serialized_end=6577
-  _globals['_GETCREDENTIALANCHORREQUEST']._serialized_start=6579
-  _globals['_GETCREDENTIALANCHORREQUEST']._serialized_end=6682
-  _globals['_GETCREDENTIALANCHORRESPONSE']._serialized_start=6684
-  _globals['_GETCREDENTIALANCHORRESPONSE']._serialized_end=6760
-  _globals['_WATCHSTATUSREQUEST']._serialized_start=6762
-  _globals['_WATCHSTATUSREQUEST']._serialized_end=6857
-  _globals['_WATCHSTATUSRESPONSE']._serialized_start=6860
-  _globals['_WATCHSTATUSRESPONSE']._serialized_end=7015
-  _globals['_GETWALLETREQUEST']._serialized_start=7017
-  _globals['_GETWALLETREQUEST']._serialized_end=7090
-  _globals['_GETWALLETRESPONSE']._serialized_start=7092
-  _globals['_GETWALLETRESPONSE']._serialized_end=7158
-  _globals['_LISTWALLETCREDENTIALSREQUEST']._serialized_start=7161
-  _globals['_LISTWALLETCREDENTIALSREQUEST']._serialized_end=7301
-  _globals['_LISTWALLETCREDENTIALSRESPONSE']._serialized_start=7303
-  _globals['_LISTWALLETCREDENTIALSRESPONSE']._serialized_end=7415
-  _globals['_CREATEPRESENTATIONREQUEST']._serialized_start=7418
-  _globals['_CREATEPRESENTATIONREQUEST']._serialized_end=7683
-  _globals['_CREATEPRESENTATIONRESPONSE']._serialized_start=7686
-  _globals['_CREATEPRESENTATIONRESPONSE']._serialized_end=7817
-  _globals['_CREATESHARELINKREQUEST']._serialized_start=7820
-  _globals['_CREATESHARELINKREQUEST']._serialized_end=8001
-  _globals['_CREATESHARELINKRESPONSE']._serialized_start=8003
-  _globals['_CREATESHARELINKRESPONSE']._serialized_end=8082
-  _globals['_GETSHAREDPRESENTATIONREQUEST']._serialized_start=8084
-  _globals['_GETSHAREDPRESENTATIONREQUEST']._serialized_end=8158
-  _globals['_GETSHAREDPRESENTATIONRESPONSE']._serialized_start=8161
-  _globals['_GETSHAREDPRESENTATIONRESPONSE']._serialized_end=8295
-  _globals['_VERIFYOPTIONS']._serialized_start=8297
-  _globals['_VERIFYOPTIONS']._serialized_end=8367
-  _globals['_VERIFYCREDENTIALREQUEST']._serialized_start=8370
-  _globals['_VERIFYCREDENTIALREQUEST']._serialized_end=8513
-  _globals['_VERIFYCREDENTIALRESPONSE']._serialized_start=8516
-  _globals['_VERIFYCREDENTIALRESPONSE']._serialized_end=8724
-  _globals['_VERIFYPRESENTATIONREQUEST']._serialized_start=8727
-  _globals['_VERIFYPRESENTATIONREQUEST']._serialized_end=8874
-  _globals['_VERIFYPRESENTATIONRESPONSE']._serialized_start=8877
-  _globals['_VERIFYPRESENTATIONRESPONSE']._serialized_end=9083
-  _globals['_CREDENTIALSERVICE']._serialized_start=9662
-  _globals['_CREDENTIALSERVICE']._serialized_end=14588
+  _globals['_CREDENTIALFORMAT']._serialized_start=9103
+  _globals['_CREDENTIALFORMAT']._serialized_end=9224
+  _globals['_CRYPTOSUITE']._serialized_start=9226
+  _globals['_CRYPTOSUITE']._serialized_end=9334
+  _globals['_DIDMETHOD']._serialized_start=9336
+  _globals['_DIDMETHOD']._serialized_end=9415
+  _globals['_CREDENTIALSTATE']._serialized_start=9418
+  _globals['_CREDENTIALSTATE']._serialized_end=9560
+  _globals['_CHECKRESULT']._serialized_start=9562
+  _globals['_CHECKRESULT']._serialized_end=9677
+  _globals['_ISSUERKEY']._serialized_start=245
+  _globals['_ISSUERKEY']._serialized_end=453
+  _globals['_ISSUER']._serialized_start=456
+  _globals['_ISSUER']._serialized_end=726
+  _globals['_ACCREDITATION']._serialized_start=729
+  _globals['_ACCREDITATION']._serialized_end=1060
+  _globals['_ANCHOR']._serialized_start=1063
+  _globals['_ANCHOR']._serialized_end=1328
+  _globals['_CREDENTIAL']._serialized_start=1331
+  _globals['_CREDENTIAL']._serialized_end=1896
+  _globals['_CHECK']._serialized_start=1898
+  _globals['_CHECK']._serialized_end=2011
+  _globals['_PROBLEMDETAIL']._serialized_start=2013
+  _globals['_PROBLEMDETAIL']._serialized_end=2073
+  _globals['_WALLET']._serialized_start=2075
+  _globals['_WALLET']._serialized_end=2143
+  _globals['_SHARELINK']._serialized_start=2145
+  _globals['_SHARELINK']._serialized_end=2265
+  _globals['_CREDENTIALTYPE']._serialized_start=2267
+  _globals['_CREDENTIALTYPE']._serialized_end=2379
+  _globals['_REGISTERISSUERREQUEST']._serialized_start=2382
+  _globals['_REGISTERISSUERREQUEST']._serialized_end=2618
+  _globals['_REGISTERISSUERRESPONSE']._serialized_start=2620
+  _globals['_REGISTERISSUERRESPONSE']._serialized_end=2691
+  _globals['_GETISSUERREQUEST']._serialized_start=2693
+  _globals['_GETISSUERREQUEST']._serialized_end=2759
+  _globals['_GETISSUERRESPONSE']._serialized_start=2761
+  _globals['_GETISSUERRESPONSE']._serialized_end=2827
+  _globals['_RESOLVEDIDREQUEST']._serialized_start=2829
+  _globals['_RESOLVEDIDREQUEST']._serialized_end=2908
+  _globals['_RESOLVEDIDRESPONSE']._serialized_start=2910
+  _globals['_RESOLVEDIDRESPONSE']._serialized_end=2977
+  _globals['_GETDIDDOCUMENTREQUEST']._serialized_start=2979
+  _globals['_GETDIDDOCUMENTREQUEST']._serialized_end=3047
+  _globals['_GETDIDDOCUMENTRESPONSE']._serialized_start=3049
+  _globals['_GETDIDDOCUMENTRESPONSE']._serialized_end=3113
+  _globals['_ROTATEISSUERKEYREQUEST']._serialized_start=3116
+  _globals['_ROTATEISSUERKEYREQUEST']._serialized_end=3255
+  _globals['_ROTATEISSUERKEYRESPONSE']._serialized_start=3257
+  _globals['_ROTATEISSUERKEYRESPONSE']._serialized_end=3329
+  _globals['_ACCREDITISSUERREQUEST']._serialized_start=3332
+  _globals['_ACCREDITISSUERREQUEST']._serialized_end=3474
+  _globals['_ACCREDITISSUERRESPONSE']._serialized_start=3476
+  _globals['_ACCREDITISSUERRESPONSE']._serialized_end=3561
+  _globals['_WITHDRAWACCREDITATIONREQUEST']._serialized_start=3564
+  _globals['_WITHDRAWACCREDITATIONREQUEST']._serialized_end=3700
+  _globals['_WITHDRAWACCREDITATIONRESPONSE']._serialized_start=3702
+  _globals['_WITHDRAWACCREDITATIONRESPONSE']._serialized_end=3794
+  _globals['_LISTACCREDITATIONSREQUEST']._serialized_start=3796
+  _globals['_LISTACCREDITATIONSREQUEST']._serialized_end=3873
+  _globals['_LISTACCREDITATIONSRESPONSE']._serialized_start=3875
+  _globals['_LISTACCREDITATIONSRESPONSE']._serialized_end=3965
+  _globals['_LISTCREDENTIALTYPESREQUEST']._serialized_start=3967
+  _globals['_LISTCREDENTIALTYPESREQUEST']._serialized_end=3995
+  _globals['_LISTCREDENTIALTYPESRESPONSE']._serialized_start=3997
+  _globals['_LISTCREDENTIALTYPESRESPONSE']._serialized_end=4091
+  _globals['_GETCREDENTIALSCHEMAREQUEST']._serialized_start=4093
+  _globals['_GETCREDENTIALSCHEMAREQUEST']._serialized_end=4176
+  _globals['_GETCREDENTIALSCHEMARESPONSE']._serialized_start=4178
+  _globals['_GETCREDENTIALSCHEMARESPONSE']._serialized_end=4245
+  _globals['_ISSUECREDENTIALOPTIONS']._serialized_start=4248
+  _globals['_ISSUECREDENTIALOPTIONS']._serialized_end=4471
+  _globals['_ISSUECREDENTIALREQUEST']._serialized_start=4474
+  _globals['_ISSUECREDENTIALREQUEST']._serialized_end=4668
+  _globals['_ISSUECREDENTIALRESPONSE']._serialized_start=4671
+  _globals['_ISSUECREDENTIALRESPONSE']._serialized_end=4806
+  _globals['_GETCREDENTIALREQUEST']._serialized_start=4808
+  _globals['_GETCREDENTIALREQUEST']._serialized_end=4905
+  _globals['_GETCREDENTIALRESPONSE']._serialized_start=4907
+  _globals['_GETCREDENTIALRESPONSE']._serialized_end=4985
+  _globals['_LISTISSUEDCREDENTIALSREQUEST']._serialized_start=4988
+  _globals['_LISTISSUEDCREDENTIALSREQUEST']._serialized_end=5128
+  _globals['_LISTISSUEDCREDENTIALSRESPONSE']._serialized_start=5130
+  _globals['_LISTISSUEDCREDENTIALSRESPONSE']._serialized_end=5242
+  _globals['_SUSPENDCREDENTIALREQUEST']._serialized_start=5244
+  _globals['_SUSPENDCREDENTIALREQUEST']._serialized_end=5371
+  _globals['_SUSPENDCREDENTIALRESPONSE']._serialized_start=5373
+  _globals['_SUSPENDCREDENTIALRESPONSE']._serialized_end=5455
+  _globals['_UNSUSPENDCREDENTIALREQUEST']._serialized_start=5457
+  _globals['_UNSUSPENDCREDENTIALREQUEST']._serialized_end=5560
+  _globals['_UNSUSPENDCREDENTIALRESPONSE']._serialized_start=5562
+  _globals['_UNSUSPENDCREDENTIALRESPONSE']._serialized_end=5646
+  _globals['_REVOKECREDENTIALREQUEST']._serialized_start=5649
+  _globals['_REVOKECREDENTIALREQUEST']._serialized_end=5777
+  _globals['_REVOKECREDENTIALRESPONSE']._serialized_start=5779
+  _globals['_REVOKECREDENTIALRESPONSE']._serialized_end=5860
+  _globals['_CREDENTIALSTATUSSELECTOR']._serialized_start=5863
+  _globals['_CREDENTIALSTATUSSELECTOR']._serialized_end=6112
+  _globals['_UPDATECREDENTIALSTATUSREQUEST']._serialized_start=6115
+  _globals['_UPDATECREDENTIALSTATUSREQUEST']._serialized_end=6307
+  _globals['_UPDATECREDENTIALSTATUSRESPONSE']._serialized_start=6309
+  _globals['_UPDATECREDENTIALSTATUSRESPONSE']._serialized_end=6396
+  _globals['_GETSTATUSLISTREQUEST']._serialized_start=6398
+  _globals['_GETSTATUSLISTREQUEST']._serialized_end=6516
+  _globals['_GETSTATUSLISTRESPONSE']._serialized_start=6518
+  _globals['_GETSTATUSLISTRESPONSE']._serialized_end=6595
+  _globals['_GETCREDENTIALANCHORREQUEST']._serialized_start=6597
+  _globals['_GETCREDENTIALANCHORREQUEST']._serialized_end=6700
+  _globals['_GETCREDENTIALANCHORRESPONSE']._serialized_start=6702
+  _globals['_GETCREDENTIALANCHORRESPONSE']._serialized_end=6778
+  _globals['_WATCHSTATUSREQUEST']._serialized_start=6780
+  _globals['_WATCHSTATUSREQUEST']._serialized_end=6875
+  _globals['_WATCHSTATUSRESPONSE']._serialized_start=6878
+  _globals['_WATCHSTATUSRESPONSE']._serialized_end=7033
+  _globals['_GETWALLETREQUEST']._serialized_start=7035
+  _globals['_GETWALLETREQUEST']._serialized_end=7108
+  _globals['_GETWALLETRESPONSE']._serialized_start=7110
+  _globals['_GETWALLETRESPONSE']._serialized_end=7176
+  _globals['_LISTWALLETCREDENTIALSREQUEST']._serialized_start=7179
+  _globals['_LISTWALLETCREDENTIALSREQUEST']._serialized_end=7319
+  _globals['_LISTWALLETCREDENTIALSRESPONSE']._serialized_start=7321
+  _globals['_LISTWALLETCREDENTIALSRESPONSE']._serialized_end=7433
+  _globals['_CREATEPRESENTATIONREQUEST']._serialized_start=7436
+  _globals['_CREATEPRESENTATIONREQUEST']._serialized_end=7701
+  _globals['_CREATEPRESENTATIONRESPONSE']._serialized_start=7704
+  _globals['_CREATEPRESENTATIONRESPONSE']._serialized_end=7835
+  _globals['_CREATESHARELINKREQUEST']._serialized_start=7838
+  _globals['_CREATESHARELINKREQUEST']._serialized_end=8019
+  _globals['_CREATESHARELINKRESPONSE']._serialized_start=8021
+  _globals['_CREATESHARELINKRESPONSE']._serialized_end=8100
+  _globals['_GETSHAREDPRESENTATIONREQUEST']._serialized_start=8102
+  _globals['_GETSHAREDPRESENTATIONREQUEST']._serialized_end=8176
+  _globals['_GETSHAREDPRESENTATIONRESPONSE']._serialized_start=8179
+  _globals['_GETSHAREDPRESENTATIONRESPONSE']._serialized_end=8313
+  _globals['_VERIFYOPTIONS']._serialized_start=8315
+  _globals['_VERIFYOPTIONS']._serialized_end=8385
+  _globals['_VERIFYCREDENTIALREQUEST']._serialized_start=8388
+  _globals['_VERIFYCREDENTIALREQUEST']._serialized_end=8531
+  _globals['_VERIFYCREDENTIALRESPONSE']._serialized_start=8534
+  _globals['_VERIFYCREDENTIALRESPONSE']._serialized_end=8742
+  _globals['_VERIFYPRESENTATIONREQUEST']._serialized_start=8745
+  _globals['_VERIFYPRESENTATIONREQUEST']._serialized_end=8892
+  _globals['_VERIFYPRESENTATIONRESPONSE']._serialized_start=8895
+  _globals['_VERIFYPRESENTATIONRESPONSE']._serialized_end=9101
+  _globals['_CREDENTIALSERVICE']._serialized_start=9680
+  _globals['_CREDENTIALSERVICE']._serialized_end=14615
 # @@protoc_insertion_point(module_scope)

@@ -2,6 +2,7 @@ import datetime
 
 from buf.validate import validate_pb2 as _validate_pb2
 from google.api import annotations_pb2 as _annotations_pb2
+from google.api import httpbody_pb2 as _httpbody_pb2
 from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from iworkz.auth.v1 import access_pb2 as _access_pb2
@@ -284,8 +285,8 @@ class GetDidDocumentRequest(_message.Message):
 class GetDidDocumentResponse(_message.Message):
     __slots__ = ("document",)
     DOCUMENT_FIELD_NUMBER: _ClassVar[int]
-    document: _struct_pb2.Struct
-    def __init__(self, document: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    document: _httpbody_pb2.HttpBody
+    def __init__(self, document: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
 class RotateIssuerKeyRequest(_message.Message):
     __slots__ = ("name", "cryptosuite")
@@ -360,8 +361,8 @@ class GetCredentialSchemaRequest(_message.Message):
 class GetCredentialSchemaResponse(_message.Message):
     __slots__ = ("schema",)
     SCHEMA_FIELD_NUMBER: _ClassVar[int]
-    schema: _struct_pb2.Struct
-    def __init__(self, schema: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    schema: _httpbody_pb2.HttpBody
+    def __init__(self, schema: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
 class IssueCredentialOptions(_message.Message):
     __slots__ = ("format", "subject", "credential_id", "mandatory_pointers")
@@ -504,8 +505,8 @@ class GetStatusListRequest(_message.Message):
 class GetStatusListResponse(_message.Message):
     __slots__ = ("status_list_credential",)
     STATUS_LIST_CREDENTIAL_FIELD_NUMBER: _ClassVar[int]
-    status_list_credential: _struct_pb2.Struct
-    def __init__(self, status_list_credential: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    status_list_credential: _httpbody_pb2.HttpBody
+    def __init__(self, status_list_credential: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
 class GetCredentialAnchorRequest(_message.Message):
     __slots__ = ("name",)

@@ -213,7 +213,8 @@ class CredentialServiceServicer:
     def RegisterIssuer(self, request, context):
         """Registers the caller's organisation as an issuer (or returns it if it
         already is one) and creates its first signing keys. Members of the
-        organisation with the issuer role.
+        organisation: issuers (schools, test bodies) or employers (references).
+        Issuing still needs an accreditation for each credential type.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
