@@ -13,6 +13,7 @@ import os
 import pathlib
 import shlex
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -44,6 +45,13 @@ CERT_CHECK_SECONDS = 60.0
 # A process that exits on its own is restarted, unless it did so this often within RESTART_WINDOW.
 MAX_RESTARTS = 3
 RESTART_WINDOW = 300.0
+
+
+def _any_free_port() -> int:
+    """A free loopback port, for a helper whose default port another checkout already uses."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
 
 
 def write_private(path: pathlib.Path, text: str) -> None:
@@ -262,7 +270,9 @@ class Platform:
             return
         port = self.mail_sink_port
         if not port_free(port):
-            raise StartupError(f"port {port} (the local SMTP sink) is in use; set IWORKZ_SMTP_SINK_PORT")
+            if os.environ.get("IWORKZ_SMTP_SINK_PORT"):
+                raise StartupError(f"port {port} (the local SMTP sink) is in use; set IWORKZ_SMTP_SINK_PORT")
+            port = _any_free_port()  # another checkout's make up (or its tests) has 2525
         directory = self.state / "mail"
         say(f"starting the SMTP sink on {HOST}:{port} (emails kept in {self.show(directory)}) ...")
         self.mail_sink = self.spawn(
@@ -318,7 +328,9 @@ class Platform:
 
         port = int(os.environ.get("IWORKZ_ANVIL_PORT", "8545"))
         if not port_free(port):
-            raise StartupError(f"port {port} (the local chain node) is in use; set IWORKZ_ANVIL_PORT")
+            if os.environ.get("IWORKZ_ANVIL_PORT"):
+                raise StartupError(f"port {port} (the local chain node) is in use; set IWORKZ_ANVIL_PORT")
+            port = _any_free_port()  # another checkout's chain node has 8545
         directory = self.state / "chain"
         directory.mkdir(parents=True, exist_ok=True)
         say(f"starting a local chain node (anvil) on {HOST}:{port} (state in {self.show(directory)}) ...")

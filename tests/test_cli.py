@@ -104,6 +104,7 @@ def test_migrate_every_service_twice(scratch_database, monkeypatch, capsys):
         "identity: up to date",
         "marketplace: up to date",
         "notifications: up to date",
+        "credentials: up to date",
     ]
 
 

@@ -87,6 +87,8 @@ async def test_digitalbazaar_verifies_our_data_integrity_credentials(platform, i
     for vc, result in zip(vcs, results, strict=True):
         assert result["verified"], (vc["proof"]["cryptosuite"], result)
         assert {s["purpose"]: s["status"] for s in result["status"]} == {"revocation": False, "suspension": False}
+        ours = await api.VerifyCredential(pb.VerifyCredentialRequest(verifiable_credential=messages.value(vc)))
+        assert ours.verified, failed(ours)  # and our verifier agrees, VC 1.1 included
     # Revoked: the independent status check sees the bit.
     await ecdsa_web.api.RevokeCredential(pb.RevokeCredentialRequest(name=issued[0].credential.name, reason="test"))
     [after] = interop([{"op": "verifyCredential", "credential": vcs[0]}], await public_documents(api, vcs[:1]))
