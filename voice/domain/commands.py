@@ -1,0 +1,301 @@
+"""The closed spoken command set, in English, Japanese, Vietnamese and Indonesian.
+
+These are the few words a voice interface must understand by itself, before
+or without the agent: the answer to a confirmation (yes / no), "stop"
+(barge-in by voice), "repeat", "next", and which item of a list was meant
+("the second one", "二番目", "cái thứ hai", "yang kedua"). Everything else
+is free speech and goes to the agent's Chat as it was heard.
+
+`JSGF_GRAMMAR` is the English form of the set for pocketsphinx, the fast
+path: it decodes these commands in tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+LANGUAGES = ("en", "ja", "vi", "id")
+
+
+class Kind(Enum):
+    YES = "yes"
+    NO = "no"
+    STOP = "stop"
+    REPEAT = "repeat"
+    NEXT = "next"
+    APPLY = "apply"  # apply [to item n]
+    SELECT = "select"  # "the second one", "number two"
+
+
+@dataclass(frozen=True)
+class Command:
+    kind: Kind
+    index: int | None = None  # 1-based item of the list last read out; -1 = the last one
+
+
+def _hiragana(text: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)
+
+
+def normalize(text: str, language: str) -> str:
+    """Lower case, NFKC, punctuation removed; Latin-script diacritics kept (they carry meaning in vi).
+
+    Japanese katakana become hiragana: a recogniser writes はい as ハイ as often as not.
+    """
+    text = unicodedata.normalize("NFKC", text).lower()
+    if language == "ja":
+        text = _hiragana(text)
+    text = re.sub(r"[^\w\s']", " ", text)
+    return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    """Diacritics removed (đ -> d), for matching Latin-script words a recogniser may spell loosely."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+# Words per language and command. Latin-script entries are matched as whole
+# words on diacritic-folded text; Japanese entries as substrings.
+_WORDS: dict[str, dict[Kind, tuple[str, ...]]] = {
+    "en": {
+        Kind.YES: ("yes", "yeah", "yep", "sure", "okay", "ok", "correct", "please do", "go ahead", "do it"),
+        Kind.NO: ("no", "nope", "not now", "don't", "do not", "cancel", "never mind"),
+        Kind.STOP: ("stop", "wait", "be quiet", "quiet", "pause"),
+        Kind.REPEAT: ("repeat", "say that again", "again", "pardon"),
+        Kind.NEXT: ("next", "more", "show more", "other jobs", "something else"),
+        Kind.APPLY: ("apply",),
+    },
+    "ja": {
+        Kind.YES: ("はい", "ええ", "うん", "そうです", "お願いします", "おねがいします", "おっけー"),
+        Kind.NO: ("いいえ", "いや", "やめて", "やめます", "きゃんせる", "結構です", "けっこうです", "しません"),
+        Kind.STOP: ("止めて", "とめて", "すとっぷ", "待って", "まって", "静かに"),
+        Kind.REPEAT: ("もう一度", "もういちど", "繰り返して", "くりかえして"),
+        Kind.NEXT: ("次", "つぎ", "他の", "ほかの", "もっと"),
+        Kind.APPLY: ("応募", "おうぼ", "申し込", "もうしこ"),
+    },
+    "vi": {
+        Kind.YES: ("có", "vâng", "dạ", "đúng", "đúng rồi", "đồng ý", "ừ", "ok", "được"),
+        Kind.NO: ("không", "thôi", "hủy", "không cần", "đừng"),
+        Kind.STOP: ("dừng", "dừng lại", "đợi", "chờ", "im"),
+        Kind.REPEAT: ("nhắc lại", "lặp lại", "nói lại"),
+        Kind.NEXT: ("tiếp", "tiếp theo", "khác", "thêm"),
+        Kind.APPLY: ("ứng tuyển", "nộp đơn", "đăng ký"),
+    },
+    "id": {
+        Kind.YES: ("ya", "iya", "betul", "benar", "setuju", "boleh", "oke", "ok", "tentu"),
+        Kind.NO: ("tidak", "nggak", "enggak", "jangan", "batal", "tidak usah"),
+        Kind.STOP: ("berhenti", "stop", "tunggu", "diam"),
+        Kind.REPEAT: ("ulangi", "sekali lagi"),
+        Kind.NEXT: ("berikutnya", "selanjutnya", "lainnya", "lagi", "yang lain"),
+        Kind.APPLY: ("lamar", "melamar", "daftar", "mendaftar"),
+    },
+}
+
+# Ordinals and numbers that pick an item (1-based; -1 = last).
+_ORDINALS: dict[str, tuple[tuple[str, int], ...]] = {
+    "en": (
+        ("first", 1),
+        ("1st", 1),
+        ("second", 2),
+        ("2nd", 2),
+        ("third", 3),
+        ("3rd", 3),
+        ("fourth", 4),
+        ("4th", 4),
+        ("fifth", 5),
+        ("5th", 5),
+        ("last", -1),
+        ("number one", 1),
+        ("number 1", 1),
+        ("number two", 2),
+        ("number 2", 2),
+        ("number three", 3),
+        ("number 3", 3),
+        ("number four", 4),
+        ("number 4", 4),
+        ("number five", 5),
+        ("number 5", 5),
+    ),
+    "ja": (
+        ("一番目", 1),
+        ("1番目", 1),
+        ("いちばんめ", 1),
+        ("最初", 1),
+        ("さいしょ", 1),
+        ("一つ目", 1),
+        ("1つ目", 1),
+        ("二番目", 2),
+        ("2番目", 2),
+        ("にばんめ", 2),
+        ("二つ目", 2),
+        ("2つ目", 2),
+        ("三番目", 3),
+        ("3番目", 3),
+        ("さんばんめ", 3),
+        ("三つ目", 3),
+        ("3つ目", 3),
+        ("四番目", 4),
+        ("4番目", 4),
+        ("五番目", 5),
+        ("5番目", 5),
+        ("最後", -1),
+        ("さいご", -1),
+    ),
+    "vi": (
+        ("đầu tiên", 1),
+        ("thứ nhất", 1),
+        ("số một", 1),
+        ("số 1", 1),
+        ("thứ hai", 2),
+        ("số hai", 2),
+        ("số 2", 2),
+        ("thứ ba", 3),
+        ("số ba", 3),
+        ("số 3", 3),
+        ("thứ tư", 4),
+        ("số bốn", 4),
+        ("số 4", 4),
+        ("thứ năm", 5),
+        ("số năm", 5),
+        ("số 5", 5),
+        ("cuối cùng", -1),
+    ),
+    "id": (
+        ("pertama", 1),
+        ("nomor satu", 1),
+        ("nomor 1", 1),
+        ("kedua", 2),
+        ("nomor dua", 2),
+        ("nomor 2", 2),
+        ("ketiga", 3),
+        ("nomor tiga", 3),
+        ("nomor 3", 3),
+        ("keempat", 4),
+        ("nomor empat", 4),
+        ("nomor 4", 4),
+        ("kelima", 5),
+        ("nomor lima", 5),
+        ("nomor 5", 5),
+        ("terakhir", -1),
+    ),
+}
+
+# What the voice service forwards to the agent for a confirmed answer.
+CANONICAL = {
+    "en": {Kind.YES: "yes", Kind.NO: "no"},
+    "ja": {Kind.YES: "はい", Kind.NO: "いいえ"},
+    "vi": {Kind.YES: "có", Kind.NO: "không"},
+    "id": {Kind.YES: "ya", Kind.NO: "tidak"},
+}
+
+SAY_YES_OR_NO = {
+    "en": "Say yes or no.",
+    "ja": "はい か いいえ で こたえて ください。",
+    "vi": "Hãy nói có hoặc không.",
+    "id": "Katakan ya atau tidak.",
+}
+
+DID_NOT_CATCH = {
+    "en": "Sorry, I did not catch that. Please say yes or no.",
+    "ja": "すみません、ききとれませんでした。はい か いいえ で こたえて ください。",
+    "vi": "Xin lỗi, tôi nghe không rõ. Hãy nói có hoặc không.",
+    "id": "Maaf, saya tidak menangkapnya. Katakan ya atau tidak.",
+}
+
+CANCELLED = {
+    "en": "Okay, I did nothing.",
+    "ja": "わかりました。なにも していません。",
+    "vi": "Được rồi, tôi không làm gì cả.",
+    "id": "Baik, saya tidak melakukan apa pun.",
+}
+
+
+def _has(text: str, folded: str, phrase: str, language: str) -> bool:
+    if language == "ja":
+        return phrase in text
+    target = fold(phrase) if language in ("vi", "id") else phrase
+    haystack = folded if language in ("vi", "id") else text
+    return re.search(rf"(?<!\w){re.escape(target)}(?!\w)", haystack) is not None
+
+
+def _words_of(language: str) -> dict[Kind, tuple[str, ...]]:
+    return _WORDS.get(language, _WORDS["en"])
+
+
+def find(text: str, language: str, kind: Kind) -> bool:
+    """Whether `text` contains a word for `kind` in `language`."""
+    norm = normalize(text, language)
+    folded = fold(norm)
+    return any(_has(norm, folded, phrase, language) for phrase in _words_of(language)[kind])
+
+
+def item_index(text: str, language: str) -> int | None:
+    """The list item `text` points at ("the second one" -> 2), if any."""
+    norm = normalize(text, language)
+    folded = fold(norm)
+    best: tuple[int, int] | None = None  # (phrase length, index): the longest phrase wins
+    for phrase, index in _ORDINALS.get(language, _ORDINALS["en"]):
+        if _has(norm, folded, phrase, language) and (best is None or len(phrase) > best[0]):
+            best = (len(phrase), index)
+    return None if best is None else best[1]
+
+
+def yes_or_no(text: str, language: str) -> Kind | None:
+    """YES, NO, or None when the answer is neither or both ("yes... no")."""
+    norm = normalize(text, language)
+    # Vietnamese "có ... không" is a question form, and "không" inside it is not a refusal.
+    if language == "vi" and re.search(r"\bcó\b.*\bkhông\b", norm) and len(norm.split()) > 3:
+        return None
+    yes = find(text, language, Kind.YES)
+    no = find(text, language, Kind.NO) or find(text, language, Kind.STOP)
+    if language == "ja" and "いいえ" in norm:
+        yes = False
+    if yes == no:
+        return None
+    return Kind.YES if yes else Kind.NO
+
+
+def read(text: str, language: str) -> Command | None:
+    """The command a short utterance is, or None for free speech.
+
+    Only short utterances are commands: "yes, and show me care jobs in
+    Nagoya" is free speech for the agent.
+    """
+    norm = normalize(text, language)
+    if not norm:
+        return None
+    size = len(norm) if language == "ja" else len(norm.split())
+    if size > (14 if language == "ja" else 6):
+        return None
+    index = item_index(text, language)
+    if find(text, language, Kind.APPLY):
+        return Command(Kind.APPLY, index)
+    answer = yes_or_no(text, language)
+    if answer is not None:
+        return Command(answer)
+    for kind in (Kind.NEXT, Kind.REPEAT):
+        if find(text, language, kind):
+            return Command(kind)
+    if index is not None:
+        return Command(Kind.SELECT, index)
+    return None
+
+
+JSGF_GRAMMAR = """#JSGF V1.0;
+grammar commands;
+public <command> = <yes> | <no> | <stop> | <repeat> | <next> | <apply> | <select>;
+<yes> = yes [please] | yeah | yep | sure | okay | correct | go ahead;
+<no> = no [thanks | thank you] | nope | not now | cancel | never mind;
+<stop> = stop | wait;
+<repeat> = repeat [that] | say that again | again;
+<next> = next [one | job | jobs | please] | more [jobs] | show more;
+<ordinal> = first | second | third | fourth | fifth | last;
+<number> = one | two | three | four | five;
+<apply> = apply [to] [the] [<ordinal> [one | job]] | apply [to] number <number>;
+<select> = [the] <ordinal> [one | job] | number <number>;
+"""

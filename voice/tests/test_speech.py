@@ -1,0 +1,74 @@
+"""Speech with the real packaged models and espeak-ng: loaded once for the module."""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stdout
+
+import pytest
+
+from voice import evaluate
+from voice.domain import audio
+from voice.domain.recognition import Engine, Expectation, GrammarRecognizer, SpeechRecognizer, WhisperRecognizer
+from voice.domain.synthesis import OUTPUT_RATE, EspeakSynthesizer, VoiceBox
+
+
+@pytest.fixture(scope="module")
+def speaker() -> EspeakSynthesizer:
+    return EspeakSynthesizer()
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> SpeechRecognizer:
+    return SpeechRecognizer(WhisperRecognizer("base"), GrammarRecognizer(), WhisperRecognizer("tiny.en"))
+
+
+def spoken(speaker: EspeakSynthesizer, text: str, language: str) -> bytes:
+    return audio.to_recognizer_pcm(speaker.synthesize(text, language), speaker.sample_rate)
+
+
+def test_free_english_speech_goes_through_whisper(speaker: EspeakSynthesizer, recognizer: SpeechRecognizer) -> None:
+    heard = recognizer.recognize(spoken(speaker, "Are there any caregiving jobs in Nagoya?", "en"), "en")
+    assert heard.engine is Engine.WHISPER
+    assert "caregiving" in heard.text.lower() and "nagoya" in heard.text.lower()
+
+
+def test_a_yes_during_confirmation_takes_the_grammar_fast_path(
+    speaker: EspeakSynthesizer, recognizer: SpeechRecognizer
+) -> None:
+    pcm = spoken(speaker, "yes", "en")
+    fast = recognizer.recognize(pcm, "en", Expectation.CONFIRMATION)
+    assert (fast.engine, fast.text) == (Engine.GRAMMAR, "yes")
+    assert recognizer.recognize(pcm, "en", Expectation.FREE).engine is Engine.WHISPER
+
+
+def test_a_question_during_confirmation_is_not_forced_into_the_grammar(
+    speaker: EspeakSynthesizer, recognizer: SpeechRecognizer
+) -> None:
+    heard = recognizer.recognize(
+        spoken(speaker, "How much does it pay per hour?", "en"), "en", Expectation.CONFIRMATION
+    )
+    assert heard.engine is Engine.WHISPER
+
+
+def test_japanese_kanji_are_read_not_spelled(speaker: EspeakSynthesizer) -> None:
+    kanji = speaker.synthesize("大阪で溶接の仕事", "ja")
+    kana = speaker.synthesize("おおさかでようせつのしごと", "ja")
+    assert abs(audio.duration_ms(kanji, OUTPUT_RATE) - audio.duration_ms(kana, OUTPUT_RATE)) < 300
+
+
+def test_every_language_is_spoken_at_the_output_rate() -> None:
+    voices = VoiceBox()
+    for language, text in evaluate.FIRST_SENTENCE.items():
+        pcm = voices.synthesize(text, language)
+        assert voices.sample_rate == OUTPUT_RATE and audio.duration_ms(pcm, OUTPUT_RATE) > 800, language
+
+
+def test_evaluation_command_prints_figures_per_language() -> None:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert evaluate.main(["--limit", "2", "--languages", "en,vi"]) == 0
+    lines = out.getvalue().splitlines()
+    rows = {line.split()[0]: line for line in lines if line[:4].strip() in ("en", "vi", "all")}
+    assert set(rows) == {"en", "vi", "all"}
+    assert "WER" in next(line for line in lines if line.startswith("lang"))
