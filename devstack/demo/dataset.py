@@ -57,6 +57,10 @@ class Job:
     eligible_visa_statuses: tuple[str, ...] = ()  # empty: any status that allows the work
     eligible_ssw_fields: tuple[str, ...] = ()
     offers_visa_sponsorship: bool = False
+    hours_per_week: int = 40
+    manual_work: bool = False  # manual or simple labour (closed to Engineer/Specialist holders)
+    licences_required: tuple[str, ...] = ()
+    accepts_self_declared_licences: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,10 @@ class Worker:
     employment_types: tuple[str, ...]
     summary: str
     ssw_field: str = ""
+    relocation: str = "NONE"  # NONE, REGION, ANYWHERE
+    discoverable: bool = True
+    work_permission: bool = False  # students and dependents: 資格外活動許可
+    current_employer: str = ""  # technical intern trainees: Employer.key they train with
 
 
 @dataclass(frozen=True)
@@ -358,6 +366,9 @@ JOBS: tuple[Job, ...] = (
         headcount=3,
         start_date="2026-02-01",
         required_skills=(("Personal care", 0),),
+        eligible_ssw_fields=("NURSING_CARE",),
+        hours_per_week=24,
+        manual_work=True,
     ),
     Job(
         key="sakura-setagaya",
@@ -459,6 +470,8 @@ JOBS: tuple[Job, ...] = (
         headcount=4,
         start_date="2026-01-15",
         preferred_skills=(("Food preparation", 0), ("Kitchen hygiene (HACCP)", 0)),
+        hours_per_week=20,
+        manual_work=True,
     ),
     Job(
         key="hakata-namba",
@@ -661,6 +674,7 @@ WORKERS: tuple[Worker, ...] = (
         hours_per_week=40,
         employment_types=("FULL_TIME",),
         summary="Technical intern finishing in September 2026; wants to stay as an SSW manufacturing worker.",
+        current_employer="naniwa",
     ),
     Worker(
         key="budi",
@@ -780,6 +794,7 @@ WORKERS: tuple[Worker, ...] = (
         hours_per_week=28,
         employment_types=("PART_TIME",),
         summary="Japanese language student with permission to work 28 hours a week.",
+        work_permission=True,
     ),
     Worker(
         key="aung",

@@ -90,11 +90,15 @@ def job_message(job: dataset.Job) -> mp.Job:
         eligible_visa_statuses=[_enum(types.VisaStatus, "VISA_STATUS_", s) for s in job.eligible_visa_statuses],
         eligible_ssw_fields=[_enum(types.SswField, "SSW_FIELD_", f) for f in job.eligible_ssw_fields],
         offers_visa_sponsorship=job.offers_visa_sponsorship,
+        hours_per_week=job.hours_per_week,
+        manual_work=job.manual_work,
+        licences_required=list(job.licences_required),
+        accepts_self_declared_licences=job.accepts_self_declared_licences,
     )
 
 
-def worker_profile(worker: dataset.Worker, name: str) -> mp.WorkerProfile:
-    """The WorkerProfile for `worker`, named `workers/{user}`."""
+def worker_profile(worker: dataset.Worker, name: str, employers: dict[str, str] | None = None) -> mp.WorkerProfile:
+    """The WorkerProfile for `worker`, named `workers/{user}`; `employers`: Employer.key -> `employers/{id}`."""
     return mp.WorkerProfile(
         name=name,
         display_name=worker.display_name,
@@ -145,6 +149,10 @@ def worker_profile(worker: dataset.Worker, name: str) -> mp.WorkerProfile:
         ssw_field=_enum(types.SswField, "SSW_FIELD_", worker.ssw_field),
         visa_expiry_date=_date(worker.visa_expiry),
         summary=worker.summary,
+        relocation=_enum(types.Relocation, "RELOCATION_", worker.relocation),
+        discoverable=worker.discoverable,
+        work_permission=worker.work_permission,
+        current_employer=(employers or {}).get(worker.current_employer, "") if worker.current_employer else "",
     )
 
 
@@ -331,7 +339,9 @@ async def load(
             report.workers[worker.key] = account.worker_name
             report.created["accounts"] += account.created
             report.logins.append(Login("worker", worker.email, worker.display_name))
-            await _ensure_worker_profile(account, worker, report)
+            await _ensure_worker_profile(
+                account, worker, report, {key: a.employer_name for key, a in employers.items()}
+            )
         say(f"workers: {len(workers)}")
 
         job_employer = {job.key: job.employer for job in dataset.JOBS}
@@ -380,7 +390,9 @@ async def _ensure_job(account: _Account, job: dataset.Job, existing: mp.Job | No
     return existing.name
 
 
-async def _ensure_worker_profile(account: _Account, worker: dataset.Worker, report: DemoReport) -> None:
+async def _ensure_worker_profile(
+    account: _Account, worker: dataset.Worker, report: DemoReport, employers: dict[str, str]
+) -> None:
     if not account.created:
         try:
             current = await account.marketplace.marketplace.GetWorkerProfile(
@@ -392,7 +404,7 @@ async def _ensure_worker_profile(account: _Account, worker: dataset.Worker, repo
             if not _not_found(err):
                 raise
     await account.marketplace.marketplace.UpdateWorkerProfile(
-        mp.UpdateWorkerProfileRequest(profile=worker_profile(worker, account.worker_name))
+        mp.UpdateWorkerProfileRequest(profile=worker_profile(worker, account.worker_name, employers))
     )
     report.created["worker profiles"] += 1
 

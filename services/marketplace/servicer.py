@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from google.type import date_pb2
 
 from iworkz.marketplace.v1 import events_pb2, marketplace_pb2_grpc
 from iworkz.marketplace.v1 import marketplace_pb2 as pb
+from services.eligibility import contracts, rules
 from services.marketplace import store
-from services.marketplace.domain import applications, eligibility, jobs
+from services.marketplace.domain import applications, jobs
 from services.runtime import context, fieldmask, names, outbox, paging
 from services.runtime.context import Caller
 from services.runtime.db import Connection
@@ -44,6 +46,10 @@ JOB_FIELDS = {
     "eligible_visa_statuses",
     "eligible_ssw_fields",
     "offers_visa_sponsorship",
+    "hours_per_week",
+    "licences_required",
+    "accepts_self_declared_licences",
+    "manual_work",
 }
 
 
@@ -101,8 +107,10 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
             row = await store.worker_profile(conn, uid, for_update=True)
             profile = self._worker_message(row) if row else pb.WorkerProfile(name=request.profile.name)
             fieldmask.apply_update_mask(profile, request.profile, list(request.update_mask.paths), WORKER_FIELDS)
-            if (profile.visa_status in eligibility.SSW_STATUSES) != (profile.ssw_field != 0):
-                raise FailedPrecondition("ssw_field must be set exactly when visa_status is an SSW status")
+            if (contracts.status(profile.visa_status) in rules.FIELD_BOUND) != (profile.ssw_field != 0):
+                raise FailedPrecondition(
+                    "ssw_field must be set exactly when visa_status is an SSW or Skill Development status"
+                )
             encrypted = {
                 "phone_enc": self.cipher.encrypt_optional(profile.phone, self._where("phone", uid)),
                 "address_enc": self.cipher.encrypt_optional(profile.address, self._where("address", uid)),
@@ -122,11 +130,20 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
                 "display_name": profile.display_name,
                 "visa_status": profile.visa_status,
                 "ssw_field": profile.ssw_field,
-                "japanese_level": eligibility.worker_japanese_level(profile),
+                "japanese_level": contracts.worker_japanese_level(profile),
                 "prefecture": profile.location.prefecture,
             }
             row = await store.upsert_worker_profile(conn, uid, body.SerializeToString(), columns, encrypted)
-            await outbox.emit(conn, SERVICE, "worker", uid, events_pb2.WorkerProfileChanged(worker=f"workers/{uid}"))
+            public = pb.WorkerProfile()
+            public.CopyFrom(body)  # personal data already cleared
+            public.name = f"workers/{uid}"
+            await outbox.emit(
+                conn,
+                SERVICE,
+                "worker",
+                uid,
+                events_pb2.WorkerProfileChanged(worker=f"workers/{uid}", profile=public),
+            )
         return pb.UpdateWorkerProfileResponse(profile=self._worker_message(row))
 
     # --- employer profiles ---------------------------------------------------------
@@ -217,7 +234,10 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
             fieldmask.apply_update_mask(job, request.job, list(request.update_mask.paths), JOB_FIELDS)
             jobs.check_update(row.state, job)
             row = await store.update_job(conn, row.id, self._job_body(job), store.job_columns(job))
-        return pb.UpdateJobResponse(job=self._job_message(row))
+            updated = self._job_message(row)
+            if row.state == jobs.OPEN:
+                await outbox.emit(conn, SERVICE, "job", job_id, events_pb2.JobUpdated(job=updated))
+        return pb.UpdateJobResponse(job=updated)
 
     async def PublishJob(self, request, context_):
         org_id, job_id = names.ids(request.name)
@@ -305,10 +325,13 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
             worker_row = await store.worker_profile(conn, caller.subject)
             if worker_row is None:
                 raise FailedPrecondition("create your worker profile before applying")
-            worker = pb.WorkerProfile.FromString(worker_row.body)
-            verdict = eligibility.check_eligibility(worker, self._job_message(job_row))
-            if not verdict.eligible:
-                raise FailedPrecondition("not eligible for this job: " + " ".join(verdict.reasons))
+            worker = contracts.worker_facts(pb.WorkerProfile.FromString(worker_row.body))
+            job_facts = contracts.job_facts(self._job_message(job_row))
+            failures = [
+                v for v in rules.check(worker, job_facts, date.today()).failures if v.rule in rules.APPLICATION_RULES
+            ]
+            if failures:
+                raise FailedPrecondition("not eligible for this job: " + " ".join(v.reason.en for v in failures))
             row = await store.insert_application(
                 conn,
                 job_row,

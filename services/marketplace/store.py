@@ -14,8 +14,8 @@ from typing import Any
 
 import psycopg
 
-from iworkz.type.v1 import profile_types_pb2 as types
-from services.marketplace.domain import eligibility
+from services.eligibility import contracts, rules
+from services.eligibility.facts import Status
 from services.runtime import names
 from services.runtime.db import Connection, fetch_all, fetch_one
 from services.runtime.errors import AlreadyExists, NotFound
@@ -69,6 +69,8 @@ class JobRow:
     eligible_visa_statuses: list[int]
     eligible_ssw_fields: list[int]
     offers_sponsorship: bool
+    hours_per_week: int
+    manual_work: bool
     created_at: datetime
     updated_at: datetime
     published_at: datetime | None
@@ -184,6 +186,8 @@ def job_columns(job: Any) -> dict[str, Any]:
         "eligible_visa_statuses": list(job.eligible_visa_statuses),
         "eligible_ssw_fields": list(job.eligible_ssw_fields),
         "offers_sponsorship": job.offers_visa_sponsorship,
+        "hours_per_week": job.hours_per_week,
+        "manual_work": job.manual_work,
     }
 
 
@@ -280,20 +284,42 @@ def search_filters(request: Any) -> tuple[list[str], list[Any]]:
         params.append(request.employment_type)
     if request.japanese_level:
         clauses.append("min_japanese_level = ANY(%s)")
-        params.append(sorted(eligibility.levels_satisfied_by(request.japanese_level)))
-    status = request.visa_status
-    if status and status not in eligibility.UNRESTRICTED_STATUSES:
-        clauses.append("(eligible_visa_statuses = '{}' OR %s = ANY(eligible_visa_statuses))")
-        params.append(status)
-        if status in eligibility.SSW_STATUSES:
-            clauses.append("(eligible_ssw_fields = '{}' OR %s = ANY(eligible_ssw_fields))")
-            params.append(request.ssw_field)
-        elif status == types.VISA_STATUS_NEEDS_SPONSORSHIP:
-            clauses.append("offers_sponsorship")
-        elif status == types.VISA_STATUS_STUDENT:
-            clauses.append("employment_type = ANY(%s)")
-            params.append(sorted(eligibility.STUDENT_EMPLOYMENT_TYPES))
+        params.append(sorted(contracts.levels_satisfied_by(request.japanese_level)))
+    if request.visa_status:
+        clause, values = _status_filter(request.visa_status, request.ssw_field)
+        clauses.append(clause)
+        params.extend(values)
     return clauses, params
+
+
+def _status_filter(visa_status: int, ssw_field: int) -> tuple[str, list[Any]]:
+    """The status-of-residence rules of `services.eligibility.rules` as SQL over the job columns.
+
+    A search does not know the worker's permission to work (students and
+    dependents: assumed held) or training employer (technical intern
+    trainees cannot change employer: no job matches). A test checks that
+    search and the rules agree on a grid of jobs and statuses.
+    """
+    status = contracts.status(visa_status)
+    if status in rules.UNRESTRICTED:
+        return "true", []
+    listed = "(eligible_visa_statuses = '{}' OR %s = ANY(eligible_visa_statuses))"
+    if status is Status.DESIGNATED_ACTIVITIES:
+        return "%s = ANY(eligible_visa_statuses)", [visa_status]
+    if status in rules.FIELD_BOUND or status is Status.NURSING_CARE:
+        field = contracts.field_value(rules.NURSING_CARE_FIELD) if status is Status.NURSING_CARE else ssw_field
+        return f"{listed} AND %s = ANY(eligible_ssw_fields)", [visa_status, field]
+    if status in rules.PART_TIME_ONLY:
+        part_time = [contracts.employment_value(e) for e in sorted(rules.PART_TIME_TYPES, key=lambda e: e.value)]
+        return (
+            f"{listed} AND employment_type = ANY(%s) AND hours_per_week BETWEEN 1 AND %s",
+            [visa_status, part_time, rules.PART_TIME_HOURS_LIMIT],
+        )
+    if status in rules.PROFESSIONAL_ONLY:
+        return f"{listed} AND NOT manual_work", [visa_status]
+    if status is Status.NEEDS_SPONSORSHIP:
+        return f"{listed} AND offers_sponsorship", [visa_status]
+    return "false", []  # technical intern trainees
 
 
 async def search_jobs(

@@ -1,5 +1,6 @@
 """The demo data set is consistent and valid against the contracts, without a network."""
 
+import datetime as dt
 from collections import Counter
 
 import protovalidate
@@ -8,10 +9,12 @@ import pytest
 from devstack.demo import dataset, load
 from iworkz.identity.v1 import identity_pb2
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
-from services.marketplace.domain import applications, eligibility, jobs
+from services.eligibility import contracts, rules
+from services.marketplace.domain import applications, jobs
 
 FAKE_ORG = "employers/00000000-0000-4000-8000-000000000001"
 FAKE_USER = "workers/00000000-0000-4000-8000-000000000002"
+FAKE_EMPLOYER = "employers/00000000-0000-4000-8000-000000000003"
 validator = protovalidate.Validator()
 
 
@@ -90,8 +93,15 @@ def test_worker_profiles_are_valid(worker):
 def test_every_application_is_eligible_and_its_history_is_legal(application):
     worker = next(w for w in dataset.WORKERS if w.key == application.worker)
     job = next(j for j in dataset.JOBS if j.key == application.job)
-    verdict = eligibility.check_eligibility(load.worker_profile(worker, FAKE_USER), load.job_message(job))
-    assert verdict.eligible, verdict.reasons
+    message = load.job_message(job)
+    message.name = f"{FAKE_EMPLOYER}/jobs/00000000-0000-4000-8000-0000000000aa"
+    verdict = rules.check(
+        contracts.worker_facts(load.worker_profile(worker, FAKE_USER, {job.employer: FAKE_EMPLOYER})),
+        contracts.job_facts(message),
+        dt.date.today(),
+    )
+    failures = [v.reason.en for v in verdict.failures if v.rule in rules.APPLICATION_RULES]
+    assert failures == []
     status = applications.APPLIED
     for name, _note in application.history:
         nxt = load.application_status(name)

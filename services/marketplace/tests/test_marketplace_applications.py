@@ -132,7 +132,7 @@ async def test_applying_needs_an_open_job_a_profile_and_eligibility(market):
     )
     assert "profile" in error.details()
 
-    await market.profile(worker, visa_status=types.VISA_STATUS_STUDENT)
+    await market.profile(worker, visa_status=types.VISA_STATUS_STUDENT, work_permission=True)
     for job in (draft, closed):
         await market.fails(
             Code.FAILED_PRECONDITION, worker.api.CreateApplication(mp.CreateApplicationRequest(parent=job.name))
@@ -141,18 +141,28 @@ async def test_applying_needs_an_open_job_a_profile_and_eligibility(market):
     error = await market.fails(
         Code.FAILED_PRECONDITION, worker.api.CreateApplication(mp.CreateApplicationRequest(parent=open_job.name))
     )
-    assert "not eligible" in error.details() and "Students may only take part-time" in error.details()
+    assert "not eligible" in error.details() and "Students may take only part-time work" in error.details()
+    # Part-time, but more than the 28 hours a week a student may work.
+    long_hours = await market.job(employer, employment_type=types.EMPLOYMENT_TYPE_PART_TIME, hours_per_week=30)
+    error = await market.fails(
+        Code.FAILED_PRECONDITION, worker.api.CreateApplication(mp.CreateApplicationRequest(parent=long_hours.name))
+    )
+    assert "at most 28 hours a week" in error.details()
     n2 = await market.job(
-        employer, employment_type=types.EMPLOYMENT_TYPE_PART_TIME, min_japanese_level=types.JAPANESE_LEVEL_N2
+        employer,
+        employment_type=types.EMPLOYMENT_TYPE_PART_TIME,
+        hours_per_week=20,
+        min_japanese_level=types.JAPANESE_LEVEL_N2,
     )
     error = await market.fails(
         Code.FAILED_PRECONDITION, worker.api.CreateApplication(mp.CreateApplicationRequest(parent=n2.name))
     )
-    assert "Japanese N2" in error.details()
+    assert "JLPT N2 is needed" in error.details()
     # With an N2 certificate the same worker may apply.
     await market.profile(
         worker,
         visa_status=types.VISA_STATUS_STUDENT,
+        work_permission=True,
         languages=[mp.LanguageSkill(language="ja", jlpt_level=types.JAPANESE_LEVEL_N2)],
     )
     assert (await _apply(worker, n2)).status == APPLIED

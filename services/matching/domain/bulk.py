@@ -15,8 +15,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from services.matching.domain.facts import Job, Worker
-from services.matching.domain.geo import EARTH_RADIUS_KM
+from services.eligibility.facts import Job, Worker
+from services.eligibility.geo import EARTH_RADIUS_KM
+from services.eligibility.wages import DAYS_PER_MONTH, HOURS_PER_DAY, WEEKS_PER_MONTH, WagePeriod, monthly_yen
 from services.matching.domain.prefilter import JobTable
 from services.matching.domain.scoring import (
     EXPOSURE_FULL,
@@ -32,7 +33,6 @@ from services.matching.domain.scoring import (
     Component,
     _key,
 )
-from services.matching.domain.wages import DAYS_PER_MONTH, HOURS_PER_DAY, WEEKS_PER_MONTH, WagePeriod, monthly_yen
 
 Matrix = npt.NDArray[np.float64]
 

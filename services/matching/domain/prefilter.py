@@ -15,7 +15,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from services.matching.domain.eligibility import (
+from services.eligibility.facts import EmploymentType, Job, Relocation, Status, Worker
+from services.eligibility.geo import EARTH_RADIUS_KM, prefectures
+from services.eligibility.rules import (
     COMMUTE_KM,
     FIELD_BOUND,
     FIELD_LABELS,
@@ -26,8 +28,6 @@ from services.matching.domain.eligibility import (
     PROFESSIONAL_ONLY,
     UNRESTRICTED,
 )
-from services.matching.domain.facts import EmploymentType, Job, Relocation, Status, Worker
-from services.matching.domain.geo import EARTH_RADIUS_KM, prefectures
 
 STATUS_BIT = {s: 1 << i for i, s in enumerate(Status)}
 FIELD_BIT = {f: 1 << i for i, f in enumerate(FIELD_LABELS)}
@@ -154,8 +154,10 @@ class JobTable:
         status = worker.status
         if status is Status.UNSPECIFIED:
             return np.zeros(sl.stop, dtype=np.bool_)
+        if status in UNRESTRICTED:
+            return np.ones(sl.stop, dtype=np.bool_)
         base: Mask = (self.accepts[sl] & STATUS_BIT[status]) != 0
-        if status in UNRESTRICTED or status is Status.DESIGNATED_ACTIVITIES:
+        if status is Status.DESIGNATED_ACTIVITIES:
             return base
         if status in FIELD_BOUND or status is Status.NURSING_CARE:
             field = NURSING_CARE_FIELD if status is Status.NURSING_CARE else worker.designated_field

@@ -27,12 +27,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from services.matching.domain import eligibility
-from services.matching.domain.facts import EmploymentType, Job, JobSkill, Relocation, SkillClaim, Status, Worker
-from services.matching.domain.geo import Place
+from services.eligibility import rules as eligibility
+from services.eligibility.facts import EmploymentType, Job, JobSkill, Relocation, SkillClaim, Status, Worker
+from services.eligibility.geo import Place
+from services.eligibility.wages import WagePeriod
 from services.matching.domain.ranking import Matcher
 from services.matching.domain.scoring import Component
-from services.matching.domain.wages import WagePeriod
 from services.matching.domain.weights import HAND_SET, OUTCOME_LABELS, Weights, features, learn_pairwise
 
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from services.matching.domain import eligibility
+from services.eligibility import rules as eligibility
+from services.eligibility.facts import Job, Worker
 from services.matching.domain.bulk import component_matrices, totals
-from services.matching.domain.facts import Job, Worker
 from services.matching.domain.prefilter import PREFECTURE_INDEX, JobTable
 from services.matching.domain.retrieval import ExactIndex, FaissHnswIndex
 from services.matching.domain.scoring import Component, Score, centred_unit, freshness_value, score

@@ -17,10 +17,10 @@ from enum import Enum
 import numpy as np
 import numpy.typing as npt
 
-from services.matching.domain.facts import JLPT_NAMES, Job, JobSkill, SkillClaim, Worker
-from services.matching.domain.geo import distance_km
-from services.matching.domain.text import Text
-from services.matching.domain.wages import monthly_yen
+from services.eligibility.facts import JLPT_NAMES, Job, JobSkill, SkillClaim, Worker
+from services.eligibility.geo import distance_km
+from services.eligibility.text import Text
+from services.eligibility.wages import monthly_yen
 
 NEUTRAL = 0.5
 # E5 cosines are compressed; after centring, related texts score about

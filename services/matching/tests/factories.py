@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from services.matching.domain.eligibility import FIELD_LABELS
-from services.matching.domain.facts import EmploymentType, Job, JobSkill, Relocation, SkillClaim, Status, Worker
-from services.matching.domain.geo import Place, prefectures
-from services.matching.domain.wages import WagePeriod
+from services.eligibility.facts import EmploymentType, Job, JobSkill, Relocation, SkillClaim, Status, Worker
+from services.eligibility.geo import Place, prefectures
+from services.eligibility.rules import FIELD_LABELS
+from services.eligibility.wages import WagePeriod
 
 FIELDS = list(FIELD_LABELS)
 PREFS = sorted(prefectures())

@@ -9,11 +9,11 @@ import random
 import numpy as np
 import pytest
 
+from services.eligibility.facts import SkillClaim
+from services.eligibility.rules import check
+from services.eligibility.wages import WagePeriod
 from services.matching.domain.bulk import component_matrices, score_matrix
-from services.matching.domain.eligibility import check
-from services.matching.domain.facts import SkillClaim
 from services.matching.domain.scoring import Component, centred_unit, score
-from services.matching.domain.wages import WagePeriod
 from services.matching.domain.weights import HAND_SET
 from services.matching.tests.factories import random_job, random_worker
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from services.matching.domain.eligibility import check
+from services.eligibility.rules import check
 from services.matching.domain.prefilter import JobTable
 from services.matching.tests.factories import random_job, random_worker
 

@@ -8,8 +8,8 @@ import random
 
 import numpy as np
 
-from services.matching.domain.eligibility import check
-from services.matching.domain.facts import Job, Status
+from services.eligibility.facts import Job, Status
+from services.eligibility.rules import check
 from services.matching.domain.ranking import Matcher
 from services.matching.tests.factories import random_job, random_worker
 

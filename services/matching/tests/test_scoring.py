@@ -7,10 +7,10 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from services.matching.domain.facts import Job, JobSkill, SkillClaim, Status, Worker
-from services.matching.domain.geo import Place, distance_km
+from services.eligibility.facts import Job, JobSkill, SkillClaim, Status, Worker
+from services.eligibility.geo import Place, distance_km
+from services.eligibility.wages import WagePeriod, monthly_yen
 from services.matching.domain.scoring import Component, Score, centred_unit, score, semantic_value
-from services.matching.domain.wages import WagePeriod, monthly_yen
 from services.matching.domain.weights import HAND_SET
 
 NOW = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
@@ -19,9 +19,9 @@ NOW = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
 def test_wages_per_month() -> None:
     assert monthly_yen(250_000, WagePeriod.MONTHLY) == 250_000
     assert monthly_yen(3_600_000, WagePeriod.ANNUAL) == 300_000
-    assert monthly_yen(1_200, WagePeriod.HOURLY) == 1_200 * 8 * 21
+    assert monthly_yen(1_200, WagePeriod.HOURLY) == 1_200 * 160
     assert monthly_yen(1_200, WagePeriod.HOURLY, hours_per_week=20) == pytest.approx(1_200 * 20 * 52 / 12)
-    assert monthly_yen(10_000, WagePeriod.DAILY) == 210_000
+    assert monthly_yen(10_000, WagePeriod.DAILY) == 200_000
     assert monthly_yen(10_000, WagePeriod.UNSPECIFIED) is None
 
 

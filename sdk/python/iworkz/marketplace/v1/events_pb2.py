@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from iworkz.marketplace.v1 import marketplace_pb2 as iworkz_dot_marketplace_dot_v1_dot_marketplace__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"iworkz/marketplace/v1/events.proto\x12\x15iworkz.marketplace.v1\x1a\'iworkz/marketplace/v1/marketplace.proto\"7\n\x0cJobPublished\x12\'\n\x03job\x18\x01 \x01(\x0b\x32\x1a.iworkz.marketplace.v1.Job\"\x18\n\tJobClosed\x12\x0b\n\x03job\x18\x01 \x01(\t\"a\n\x14\x41pplicationSubmitted\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".iworkz.marketplace.v1.Application\x12\x10\n\x08\x65mployer\x18\x02 \x01(\t\"\xf0\x01\n\x18\x41pplicationStatusChanged\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".iworkz.marketplace.v1.Application\x12\x10\n\x08\x65mployer\x18\x02 \x01(\t\x12=\n\x0b\x66rom_status\x18\x03 \x01(\x0e\x32(.iworkz.marketplace.v1.ApplicationStatus\x12;\n\tto_status\x18\x04 \x01(\x0e\x32(.iworkz.marketplace.v1.ApplicationStatus\x12\r\n\x05\x61\x63tor\x18\x05 \x01(\t\"&\n\x14WorkerProfileChanged\x12\x0e\n\x06worker\x18\x01 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"iworkz/marketplace/v1/events.proto\x12\x15iworkz.marketplace.v1\x1a\'iworkz/marketplace/v1/marketplace.proto\"7\n\x0cJobPublished\x12\'\n\x03job\x18\x01 \x01(\x0b\x32\x1a.iworkz.marketplace.v1.Job\"5\n\nJobUpdated\x12\'\n\x03job\x18\x01 \x01(\x0b\x32\x1a.iworkz.marketplace.v1.Job\"\x18\n\tJobClosed\x12\x0b\n\x03job\x18\x01 \x01(\t\"a\n\x14\x41pplicationSubmitted\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".iworkz.marketplace.v1.Application\x12\x10\n\x08\x65mployer\x18\x02 \x01(\t\"\xf0\x01\n\x18\x41pplicationStatusChanged\x12\x37\n\x0b\x61pplication\x18\x01 \x01(\x0b\x32\".iworkz.marketplace.v1.Application\x12\x10\n\x08\x65mployer\x18\x02 \x01(\t\x12=\n\x0b\x66rom_status\x18\x03 \x01(\x0e\x32(.iworkz.marketplace.v1.ApplicationStatus\x12;\n\tto_status\x18\x04 \x01(\x0e\x32(.iworkz.marketplace.v1.ApplicationStatus\x12\r\n\x05\x61\x63tor\x18\x05 \x01(\t\"]\n\x14WorkerProfileChanged\x12\x0e\n\x06worker\x18\x01 \x01(\t\x12\x35\n\x07profile\x18\x02 \x01(\x0b\x32$.iworkz.marketplace.v1.WorkerProfileb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,12 +34,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_JOBPUBLISHED']._serialized_start=102
   _globals['_JOBPUBLISHED']._serialized_end=157
-  _globals['_JOBCLOSED']._serialized_start=159
-  _globals['_JOBCLOSED']._serialized_end=183
-  _globals['_APPLICATIONSUBMITTED']._serialized_start=185
-  _globals['_APPLICATIONSUBMITTED']._serialized_end=282
-  _globals['_APPLICATIONSTATUSCHANGED']._serialized_start=285
-  _globals['_APPLICATIONSTATUSCHANGED']._serialized_end=525
-  _globals['_WORKERPROFILECHANGED']._serialized_start=527
-  _globals['_WORKERPROFILECHANGED']._serialized_end=565
+  _globals['_JOBUPDATED']._serialized_start=159
+  _globals['_JOBUPDATED']._serialized_end=212
+  _globals['_JOBCLOSED']._serialized_start=214
+  _globals['_JOBCLOSED']._serialized_end=238
+  _globals['_APPLICATIONSUBMITTED']._serialized_start=240
+  _globals['_APPLICATIONSUBMITTED']._serialized_end=337
+  _globals['_APPLICATIONSTATUSCHANGED']._serialized_start=340
+  _globals['_APPLICATIONSTATUSCHANGED']._serialized_end=580
+  _globals['_WORKERPROFILECHANGED']._serialized_start=582
+  _globals['_WORKERPROFILECHANGED']._serialized_end=675
 # @@protoc_insertion_point(module_scope)

@@ -12,6 +12,12 @@ class JobPublished(_message.Message):
     job: _marketplace_pb2.Job
     def __init__(self, job: _Optional[_Union[_marketplace_pb2.Job, _Mapping]] = ...) -> None: ...
 
+class JobUpdated(_message.Message):
+    __slots__ = ("job",)
+    JOB_FIELD_NUMBER: _ClassVar[int]
+    job: _marketplace_pb2.Job
+    def __init__(self, job: _Optional[_Union[_marketplace_pb2.Job, _Mapping]] = ...) -> None: ...
+
 class JobClosed(_message.Message):
     __slots__ = ("job",)
     JOB_FIELD_NUMBER: _ClassVar[int]
@@ -41,7 +47,9 @@ class ApplicationStatusChanged(_message.Message):
     def __init__(self, application: _Optional[_Union[_marketplace_pb2.Application, _Mapping]] = ..., employer: _Optional[str] = ..., from_status: _Optional[_Union[_marketplace_pb2.ApplicationStatus, str]] = ..., to_status: _Optional[_Union[_marketplace_pb2.ApplicationStatus, str]] = ..., actor: _Optional[str] = ...) -> None: ...
 
 class WorkerProfileChanged(_message.Message):
-    __slots__ = ("worker",)
+    __slots__ = ("worker", "profile")
     WORKER_FIELD_NUMBER: _ClassVar[int]
+    PROFILE_FIELD_NUMBER: _ClassVar[int]
     worker: str
-    def __init__(self, worker: _Optional[str] = ...) -> None: ...
+    profile: _marketplace_pb2.WorkerProfile
+    def __init__(self, worker: _Optional[str] = ..., profile: _Optional[_Union[_marketplace_pb2.WorkerProfile, _Mapping]] = ...) -> None: ...

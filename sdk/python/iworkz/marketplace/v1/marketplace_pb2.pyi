@@ -80,6 +80,14 @@ class Skill(_message.Message):
     years: int
     def __init__(self, taxonomy_id: _Optional[str] = ..., label: _Optional[str] = ..., years: _Optional[int] = ...) -> None: ...
 
+class Licence(_message.Message):
+    __slots__ = ("taxonomy_id", "label")
+    TAXONOMY_ID_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    taxonomy_id: str
+    label: str
+    def __init__(self, taxonomy_id: _Optional[str] = ..., label: _Optional[str] = ...) -> None: ...
+
 class Experience(_message.Message):
     __slots__ = ("employer_name", "title", "start_date", "end_date", "description", "country")
     EMPLOYER_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -119,7 +127,7 @@ class Availability(_message.Message):
     def __init__(self, available_from: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., hours_per_week: _Optional[int] = ..., employment_types: _Optional[_Iterable[_Union[_profile_types_pb2.EmploymentType, str]]] = ...) -> None: ...
 
 class WorkerProfile(_message.Message):
-    __slots__ = ("name", "display_name", "email", "phone", "address", "birth_date", "residence_card_number", "nationality", "languages", "skills", "experience", "education", "location", "desired_wage", "desired_wage_period", "availability", "visa_status", "ssw_field", "visa_expiry_date", "summary", "create_time", "update_time")
+    __slots__ = ("name", "display_name", "email", "phone", "address", "birth_date", "residence_card_number", "nationality", "languages", "skills", "experience", "education", "location", "desired_wage", "desired_wage_period", "availability", "visa_status", "ssw_field", "visa_expiry_date", "summary", "create_time", "update_time", "relocation", "licences", "discoverable", "work_permission", "current_employer")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
@@ -142,6 +150,11 @@ class WorkerProfile(_message.Message):
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    RELOCATION_FIELD_NUMBER: _ClassVar[int]
+    LICENCES_FIELD_NUMBER: _ClassVar[int]
+    DISCOVERABLE_FIELD_NUMBER: _ClassVar[int]
+    WORK_PERMISSION_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_EMPLOYER_FIELD_NUMBER: _ClassVar[int]
     name: str
     display_name: str
     email: str
@@ -164,7 +177,12 @@ class WorkerProfile(_message.Message):
     summary: str
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., email: _Optional[str] = ..., phone: _Optional[str] = ..., address: _Optional[str] = ..., birth_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., residence_card_number: _Optional[str] = ..., nationality: _Optional[str] = ..., languages: _Optional[_Iterable[_Union[LanguageSkill, _Mapping]]] = ..., skills: _Optional[_Iterable[_Union[Skill, _Mapping]]] = ..., experience: _Optional[_Iterable[_Union[Experience, _Mapping]]] = ..., education: _Optional[_Iterable[_Union[Education, _Mapping]]] = ..., location: _Optional[_Union[_profile_types_pb2.Location, _Mapping]] = ..., desired_wage: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., desired_wage_period: _Optional[_Union[_profile_types_pb2.WagePeriod, str]] = ..., availability: _Optional[_Union[Availability, _Mapping]] = ..., visa_status: _Optional[_Union[_profile_types_pb2.VisaStatus, str]] = ..., ssw_field: _Optional[_Union[_profile_types_pb2.SswField, str]] = ..., visa_expiry_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., summary: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    relocation: _profile_types_pb2.Relocation
+    licences: _containers.RepeatedCompositeFieldContainer[Licence]
+    discoverable: bool
+    work_permission: bool
+    current_employer: str
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., email: _Optional[str] = ..., phone: _Optional[str] = ..., address: _Optional[str] = ..., birth_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., residence_card_number: _Optional[str] = ..., nationality: _Optional[str] = ..., languages: _Optional[_Iterable[_Union[LanguageSkill, _Mapping]]] = ..., skills: _Optional[_Iterable[_Union[Skill, _Mapping]]] = ..., experience: _Optional[_Iterable[_Union[Experience, _Mapping]]] = ..., education: _Optional[_Iterable[_Union[Education, _Mapping]]] = ..., location: _Optional[_Union[_profile_types_pb2.Location, _Mapping]] = ..., desired_wage: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., desired_wage_period: _Optional[_Union[_profile_types_pb2.WagePeriod, str]] = ..., availability: _Optional[_Union[Availability, _Mapping]] = ..., visa_status: _Optional[_Union[_profile_types_pb2.VisaStatus, str]] = ..., ssw_field: _Optional[_Union[_profile_types_pb2.SswField, str]] = ..., visa_expiry_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., summary: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., relocation: _Optional[_Union[_profile_types_pb2.Relocation, str]] = ..., licences: _Optional[_Iterable[_Union[Licence, _Mapping]]] = ..., discoverable: _Optional[bool] = ..., work_permission: _Optional[bool] = ..., current_employer: _Optional[str] = ...) -> None: ...
 
 class GetWorkerProfileRequest(_message.Message):
     __slots__ = ("name",)
@@ -239,7 +257,7 @@ class UpdateEmployerProfileResponse(_message.Message):
     def __init__(self, employer: _Optional[_Union[EmployerProfile, _Mapping]] = ...) -> None: ...
 
 class Job(_message.Message):
-    __slots__ = ("name", "title", "description", "required_skills", "preferred_skills", "min_japanese_level", "location", "wage_min", "wage_max", "wage_period", "employment_type", "headcount", "start_date", "eligible_visa_statuses", "eligible_ssw_fields", "offers_visa_sponsorship", "state", "employer_display_name", "create_time", "update_time", "publish_time")
+    __slots__ = ("name", "title", "description", "required_skills", "preferred_skills", "min_japanese_level", "location", "wage_min", "wage_max", "wage_period", "employment_type", "headcount", "start_date", "eligible_visa_statuses", "eligible_ssw_fields", "offers_visa_sponsorship", "state", "employer_display_name", "create_time", "update_time", "publish_time", "hours_per_week", "licences_required", "accepts_self_declared_licences", "manual_work")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
@@ -261,6 +279,10 @@ class Job(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     PUBLISH_TIME_FIELD_NUMBER: _ClassVar[int]
+    HOURS_PER_WEEK_FIELD_NUMBER: _ClassVar[int]
+    LICENCES_REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    ACCEPTS_SELF_DECLARED_LICENCES_FIELD_NUMBER: _ClassVar[int]
+    MANUAL_WORK_FIELD_NUMBER: _ClassVar[int]
     name: str
     title: str
     description: str
@@ -282,7 +304,11 @@ class Job(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     publish_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., required_skills: _Optional[_Iterable[_Union[Skill, _Mapping]]] = ..., preferred_skills: _Optional[_Iterable[_Union[Skill, _Mapping]]] = ..., min_japanese_level: _Optional[_Union[_profile_types_pb2.JapaneseLevel, str]] = ..., location: _Optional[_Union[_profile_types_pb2.Location, _Mapping]] = ..., wage_min: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., wage_max: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., wage_period: _Optional[_Union[_profile_types_pb2.WagePeriod, str]] = ..., employment_type: _Optional[_Union[_profile_types_pb2.EmploymentType, str]] = ..., headcount: _Optional[int] = ..., start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., eligible_visa_statuses: _Optional[_Iterable[_Union[_profile_types_pb2.VisaStatus, str]]] = ..., eligible_ssw_fields: _Optional[_Iterable[_Union[_profile_types_pb2.SswField, str]]] = ..., offers_visa_sponsorship: _Optional[bool] = ..., state: _Optional[_Union[JobState, str]] = ..., employer_display_name: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    hours_per_week: int
+    licences_required: _containers.RepeatedScalarFieldContainer[str]
+    accepts_self_declared_licences: bool
+    manual_work: bool
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., required_skills: _Optional[_Iterable[_Union[Skill, _Mapping]]] = ..., preferred_skills: _Optional[_Iterable[_Union[Skill, _Mapping]]] = ..., min_japanese_level: _Optional[_Union[_profile_types_pb2.JapaneseLevel, str]] = ..., location: _Optional[_Union[_profile_types_pb2.Location, _Mapping]] = ..., wage_min: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., wage_max: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., wage_period: _Optional[_Union[_profile_types_pb2.WagePeriod, str]] = ..., employment_type: _Optional[_Union[_profile_types_pb2.EmploymentType, str]] = ..., headcount: _Optional[int] = ..., start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., eligible_visa_statuses: _Optional[_Iterable[_Union[_profile_types_pb2.VisaStatus, str]]] = ..., eligible_ssw_fields: _Optional[_Iterable[_Union[_profile_types_pb2.SswField, str]]] = ..., offers_visa_sponsorship: _Optional[bool] = ..., state: _Optional[_Union[JobState, str]] = ..., employer_display_name: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hours_per_week: _Optional[int] = ..., licences_required: _Optional[_Iterable[str]] = ..., accepts_self_declared_licences: _Optional[bool] = ..., manual_work: _Optional[bool] = ...) -> None: ...
 
 class CreateJobRequest(_message.Message):
     __slots__ = ("parent", "job")

@@ -32,6 +32,11 @@ class VisaStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     VISA_STATUS_ENGINEER_SPECIALIST: _ClassVar[VisaStatus]
     VISA_STATUS_STUDENT: _ClassVar[VisaStatus]
     VISA_STATUS_NEEDS_SPONSORSHIP: _ClassVar[VisaStatus]
+    VISA_STATUS_DEPENDENT: _ClassVar[VisaStatus]
+    VISA_STATUS_DESIGNATED_ACTIVITIES: _ClassVar[VisaStatus]
+    VISA_STATUS_NURSING_CARE: _ClassVar[VisaStatus]
+    VISA_STATUS_HIGHLY_SKILLED_PROFESSIONAL: _ClassVar[VisaStatus]
+    VISA_STATUS_SKILL_DEVELOPMENT: _ClassVar[VisaStatus]
 
 class SswField(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -52,6 +57,13 @@ class SswField(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SSW_FIELD_RAILWAY: _ClassVar[SswField]
     SSW_FIELD_FORESTRY: _ClassVar[SswField]
     SSW_FIELD_WOOD_INDUSTRY: _ClassVar[SswField]
+
+class Relocation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RELOCATION_UNSPECIFIED: _ClassVar[Relocation]
+    RELOCATION_NONE: _ClassVar[Relocation]
+    RELOCATION_REGION: _ClassVar[Relocation]
+    RELOCATION_ANYWHERE: _ClassVar[Relocation]
 
 class EmploymentType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -88,6 +100,11 @@ VISA_STATUS_TECHNICAL_INTERN: VisaStatus
 VISA_STATUS_ENGINEER_SPECIALIST: VisaStatus
 VISA_STATUS_STUDENT: VisaStatus
 VISA_STATUS_NEEDS_SPONSORSHIP: VisaStatus
+VISA_STATUS_DEPENDENT: VisaStatus
+VISA_STATUS_DESIGNATED_ACTIVITIES: VisaStatus
+VISA_STATUS_NURSING_CARE: VisaStatus
+VISA_STATUS_HIGHLY_SKILLED_PROFESSIONAL: VisaStatus
+VISA_STATUS_SKILL_DEVELOPMENT: VisaStatus
 SSW_FIELD_UNSPECIFIED: SswField
 SSW_FIELD_NURSING_CARE: SswField
 SSW_FIELD_BUILDING_CLEANING: SswField
@@ -105,6 +122,10 @@ SSW_FIELD_TRANSPORTATION: SswField
 SSW_FIELD_RAILWAY: SswField
 SSW_FIELD_FORESTRY: SswField
 SSW_FIELD_WOOD_INDUSTRY: SswField
+RELOCATION_UNSPECIFIED: Relocation
+RELOCATION_NONE: Relocation
+RELOCATION_REGION: Relocation
+RELOCATION_ANYWHERE: Relocation
 EMPLOYMENT_TYPE_UNSPECIFIED: EmploymentType
 EMPLOYMENT_TYPE_FULL_TIME: EmploymentType
 EMPLOYMENT_TYPE_PART_TIME: EmploymentType

@@ -1,8 +1,8 @@
 """Wages in yen per month, whatever period they were stated for.
 
 Hours and days come from the job when it states them (hours per week), else
-from Japanese full-time norms: 8 hours a day, 21 working days a month
-(about 168 hours), 52 / 12 weeks a month.
+from the platform's full-time month, the same as marketplace's SQL
+`monthly_wage()` (migration 0002): 160 hours, 20 days, a twelfth of a year.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from enum import Enum
 
 WEEKS_PER_MONTH = 52 / 12
 HOURS_PER_DAY = 8.0
-DAYS_PER_MONTH = 21.0
+DAYS_PER_MONTH = 20.0
 
 
 class WagePeriod(Enum):

@@ -21,7 +21,8 @@ board can check them (the employer still checks the residence card):
 - Workers who need a status of residence (sponsorship) only where the
   employer sponsors.
 
-The other hard rules: the job's list of accepted statuses, Japanese level,
+A job's list of accepted statuses narrows every restricted status (an
+unrestricted one may take any job). The other hard rules: Japanese level,
 employment type, location or willingness to relocate, availability date and
 required licences (held when verified by a credential, or self-declared
 where the job accepts that).
@@ -36,7 +37,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 
-from services.matching.domain.facts import (
+from services.eligibility.facts import (
     JLPT_NAMES,
     EmploymentType,
     Job,
@@ -44,8 +45,8 @@ from services.matching.domain.facts import (
     Status,
     Worker,
 )
-from services.matching.domain.geo import distance_km, prefecture_name
-from services.matching.domain.text import Text
+from services.eligibility.geo import distance_km, prefecture_name
+from services.eligibility.text import Text
 
 # Within this distance a job counts as commutable for a worker who does not relocate.
 COMMUTE_KM = 60.0
@@ -84,6 +85,22 @@ class HardRule(Enum):
     SPONSORSHIP = "SPONSORSHIP"
     EMPLOYER_CHANGE = "EMPLOYER_CHANGE"
     KIND_OF_WORK = "KIND_OF_WORK"
+
+
+# What an application must pass: the law and the job's requirements. Location,
+# availability and contract form are the worker's own preferences (applying
+# overrides them); licences are checked by matching, which knows verified credentials.
+APPLICATION_RULES = frozenset(
+    {
+        HardRule.STATUS_OF_RESIDENCE,
+        HardRule.SSW_FIELD,
+        HardRule.HOURS,
+        HardRule.KIND_OF_WORK,
+        HardRule.EMPLOYER_CHANGE,
+        HardRule.SPONSORSHIP,
+        HardRule.JAPANESE_LEVEL,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -219,6 +236,18 @@ def _status_rules(worker: Worker, job: Job) -> list[Verdict]:
             )
         ]
     out: list[Verdict] = []
+    if status in UNRESTRICTED:
+        out.append(
+            Verdict(
+                rule,
+                True,
+                Text(
+                    f"{label.en[0].upper()}{label.en[1:]} may do any kind of work.",
+                    f"{label.ja}は就労制限がありません。",
+                ),
+            )
+        )
+        return out
     if job.eligible_statuses and status not in job.eligible_statuses:
         accepted_en = ", ".join(STATUS_LABELS[s].en for s in job.eligible_statuses)
         accepted_ja = "・".join(STATUS_LABELS[s].ja for s in job.eligible_statuses)
@@ -233,18 +262,6 @@ def _status_rules(worker: Worker, job: Job) -> list[Verdict]:
                 Text(
                     "Look for jobs that accept your status of residence.",
                     "お持ちの在留資格を受け入れる求人を探してください。",
-                ),
-            )
-        )
-        return out
-    if status in UNRESTRICTED:
-        out.append(
-            Verdict(
-                rule,
-                True,
-                Text(
-                    f"{label.en[0].upper()}{label.en[1:]} may do any kind of work.",
-                    f"{label.ja}は就労制限がありません。",
                 ),
             )
         )

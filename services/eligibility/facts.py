@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
 
-from services.matching.domain.geo import Place
-from services.matching.domain.wages import WagePeriod
+from services.eligibility.geo import Place
+from services.eligibility.wages import WagePeriod
 
 
 class Status(Enum):

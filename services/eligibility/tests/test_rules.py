@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from services.matching.domain.eligibility import HardRule, check, next_jlpt_date
-from services.matching.domain.facts import EmploymentType, Job, Relocation, SkillClaim, Status, Worker
-from services.matching.domain.geo import Place
+from services.eligibility.facts import EmploymentType, Job, Relocation, SkillClaim, Status, Worker
+from services.eligibility.geo import Place
+from services.eligibility.rules import HardRule, check, next_jlpt_date
 
 TODAY = dt.date(2026, 12, 3)
 OSAKA = Place("JP-27", "Osaka")
@@ -45,8 +45,10 @@ def test_unrestricted_statuses_may_do_any_work(status: Status) -> None:
     assert check(worker(status=status), manual_part_time_no_field, TODAY).eligible
 
 
-def test_unrestricted_status_still_bound_by_the_jobs_status_list() -> None:
-    assert failed(worker(status=Status.PERMANENT_RESIDENT), job(eligible_statuses=(Status.SSW_1,))) == {
+def test_the_jobs_status_list_narrows_restricted_statuses_only() -> None:
+    only_ssw = job(eligible_statuses=(Status.SSW_1,), fields=("MANUFACTURING",))
+    assert check(worker(status=Status.PERMANENT_RESIDENT), only_ssw, TODAY).eligible
+    assert failed(worker(status=Status.SSW_2, designated_field="MANUFACTURING"), only_ssw) == {
         HardRule.STATUS_OF_RESIDENCE
     }
 
