@@ -196,6 +196,8 @@ async def test_grpc_web_worker_journey(rest, text):
                     wage_period=types.WAGE_PERIOD_MONTHLY,
                     employment_type=types.EMPLOYMENT_TYPE_FULL_TIME,
                     headcount=1,
+                    # SSW holders may take only jobs that declare their field.
+                    eligible_ssw_fields=[types.SSW_FIELD_NURSING_CARE],
                 ),
             ),
             mp.CreateJobResponse,
