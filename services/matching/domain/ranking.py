@@ -75,6 +75,8 @@ class Matcher:
     def upsert_jobs(self, jobs: Iterable[tuple[Job, Vector | None]]) -> None:
         """Add or replace open jobs; `None` keeps a job's previous vector."""
         batch = list(jobs)
+        if not batch:
+            return
         with_vec = [(j, v) for j, v in batch if v is not None]
         for job, _ in batch:
             self.jobs[job.name] = job

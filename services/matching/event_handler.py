@@ -1,0 +1,81 @@
+"""Marketplace's events into matching's projection and feedback.
+
+Runs in the event consumer's transaction (`runtime.consumer`): the rows and
+the processed-event record commit together. After the commit the changed
+entities are announced on the projection's fan-out topic, and every replica
+re-reads them (`projection.Projection.follow`).
+
+- JobPublished, JobUpdated: the job (open); JobClosed: removed.
+- WorkerProfileChanged: the profile (personal data already removed by marketplace).
+- ApplicationSubmitted, ApplicationStatusChanged: an implicit label for the
+  learned weights and the job's applicants per open seat (exposure control).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from iworkz.marketplace.v1 import events_pb2 as market
+from iworkz.marketplace.v1 import marketplace_pb2 as mp
+from services.matching import store
+from services.matching.projection import Projection
+from services.runtime.consumer import Event, Transaction
+
+CONSUMER = "matching"
+SOURCES = ["marketplace"]
+_PUBLISHED = market.JobPublished.DESCRIPTOR.full_name
+_UPDATED = market.JobUpdated.DESCRIPTOR.full_name
+_CLOSED = market.JobClosed.DESCRIPTOR.full_name
+_PROFILE = market.WorkerProfileChanged.DESCRIPTOR.full_name
+_SUBMITTED = market.ApplicationSubmitted.DESCRIPTOR.full_name
+_STATUS = market.ApplicationStatusChanged.DESCRIPTOR.full_name
+
+
+def _job_body(job: mp.Job) -> bytes:
+    body = mp.Job()
+    body.CopyFrom(job)
+    body.ClearField("name")
+    return body.SerializeToString()
+
+
+class ProjectionWriter:
+    """The consumer's handler."""
+
+    def __init__(self, projection: Projection) -> None:
+        self.projection = projection
+
+    async def __call__(self, tx: Transaction, event: Event) -> None:
+        keys: list[str] = tx.state.setdefault("changed", [])
+        if not keys:
+            tx.after_commit(lambda: self.projection.changed(list(dict.fromkeys(keys))))
+        if event.type in (_PUBLISHED, _UPDATED):
+            job = (
+                event.payload(market.JobPublished) if event.type == _PUBLISHED else event.payload(market.JobUpdated)
+            ).job
+            if job.state != mp.JOB_STATE_OPEN:
+                await store.delete_job(tx.conn, job.name)
+            else:
+                published = job.publish_time.ToDatetime(tzinfo=UTC) if job.HasField("publish_time") else None
+                await store.upsert_job(tx.conn, job.name, _job_body(job), published)
+            keys.append(f"job:{job.name}")
+        elif event.type == _CLOSED:
+            name = event.payload(market.JobClosed).job
+            await store.delete_job(tx.conn, name)
+            keys.append(f"job:{name}")
+        elif event.type == _PROFILE:
+            changed = event.payload(market.WorkerProfileChanged)
+            if changed.HasField("profile"):
+                body = mp.WorkerProfile()
+                body.CopyFrom(changed.profile)
+                body.ClearField("name")
+                await store.upsert_worker(tx.conn, changed.worker, body.SerializeToString())
+                keys.append(f"worker:{changed.worker}")
+        elif event.type in (_SUBMITTED, _STATUS):
+            application = (
+                event.payload(market.ApplicationSubmitted).application
+                if event.type == _SUBMITTED
+                else event.payload(market.ApplicationStatusChanged).application
+            )
+            outcome = mp.ApplicationStatus.Name(application.status).removeprefix("APPLICATION_STATUS_")
+            await store.record_feedback(tx.conn, application.worker, application.job, "application", outcome)
+            keys.append(f"applicants:{application.job}")

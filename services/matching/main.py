@@ -1,0 +1,51 @@
+"""Matching service process: `python -m services.matching.main`."""
+
+from __future__ import annotations
+
+import pathlib
+
+import grpc
+
+from iworkz.matching.v1 import matching_pb2, matching_pb2_grpc
+from services.matching.event_handler import CONSUMER, SOURCES, ProjectionWriter
+from services.matching.projection import Projection
+from services.matching.servicer import MatchingServicer
+from services.runtime import server
+from services.runtime.consumer import consumer_task
+from services.runtime.fanout import Fanout
+from services.runtime.server import Resources, ServiceSpec
+
+NAME = matching_pb2.DESCRIPTOR.services_by_name["MatchingService"].full_name
+
+
+async def add_servicers(grpc_server: grpc.aio.Server, resources: Resources) -> None:
+    fanout = Fanout(resources.redis, resources.redis.key("live", "matching"))
+    projection = Projection(resources.db, fanout)
+    resources.extras.update(fanout=fanout, projection=projection)
+    matching_pb2_grpc.add_MatchingServiceServicer_to_server(MatchingServicer(resources, projection), grpc_server)
+
+
+async def listen(resources: Resources) -> None:
+    """The fan-out listener that feeds the projection's changes on every replica."""
+    await resources.extras["fanout"].run()
+
+
+async def follow(resources: Resources) -> None:
+    """Load the projection from PostgreSQL, then follow its changes."""
+    await resources.extras["projection"].follow()
+
+
+SPEC = ServiceSpec(
+    name="matching",
+    migrations=pathlib.Path(__file__).parent / "migrations",
+    grpc_services=[NAME],
+    add_servicers=add_servicers,
+    background=[
+        listen,
+        follow,
+        consumer_task(CONSUMER, SOURCES, lambda resources: ProjectionWriter(resources.extras["projection"])),
+    ],
+)
+
+if __name__ == "__main__":
+    server.main(SPEC)

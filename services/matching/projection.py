@@ -1,0 +1,148 @@
+"""This replica's in-memory projection: the ranking engine over jobs and workers.
+
+The source of truth is matching's tables (written by the event handler on
+whichever replica consumed the event). Every replica loads them at start
+(a rebuild from PostgreSQL) and then follows changes from the `projection`
+fan-out topic: the handler publishes `job:<name>`, `worker:<name>` or
+`applicants:<job>` after its commit and each replica re-reads that row. A
+replica whose listener lost messages (RESYNC) reloads everything, so every
+replica converges on the tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+
+import numpy as np
+
+from iworkz.marketplace.v1 import marketplace_pb2 as mp
+from services.eligibility import contracts
+from services.matching import store
+from services.matching.domain.ranking import Matcher
+from services.matching.domain.retrieval import FaissHnswIndex
+from services.matching.domain.weights import HAND_SET, Weights
+from services.runtime.backoff import Retry
+from services.runtime.db import Database
+from services.runtime.fanout import RESYNC, Fanout
+
+log = logging.getLogger(__name__)
+DIM = 384
+TOPIC = "projection"
+
+
+class Projection:
+    """Jobs and workers in memory, kept in step with the tables."""
+
+    def __init__(self, db: Database, fanout: Fanout, weights: Weights = HAND_SET) -> None:
+        self.db = db
+        self.fanout = fanout
+        self.weights = weights
+        self.matcher = Matcher(DIM, index=FaissHnswIndex(DIM), weights=weights)
+        self.job_messages: dict[str, mp.Job] = {}
+        self.ready = asyncio.Event()
+        self._lock = asyncio.Lock()
+
+    async def load(self) -> None:
+        """Rebuild everything from PostgreSQL."""
+        async with self._lock:
+            matcher = Matcher(DIM, index=FaissHnswIndex(DIM), weights=self.weights)
+            messages: dict[str, mp.Job] = {}
+            async with self.db.connection() as conn:
+                jobs = await store.all_jobs(conn)
+                workers = await store.all_workers(conn)
+                vectors = {v.name: np.asarray(v.vector, dtype=np.float32) for v in await store.vectors(conn)}
+                counts = {c.job: c.n for c in await store.applicant_counts(conn)}
+                verified: dict[str, list[str]] = {}
+                for w in workers:
+                    verified[w.name] = await store.verified_skills(conn, w.name)
+            facts = []
+            for row in jobs:
+                message = mp.Job.FromString(row.body)
+                message.name = row.name
+                messages[row.name] = message
+                facts.append((contracts.job_facts(message, published=row.published_at), vectors.get(row.name)))
+            matcher.upsert_jobs(facts)
+            for wrow in workers:
+                profile = mp.WorkerProfile.FromString(wrow.body)
+                profile.name = wrow.name
+                worker = contracts.worker_facts(profile, verified=verified.get(wrow.name, ()), updated=wrow.updated_at)
+                matcher.upsert_worker(worker, vectors.get(row.name))
+            for name, n in counts.items():
+                job = matcher.jobs.get(name)
+                if job is not None:
+                    matcher.applicants_per_seat[name] = n / max(1, job.headcount)
+            self.matcher, self.job_messages = matcher, messages
+        self.ready.set()
+        log.info("projection loaded", extra={"jobs": len(messages), "workers": len(matcher.workers)})
+
+    async def refresh(self, key: str) -> None:
+        """Re-read one entity named by a fan-out payload (`job:<name>`, `worker:<name>`, `applicants:<job>`)."""
+        kind, _, name = key.partition(":")
+        async with self._lock, self.db.connection() as conn:
+            if kind == "job":
+                row = await store.job(conn, name)
+                if row is None:
+                    self.matcher.remove_job(name)
+                    self.job_messages.pop(name, None)
+                    return
+                message = mp.Job.FromString(row.body)
+                message.name = row.name
+                vectors = {v.name: v.vector for v in await store.vectors(conn, [name])}
+                vector = np.asarray(vectors[name], dtype=np.float32) if name in vectors else None
+                self.matcher.upsert_jobs([(contracts.job_facts(message, published=row.published_at), vector)])
+                self.job_messages[name] = message
+            elif kind == "worker":
+                wrow = await store.worker(conn, name)
+                if wrow is None:
+                    self.matcher.remove_worker(name)
+                    return
+                profile = mp.WorkerProfile.FromString(wrow.body)
+                profile.name = wrow.name
+                proven = await store.verified_skills(conn, name)
+                vectors = {v.name: v.vector for v in await store.vectors(conn, [name])}
+                vector = np.asarray(vectors[name], dtype=np.float32) if name in vectors else None
+                worker = contracts.worker_facts(profile, verified=proven, updated=wrow.updated_at)
+                self.matcher.upsert_worker(worker, vector)
+            elif kind == "applicants":
+                counts = {c.job: c.n for c in await store.applicant_counts(conn, [name])}
+                job = self.matcher.jobs.get(name)
+                if job is not None:
+                    self.matcher.applicants_per_seat[name] = counts.get(name, 0) / max(1, job.headcount)
+
+    async def follow(self) -> None:
+        """Load, then apply every change published on the fan-out topic (reload after a gap)."""
+        async with self.fanout.subscribe(TOPIC) as subscription:
+            await self._load_until_done()
+            while True:
+                item = await subscription.get(timeout=30.0)
+                if item is None:
+                    continue
+                if item is RESYNC:
+                    await self._load_until_done()
+                    continue
+                assert isinstance(item, bytes)
+                try:
+                    await self.refresh(item.decode())
+                except Exception:  # a bad row must not stop the replica following changes
+                    log.exception("projection refresh failed", extra={"key": item.decode(errors="replace")})
+
+    async def _load_until_done(self) -> None:
+        """Load, retrying with back-off: a replica is not ready until its projection is."""
+        retry = Retry()
+        while True:
+            try:
+                await self.load()
+                return
+            except Exception:
+                log.exception("projection load failed")
+                await asyncio.sleep(retry.failed())
+
+    async def changed(self, keys: list[str]) -> None:
+        """Tell every replica (this one included) that these entities changed."""
+        if keys:
+            await self.fanout.publish_many([(TOPIC, k.encode()) for k in keys])
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)

@@ -1,0 +1,118 @@
+"""Matching's SQL: the projection's rows, feedback and weights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.runtime.db import Connection, fetch_all, fetch_one
+
+
+@dataclass(frozen=True)
+class JobRow:
+    name: str
+    body: bytes
+    published_at: datetime | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class WorkerRow:
+    name: str
+    body: bytes
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class VectorRow:
+    name: str
+    vector: list[float]
+
+
+@dataclass(frozen=True)
+class Count:
+    job: str
+    n: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    worker: str
+    job: str
+    outcome: str
+
+
+async def upsert_job(conn: Connection, name: str, body: bytes, published_at: datetime | None) -> None:
+    await conn.execute(
+        "INSERT INTO jobs (name, body, published_at) VALUES (%s, %s, %s) ON CONFLICT (name) DO UPDATE"
+        " SET body = EXCLUDED.body, published_at = COALESCE(EXCLUDED.published_at, jobs.published_at),"
+        " updated_at = now()",
+        (name, body, published_at),
+    )
+
+
+async def delete_job(conn: Connection, name: str) -> None:
+    await conn.execute("DELETE FROM jobs WHERE name = %s", (name,))
+
+
+async def upsert_worker(conn: Connection, name: str, body: bytes) -> None:
+    await conn.execute(
+        "INSERT INTO workers (name, body) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE"
+        " SET body = EXCLUDED.body, updated_at = now()",
+        (name, body),
+    )
+
+
+async def job(conn: Connection, name: str) -> JobRow | None:
+    return await fetch_one(
+        conn, JobRow, "SELECT name, body, published_at, updated_at FROM jobs WHERE name = %s", (name,)
+    )
+
+
+async def worker(conn: Connection, name: str) -> WorkerRow | None:
+    return await fetch_one(conn, WorkerRow, "SELECT name, body, updated_at FROM workers WHERE name = %s", (name,))
+
+
+async def all_jobs(conn: Connection) -> list[JobRow]:
+    return await fetch_all(conn, JobRow, "SELECT name, body, published_at, updated_at FROM jobs ORDER BY name")
+
+
+async def all_workers(conn: Connection) -> list[WorkerRow]:
+    return await fetch_all(conn, WorkerRow, "SELECT name, body, updated_at FROM workers ORDER BY name")
+
+
+async def vectors(conn: Connection, names: list[str] | None = None) -> list[VectorRow]:
+    if names is None:
+        return await fetch_all(conn, VectorRow, "SELECT name, vector FROM vectors")
+    return await fetch_all(conn, VectorRow, "SELECT name, vector FROM vectors WHERE name = ANY(%s)", (names,))
+
+
+async def verified_skills(conn: Connection, worker_name: str) -> list[str]:
+    rows = await (
+        await conn.execute("SELECT DISTINCT taxonomy_id FROM verified WHERE worker = %s", (worker_name,))
+    ).fetchall()
+    return [str(r["taxonomy_id"]) for r in rows]
+
+
+async def record_feedback(conn: Connection, worker_name: str, job_name: str, source: str, outcome: str) -> None:
+    await conn.execute(
+        "INSERT INTO feedback (worker, job, source, outcome) VALUES (%s, %s, %s, %s)"
+        " ON CONFLICT (worker, job, source) DO UPDATE SET outcome = EXCLUDED.outcome, updated_at = now()",
+        (worker_name, job_name, source, outcome),
+    )
+
+
+async def applicant_counts(conn: Connection, job_names: list[str] | None = None) -> list[Count]:
+    """Live applications per job (not withdrawn or rejected)."""
+    where = "AND job = ANY(%s)" if job_names is not None else ""
+    return await fetch_all(
+        conn,
+        Count,
+        "SELECT job, count(*)::int AS n FROM feedback WHERE source = 'application'"
+        f" AND outcome NOT IN ('WITHDRAWN', 'REJECTED') {where} GROUP BY job",
+        (job_names,) if job_names is not None else (),
+    )
+
+
+async def outcomes(conn: Connection) -> list[Outcome]:
+    return await fetch_all(conn, Outcome, "SELECT worker, job, outcome FROM feedback ORDER BY worker, job, source")

@@ -1,0 +1,248 @@
+"""MatchingService over real gRPC, PostgreSQL and Redis, fed by marketplace's events.
+
+Identity, marketplace and two matching replicas run in-process; jobs and
+profiles are made through marketplace's RPCs as users would, and each
+matching replica sees them through the event stream and the projection's
+fan-out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import string
+import time
+
+import grpc
+import pytest
+from google.type import money_pb2
+
+from iworkz.identity.v1 import identity_pb2
+from iworkz.marketplace.v1 import marketplace_pb2 as mp
+from iworkz.matching.v1 import matching_pb2 as pb
+from iworkz.matching.v1 import matching_pb2_grpc
+from iworkz.sdk import Client
+from iworkz.type.v1 import profile_types_pb2 as types
+
+PASSWORD = "correct horse battery staple"
+Code = grpc.StatusCode
+
+
+def word(prefix: str = "m") -> str:
+    return prefix + "".join(random.choices(string.ascii_lowercase, k=10))
+
+
+@pytest.fixture(scope="module")
+async def replicas(make_settings, identity_service, marketplace_service):
+    from services.matching.main import SPEC
+    from services.runtime import server
+
+    def settings():
+        return make_settings(
+            "matching",
+            identity_service.target,
+            MATCHING_EVENTS_CLAIM_IDLE_SECONDS="10",
+            MATCHING_EVENTS_RETRY_BASE_SECONDS="0.2",
+            MATCHING_EVENTS_RETRY_MAX_SECONDS="1",
+        )
+
+    async with server.running(SPEC, settings()) as first, server.running(SPEC, settings()) as second:
+        yield [first, second]
+
+
+class World:
+    def __init__(self, identity: str, marketplace: str, matching: list[str]) -> None:
+        self.identity, self.marketplace, self.matching = identity, marketplace, matching
+        self.clients: list[Client] = []
+
+    def client(self, target: str, tokens: identity_pb2.TokenPair | None = None) -> Client:
+        client = Client(target)
+        if tokens is not None:
+            client.use_tokens(tokens)
+        self.clients.append(client)
+        return client
+
+    async def sign_up(self, kind: int, organization: str = ""):
+        signed = await self.client(self.identity).sign_up(
+            email=f"{word('u')}@example.com",
+            password=PASSWORD,
+            display_name="Test Person",
+            account_type=kind,
+            organization_display_name=organization,
+        )
+        return signed
+
+    def stub(self, tokens: identity_pb2.TokenPair, replica: int = 0) -> matching_pb2_grpc.MatchingServiceStub:
+        return matching_pb2_grpc.MatchingServiceStub(self.client(self.matching[replica], tokens).channel)
+
+    def market(self, tokens: identity_pb2.TokenPair) -> Client:
+        return self.client(self.marketplace, tokens)
+
+
+@pytest.fixture
+async def world(identity_service, marketplace_service, replicas):
+    w = World(identity_service.target, marketplace_service.target, [r.target for r in replicas])
+    yield w
+    for c in w.clients:
+        await c.close()
+
+
+def yen(units: int) -> money_pb2.Money:
+    return money_pb2.Money(currency_code="JPY", units=units)
+
+
+async def eventually(check, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = await check()
+            if result:
+                return result
+        except grpc.aio.AioRpcError as error:
+            if error.code() not in (Code.FAILED_PRECONDITION, Code.NOT_FOUND) or time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError("not visible in time")
+        await asyncio.sleep(0.1)
+
+
+async def publish(market: Client, employer: str, **fields) -> mp.Job:
+    base = dict(
+        title="TIG welder",
+        description="Welding steel frames in our Osaka factory.",
+        location=types.Location(prefecture="JP-27", city="Osaka"),
+        wage_min=yen(230_000),
+        wage_max=yen(270_000),
+        wage_period=types.WAGE_PERIOD_MONTHLY,
+        employment_type=types.EMPLOYMENT_TYPE_FULL_TIME,
+        headcount=2,
+        hours_per_week=40,
+        required_skills=[mp.Skill(taxonomy_id="esco:tig-welding", label="TIG welding")],
+        eligible_ssw_fields=[types.SSW_FIELD_MANUFACTURING],
+        manual_work=True,
+    )
+    base.update(fields)
+    created = await market.marketplace.CreateJob(mp.CreateJobRequest(parent=employer, job=mp.Job(**base)))
+    return (await market.marketplace.PublishJob(mp.PublishJobRequest(name=created.job.name))).job
+
+
+async def test_recommend_explain_and_allocate_through_the_projection(world: World) -> None:
+    boss = await world.sign_up(identity_pb2.ACCOUNT_TYPE_EMPLOYER, "Osaka Welding Works")
+    employer = "employers/" + boss.user.organization.split("/")[-1]
+    market = world.market(boss.tokens)
+    welding = await publish(market, employer)
+    n2_job = await publish(market, employer, title="Welding lead", min_japanese_level=types.JAPANESE_LEVEL_N2)
+    care = await publish(
+        market,
+        employer,
+        title="Care assistant",
+        eligible_ssw_fields=[types.SSW_FIELD_NURSING_CARE],
+        required_skills=[mp.Skill(taxonomy_id="esco:elderly-care", label="elderly care")],
+    )
+
+    signed = await world.sign_up(identity_pb2.ACCOUNT_TYPE_WORKER)
+    worker_name = "workers/" + signed.user.name.split("/")[1]
+    await world.market(signed.tokens).marketplace.UpdateWorkerProfile(
+        mp.UpdateWorkerProfileRequest(
+            profile=mp.WorkerProfile(
+                name=worker_name,
+                display_name="Nguyen Van An",
+                visa_status=types.VISA_STATUS_SSW_1,
+                ssw_field=types.SSW_FIELD_MANUFACTURING,
+                languages=[mp.LanguageSkill(language="ja", jlpt_level=types.JAPANESE_LEVEL_N3)],
+                skills=[mp.Skill(taxonomy_id="esco:tig-welding", label="TIG welding", years=5)],
+                location=types.Location(prefecture="JP-27", city="Osaka"),
+                desired_wage=yen(250_000),
+                desired_wage_period=types.WAGE_PERIOD_MONTHLY,
+                discoverable=True,
+                phone="+818012345678",
+                residence_card_number="AB12345678CD",
+            )
+        )
+    )
+    worker = world.stub(signed.tokens)
+
+    async def recommended():
+        reply = await worker.RecommendJobs(pb.RecommendJobsRequest(worker=worker_name, language_code="ja"))
+        return reply if any(m.job == welding.name for m in reply.matches) else None
+
+    reply = await eventually(recommended)
+    names = [m.job for m in reply.matches]
+    # Eligible only: the care job is outside the worker's SSW field, the N2 job above their N3.
+    assert welding.name in names and care.name not in names and n2_job.name not in names
+    top = next(m for m in reply.matches if m.job == welding.name)
+    assert [s.taxonomy_id for s in top.matched_skills] == ["esco:tig-welding"]
+    assert top.reasons and any("必須スキル" in r.text for r in top.reasons)
+    assert {c.component for c in top.score.components} >= {pb.COMPONENT_SKILLS, pb.COMPONENT_WAGE}
+    assert reply.weights_version == "hand-set"
+
+    # The second replica converged on the same projection.
+    other = world.stub(signed.tokens, replica=1)
+    await eventually(recommended)
+    again = await other.RecommendJobs(pb.RecommendJobsRequest(worker=worker_name))
+    assert [m.job for m in again.matches] == names
+
+    explained = await worker.ExplainMatch(pb.ExplainMatchRequest(worker=worker_name, job=n2_job.name))
+    assert not explained.eligible
+    failed = [r for r in explained.rules if not r.passed]
+    assert [r.rule for r in failed] == [pb.HARD_RULE_JAPANESE_LEVEL]
+    assert "JLPT N2" in failed[0].reason and "next test" in failed[0].fix
+
+    # The employer sees the discoverable worker, without personal data.
+    employer_stub = world.stub(boss.tokens)
+    candidates = await eventually(lambda: employer_stub.RecommendWorkers(pb.RecommendWorkersRequest(job=welding.name)))
+    found = [m for m in candidates.matches if m.worker == worker_name]
+    assert found and found[0].display_name == "Nguyen Van An"
+    assert "AB12345678CD" not in str(candidates) and "+8180" not in str(candidates)
+
+    allocated = await employer_stub.AllocateCohort(
+        pb.AllocateCohortRequest(
+            parent=employer,
+            workers=[worker_name],
+            jobs=[pb.CohortJob(job=welding.name), pb.CohortJob(job=care.name, seats=1)],
+        )
+    )
+    assert [(a.worker, a.job) for a in allocated.assignments] == [(worker_name, welding.name)]
+    assert allocated.unfilled_seats == 2 and allocated.blocking_pairs == 0 and allocated.solver == "dense-lsa"
+
+    # A closed job leaves every replica's results.
+    await market.marketplace.CloseJob(mp.CloseJobRequest(name=welding.name))
+
+    async def gone():
+        first = await worker.RecommendJobs(pb.RecommendJobsRequest(worker=worker_name))
+        second = await other.RecommendJobs(pb.RecommendJobsRequest(worker=worker_name))
+        return all(welding.name not in [m.job for m in r.matches] for r in (first, second))
+
+    assert await eventually(gone)
+
+
+async def test_bad_input_and_access(world: World) -> None:
+    signed = await world.sign_up(identity_pb2.ACCOUNT_TYPE_WORKER)
+    worker = world.stub(signed.tokens)
+    me = "workers/" + signed.user.name.split("/")[1]
+    someone = "workers/00000000-0000-4000-8000-000000000009"
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await worker.RecommendJobs(pb.RecommendJobsRequest(worker=someone))
+    assert caught.value.code() == Code.PERMISSION_DENIED
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await worker.RecommendJobs(pb.RecommendJobsRequest(worker=me, page_size=1000))
+    assert caught.value.code() == Code.INVALID_ARGUMENT
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await worker.RecommendJobs(pb.RecommendJobsRequest(worker=me))  # no profile yet
+    assert caught.value.code() == Code.FAILED_PRECONDITION
+    boss = await world.sign_up(identity_pb2.ACCOUNT_TYPE_EMPLOYER, "Cohort Co")
+    employer = world.stub(boss.tokens)
+    org = "employers/" + boss.user.organization.split("/")[-1]
+    job = f"{org}/jobs/00000000-0000-4000-8000-00000000000d"
+    too_many = [f"workers/00000000-0000-4000-8000-{i:012d}" for i in range(50_001)]
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await employer.AllocateCohort(
+            pb.AllocateCohortRequest(parent=org, workers=too_many, jobs=[pb.CohortJob(job=job)])
+        )
+    assert caught.value.code() == Code.INVALID_ARGUMENT and "50000" in caught.value.details()
+    # Within the limit, a job that is not open is named.
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await employer.AllocateCohort(
+            pb.AllocateCohortRequest(parent=org, workers=too_many[:3], jobs=[pb.CohortJob(job=job)])
+        )
+    assert caught.value.code() == Code.INVALID_ARGUMENT and "jobs[0].job" in caught.value.details()
