@@ -105,6 +105,7 @@ def test_migrate_every_service_twice(scratch_database, monkeypatch, capsys):
         "marketplace: up to date",
         "notifications: up to date",
         "credentials: up to date",
+        "matching: up to date",
     ]
 
 
