@@ -24,7 +24,7 @@ verifying ≥ 500/s with p99 ≤ 20 ms. On a shared 2-core machine this process,
 the service, PostgreSQL, Redis and anvil compete for the cores; the
 service's CPU time per call is printed as well. PostgreSQL and Redis:
 DATABASE_URL / REDIS_URL (a scratch database and key prefix, removed at the
-end), else embedded servers.
+end), else embedded servers. `BENCH_PROFILE=/tmp/svc.prof` writes a cProfile of the service.
 """
 
 from __future__ import annotations
@@ -68,7 +68,20 @@ def serve() -> None:
 
         return fetch
 
-    server.main(dataclasses.replace(SPEC, jwks_fetcher=static_jwks))
+    spec = dataclasses.replace(SPEC, jwks_fetcher=static_jwks)
+    profile_to = os.environ.get("BENCH_PROFILE")
+    if not profile_to:
+        server.main(spec)
+        return
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        server.main(spec)
+    finally:
+        profiler.disable()
+        profiler.dump_stats(profile_to)
 
 
 def free_port() -> int:

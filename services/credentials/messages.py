@@ -67,6 +67,10 @@ def http_json(data: dict[str, Any], content_type: str) -> httpbody_pb2.HttpBody:
 
 
 def value(data: Any) -> struct_pb2.Value:
+    if isinstance(data, dict):
+        return struct_pb2.Value(struct_value=struct(data))
+    if isinstance(data, str):
+        return struct_pb2.Value(string_value=data)
     message = struct_pb2.Value()
     json_format.ParseDict(data, message)
     return message

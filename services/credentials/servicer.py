@@ -293,8 +293,6 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
             "accredited": True,
         }
         async with self.db.transaction() as conn:
-            if await store.credential_by_vc_id(conn, prepared.id) is not None:
-                raise InvalidArgument.field("credential.id", "a credential with this id was already issued")
             stored = await store.insert_credential(conn, row)
             await store.add_leaf(conn, credential_digest, credential_uuid)
             issuer_row = {"did": signer.did, "display_name": signer.display_name}

@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from psycopg.errors import UniqueViolation
 from psycopg.types.json import Jsonb
 
-from services.runtime.errors import NotFound
+from services.runtime.errors import InvalidArgument, NotFound
 
 Row = dict[str, Any]
 
@@ -195,14 +196,22 @@ async def save_status_list(
 
 
 async def insert_credential(conn, row: Row) -> Row:
+    """Insert an issued credential; a `vc_id` issued before is InvalidArgument on `credential.id`."""
     columns = list(row)
     values = [Jsonb(v) if c in ("document", "evidence") and v is not None else v for c, v in row.items()]
-    return await (
-        await conn.execute(
-            f"INSERT INTO credentials ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) RETURNING *",
-            values,
-        )
-    ).fetchone()
+    try:
+        async with conn.transaction():  # a savepoint: the caller's transaction survives the violation
+            return await (
+                await conn.execute(
+                    f"INSERT INTO credentials ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+                    " RETURNING *",
+                    values,
+                )
+            ).fetchone()
+    except UniqueViolation as error:
+        if error.diag.constraint_name == "credentials_vc_id_key":
+            raise InvalidArgument.field("credential.id", "a credential with this id was already issued") from None
+        raise
 
 
 async def credential(conn, credential_id: str, for_update: bool = False) -> Row | None:

@@ -96,8 +96,8 @@ def _has_nested_context(value: Any, top: bool = True) -> bool:
 
 class OxigraphCanonicalizer:
     """RDFC-1.0 with pyoxigraph, the contexts inlined; documents with nested
-    `@context` objects go to pyld. Small documents (proof configurations, which
-    repeat: one per key and second) are remembered: canonicalization is a pure
+    `@context` objects go to pyld. Proof configurations (small, and repeating:
+    one per key and second) are remembered: canonicalization is a pure
     function of the JSON."""
 
     SMALL = 1024
@@ -108,6 +108,8 @@ class OxigraphCanonicalizer:
         self._memo: dict[str, str] = {}
 
     def __call__(self, document: dict[str, Any]) -> str:
+        if "proofPurpose" not in document:  # documents are canonicalized afresh; proof configs repeat
+            return self._canonicalize(document)
         text = json.dumps(document, sort_keys=True, separators=(",", ":"))
         if len(text) <= self.SMALL:
             found = self._memo.get(text)

@@ -9,7 +9,6 @@ canonicalized with RDFC-1.0 and hashed with SHA-256; the signature covers
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -80,7 +79,7 @@ def sign(
     if challenge is not None:
         options["challenge"] = challenge
     signature = key.sign(hash_data(canonicalize, document, options))
-    secured = copy.deepcopy({k: v for k, v in document.items() if k != "proof"})
+    secured = {k: v for k, v in document.items() if k != "proof"}  # shares the caller's nested values
     secured["proof"] = {**options, "proofValue": multibase.encode("base58btc", signature).decode()}
     return secured
 

@@ -219,6 +219,19 @@ async def test_bad_input_is_invalid_argument_with_fields_and_changes_nothing(pla
     assert "accreditation.credential_types[0]" in field_violations(error)
     listed = await issuer.api.ListIssuedCredentials(pb.ListIssuedCredentialsRequest(parent=issuer.issuer))
     assert list(listed.credentials) == []
+    # The same credential id twice: the second is refused, the first stays the only one.
+    once = pb.IssueCredentialRequest(
+        parent=issuer.issuer,
+        credential=struct(jlpt()),
+        options=pb.IssueCredentialOptions(
+            subject=worker.worker, credential_id="urn:uuid:0b1f4a3c-9d2e-4f6a-8b7c-1d2e3f4a5b6c"
+        ),
+    )
+    await issuer.api.IssueCredential(once)
+    error = await fails(Code.INVALID_ARGUMENT, issuer.api.IssueCredential(once))
+    assert "credential.id" in field_violations(error)
+    listed = await issuer.api.ListIssuedCredentials(pb.ListIssuedCredentialsRequest(parent=issuer.issuer))
+    assert len(listed.credentials) == 1
     # Unauthenticated and cross-organisation calls.
     await fails(
         Code.UNAUTHENTICATED,
