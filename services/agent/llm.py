@@ -188,11 +188,15 @@ class LlmEngine:
                         yield event
                     if name == "propose_application" and turn.state.get("pending"):
                         return  # wait for the user's answer
-                    text = json.dumps(result, ensure_ascii=False)
-                    if safety.contains_injection(text):
-                        tainted = True
-                        text = safety.redact(text)
-                    messages.append({"role": "tool", "tool_call_id": call.get("id", ""), "content": text})
+                    cleaned = _redact(result)
+                    tainted = tainted or cleaned != result
+                    messages.append(
+                        {
+                            "role": "tool",
+                            "tool_call_id": call.get("id", ""),
+                            "content": json.dumps(cleaned, ensure_ascii=False),
+                        }
+                    )
         except LlmError as error:
             log.warning("LLM engine failed; answering offline", extra={"error": str(error)})
             async for event in self.offline.respond(turn, tools):
@@ -213,7 +217,14 @@ class LlmEngine:
                 )
                 turn.state["jobs"] = [{"name": j.name, "title": j.title} for j in found[:5]]
                 data: Any = [
-                    {"number": i, "title": j.title, "employer": j.employer, "place": j.place, "wage": j.wage}
+                    {
+                        "number": i,
+                        "title": j.title,
+                        "employer": j.employer,
+                        "place": j.place,
+                        "wage": j.wage,
+                        "description": j.description,
+                    }
                     for i, j in enumerate(found[:5], 1)
                 ]
                 return data, [ToolUsed(name, arguments, True, f"{len(found)} jobs")]
@@ -251,3 +262,14 @@ class LlmEngine:
         except ToolError as error:
             return {"error": str(error)}, [ToolUsed(name, arguments, False, str(error))]
         return {"error": "unknown tool"}, [ToolUsed(name, arguments, False, "unknown tool")]
+
+
+def _redact(value: Any) -> Any:
+    """A tool result with the sentences that carry instructions removed from every string in it."""
+    if isinstance(value, str):
+        return safety.redact(value)
+    if isinstance(value, list):
+        return [_redact(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _redact(v) for k, v in value.items()}
+    return value

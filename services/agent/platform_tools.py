@@ -90,13 +90,13 @@ def job_summary(job: mp.Job) -> JobSummary:
         if job.HasField("wage_max") and job.wage_max.units != job.wage_min.units:
             wage += f"–{job.wage_max.units:,}"
         wage += _PERIOD.get(job.wage_period, "")
-    return JobSummary(job.name, job.title, job.employer_display_name, place, wage)
+    return JobSummary(job.name, job.title, job.employer_display_name, place, wage, job.description[:300])
 
 
 def worker_skills(profile: mp.WorkerProfile) -> gaps.WorkerSkills:
     uris = frozenset(s.taxonomy_id for s in profile.skills if s.taxonomy_id)
     phrases = [s.label for s in profile.skills] + [e.title for e in profile.experience if e.title]
-    text = "\n".join([profile.summary, *(e.description for e in profile.experience)]).strip()
+    text = "\n".join([profile.summary, *phrases, *(e.description for e in profile.experience)]).strip()
     return gaps.WorkerSkills(uris, phrases, text)
 
 
@@ -133,8 +133,6 @@ class PlatformTools:
             return (await self.market.call("GetWorkerProfile", mp.GetWorkerProfileRequest(name=self.worker))).profile
         except NotFound:
             return mp.WorkerProfile(name=self.worker)
-        except PermissionDenied as error:
-            raise ToolError("only a worker can do this, for their own profile") from error
 
     async def search_jobs(self, query: str, prefecture: str) -> list[JobSummary]:
         request = mp.SearchJobsRequest(query=query, prefecture=prefecture, page_size=5)
@@ -148,11 +146,14 @@ class PlatformTools:
         try:
             return (await self.market.call("GetJob", mp.GetJobRequest(name=name))).job
         except (NotFound, InvalidArgument, PermissionDenied) as error:
-            raise ToolError("that job does not exist or is not open") from error
+            raise NotFound("that job does not exist or is not open") from error
 
     async def job_eligibility(self, job: str) -> Eligibility:
         """Marketplace decides (its search with the worker's status, field and level); we explain."""
-        target, profile = await asyncio.gather(self._job(job), self.profile())
+        try:
+            target, profile = await asyncio.gather(self._job(job), self.profile())
+        except (NotFound, PermissionDenied) as error:
+            raise ToolError(error.message) from error
         level = max((lang.jlpt_level for lang in profile.languages if lang.language.startswith("ja")), default=0)
         request = mp.SearchJobsRequest(
             prefecture=target.location.prefecture,
@@ -194,17 +195,23 @@ class PlatformTools:
         return ApplicationSummary(created.name, created.job, created.job_title, "APPLIED")
 
     async def profile_gaps(self) -> list[str]:
-        return missing_profile_fields(await self.profile())
+        try:
+            return missing_profile_fields(await self.profile())
+        except PermissionDenied as error:
+            raise ToolError("only a worker has a profile") from error
 
     async def skill_gap(self, job: str) -> Gap:
-        result = await self.gap_for_job(job)
+        try:
+            result = await self.gap_for_job(job)
+        except (NotFound, Unavailable, PermissionDenied) as error:
+            raise ToolError(error.message) from error
         return Gap(result.title, [n.label for n in result.missing], [n.label for n in result.matched])
 
     # --- SkillGap and CareerPaths ---------------------------------------------------------
 
     def _extractor(self) -> SkillExtractor:
         if self._skills is None:
-            raise ToolError("the skill index is still loading; try again in a minute")
+            raise Unavailable("the skill index is still loading; try again in a minute")
         return self._skills
 
     async def gap_for_job(self, job: str) -> gaps.GapResult:

@@ -18,6 +18,7 @@ class JobSummary:
     employer: str
     place: str
     wage: str
+    description: str = ""  # the start of the posting: data, never instructions
 
 
 @dataclass(frozen=True)
