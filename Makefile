@@ -52,3 +52,4 @@ bench: proto
 	$(PY) bench/mesh_bench.py
 	$(PY) bench/notifications_bench.py
 	$(PY) bench/credentials_bench.py
+	$(PY) bench/agent_bench.py

@@ -10,6 +10,7 @@ see each other's data.
 from __future__ import annotations
 
 import os
+import pathlib
 import uuid
 
 import pytest
@@ -157,4 +158,43 @@ async def credentials_service(credentials_settings):
     from services.runtime import server
 
     async with server.running(SPEC, credentials_settings()) as running:
+        yield running
+
+
+AGENT_DATA_DIR = pathlib.Path(__file__).resolve().parent / ".iworkz" / "agent"
+
+
+@pytest.fixture(scope="session")
+def agent_caches():
+    """The agent's caches (ESCO label vectors, corpus mean, intents), built once into .iworkz/agent
+    (minutes on a fresh clone, then reused by every later run)."""
+    from services.agent.models import Models
+
+    Models.load(AGENT_DATA_DIR, 2).build(progress=False)
+    return AGENT_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def agent_settings(make_settings, identity_service, marketplace_service, agent_caches):
+    """Settings for an agent replica that trusts the sidecar's client-certificate header (as behind its
+    sidecar), so tests can call as the mesh identity `matching` the way a sidecar vouches for it."""
+
+    def make(**env) -> Settings:
+        values = {
+            "AGENT_DATA_DIR": str(agent_caches),
+            "AGENT_MARKETPLACE_TARGET": marketplace_service.target,
+            "IWORKZ_TRUST_XFCC": "1",
+            **env,
+        }
+        return make_settings("agent", identity_service.target, **values)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+async def agent_service(agent_settings):
+    from services.agent.main import SPEC
+    from services.runtime import server
+
+    async with server.running(SPEC, agent_settings()) as running:
         yield running

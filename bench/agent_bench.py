@@ -15,7 +15,7 @@ job search. Calls go over loopback gRPC, one at a time:
 - the replica's resident memory after all of it.
 
 The aims from the issue are printed next to each figure. The ESCO caches
-come from `AGENT_DATA_DIR` (default `build/agent-data`; built there first if
+come from `AGENT_DATA_DIR` (default `.iworkz/agent`; built there first if
 missing, which takes minutes). PostgreSQL and Redis: DATABASE_URL /
 REDIS_URL (a scratch database and key prefix, removed at the end), else
 embedded servers.
@@ -42,7 +42,8 @@ sys.path.insert(0, str(REPO))
 import grpc  # noqa: E402
 import psutil  # noqa: E402
 
-from iworkz.agent.v1 import agent_pb2 as pb, agent_pb2_grpc  # noqa: E402
+from iworkz.agent.v1 import agent_pb2 as pb  # noqa: E402
+from iworkz.agent.v1 import agent_pb2_grpc  # noqa: E402
 from iworkz.marketplace.v1 import marketplace_pb2 as mp  # noqa: E402
 
 AIMS = {"embed": 80.0, "parse_p50": 500.0, "extract_p50": 150.0, "chat_p50": 300.0, "rss_mb": 1200.0}
@@ -99,7 +100,7 @@ async def run(args) -> None:
     from services.runtime.fieldcrypt import new_master_key_spec
     from services.runtime.settings import Settings
 
-    data_dir = pathlib.Path(os.environ.get("AGENT_DATA_DIR", REPO / "build" / "agent-data"))
+    data_dir = pathlib.Path(os.environ.get("AGENT_DATA_DIR", REPO / ".iworkz" / "agent"))
     print(f"caches in {data_dir} (built now if missing) ...", flush=True)
     await asyncio.to_thread(lambda: Models.load(data_dir, 2).build())
     scratch = pathlib.Path(tempfile.mkdtemp(prefix="iworkz-bench-"))
@@ -143,6 +144,7 @@ async def run(args) -> None:
             process = subprocess.Popen(
                 [sys.executable, __file__, "--serve"], env=env, stdout=subprocess.PIPE, start_new_session=True
             )
+            assert process.stdout is not None
             line = await asyncio.wait_for(asyncio.to_thread(process.stdout.readline), 300)
             if b"listening" not in line:
                 raise SystemExit(f"the agent did not start: {line!r}")
@@ -236,7 +238,8 @@ async def measure(args, target: str, key, pid: int, market_target: str, signing,
         f"ratio {embed_rate / AIMS['embed']:.2f}"
     )
     print(
-        f"  ParseResume, {pages}-page PDF  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms   aim p50 <= {AIMS['parse_p50']:.0f} ms  "
+        f"  ParseResume, {pages}-page PDF  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms   "
+        f"aim p50 <= {AIMS['parse_p50']:.0f} ms  "
         f"ratio {AIMS['parse_p50'] / p50:.2f}"
     )
     print(

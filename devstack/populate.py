@@ -67,6 +67,14 @@ async def populate(platform: Platform, check: bool):
             say=lambda line: say("  " + line),
         )
     checks: list[str] = []
+    if "agent" in platform.topology.services:
+        from devstack.demo import resumes
+
+        agent = platform.target("agent")
+        await resumes.wait_for_skills(agent, say=lambda line: say("  " + line))
+        await resumes.attach(identity, agent, marketplace, report.password, say=lambda line: say("  " + line))
+        if check:
+            checks.append(await resumes.verify(identity, marketplace, report.password))
     if check:
         checks += await load.verify(identity, marketplace)
         if admin[1]:

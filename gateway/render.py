@@ -217,14 +217,36 @@ def _rpc_route(rpc: contracts.Rpc, topology: Topology, service_name: str) -> Jso
         read=rpc.idempotent_read,
         streaming=rpc.server_streaming,
     )
+    per_filter: Json = {
+        FILTER_RATELIMIT: _rate_limit_config(f"rl_{service_name}_{rpc.name}", limit.tokens, limit.per_seconds),
+    }
+    if rpc.grpc_path in topology.edge.upload_limits:
+        per_filter[FILTER_BUFFER] = _buffer_limit(topology.edge.request_limit(rpc.grpc_path))
     return {
         "name": rpc.grpc_path,
         "match": {"path": rpc.grpc_path},
         "route": action,
-        "typed_per_filter_config": {
-            FILTER_RATELIMIT: _rate_limit_config(f"rl_{service_name}_{rpc.name}", limit.tokens, limit.per_seconds),
-        },
+        "typed_per_filter_config": per_filter,
     }
+
+
+def _buffer_limit(max_bytes: int) -> Json:
+    return typed("envoy.extensions.filters.http.buffer.v3.BufferPerRoute", buffer={"max_request_bytes": max_bytes})
+
+
+def _upload_routes(rpc: contracts.Rpc, topology: Topology, service_name: str) -> list[Json]:
+    """REST routes of an upload method, matched before transcoding so the buffer filter (which runs
+    before the transcoder re-routes by gRPC path) applies the method's larger limit to them."""
+    route = _rpc_route(rpc, topology, service_name)
+    return [
+        {
+            "name": f"{rpc.grpc_path} {binding.method}",
+            "match": {"safe_regex": {"regex": binding.path_regex()}, "headers": [_method_is(binding.method)]},
+            "route": route["route"],
+            "typed_per_filter_config": route["typed_per_filter_config"],
+        }
+        for binding in rpc.bindings
+    ]
 
 
 def _header(key: str, value: str) -> Json:
@@ -340,6 +362,9 @@ def _routes(topology: Topology, rpcs: list[contracts.Rpc], served: dict[str, str
         _static_route("/docs", files.docs, "text/html; charset=utf-8", _header("content-security-policy", DOCS_CSP)),
     ]
     routes += [_rpc_route(rpc, topology, served[rpc.service]) for rpc in rpcs]
+    for rpc in rpcs:
+        if rpc.grpc_path in topology.edge.upload_limits:
+            routes += _upload_routes(rpc, topology, served[rpc.service])
     # Every request matches some route before transcoding, so that CORS (configured
     # per virtual host, and applied only on forwarding routes) covers REST paths too.
     # REST calls are re-routed by their gRPC path after transcoding; what stays on
@@ -431,7 +456,8 @@ def build_config(
         },
         {
             "name": TRANSCODER,
-            "typed_config": edge_policy.transcoder(files.descriptors, grpc_services, edge.max_request_bytes),
+            # The buffer filter holds other requests to max_request_bytes; uploads get their own limit.
+            "typed_config": edge_policy.transcoder(files.descriptors, grpc_services, edge.largest_request_bytes),
         },
         {
             "name": FILTER_RATELIMIT,

@@ -106,6 +106,7 @@ def test_migrate_every_service_twice(scratch_database, monkeypatch, capsys):
         "notifications: up to date",
         "credentials: up to date",
         "matching: up to date",
+        "agent: up to date",
     ]
 
 

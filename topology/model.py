@@ -113,9 +113,19 @@ class Edge(_Model):
     admin_port: Port
     cors_origins: tuple[str, ...] = ()
     max_request_bytes: PositiveInt
+    # Larger bodies for named methods (uploads such as the agent's ParseResume), by gRPC path.
+    upload_limits: dict[str, PositiveInt] = {}
     timeout: Duration  # the longest any call through the edge may take
     jwt: Jwt
     rate_limits: RateLimits = RateLimits()
+
+    def request_limit(self, grpc_path: str) -> int:
+        """The largest request body one method accepts (its upload limit, else the edge's)."""
+        return self.upload_limits.get(grpc_path, self.max_request_bytes)
+
+    @property
+    def largest_request_bytes(self) -> int:
+        return max([self.max_request_bytes, *self.upload_limits.values()])
 
     def limit(self, grpc_path: str) -> RateLimit:
         """The rate limit of one method (its own, else the default)."""

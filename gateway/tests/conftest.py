@@ -35,7 +35,13 @@ def edge_image(tmp_path_factory) -> pathlib.Path:
 
 @pytest.fixture(scope="session")
 async def edge(
-    identity_service, marketplace_service, notifications_service, credentials_service, edge_image, tmp_path_factory
+    identity_service,
+    marketplace_service,
+    notifications_service,
+    credentials_service,
+    agent_service,
+    edge_image,
+    tmp_path_factory,
 ):
     """The edge in front of the in-process services (plain upstreams, no mesh)."""
     upstreams = {
@@ -43,6 +49,7 @@ async def edge(
         "marketplace": [("127.0.0.1", marketplace_service.port)],
         "notifications": [("127.0.0.1", notifications_service.port)],
         "credentials": [("127.0.0.1", credentials_service.port)],
+        "agent": [("127.0.0.1", agent_service.port)],
     }
     running = await start_edge(relaxed_topology(), edge_image, upstreams, tmp_path_factory.mktemp("edge"))
     yield running

@@ -3,8 +3,9 @@
 - `AGENT_DATA_DIR` (default `.iworkz/agent`): caches built at first start
   (ESCO skill-label vectors, the corpus mean, intent example vectors).
 - `AGENT_THREADS` (default 2): threads of the embedding engine.
-- `AGENT_MARKETPLACE_TARGET`: host:port of marketplace (through the mesh);
-  the assistant's tools and SkillGap/CareerPaths call it with the caller's token.
+- `AGENT_MARKETPLACE_TARGET`, else `IWORKZ_MARKETPLACE_TARGET` (what the launcher sets: the
+  sidecar's egress): host:port of marketplace; the assistant's tools and SkillGap/CareerPaths
+  call it with the caller's token.
 - `AGENT_LLM_URL`, `AGENT_LLM_MODEL`, `AGENT_LLM_API_KEY`: an OpenAI-compatible
   chat-completions endpoint with function calling; without a URL the offline
   engine answers.
@@ -12,6 +13,7 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
 
 from pydantic import Field, ValidationInfo, field_validator
@@ -45,3 +47,8 @@ class AgentConfig(ServiceSettings):
         if info.data.get("llm_url") and not value:
             raise ValueError("must be set with AGENT_LLM_URL")
         return value
+
+    @property
+    def marketplace(self) -> str:
+        """Where marketplace is: AGENT_MARKETPLACE_TARGET, else the launcher's IWORKZ_MARKETPLACE_TARGET."""
+        return self.marketplace_target or os.environ.get("IWORKZ_MARKETPLACE_TARGET", "").strip()

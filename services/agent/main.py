@@ -9,7 +9,7 @@ import pathlib
 import grpc
 
 from iworkz.agent.v1 import agent_pb2, agent_pb2_grpc
-from services.agent.config import AgentConfig
+from services.agent.config import MAX_RESUME_BYTES, AgentConfig
 from services.agent.domain.chat.engine import Engine, OfflineEngine
 from services.agent.domain.chat.intents import Prediction
 from services.agent.models import Models
@@ -37,7 +37,7 @@ def _engine(config: AgentConfig, models: Models) -> Engine:
 async def add_servicers(grpc_server: grpc.aio.Server, resources: Resources) -> None:
     config = AgentConfig.from_settings(resources.settings)
     models = await asyncio.to_thread(Models.load, config.data_dir, config.threads)
-    channel = grpc.aio.insecure_channel(config.marketplace_target) if config.marketplace_target else None
+    channel = grpc.aio.insecure_channel(config.marketplace) if config.marketplace else None
     resources.extras.update(config=config, models=models, marketplace_channel=channel)
     agent_pb2_grpc.add_AgentServiceServicer_to_server(
         AgentServicer(resources, models, _engine(config, models), channel), grpc_server
@@ -70,6 +70,7 @@ SPEC = ServiceSpec(
     grpc_services=[NAME],
     add_servicers=add_servicers,
     background=[build_indexes, close_channels],
+    min_message_bytes=MAX_RESUME_BYTES + 64 * 1024,  # a résumé uploaded over REST is one message
 )
 
 if __name__ == "__main__":

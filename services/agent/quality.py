@@ -12,7 +12,7 @@
 - intents: `intents_eval.jsonl` classified by the offline chat engine
   (nearest neighbours over `intent_examples.jsonl`, which it never contains).
 
-Caches are read from / written to `AGENT_DATA_DIR` (default `build/agent-data`).
+Caches are read from / written to `AGENT_DATA_DIR` (default `.iworkz/agent`).
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Print the agent's quality figures on the committed sets.")
     parser.add_argument("sets", nargs="*", help=f"sets to run, of {', '.join(SETS)} (default: all)")
     args = parser.parse_args(argv)
-    data_dir = pathlib.Path(os.environ.get("AGENT_DATA_DIR", ROOT / "build" / "agent-data"))
+    data_dir = pathlib.Path(os.environ.get("AGENT_DATA_DIR", ROOT / ".iworkz" / "agent"))
     models = Models.load(data_dir, int(os.environ.get("AGENT_THREADS", "2")))
     chosen = args.sets or list(SETS)
     unknown = [name for name in chosen if name not in SETS]

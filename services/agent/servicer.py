@@ -20,7 +20,7 @@ from services.agent.domain.language import detect
 from services.agent.domain.skills import SkillExtractor
 from services.agent.models import Models
 from services.agent.platform_tools import Marketplace, PlatformTools, worker_skills
-from services.runtime import paging
+from services.runtime import names, paging
 from services.runtime.errors import InvalidArgument, Unavailable
 from services.runtime.server import Resources
 
@@ -28,11 +28,6 @@ from services.runtime.server import Resources
 SKILLS_WAIT_SECONDS = 600.0
 # Résumé text given to skill extraction (the first pages hold the skills and jobs).
 RESUME_SKILL_CHARS = 4000
-
-
-def _user_id(name: str) -> str:
-    """The user id in `users/{user}...` or `workers/{user}`."""
-    return name.split("/")[1]
 
 
 def _authorization(context_: grpc.aio.ServicerContext) -> str:
@@ -185,7 +180,7 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
     # --- the assistant -----------------------------------------------------------------------
 
     async def Chat(self, request, context_):
-        user_id = _user_id(request.parent)
+        user_id = names.ids(request.parent)[0]
         if request.conversation and not request.conversation.startswith(request.parent + "/"):
             raise InvalidArgument.field("conversation", "is not a conversation of parent")
         language = reply_language(request.language_code, detect(request.text))
@@ -235,7 +230,7 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
     # --- conversations -------------------------------------------------------------------
 
     async def ListConversations(self, request, context_):
-        user_id = _user_id(request.parent)
+        user_id = names.ids(request.parent)[0]
         fp = paging.fingerprint(parent=request.parent)
         size, after = paging.page_request(request, fp, 20, 100)
         async with self.db.connection() as conn:
@@ -246,14 +241,14 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         )
 
     async def GetConversation(self, request, context_):
-        _, user_id, _, conversation_id = request.name.split("/")
+        user_id, conversation_id = names.ids(request.name)
         async with self.db.connection() as conn:
             row = await store.conversation(conn, user_id, conversation_id)
             items = await store.messages(conn, row["id"])
         return pb.GetConversationResponse(conversation=messages.conversation(row, items))
 
     async def DeleteConversation(self, request, context_):
-        _, user_id, _, conversation_id = request.name.split("/")
+        user_id, conversation_id = names.ids(request.name)
         async with self.db.transaction() as conn:
             await store.delete_conversation(conn, user_id, conversation_id)
         return pb.DeleteConversationResponse()

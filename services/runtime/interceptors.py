@@ -52,7 +52,7 @@ _INFRASTRUCTURE = (
 
 
 class WrappingInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
-    """Base: wrap unary-unary and unary-stream behaviours with `around`."""
+    """Base: wrap unary-unary, unary-stream and stream-unary behaviours with `around`."""
 
     # Interceptors that enforce the contracts leave the stock health and
     # reflection services alone: they carry no access rules.
@@ -82,7 +82,38 @@ class WrappingInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
             return grpc.unary_stream_rpc_method_handler(
                 stream, handler.request_deserializer, handler.response_serializer
             )
-        return handler  # client-streaming RPCs are not used by the platform
+        if handler.stream_unary:
+            return grpc.stream_unary_rpc_method_handler(
+                self._client_stream(method, handler.stream_unary, handler.request_deserializer),
+                handler.request_deserializer,
+                handler.response_serializer,
+            )
+        return handler  # bidirectional streams are not used by the platform
+
+    def _client_stream(
+        self, method: str, inner: Behaviour, deserialize: Callable[[bytes], Any]
+    ) -> Callable[[AsyncIterator[Any], Ctx], Awaitable[Any]]:
+        """A client stream goes through `around` with its first message as the request (authentication,
+        validation and ownership look at it; an upload names its resource there); the behaviour then
+        reads the whole stream, first message included."""
+
+        async def client_stream(requests: AsyncIterator[Any], ctx: Ctx) -> Any:
+            iterator = requests.__aiter__()
+            try:
+                first = await iterator.__anext__()
+                empty = False
+            except StopAsyncIteration:
+                first, empty = deserialize(b""), True
+
+            async def replay() -> AsyncIterator[Any]:
+                if not empty:
+                    yield first
+                async for item in iterator:
+                    yield item
+
+            return await self.around(method, first, ctx, lambda _first, c: inner(replay(), c))
+
+        return client_stream
 
     async def around(self, method: str, request: Request, ctx: Ctx, call: Behaviour) -> Any:
         await self.before(method, request, ctx)

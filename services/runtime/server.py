@@ -57,6 +57,9 @@ class ServiceSpec:
     jwks_fetcher: Callable[[Resources], Callable[[], Awaitable[list[dict[str, Any]]]]] | None = None
     # Background tasks started with the server and cancelled on drain.
     background: list[Callable[[Resources], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    # The largest message the service takes, if more than IWORKZ_MAX_MESSAGE_BYTES (an upload sent
+    # over REST arrives as one message).
+    min_message_bytes: int = 0
 
 
 def identity_jwks_fetcher(target: str) -> Callable[[], Awaitable[list[dict[str, Any]]]]:
@@ -132,7 +135,7 @@ async def start(spec: ServiceSpec, settings: Settings) -> RunningService:
     late.fetch = spec.jwks_fetcher(resources) if spec.jwks_fetcher else identity_jwks_fetcher(settings.identity_target)
 
     options = [
-        ("grpc.max_receive_message_length", settings.max_message_bytes),
+        ("grpc.max_receive_message_length", max(settings.max_message_bytes, spec.min_message_bytes)),
         ("grpc.max_send_message_length", settings.max_message_bytes),
         ("grpc.so_reuseport", 0),
         ("grpc.keepalive_permit_without_calls", 1),

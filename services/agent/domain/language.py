@@ -14,7 +14,27 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _MYANMAR = re.compile(r"[\u1000-\u109f]")
 _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 _VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
-_WORDS = re.compile(r"[a-zA-Z]+")
+_WORDS = re.compile(r"[^\W\d_]+")
+_VIETNAMESE_WORDS = {
+    "xin",
+    "chào",
+    "tôi",
+    "bạn",
+    "việc",
+    "làm",
+    "không",
+    "có",
+    "được",
+    "của",
+    "và",
+    "cho",
+    "tìm",
+    "cảm",
+    "ơn",
+    "anh",
+    "chị",
+    "em",
+}
 _INDONESIAN = {
     "saya",
     "dan",
@@ -85,9 +105,9 @@ def detect(text: str) -> str:
         return "ne"
     if _HAN.search(text):
         return "zh"
-    if len(_VIETNAMESE.findall(text)) >= 1:
-        return "vi"
     words = [w.lower() for w in _WORDS.findall(text)]
+    if _VIETNAMESE.search(text) or any(w in _VIETNAMESE_WORDS for w in words if not w.isascii()):
+        return "vi"
     scores = {
         "id": sum(w in _INDONESIAN for w in words),
         "tl": sum(w in _TAGALOG for w in words),

@@ -1,7 +1,7 @@
 """Fixtures for the agent tests over real gRPC, PostgreSQL and Redis, with the real models.
 
 One agent replica serves the whole session, with its data directory under
-`build/agent-data` so the caches (corpus mean, ESCO label vectors, intent
+`.iworkz/agent` so the caches (corpus mean, ESCO label vectors, intent
 examples) are built once and reused by later runs; a fresh clone builds them
 on its first run. The replica trusts the sidecar's client-certificate header
 (as behind its sidecar in the mesh), so a test can call as the mesh identity
@@ -10,7 +10,6 @@ on its first run. The replica trusts the sidecar's client-certificate header
 
 from __future__ import annotations
 
-import pathlib
 import random
 import string
 from dataclasses import dataclass, field
@@ -27,8 +26,6 @@ from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from iworkz.sdk import Client
 from iworkz.type.v1 import profile_types_pb2 as types
 
-ROOT = pathlib.Path(__file__).resolve().parents[3]
-DATA_DIR = ROOT / "build" / "agent-data"
 PASSWORD = "correct horse battery staple"
 
 
@@ -64,38 +61,6 @@ def bad_fields(error: grpc.aio.AioRpcError) -> list[str]:
             detail.Unpack(bad)
             return [v.field for v in bad.field_violations]
     raise AssertionError("no BadRequest detail")
-
-
-@pytest.fixture(scope="session")
-def agent_settings(make_settings, identity_service, marketplace_service):
-    def make(**env):
-        values = {
-            "AGENT_DATA_DIR": str(DATA_DIR),
-            "AGENT_MARKETPLACE_TARGET": marketplace_service.target,
-            "IWORKZ_TRUST_XFCC": "1",
-            **env,
-        }
-        return make_settings("agent", identity_service.target, **values)
-
-    return make
-
-
-@pytest.fixture(scope="session")
-def agent_caches():
-    """Build the agent's caches once for the session (minutes on a fresh clone, then reused from build/)."""
-    from services.agent.models import Models
-
-    Models.load(DATA_DIR, 2).build(progress=False)
-    return DATA_DIR
-
-
-@pytest.fixture(scope="session")
-async def agent_service(agent_settings, agent_caches):
-    from services.agent.main import SPEC
-    from services.runtime import server
-
-    async with server.running(SPEC, agent_settings()) as running:
-        yield running
 
 
 @dataclass

@@ -21,6 +21,7 @@ from typing import Any
 
 import grpc
 
+from iworkz.agent.v1 import agent_pb2_grpc
 from iworkz.identity.v1 import identity_pb2, identity_pb2_grpc
 from iworkz.marketplace.v1 import marketplace_pb2_grpc
 from iworkz.notifications.v1 import notifications_pb2, notifications_pb2_grpc
@@ -66,6 +67,13 @@ class _StreamAuth(_Auth, grpc.aio.UnaryStreamClientInterceptor):
         return await continuation(await self._details(details), request)
 
 
+class _UploadAuth(_Auth, grpc.aio.StreamUnaryClientInterceptor):
+    """Client-streaming calls (uploads such as the agent's ParseResume)."""
+
+    async def intercept_stream_unary(self, continuation, details, request_iterator):
+        return await continuation(await self._details(details), request_iterator)
+
+
 class Client:
     """A connection to the platform (edge or a service) with every service's stub."""
 
@@ -81,7 +89,7 @@ class Client:
         self._refresh_token = ""
         self._expires_at = 0.0
         opts = [("grpc.service_config", json.dumps(SERVICE_CONFIG)), ("grpc.enable_retries", 1), *(options or [])]
-        interceptors = [_UnaryAuth(self), _StreamAuth(self)]
+        interceptors = [_UnaryAuth(self), _StreamAuth(self), _UploadAuth(self)]
         if credentials is not None:
             self.channel = grpc.aio.secure_channel(target, credentials, options=opts, interceptors=interceptors)
         else:
@@ -89,6 +97,7 @@ class Client:
         self.identity = identity_pb2_grpc.IdentityServiceStub(self.channel)
         self.marketplace = marketplace_pb2_grpc.MarketplaceServiceStub(self.channel)
         self.notifications = notifications_pb2_grpc.NotificationServiceStub(self.channel)
+        self.agent = agent_pb2_grpc.AgentServiceStub(self.channel)
 
     def __getattr__(self, name: str) -> Any:
         """`client.<service>`: the stub of package `iworkz.<service>.v1`'s gRPC service, for every
