@@ -104,7 +104,7 @@ async def attach(
             market.use_tokens(tokens)
             user = (await identity_user(identity_target, tokens)).removeprefix("users/")
             name = f"workers/{user}"
-            draft = (await agent.agent.ParseResume(_upload(name, _docx(resume_lines(worker))))).draft
+            draft = (await agent.agent.ParseResume(_upload(name, _docx(resume_lines(worker))), timeout=120)).draft
             profile = (await market.marketplace.GetWorkerProfile(mp.GetWorkerProfileRequest(name=name))).profile
             have = {s.taxonomy_id for s in profile.skills}
             new = [s for s in draft.profile.skills if s.taxonomy_id.startswith(ESCO) and s.taxonomy_id not in have]

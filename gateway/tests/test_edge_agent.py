@@ -110,7 +110,7 @@ async def test_parse_resume_as_a_grpc_client_stream_and_as_grpc_web_frames(rest,
         yield pb.ParseResumeRequest(parent=parent, file={"content_type": "", "data": docx[:5000]})
         yield pb.ParseResumeRequest(file={"data": docx[5000:]})
 
-    response = await sdk.agent.ParseResume(chunks())
+    response = await sdk.agent.ParseResume(chunks(), timeout=120)
     assert response.draft.profile.display_name == record["name"]
     frames = grpc_web_frames.frame(pb.ParseResumeRequest(parent=parent, file={"data": docx[:5000]}).SerializeToString())
     frames += grpc_web_frames.frame(pb.ParseResumeRequest(file={"data": docx[5000:]}).SerializeToString())

@@ -159,6 +159,7 @@ class Models:
     def build(self, progress: bool = True) -> None:
         """Load (or build) the ESCO caches; run in a worker thread at start."""
         try:
+            self.resume_parser().warm_up()  # load ja-ginza now, not in the first résumé's request
             skills = load_skill_extractor(self.encoder, self.data_dir, progress, self._stop)
             occupations = cached_vectors(
                 self.encoder,

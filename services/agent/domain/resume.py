@@ -389,6 +389,11 @@ class ResumeParser:
     def __init__(self, people: PersonFinder | None = None) -> None:
         self.people = people
 
+    def warm_up(self) -> None:
+        """Load the named-entity model before the first résumé needs it."""
+        if self.people:
+            self.people("山田太郎")
+
     def parse(self, pages: list[str]) -> Draft:
         text = "\n".join(pages)
         draft = Draft(language=detect(text), page_count=len(pages))

@@ -1,4 +1,7 @@
-"""ParseResume over real gRPC: a client stream of chunks, a draft with evidence, nothing stored, bad files refused."""
+"""ParseResume over real gRPC: a client stream of chunks, a draft with evidence, nothing stored, bad files refused.
+
+Calls carry a generous deadline: the SDK's default for writes (10 s) is about speed, which tests never assert.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +28,9 @@ async def test_a_pdf_in_chunks_becomes_a_draft_with_evidence(world):
     worker = await world.person()
     record = resume_corpus.records()[0]  # Japanese, SSW (i) manufacturing, JLPT N3, forklift and welding
     pdf = resume_corpus.two_page_pdf()
-    response = await world.stub(worker.agent).ParseResume(upload(worker.worker, pdf, "application/pdf", 4096))
+    response = await world.stub(worker.agent).ParseResume(
+        upload(worker.worker, pdf, "application/pdf", 4096), timeout=120
+    )
     draft = response.draft
     assert draft.page_count == 2 and draft.language_code == "ja"
     assert draft.profile.name == worker.worker and draft.profile.display_name == record["name"]
@@ -54,9 +59,9 @@ async def test_docx_and_plain_text(world):
     record = resume_corpus.records()[11]  # Vietnamese
     lines = resume_corpus.lines(record)
     api = world.stub(worker.agent)
-    docx = await api.ParseResume(upload(worker.worker, resume_corpus.docx(lines), ""))
+    docx = await api.ParseResume(upload(worker.worker, resume_corpus.docx(lines), ""), timeout=120)
     assert docx.draft.profile.display_name == record["name"] and docx.draft.language_code == "vi"
-    text = await api.ParseResume(upload(worker.worker, "\n".join(lines).encode(), "text/plain"))
+    text = await api.ParseResume(upload(worker.worker, "\n".join(lines).encode(), "text/plain"), timeout=120)
     assert text.draft.profile.email == record["email"]
 
 
@@ -70,7 +75,7 @@ async def test_bad_files_are_invalid_argument_naming_the_problem(world):
         (b"x" * (5 * 1024 * 1024 + 10), "text/plain", "5 MB"),
     ):
         error = await world.fails(
-            grpc.StatusCode.INVALID_ARGUMENT, api.ParseResume(upload(worker.worker, data, content_type))
+            grpc.StatusCode.INVALID_ARGUMENT, api.ParseResume(upload(worker.worker, data, content_type), timeout=120)
         )
         assert problem in error.details() and world.bad_fields(error) == ["file"], error.details()
 
@@ -80,16 +85,19 @@ async def test_a_resume_is_the_workers_own(world):
     pdf = resume_corpus.pdf(resume_corpus.lines(resume_corpus.records()[6]), "en")
     await world.fails(
         grpc.StatusCode.PERMISSION_DENIED,
-        world.stub(other.agent).ParseResume(upload(worker.worker, pdf, "application/pdf")),
+        world.stub(other.agent).ParseResume(upload(worker.worker, pdf, "application/pdf"), timeout=120),
     )
     anonymous = world.stub(world.client(world.agent_target))
     await world.fails(
-        grpc.StatusCode.UNAUTHENTICATED, anonymous.ParseResume(upload(worker.worker, pdf, "application/pdf"))
+        grpc.StatusCode.UNAUTHENTICATED,
+        anonymous.ParseResume(upload(worker.worker, pdf, "application/pdf"), timeout=120),
     )
 
     async def switching():
         yield pb.ParseResumeRequest(parent=worker.worker, file={"content_type": "application/pdf", "data": pdf[:100]})
         yield pb.ParseResumeRequest(parent=other.worker, file={"data": pdf[100:]})
 
-    error = await world.fails(grpc.StatusCode.INVALID_ARGUMENT, world.stub(worker.agent).ParseResume(switching()))
+    error = await world.fails(
+        grpc.StatusCode.INVALID_ARGUMENT, world.stub(worker.agent).ParseResume(switching(), timeout=120)
+    )
     assert world.bad_fields(error) == ["parent"]
