@@ -71,7 +71,7 @@ async def populate(platform: Platform, check: bool):
         from devstack.demo import resumes
 
         agent = platform.target("agent")
-        await resumes.wait_for_skills(agent, say=lambda line: say("  " + line))
+        await resumes.wait_for_skills(identity, agent, report.password, say=lambda line: say("  " + line))
         await resumes.attach(identity, agent, marketplace, report.password, say=lambda line: say("  " + line))
         if check:
             checks.append(await resumes.verify(identity, marketplace, report.password))

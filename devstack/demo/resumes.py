@@ -67,22 +67,25 @@ async def _upload(parent: str, data: bytes) -> AsyncIterator[pb.ParseResumeReque
     yield pb.ParseResumeRequest(parent=parent, file={"content_type": "", "data": data})
 
 
-async def wait_for_skills(agent_target: str, say: Callable[[str], None], timeout: float = 1800) -> None:
+async def wait_for_skills(
+    identity_target: str, agent_target: str, password: str, say: Callable[[str], None], timeout: float = 1800
+) -> None:
     """Wait until the agent's ESCO index is loaded (built on a machine's first start: minutes)."""
+    worker = dataset.WORKERS[0]
+    async with Client(identity_target) as identity:
+        tokens = (await identity.login(worker.email, password)).tokens
     async with Client(agent_target) as client:
+        client.use_tokens(tokens)
         deadline = asyncio.get_running_loop().time() + timeout
         said = False
         while True:
             try:
-                await client.agent.SkillGap(
-                    pb.SkillGapRequest(
-                        worker="workers/" + "0" * 8 + "-0000-0000-0000-" + "0" * 12,
-                        occupation="http://data.europa.eu/esco/occupation/" + "00000000-0000-0000-0000-000000000000",
-                    )
-                )
+                # ExtractSkills waits for the index (up to 10 minutes a call) and then answers.
+                await client.agent.ExtractSkills(pb.ExtractSkillsRequest(text="TIG welding"), timeout=660)
+                return
             except grpc.aio.AioRpcError as error:
-                if error.code() != grpc.StatusCode.UNAVAILABLE:
-                    return  # the index answers (with an error about this made-up request)
+                if error.code() not in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+                    raise
             if not said:
                 say("the agent is building its ESCO skill index (first start on this machine only) ...")
                 said = True
