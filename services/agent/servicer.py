@@ -27,7 +27,7 @@ from services.runtime.server import Resources
 # How long an RPC that needs the ESCO index waits for a first start to finish building it.
 SKILLS_WAIT_SECONDS = 600.0
 # Résumé text given to skill extraction (the first pages hold the skills and jobs).
-RESUME_SKILL_CHARS = 4000
+RESUME_SKILL_CHARS = 2500
 
 
 def _authorization(context_: grpc.aio.ServicerContext) -> str:

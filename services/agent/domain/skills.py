@@ -26,6 +26,8 @@ from services.agent.domain.skill_rules import RULES
 
 # Centred cosines: below THRESHOLD a phrase shows no skill (calibrated on data/skills_eval.jsonl).
 THRESHOLD = 0.40
+# Phrases embedded per text: a long text's first clauses (skills come early in résumés and postings).
+MAX_CANDIDATES = 96
 _CLAUSE = re.compile(
     r"[。、，,.;；:：\n・/()（）「」『』\[\]!?！？•\-–—]+|\s+(?:and|or|và|hoặc|dan|atau|at)\s+", re.IGNORECASE
 )
@@ -81,6 +83,18 @@ def _windows(text: str, start: int, end: int, window: int, cjk_window: int, out:
         chunk = words[i : i + window]
         a, b = chunk[0][0], chunk[-1][1]
         out.append(Span(offset + a, offset + b, stripped[a:b]))
+
+
+def _distinct(spans: list[Span]) -> list[Span]:
+    """The first span of each distinct phrase (repeated lines are embedded once)."""
+    seen: set[str] = set()
+    out = []
+    for span in spans:
+        key = span.text.strip().lower()
+        if key not in seen:
+            seen.add(key)
+            out.append(span)
+    return out
 
 
 def confidence_from(cosine: float, margin: float) -> float:
@@ -139,7 +153,7 @@ class SkillExtractor:
         for item in self.rules(text):
             if item.uri not in found or found[item.uri].confidence < item.confidence:
                 found[item.uri] = item
-        spans = candidate_phrases(text)
+        spans = _distinct(candidate_phrases(text))[:MAX_CANDIDATES]
         for span, neighbours in zip(spans, self.nearest([s.text for s in spans], top=1), strict=True):
             (index, cosine), runner_up = neighbours[0], neighbours[1] if len(neighbours) > 1 else (0, 0.0)
             if cosine < THRESHOLD:

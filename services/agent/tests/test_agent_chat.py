@@ -141,13 +141,14 @@ async def test_profile_hints_and_skill_gap_tools(world):
     tag = world.unique_word()
     from services.agent.domain import skill_rules as esco
 
-    await world.job(employer, f"TIG welder {tag}", "welding", required=((esco.TIG, "TIG welding"),))
+    await world.job(employer, f"TIG溶接工 {tag}", "welding", required=((esco.TIG, "TIG welding"),))
     worker = await world.worker()
     hints = await chat(worker, "what is missing in my profile")
     assert hints["tools"][0].name == "profile_hints" and "languages" in hints["tools"][0].summary
     first = await chat(worker, f"find {tag} welding jobs")
+    assert first["tools"][-1].ok and "TIG溶接工" in first["done"].text, first["done"].text
     gap = await chat(worker, "what skills do I need for job 1?", first["started"].conversation)
-    assert gap["tools"][0].name == "skill_gap" and gap["tools"][0].ok
+    assert gap["tools"] and gap["tools"][0].name == "skill_gap" and gap["tools"][0].ok, (gap["started"], gap["text"])
     assert "tungsten inert gas" in gap["done"].text
 
 
