@@ -21,7 +21,6 @@ from typing import Any
 
 import grpc
 
-from iworkz.agent.v1 import agent_pb2_grpc
 from iworkz.identity.v1 import identity_pb2, identity_pb2_grpc
 from iworkz.marketplace.v1 import marketplace_pb2_grpc
 from iworkz.notifications.v1 import notifications_pb2, notifications_pb2_grpc
@@ -97,7 +96,6 @@ class Client:
         self.identity = identity_pb2_grpc.IdentityServiceStub(self.channel)
         self.marketplace = marketplace_pb2_grpc.MarketplaceServiceStub(self.channel)
         self.notifications = notifications_pb2_grpc.NotificationServiceStub(self.channel)
-        self.agent = agent_pb2_grpc.AgentServiceStub(self.channel)
 
     def __getattr__(self, name: str) -> Any:
         """`client.<service>`: the stub of package `iworkz.<service>.v1`'s gRPC service, for every
