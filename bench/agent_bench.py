@@ -91,12 +91,12 @@ def _ms(values: list[float]) -> tuple[float, float]:
 
 
 async def run(args) -> None:
+    from devstack.embedded import create_database, database_server_url, drop_database, redis_server_url
     from services.agent import resume_corpus
     from services.agent.models import Models
     from services.identity.domain import signing
     from services.marketplace.main import SPEC as MARKET
     from services.runtime import server
-    from services.runtime.embedded import create_database, database_server_url, drop_database, redis_server_url
     from services.runtime.fieldcrypt import new_master_key_spec
     from services.runtime.settings import Settings
 
