@@ -8,8 +8,10 @@ non-zero when any suite fails or runs no test.
 from __future__ import annotations
 
 import pathlib
+import shutil
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -19,9 +21,17 @@ RESULTS = ROOT / "build" / "test-results"
 def pytest_suite() -> tuple[int, int, int]:
     report = RESULTS / "python.xml"
     report.unlink(missing_ok=True)
+    # A temporary directory of this run's own: pytest's default root is shared by every run of
+    # the same user, and each run deletes all but the three newest runs' directories there,
+    # including those of a run still in progress (embedded PostgreSQL's data among them).
+    basetemp = pathlib.Path(tempfile.mkdtemp(prefix="iworkz-pytest-"))
+    basetemp.chmod(0o755)  # as root, embedded PostgreSQL runs as a user of its own and must get in
     code = subprocess.run(
-        [sys.executable, "-m", "pytest", f"--junitxml={report}", "-q", *sys.argv[1:]], cwd=ROOT
+        [sys.executable, "-m", "pytest", f"--junitxml={report}", f"--basetemp={basetemp}", "-q", *sys.argv[1:]],
+        cwd=ROOT,
     ).returncode
+    if code == 0:
+        shutil.rmtree(basetemp, ignore_errors=True)  # kept after a failure, to look into
     if not report.exists():
         return 0, 1, code
     suites = ET.parse(report).getroot()
