@@ -107,6 +107,11 @@ def worker_japanese_level(profile: mp.WorkerProfile) -> int:
     return int(best)
 
 
+def label_key(label: str) -> str:
+    """A label as a verified-evidence key: lower case, single spaces."""
+    return " ".join(label.strip().lower().split())
+
+
 def _date(value: object) -> dt.date | None:
     year, month, day = (getattr(value, "year", 0), getattr(value, "month", 0), getattr(value, "day", 0))
     if not (year and month and day):
@@ -139,17 +144,34 @@ def worker_facts(
     today: dt.date | None = None,
     updated: dt.datetime | None = None,
 ) -> Worker:
-    """What the rules and scores read from a profile; `verified` skill/licence ids count as proven."""
+    """What the rules and scores read from a profile.
+
+    `verified` are the keys verified credentials prove: taxonomy ids
+    (`licence:forklift`) or lower-cased labels (`forklift licence`). A skill
+    or licence whose id or label is among them counts as verified; proven
+    keys the profile does not mention are added as verified, not
+    self-declared, claims (licences when the key is a `licence:` id).
+    """
     proven = set(verified)
     today = today or dt.date.today()
+
+    def is_proven(taxonomy_id: str, label: str) -> bool:
+        return (bool(taxonomy_id) and taxonomy_id in proven) or label_key(label) in proven
+
     skills = tuple(
-        SkillClaim(s.taxonomy_id, s.label, float(s.years), verified=s.taxonomy_id in proven) for s in profile.skills
+        SkillClaim(s.taxonomy_id, s.label, float(s.years), verified=is_proven(s.taxonomy_id, s.label))
+        for s in profile.skills
     )
-    declared = {s.taxonomy_id for s in profile.skills} | {lic.taxonomy_id for lic in profile.licences}
-    extra = tuple(SkillClaim(i, "", 0.0, verified=True, self_declared=False) for i in sorted(proven - declared))
     licences = tuple(
-        SkillClaim(lic.taxonomy_id, lic.label, verified=lic.taxonomy_id in proven) for lic in profile.licences
+        SkillClaim(lic.taxonomy_id, lic.label, verified=is_proven(lic.taxonomy_id, lic.label))
+        for lic in profile.licences
     )
+    mentioned = {k for c in (*skills, *licences) for k in (c.taxonomy_id, label_key(c.label)) if k}
+    unmentioned = sorted(proven - mentioned)
+    extra = tuple(
+        SkillClaim(key if ":" in key else "", key, 0.0, verified=True, self_declared=False) for key in unmentioned
+    )
+    licences += tuple(c for c in extra if c.taxonomy_id.startswith("licence:"))
     experience = sum(
         _years_between(_date(e.start_date), _date(e.end_date) if e.HasField("end_date") else None, today)
         for e in profile.experience

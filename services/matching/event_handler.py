@@ -9,26 +9,42 @@ re-reads them (`projection.Projection.follow`).
 - WorkerProfileChanged: the profile (personal data already removed by marketplace).
 - ApplicationSubmitted, ApplicationStatusChanged: an implicit label for the
   learned weights and the job's applicants per open seat (exposure control).
+
+And credentials' events: CredentialIssued, …Suspended, …Unsuspended and
+…Revoked set the credential's state and the keys it proves (`verified`,
+`domain/evidence.py`); the holder's worker is re-read by every replica, so
+a revoked credential stops counting as soon as they have.
 """
 
 from __future__ import annotations
 
 from datetime import UTC
 
+from iworkz.credentials.v1 import events_pb2 as credential_events
 from iworkz.marketplace.v1 import events_pb2 as market
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from services.matching import store
+from services.matching.domain import evidence
 from services.matching.projection import Projection
 from services.runtime.consumer import Event, Transaction
 
 CONSUMER = "matching"
-SOURCES = ["marketplace"]
+SOURCES = ["marketplace", "credentials"]
 _PUBLISHED = market.JobPublished.DESCRIPTOR.full_name
 _UPDATED = market.JobUpdated.DESCRIPTOR.full_name
 _CLOSED = market.JobClosed.DESCRIPTOR.full_name
 _PROFILE = market.WorkerProfileChanged.DESCRIPTOR.full_name
 _SUBMITTED = market.ApplicationSubmitted.DESCRIPTOR.full_name
 _STATUS = market.ApplicationStatusChanged.DESCRIPTOR.full_name
+_CREDENTIALS = {
+    m.DESCRIPTOR.full_name: (m, state)
+    for m, state in (
+        (credential_events.CredentialIssued, evidence.State.ACTIVE),
+        (credential_events.CredentialSuspended, evidence.State.SUSPENDED),
+        (credential_events.CredentialUnsuspended, evidence.State.ACTIVE),
+        (credential_events.CredentialRevoked, evidence.State.REVOKED),
+    )
+}
 
 
 def _job_body(job: mp.Job) -> bytes:
@@ -79,3 +95,32 @@ class ProjectionWriter:
             outcome = mp.ApplicationStatus.Name(application.status).removeprefix("APPLICATION_STATUS_")
             await store.record_feedback(tx.conn, application.worker, application.job, "application", outcome)
             keys.append(f"applicants:{application.job}")
+        elif event.type in _CREDENTIALS:
+            message_class, state = _CREDENTIALS[event.type]
+            worker = await self._credential(tx, event, event.payload(message_class).credential, state)
+            if worker:
+                keys.append(f"worker:{worker}")
+
+    async def _credential(
+        self, tx: Transaction, event: Event, summary: credential_events.CredentialSummary, state: evidence.State
+    ) -> str:
+        """Apply a credential's event; the holder's `workers/{user}` if anything changed, else ""."""
+        if not summary.subject.startswith("workers/"):
+            return ""  # issued to someone outside the platform
+        at = event.envelope.occur_time.ToDatetime(tzinfo=UTC)
+        row = await store.credential_for_update(tx.conn, summary.name)
+        new = evidence.apply((evidence.State(row.state), row.changed_at) if row else None, state, at)
+        if new is None:
+            return ""
+        await store.save_credential(
+            tx.conn,
+            summary.name,
+            summary.subject,
+            summary.type,
+            new.value,
+            summary.issuer_accredited,
+            summary.valid_until.ToDatetime(tzinfo=UTC) if summary.HasField("valid_until") else None,
+            at,
+            evidence.keys(summary.type, summary.evidence),
+        )
+        return summary.subject

@@ -54,9 +54,7 @@ class Projection:
                 workers = await store.all_workers(conn)
                 vectors = {v.name: np.asarray(v.vector, dtype=np.float32) for v in await store.vectors(conn)}
                 counts = {c.job: c.n for c in await store.applicant_counts(conn)}
-                verified: dict[str, list[str]] = {}
-                for w in workers:
-                    verified[w.name] = await store.verified_skills(conn, w.name)
+                verified = await store.all_verified(conn)
             facts = []
             for row in jobs:
                 message = mp.Job.FromString(row.body)
@@ -68,7 +66,7 @@ class Projection:
                 profile = mp.WorkerProfile.FromString(wrow.body)
                 profile.name = wrow.name
                 worker = contracts.worker_facts(profile, verified=verified.get(wrow.name, ()), updated=wrow.updated_at)
-                matcher.upsert_worker(worker, vectors.get(row.name))
+                matcher.upsert_worker(worker, vectors.get(wrow.name))
             for name, n in counts.items():
                 job = matcher.jobs.get(name)
                 if job is not None:

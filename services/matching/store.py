@@ -87,11 +87,68 @@ async def vectors(conn: Connection, names: list[str] | None = None) -> list[Vect
     return await fetch_all(conn, VectorRow, "SELECT name, vector FROM vectors WHERE name = ANY(%s)", (names,))
 
 
+_COUNTING = (
+    "SELECT DISTINCT v.worker, v.taxonomy_id FROM verified v JOIN credentials c ON c.name = v.credential"
+    " WHERE c.state = 'ACTIVE' AND c.accredited AND (c.valid_until IS NULL OR c.valid_until > now())"
+)
+
+
 async def verified_skills(conn: Connection, worker_name: str) -> list[str]:
-    rows = await (
-        await conn.execute("SELECT DISTINCT taxonomy_id FROM verified WHERE worker = %s", (worker_name,))
-    ).fetchall()
+    """The keys the worker's counting credentials prove (active, accredited, valid)."""
+    rows = await (await conn.execute(f"{_COUNTING} AND v.worker = %s ORDER BY 2", (worker_name,))).fetchall()
     return [str(r["taxonomy_id"]) for r in rows]
+
+
+async def all_verified(conn: Connection) -> dict[str, list[str]]:
+    """`verified_skills` of every worker at once (the projection's rebuild)."""
+    out: dict[str, list[str]] = {}
+    for r in await (await conn.execute(f"{_COUNTING} ORDER BY 1, 2")).fetchall():
+        out.setdefault(str(r["worker"]), []).append(str(r["taxonomy_id"]))
+    return out
+
+
+@dataclass(frozen=True)
+class CredentialRow:
+    name: str
+    worker: str
+    state: str
+    changed_at: datetime
+
+
+async def credential_for_update(conn: Connection, name: str) -> CredentialRow | None:
+    return await fetch_one(
+        conn,
+        CredentialRow,
+        "SELECT name, worker, state, changed_at FROM credentials WHERE name = %s FOR UPDATE",
+        (name,),
+    )
+
+
+async def save_credential(
+    conn: Connection,
+    name: str,
+    worker_name: str,
+    credential_type: str,
+    state: str,
+    accredited: bool,
+    valid_until: datetime | None,
+    changed_at: datetime,
+    keys: tuple[str, ...],
+) -> None:
+    """Store a credential's state and, unless it is revoked, the keys it proves."""
+    await conn.execute(
+        "INSERT INTO credentials (name, worker, type, state, accredited, valid_until, changed_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET state = EXCLUDED.state,"
+        " accredited = EXCLUDED.accredited, valid_until = EXCLUDED.valid_until, changed_at = EXCLUDED.changed_at",
+        (name, worker_name, credential_type, state, accredited, valid_until, changed_at),
+    )
+    await conn.execute("DELETE FROM verified WHERE credential = %s", (name,))
+    if state != "REVOKED" and keys:
+        async with conn.cursor() as cur:
+            await cur.executemany(
+                "INSERT INTO verified (worker, credential, taxonomy_id) VALUES (%s, %s, %s)",
+                [(worker_name, name, k) for k in keys],
+            )
 
 
 async def record_feedback(conn: Connection, worker_name: str, job_name: str, source: str, outcome: str) -> None:

@@ -79,6 +79,16 @@ def test_worker_and_job_facts() -> None:
     assert w.licences[0].verified and not w.skills[0].verified
     assert [c.taxonomy_id for c in w.skills if c.verified and not c.self_declared] == ["esco:crane"]
     assert w.place.prefecture == "JP-27" and str(w.available_from) == "2027-04-01"
+    # Labels count too (free-text skills have no taxonomy id); a proven licence the profile does
+    # not mention is held, verified, as a licence.
+    profile.skills.append(mp.Skill(label="Forklift  Licence", years=2))
+    w = contracts.worker_facts(profile, verified=["forklift licence", "licence:crane", "tig welder"])
+    assert [c.verified for c in w.skills[:2]] == [False, True]
+    assert [(c.taxonomy_id, c.verified, c.self_declared) for c in w.licences] == [
+        ("licence:forklift", False, True),
+        ("licence:crane", True, False),
+    ]
+    assert ("", "tig welder") in [(c.taxonomy_id, c.label) for c in w.skills if not c.self_declared]
     assert w.employment_types == (EmploymentType.FULL_TIME,) and w.desired_wage_period is WagePeriod.MONTHLY
     job = mp.Job(
         name="employers/00000000-0000-4000-8000-00000000000a/jobs/00000000-0000-4000-8000-00000000000b",

@@ -1,4 +1,4 @@
-"""Fixtures for matching's tests: a PostgreSQL with pgvector.
+"""Fixtures for matching's tests: two matching replicas, and a PostgreSQL with pgvector.
 
 The machine's PostgreSQL 15 has no pgvector; `pgserver` ships PostgreSQL 16
 with pgvector 0.6.2. The fixture uses the test server when it offers the
@@ -16,6 +16,41 @@ import psycopg
 import pytest
 
 from devstack.embedded import create_database, drop_database
+from services.matching.tests.service_testing import World
+
+
+@pytest.fixture(scope="session")
+def matching_settings(make_settings, identity_service):
+    """Settings for a matching replica under test: quick retries and heartbeats."""
+
+    def make(**env):
+        values = {
+            "MATCHING_EVENTS_CLAIM_IDLE_SECONDS": "10",
+            "MATCHING_EVENTS_RETRY_BASE_SECONDS": "0.2",
+            "MATCHING_EVENTS_RETRY_MAX_SECONDS": "1",
+            **env,
+        }
+        return make_settings("matching", identity_service.target, **values)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+async def replicas(matching_settings, marketplace_service):
+    """Two matching replicas over one database and Redis, fed by marketplace's events."""
+    from services.matching.main import SPEC
+    from services.runtime import server
+
+    async with server.running(SPEC, matching_settings()) as first, server.running(SPEC, matching_settings()) as second:
+        yield [first, second]
+
+
+@pytest.fixture
+async def world(identity_service, marketplace_service, replicas):
+    w = World(identity_service.target, marketplace_service.target, [r.target for r in replicas])
+    yield w
+    for c in w.clients:
+        await c.close()
 
 
 def _has_vector(url: str) -> bool:

@@ -8,122 +8,14 @@ fan-out.
 
 from __future__ import annotations
 
-import asyncio
-import random
-import string
-import time
-
 import grpc
 import pytest
-from google.type import money_pb2
 
 from iworkz.identity.v1 import identity_pb2
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from iworkz.matching.v1 import matching_pb2 as pb
-from iworkz.matching.v1 import matching_pb2_grpc
-from iworkz.sdk import Client
 from iworkz.type.v1 import profile_types_pb2 as types
-
-PASSWORD = "correct horse battery staple"
-Code = grpc.StatusCode
-
-
-def word(prefix: str = "m") -> str:
-    return prefix + "".join(random.choices(string.ascii_lowercase, k=10))
-
-
-@pytest.fixture(scope="module")
-async def replicas(make_settings, identity_service, marketplace_service):
-    from services.matching.main import SPEC
-    from services.runtime import server
-
-    def settings():
-        return make_settings(
-            "matching",
-            identity_service.target,
-            MATCHING_EVENTS_CLAIM_IDLE_SECONDS="10",
-            MATCHING_EVENTS_RETRY_BASE_SECONDS="0.2",
-            MATCHING_EVENTS_RETRY_MAX_SECONDS="1",
-        )
-
-    async with server.running(SPEC, settings()) as first, server.running(SPEC, settings()) as second:
-        yield [first, second]
-
-
-class World:
-    def __init__(self, identity: str, marketplace: str, matching: list[str]) -> None:
-        self.identity, self.marketplace, self.matching = identity, marketplace, matching
-        self.clients: list[Client] = []
-
-    def client(self, target: str, tokens: identity_pb2.TokenPair | None = None) -> Client:
-        client = Client(target)
-        if tokens is not None:
-            client.use_tokens(tokens)
-        self.clients.append(client)
-        return client
-
-    async def sign_up(self, kind: int, organization: str = ""):
-        signed = await self.client(self.identity).sign_up(
-            email=f"{word('u')}@example.com",
-            password=PASSWORD,
-            display_name="Test Person",
-            account_type=kind,
-            organization_display_name=organization,
-        )
-        return signed
-
-    def stub(self, tokens: identity_pb2.TokenPair, replica: int = 0) -> matching_pb2_grpc.MatchingServiceStub:
-        return matching_pb2_grpc.MatchingServiceStub(self.client(self.matching[replica], tokens).channel)
-
-    def market(self, tokens: identity_pb2.TokenPair) -> Client:
-        return self.client(self.marketplace, tokens)
-
-
-@pytest.fixture
-async def world(identity_service, marketplace_service, replicas):
-    w = World(identity_service.target, marketplace_service.target, [r.target for r in replicas])
-    yield w
-    for c in w.clients:
-        await c.close()
-
-
-def yen(units: int) -> money_pb2.Money:
-    return money_pb2.Money(currency_code="JPY", units=units)
-
-
-async def eventually(check, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            result = await check()
-            if result:
-                return result
-        except grpc.aio.AioRpcError as error:
-            if error.code() not in (Code.FAILED_PRECONDITION, Code.NOT_FOUND) or time.monotonic() > deadline:
-                raise
-        if time.monotonic() > deadline:
-            raise AssertionError("not visible in time")
-        await asyncio.sleep(0.1)
-
-
-async def publish(market: Client, employer: str, **fields) -> mp.Job:
-    base = dict(
-        title="TIG welder",
-        description="Welding steel frames in our Osaka factory.",
-        location=types.Location(prefecture="JP-27", city="Osaka"),
-        wage_min=yen(230_000),
-        wage_max=yen(270_000),
-        wage_period=types.WAGE_PERIOD_MONTHLY,
-        employment_type=types.EMPLOYMENT_TYPE_FULL_TIME,
-        headcount=2,
-        hours_per_week=40,
-        required_skills=[mp.Skill(taxonomy_id="esco:tig-welding", label="TIG welding")],
-        eligible_ssw_fields=[types.SSW_FIELD_MANUFACTURING],
-        manual_work=True,
-    )
-    base.update(fields)
-    created = await market.marketplace.CreateJob(mp.CreateJobRequest(parent=employer, job=mp.Job(**base)))
-    return (await market.marketplace.PublishJob(mp.PublishJobRequest(name=created.job.name))).job
+from services.matching.tests.service_testing import Code, World, eventually, publish, yen
 
 
 async def test_recommend_explain_and_allocate_through_the_projection(world: World) -> None:
