@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterable
 
 import topology as mesh_topology
 from devstack.console import StartupError, say
+from services import registry
 
 
 def parse_replicas(items: Iterable[str]) -> dict[str, int]:
@@ -38,17 +38,14 @@ def start_order(topology: mesh_topology.Topology) -> list[str]:
     return order
 
 
-def implemented(name: str) -> bool:
-    """Whether `services/<name>/main.py` exists (the topology may list services still to come)."""
-    try:
-        return importlib.util.find_spec(f"services.{name}.main") is not None
-    except ModuleNotFoundError:  # no services/<name>/ package at all
-        return False
+def implemented(name: str, topology: mesh_topology.Topology | None = None) -> bool:
+    """Whether the service's main module exists (the topology may list services still to come)."""
+    return registry.implemented(name, topology)
 
 
 def runnable(topology: mesh_topology.Topology) -> mesh_topology.Topology:
     """The topology without the services that have no code here yet (and without calls to them)."""
-    missing = [name for name in topology.services if not implemented(name)]
+    missing = [name for name in topology.services if not implemented(name, topology)]
     if not missing:
         return topology
     say(f"not started (not implemented yet): {', '.join(missing)}")

@@ -375,7 +375,7 @@ class Platform:
                             "app",
                             name,
                             i,
-                            [sys.executable, "-m", f"services.{name}.main"],
+                            [sys.executable, "-m", service.main_module],
                             self.app_env(service, i),
                             self.state / "logs" / f"{name}-{i}.log",
                             {"grpc": service.port("app", i), "metrics": service.port("metrics", i)},

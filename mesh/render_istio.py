@@ -194,7 +194,7 @@ def service_workload(topology: topo.Topology, s: topo.Service) -> list[dict]:
         "name": s.name,
         "image": f"{IMAGE_REPOSITORY}/{s.name}:{version()}",
         "imagePullPolicy": "IfNotPresent",
-        "command": ["python", "-m", f"services.{s.name}.main"],
+        "command": ["python", "-m", s.main_module],
         "ports": [
             {"name": "grpc", "containerPort": grpc_port, "protocol": "TCP"},
             {"name": "http-metrics", "containerPort": metrics_port, "protocol": "TCP"},

@@ -173,6 +173,21 @@ class Service(_Model):
     calls: tuple[str, ...] = ()
     timeout: Duration
     retries: Retries
+    # The Python module run as the service's process (`python -m <main>`); default `services.<name>.main`.
+    # A top-level folder such as the voice assistant's `voice/` sets `main: voice.main`.
+    main: str = ""
+
+    @field_validator("main")
+    @classmethod
+    def _module_path(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*", value):
+            raise ValueError(f"must be a dotted Python module path, got {value!r}")
+        return value
+
+    @property
+    def main_module(self) -> str:
+        """The module whose `SPEC` describes the service and which runs it."""
+        return self.main or f"services.{self.name}.main"
 
     @field_validator("ports")
     @classmethod

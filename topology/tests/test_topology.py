@@ -99,3 +99,12 @@ def test_replica_overrides_and_services_left_out_are_validated_again():
     without = loaded.without(["notifications"])
     assert "notifications" not in without.services
     assert "notifications" not in without.services["identity"].callers
+
+
+def test_a_service_runs_its_main_module_from_services_unless_the_topology_says_where():
+    raw = copy.deepcopy(RAW)
+    assert topology.validate(raw).services["identity"].main_module == "services.identity.main"
+    raw["services"]["identity"]["main"] = "voice.main"
+    assert topology.validate(raw).services["identity"].main_module == "voice.main"
+    message = broken(lambda r: r["services"]["identity"].update(main="voice/main.py"))
+    assert "services.identity.main" in message and "dotted Python module path" in message
