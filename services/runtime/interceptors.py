@@ -2,7 +2,9 @@
 
 Each interceptor wraps the method handler's behaviour, so it sees the
 deserialized request (validation and ownership need it) and works the same
-for unary and server-streaming RPCs. Order, outermost first:
+for unary and server-streaming RPCs. A bidirectional stream is checked on its
+first message (which names the resource), before the servicer starts; each
+later message is validated as the servicer reads it. Order, outermost first:
 
     tracing → call context → observe (logs, metrics) → errors →
     authentication + roles → validation → ownership → servicer
@@ -88,7 +90,13 @@ class WrappingInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
                 handler.request_deserializer,
                 handler.response_serializer,
             )
-        return handler  # bidirectional streams are not used by the platform
+        if handler.stream_stream:
+            return grpc.stream_stream_rpc_method_handler(
+                self._bidi_stream(method, handler.stream_stream),
+                handler.request_deserializer,
+                handler.response_serializer,
+            )
+        return handler
 
     def _client_stream(
         self, method: str, inner: Behaviour, deserialize: Callable[[bytes], Any]
@@ -115,6 +123,29 @@ class WrappingInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
 
         return client_stream
 
+    def _bidi_stream(self, method: str, inner: Behaviour) -> Callable[[AsyncIterator[Any], Ctx], AsyncIterator[Any]]:
+        """A bidirectional stream goes through `around_stream` with its first message as the request
+        (authentication, validation and ownership look at it: it names the resource), before the
+        behaviour starts; every later message goes through `each` as the behaviour reads it."""
+
+        async def bidi(requests: AsyncIterator[Any], ctx: Ctx) -> AsyncIterator[Any]:
+            iterator = requests.__aiter__()
+            try:
+                first = await iterator.__anext__()
+            except StopAsyncIteration:
+                return  # the caller sent nothing: nothing to answer
+
+            async def replay() -> AsyncIterator[Any]:
+                yield first
+                async for item in iterator:
+                    await self.each(method, item, ctx)
+                    yield item
+
+            async for item in self.around_stream(method, first, ctx, lambda _first, c: inner(replay(), c)):
+                yield item
+
+        return bidi
+
     async def around(self, method: str, request: Request, ctx: Ctx, call: Behaviour) -> Any:
         await self.before(method, request, ctx)
         return await call(request, ctx)
@@ -130,6 +161,9 @@ class WrappingInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
 
     async def before(self, method: str, request: Request, ctx: Ctx) -> None:
         """Checks to run before the call; raise a DomainError to refuse it."""
+
+    async def each(self, method: str, request: Request, ctx: Ctx) -> None:
+        """Checks of each later message of a stream from the caller; raise a DomainError to end the call."""
 
 
 def _metadata(ctx: Ctx) -> dict[str, str]:
@@ -381,6 +415,9 @@ class ValidationInterceptor(WrappingInterceptor):
 
     def __init__(self) -> None:
         self.validator = protovalidate.Validator()
+
+    async def each(self, method: str, request: Request, ctx: Ctx) -> None:
+        await self.before(method, request, ctx)
 
     async def before(self, method: str, request: Request, ctx: Ctx) -> None:
         found = self.validator.collect_violations(request)

@@ -55,7 +55,7 @@ class _Auth:
 
 
 # grpc.aio files an interceptor under the first call kind it implements only,
-# so unary and server-streaming calls each need their own interceptor object.
+# so unary, server-streaming and bidirectional calls each need their own interceptor object.
 class _UnaryAuth(_Auth, grpc.aio.UnaryUnaryClientInterceptor):
     async def intercept_unary_unary(self, continuation, details, request):
         return await continuation(await self._details(details), request)
@@ -70,6 +70,13 @@ class _UploadAuth(_Auth, grpc.aio.StreamUnaryClientInterceptor):
     """Client-streaming calls (uploads such as the agent's ParseResume)."""
 
     async def intercept_stream_unary(self, continuation, details, request_iterator):
+        return await continuation(await self._details(details), request_iterator)
+
+
+class _BidiAuth(_Auth, grpc.aio.StreamStreamClientInterceptor):
+    """Bidirectional calls (the voice service's Converse)."""
+
+    async def intercept_stream_stream(self, continuation, details, request_iterator):
         return await continuation(await self._details(details), request_iterator)
 
 
@@ -88,7 +95,7 @@ class Client:
         self._refresh_token = ""
         self._expires_at = 0.0
         opts = [("grpc.service_config", json.dumps(SERVICE_CONFIG)), ("grpc.enable_retries", 1), *(options or [])]
-        interceptors = [_UnaryAuth(self), _StreamAuth(self), _UploadAuth(self)]
+        interceptors = [_UnaryAuth(self), _StreamAuth(self), _UploadAuth(self), _BidiAuth(self)]
         if credentials is not None:
             self.channel = grpc.aio.secure_channel(target, credentials, options=opts, interceptors=interceptors)
         else:
