@@ -198,3 +198,14 @@ async def agent_service(agent_settings):
 
     async with server.running(SPEC, agent_settings()) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+async def voice_service(make_settings, identity_service, agent_service):
+    """The voice service in front of the in-process agent (speech models load once per run)."""
+    from services.runtime import server
+    from voice.main import SPEC
+
+    settings = make_settings("voice", identity_service.target, VOICE_AGENT_TARGET=agent_service.target)
+    async with server.running(SPEC, settings) as running:
+        yield running

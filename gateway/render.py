@@ -222,6 +222,11 @@ def _rpc_route(rpc: contracts.Rpc, topology: Topology, service_name: str) -> Jso
     }
     if rpc.grpc_path in topology.edge.upload_limits:
         per_filter[FILTER_BUFFER] = _buffer_limit(topology.edge.request_limit(rpc.grpc_path))
+    if rpc.client_streaming and rpc.server_streaming:
+        # A conversation (voice's Converse) streams both ways at once: buffering the request until its
+        # end would hold every reply back until the caller hangs up. Each message is still bounded by
+        # the service's message size limit and its contract's rules.
+        per_filter[FILTER_BUFFER] = typed("envoy.extensions.filters.http.buffer.v3.BufferPerRoute", disabled=True)
     return {
         "name": rpc.grpc_path,
         "match": {"path": rpc.grpc_path},

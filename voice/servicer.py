@@ -63,9 +63,13 @@ class VoiceServicer(voice_pb2_grpc.VoiceServiceServicer):
                 1,
             )
 
-    def _session(self, ctx: Any, parent: str, conversation: str, language: str, dialogue: Dialogue) -> s.VoiceSession:
+    def _session(
+        self, ctx: Any, parent: str, conversation: str, language: str, dialogue: Dialogue, interim: bool = False
+    ) -> s.VoiceSession:
         assistant = AgentAssistant(self.agent, _authorization(ctx), parent)
-        return s.VoiceSession(self.speech, assistant, language or None, conversation, dialogue=dialogue)
+        return s.VoiceSession(
+            self.speech, assistant, language or None, conversation, interim_results=interim, dialogue=dialogue
+        )
 
     async def Converse(
         self, request_iterator: AsyncIterator[v.ConverseRequest], ctx: grpc.aio.ServicerContext
@@ -77,7 +81,9 @@ class VoiceServicer(voice_pb2_grpc.VoiceServiceServicer):
         config = first.config
         user = names.uuid_of(names.resource_id(config.parent, "users"), "user")
         dialogue = await self._dialogue(config.conversation, user, config.language_code)
-        session = self._session(ctx, config.parent, config.conversation, config.language_code, dialogue)
+        session = self._session(
+            ctx, config.parent, config.conversation, config.language_code, dialogue, config.interim_results
+        )
         async for out in session.run(messages.inputs(requests, config.encoding)):
             yield messages.converse_response(out)
             if isinstance(out, s.Done):

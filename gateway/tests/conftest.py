@@ -40,6 +40,7 @@ async def edge(
     notifications_service,
     credentials_service,
     agent_service,
+    voice_service,
     edge_image,
     tmp_path_factory,
 ):
@@ -50,6 +51,7 @@ async def edge(
         "notifications": [("127.0.0.1", notifications_service.port)],
         "credentials": [("127.0.0.1", credentials_service.port)],
         "agent": [("127.0.0.1", agent_service.port)],
+        "voice": [("127.0.0.1", voice_service.port)],
     }
     running = await start_edge(relaxed_topology(), edge_image, upstreams, tmp_path_factory.mktemp("edge"))
     yield running

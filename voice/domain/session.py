@@ -35,6 +35,7 @@ from voice.domain.vad import Endpointer, SpeechEnded, SpeechStarted, VadSettings
 
 AUDIO_CHUNK_MS = 500  # synthesized speech is sent in pieces of this length
 MIN_UTTERANCE_MS = 150  # shorter "speech" is a click or a cough
+PARTIAL_EVERY_MS = 1000  # a partial transcript per second of speech, when asked for and the CPU is free
 
 
 # --- what the assistant sends back (the agent's Chat events, reduced) -------------------------
@@ -192,6 +193,7 @@ class VoiceSession:
     assistant: Assistant
     language: str | None  # None: detect per utterance
     conversation: str = ""
+    interim_results: bool = False
     vad: VadSettings = field(default_factory=VadSettings)
     dialogue: Dialogue = field(default_factory=Dialogue)
     _out: asyncio.Queue[Output | None] = field(default_factory=asyncio.Queue)
@@ -199,6 +201,8 @@ class VoiceSession:
     _barge: BargeIn = field(default_factory=BargeIn)
     _reply: Reply | None = None
     _utterances: int = 0
+    _partial: asyncio.Task[None] | None = None
+    _partial_at_ms: int = 0
 
     def __post_init__(self) -> None:
         self._endpointer = Endpointer(self.vad)
@@ -256,6 +260,29 @@ class VoiceSession:
             await self._vad_event(event)
         if self._barge.should_interrupt(self._endpointer.offset_ms):
             await self._cancel_reply(report=True)
+        if self.interim_results and self._endpointer.in_speech:
+            self._maybe_partial()
+
+    def _maybe_partial(self) -> None:
+        """Start a partial transcript of the speech so far, unless one is running or one was made lately.
+
+        Partials never queue: on a busy machine there are fewer of them, and the final transcript
+        (which the reply waits for) is not delayed by a backlog."""
+        now = self._endpointer.offset_ms
+        if (self._partial is not None and not self._partial.done()) or now - self._partial_at_ms < PARTIAL_EVERY_MS:
+            return
+        audio_so_far = self._endpointer.speech_so_far()
+        if duration_ms(audio_so_far) < PARTIAL_EVERY_MS:
+            return
+        self._partial_at_ms = now
+        utterance = self._utterances + 1
+
+        async def partial() -> None:
+            heard = await asyncio.to_thread(self.speech.recognizer.recognize, audio_so_far, self.language)
+            if self._utterances < utterance and heard.text:  # still speaking that utterance
+                await self._out.put(Transcript(utterance, heard.text, False, heard.language, heard.engine, now))
+
+        self._partial = asyncio.create_task(partial())
 
     async def _vad_event(self, event: SpeechStarted | SpeechEnded) -> None:
         if isinstance(event, SpeechStarted):
@@ -263,6 +290,10 @@ class VoiceSession:
             await self._out.put(SpeechEvent(True, event.offset_ms, self._utterances + 1))
             return
         self._barge.speech_ended()
+        if self._partial is not None:
+            self._partial.cancel()  # the final transcript comes next; a late partial would only confuse
+            self._partial = None
+        self._partial_at_ms = 0
         if event.speech_ms < MIN_UTTERANCE_MS and not event.forced:
             return
         self._utterances += 1

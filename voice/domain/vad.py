@@ -91,6 +91,10 @@ class Endpointer:
     def offset_ms(self) -> int:
         return self._offset_frames * FRAME_MS
 
+    def speech_so_far(self) -> bytes:
+        """The audio of the utterance in progress (with pre-roll); empty outside speech."""
+        return b"".join(self._frames) if self._in_speech else b""
+
     def push(self, pcm: bytes) -> list[VadEvent]:
         self._pending += pcm
         events: list[VadEvent] = []
