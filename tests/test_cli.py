@@ -107,6 +107,7 @@ def test_migrate_every_service_twice(scratch_database, monkeypatch, capsys):
         "credentials: up to date",
         "matching: up to date",
         "agent: up to date",
+        "voice: up to date",
     ]
 
 

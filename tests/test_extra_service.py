@@ -29,7 +29,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 NAME = "quokka"
 GRPC_SERVICE = "iworkz.quokka.v1.QuokkaService"
 FD = descriptor_pb2.FieldDescriptorProto
-PORTS = {"app": 50190, "sidecar": 50290, "egress": 50390, "metrics": 9190, "sidecar_admin": 9290}
+PORTS = {"app": 50980, "sidecar": 51080, "egress": 51180, "metrics": 9980, "sidecar_admin": 9985}
 
 
 def quokka_contract() -> descriptor_pb2.FileDescriptorProto:
@@ -110,7 +110,7 @@ def test_the_edge_routes_every_rpc_of_the_new_service(topology, image, tmp_path)
     clusters = _by(config["static_resources"]["clusters"])
     cluster = clusters[f"svc_{NAME}"]
     endpoints = cluster["load_assignment"]["endpoints"][0]["lb_endpoints"]
-    assert [e["endpoint"]["address"]["socket_address"]["port_value"] for e in endpoints] == [50290, 50291]
+    assert [e["endpoint"]["address"]["socket_address"]["port_value"] for e in endpoints] == [51080, 51081]
     assert cluster["health_checks"][0]["grpc_health_check"]["service_name"] == GRPC_SERVICE
     hcm = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
     routes = _by(hcm["route_config"]["virtual_hosts"][0]["routes"])
