@@ -54,6 +54,21 @@ def _any_free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def keep_readable_chain_state(path: pathlib.Path) -> pathlib.Path | None:
+    """anvil refuses to start on a state file it cannot parse (empty, or cut short when it was
+    killed while writing). Such a file is moved aside, never deleted, and its new path returned;
+    a readable file, or none, stays as it is (None)."""
+    try:
+        json.loads(path.read_bytes())
+        return None
+    except FileNotFoundError:
+        return None
+    except ValueError:
+        aside = path.with_name(f"{path.stem}.unreadable-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.json")
+        path.rename(aside)
+        return aside
+
+
 def write_private(path: pathlib.Path, text: str) -> None:
     """Write a file only its owner can read (keys, passwords)."""
     write_atomic(path, text.encode(), private=True)
@@ -333,6 +348,9 @@ class Platform:
             port = _any_free_port()  # another checkout's chain node has 8545
         directory = self.state / "chain"
         directory.mkdir(parents=True, exist_ok=True)
+        moved = keep_readable_chain_state(directory / "anvil-state.json")
+        if moved is not None:
+            say(f"the chain state could not be read; kept as {self.show(moved)}, starting a new chain")
         say(f"starting a local chain node (anvil) on {HOST}:{port} (state in {self.show(directory)}) ...")
         command = [
             node_packages.anvil(),

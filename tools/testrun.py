@@ -1,12 +1,16 @@
 """Run every test suite and print one closing line: `N passed, N failed`.
 
-Suites: Python (pytest, all of services/ and tests/). Front-end suites
-(jest, Playwright) join here when web/ and mobile/ exist. Exit status is
-non-zero when any suite fails or runs no test.
+Suites: Python (pytest, all of services/ and tests/), then every top-level
+folder with an executable `run-tests` (the front-end suites: Vitest, jest,
+Playwright). Such a script is run from its folder with `JUNIT_DIR` set to
+build/test-results/<folder>/; it writes JUnit XML reports there, and its
+exit status says whether it passed. Exit status is non-zero when any suite
+fails or runs no test.
 """
 
 from __future__ import annotations
 
+import os
 import pathlib
 import shutil
 import subprocess
@@ -34,21 +38,48 @@ def pytest_suite() -> tuple[int, int, int]:
         shutil.rmtree(basetemp, ignore_errors=True)  # kept after a failure, to look into
     if not report.exists():
         return 0, 1, code
-    suites = ET.parse(report).getroot()
-    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    for suite in suites.iter("testsuite"):
-        for key in totals:
-            totals[key] += int(suite.get(key, 0))
-    failed = totals["failures"] + totals["errors"]
-    passed = totals["tests"] - failed - totals["skipped"]
+    passed, failed, skipped = junit_totals([report])
     if code not in (0, 1) and failed == 0:
         failed = 1  # pytest itself failed (collection error, interrupted, no tests)
-    return passed, failed, totals["skipped"]
+    return passed, failed, skipped
+
+
+def junit_totals(reports: list[pathlib.Path]) -> tuple[int, int, int]:
+    """Passed, failed and skipped over JUnit XML reports (pytest, jest-junit, Vitest, Playwright)."""
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for report in reports:
+        root = ET.parse(report).getroot()
+        # Count leaf suites only: some reporters nest <testsuite> or total on <testsuites>.
+        leaves = [s for s in root.iter("testsuite") if s.find("testsuite") is None]
+        for suite in leaves:
+            for key in totals:
+                totals[key] += int(suite.get(key, 0) or 0)
+    failed = totals["failures"] + totals["errors"]
+    return totals["tests"] - failed - totals["skipped"], failed, totals["skipped"]
+
+
+def folder_suite(script: pathlib.Path) -> tuple[int, int, int]:
+    """A front-end folder's `run-tests`: its JUnit reports counted, a failing exit counted once."""
+    folder = script.parent
+    junit_dir = RESULTS / folder.name
+    shutil.rmtree(junit_dir, ignore_errors=True)
+    junit_dir.mkdir(parents=True)
+    print(f"== {folder.name}/run-tests", flush=True)
+    code = subprocess.run([str(script)], cwd=folder, env={**os.environ, "JUNIT_DIR": str(junit_dir)}).returncode
+    passed, failed, skipped = junit_totals(sorted(junit_dir.rglob("*.xml")))
+    if code != 0 and failed == 0:
+        failed = 1  # the suite failed outside any test (install, build, no tests)
+    return passed, failed, skipped
 
 
 def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     passed, failed, skipped = pytest_suite()
+    for script in sorted(ROOT.glob("*/run-tests")):
+        if os.access(script, os.X_OK):
+            p, f, s = folder_suite(script)
+            print(f"{script.parent.name}: {p} passed, {f} failed", flush=True)
+            passed, failed, skipped = passed + p, failed + f, skipped + s
     line = f"{passed} passed, {failed} failed"
     if skipped:
         line += f", {skipped} skipped"

@@ -61,8 +61,15 @@ def ensure(folder: pathlib.Path) -> pathlib.Path:
 
 
 def anvil() -> str:
-    """The anvil binary from the npm `@foundry-rs/anvil` package."""
-    return str(ensure(CHAIN) / ".bin" / "anvil")
+    """The anvil binary from the npm `@foundry-rs/anvil` package: the platform package's native
+    binary when there is one (`@foundry-rs/anvil-<os>-<arch>/bin/anvil`), else the package's node
+    wrapper. The wrapper passes a SIGTERM on to anvil twice over, and the second signal can cut
+    anvil's state file while it is being written."""
+    modules = ensure(CHAIN)
+    for native in sorted((modules / "@foundry-rs").glob("anvil-*/bin/anvil")):
+        if os.access(native, os.X_OK):
+            return str(native)
+    return str(modules / ".bin" / "anvil")
 
 
 if __name__ == "__main__":
