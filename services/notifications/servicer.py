@@ -8,22 +8,13 @@ from iworkz.notifications.v1 import notifications_pb2 as pb
 from iworkz.notifications.v1 import notifications_pb2_grpc
 from services.notifications import messages, store
 from services.notifications.domain import preferences
-from services.runtime import names, paging
+from services.runtime import names, paging, resumable
 from services.runtime.errors import InvalidArgument
-from services.runtime.fanout import RESYNC, Fanout
+from services.runtime.fanout import Fanout
 from services.runtime.server import Resources
 
 # Rows read per query when replaying missed notifications to a stream.
 REPLAY_PAGE = 500
-_MAX_EVENT_ID = 2**63 - 1
-
-
-def _event_id(text: str, field: str) -> int | None:
-    if not text:
-        return None
-    if not text.isdigit() or len(text) > 19 or int(text) > _MAX_EVENT_ID:
-        raise InvalidArgument.field(field, "must be an event_id from this stream (a decimal number)")
-    return int(text)
 
 
 def _preferences_message(user_id: str, row: store.Recipient | None) -> pb.NotificationPreferences:
@@ -44,15 +35,14 @@ class NotificationServicer(notifications_pb2_grpc.NotificationServiceServicer):
     # --- the live stream ---------------------------------------------------------
 
     async def _missed(self, user_id: str, after: int):
-        """Every notification of the user after event id `after`, oldest first, from the inbox."""
-        while True:
+        """`(seq, item)` for every notification of the user after event id `after`, from the inbox."""
+
+        async def fetch(after: int, limit: int) -> list[store.Notification]:
             async with self.db.connection() as conn:
-                rows = await store.notifications_after(conn, user_id, after, REPLAY_PAGE)
-            for row in rows:
-                after = row.seq
-                yield row
-            if len(rows) < REPLAY_PAGE:
-                return
+                return await store.notifications_after(conn, user_id, after, limit)
+
+        async for row in resumable.pages(fetch, lambda r: r.seq, after, REPLAY_PAGE):
+            yield row.seq, pb.SubscribeResponse(notification=messages.notification(row))
 
     @staticmethod
     def _heartbeat(last: int) -> pb.SubscribeResponse:
@@ -60,52 +50,31 @@ class NotificationServicer(notifications_pb2_grpc.NotificationServiceServicer):
         now.GetCurrentTime()
         return pb.SubscribeResponse(heartbeat=pb.Heartbeat(time=now, last_event_id=str(last) if last else ""))
 
-    async def Subscribe(self, request, context_):
-        """Replay what the caller missed, then stream live; see the contract.
+    @staticmethod
+    def _live(payload: bytes) -> tuple[int, pb.SubscribeResponse]:
+        response = pb.SubscribeResponse.FromString(payload)
+        return int(response.notification.event_id), response
 
-        The subscription to the live fan-out opens before the inbox is read,
-        so a notification committed in between arrives on the live path and
-        is dropped there as already sent. Every message carries its event id:
-        anything at or below the last one sent is a duplicate and skipped,
-        and a jump past the next one means live messages were lost, so the
-        gap is read from the inbox. After a quiet heartbeat interval the
-        inbox is checked as well, which covers a writer that crashed between
-        its commit and its publish.
-        """
+    async def Subscribe(self, request, context_):
+        """Replay what the caller missed, then stream live; see the contract and `runtime.resumable`."""
         user_id = names.ids(request.parent)[0]
-        metadata = dict(context_.invocation_metadata() or ())
-        after = _event_id(request.last_event_id, "last_event_id")
-        if after is None:  # SSE clients resend the id of the last event they saw as a header
-            after = _event_id(str(metadata.get("last-event-id", "")).strip(), "Last-Event-ID")
+        after = resumable.resume_point(
+            request.last_event_id, "last_event_id", dict(context_.invocation_metadata() or ())
+        )
         async with self.live.subscribe(user_id) as subscription:
             async with self.db.connection() as conn:
                 newest = await store.last_seq(conn, user_id)
             # A resume point beyond the newest is not one of ours: start from the newest.
-            last = newest if after is None or after > newest else after
-            async for row in self._missed(user_id, last):
-                last = row.seq
-                yield pb.SubscribeResponse(notification=messages.notification(row))
-            yield self._heartbeat(last)
-            while True:
-                item = await subscription.get(self.heartbeat_seconds)
-                if item is None or item is RESYNC:
-                    async for row in self._missed(user_id, last):
-                        last = row.seq
-                        yield pb.SubscribeResponse(notification=messages.notification(row))
-                    if item is None:
-                        yield self._heartbeat(last)
-                    continue
-                response = pb.SubscribeResponse.FromString(item)
-                seq = int(response.notification.event_id)
-                if seq <= last:
-                    continue
-                if seq > last + 1:
-                    async for row in self._missed(user_id, last):
-                        last = row.seq
-                        yield pb.SubscribeResponse(notification=messages.notification(row))
-                    continue
-                last = seq
-                yield response
+            start = newest if after is None or after > newest else after
+            async for item in resumable.follow(
+                subscription,
+                start=start,
+                missed=lambda last: self._missed(user_id, last),
+                live=self._live,
+                heartbeat=self._heartbeat,
+                heartbeat_seconds=self.heartbeat_seconds,
+            ):
+                yield item
 
     # --- the inbox -----------------------------------------------------------------
 
