@@ -1,7 +1,7 @@
 """Run every test suite and print one closing line: `N passed, N failed`.
 
 Suites: Python (pytest, all of services/ and tests/), then every top-level
-folder with an executable `run-tests` (the front-end suites: Vitest, jest,
+folder (and every folder under sdk/) with an executable `run-tests` (the front-end suites: Vitest, jest,
 Playwright). Such a script is run from its folder with `JUNIT_DIR` set to
 build/test-results/<folder>/; it writes JUnit XML reports there, and its
 exit status says whether it passed. Exit status is non-zero when any suite
@@ -61,10 +61,10 @@ def junit_totals(reports: list[pathlib.Path]) -> tuple[int, int, int]:
 def folder_suite(script: pathlib.Path) -> tuple[int, int, int]:
     """A front-end folder's `run-tests`: its JUnit reports counted, a failing exit counted once."""
     folder = script.parent
-    junit_dir = RESULTS / folder.name
+    junit_dir = RESULTS / folder.relative_to(ROOT).as_posix().replace("/", "-")
     shutil.rmtree(junit_dir, ignore_errors=True)
     junit_dir.mkdir(parents=True)
-    print(f"== {folder.name}/run-tests", flush=True)
+    print(f"== {folder.relative_to(ROOT)}/run-tests", flush=True)
     code = subprocess.run([str(script)], cwd=folder, env={**os.environ, "JUNIT_DIR": str(junit_dir)}).returncode
     passed, failed, skipped = junit_totals(sorted(junit_dir.rglob("*.xml")))
     if code != 0 and failed == 0:
@@ -75,10 +75,10 @@ def folder_suite(script: pathlib.Path) -> tuple[int, int, int]:
 def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     passed, failed, skipped = pytest_suite()
-    for script in sorted(ROOT.glob("*/run-tests")):
+    for script in sorted([*ROOT.glob("*/run-tests"), *ROOT.glob("sdk/*/run-tests")]):
         if os.access(script, os.X_OK):
             p, f, s = folder_suite(script)
-            print(f"{script.parent.name}: {p} passed, {f} failed", flush=True)
+            print(f"{script.parent.relative_to(ROOT)}: {p} passed, {f} failed", flush=True)
             passed, failed, skipped = passed + p, failed + f, skipped + s
     line = f"{passed} passed, {failed} failed"
     if skipped:
