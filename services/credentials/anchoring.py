@@ -21,7 +21,10 @@ with backoff; issuance never waits for it.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
+
+from prometheus_client import Gauge
 
 from iworkz.credentials.v1 import events_pb2
 from services.credentials import store
@@ -35,6 +38,10 @@ from services.runtime.outbox import emit
 log = logging.getLogger(__name__)
 _LOCK_KEY = 0x1C0DE_A4C0  # advisory lock id: one anchorer at a time
 MAX_BACKOFF_SECONDS = 30.0
+BACKLOG = Gauge("iworkz_credentials_anchor_backlog", "Credential digests issued and not anchored on chain yet")
+BACKLOG_AGE = Gauge(
+    "iworkz_credentials_anchor_backlog_age_seconds", "Age of the oldest credential digest not anchored yet (0: none)"
+)
 
 
 class Anchorer:
@@ -137,6 +144,15 @@ class Anchorer:
             },
         )
 
+    async def measure_backlog(self) -> tuple[int, float]:
+        """Set the backlog gauges; returns (digests waiting, age of the oldest in seconds)."""
+        async with self.db.connection() as conn:
+            row = await store.anchor_backlog(conn)
+        age = (dt.datetime.now(dt.UTC) - row["oldest"]).total_seconds() if row["oldest"] else 0.0
+        BACKLOG.set(row["n"])
+        BACKLOG_AGE.set(max(0.0, age))
+        return int(row["n"]), max(0.0, age)
+
     async def run_once(self, full_only: bool = False) -> int:
         """One round under the advisory lock: build a batch of what waits (with `full_only`,
         only full batches), more while full ones wait, then send every built batch."""
@@ -189,4 +205,8 @@ class Anchorer:
             except Exception:
                 delay = retry.failed()
                 log.exception("anchoring round failed; retrying in %.1fs", delay)
+            try:
+                await self.measure_backlog()
+            except Exception:  # a metric must never stop anchoring
+                log.debug("could not measure the anchoring backlog", exc_info=True)
             deadline = loop.time() + delay

@@ -293,6 +293,18 @@ async def pending_summary(conn) -> Row:
     ).fetchone()
 
 
+async def anchor_backlog(conn) -> Row:
+    """Digests not anchored yet (waiting for a batch, or in a batch not sent): how many, and the
+    issuing time of the oldest."""
+    return await (
+        await conn.execute(
+            "SELECT count(*) AS n, min(c.issued_at) AS oldest FROM anchor_leaves l"
+            " JOIN credentials c ON c.id = l.credential_id"
+            " LEFT JOIN anchor_batches b ON b.id = l.batch_id WHERE l.batch_id IS NULL OR b.state = 'built'"
+        )
+    ).fetchone()
+
+
 async def insert_batch(conn, root: bytes, digests: list[bytes], proofs: list[list[bytes]]) -> int:
     """A built batch: its root, and each leaf's place and proof."""
     batch = await (

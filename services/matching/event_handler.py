@@ -18,7 +18,10 @@ a revoked credential stops counting as soon as they have.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC
+
+from prometheus_client import Histogram
 
 from iworkz.credentials.v1 import events_pb2 as credential_events
 from iworkz.marketplace.v1 import events_pb2 as market
@@ -27,6 +30,13 @@ from services.matching import store
 from services.matching.domain import evidence
 from services.matching.projection import Projection
 from services.runtime.consumer import Event, Transaction
+
+# Freshness: from an event's occurrence to its change committed and announced to the replicas.
+FRESHNESS = Histogram(
+    "iworkz_matching_projection_delay_seconds",
+    "Seconds from a domain event's occurrence to its change in matching's projection",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900),
+)
 
 CONSUMER = "matching"
 SOURCES = ["marketplace", "credentials"]
@@ -54,6 +64,12 @@ def _job_body(job: mp.Job) -> bytes:
     return body.SerializeToString()
 
 
+async def _observe(occurred: list[float]) -> None:
+    now = time.time()
+    for at in occurred:
+        FRESHNESS.observe(max(0.0, now - at))
+
+
 class ProjectionWriter:
     """The consumer's handler."""
 
@@ -64,6 +80,11 @@ class ProjectionWriter:
         keys: list[str] = tx.state.setdefault("changed", [])
         if not keys:
             tx.after_commit(lambda: self.projection.changed(list(dict.fromkeys(keys))))
+        occurred: list[float] = tx.state.setdefault("occurred", [])
+        if not occurred:
+            tx.after_commit(lambda: _observe(occurred))
+        if event.envelope.HasField("occur_time"):
+            occurred.append(event.envelope.occur_time.ToNanoseconds() / 1e9)
         if event.type in (_PUBLISHED, _UPDATED):
             job = (
                 event.payload(market.JobPublished) if event.type == _PUBLISHED else event.payload(market.JobUpdated)

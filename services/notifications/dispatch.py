@@ -15,7 +15,7 @@ import contextlib
 import logging
 from datetime import timedelta
 
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 
 from services.notifications import store
 from services.notifications.delivery import Delivery, Outgoing
@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 
 SENT = Counter(
     "iworkz_notifications_deliveries_total", "Delivery attempts by channel and outcome", ["channel", "outcome"]
+)
+
+LAG = Gauge(
+    "iworkz_notifications_delivery_lag_seconds",
+    "How long the oldest delivery that is due has waited past its time (0: none waiting)",
 )
 
 
@@ -66,6 +71,7 @@ class Dispatcher:
         if not self.channels:
             return 0
         async with self.db.transaction() as conn:
+            LAG.set(await store.delivery_lag_seconds(conn, list(self.channels)))
             rows = await store.due_deliveries(conn, list(self.channels), self.batch)
             for row in rows:
                 channel = self.channels[row.channel]

@@ -288,6 +288,17 @@ async def due_deliveries(conn: Connection, channels: list[str], limit: int) -> l
     )
 
 
+async def delivery_lag_seconds(conn: Connection, channels: list[str]) -> float:
+    """Seconds the oldest due pending delivery has waited past its time (0 when none is due)."""
+    cursor = await conn.execute(
+        "SELECT coalesce(extract(epoch FROM now() - min(next_attempt_at)), 0)::float8 AS lag FROM deliveries"
+        " WHERE status = 'pending' AND next_attempt_at <= now() AND channel = ANY(%s)",
+        (channels,),
+    )
+    row = await cursor.fetchone()
+    return float(row["lag"]) if row else 0.0
+
+
 async def delivery_sent(conn, delivery_id) -> None:
     await conn.execute(
         "UPDATE deliveries SET status = 'sent', attempts = attempts + 1, sent_at = now(), last_error = ''"

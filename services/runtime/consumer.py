@@ -48,7 +48,7 @@ from typing import Any, TypeVar
 from google.protobuf.message import DecodeError, Message
 from opentelemetry import trace
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 from redis.exceptions import ResponseError
 
 from iworkz.type.v1 import event_pb2
@@ -67,6 +67,16 @@ _propagator = TraceContextTextMapPropagator()
 EVENTS = Counter(
     "iworkz_events_consumed_total", "Event stream entries by consumer and outcome", ["consumer", "outcome"]
 )  # handled, duplicate, retry, dead
+# How far a consumer group is behind on a stream, measured at every claim round: entries not yet
+# handled (never delivered, or delivered and not acknowledged) and the age of the oldest of them.
+LAG_ENTRIES = Gauge(
+    "iworkz_events_consumer_lag_entries", "Stream entries the group has not handled yet", ["consumer", "stream"]
+)
+LAG_SECONDS = Gauge(
+    "iworkz_events_consumer_lag_seconds",
+    "Age of the oldest stream entry the group has not handled yet (0: caught up)",
+    ["consumer", "stream"],
+)
 
 M = TypeVar("M", bound=Message)
 
@@ -285,7 +295,39 @@ class Consumer:
                 if start == "0-0":
                     break
         await self._forget_idle_members()
+        try:
+            await self.measure_lag()
+        except Exception:  # a metric must never stop consumption
+            log.debug("could not measure the consumer lag", exc_info=True, extra={"consumer": self.group})
         return claimed
+
+    async def measure_lag(self) -> dict[str, tuple[int, float]]:
+        """Set the lag gauges of every source stream; returns {stream: (entries, seconds)}."""
+        measured = {}
+        for stream in self.streams:
+            groups = {_text(g["name"]): g for g in await self.redis.client.xinfo_groups(stream)}
+            group = groups.get(self.group)
+            if group is None:
+                continue
+            last = _text(group["last-delivered-id"])
+            # Redis 7 reports `lag` (entries after the last delivered one); Redis 6 does not: count them.
+            undelivered = group.get("lag")
+            newer = await self.redis.client.xrange(
+                stream, min=f"({last}", count=1 if undelivered is not None else 10_000
+            )
+            if undelivered is None:
+                undelivered = len(newer)
+            oldest = [_entry_key(_text(newer[0][0]))[0]] if newer else []
+            summary = await self.redis.client.xpending(stream, self.group)
+            if summary["pending"]:
+                oldest.append(_entry_key(_text(summary["min"]))[0])
+            entries = int(undelivered) + int(summary["pending"])
+            age = max(0.0, time.time() - min(oldest) / 1000) if oldest else 0.0
+            short = stream.removeprefix(self.redis.prefix)
+            LAG_ENTRIES.labels(self.group, short).set(entries)
+            LAG_SECONDS.labels(self.group, short).set(age)
+            measured[short] = (entries, age)
+        return measured
 
     async def _forget_idle_members(self) -> None:
         """Remove group members with nothing pending that have been silent for an hour (old replicas)."""

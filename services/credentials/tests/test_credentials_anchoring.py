@@ -163,16 +163,20 @@ async def test_a_batch_sent_before_a_crash_is_recorded_not_sent_again(
     chain = AnchorChain(chain_url)
     anchorer = Anchorer(db, chain, 3600, 64)
     await anchorer.ensure_registry()
+    waiting, age = await anchorer.measure_backlog()  # issued, in no batch yet: the backlog
+    assert waiting == 1 and age > 0
     assert await anchorer.build_batch() == 1
+    assert (await anchorer.measure_backlog())[0] == 1  # built but not sent: still the backlog
     root = bytes((await rows(own_database, "SELECT root FROM credentials.anchor_batches"))[0][0])
     sent = await chain.anchor(root, 1)
-    await db.close()
     async with service(make_settings, identity_service, own_database, CREDENTIALS_CHAIN_URL=chain_url) as running:
         platform = Platform(identity_service.target, running.target, database_url)
         anchor = await wait_anchored(platform.anonymous(), issued.credential.name)
         assert anchor.anchored and anchor.transaction_hash == sent.transaction
         assert len(chain._contract().events.RootAnchored().get_logs(from_block=0)) == 1
         await platform.close()
+    assert await anchorer.measure_backlog() == (0, 0.0)
+    await db.close()
 
 
 async def test_anchoring_on_an_anvil_node(make_settings, identity_service, own_database, database_url, tmp_path):

@@ -138,3 +138,23 @@ async def test_bad_input_and_access(world: World) -> None:
             pb.AllocateCohortRequest(parent=org, workers=too_many[:3], jobs=[pb.CohortJob(job=job)])
         )
     assert caught.value.code() == Code.INVALID_ARGUMENT and "jobs[0].job" in caught.value.details()
+
+
+async def test_the_projection_delay_of_each_event_is_measured(world: World) -> None:
+    from prometheus_client import REGISTRY
+
+    def observed() -> tuple[float, float]:
+        count = REGISTRY.get_sample_value("iworkz_matching_projection_delay_seconds_count") or 0.0
+        return count, REGISTRY.get_sample_value("iworkz_matching_projection_delay_seconds_sum") or 0.0
+
+    before = observed()
+    boss = await world.sign_up(identity_pb2.ACCOUNT_TYPE_EMPLOYER, "Fukuoka Foods")
+    employer = "employers/" + boss.user.organization.split("/")[-1]
+    await publish(world.market(boss.tokens), employer, title="Line cook")
+
+    async def measured():
+        return observed() if observed()[0] > before[0] else None
+
+    after = await eventually(measured)
+    # Each event's delay is its age when applied: positive, and far below the test's own length.
+    assert 0 < after[1] - before[1] < 60 * (after[0] - before[0])

@@ -511,3 +511,27 @@ async def test_old_events_reach_the_inbox_but_send_no_email(platform, notificati
     await asyncio.sleep(1.0)
     assert mail_to(smtp_sink, worker.email) == []
     assert await platform.rows("SELECT 1 FROM deliveries WHERE user_id = %s", worker.user_id) == []
+
+
+async def test_the_delivery_lag_is_the_wait_of_the_oldest_due_delivery(platform, notifications_service):
+    from prometheus_client import REGISTRY
+
+    class Pager(_FlakySms):
+        channel = "pager"  # a channel no other test uses
+
+    await platform.rows(
+        "INSERT INTO deliveries (id, user_id, event_id, category, channel, address, language, subject, body,"
+        " next_attempt_at) VALUES (%s, %s, 'e3', 1, 'pager', '42', 'en', 'Hi', 'x', now() - interval '30 seconds')"
+        " RETURNING id",
+        uuid.uuid4(),
+        str(uuid.uuid4()),
+    )
+    pager = Pager(failures=1)
+    dispatcher = Dispatcher(notifications_service.resources.db, [pager], max_attempts=5, retry_base_seconds=0.01)
+    await dispatcher.send_due()  # fails once: the delivery waited 30 s past its time
+    assert REGISTRY.get_sample_value("iworkz_notifications_delivery_lag_seconds") >= 30
+    await asyncio.sleep(0.05)
+    await dispatcher.send_due()  # its retry is due 10 ms after: sent
+    await dispatcher.send_due()
+    assert len(pager.sent) == 1
+    assert REGISTRY.get_sample_value("iworkz_notifications_delivery_lag_seconds") == 0

@@ -432,3 +432,29 @@ async def test_options_come_from_the_service_environment(make_settings):
     options = ConsumerOptions.from_settings(settings)
     assert options.max_attempts == 7 and options.claim_idle_seconds == 12.5
     assert all(options.retry_delay(n) <= options.claim_idle_seconds / 2 for n in range(1, 20))
+
+
+async def test_lag_counts_unhandled_entries_and_the_age_of_the_oldest(db, redis):
+    from prometheus_client import REGISTRY
+
+    consumer = Consumer(db, redis, "lagging", ["svc"], recording_handler(fail={"b": -1}), FAST)
+    await consumer.ensure_groups()
+    await publish(redis, "a", "b", "c")
+    await asyncio.sleep(0.3)
+    [(entries, age)] = (await consumer.measure_lag()).values()
+    assert entries == 3 and age >= 0.25
+    labels = {"consumer": "lagging", "stream": "events:svc"}
+    assert REGISTRY.get_sample_value("iworkz_events_consumer_lag_entries", labels) == 3
+    # "a" and "c" handled; "b" keeps failing and stays pending (retried, not yet dead): lag 1.
+    await run_until(consumer, lambda: _eq(effects(db), ["a", "c"]))
+    [(entries, age)] = (await consumer.measure_lag()).values()
+    assert entries == 1 and age >= 0.25
+    assert REGISTRY.get_sample_value("iworkz_events_consumer_lag_seconds", labels) == age
+
+    # Once "b" is dead-lettered nothing is left: caught up.
+    async def caught_up() -> bool:
+        return await pending(redis, "lagging") == 0
+
+    await run_until(consumer, caught_up)
+    assert list((await consumer.measure_lag()).values()) == [(0, 0.0)]
+    assert REGISTRY.get_sample_value("iworkz_events_consumer_lag_entries", labels) == 0
