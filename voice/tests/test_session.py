@@ -1,25 +1,34 @@
-"""The conversation engine with the real models and espeak-ng; the assistant is a scripted stand-in.
+"""The conversation engine with the real models, espeak-ng and the real agent.
 
-The session's assistant is a port (the agent's Chat in the service). Here a
-scripted assistant plays the agent's side of the dialogue so the session's
-own logic can be checked on its own: streaming order, first audio before the
-reply is complete, the spoken confirmation gate, barge-in. The real agent is
-exercised by the service tests (tests/test_voice_journey.py).
+The session talks to the agent through its port (`AgentAssistant`, the agent's
+Chat over gRPC with the worker's own token), here straight to the in-process
+agent replica, which searches and applies through the real marketplace. The
+tests check the session's own logic on that dialogue: streaming order, first
+audio before the reply is complete, the spoken confirmation gate, barge-in.
 """
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+import grpc
 import numpy as np
 import pytest
 
+from iworkz.identity.v1 import identity_pb2 as idp
+from iworkz.marketplace.v1 import marketplace_pb2 as mp
+from iworkz.sdk import Client
+from iworkz.type.v1 import profile_types_pb2 as types
+from voice.assistant import AgentAssistant
 from voice.domain import audio
 from voice.domain import session as s
 from voice.domain.recognition import GrammarRecognizer, SpeechRecognizer, WhisperRecognizer
 from voice.domain.synthesis import EspeakSynthesizer, VoiceBox
+
+PASSWORD = "correct horse battery"
 
 
 @dataclass
@@ -35,41 +44,85 @@ def engines() -> Engines:
     )
 
 
-@dataclass
-class ScriptedAssistant:
-    """Plays the agent: lists jobs for a search, asks to confirm an application, applies on "yes"."""
+async def sign_up(identity_target: str, account_type: int, organization: str = "") -> tuple[str, str, str]:
+    """A new account: its user id, access token and organisation id (employers)."""
+    async with Client(identity_target) as api:
+        signed = await api.sign_up(
+            email=f"session-{uuid.uuid4().hex[:10]}@example.com",
+            password=PASSWORD,
+            display_name="Nguyen Van An",
+            account_type=account_type,
+            organization_display_name=organization,
+        )
+    org = signed.organization.name.split("/")[1] if organization else ""
+    return signed.user.name.split("/")[1], signed.tokens.access_token, org
 
+
+@pytest.fixture(scope="module")
+async def welding_job_in_osaka(identity_service, marketplace_service) -> mp.Job:
+    _, token, org = await sign_up(identity_service.target, idp.ACCOUNT_TYPE_EMPLOYER, "Naniwa Metal Works")
+    async with Client(marketplace_service.target, token=token) as market:
+        job = mp.Job(
+            title="Welding operator",
+            description="TIG and MIG welding of steel frames in our Higashiosaka workshop",
+            location=types.Location(prefecture="JP-27", city="Higashiosaka"),
+            wage_min={"currency_code": "JPY", "units": 1300},
+            wage_max={"currency_code": "JPY", "units": 1600},
+            wage_period=types.WAGE_PERIOD_HOURLY,
+            employment_type=types.EMPLOYMENT_TYPE_FULL_TIME,
+            headcount=2,
+        )
+        parent = f"employers/{org}"
+        created = (await market.marketplace.CreateJob(mp.CreateJobRequest(parent=parent, job=job))).job
+        return (await market.marketplace.PublishJob(mp.PublishJobRequest(name=created.name))).job
+
+
+@dataclass
+class Worker:
+    user_id: str
+    token: str
+    marketplace_target: str
+
+    async def applications(self) -> list[str]:
+        async with Client(self.marketplace_target, token=self.token) as market:
+            found = await market.marketplace.ListWorkerApplications(
+                mp.ListWorkerApplicationsRequest(parent=f"workers/{self.user_id}")
+            )
+            return [a.job for a in found.applications]
+
+
+@pytest.fixture
+async def worker(identity_service, marketplace_service, welding_job_in_osaka) -> Worker:
+    user_id, token, _ = await sign_up(identity_service.target, idp.ACCOUNT_TYPE_WORKER)
+    async with Client(marketplace_service.target, token=token) as market:
+        profile = mp.WorkerProfile(
+            name=f"workers/{user_id}", display_name="Nguyen Van An", visa_status=types.VISA_STATUS_PERMANENT_RESIDENT
+        )
+        await market.marketplace.UpdateWorkerProfile(mp.UpdateWorkerProfileRequest(profile=profile))
+    return Worker(user_id, token, marketplace_service.target)
+
+
+@dataclass
+class Listening:
+    """The real agent behind the session's port, with what it was told recorded; `pause` holds each
+    sentence of a reply back a while, as a slow connection would, so the caller can talk over it."""
+
+    agent: AgentAssistant
+    pause: float = 0.0
     heard: list[str] = field(default_factory=list)
-    applied: list[int] = field(default_factory=list)
-    pause: float = 0.0  # between reply sentences, to make a reply take a while
-    _pending: int | None = None
 
     async def chat(self, text: str, language: str, conversation: str) -> AsyncIterator[s.AssistantEvent]:
         self.heard.append(text)
-        yield s.ReplyStarted("users/u/conversations/c", "en", "")
-        if self._pending is not None and text == "yes":
-            self.applied.append(self._pending)
-            self._pending = None
-            yield s.ReplyText("Done. You applied to Naniwa Metal Works.")
-            yield s.ReplyComplete("Done. You applied to Naniwa Metal Works.")
-        elif "apply" in text.lower():
-            self._pending = 1
-            prompt = "Apply to Naniwa Metal Works, welding operator?"
-            yield s.ConfirmationAsked(prompt, None)
-            yield s.ReplyText(prompt)  # the agent also writes its prompt as the reply's text
-            yield s.ReplyComplete(prompt)
-        else:
-            lines = [
-                "I found three welding jobs in Osaka.",
-                "First, Naniwa Metal Works, welding operator.",
-                "Second, Sakai Steel, welder.",
-                "Third, Kansai Fabrication, TIG welder.",
-            ]
-            yield s.ToolUsed("search_jobs", None)
-            for line in lines:
+        async for event in self.agent.chat(text, language, conversation):
+            if isinstance(event, s.ReplyText):
                 await asyncio.sleep(self.pause)
-                yield s.ReplyText(line)
-            yield s.ReplyComplete(" ".join(lines))
+            yield event
+
+
+@pytest.fixture
+async def assistant(agent_service, worker) -> AsyncIterator[Listening]:
+    async with grpc.aio.insecure_channel(agent_service.target) as channel:
+        yield Listening(AgentAssistant(channel, f"Bearer {worker.token}", f"users/{worker.user_id}"))
 
 
 def speech(text: str) -> bytes:
@@ -107,8 +160,9 @@ async def turn_by_turn(session: s.VoiceSession, *utterances: bytes) -> list[s.Ou
     return outputs
 
 
-async def test_search_reply_streams_sentences_and_first_audio_precedes_the_end(engines: Engines) -> None:
-    assistant = ScriptedAssistant()
+async def test_search_reply_streams_sentences_and_first_audio_precedes_the_end(
+    engines: Engines, assistant: Listening
+) -> None:
     session = s.VoiceSession(engines, assistant, "en")
     outputs = await collect(session, feed(speech("Find welding jobs in Osaka")))
     kinds = [type(o).__name__ for o in outputs]
@@ -121,26 +175,36 @@ async def test_search_reply_streams_sentences_and_first_audio_precedes_the_end(e
     sequences = [o.sequence for o in outputs if isinstance(o, s.Audio)]
     assert sequences == list(range(len(sequences)))
     assert assistant.heard == [transcript.text]
+    tools = [o for o in outputs if isinstance(o, s.ToolCallOut)]
+    assert tools and tools[0].payload.name == "search_jobs" and tools[0].payload.ok  # it searched the marketplace
 
 
-async def test_apply_needs_a_spoken_yes_and_unclear_answers_are_asked_again(engines: Engines) -> None:
-    assistant = ScriptedAssistant()
+async def test_apply_needs_a_spoken_yes_and_unclear_answers_are_asked_again(
+    engines: Engines, assistant: Listening, worker: Worker
+) -> None:
     session = s.VoiceSession(engines, assistant, "en")
     outputs = await turn_by_turn(
-        session, speech("Apply to the first one"), speech("How much does it pay?"), speech("yes")
+        session,
+        speech("Find welding jobs in Osaka"),
+        speech("Apply to the first one"),
+        speech("How much does it pay?"),
+        speech("yes"),
     )
     confirmations = [o for o in outputs if isinstance(o, s.ConfirmationOut)]
     assert len(confirmations) == 2  # asked, then asked again after the unclear answer
-    assert assistant.heard[1:] == ["yes"]  # the question never reached the agent as an answer
-    assert assistant.applied == [1]
-    said = [o.text for o in outputs if isinstance(o, s.Audio) and o.utterance == 1]
-    assert set(said) == {"Apply to Naniwa Metal Works, welding operator? Say yes or no."}  # spoken once
-    again = " ".join(o.text for o in outputs if isinstance(o, s.Audio) and o.utterance == 2)
+    assert len(assistant.heard) == 3 and assistant.heard[2] == "yes"  # the question never reached the agent
+    prompt = confirmations[0].prompt
+    said = list(dict.fromkeys(o.text for o in outputs if isinstance(o, s.Audio) and o.utterance == 2))
+    assert said and said[0] in prompt and "yes or no" in said[-1].lower()  # the question, then how to answer
+    again = " ".join(o.text for o in outputs if isinstance(o, s.Audio) and o.utterance == 3)
     assert "did not catch" in again
+    applied = [o for o in outputs if isinstance(o, s.ToolCallOut) and o.utterance == 4]
+    assert applied and applied[0].payload.name == "apply_to_job" and applied[0].payload.ok
+    assert len(await worker.applications()) == 1  # applied once, after the spoken yes
 
 
-async def test_speech_over_a_reply_interrupts_it(engines: Engines) -> None:
-    assistant = ScriptedAssistant(pause=1.5)  # a slow reply: the caller talks over it
+async def test_speech_over_a_reply_interrupts_it(engines: Engines, assistant: Listening) -> None:
+    assistant.pause = 1.5  # a slow reply: the caller talks over it
     session = s.VoiceSession(engines, assistant, "en")
 
     async def talk_over() -> AsyncIterator[s.Input]:
@@ -160,9 +224,11 @@ async def test_speech_over_a_reply_interrupts_it(engines: Engines) -> None:
     assert not any(isinstance(o, s.Audio) and o.utterance == 1 for o in after)
 
 
-async def test_push_to_talk_turn(engines: Engines) -> None:
-    session = s.VoiceSession(engines, ScriptedAssistant(), "en")
+async def test_push_to_talk_turn(engines: Engines, assistant: Listening) -> None:
+    session = s.VoiceSession(engines, assistant, "en")
     outputs = [o async for o in session.ask(speech("Find welding jobs in Osaka"))]
     assert isinstance(outputs[0], s.Transcript)
-    assert isinstance(outputs[-1], s.Done) and "three welding jobs" in outputs[-1].text
+    assert isinstance(outputs[-1], s.Done) and outputs[-1].text
+    searched = [o.payload for o in outputs if isinstance(o, s.ToolCallOut)]
+    assert searched and searched[0].name == "search_jobs" and searched[0].ok
     assert sum(len(o.pcm) for o in outputs if isinstance(o, s.Audio)) > 22050 * 2 * 3
