@@ -22,22 +22,29 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from iworkz.auth.v1 import access_pb2 as iworkz_dot_auth_dot_v1_dot_access__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fiworkz/identity/v1/events.proto\x12\x12iworkz.identity.v1\x1a\x1biworkz/auth/v1/access.proto\"\x8c\x01\n\x0cUserSignedUp\x12\x0c\n\x04user\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12#\n\x05roles\x18\x03 \x03(\x0e\x32\x14.iworkz.auth.v1.Role\x12\x14\n\x0corganization\x18\x04 \x01(\t\x12\x0e\n\x06locale\x18\x05 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x06 \x01(\t\"T\n\x19RefreshTokenReuseDetected\x12\x0c\n\x04user\x18\x01 \x01(\t\x12\x11\n\tfamily_id\x18\x02 \x01(\t\x12\x16\n\x0e\x63lient_address\x18\x03 \x01(\t\"Y\n\x10UserRolesChanged\x12\x0c\n\x04user\x18\x01 \x01(\t\x12#\n\x05roles\x18\x02 \x03(\x0e\x32\x14.iworkz.auth.v1.Role\x12\x12\n\nchanged_by\x18\x03 \x01(\t\"A\n\x0cUserDisabled\x12\x0c\n\x04user\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x13\n\x0b\x64isabled_by\x18\x03 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fiworkz/identity/v1/events.proto\x12\x12iworkz.identity.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1biworkz/auth/v1/access.proto\"\x8c\x01\n\x0cUserSignedUp\x12\x0c\n\x04user\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12#\n\x05roles\x18\x03 \x03(\x0e\x32\x14.iworkz.auth.v1.Role\x12\x14\n\x0corganization\x18\x04 \x01(\t\x12\x0e\n\x06locale\x18\x05 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x06 \x01(\t\"T\n\x19RefreshTokenReuseDetected\x12\x0c\n\x04user\x18\x01 \x01(\t\x12\x11\n\tfamily_id\x18\x02 \x01(\t\x12\x16\n\x0e\x63lient_address\x18\x03 \x01(\t\"Y\n\x10UserRolesChanged\x12\x0c\n\x04user\x18\x01 \x01(\t\x12#\n\x05roles\x18\x02 \x03(\x0e\x32\x14.iworkz.auth.v1.Role\x12\x12\n\nchanged_by\x18\x03 \x01(\t\"A\n\x0cUserDisabled\x12\x0c\n\x04user\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x13\n\x0b\x64isabled_by\x18\x03 \x01(\t\"j\n\x1a\x45mailVerificationRequested\x12\x0c\n\x04user\x18\x01 \x01(\t\x12\r\n\x05token\x18\x02 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"f\n\x16PasswordResetRequested\x12\x0c\n\x04user\x18\x01 \x01(\t\x12\r\n\x05token\x18\x02 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"7\n\x0fPasswordChanged\x12\x0c\n\x04user\x18\x01 \x01(\t\x12\x16\n\x0e\x63lient_address\x18\x02 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'iworkz.identity.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_USERSIGNEDUP']._serialized_start=85
-  _globals['_USERSIGNEDUP']._serialized_end=225
-  _globals['_REFRESHTOKENREUSEDETECTED']._serialized_start=227
-  _globals['_REFRESHTOKENREUSEDETECTED']._serialized_end=311
-  _globals['_USERROLESCHANGED']._serialized_start=313
-  _globals['_USERROLESCHANGED']._serialized_end=402
-  _globals['_USERDISABLED']._serialized_start=404
-  _globals['_USERDISABLED']._serialized_end=469
+  _globals['_USERSIGNEDUP']._serialized_start=118
+  _globals['_USERSIGNEDUP']._serialized_end=258
+  _globals['_REFRESHTOKENREUSEDETECTED']._serialized_start=260
+  _globals['_REFRESHTOKENREUSEDETECTED']._serialized_end=344
+  _globals['_USERROLESCHANGED']._serialized_start=346
+  _globals['_USERROLESCHANGED']._serialized_end=435
+  _globals['_USERDISABLED']._serialized_start=437
+  _globals['_USERDISABLED']._serialized_end=502
+  _globals['_EMAILVERIFICATIONREQUESTED']._serialized_start=504
+  _globals['_EMAILVERIFICATIONREQUESTED']._serialized_end=610
+  _globals['_PASSWORDRESETREQUESTED']._serialized_start=612
+  _globals['_PASSWORDRESETREQUESTED']._serialized_end=714
+  _globals['_PASSWORDCHANGED']._serialized_start=716
+  _globals['_PASSWORDCHANGED']._serialized_end=771
 # @@protoc_insertion_point(module_scope)

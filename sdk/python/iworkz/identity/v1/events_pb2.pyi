@@ -1,8 +1,11 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from iworkz.auth.v1 import access_pb2 as _access_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Iterable as _Iterable
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -52,3 +55,31 @@ class UserDisabled(_message.Message):
     reason: str
     disabled_by: str
     def __init__(self, user: _Optional[str] = ..., reason: _Optional[str] = ..., disabled_by: _Optional[str] = ...) -> None: ...
+
+class EmailVerificationRequested(_message.Message):
+    __slots__ = ("user", "token", "expire_time")
+    USER_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    user: str
+    token: str
+    expire_time: _timestamp_pb2.Timestamp
+    def __init__(self, user: _Optional[str] = ..., token: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PasswordResetRequested(_message.Message):
+    __slots__ = ("user", "token", "expire_time")
+    USER_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    user: str
+    token: str
+    expire_time: _timestamp_pb2.Timestamp
+    def __init__(self, user: _Optional[str] = ..., token: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PasswordChanged(_message.Message):
+    __slots__ = ("user", "client_address")
+    USER_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    user: str
+    client_address: str
+    def __init__(self, user: _Optional[str] = ..., client_address: _Optional[str] = ...) -> None: ...

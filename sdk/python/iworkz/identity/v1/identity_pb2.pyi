@@ -44,7 +44,7 @@ MEMBER_ROLE_MEMBER: MemberRole
 MEMBER_ROLE_ADMIN: MemberRole
 
 class User(_message.Message):
-    __slots__ = ("name", "email", "display_name", "roles", "organization", "locale", "disabled", "create_time")
+    __slots__ = ("name", "email", "display_name", "roles", "organization", "locale", "disabled", "create_time", "email_verified", "totp_enabled")
     NAME_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -53,6 +53,8 @@ class User(_message.Message):
     LOCALE_FIELD_NUMBER: _ClassVar[int]
     DISABLED_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_VERIFIED_FIELD_NUMBER: _ClassVar[int]
+    TOTP_ENABLED_FIELD_NUMBER: _ClassVar[int]
     name: str
     email: str
     display_name: str
@@ -61,7 +63,9 @@ class User(_message.Message):
     locale: str
     disabled: bool
     create_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., email: _Optional[str] = ..., display_name: _Optional[str] = ..., roles: _Optional[_Iterable[_Union[_access_pb2.Role, str]]] = ..., organization: _Optional[str] = ..., locale: _Optional[str] = ..., disabled: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    email_verified: bool
+    totp_enabled: bool
+    def __init__(self, name: _Optional[str] = ..., email: _Optional[str] = ..., display_name: _Optional[str] = ..., roles: _Optional[_Iterable[_Union[_access_pb2.Role, str]]] = ..., organization: _Optional[str] = ..., locale: _Optional[str] = ..., disabled: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., email_verified: _Optional[bool] = ..., totp_enabled: _Optional[bool] = ...) -> None: ...
 
 class Organization(_message.Message):
     __slots__ = ("name", "display_name", "type", "create_time")
@@ -136,12 +140,22 @@ class LoginRequest(_message.Message):
     def __init__(self, email: _Optional[str] = ..., password: _Optional[str] = ...) -> None: ...
 
 class LoginResponse(_message.Message):
-    __slots__ = ("user", "tokens")
+    __slots__ = ("user", "tokens", "second_factor")
     USER_FIELD_NUMBER: _ClassVar[int]
     TOKENS_FIELD_NUMBER: _ClassVar[int]
+    SECOND_FACTOR_FIELD_NUMBER: _ClassVar[int]
     user: User
     tokens: TokenPair
-    def __init__(self, user: _Optional[_Union[User, _Mapping]] = ..., tokens: _Optional[_Union[TokenPair, _Mapping]] = ...) -> None: ...
+    second_factor: SecondFactorChallenge
+    def __init__(self, user: _Optional[_Union[User, _Mapping]] = ..., tokens: _Optional[_Union[TokenPair, _Mapping]] = ..., second_factor: _Optional[_Union[SecondFactorChallenge, _Mapping]] = ...) -> None: ...
+
+class SecondFactorChallenge(_message.Message):
+    __slots__ = ("challenge", "expire_time")
+    CHALLENGE_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    challenge: str
+    expire_time: _timestamp_pb2.Timestamp
+    def __init__(self, challenge: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RefreshTokenRequest(_message.Message):
     __slots__ = ("refresh_token",)
@@ -408,3 +422,159 @@ class RotateSigningKeyResponse(_message.Message):
     KID_FIELD_NUMBER: _ClassVar[int]
     kid: str
     def __init__(self, kid: _Optional[str] = ...) -> None: ...
+
+class VerifyEmailRequest(_message.Message):
+    __slots__ = ("token",)
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    def __init__(self, token: _Optional[str] = ...) -> None: ...
+
+class VerifyEmailResponse(_message.Message):
+    __slots__ = ("user",)
+    USER_FIELD_NUMBER: _ClassVar[int]
+    user: User
+    def __init__(self, user: _Optional[_Union[User, _Mapping]] = ...) -> None: ...
+
+class ResendVerificationEmailRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ResendVerificationEmailResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class RequestPasswordResetRequest(_message.Message):
+    __slots__ = ("email",)
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    email: str
+    def __init__(self, email: _Optional[str] = ...) -> None: ...
+
+class RequestPasswordResetResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ResetPasswordRequest(_message.Message):
+    __slots__ = ("token", "new_password")
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    NEW_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    new_password: str
+    def __init__(self, token: _Optional[str] = ..., new_password: _Optional[str] = ...) -> None: ...
+
+class ResetPasswordResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class VerifySecondFactorRequest(_message.Message):
+    __slots__ = ("challenge", "code")
+    CHALLENGE_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    challenge: str
+    code: str
+    def __init__(self, challenge: _Optional[str] = ..., code: _Optional[str] = ...) -> None: ...
+
+class VerifySecondFactorResponse(_message.Message):
+    __slots__ = ("user", "tokens", "recovery_codes_left")
+    USER_FIELD_NUMBER: _ClassVar[int]
+    TOKENS_FIELD_NUMBER: _ClassVar[int]
+    RECOVERY_CODES_LEFT_FIELD_NUMBER: _ClassVar[int]
+    user: User
+    tokens: TokenPair
+    recovery_codes_left: int
+    def __init__(self, user: _Optional[_Union[User, _Mapping]] = ..., tokens: _Optional[_Union[TokenPair, _Mapping]] = ..., recovery_codes_left: _Optional[int] = ...) -> None: ...
+
+class Session(_message.Message):
+    __slots__ = ("name", "create_time", "last_use_time", "expire_time", "user_agent", "client_address", "current")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    LAST_USE_TIME_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    USER_AGENT_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    create_time: _timestamp_pb2.Timestamp
+    last_use_time: _timestamp_pb2.Timestamp
+    expire_time: _timestamp_pb2.Timestamp
+    user_agent: str
+    client_address: str
+    current: bool
+    def __init__(self, name: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_use_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_agent: _Optional[str] = ..., client_address: _Optional[str] = ..., current: _Optional[bool] = ...) -> None: ...
+
+class ListSessionsRequest(_message.Message):
+    __slots__ = ("parent",)
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    def __init__(self, parent: _Optional[str] = ...) -> None: ...
+
+class ListSessionsResponse(_message.Message):
+    __slots__ = ("sessions",)
+    SESSIONS_FIELD_NUMBER: _ClassVar[int]
+    sessions: _containers.RepeatedCompositeFieldContainer[Session]
+    def __init__(self, sessions: _Optional[_Iterable[_Union[Session, _Mapping]]] = ...) -> None: ...
+
+class RevokeSessionRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class RevokeSessionResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class RevokeAllSessionsRequest(_message.Message):
+    __slots__ = ("parent", "keep_current")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    KEEP_CURRENT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    keep_current: bool
+    def __init__(self, parent: _Optional[str] = ..., keep_current: _Optional[bool] = ...) -> None: ...
+
+class RevokeAllSessionsResponse(_message.Message):
+    __slots__ = ("revoked_count",)
+    REVOKED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    revoked_count: int
+    def __init__(self, revoked_count: _Optional[int] = ...) -> None: ...
+
+class EnrollTotpRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class EnrollTotpResponse(_message.Message):
+    __slots__ = ("secret", "provisioning_uri")
+    SECRET_FIELD_NUMBER: _ClassVar[int]
+    PROVISIONING_URI_FIELD_NUMBER: _ClassVar[int]
+    secret: str
+    provisioning_uri: str
+    def __init__(self, secret: _Optional[str] = ..., provisioning_uri: _Optional[str] = ...) -> None: ...
+
+class ConfirmTotpRequest(_message.Message):
+    __slots__ = ("name", "code")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    code: str
+    def __init__(self, name: _Optional[str] = ..., code: _Optional[str] = ...) -> None: ...
+
+class ConfirmTotpResponse(_message.Message):
+    __slots__ = ("recovery_codes",)
+    RECOVERY_CODES_FIELD_NUMBER: _ClassVar[int]
+    recovery_codes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, recovery_codes: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DisableTotpRequest(_message.Message):
+    __slots__ = ("name", "code")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    code: str
+    def __init__(self, name: _Optional[str] = ..., code: _Optional[str] = ...) -> None: ...
+
+class DisableTotpResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

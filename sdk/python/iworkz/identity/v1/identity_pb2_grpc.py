@@ -136,6 +136,61 @@ class IdentityServiceStub:
                 request_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.RotateSigningKeyRequest.SerializeToString,
                 response_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.RotateSigningKeyResponse.FromString,
                 _registered_method=True)
+        self.VerifyEmail = channel.unary_unary(
+                '/iworkz.identity.v1.IdentityService/VerifyEmail',
+                request_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.VerifyEmailRequest.SerializeToString,
+                response_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.VerifyEmailResponse.FromString,
+                _registered_method=True)
+        self.ResendVerificationEmail = channel.unary_unary(
+                '/iworkz.identity.v1.IdentityService/ResendVerificationEmail',
+                request_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ResendVerificationEmailRequest.SerializeToString,
+                response_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ResendVerificationEmailResponse.FromString,
+                _registered_method=True)
+        self.RequestPasswordReset = channel.unary_unary(
+                '/iworkz.identity.v1.IdentityService/RequestPasswordReset',
+                request_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.RequestPasswordResetRequest.SerializeToString,
+                response_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.RequestPasswordResetResponse.FromString,
+                _registered_method=True)
+        self.ResetPassword = channel.unary_unary(
+                '/iworkz.identity.v1.IdentityService/ResetPassword',
+                request_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordRequest.SerializeToString,
+                response_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordResponse.FromString,
+                _registered_method=True)
+        self.VerifySecondFactor = channel.unary_unary(
+                '/iworkz.identity.v1.IdentityService/VerifySecondFactor',
+                request_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.VerifySecondFactorRequest.SerializeToString,
+                response_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.VerifySecondFactorResponse.FromString,
+                _registered_method=True)
+        self.ListSessions = channel.unary_unary(
+                '/iworkz.identity.v1.IdentityService/ListSessions',
+                request_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ListSessionsRequest.SerializeToString,
+                response_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ListSessionsResponse.FromString,
+                _registered_method=True)
+        self.RevokeSession = channel.unary_unary(
+                '/iworkz.identity.v1.IdentityService/RevokeSession',
+                request_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.RevokeSessionRequest.SerializeToString,
+                response_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.RevokeSessionResponse.FromString,
+                _registered_method=True)
+        self.RevokeAllSessions = channel.unary_unary(
+                '/iworkz.identity.v1.IdentityService/RevokeAllSessions',
+                request_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.RevokeAllSessionsRequest.SerializeToString,
+                response_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.RevokeAllSessionsResponse.FromString,
+                _registered_method=True)
+        self.EnrollTotp = channel.unary_unary(
+                '/iworkz.identity.v1.IdentityService/EnrollTotp',
+                request_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.EnrollTotpRequest.SerializeToString,
+                response_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.EnrollTotpResponse.FromString,
+                _registered_method=True)
+        self.ConfirmTotp = channel.unary_unary(
+                '/iworkz.identity.v1.IdentityService/ConfirmTotp',
+                request_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ConfirmTotpRequest.SerializeToString,
+                response_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ConfirmTotpResponse.FromString,
+                _registered_method=True)
+        self.DisableTotp = channel.unary_unary(
+                '/iworkz.identity.v1.IdentityService/DisableTotp',
+                request_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.DisableTotpRequest.SerializeToString,
+                response_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.DisableTotpResponse.FromString,
+                _registered_method=True)
 
 
 class IdentityServiceServicer:
@@ -295,6 +350,105 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VerifyEmail(self, request, context):
+        """Confirms the email address of an account with the token from the
+        verification email sent at sign-up (valid 24 hours, single use).
+        Unverified accounts may sign in and use the platform; an organisation
+        admin cannot add them as members until their email is verified.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResendVerificationEmail(self, request, context):
+        """Sends a new verification email to the caller's own address; earlier
+        verification tokens stop working. `FAILED_PRECONDITION` if the email is
+        already verified; `RESOURCE_EXHAUSTED` if asked again within a minute.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RequestPasswordReset(self, request, context):
+        """Emails a password-reset link (valid 30 minutes, single use) if an
+        account has this email. The answer is the same, and takes about as long,
+        whether or not it does; requests for one email beyond three in 15
+        minutes send nothing more.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResetPassword(self, request, context):
+        """Sets a new password with the token from the reset email. Every session
+        of the account is signed out, other reset links stop working, and the
+        email counts as verified. An unknown, used or expired token is
+        `UNAUTHENTICATED`; a common password is `INVALID_ARGUMENT` on
+        `new_password`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VerifySecondFactor(self, request, context):
+        """Completes a login that answered with a second-factor challenge: the
+        challenge and a current TOTP code or an unused recovery code give the
+        tokens. A challenge lasts 5 minutes and allows 5 wrong codes.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSessions(self, request, context):
+        """Lists the user's signed-in sessions (devices), most recently used first.
+        A session is one login and its chain of refresh tokens.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeSession(self, request, context):
+        """Signs out one session: its refresh token stops working at once; access
+        tokens already issued to it expire on their own (at most 15 minutes).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeAllSessions(self, request, context):
+        """Signs out everywhere: every session of the user, or every other one
+        with `keep_current`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EnrollTotp(self, request, context):
+        """Starts enrolling a TOTP authenticator (RFC 6238, 30 s, 6 digits, SHA-1):
+        returns a new secret and its `otpauth://` URI for a QR code. The second
+        factor is on only after `ConfirmTotp`. `FAILED_PRECONDITION` if it is
+        already on.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ConfirmTotp(self, request, context):
+        """Turns the second factor on with a code from the enrolled authenticator,
+        and returns ten single-use recovery codes, shown only this once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DisableTotp(self, request, context):
+        """Turns the second factor off; needs a current TOTP code or an unused
+        recovery code, so a stolen access token alone cannot do it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IdentityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -392,6 +546,61 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.RotateSigningKey,
                     request_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.RotateSigningKeyRequest.FromString,
                     response_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.RotateSigningKeyResponse.SerializeToString,
+            ),
+            'VerifyEmail': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyEmail,
+                    request_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.VerifyEmailRequest.FromString,
+                    response_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.VerifyEmailResponse.SerializeToString,
+            ),
+            'ResendVerificationEmail': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResendVerificationEmail,
+                    request_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ResendVerificationEmailRequest.FromString,
+                    response_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ResendVerificationEmailResponse.SerializeToString,
+            ),
+            'RequestPasswordReset': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestPasswordReset,
+                    request_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.RequestPasswordResetRequest.FromString,
+                    response_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.RequestPasswordResetResponse.SerializeToString,
+            ),
+            'ResetPassword': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResetPassword,
+                    request_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordRequest.FromString,
+                    response_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordResponse.SerializeToString,
+            ),
+            'VerifySecondFactor': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifySecondFactor,
+                    request_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.VerifySecondFactorRequest.FromString,
+                    response_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.VerifySecondFactorResponse.SerializeToString,
+            ),
+            'ListSessions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSessions,
+                    request_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ListSessionsRequest.FromString,
+                    response_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ListSessionsResponse.SerializeToString,
+            ),
+            'RevokeSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeSession,
+                    request_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.RevokeSessionRequest.FromString,
+                    response_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.RevokeSessionResponse.SerializeToString,
+            ),
+            'RevokeAllSessions': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeAllSessions,
+                    request_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.RevokeAllSessionsRequest.FromString,
+                    response_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.RevokeAllSessionsResponse.SerializeToString,
+            ),
+            'EnrollTotp': grpc.unary_unary_rpc_method_handler(
+                    servicer.EnrollTotp,
+                    request_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.EnrollTotpRequest.FromString,
+                    response_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.EnrollTotpResponse.SerializeToString,
+            ),
+            'ConfirmTotp': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConfirmTotp,
+                    request_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ConfirmTotpRequest.FromString,
+                    response_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ConfirmTotpResponse.SerializeToString,
+            ),
+            'DisableTotp': grpc.unary_unary_rpc_method_handler(
+                    servicer.DisableTotp,
+                    request_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.DisableTotpRequest.FromString,
+                    response_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.DisableTotpResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -914,6 +1123,303 @@ class IdentityService:
             '/iworkz.identity.v1.IdentityService/RotateSigningKey',
             iworkz_dot_identity_dot_v1_dot_identity__pb2.RotateSigningKeyRequest.SerializeToString,
             iworkz_dot_identity_dot_v1_dot_identity__pb2.RotateSigningKeyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyEmail(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iworkz.identity.v1.IdentityService/VerifyEmail',
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.VerifyEmailRequest.SerializeToString,
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.VerifyEmailResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResendVerificationEmail(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iworkz.identity.v1.IdentityService/ResendVerificationEmail',
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.ResendVerificationEmailRequest.SerializeToString,
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.ResendVerificationEmailResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestPasswordReset(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iworkz.identity.v1.IdentityService/RequestPasswordReset',
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.RequestPasswordResetRequest.SerializeToString,
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.RequestPasswordResetResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResetPassword(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iworkz.identity.v1.IdentityService/ResetPassword',
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordRequest.SerializeToString,
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifySecondFactor(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iworkz.identity.v1.IdentityService/VerifySecondFactor',
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.VerifySecondFactorRequest.SerializeToString,
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.VerifySecondFactorResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSessions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iworkz.identity.v1.IdentityService/ListSessions',
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.ListSessionsRequest.SerializeToString,
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.ListSessionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iworkz.identity.v1.IdentityService/RevokeSession',
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.RevokeSessionRequest.SerializeToString,
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.RevokeSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeAllSessions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iworkz.identity.v1.IdentityService/RevokeAllSessions',
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.RevokeAllSessionsRequest.SerializeToString,
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.RevokeAllSessionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EnrollTotp(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iworkz.identity.v1.IdentityService/EnrollTotp',
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.EnrollTotpRequest.SerializeToString,
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.EnrollTotpResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConfirmTotp(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iworkz.identity.v1.IdentityService/ConfirmTotp',
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.ConfirmTotpRequest.SerializeToString,
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.ConfirmTotpResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DisableTotp(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iworkz.identity.v1.IdentityService/DisableTotp',
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.DisableTotpRequest.SerializeToString,
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.DisableTotpResponse.FromString,
             options,
             channel_credentials,
             insecure,
