@@ -109,7 +109,9 @@ async def create_admin(database_url: str, email: str, display_name: str, passwor
     await db.open()
     try:
         async with db.transaction() as conn:
-            user = await store.insert_user(conn, email, passwords.hash_password(password), display_name, ["admin"])
+            user = await store.insert_user(
+                conn, email, passwords.hash_password(password), display_name, ["admin"], email_verified=True
+            )
             name = f"users/{user.id}"
             await outbox.emit(
                 conn,

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from google.protobuf import duration_pb2
 
 from iworkz.identity.v1 import events_pb2, identity_pb2, identity_pb2_grpc
 from services.identity import store
-from services.identity.domain import apikeys, passwords, sessions, signing
+from services.identity.challenges import TTL_SECONDS as CHALLENGE_TTL_SECONDS
+from services.identity.challenges import Challenges
+from services.identity.domain import (
+    account_tokens,
+    apikeys,
+    common_passwords,
+    passwords,
+    second_factor,
+    sessions,
+    signing,
+)
+from services.identity.domain.account_tokens import Purpose, TokenState
 from services.identity.domain.throttle import ThrottlePolicy, client_address
 from services.runtime import access, context, names, outbox, paging
 from services.runtime.db import Connection
 from services.runtime.errors import (
     AlreadyExists,
     FailedPrecondition,
+    InvalidArgument,
     NotFound,
     PermissionDenied,
     ResourceExhausted,
@@ -25,6 +39,11 @@ from services.runtime.server import Resources
 from services.runtime.timestamps import timestamp
 
 SERVICE = "identity"
+# A verification email can be re-sent once a minute.
+RESEND_INTERVAL_SECONDS = 60
+# Reset emails for one address: at most this many per window (more requests answer alike but send nothing).
+MAX_RESETS_PER_WINDOW = 3
+RESET_WINDOW_SECONDS = 15 * 60
 ORG_TYPES = {identity_pb2.ACCOUNT_TYPE_EMPLOYER: "employer", identity_pb2.ACCOUNT_TYPE_ISSUER: "issuer"}
 ORG_TYPE_VALUES = {"employer": identity_pb2.ORGANIZATION_TYPE_EMPLOYER, "issuer": identity_pb2.ORGANIZATION_TYPE_ISSUER}
 MEMBER_ROLE_VALUES = {"admin": identity_pb2.MEMBER_ROLE_ADMIN, "member": identity_pb2.MEMBER_ROLE_MEMBER}
@@ -40,7 +59,39 @@ def user_message(row: store.User) -> identity_pb2.User:
         locale=row.locale,
         disabled=row.disabled,
         create_time=timestamp(row.created_at),
+        email_verified=row.email_verified_at is not None,
+        totp_enabled=row.totp_enabled,
     )
+
+
+def session_message(user_id: uuid.UUID, row: store.Session, current: str) -> identity_pb2.Session:
+    return identity_pb2.Session(
+        name=f"users/{user_id}/sessions/{row.family_id}",
+        create_time=timestamp(row.created_at),
+        last_use_time=timestamp(row.last_used_at),
+        expire_time=timestamp(row.expires_at),
+        user_agent=row.user_agent,
+        client_address=row.client_address,
+        current=str(row.family_id) == current,
+    )
+
+
+def check_password(field: str, password: str) -> None:
+    """INVALID_ARGUMENT on `field` for a common password."""
+    if common_passwords.is_common(password):
+        raise InvalidArgument.field(field, common_passwords.REASON, "password.common")
+
+
+def _address() -> str:
+    state = context.current()
+    return client_address(state.peer if state else "")
+
+
+def _user_agent(context_) -> str:
+    for key, value in context_.invocation_metadata() or ():
+        if key == "user-agent":
+            return str(value)
+    return ""
 
 
 def organization_message(row: store.Organization) -> identity_pb2.Organization:
@@ -80,6 +131,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         self.db = resources.db
         self.cipher = resources.cipher
         self.throttle = throttle or ThrottlePolicy()
+        self.challenges = Challenges(resources.redis)
         self.settings = resources.settings
         # How long a rotated key is published before it signs (verifiers cache the JWKS).
         self.publish_ahead_seconds = float(resources.settings.extra.get("IDENTITY_KEY_PUBLISH_AHEAD_SECONDS", "45"))
@@ -96,10 +148,17 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         async with self.db.connection() as conn:
             return await store.published_keys(conn)
 
-    async def _tokens(self, conn: Connection, user: store.User, family_id: str | None = None) -> identity_pb2.TokenPair:
+    async def _tokens(
+        self, conn: Connection, user: store.User, family_id: str | None = None, device: str | None = None
+    ) -> identity_pb2.TokenPair:
+        """A new token pair: the next of session `family_id`, or a new session begun on `device` (user agent)."""
         key = await store.current_signing_key(conn, self.cipher)
         if key is None:
             raise RuntimeError("identity has no signing key (ensure_signing_key runs at start-up)")
+        refresh = sessions.new_refresh_token()
+        family = await store.insert_refresh_token(conn, refresh, user.id, family_id)
+        if family_id is None:
+            await store.insert_session_device(conn, family, user.id, device or "", _address())
         org = str(user.organization_id) if user.organization_id else ""
         access_token = signing.issue_access_token(
             key,
@@ -108,9 +167,8 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             org,
             issuer=self.settings.jwt_issuer,
             audience=self.settings.jwt_audience,
+            session=family,
         )
-        refresh = sessions.new_refresh_token()
-        await store.insert_refresh_token(conn, refresh, user.id, family_id)
         return identity_pb2.TokenPair(
             access_token=access_token,
             refresh_token=refresh,
@@ -124,6 +182,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         email = request.email.strip().lower()
         org_type = ORG_TYPES.get(request.account_type)
         role = org_type or "worker"
+        check_password("password", request.password)
         password_hash = passwords.hash_password(request.password)
         async with self.db.transaction() as conn:
             org = None
@@ -153,7 +212,8 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                     display_name=user.display_name,
                 ),
             )
-            tokens = await self._tokens(conn, user)
+            await self._send_verification(conn, user, f"users/{user.id}")
+            tokens = await self._tokens(conn, user, device=_user_agent(context_))
         return identity_pb2.SignUpResponse(
             user=user_message(user), organization=organization_message(org) if org else None, tokens=tokens
         )
@@ -192,8 +252,34 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         async with self.db.transaction() as conn:
             if passwords.needs_rehash(user.password_hash):
                 await store.set_password_hash(conn, user.id, passwords.hash_password(request.password))
-            tokens = await self._tokens(conn, user)
+            if user.totp_enabled:
+                challenge = await self.challenges.open(str(user.id))
+                expire = datetime.now(UTC) + timedelta(seconds=CHALLENGE_TTL_SECONDS)
+                return identity_pb2.LoginResponse(
+                    user=user_message(user),
+                    second_factor=identity_pb2.SecondFactorChallenge(
+                        challenge=challenge, expire_time=timestamp(expire)
+                    ),
+                )
+            tokens = await self._tokens(conn, user, device=_user_agent(context_))
         return identity_pb2.LoginResponse(user=user_message(user), tokens=tokens)
+
+    async def _count_failure(self, email: str) -> None:
+        """Count a failed sign-in step against the account and the address (login throttling)."""
+        account_key, address_key, *_ = await self._throttle_counts(email, _address())
+        pipe = self.r.redis.client.pipeline(transaction=True)
+        for key in (account_key, address_key):
+            pipe.set(key, 0, ex=self.throttle.window_seconds, nx=True)
+            pipe.incr(key)
+        await pipe.execute()
+
+    async def _check_not_throttled(self, email: str) -> None:
+        account_key, address_key, per_account, per_address = await self._throttle_counts(email, _address())
+        if self.throttle.blocked(per_account, per_address):
+            ttl = await self.r.redis.client.ttl(
+                account_key if per_account >= self.throttle.max_failures_per_account else address_key
+            )
+            raise ResourceExhausted("too many failed attempts; try again later", max(int(ttl), 1))
 
     async def RefreshToken(self, request, context_):
         reuse: tuple[str, str] | None = None
@@ -353,6 +439,9 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 raise NotFound("no account with this email")
             if user.organization_id is not None:
                 raise AlreadyExists("this user already belongs to an organisation")
+            if user.email_verified_at is None:
+                # Anyone can sign up with any address: only its proven owner may be made a member.
+                raise FailedPrecondition("this user has not verified their email yet")
             roles = (set(user.roles) - {"worker"}) | {org.type}
             user = await store.set_membership(conn, user.id, org.id, member_role, sorted(roles))
             await outbox.audit(
@@ -450,3 +539,243 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 access_token_expires_in=duration_pb2.Duration(seconds=signing.ACCESS_TOKEN_SECONDS),
             )
         )
+
+    # --- account safety: email verification -------------------------------------
+
+    async def _send_verification(self, conn: Connection, user: store.User, actor: str) -> None:
+        """A new verification token, emailed by notifications (EmailVerificationRequested)."""
+        token = account_tokens.new_token(Purpose.VERIFY_EMAIL)
+        expires = await store.insert_account_token(conn, token, user.id, Purpose.VERIFY_EMAIL)
+        await outbox.emit(
+            conn,
+            SERVICE,
+            "user",
+            str(user.id),
+            events_pb2.EmailVerificationRequested(user=f"users/{user.id}", token=token, expire_time=timestamp(expires)),
+        )
+        await outbox.audit(conn, actor, "email_verification_sent", f"users/{user.id}")
+
+    async def VerifyEmail(self, request, context_):
+        async with self.db.transaction() as conn:
+            stored = await store.account_token_for_update(conn, request.token)
+            state = account_tokens.check(stored, Purpose.VERIFY_EMAIL)
+            if stored is None or state is not TokenState.VALID:
+                raise Unauthenticated(f"this verification link is {state.value}")
+            user = await store.user_by_id(conn, stored.user_id, for_update=True)
+            await store.use_account_tokens(conn, user.id, Purpose.VERIFY_EMAIL)
+            user = await store.set_email_verified(conn, user.id)
+            await outbox.audit(conn, f"users/{user.id}", "email_verified", f"users/{user.id}")
+        return identity_pb2.VerifyEmailResponse(user=user_message(user))
+
+    def _self_only(self, name: str) -> str:
+        """The user id of `name` if it is the calling user; PERMISSION_DENIED otherwise (admins too)."""
+        user_id = names.ids(name)[0]
+        caller = context.caller()
+        if caller.kind != "user" or caller.subject != user_id:
+            raise PermissionDenied("only the account's owner may do this")
+        return user_id
+
+    async def ResendVerificationEmail(self, request, context_):
+        user_id = self._self_only(request.name)
+        key = self.r.redis.key("identity", "verify-resend", user_id)
+        async with self.db.transaction() as conn:
+            user = await store.user_by_id(conn, user_id, for_update=True)
+            if user.email_verified_at is not None:
+                raise FailedPrecondition("this email is already verified")
+            if not await self.r.redis.client.set(key, 1, ex=RESEND_INTERVAL_SECONDS, nx=True):
+                ttl = await self.r.redis.client.ttl(key)
+                raise ResourceExhausted("a verification email was just sent; try again in a minute", max(int(ttl), 1))
+            await self._send_verification(conn, user, request.name)
+        return identity_pb2.ResendVerificationEmailResponse()
+
+    # --- account safety: password reset ------------------------------------------
+
+    async def RequestPasswordReset(self, request, context_):
+        email = request.email.strip().lower()
+        # The same work whether or not the account exists: a token, a counter,
+        # a lookup, one transaction with an audit row; only the token row and
+        # the event are left out for an unknown address.
+        token = account_tokens.new_token(Purpose.RESET_PASSWORD)
+        counter = self.r.redis.key("identity", "reset-requests", hashlib.sha256(email.encode()).hexdigest())
+        pipe = self.r.redis.client.pipeline(transaction=True)
+        pipe.set(counter, 0, ex=RESET_WINDOW_SECONDS, nx=True)
+        pipe.incr(counter)
+        requests = (await pipe.execute())[1]
+        async with self.db.transaction() as conn:
+            user = await store.user_by_email(conn, email)
+            if user is None or user.disabled:
+                await outbox.audit(conn, "anonymous", "password_reset_requested", "unknown-account")
+            elif requests > MAX_RESETS_PER_WINDOW:
+                await outbox.audit(conn, "anonymous", "password_reset_throttled", f"users/{user.id}")
+            else:
+                expires = await store.insert_account_token(conn, token, user.id, Purpose.RESET_PASSWORD)
+                await outbox.emit(
+                    conn,
+                    SERVICE,
+                    "user",
+                    str(user.id),
+                    events_pb2.PasswordResetRequested(
+                        user=f"users/{user.id}", token=token, expire_time=timestamp(expires)
+                    ),
+                )
+                await outbox.audit(conn, "anonymous", "password_reset_requested", f"users/{user.id}")
+        return identity_pb2.RequestPasswordResetResponse()
+
+    async def ResetPassword(self, request, context_):
+        check_password("new_password", request.new_password)
+        password_hash = passwords.hash_password(request.new_password)
+        async with self.db.transaction() as conn:
+            stored = await store.account_token_for_update(conn, request.token)
+            state = account_tokens.check(stored, Purpose.RESET_PASSWORD)
+            if stored is None or state is not TokenState.VALID:
+                raise Unauthenticated(f"this password reset link is {state.value}")
+            user = await store.user_by_id(conn, stored.user_id, for_update=True)
+            await store.use_account_tokens(conn, user.id, Purpose.RESET_PASSWORD)
+            await store.set_password_hash(conn, user.id, password_hash)
+            # The reset link reached this inbox: the address is the owner's.
+            user = await store.set_email_verified(conn, user.id)
+            await store.revoke_user_sessions(conn, user.id)
+            await outbox.emit(
+                conn,
+                SERVICE,
+                "user",
+                str(user.id),
+                events_pb2.PasswordChanged(user=f"users/{user.id}", client_address=_address()),
+            )
+            await outbox.audit(conn, f"users/{user.id}", "password_reset", f"users/{user.id}")
+        await self.r.redis.client.delete(self.r.redis.key("identity", "login-fail", "account", user.email))
+        return identity_pb2.ResetPasswordResponse()
+
+    # --- account safety: sessions ----------------------------------------------------
+
+    async def ListSessions(self, request, context_):
+        user_id = names.uuid_of(names.ids(request.parent)[0], "user")
+        async with self.db.connection() as conn:
+            await store.user_by_id(conn, str(user_id))
+            rows = await store.active_sessions(conn, user_id)
+        current = context.caller().session
+        return identity_pb2.ListSessionsResponse(sessions=[session_message(user_id, r, current) for r in rows])
+
+    async def RevokeSession(self, request, context_):
+        user_id, family_id = names.ids(request.name)
+        async with self.db.transaction() as conn:
+            user = await store.user_by_id(conn, user_id)
+            if not await store.revoke_session(conn, user.id, names.uuid_of(family_id, "session")):
+                raise NotFound("no such active session")
+            await outbox.audit(conn, context.caller().user_name, "revoke_session", request.name)
+        return identity_pb2.RevokeSessionResponse()
+
+    async def RevokeAllSessions(self, request, context_):
+        user_id = names.ids(request.parent)[0]
+        caller = context.caller()
+        keep = caller.session if request.keep_current and caller.subject == user_id else None
+        async with self.db.transaction() as conn:
+            user = await store.user_by_id(conn, user_id, for_update=True)
+            count = await store.revoke_sessions_except(conn, user.id, keep)
+            await outbox.audit(
+                conn,
+                caller.user_name,
+                "revoke_all_sessions",
+                request.parent,
+                {"revoked": count, "kept_current": keep is not None},
+            )
+        return identity_pb2.RevokeAllSessionsResponse(revoked_count=count)
+
+    # --- account safety: TOTP second factor ------------------------------------------
+
+    def _totp_where(self, user_id: uuid.UUID) -> str:
+        return f"users:{user_id}:totp"
+
+    async def _second_factor_matches(self, conn: Connection, user: store.User, code: str) -> str:
+        """`totp` or `recovery_code` when `code` is a right one (and consume it); "" otherwise."""
+        assert user.totp_secret is not None
+        if second_factor.looks_like_totp(code):
+            secret = self.cipher.decrypt(bytes(user.totp_secret), self._totp_where(user.id))
+            match = second_factor.match_totp(secret, code, user.totp_last_step)
+            if match is not None and await store.set_totp_last_step(conn, user.id, match.step):
+                return "totp"
+            return ""
+        if await store.use_recovery_code(conn, user.id, second_factor.recovery_code_hash(code)):
+            return "recovery_code"
+        return ""
+
+    async def VerifySecondFactor(self, request, context_):
+        challenge = await self.challenges.get(request.challenge)
+        if challenge is None:
+            raise Unauthenticated("this sign-in has expired or is unknown; log in again")
+        async with self.db.transaction() as conn:
+            user = await store.user_by_id(conn, challenge.user_id, for_update=True)
+            if user.disabled:
+                raise PermissionDenied("this account is disabled")
+            if not user.totp_enabled:
+                raise Unauthenticated("this sign-in has expired or is unknown; log in again")
+            method = await self._second_factor_matches(conn, user, request.code)
+            if method and not await self.challenges.consume(request.challenge):
+                method = ""  # a concurrent request used the challenge first
+            if method:
+                tokens = await self._tokens(conn, user, device=_user_agent(context_))
+                left = await store.unused_recovery_codes(conn, user.id)
+                await outbox.audit(
+                    conn, f"users/{user.id}", "login_second_factor", f"users/{user.id}", {"method": method}
+                )
+                if method == "recovery_code":
+                    await outbox.audit(
+                        conn, f"users/{user.id}", "recovery_code_used", f"users/{user.id}", {"left": left}
+                    )
+            else:
+                await outbox.audit(conn, "anonymous", "second_factor_failed", f"users/{user.id}")
+        if not method:
+            await self.challenges.wrong_code(request.challenge)
+            await self._count_failure(user.email)
+            raise Unauthenticated("wrong code")
+        return identity_pb2.VerifySecondFactorResponse(user=user_message(user), tokens=tokens, recovery_codes_left=left)
+
+    async def EnrollTotp(self, request, context_):
+        user_id = self._self_only(request.name)
+        secret = second_factor.new_secret()
+        async with self.db.transaction() as conn:
+            user = await store.user_by_id(conn, user_id, for_update=True)
+            if user.totp_enabled:
+                raise FailedPrecondition("a second factor is already on; disable it first")
+            await store.set_totp_pending(conn, user.id, self.cipher.encrypt(secret, self._totp_where(user.id)))
+            await outbox.audit(conn, request.name, "totp_enrolment_started", request.name)
+        return identity_pb2.EnrollTotpResponse(
+            secret=secret, provisioning_uri=second_factor.provisioning_uri(secret, user.email)
+        )
+
+    async def ConfirmTotp(self, request, context_):
+        user_id = self._self_only(request.name)
+        async with self.db.transaction() as conn:
+            user = await store.user_by_id(conn, user_id, for_update=True)
+            if user.totp_enabled:
+                raise FailedPrecondition("the second factor is already on")
+            if user.totp_pending is None:
+                raise FailedPrecondition("no authenticator is being enrolled; call EnrollTotp first")
+            secret = self.cipher.decrypt(bytes(user.totp_pending), self._totp_where(user.id))
+            match = second_factor.match_totp(secret, request.code, 0)
+            if match is None:
+                raise InvalidArgument.field("code", "does not match the authenticator's current code", "totp.code")
+            codes = second_factor.new_recovery_codes()
+            await store.enable_totp(conn, user.id, match.step, [second_factor.recovery_code_hash(c) for c in codes])
+            await outbox.audit(conn, request.name, "totp_enabled", request.name)
+        return identity_pb2.ConfirmTotpResponse(recovery_codes=codes)
+
+    async def DisableTotp(self, request, context_):
+        user_id = self._self_only(request.name)
+        async with self.db.connection() as conn:
+            email = (await store.user_by_id(conn, user_id)).email
+        await self._check_not_throttled(email)
+        async with self.db.transaction() as conn:
+            user = await store.user_by_id(conn, user_id, for_update=True)
+            if not user.totp_enabled:
+                raise FailedPrecondition("no second factor is on")
+            method = await self._second_factor_matches(conn, user, request.code)
+            if method:
+                await store.disable_totp(conn, user.id)
+                await outbox.audit(conn, request.name, "totp_disabled", request.name, {"method": method})
+        if not method:
+            await self._count_failure(user.email)
+            raise InvalidArgument.field(
+                "code", "is not a current authenticator code or an unused recovery code", "totp.code"
+            )
+        return identity_pb2.DisableTotpResponse()

@@ -10,6 +10,8 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from services.identity.domain import account_tokens
+from services.identity.domain.account_tokens import Purpose, StoredToken
 from services.identity.domain.sessions import REFRESH_TOKEN_LIFETIME, StoredRefreshToken, token_hash
 from services.identity.domain.signing import RETIRED_KEY_GRACE_SECONDS, SigningKey
 from services.runtime import names
@@ -32,6 +34,14 @@ class User:
     locale: str
     disabled: bool
     created_at: datetime
+    email_verified_at: datetime | None = None
+    totp_secret: bytes | None = None  # encrypted; set while the second factor is on
+    totp_pending: bytes | None = None  # encrypted; an enrolment not yet confirmed
+    totp_last_step: int = 0
+
+    @property
+    def totp_enabled(self) -> bool:
+        return self.totp_secret is not None
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,8 @@ class ApiKey:
 
 USER_COLUMNS = (
     "u.id, u.email, u.password_hash, u.display_name, u.roles, u.organization_id,"
-    " u.member_role, u.locale, u.disabled, u.created_at"
+    " u.member_role, u.locale, u.disabled, u.created_at, u.email_verified_at, u.totp_secret, u.totp_pending,"
+    " u.totp_last_step"
 )
 _USER_RETURNING = USER_COLUMNS.replace("u.", "")
 _ORGANIZATION_COLUMNS = "id, display_name, type, created_at"
@@ -91,6 +102,7 @@ async def insert_user(
     organization_id: uuid.UUID | None = None,
     member_role: str = "",
     locale: str = "en",
+    email_verified: bool = False,
 ) -> User:
     try:
         async with conn.transaction():
@@ -98,9 +110,20 @@ async def insert_user(
                 conn,
                 User,
                 "INSERT INTO users (id, email, password_hash, display_name, roles, organization_id,"
-                " member_role, locale) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+                " member_role, locale, email_verified_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, CASE WHEN %s THEN now() END)"
                 f" RETURNING {_USER_RETURNING}",
-                (uuid.uuid4(), email, password_hash, display_name, roles, organization_id, member_role, locale),
+                (
+                    uuid.uuid4(),
+                    email,
+                    password_hash,
+                    display_name,
+                    roles,
+                    organization_id,
+                    member_role,
+                    locale,
+                    email_verified,
+                ),
             )
     except psycopg.errors.UniqueViolation:
         raise AlreadyExists("an account with this email already exists") from None
@@ -214,11 +237,14 @@ async def count_admins(conn: Connection, org_id: uuid.UUID) -> int:
 # --- refresh tokens -------------------------------------------------------
 
 
-async def insert_refresh_token(conn, token: str, user_id, family_id=None) -> None:
+async def insert_refresh_token(conn, token: str, user_id, family_id=None) -> str:
+    """Store a refresh token of a family (a new family if None); return the family id."""
+    family_id = family_id or uuid.uuid4()
     await conn.execute(
         "INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at) VALUES (%s, %s, %s, %s)",
-        (token_hash(token), family_id or uuid.uuid4(), user_id, datetime.now(UTC) + REFRESH_TOKEN_LIFETIME),
+        (token_hash(token), family_id, user_id, datetime.now(UTC) + REFRESH_TOKEN_LIFETIME),
     )
+    return str(family_id)
 
 
 async def refresh_token_for_update(conn, token: str) -> StoredRefreshToken | None:
@@ -368,3 +394,156 @@ async def use_api_key(conn: Connection, secret: str) -> ApiKey | None:
         f" RETURNING {_API_KEY_COLUMNS}",
         (token_hash(secret),),
     )
+
+
+# --- account safety: verification, reset, second factor, sessions ------------
+
+
+async def set_email_verified(conn: Connection, user_id: uuid.UUID) -> User:
+    return await _updated_user(
+        conn, "UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = %s", (user_id,)
+    )
+
+
+async def insert_account_token(conn: Connection, token: str, user_id: uuid.UUID, purpose: Purpose) -> datetime:
+    """Store a new token of `purpose`, consuming the user's unused ones of it; return its expiry."""
+    expires = account_tokens.expires_at(purpose)
+    await conn.execute(
+        "UPDATE account_tokens SET used_at = now() WHERE user_id = %s AND purpose = %s AND used_at IS NULL",
+        (user_id, purpose.value),
+    )
+    await conn.execute(
+        "INSERT INTO account_tokens (token_hash, user_id, purpose, expires_at) VALUES (%s, %s, %s, %s)",
+        (token_hash(token), user_id, purpose.value, expires),
+    )
+    return expires
+
+
+async def account_token_for_update(conn: Connection, token: str) -> StoredToken | None:
+    row = await (
+        await conn.execute(
+            "SELECT user_id, purpose, expires_at, used_at FROM account_tokens WHERE token_hash = %s FOR UPDATE",
+            (token_hash(token),),
+        )
+    ).fetchone()
+    if row is None:
+        return None
+    return StoredToken(str(row["user_id"]), Purpose(row["purpose"]), row["expires_at"], row["used_at"])
+
+
+async def use_account_tokens(conn: Connection, user_id: uuid.UUID, purpose: Purpose) -> None:
+    """Consume every unused token of `purpose` of the user (the one presented among them)."""
+    await conn.execute(
+        "UPDATE account_tokens SET used_at = now() WHERE user_id = %s AND purpose = %s AND used_at IS NULL",
+        (user_id, purpose.value),
+    )
+
+
+async def set_totp_pending(conn: Connection, user_id: uuid.UUID, sealed: bytes | None) -> None:
+    await conn.execute("UPDATE users SET totp_pending = %s WHERE id = %s", (sealed, user_id))
+
+
+async def enable_totp(conn: Connection, user_id: uuid.UUID, last_step: int, recovery_hashes: list[bytes]) -> None:
+    """The pending secret becomes the second factor; the recovery codes replace any earlier ones."""
+    await conn.execute(
+        "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = %s WHERE id = %s",
+        (last_step, user_id),
+    )
+    await conn.execute("DELETE FROM recovery_codes WHERE user_id = %s", (user_id,))
+    for code_hash in recovery_hashes:
+        await conn.execute("INSERT INTO recovery_codes (code_hash, user_id) VALUES (%s, %s)", (code_hash, user_id))
+
+
+async def disable_totp(conn: Connection, user_id: uuid.UUID) -> None:
+    await conn.execute(
+        "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = 0 WHERE id = %s", (user_id,)
+    )
+    await conn.execute("DELETE FROM recovery_codes WHERE user_id = %s", (user_id,))
+
+
+async def set_totp_last_step(conn: Connection, user_id: uuid.UUID, step: int) -> bool:
+    """Record an accepted code's step; False if a code of this or a later step was accepted meanwhile."""
+    cursor = await conn.execute(
+        "UPDATE users SET totp_last_step = %s WHERE id = %s AND totp_last_step < %s", (step, user_id, step)
+    )
+    return cursor.rowcount == 1
+
+
+async def use_recovery_code(conn: Connection, user_id: uuid.UUID, code_hash: bytes) -> bool:
+    """Consume an unused recovery code of the user; False if there is none such."""
+    cursor = await conn.execute(
+        "UPDATE recovery_codes SET used_at = now() WHERE user_id = %s AND code_hash = %s AND used_at IS NULL",
+        (user_id, code_hash),
+    )
+    return cursor.rowcount == 1
+
+
+async def unused_recovery_codes(conn: Connection, user_id: uuid.UUID) -> int:
+    row = await (
+        await conn.execute(
+            "SELECT count(*) AS n FROM recovery_codes WHERE user_id = %s AND used_at IS NULL", (user_id,)
+        )
+    ).fetchone()
+    return int(row["n"]) if row else 0
+
+
+@dataclass(frozen=True)
+class Session:
+    """An active refresh-token family and the device it began on."""
+
+    family_id: uuid.UUID
+    created_at: datetime
+    last_used_at: datetime
+    expires_at: datetime
+    user_agent: str
+    client_address: str
+
+
+async def insert_session_device(
+    conn: Connection, family_id: str, user_id: uuid.UUID, user_agent: str, client_address: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO session_devices (family_id, user_id, user_agent, client_address) VALUES (%s, %s, %s, %s)"
+        " ON CONFLICT (family_id) DO NOTHING",
+        (family_id, user_id, user_agent[:512], client_address[:64]),
+    )
+
+
+_ACTIVE_SESSIONS = (
+    "SELECT t.family_id, min(t.issued_at) AS created_at, max(t.issued_at) AS last_used_at,"
+    " max(t.expires_at) AS expires_at, coalesce(max(d.user_agent), '') AS user_agent,"
+    " coalesce(max(d.client_address), '') AS client_address"
+    " FROM refresh_tokens t LEFT JOIN session_devices d ON d.family_id = t.family_id"
+    " WHERE t.user_id = %s GROUP BY t.family_id"
+    " HAVING bool_and(t.revoked_at IS NULL) AND bool_or(t.used_at IS NULL AND t.expires_at > now())"
+)
+
+
+async def active_sessions(conn: Connection, user_id: uuid.UUID, limit: int = 200) -> list[Session]:
+    return await fetch_all(
+        conn, Session, _ACTIVE_SESSIONS + " ORDER BY last_used_at DESC, t.family_id LIMIT %s", (user_id, limit)
+    )
+
+
+async def revoke_session(conn: Connection, user_id: uuid.UUID, family_id: uuid.UUID) -> bool:
+    """Revoke one of the user's sessions; False if it has no active token (unknown or already ended)."""
+    cursor = await conn.execute(
+        "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = %s AND user_id = %s AND revoked_at IS NULL"
+        " AND EXISTS (SELECT 1 FROM refresh_tokens a WHERE a.family_id = %s AND a.used_at IS NULL"
+        " AND a.revoked_at IS NULL AND a.expires_at > now())",
+        (family_id, user_id, family_id),
+    )
+    return cursor.rowcount > 0
+
+
+async def revoke_sessions_except(conn: Connection, user_id: uuid.UUID, keep_family: str | None) -> int:
+    """Revoke every active session of the user but `keep_family`; return how many."""
+    sessions = [s.family_id for s in await active_sessions(conn, user_id, limit=100_000)]
+    ended = [f for f in sessions if str(f) != keep_family]
+    if ended:
+        await conn.execute(
+            "UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE user_id = %s"
+            " AND family_id = ANY(%s)",
+            (user_id, ended),
+        )
+    return len(ended)

@@ -23,6 +23,7 @@ class Caller:
     roles: frozenset[str] = frozenset()  # "worker", "employer", "issuer", "admin", "partner"
     organization: str = ""  # organisation id, "" if none
     token_id: str = ""
+    session: str = ""  # the sign-in session (refresh-token family) a user's token belongs to, if known
 
     @property
     def is_admin(self) -> bool:

@@ -107,4 +107,5 @@ class TokenVerifier:
             roles=frozenset(str(r) for r in roles),
             organization=str(claims.get("org", "")),
             token_id=str(claims["jti"]),
+            session=str(claims.get("sid", "")),
         )

@@ -71,8 +71,13 @@ def issue_access_token(
     issuer: str = ISSUER,
     audience: str = AUDIENCE,
     now: float | None = None,
+    session: str = "",
 ) -> str:
-    """An ES256 JWT with subject, roles, organisation, issuer, audience, expiry and id."""
+    """An ES256 JWT with subject, roles, organisation, issuer, audience, expiry and id.
+
+    `session` (claim `sid`) names the sign-in session the token was issued to,
+    so that the session list can mark the caller's own.
+    """
     issued = int(now if now is not None else time.time())
     claims = {
         "iss": issuer,
@@ -87,4 +92,6 @@ def issue_access_token(
     }
     if organization:
         claims["org"] = organization
+    if session:
+        claims["sid"] = session
     return jwt.encode(claims, key.private_pem, algorithm="ES256", headers={"kid": key.kid})

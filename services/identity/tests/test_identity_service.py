@@ -543,6 +543,13 @@ def add_member(client: Client, org: str, email: str, role=pb.MEMBER_ROLE_MEMBER)
     return client.identity.AddOrganizationMember(pb.AddOrganizationMemberRequest(parent=org, email=email, role=role))
 
 
+async def verified(connect, database_url: str, response: pb.SignUpResponse) -> pb.SignUpResponse:
+    """The signed-up user after following the link of their verification email (the token from the event)."""
+    [event] = await outbox_events(database_url, events_pb2.EmailVerificationRequested, resource_id(response.user.name))
+    await connect().identity.VerifyEmail(pb.VerifyEmailRequest(token=event.token))
+    return response
+
+
 async def list_all_members(client: Client, org: str) -> list[pb.OrganizationMember]:
     """Walks the member list one page at a time."""
     members, token = [], ""
@@ -570,10 +577,10 @@ async def test_any_signed_in_caller_reads_an_organization(connect):
     )
 
 
-async def test_org_admin_adds_members_and_pages_through_them(connect):
+async def test_org_admin_adds_members_and_pages_through_them(connect, database_url):
     owner, employer = await sign_up(connect, EMPLOYER)
     org = employer.organization.name
-    joiners = [(await sign_up(connect, WORKER))[1] for _ in range(3)]
+    joiners = [await verified(connect, database_url, (await sign_up(connect, WORKER))[1]) for _ in range(3)]
 
     added = [await add_member(owner, org, j.user.email) for j in joiners]
 
@@ -599,13 +606,13 @@ async def test_members_list_is_for_members_of_that_organization_only(connect):
     await fails(Code.PERMISSION_DENIED, worker.identity.ListOrganizationMembers(request))
 
 
-async def test_only_org_admins_add_members(connect):
+async def test_only_org_admins_add_members(connect, database_url):
     owner, employer = await sign_up(connect, EMPLOYER)
     org = employer.organization.name
-    _, plain = await sign_up(connect, WORKER)
+    plain = await verified(connect, database_url, (await sign_up(connect, WORKER))[1])
     await add_member(owner, org, plain.user.email)
     member, _ = await log_in(connect, plain.user.email)
-    _, newcomer = await sign_up(connect, WORKER)
+    newcomer = await verified(connect, database_url, (await sign_up(connect, WORKER))[1])
 
     await fails(Code.PERMISSION_DENIED, add_member(member, org, newcomer.user.email))
 
@@ -622,10 +629,10 @@ async def test_adding_someone_who_already_belongs_to_an_organization_is_already_
     await fails(Code.NOT_FOUND, add_member(owner, org, unique_email("ghost")))
 
 
-async def test_removing_a_member_ends_their_sessions(connect, admin):
+async def test_removing_a_member_ends_their_sessions(connect, admin, database_url):
     owner, employer = await sign_up(connect, EMPLOYER)
     org = employer.organization.name
-    _, joiner = await sign_up(connect, WORKER)
+    joiner = await verified(connect, database_url, (await sign_up(connect, WORKER))[1])
     await add_member(owner, org, joiner.user.email)
     _, session = await log_in(connect, joiner.user.email)
 
@@ -639,7 +646,7 @@ async def test_removing_a_member_ends_their_sessions(connect, admin):
     assert after.organization == "" and access_pb2.ROLE_EMPLOYER not in after.roles
 
 
-async def test_the_last_admin_cannot_be_removed(connect):
+async def test_the_last_admin_cannot_be_removed(connect, database_url):
     owner, employer = await sign_up(connect, EMPLOYER)
     org = employer.organization.name
     request = pb.RemoveOrganizationMemberRequest(name=f"{org}/members/{resource_id(employer.user.name)}")
@@ -647,7 +654,7 @@ async def test_the_last_admin_cannot_be_removed(connect):
     await fails(Code.FAILED_PRECONDITION, owner.identity.RemoveOrganizationMember(request))
 
     # With a second admin the first may leave.
-    _, second = await sign_up(connect, WORKER)
+    second = await verified(connect, database_url, (await sign_up(connect, WORKER))[1])
     await add_member(owner, org, second.user.email, pb.MEMBER_ROLE_ADMIN)
     await owner.identity.RemoveOrganizationMember(request)
 
@@ -896,6 +903,17 @@ VALID = {
     "ListApiKeys": pb.ListApiKeysRequest(parent=ORG, page_size=10),
     "RevokeApiKey": pb.RevokeApiKeyRequest(name=f"{ORG}/apiKeys/{UID}"),
     "ExchangeApiKey": pb.ExchangeApiKeyRequest(secret="iwk_x"),
+    "VerifyEmail": pb.VerifyEmailRequest(token="evt_x"),
+    "ResendVerificationEmail": pb.ResendVerificationEmailRequest(name=USER),
+    "RequestPasswordReset": pb.RequestPasswordResetRequest(email="a@example.com"),
+    "ResetPassword": pb.ResetPasswordRequest(token="prt_x", new_password=PASSWORD),
+    "VerifySecondFactor": pb.VerifySecondFactorRequest(challenge="lc_x", code="123456"),
+    "ListSessions": pb.ListSessionsRequest(parent=USER),
+    "RevokeSession": pb.RevokeSessionRequest(name=f"{USER}/sessions/{UID}"),
+    "RevokeAllSessions": pb.RevokeAllSessionsRequest(parent=USER, keep_current=True),
+    "EnrollTotp": pb.EnrollTotpRequest(name=USER),
+    "ConfirmTotp": pb.ConfirmTotpRequest(name=USER, code="123456"),
+    "DisableTotp": pb.DisableTotpRequest(name=USER, code="abcd-efgh-ijkl-mnop"),
 }
 
 DROP = object()  # clears a message field
@@ -945,6 +963,21 @@ BAD_INPUT = [
     ("ListApiKeys", "page_token", "x" * 513, "page_token", "string.max_len"),
     ("RevokeApiKey", "name", f"{ORG}/apiKeys/", "name", "string.pattern"),
     ("ExchangeApiKey", "secret", "", "secret", "string.min_len"),
+    ("VerifyEmail", "token", "", "token", "string.min_len"),
+    ("ResendVerificationEmail", "name", "users/me", "name", "string.pattern"),
+    ("RequestPasswordReset", "email", "nobody", "email", "string.email"),
+    ("ResetPassword", "token", "x" * 257, "token", "string.max_len"),
+    ("ResetPassword", "new_password", "short", "new_password", "string.min_len"),
+    ("VerifySecondFactor", "challenge", "", "challenge", "string.min_len"),
+    ("VerifySecondFactor", "code", "12345", "code", "string.min_len"),
+    ("ListSessions", "parent", ORG, "parent", "string.pattern"),
+    ("RevokeSession", "name", f"{USER}/sessions/x", "name", "string.pattern"),
+    ("RevokeAllSessions", "parent", "", "parent", "string.pattern"),
+    ("EnrollTotp", "name", f"{USER}/x", "name", "string.pattern"),
+    ("ConfirmTotp", "name", UID, "name", "string.pattern"),
+    ("ConfirmTotp", "code", "12345a", "code", "string.pattern"),
+    ("DisableTotp", "name", "", "name", "string.pattern"),
+    ("DisableTotp", "code", "x" * 33, "code", "string.max_len"),
 ]
 
 

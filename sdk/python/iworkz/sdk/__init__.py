@@ -149,7 +149,18 @@ class Client:
         return response
 
     async def login(self, email: str, password: str) -> identity_pb2.LoginResponse:
+        """Log in. For an account with a second factor the response carries
+        `second_factor` and no tokens: finish with `verify_second_factor`."""
         response = await self.identity.Login(identity_pb2.LoginRequest(email=email, password=password))
+        if not response.HasField("second_factor"):
+            self.use_tokens(response.tokens)
+        return response
+
+    async def verify_second_factor(self, challenge: str, code: str) -> identity_pb2.VerifySecondFactorResponse:
+        """The second step of a login: a TOTP code or a recovery code for the challenge."""
+        response = await self.identity.VerifySecondFactor(
+            identity_pb2.VerifySecondFactorRequest(challenge=challenge, code=code)
+        )
         self.use_tokens(response.tokens)
         return response
 
