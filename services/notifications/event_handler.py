@@ -84,6 +84,23 @@ class NotificationWriter:
             tx.before_commit(lambda: self._write(tx, planned))
         return planned
 
+    @staticmethod
+    def _delivery(
+        item: _Planned, address: str, email: templates.Email, notification_id: uuid.UUID | None
+    ) -> dict[str, Any]:
+        return {
+            "id": uuid.uuid4(),
+            "user_id": item.user_id,
+            "notification_id": notification_id,
+            "event_id": item.event_id,
+            "category": item.draft.category,
+            "channel": "email",
+            "address": address,
+            "language": email.language,
+            "subject": email.subject,
+            "body": email.text,
+        }
+
     async def _write(self, tx: Transaction, planned: list[_Planned]) -> None:
         if not planned:
             return
@@ -97,6 +114,11 @@ class NotificationWriter:
             draft = item.draft
             message = draft.render(templates.language_for(recipient.language_code, recipient.locale))
             notification_id = None
+            if draft.email_only:
+                if "email" in self.dispatcher.channels and recipient.email and time.time() < draft.expires:
+                    email = templates.account_email(message, recipient.display_name, self.web_base_url + draft.link)
+                    deliveries.append(self._delivery(item, recipient.email, email, None))
+                continue
             if preferences.enabled(choices, draft.category, preferences.IN_APP):
                 notification_id = uuid.uuid4()
                 last_seq[item.user_id] += 1
@@ -125,20 +147,7 @@ class NotificationWriter:
                     self.web_base_url + draft.link,
                     self.web_base_url + templates.SETTINGS_PATH,
                 )
-                deliveries.append(
-                    {
-                        "id": uuid.uuid4(),
-                        "user_id": item.user_id,
-                        "notification_id": notification_id,
-                        "event_id": item.event_id,
-                        "category": draft.category,
-                        "channel": "email",
-                        "address": recipient.email,
-                        "language": email.language,
-                        "subject": email.subject,
-                        "body": email.text,
-                    }
-                )
+                deliveries.append(self._delivery(item, recipient.email, email, notification_id))
         changed = {str(n["user_id"]): last_seq[str(n["user_id"])] for n in notifications}
         rows = await store.add_notifications(tx.conn, notifications, changed)
         await store.add_deliveries(tx.conn, deliveries)

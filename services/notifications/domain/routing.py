@@ -11,6 +11,9 @@ Texts are rendered later, per recipient, in that recipient's language.
 |   … to WITHDRAWN (by worker)  | the employer's members      | application status |
 | ApplicationSubmitted          | the employer's members      | application status |
 | RefreshTokenReuseDetected     | the account's owner         | account security   |
+| PasswordChanged               | the account's owner         | account security   |
+| EmailVerificationRequested    | the account's owner, email only (link with the token) | account security |
+| PasswordResetRequested        | the account's owner, email only (link with the token) | account security |
 | CredentialIssued              | the worker it was issued to | credential         |
 | CredentialSuspended / …Unsuspended / …Revoked | that worker | credential         |
 
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from iworkz.credentials.v1 import events_pb2 as credential_events
 from iworkz.identity.v1 import events_pb2 as identity_events
@@ -36,6 +40,9 @@ from services.notifications.domain import preferences, templates
 from services.runtime import names
 
 SECURITY_LINK = "/settings/security"
+# Pages of the web app that take an account token from the link's query.
+VERIFY_EMAIL_PATH = "/verify-email"
+RESET_PASSWORD_PATH = "/reset-password"
 
 _STATUS_TEMPLATES = {
     mp.APPLICATION_STATUS_SHORTLISTED: "application.shortlisted",
@@ -56,6 +63,11 @@ class Draft:
     user_id: str = ""  # one user, or
     organization_id: str = ""  # every known member of an organisation
     params: Mapping[str, str] = field(default_factory=dict)
+    # An account email (verification, password reset): sent whatever the
+    # preferences say, never put in the inbox (its link holds a secret), and
+    # not sent at all once the link has expired (Unix time; 0: no expiry).
+    email_only: bool = False
+    expires: float = 0.0
 
     def render(self, language: str) -> templates.Message:
         return templates.render(self.template, language, self.params)
@@ -132,6 +144,42 @@ def refresh_token_reuse_detected(event: identity_events.RefreshTokenReuseDetecte
     ]
 
 
+def password_changed(event: identity_events.PasswordChanged) -> list[Draft]:
+    """Tell the account's owner their password was changed and every session signed out."""
+    user_id = names.resource_id(event.user, "users")
+    if not user_id:
+        return []
+    return [
+        Draft(
+            preferences.ACCOUNT_SECURITY,
+            "security.password_changed",
+            SECURITY_LINK,
+            user_id=user_id,
+            params={"address": event.client_address},
+        )
+    ]
+
+
+def _account_email(user: str, template: str, path: str, token: str, expires: float) -> list[Draft]:
+    user_id = names.resource_id(user, "users")
+    if not user_id or not token:
+        return []
+    link = f"{path}?{urlencode({'token': token})}"
+    return [Draft(preferences.ACCOUNT_SECURITY, template, link, user_id=user_id, email_only=True, expires=expires)]
+
+
+def email_verification_requested(event: identity_events.EmailVerificationRequested) -> list[Draft]:
+    """Email the link that proves the address is the account owner's."""
+    expires = event.expire_time.seconds + event.expire_time.nanos / 1e9
+    return _account_email(event.user, "account.verify_email", VERIFY_EMAIL_PATH, event.token, expires)
+
+
+def password_reset_requested(event: identity_events.PasswordResetRequested) -> list[Draft]:
+    """Email the password-reset link."""
+    expires = event.expire_time.seconds + event.expire_time.nanos / 1e9
+    return _account_email(event.user, "account.password_reset", RESET_PASSWORD_PATH, event.token, expires)
+
+
 def _credential_draft(summary: credential_events.CredentialSummary, template: str, reason: str = "") -> list[Draft]:
     """Tell the worker a credential was issued to them, or changed status."""
     worker_id = names.resource_id(summary.subject, "workers")
@@ -170,6 +218,15 @@ ROUTES = {
     identity_events.RefreshTokenReuseDetected.DESCRIPTOR.full_name: (
         identity_events.RefreshTokenReuseDetected,
         refresh_token_reuse_detected,
+    ),
+    identity_events.PasswordChanged.DESCRIPTOR.full_name: (identity_events.PasswordChanged, password_changed),
+    identity_events.EmailVerificationRequested.DESCRIPTOR.full_name: (
+        identity_events.EmailVerificationRequested,
+        email_verification_requested,
+    ),
+    identity_events.PasswordResetRequested.DESCRIPTOR.full_name: (
+        identity_events.PasswordResetRequested,
+        password_reset_requested,
     ),
     credential_events.CredentialIssued.DESCRIPTOR.full_name: (credential_events.CredentialIssued, credential_issued),
     credential_events.CredentialSuspended.DESCRIPTOR.full_name: (

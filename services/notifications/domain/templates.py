@@ -144,6 +144,43 @@ TEMPLATES: Mapping[str, Mapping[str, tuple[str, str]]] = {
             "変更してください。",
         ),
     },
+    "security.password_changed": {
+        "en": (
+            "Your password was changed",
+            "The password of your iWORKZ account was changed{from_address} and every device was signed out. "
+            "If this wasn't you, reset your password now and contact support.",
+        ),
+        "ja": (
+            "パスワードが変更されました",
+            "iWORKZアカウントのパスワードが変更され{from_address}、すべての端末からログアウトしました。"
+            "心当たりがない場合は、すぐにパスワードを再設定し、サポートにご連絡ください。",
+        ),
+    },
+    # Account emails (email only, see routing.Draft.email_only): the link holds the token.
+    "account.verify_email": {
+        "en": (
+            "Confirm your email address",
+            "Welcome to iWORKZ! Please confirm that this is your email address by opening this link within 24 hours:",
+        ),
+        "ja": (
+            "メールアドレスの確認",
+            "iWORKZへようこそ！24時間以内に次のリンクを開いて、このメールアドレスがお客様のものであることを確認してください：",
+        ),
+    },
+    "account.password_reset": {
+        "en": (
+            "Reset your password",
+            "Someone asked to reset the password of your iWORKZ account. To choose a new password, open this "
+            "link within 30 minutes. It works once. If it wasn't you, ignore this email: your password stays "
+            "as it is.",
+        ),
+        "ja": (
+            "パスワードの再設定",
+            "iWORKZアカウントのパスワード再設定のご依頼を受け付けました。30分以内に次のリンクを開いて、新しい"
+            "パスワードを設定してください（1回のみ有効）。お心当たりがない場合は、このメールを無視してください。"
+            "パスワードは変更されません。",
+        ),
+    },
 }
 
 _FROM_ADDRESS = {"en": " (from {address})", "ja": "（接続元：{address}）"}
@@ -184,6 +221,12 @@ _EMAIL = {
         "通知設定で変更できます：{settings_url}\n",
     ),
 }
+_ACCOUNT_EMAIL = {
+    "en": "Hello {name},\n\n{body}\n\n{url}\n\n-- \niWORKZ\nThis email is about your account's security; it is sent "
+    "whatever your notification settings say.\n",
+    "ja": "{name}様\n\n{body}\n\n{url}\n\n-- \niWORKZ\nこのメールはアカウントの安全に関するもので、通知設定にかかわらず"
+    "お送りしています。\n",
+}
 _DEAR = {"en": "there", "ja": "ユーザー"}
 SETTINGS_PATH = "/settings/notifications"
 
@@ -210,6 +253,14 @@ def render(template: str, language: str, params: Mapping[str, str]) -> Message:
     values["because"] = _BECAUSE[language].format(reason=reason) if reason else ""
     title, body = texts[language]
     return Message(title.format(**values), body.format(**values), language)
+
+
+def account_email(message: Message, display_name: str, url: str) -> Email:
+    """An account email (verification, reset): the message and its link, with no settings footer."""
+    subject, _ = _EMAIL[message.language]
+    name = display_name or _DEAR[message.language]
+    text = _ACCOUNT_EMAIL[message.language].format(name=name, body=message.body, url=url)
+    return Email(subject.format(title=message.title), text, message.language)
 
 
 def email(message: Message, display_name: str, url: str, settings_url: str) -> Email:
