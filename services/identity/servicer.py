@@ -265,12 +265,15 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return identity_pb2.LoginResponse(user=user_message(user), tokens=tokens)
 
     async def _count_failure(self, email: str) -> None:
-        """Count a failed sign-in step against the account and the address (login throttling)."""
-        account_key, address_key, *_ = await self._throttle_counts(email, _address())
+        """Count a wrong second-factor code against the account (as a failed login is counted).
+
+        Not against the address: each challenge already needed the password and
+        allows only a few codes.
+        """
+        account_key = self.r.redis.key("identity", "login-fail", "account", email)
         pipe = self.r.redis.client.pipeline(transaction=True)
-        for key in (account_key, address_key):
-            pipe.set(key, 0, ex=self.throttle.window_seconds, nx=True)
-            pipe.incr(key)
+        pipe.set(account_key, 0, ex=self.throttle.window_seconds, nx=True)
+        pipe.incr(account_key)
         await pipe.execute()
 
     async def _check_not_throttled(self, email: str) -> None:

@@ -5,7 +5,7 @@ as data (`zxcvbn.frequency_lists`, from leaked-password corpora); nothing is
 copied into this repository. Sign-up already demands 12 characters, which
 few listed passwords have, so a password is also refused when it is a listed
 one (4 characters or more) padded with digits and symbols
-(`Password1234!`), or one short unit repeated (`qwertyqwerty`, `abcabcabcabc`).
+(`Password1234!`), or one short or listed unit repeated (`abcabcabcabc`, `iloveyouiloveyou`).
 """
 
 from __future__ import annotations
@@ -26,9 +26,12 @@ def common_passwords() -> frozenset[str]:
 
 
 def _repeats_a_short_unit(text: str) -> bool:
-    for size in range(1, min(len(text) // 2, 6) + 1):
-        if len(text) % size == 0 and text == text[:size] * (len(text) // size):
-            return True
+    """`text` is one unit over and over: a short one (`abcabc...`) or a listed one (`iloveyouiloveyou`)."""
+    for size in range(1, len(text) // 2 + 1):
+        unit = text[:size]
+        if len(text) % size == 0 and text == unit * (len(text) // size):
+            if size <= 6 or unit in common_passwords():
+                return True
     return False
 
 

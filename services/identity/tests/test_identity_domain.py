@@ -228,3 +228,66 @@ def test_keys_may_not_carry_other_roles(org_type, roles):
         apikeys.check_roles(org_type, roles)
 
     assert [v.field for v in caught.value.violations] == ["api_key.roles"]
+
+
+# --- account safety ------------------------------------------------------------------
+
+
+def test_common_passwords_and_their_dressed_up_forms_are_refused():
+    from services.identity.domain.common_passwords import common_passwords, is_common
+
+    assert len(common_passwords()) > 25_000  # zxcvbn's list, as installed
+    for password in ("password", "Password1234!", "qwertyqwerty", "iloveyouiloveyou", "123456789012", "!!dragon2024"):
+        assert is_common(password), password
+    for password in ("correct horse battery staple", "Sakura-Tokyo-2026!", "my-secret-passphrase-9"):
+        assert not is_common(password), password
+
+
+def test_account_tokens_work_once_for_their_purpose_until_they_expire():
+    from datetime import UTC, datetime, timedelta
+
+    from services.identity.domain.account_tokens import (
+        LIFETIME,
+        Purpose,
+        StoredToken,
+        TokenState,
+        check,
+        new_token,
+    )
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert LIFETIME[Purpose.RESET_PASSWORD] == timedelta(minutes=30)
+    assert new_token(Purpose.RESET_PASSWORD) != new_token(Purpose.RESET_PASSWORD)
+    fresh = StoredToken("u", Purpose.RESET_PASSWORD, now + timedelta(minutes=30), None)
+    assert check(fresh, Purpose.RESET_PASSWORD, now) is TokenState.VALID
+    assert check(fresh, Purpose.VERIFY_EMAIL, now) is TokenState.UNKNOWN  # a reset token verifies nothing
+    assert check(fresh, Purpose.RESET_PASSWORD, now + timedelta(minutes=30)) is TokenState.EXPIRED
+    used = StoredToken("u", Purpose.RESET_PASSWORD, now + timedelta(minutes=30), now)
+    assert check(used, Purpose.RESET_PASSWORD, now) is TokenState.USED
+    assert check(None, Purpose.RESET_PASSWORD, now) is TokenState.UNKNOWN
+
+
+def test_totp_codes_match_around_now_and_never_twice():
+    import pyotp
+
+    from services.identity.domain import second_factor
+
+    secret = second_factor.new_secret()
+    now = 1_800_000_000.0
+    step = int(now // 30)
+    code = pyotp.TOTP(secret).at(now)
+    assert second_factor.match_totp(secret, code, 0, now).step == step
+    assert second_factor.match_totp(secret, code, step, now) is None  # already used
+    assert second_factor.match_totp(secret, pyotp.TOTP(secret).at(now - 30), 0, now).step == step - 1  # drift
+    assert second_factor.match_totp(secret, pyotp.TOTP(secret).at(now - 90), 0, now) is None
+    assert second_factor.match_totp(secret, "12345", 0, now) is None
+
+
+def test_recovery_codes_are_random_and_typed_loosely():
+    from services.identity.domain import second_factor
+
+    codes = second_factor.new_recovery_codes()
+    assert len(set(codes)) == 10 and all(len(c) == 19 and c.count("-") == 3 for c in codes)
+    code = codes[0]
+    assert second_factor.recovery_code_hash(code.upper().replace("-", " ")) == second_factor.recovery_code_hash(code)
+    assert second_factor.recovery_code_hash(codes[1]) != second_factor.recovery_code_hash(code)

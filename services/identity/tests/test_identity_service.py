@@ -27,7 +27,6 @@ from iworkz.identity.v1 import events_pb2
 from iworkz.identity.v1 import identity_pb2 as pb
 from iworkz.sdk import Client
 from iworkz.type.v1 import event_pb2
-from services.cli import create_admin
 from services.identity import store
 from services.identity.domain import signing
 from services.identity.domain.sessions import token_hash
@@ -53,21 +52,6 @@ def resource_id(name: str) -> str:
     return name.rsplit("/", 1)[1]
 
 
-@pytest.fixture
-async def connect(identity_service):
-    """Opens SDK clients to the identity service and closes them after the test."""
-    opened: list[Client] = []
-
-    def make(token: str = "") -> Client:
-        client = Client(identity_service.target, token=token)
-        opened.append(client)
-        return client
-
-    yield make
-    for client in opened:
-        await client.close()
-
-
 async def sign_up(
     connect, account_type=WORKER, organization: str = "", email: str = "", display_name: str = "Aiko Tanaka"
 ) -> tuple[Client, pb.SignUpResponse]:
@@ -88,15 +72,6 @@ async def sign_up(
 async def log_in(connect, email: str) -> tuple[Client, pb.LoginResponse]:
     client = connect()
     return client, await client.login(email, PASSWORD)
-
-
-@pytest.fixture
-async def admin(connect, database_url) -> Client:
-    """A client signed in as a fresh platform admin."""
-    email = unique_email("admin")
-    await create_admin(database_url, email, "Platform Admin", PASSWORD)  # what `iworkz create-admin` runs
-    client, _ = await log_in(connect, email)
-    return client
 
 
 async def query(database_url: str, sql: str, *params) -> list[dict]:
