@@ -184,7 +184,9 @@ def write_service_config() -> None:
 
     Every unary method gets a deadline; methods bound to HTTP GET are reads
     and are retried on UNAVAILABLE (googleapis-style service config, which
-    gRPC channels apply natively). Server streams (live updates) stay open
+    gRPC channels apply natively), and so are writes whose request has an
+    AIP-155 `request_id` (the SDK fills one in; the service applies it once).
+    Server streams (live updates) stay open
     as long as the caller wants: no deadline, and a retry only until the
     first message arrives, as gRPC does for streams.
     """
@@ -193,6 +195,8 @@ def write_service_config() -> None:
     image = descriptor_pb2.FileDescriptorSet.FromString(IMAGE.read_bytes())
     reads: list[dict[str, str]] = []
     writes: list[dict[str, str]] = []
+    keyed_writes: list[dict[str, str]] = []
+    messages = {f"{f.package}.{m.name}": m for f in image.file for m in f.message_type}
     streams: list[dict[str, str]] = []
     for f in image.file:
         if not f.package.startswith("iworkz."):
@@ -201,7 +205,9 @@ def write_service_config() -> None:
             for method in service.method:
                 rule = method.options.Extensions[annotations_pb2.http]
                 entry = {"service": f"{f.package}.{service.name}", "method": method.name}
-                (streams if method.server_streaming else reads if rule.get else writes).append(entry)
+                keyed = any(x.name == "request_id" for x in messages[method.input_type.lstrip(".")].field)
+                kind = streams if method.server_streaming else reads if rule.get else keyed_writes if keyed else writes
+                kind.append(entry)
     retry = {
         "maxAttempts": 4,
         "initialBackoff": "0.1s",
@@ -212,6 +218,7 @@ def write_service_config() -> None:
     config = {
         "methodConfig": [
             {"name": reads, "timeout": "10s", "retryPolicy": retry},
+            {"name": keyed_writes, "timeout": "10s", "retryPolicy": retry},
             {"name": writes, "timeout": "10s"},
             *([{"name": streams, "retryPolicy": retry}] if streams else []),
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, TypeVar
 
@@ -15,6 +16,14 @@ from psycopg_pool import AsyncConnectionPool
 Connection = psycopg.AsyncConnection[DictRow]
 Query = str | bytes | sql.Composable
 Row = TypeVar("Row")
+
+
+# An RPC whose writes must commit together with something the runtime records
+# (an idempotency key) runs with one open transaction joined here: every
+# `transaction()` / `connection()` of that database in the RPC reuses it.
+_joined: contextvars.ContextVar[tuple[Database, Connection] | None] = contextvars.ContextVar(
+    "iworkz_db_joined", default=None
+)
 
 
 class Database:
@@ -40,16 +49,41 @@ class Database:
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        """A connection inside one transaction, committed when the block ends cleanly."""
+        """A connection inside one transaction, committed when the block ends cleanly.
+
+        Inside `joined()` it is a savepoint of the joined transaction, which commits later.
+        """
+        joined = _joined.get()
+        if joined is not None and joined[0] is self:
+            async with joined[1].transaction():
+                yield joined[1]
+            return
         async with self.pool.connection() as conn:
             async with conn.transaction():
                 yield conn
 
     @contextlib.asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:
-        """A connection in autocommit mode, for single statements and reads."""
+        """A connection in autocommit mode, for single statements and reads (inside `joined()`: the
+        joined transaction's, so reads see its writes)."""
+        joined = _joined.get()
+        if joined is not None and joined[0] is self:
+            async with joined[1].transaction():  # a savepoint: a failed statement spoils only itself
+                yield joined[1]
+            return
         async with self.pool.connection() as conn:
             yield conn
+
+    @contextlib.asynccontextmanager
+    async def joined(self, conn: Connection) -> AsyncIterator[None]:
+        """Within the block, this task's `transaction()` and `connection()` use `conn` (already in a
+        transaction), so what the block writes commits or rolls back with the caller's transaction.
+        Tasks started inside share it: they must not use the database concurrently."""
+        token = _joined.set((self, conn))
+        try:
+            yield
+        finally:
+            _joined.reset(token)
 
 
 async def fetch_one(conn: Connection, row_type: type[Row], query: Query, params: Sequence[Any] = ()) -> Row | None:

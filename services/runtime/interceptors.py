@@ -7,7 +7,11 @@ first message (which names the resource), before the servicer starts; each
 later message is validated as the servicer reads it. Order, outermost first:
 
     tracing → call context → observe (logs, metrics) → errors →
-    authentication + roles → validation → ownership → servicer
+    authentication + roles → validation → ownership → request ids → servicer
+
+The request-id interceptor (AIP-155, `idempotency.py`) is innermost: a
+repeated request id is answered only after the caller was authenticated and
+the request validated and found to be theirs.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from buf.validate import validate_pb2
 from iworkz.auth.v1 import access_pb2
 from services.runtime import access, context
 from services.runtime.errors import DomainError, FieldViolation, InvalidArgument, ResourceExhausted, Unauthenticated
+from services.runtime.idempotency import IdempotentCalls
 from services.runtime.tokens import TokenVerifier
 
 log = logging.getLogger("iworkz.rpc")
@@ -437,10 +442,25 @@ class OwnershipInterceptor(WrappingInterceptor):
         access.check_ownership(_rule(method), state.caller, request)
 
 
-def build_interceptors(service: str, verifier: TokenVerifier, trust_xfcc: bool) -> list[Any]:
-    """Every interceptor a service runs, outermost first."""
+class RequestIdInterceptor(WrappingInterceptor):
+    """Applies a request carrying an AIP-155 `request_id` at most once (see `idempotency`)."""
+
+    contracts_only = True
+
+    def __init__(self, calls: IdempotentCalls) -> None:
+        self.calls = calls
+
+    async def around(self, method: str, request: Request, ctx: Ctx, call: Behaviour) -> Any:
+        return await self.calls.run(method, request, lambda: call(request, ctx))
+
+
+def build_interceptors(
+    service: str, verifier: TokenVerifier, trust_xfcc: bool, calls: IdempotentCalls | None = None
+) -> list[Any]:
+    """Every interceptor a service runs, outermost first (`calls`: where request ids are kept)."""
     from opentelemetry.instrumentation.grpc import aio_server_interceptor
 
+    request_ids = [RequestIdInterceptor(calls)] if calls is not None else []
     return [
         aio_server_interceptor(),  # type: ignore[no-untyped-call]
         CallContextInterceptor(trust_xfcc),
@@ -449,4 +469,5 @@ def build_interceptors(service: str, verifier: TokenVerifier, trust_xfcc: bool) 
         AuthenticationInterceptor(verifier),
         ValidationInterceptor(),
         OwnershipInterceptor(),
+        *request_ids,
     ]

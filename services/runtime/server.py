@@ -24,6 +24,7 @@ from grpc_reflection.v1alpha import reflection
 from services.runtime import datakeys, logs, telemetry
 from services.runtime.db import Database
 from services.runtime.fieldcrypt import FieldCipher
+from services.runtime.idempotency import IdempotentCalls
 from services.runtime.interceptors import build_interceptors
 from services.runtime.migrations import RUNTIME_MIGRATIONS, migrate
 from services.runtime.redisconn import RedisClient
@@ -142,7 +143,10 @@ async def start(spec: ServiceSpec, settings: Settings) -> RunningService:
         ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
     ]
     server = grpc.aio.server(
-        interceptors=build_interceptors(spec.name, verifier, settings.trust_forwarded_client_cert), options=options
+        interceptors=build_interceptors(
+            spec.name, verifier, settings.trust_forwarded_client_cert, IdempotentCalls(db, cipher)
+        ),
+        options=options,
     )
     await spec.add_servicers(server, resources)
     health_servicer = health.aio.HealthServicer()

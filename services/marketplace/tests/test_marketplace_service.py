@@ -426,6 +426,7 @@ BAD_INPUT = [
     ),
     # jobs
     Bad("CreateJob", {"parent": "organizations/acme"}, "parent", "string.pattern"),
+    Bad("CreateJob", {"request_id": "job-1"}, "request_id", "string.uuid"),
     Bad("CreateJob", {_J: UNSET}, _J, "required"),
     Bad("CreateJob", {"job.name": _long(121)}, "job.name", "string.max_len"),
     Bad("CreateJob", {"job.title": ""}, "job.title", "required"),  # drafts need a title (servicer)
@@ -483,6 +484,7 @@ BAD_INPUT = [
     # applications
     Bad("CreateApplication", {"parent": f"{EMPLOYER}/jobs/-"}, "parent", "string.pattern"),
     Bad("CreateApplication", {"cover_letter": _long(4001)}, "cover_letter", "string.max_len"),
+    Bad("CreateApplication", {"request_id": "7"}, "request_id", "string.uuid"),
     Bad("GetApplication", {"name": JOB}, "name", "string.pattern"),
     Bad("ListWorkerApplications", {"parent": EMPLOYER}, "parent", "string.pattern"),
     Bad("ListWorkerApplications", {"page_size": 101}, "page_size", "int32.gte_lte"),

@@ -6,7 +6,9 @@
 
 Per-method deadlines and retries come from `service_config.json`, generated
 from the contracts (reads are retried on UNAVAILABLE; every call has a
-deadline). The client attaches the bearer token to every call and, after a
+deadline; a creating call whose request has an AIP-155 `request_id` gets a fresh
+one when the caller left it empty, and is then retried on UNAVAILABLE too, since
+the service applies a repeated request id once). The client attaches the bearer token to every call and, after a
 login, refreshes it before it expires.
 """
 
@@ -17,6 +19,7 @@ import importlib
 import json
 import pathlib
 import time
+import uuid
 from typing import Any
 
 import grpc
@@ -58,7 +61,19 @@ class _Auth:
 # so unary, server-streaming and bidirectional calls each need their own interceptor object.
 class _UnaryAuth(_Auth, grpc.aio.UnaryUnaryClientInterceptor):
     async def intercept_unary_unary(self, continuation, details, request):
-        return await continuation(await self._details(details), request)
+        return await continuation(await self._details(details), with_request_id(request))
+
+
+def with_request_id(request: Any) -> Any:
+    """`request` with a fresh AIP-155 request id if it has the field and it is empty (a copy; the
+    caller's message is left alone). Every retry of the call then carries the same id."""
+    descriptor = getattr(request, "DESCRIPTOR", None)
+    if descriptor is None or "request_id" not in descriptor.fields_by_name or request.request_id:
+        return request
+    copy = type(request)()
+    copy.CopyFrom(request)
+    copy.request_id = str(uuid.uuid4())
+    return copy
 
 
 class _StreamAuth(_Auth, grpc.aio.UnaryStreamClientInterceptor):

@@ -377,14 +377,16 @@ class IssueCredentialOptions(_message.Message):
     def __init__(self, format: _Optional[_Union[CredentialFormat, str]] = ..., subject: _Optional[str] = ..., credential_id: _Optional[str] = ..., mandatory_pointers: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class IssueCredentialRequest(_message.Message):
-    __slots__ = ("parent", "credential", "options")
+    __slots__ = ("parent", "credential", "options", "request_id")
     PARENT_FIELD_NUMBER: _ClassVar[int]
     CREDENTIAL_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     parent: str
     credential: _struct_pb2.Struct
     options: IssueCredentialOptions
-    def __init__(self, parent: _Optional[str] = ..., credential: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., options: _Optional[_Union[IssueCredentialOptions, _Mapping]] = ...) -> None: ...
+    request_id: str
+    def __init__(self, parent: _Optional[str] = ..., credential: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., options: _Optional[_Union[IssueCredentialOptions, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class IssueCredentialResponse(_message.Message):
     __slots__ = ("verifiable_credential", "credential")

@@ -311,12 +311,14 @@ class Job(_message.Message):
     def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., required_skills: _Optional[_Iterable[_Union[Skill, _Mapping]]] = ..., preferred_skills: _Optional[_Iterable[_Union[Skill, _Mapping]]] = ..., min_japanese_level: _Optional[_Union[_profile_types_pb2.JapaneseLevel, str]] = ..., location: _Optional[_Union[_profile_types_pb2.Location, _Mapping]] = ..., wage_min: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., wage_max: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., wage_period: _Optional[_Union[_profile_types_pb2.WagePeriod, str]] = ..., employment_type: _Optional[_Union[_profile_types_pb2.EmploymentType, str]] = ..., headcount: _Optional[int] = ..., start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., eligible_visa_statuses: _Optional[_Iterable[_Union[_profile_types_pb2.VisaStatus, str]]] = ..., eligible_ssw_fields: _Optional[_Iterable[_Union[_profile_types_pb2.SswField, str]]] = ..., offers_visa_sponsorship: _Optional[bool] = ..., state: _Optional[_Union[JobState, str]] = ..., employer_display_name: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hours_per_week: _Optional[int] = ..., licences_required: _Optional[_Iterable[str]] = ..., accepts_self_declared_licences: _Optional[bool] = ..., manual_work: _Optional[bool] = ...) -> None: ...
 
 class CreateJobRequest(_message.Message):
-    __slots__ = ("parent", "job")
+    __slots__ = ("parent", "job", "request_id")
     PARENT_FIELD_NUMBER: _ClassVar[int]
     JOB_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     parent: str
     job: Job
-    def __init__(self, parent: _Optional[str] = ..., job: _Optional[_Union[Job, _Mapping]] = ...) -> None: ...
+    request_id: str
+    def __init__(self, parent: _Optional[str] = ..., job: _Optional[_Union[Job, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class CreateJobResponse(_message.Message):
     __slots__ = ("job",)
@@ -469,12 +471,14 @@ class ApplicationEvent(_message.Message):
     def __init__(self, from_status: _Optional[_Union[ApplicationStatus, str]] = ..., to_status: _Optional[_Union[ApplicationStatus, str]] = ..., actor: _Optional[str] = ..., note: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CreateApplicationRequest(_message.Message):
-    __slots__ = ("parent", "cover_letter")
+    __slots__ = ("parent", "cover_letter", "request_id")
     PARENT_FIELD_NUMBER: _ClassVar[int]
     COVER_LETTER_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     parent: str
     cover_letter: str
-    def __init__(self, parent: _Optional[str] = ..., cover_letter: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, parent: _Optional[str] = ..., cover_letter: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class CreateApplicationResponse(_message.Message):
     __slots__ = ("application",)

@@ -378,14 +378,16 @@ class AllocateCohortResponse(_message.Message):
     def __init__(self, assignments: _Optional[_Iterable[_Union[Assignment, _Mapping]]] = ..., total_score: _Optional[float] = ..., unfilled_seats: _Optional[int] = ..., unplaced_workers: _Optional[_Iterable[str]] = ..., blocking_pairs: _Optional[int] = ..., solver: _Optional[str] = ..., weights_version: _Optional[str] = ...) -> None: ...
 
 class RecordFeedbackRequest(_message.Message):
-    __slots__ = ("worker", "job", "kind")
+    __slots__ = ("worker", "job", "kind", "request_id")
     WORKER_FIELD_NUMBER: _ClassVar[int]
     JOB_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     worker: str
     job: str
     kind: FeedbackKind
-    def __init__(self, worker: _Optional[str] = ..., job: _Optional[str] = ..., kind: _Optional[_Union[FeedbackKind, str]] = ...) -> None: ...
+    request_id: str
+    def __init__(self, worker: _Optional[str] = ..., job: _Optional[str] = ..., kind: _Optional[_Union[FeedbackKind, str]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class RecordFeedbackResponse(_message.Message):
     __slots__ = ()
