@@ -400,6 +400,8 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 events_pb2.UserDisabled(user=request.name, reason=request.reason, disabled_by=caller.user_name),
             )
             await outbox.audit(conn, caller.user_name, "disable_user", request.name, {"reason": request.reason})
+            # Before the commit: if the refusal cannot be recorded, the account is not disabled either.
+            await self.r.revocations.revoke(str(user.id), "disabled")
         return identity_pb2.DisableUserResponse(user=user_message(user))
 
     # --- organisations -------------------------------------------------------
@@ -518,6 +520,8 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             row = await store.api_key(conn, org_id, key_id)
             row = await store.revoke_api_key(conn, row.id)
             await outbox.audit(conn, context.caller().user_name, "revoke_api_key", request.name)
+            # Tokens already exchanged for the key (their subject is the key's id) stop working too.
+            await self.r.revocations.revoke(str(row.id), "api key revoked")
         return identity_pb2.RevokeApiKeyResponse(api_key=api_key_message(row))
 
     async def ExchangeApiKey(self, request, context_):

@@ -28,6 +28,7 @@ from services.runtime.idempotency import IdempotentCalls
 from services.runtime.interceptors import build_interceptors
 from services.runtime.migrations import RUNTIME_MIGRATIONS, migrate
 from services.runtime.redisconn import RedisClient
+from services.runtime.revocations import Revocations
 from services.runtime.settings import Settings
 from services.runtime.tokens import JwksCache, TokenVerifier
 
@@ -36,13 +37,14 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Resources:
-    """What a servicer gets: its settings, database, Redis, cipher and token verifier."""
+    """What a servicer gets: its settings, database, Redis, cipher, token verifier and revoked subjects."""
 
     settings: Settings
     db: Database
     redis: RedisClient
     cipher: FieldCipher
     verifier: TokenVerifier
+    revocations: Revocations
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -131,8 +133,11 @@ async def start(spec: ServiceSpec, settings: Settings) -> RunningService:
     redis = RedisClient(settings.redis_url, settings.redis_prefix)
     cipher = await datakeys.load_cipher(db, settings.master_keys)
     late = _LateFetcher()
-    verifier = TokenVerifier(JwksCache(late), settings.jwt_issuer, settings.jwt_audience)
-    resources = Resources(settings, db, redis, cipher, verifier)
+    revocations = Revocations(redis)
+    verifier = TokenVerifier(
+        JwksCache(late), settings.jwt_issuer, settings.jwt_audience, revoked=revocations.is_revoked
+    )
+    resources = Resources(settings, db, redis, cipher, verifier, revocations)
     late.fetch = spec.jwks_fetcher(resources) if spec.jwks_fetcher else identity_jwks_fetcher(settings.identity_target)
 
     options = [

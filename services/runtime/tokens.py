@@ -68,11 +68,20 @@ class JwksCache:
 class TokenVerifier:
     """Verifies ES256 access tokens and turns their claims into a Caller."""
 
-    def __init__(self, keys: JwksCache, issuer: str, audience: str, leeway: float = 5.0) -> None:
+    def __init__(
+        self,
+        keys: JwksCache,
+        issuer: str,
+        audience: str,
+        leeway: float = 5.0,
+        revoked: Callable[[str], Awaitable[bool]] | None = None,
+    ) -> None:
         self.keys = keys
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
+        # Asked last, for a token otherwise valid: is its subject refused (disabled user, revoked key)?
+        self.revoked = revoked
 
     async def verify(self, token: str) -> Caller:
         try:
@@ -101,6 +110,8 @@ class TokenVerifier:
         roles = claims.get("roles", [])
         if not isinstance(roles, list):
             raise Unauthenticated("invalid token")
+        if self.revoked is not None and await self.revoked(str(claims["sub"])):
+            raise Unauthenticated("this account or key has been disabled")
         return Caller(
             subject=str(claims["sub"]),
             kind=str(claims.get("typ", "user")),

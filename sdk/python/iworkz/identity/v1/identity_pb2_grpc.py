@@ -274,8 +274,8 @@ class IdentityServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DisableUser(self, request, context):
-        """Disables an account: it can no longer log in or refresh, and its
-        sessions are revoked. Admin only.
+        """Disables an account: it can no longer log in or refresh, its sessions
+        are revoked, and its access tokens are refused at once. Admin only.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -327,8 +327,8 @@ class IdentityServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RevokeApiKey(self, request, context):
-        """Revokes an API key. Tokens already exchanged for it expire on their own
-        (at most 15 minutes).
+        """Revokes an API key. Tokens already exchanged for it stop working at once
+        (every service refuses them).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
