@@ -73,3 +73,9 @@ class ResourceExhausted(DomainError):
 
 class Unavailable(DomainError):
     code = "UNAVAILABLE"
+
+
+class DataLoss(DomainError):
+    """Stored data is unreadable: an encrypted value failed authentication (tampered or corrupted)."""
+
+    code = "DATA_LOSS"

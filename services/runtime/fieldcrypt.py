@@ -20,11 +20,22 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from services.runtime.errors import DataLoss
+
 _VERSION = b"\x01"
 
 
 class CryptoError(RuntimeError):
     pass
+
+
+class UnreadableValue(CryptoError, DataLoss):
+    """A stored value that does not decrypt: tampered, truncated, or under a key that is gone.
+
+    A DataLoss, so callers see DATA_LOSS with a message naming no value, not INTERNAL."""
+
+    def __init__(self, message: str) -> None:
+        DataLoss.__init__(self, message)
 
 
 @dataclass(frozen=True)
@@ -95,15 +106,15 @@ class FieldCipher:
 
     def decrypt(self, blob: bytes, where: str) -> str:
         if not blob or blob[:1] != _VERSION or len(blob) < 1 + 16 + 12 + 16:
-            raise CryptoError("not an encrypted field value")
+            raise UnreadableValue("a stored value is not an encrypted field value")
         key_id = uuid.UUID(bytes=bytes(blob[1:17]))
         key = self._keys.get(key_id)
         if key is None:
-            raise CryptoError(f"unknown data key {key_id}")
+            raise UnreadableValue(f"a stored encrypted value names an unknown data key {key_id}")
         try:
             return AESGCM(key).decrypt(bytes(blob[17:29]), bytes(blob[29:]), where.encode()).decode()
         except InvalidTag:
-            raise CryptoError("encrypted value failed authentication") from None
+            raise UnreadableValue("a stored encrypted value failed authentication (tampered or corrupted)") from None
 
     @staticmethod
     def key_id_of(blob: bytes) -> uuid.UUID:

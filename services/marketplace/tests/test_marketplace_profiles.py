@@ -252,8 +252,9 @@ async def test_a_ciphertext_copied_to_another_row_or_column_does_not_decrypt(mar
         await conn.execute("UPDATE worker_profiles SET address_enc = phone_enc WHERE user_id = %s", (own_row.user_id,))
 
     for victim in (target, own_row):
+        # DATA_LOSS (stored data is unreadable), not INTERNAL: the caller learns what is wrong, not the value.
         error = await market.fails(
-            Code.INTERNAL, victim.api.GetWorkerProfile(mp.GetWorkerProfileRequest(name=victim.worker))
+            Code.DATA_LOSS, victim.api.GetWorkerProfile(mp.GetWorkerProfileRequest(name=victim.worker))
         )
         assert "+8180" not in (error.details() or "")
     # The source row itself is untouched and still decrypts.
