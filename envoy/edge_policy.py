@@ -84,6 +84,19 @@ def not_grpc() -> Json:
     }
 
 
+def _grpc() -> Json:
+    """Local-reply filter: the client spoke gRPC or gRPC-web."""
+    return {
+        "header_filter": {
+            "header": {
+                "name": CLIENT_CONTENT_TYPE_HEADER,
+                "treat_missing_header_as_empty": True,
+                "string_match": {"prefix": "application/grpc"},
+            }
+        }
+    }
+
+
 def json_error(code: int, message: str) -> Json:
     """A local reply body shaped like the transcoder's rich errors."""
     return {"json_format": {"code": code, "message": message, "details": []}, "content_type": "application/json"}
@@ -96,8 +109,22 @@ def _status_is(op: str, status: int) -> Json:
 
 
 def local_reply_mappers() -> list[Json]:
-    """Envoy's own replies (401, 404, 413, 429, 503, ...) as JSON like the transcoder's errors, for REST."""
+    """Envoy's own replies (401, 404, 413, 429, 503, ...) as JSON like the transcoder's errors, for REST.
+
+    jwt_authn answers a token for another audience with 403; the edge has no other source of a
+    local 403 (permissions are the services' to decide), so it becomes what it is: 401, a token
+    that does not authenticate (gRPC UNAUTHENTICATED).
+    """
+    unauthenticated = {"status_code": 401, "headers_to_add": [_www_authenticate()]}
     mappers = [
+        {
+            "filter": {"and_filter": {"filters": [_status_is("EQ", 403), not_grpc()]}},
+            **unauthenticated,
+            "body_format_override": json_error(HTTP_TO_GRPC_CODE[401], "%LOCAL_REPLY_BODY%"),
+        },
+        {"filter": {"and_filter": {"filters": [_status_is("EQ", 403), _grpc()]}}, **unauthenticated},
+    ]
+    mappers += [
         {
             "filter": {"and_filter": {"filters": [_status_is("EQ", status), not_grpc()]}},
             "body_format_override": json_error(code, LOCAL_REPLY_MESSAGES.get(status, "%LOCAL_REPLY_BODY%")),
@@ -112,6 +139,13 @@ def local_reply_mappers() -> list[Json]:
         }
     )
     return mappers
+
+
+def _www_authenticate() -> Json:
+    return {
+        "header": {"key": "www-authenticate", "value": 'Bearer error="invalid_token"'},
+        "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+    }
 
 
 def client_content_type_mutation() -> Json:

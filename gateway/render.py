@@ -324,6 +324,8 @@ def _jwt_filter(topology: Topology, public: list[contracts.Rpc], static_paths: l
                 "forward": True,  # services verify the token again (defence in depth)
                 "claim_to_headers": [{"header_name": SUBJECT_HEADER, "claim_name": "sub"}],
                 "clock_skew_seconds": 5,
+                # A token without `exp` would never expire: identity always sets one.
+                "require_expiration": True,
             }
         },
         rules=_jwt_rules(public, static_paths),

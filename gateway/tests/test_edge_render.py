@@ -202,9 +202,14 @@ def test_local_replies_are_json_for_rest_only(rendered):
     for m in mappers:
         filters = m["filter"]["and_filter"]["filters"]
         comparison = filters[0]["status_code_filter"]["comparison"]
-        if comparison["op"] == "EQ":
-            by_status[comparison["value"]["default_value"]] = m["body_format_override"]["json_format"]["code"]
+        grpc_only = not filters[1]["header_filter"]["header"].get("invert_match", False)
+        if grpc_only:
+            assert "body_format_override" not in m, m  # gRPC callers get grpc-status, never a JSON body
+        elif comparison["op"] == "EQ":
+            by_status.setdefault(comparison["value"]["default_value"], m["body_format_override"]["json_format"]["code"])
         assert filters[1]["header_filter"]["header"]["string_match"] == {"prefix": "application/grpc"}
+    # jwt_authn's 403 (a token for another audience) is a token that does not authenticate: 401.
+    assert by_status[403] == 16 and mappers[0]["status_code"] == 401
     assert by_status[401] == 16 and by_status[404] == 5 and by_status[413] == 8
     assert by_status[429] == 8 and by_status[503] == 14 and by_status[400] == 3
 
