@@ -94,12 +94,26 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         profile.update_time.CopyFrom(timestamp(row.updated_at))
         return profile
 
+    @staticmethod
+    async def _audit_personal_data(conn: Connection, action: str, worker: str, fields: list[str]) -> None:
+        """Anyone but the worker (an admin) who reads or writes their personal data leaves an audit entry,
+        committed before the data is returned."""
+        caller = context.caller()
+        if caller.subject != names.ids(worker)[0] and fields:
+            await outbox.audit(conn, _actor(caller), action, worker, {"fields": sorted(fields)})
+
+    @staticmethod
+    def _personal_fields(row: store.WorkerProfileRow) -> list[str]:
+        return [field for field, column in _PII_COLUMNS.items() if getattr(row, column)]
+
     async def GetWorkerProfile(self, request, context_):
-        async with self.db.connection() as conn:
+        async with self.db.transaction() as conn:
             row = await store.worker_profile(conn, names.ids(request.name)[0])
-        if row is None:
-            raise NotFound("this worker has no profile yet")
-        return pb.GetWorkerProfileResponse(profile=self._worker_message(row))
+            if row is None:
+                raise NotFound("this worker has no profile yet")
+            profile = self._worker_message(row)
+            await self._audit_personal_data(conn, "read_worker_personal_data", request.name, self._personal_fields(row))
+        return pb.GetWorkerProfileResponse(profile=profile)
 
     async def UpdateWorkerProfile(self, request, context_):
         uid = names.ids(request.profile.name)[0]
@@ -134,6 +148,9 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
                 "prefecture": profile.location.prefecture,
             }
             row = await store.upsert_worker_profile(conn, uid, body.SerializeToString(), columns, encrypted)
+            await self._audit_personal_data(
+                conn, "update_worker_personal_data", request.profile.name, self._personal_fields(row)
+            )
             public = pb.WorkerProfile()
             public.CopyFrom(body)  # personal data already cleared
             public.name = f"workers/{uid}"
