@@ -1,15 +1,16 @@
 """Who may talk to a sidecar: mTLS with the mesh CA, then only the topology's callers.
 
 Real service processes behind real sidecar Envoys (`mesh_platform`): a
-plaintext caller, a caller without a client certificate and one whose
-certificate comes from another CA are turned away during the handshake; a
-valid mesh certificate of an identity the topology does not list as a caller
-gets PERMISSION_DENIED (never reaching the service); the allowed callers get
-through, and a service's own calls leave through its egress with its identity.
+plaintext caller, a caller without a client certificate, one whose
+certificate comes from another CA and one whose certificate has expired are
+turned away during the handshake; a valid mesh certificate of an identity the
+topology does not list as a caller gets PERMISSION_DENIED (never reaching the
+service); the allowed callers get through, and a service's own calls leave through its egress with its identity.
 """
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 import grpc
@@ -72,6 +73,31 @@ async def test_a_certificate_from_another_ca_is_refused(mesh_platform, tmp_path)
     # The client side checks the server too: a sidecar's certificate does not pass the rogue CA.
     creds = credentials(rogue, "edge")
     assert await get_jwks(inbound(mesh_platform, "identity"), creds) == grpc.StatusCode.UNAVAILABLE
+
+
+async def test_an_expired_certificate_of_an_allowed_caller_is_refused(mesh_platform, monkeypatch):
+    """The edge's own identity, signed by the real mesh CA, but expired a day ago."""
+    mesh = mesh_platform.mesh
+    three_days_ago = certs.now() - datetime.timedelta(days=3)
+    monkeypatch.setattr(certs, "now", lambda: three_days_ago)
+    ca = mesh._ca
+    assert ca is not None
+    expired = ca.issue(
+        "edge",
+        organization=certs.MESH_ORGANIZATION,
+        lifetime=datetime.timedelta(days=1),
+        uris=[mesh.spiffe_id("edge")],
+        dns_names=["localhost"],
+        addresses=["127.0.0.1"],
+        client=True,
+    )
+    monkeypatch.undo()
+    assert expired.cert.not_valid_after_utc < certs.now()
+    chain = certs.pem(expired.cert) + certs.pem(ca.cert)
+    creds = grpc.ssl_channel_credentials(mesh.ca_cert.read_bytes(), expired.key_pem, chain)
+    assert await get_jwks(inbound(mesh_platform, "identity"), creds) == grpc.StatusCode.UNAVAILABLE
+    # The control: the edge's current certificate from the same CA gets through.
+    assert await get_jwks(inbound(mesh_platform, "identity"), credentials(mesh, "edge")) == grpc.StatusCode.OK
 
 
 @pytest.mark.parametrize(
