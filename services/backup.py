@@ -21,10 +21,13 @@ table's row count with the manifest.
 Not in the backup, and needed to use it (keep them apart from it):
 `IWORKZ_MASTER_KEYS` (every master key that wraps a data key in the backup:
 without them the personal fields do not decrypt), `IWORKZ_BACKUP_KEY`, the
-chain account key that anchors credentials (`CREDENTIALS_CHAIN_KEY`); issuers'
-DID signing keys and identity's token signing keys are rows of the dump,
-their private halves encrypted under the master keys. Redis holds only
-derived state (caches, event streams already applied, rate counters).
+chain account key that anchors credentials (`CREDENTIALS_CHAIN_PRIVATE_KEY`)
+and the chain itself (the anchors are on it; its RPC URL and the registry's
+address, `CREDENTIALS_ANCHOR_CONTRACT`). Issuers' DID signing keys, workers'
+wallet keys and identity's token signing keys are rows of the dump, their
+private halves encrypted under the master keys: the backup restores them only
+with those master keys. Redis holds only derived state (caches, event streams
+whose effects are in the database, rate counters).
 """
 
 from __future__ import annotations
@@ -183,7 +186,8 @@ def backup(database_url: str, directory: pathlib.Path, key: MasterKey) -> Summar
         "keep_elsewhere": [
             "IWORKZ_MASTER_KEYS: every master key wrapping a data key in this backup",
             f"IWORKZ_BACKUP_KEY: key {key.id}, which sealed this backup",
-            "CREDENTIALS_CHAIN_KEY: the account that anchors credential batches on the chain",
+            "CREDENTIALS_CHAIN_PRIVATE_KEY: the account that anchors credential batches on the chain",
+            "DID, wallet and token signing keys are in the dump, encrypted under the master keys",
         ],
     }
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
