@@ -47,9 +47,7 @@ demo: venv
 clean:
 	rm -rf build .pytest_cache
 
-## bench: benchmarks that print their figures and ratios from one run
+## bench: every benchmark in one run (bench/suite.py): build/bench/results.json, results.md, PNG charts
+##        `make bench BENCH_ARGS=--quick` for the under-3-minutes run
 bench: proto
-	$(PY) bench/mesh_bench.py
-	$(PY) bench/notifications_bench.py
-	$(PY) bench/credentials_bench.py
-	$(PY) bench/agent_bench.py
+	$(PY) bench/suite.py $(BENCH_ARGS)

@@ -42,6 +42,7 @@ sys.path.insert(0, str(REPO))
 import grpc  # noqa: E402
 import psutil  # noqa: E402
 
+from bench.record import record  # noqa: E402
 from iworkz.agent.v1 import agent_pb2 as pb  # noqa: E402
 from iworkz.agent.v1 import agent_pb2_grpc  # noqa: E402
 from iworkz.marketplace.v1 import marketplace_pb2 as mp  # noqa: E402
@@ -256,6 +257,18 @@ async def measure(args, target: str, key, pid: int, market_target: str, signing,
         f"ratio {AIMS['rss_mb'] / rss:.2f}"
     )
     print("  (ratio > 1 meets the aim)")
+    record(
+        "agent",
+        {
+            "rounds": args.rounds,
+            "embed_texts_per_s": embed_rate,
+            "parse_resume": {"p50_ms": p50, "p99_ms": p99},
+            "extract_skills": {"p50_ms": e50, "p99_ms": e99},
+            "chat_search": {"p50_ms": c50, "p99_ms": c99},
+            "chat_greeting": {"p50_ms": g50, "p99_ms": g99},
+            "rss_mb": rss,
+        },
+    )
 
 
 def _job_texts() -> list[str]:

@@ -49,6 +49,7 @@ sys.path.insert(0, str(REPO))
 import grpc  # noqa: E402
 import psutil  # noqa: E402
 
+from bench.record import record  # noqa: E402
 from iworkz.credentials.v1 import credentials_pb2 as pb  # noqa: E402
 from iworkz.credentials.v1 import credentials_pb2_grpc  # noqa: E402
 
@@ -225,6 +226,14 @@ async def run(args) -> None:
         seconds, latencies, issued = await timed_calls([issue_call(i) for i in range(args.issue)], args.concurrency)
         issue_cpu = (service.cpu() - cpu) / args.issue
         issue_rate = args.issue / seconds
+        figures: dict = {
+            "issue": {
+                "rps": issue_rate,
+                "p50_ms": percentile(latencies, 0.5),
+                "p99_ms": percentile(latencies, 0.99),
+                "cpu_ms_per_call": issue_cpu * 1000,
+            }
+        }
         print(
             f"1. issue      {args.issue} credentials in {seconds:.2f} s: {issue_rate:.0f}/s "
             f"(aim ≥ {AIM_ISSUE:.0f}/s), p50 {percentile(latencies, 0.5):.1f} ms, "
@@ -282,6 +291,12 @@ async def run(args) -> None:
         seconds, latencies, results = await timed_calls(calls, args.concurrency)
         verify_rate = args.verify / seconds
         verify_cpu = (service.cpu() - cpu) / args.verify
+        figures["verify"] = {
+            "rps": verify_rate,
+            "p50_ms": percentile(latencies, 0.5),
+            "p99_ms": percentile(latencies, 0.99),
+            "cpu_ms_per_call": verify_cpu * 1000,
+        }
         assert all(r.verified for r in results)
         print(
             f"2. verify     {args.verify} full check lists in {seconds:.2f} s: {args.verify / seconds:.0f}/s "
@@ -344,6 +359,7 @@ async def run(args) -> None:
             f"({rates['pyoxigraph'] / rates['pyld']:.2f}×), identical N-Quads: {same}",
             flush=True,
         )
+        record("credentials", {"concurrency": args.concurrency, **figures, "canonicalize_per_s": rates})
         print(
             f"ratios: issuing {issue_rate / AIM_ISSUE:.2f}× its aim, "
             f"verifying {verify_rate / AIM_VERIFY:.2f}× its aim; "

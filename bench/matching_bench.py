@@ -41,6 +41,7 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
 
+from bench.record import record  # noqa: E402
 from services.matching.domain.allocation import Candidates, optimal_dense, optimal_sparse, stable, top_k  # noqa: E402
 from services.matching.domain.bulk import score_matrix, top_candidates  # noqa: E402
 from services.matching.domain.exposure import simulate  # noqa: E402
@@ -51,6 +52,7 @@ from services.matching.domain.scoring import Component  # noqa: E402
 from services.matching.domain.weights import HAND_SET  # noqa: E402
 
 DIM = 384
+FIGURES: dict[str, dict] = {}  # what the suite gets (bench/record.py)
 NO_EXPOSURE = {**HAND_SET.values, Component.EXPOSURE: 0.0}
 
 
@@ -101,6 +103,13 @@ def bench_index(n_jobs: int, queries: int) -> None:
         truth = exact.search_mask(q, 20, mask)
         hits += len({n for n, _ in got} & {n for n, _ in truth})
         total += len(truth)
+    FIGURES["index"] = {
+        "jobs": n_jobs,
+        "build_s": build,
+        "recall_at_20": hits / max(1, total),
+        "search_p50_ms": pct(latencies, 50),
+        "search_p99_ms": pct(latencies, 99),
+    }
     print(
         f"filtered search: recall@20 {hits / max(1, total):.3f} vs exact filtered (aim >= 0.95); "
         f"p50 {pct(latencies, 50):.2f} ms, p99 {pct(latencies, 99):.2f} ms; "
@@ -123,6 +132,7 @@ def bench_recommend(matcher: Matcher, workers: list) -> None:
     with concurrent.futures.ThreadPoolExecutor(16) as pool:
         latencies = list(pool.map(one, calls))
     elapsed = time.perf_counter() - t
+    FIGURES["recommend"] = {"rps": len(calls) / elapsed, "p50_ms": pct(latencies, 50), "p99_ms": pct(latencies, 99)}
     print(
         f"{len(calls) / elapsed:.0f} recommendations/s (aim >= 500/s direct), "
         f"p50 {pct(latencies, 50):.1f} ms, p99 {pct(latencies, 99):.1f} ms (aim <= 50 ms)"
@@ -256,6 +266,7 @@ def main() -> None:
         bench_spreading()
     if args.pgvector_jobs:
         bench_pgvector(args.pgvector_jobs, 50)
+    record("matching", FIGURES)
 
 
 if __name__ == "__main__":

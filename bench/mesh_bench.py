@@ -7,6 +7,8 @@ served by one identity replica started with the launcher's own code on a copy
 of the topology moved to free ports (the edge's rate limits lifted, so the
 limiter is not what is measured). Modes:
 
+0. bare echo    a plain grpc.aio unary echo server in its own process, no
+               interceptors, no database: the limit of Python gRPC here
 1. direct       gRPC, plaintext, to the service's own port
 2. sidecar      gRPC over mTLS (as the `edge` identity) to the replica's sidecar
 3. edge gRPC    gRPC over TLS to the edge, which calls the sidecar over mTLS
@@ -18,7 +20,8 @@ latencies). The client is one asyncio process on the same machine, so on a
 small machine client, Envoys and service share the cores: the CPU time per
 call of every process is printed too. Loopback only; PostgreSQL and Redis from
 DATABASE_URL / REDIS_URL (a scratch database is created and dropped) or
-embedded ones in a temporary directory.
+embedded ones in a temporary directory. Run by bench/suite.py, the figures
+are also written as JSON (bench/record.py).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import asyncio
 import os
 import pathlib
 import ssl
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,10 +46,14 @@ import grpc  # noqa: E402
 import yaml  # noqa: E402
 
 import topology as mesh_topology  # noqa: E402
+from bench.record import record  # noqa: E402
 from devstack import ports as mesh_ports  # noqa: E402
 from iworkz.identity.v1 import identity_pb2, identity_pb2_grpc  # noqa: E402
 
 SERVICE = "identity"
+ECHO_METHOD = "/bench.Echo/Echo"
+ECHO_PAYLOAD = b"x" * 64
+BARE = "bare grpc.aio echo"
 REST_PATH = "/.well-known/jwks.json"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -92,6 +100,52 @@ async def grpc_calls(channel: grpc.aio.Channel, until: float, result: Result) ->
             result.errors += 1
             continue
         result.latencies.append(time.perf_counter() - started)
+
+
+async def echo_calls(channel: grpc.aio.Channel, until: float, result: Result) -> None:
+    echo = channel.unary_unary(ECHO_METHOD)  # bytes in, bytes out: no (de)serialization
+    loop = asyncio.get_running_loop()
+    while loop.time() < until:
+        started = time.perf_counter()
+        try:
+            await echo(ECHO_PAYLOAD, timeout=10)
+        except grpc.aio.AioRpcError:
+            result.errors += 1
+            continue
+        result.latencies.append(time.perf_counter() - started)
+
+
+def serve_echo(port: int) -> None:
+    """`--serve-echo PORT`: the bare limit, a grpc.aio server answering each request with its bytes."""
+
+    async def echo(request: bytes, context) -> bytes:
+        return request
+
+    async def run() -> None:
+        server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
+        handler = grpc.method_handlers_generic_handler(
+            "bench.Echo", {"Echo": grpc.unary_unary_rpc_method_handler(echo)}
+        )
+        server.add_generic_rpc_handlers((handler,))
+        server.add_insecure_port(f"127.0.0.1:{port}")
+        await server.start()
+        print("listening", flush=True)
+        await server.wait_for_termination()
+
+    asyncio.run(run())
+
+
+def start_echo() -> tuple[subprocess.Popen, int]:
+    from devstack.platform import _any_free_port
+
+    port = _any_free_port()
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve-echo", str(port)], stdout=subprocess.PIPE, start_new_session=True
+    )
+    assert process.stdout is not None
+    if b"listening" not in process.stdout.readline():
+        raise SystemExit("the bare echo server did not start")
+    return process, port
 
 
 async def rest_calls(port: int, context: ssl.SSLContext, until: float, result: Result) -> None:
@@ -176,19 +230,24 @@ def start_platform(state: pathlib.Path):
     return platform, scratch
 
 
-async def run_modes(platform, args) -> list[tuple[Result, Result]]:
+async def run_modes(platform, args, echo: tuple[subprocess.Popen, int]) -> list[tuple[Result, Result]]:
     """Every mode alone, then loaded; modes take turns in short slices so that whatever else
     the machine is doing weighs on all of them alike."""
     app = platform.proc(SERVICE, 0)
     side = platform.proc(SERVICE, 0, "sidecar")
     service_pids = {"service": app.pid, "sidecar": side.pid}
     channels = {
+        BARE: grpc.aio.insecure_channel(f"127.0.0.1:{echo[1]}"),
         "direct gRPC": grpc.aio.insecure_channel(f"127.0.0.1:{app.ports['grpc']}"),
         "gRPC via sidecar (mTLS)": grpc.aio.secure_channel(
             f"127.0.0.1:{side.ports['inbound']}", platform.credentials("edge")
         ),
     }
-    pids = {"direct gRPC": {"service": app.pid}, "gRPC via sidecar (mTLS)": service_pids}
+    pids = {
+        BARE: {"service": echo[0].pid},
+        "direct gRPC": {"service": app.pid},
+        "gRPC via sidecar (mTLS)": service_pids,
+    }
     edge = platform.edge
     if edge is not None:
         channels["gRPC via edge + sidecar"] = grpc.aio.secure_channel(
@@ -199,6 +258,8 @@ async def run_modes(platform, args) -> list[tuple[Result, Result]]:
         pids["gRPC via edge + sidecar"] = pids["REST via edge + sidecar"] = {**service_pids, "edge": edge.pid}
 
     def calls(mode: str):
+        if mode == BARE:
+            return lambda until, result: echo_calls(channels[mode], until, result)
         if mode in channels:
             return lambda until, result: grpc_calls(channels[mode], until, result)
         return lambda until, result: rest_calls(edge.port, context, until, result)
@@ -224,12 +285,40 @@ async def run_modes(platform, args) -> list[tuple[Result, Result]]:
     return [results[mode] for mode in modes]
 
 
+def figures(results: list[tuple[Result, Result]], args) -> dict:
+    """Every mode's figures, the hop costs and the ratios to the bare echo limit (for the suite)."""
+    modes = {}
+    for alone, loaded in results:
+        calls = max(1, len(loaded.latencies))
+        modes[alone.mode] = {
+            "alone_p50_ms": alone.percentile(50),
+            "alone_p99_ms": alone.percentile(99),
+            "rps": loaded.rps,
+            "p50_ms": loaded.percentile(50),
+            "p90_ms": loaded.percentile(90),
+            "p99_ms": loaded.percentile(99),
+            "errors": alone.errors + loaded.errors,
+            "cpu_ms_per_call": {k: 1000 * v / calls for k, v in loaded.cpu.items()},
+        }
+    bare = modes[BARE]["rps"]
+    for mode in modes.values():
+        mode["x_bare"] = mode["rps"] / bare if bare else float("nan")
+    p50 = {mode: m["alone_p50_ms"] for mode, m in modes.items()}
+    hops = {"sidecar": p50["gRPC via sidecar (mTLS)"] - p50["direct gRPC"]}
+    if "gRPC via edge + sidecar" in p50:
+        hops["edge"] = p50["gRPC via edge + sidecar"] - p50["gRPC via sidecar (mTLS)"]
+        hops["transcoding"] = p50["REST via edge + sidecar"] - p50["gRPC via edge + sidecar"]
+    return {"concurrency": args.concurrency, "modes": modes, "hops_p50_ms": hops}
+
+
 def report(results: list[tuple[Result, Result]], args) -> str:
+    data = figures(results, args)
     lines = [
         "",
-        f"identity GetJwks, one replica; alone = 1 call in flight, loaded = {args.concurrency} in flight",
+        f"identity GetJwks, one replica; alone = 1 call in flight, loaded = {args.concurrency} in flight;"
+        f" x bare = throughput over the bare grpc.aio echo server's in this run",
         "",
-        f"{'mode':<26}{'alone p50':>10}{'p99':>8}   {'loaded rps':>10}{'p50':>8}{'p99':>8}"
+        f"{'mode':<28}{'alone p50':>10}{'p99':>8}   {'loaded rps':>10}{'x bare':>8}{'p50':>8}{'p99':>8}"
         f"{'errors':>8}   CPU ms/call (service, sidecar, edge, client)",
     ]
     for alone, loaded in results:
@@ -238,32 +327,38 @@ def report(results: list[tuple[Result, Result]], args) -> str:
             for k in ("service", "sidecar", "edge", "client")
         )
         lines.append(
-            f"{alone.mode:<26}{alone.percentile(50):>8.3f}ms{alone.percentile(99):>6.2f}ms"
-            f"   {loaded.rps:>10.0f}{loaded.percentile(50):>6.2f}ms{loaded.percentile(99):>6.2f}ms"
+            f"{alone.mode:<28}{alone.percentile(50):>8.3f}ms{alone.percentile(99):>6.2f}ms"
+            f"   {loaded.rps:>10.0f}{data['modes'][alone.mode]['x_bare']:>7.2f}x"
+            f"{loaded.percentile(50):>6.2f}ms{loaded.percentile(99):>6.2f}ms"
             f"{alone.errors + loaded.errors:>8}   {cpu}  = {loaded.cpu_ms_per_call():.2f}"
         )
     lines.append("")
-    by_mode = {alone.mode: (alone, loaded) for alone, loaded in results}
-    direct = by_mode["direct gRPC"]
-    sidecar = by_mode["gRPC via sidecar (mTLS)"]
-    hops = [("sidecar hop (mTLS)", sidecar[0].percentile(50) - direct[0].percentile(50))]
-    if "REST via edge + sidecar" in by_mode:
-        edge, rest = by_mode["gRPC via edge + sidecar"], by_mode["REST via edge + sidecar"]
-        hops += [
-            ("edge hop (TLS + mTLS)", edge[0].percentile(50) - sidecar[0].percentile(50)),
-            ("REST transcoding at the edge", rest[0].percentile(50) - edge[0].percentile(50)),
-        ]
-        ratio = rest[1].rps / direct[1].rps
-        lines.append(f"REST through edge + sidecar vs direct gRPC, throughput: {ratio:.2f}x   (aim >= 0.6x)")
-        lines.append(f"gRPC through edge + sidecar vs direct gRPC, throughput: {edge[1].rps / direct[1].rps:.2f}x")
+    modes = data["modes"]
+    direct = modes["direct gRPC"]["rps"]
+    if "REST via edge + sidecar" in modes:
+        rest = modes["REST via edge + sidecar"]
+        lines.append(
+            f"REST through edge + sidecar: {rest['x_bare']:.2f}x bare echo (aim >= 0.6x), "
+            f"{rest['rps'] / direct:.2f}x direct gRPC; p99 {rest['p99_ms']:.1f} ms (aim <= 20 ms)"
+        )
+        lines.append(
+            f"gRPC through edge + sidecar vs direct gRPC: {modes['gRPC via edge + sidecar']['rps'] / direct:.2f}x"
+        )
     else:
         lines.append("edge modes skipped (--no-edge)")
-    lines.append(f"gRPC through sidecar vs direct gRPC, throughput: {sidecar[1].rps / direct[1].rps:.2f}x")
+    lines.append(f"gRPC through sidecar vs direct gRPC: {modes['gRPC via sidecar (mTLS)']['rps'] / direct:.2f}x")
+    lines.append(
+        f"service CPU per GetJwks {modes['direct gRPC']['cpu_ms_per_call'].get('service', 0):.3f} ms"
+        f" (bare echo server {modes[BARE]['cpu_ms_per_call'].get('service', 0):.3f} ms; aim <= 0.35 ms)"
+    )
     lines.append(
         "p50 added per hop, one call at a time (aim <= 0.3 ms per Envoy hop): "
-        + ", ".join(f"{name} {ms:+.3f} ms" for name, ms in hops)
+        + ", ".join(f"{name} {ms:+.3f} ms" for name, ms in data["hops_p50_ms"].items())
     )
-    lines.append(f"({os.cpu_count()} CPUs; client, Envoys and service share them)")
+    lines.append(
+        f"({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; client, Envoys and service share them)"
+    )
+    record("mesh", data)
     return "\n".join(lines)
 
 
@@ -281,16 +376,24 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds a mode runs before the next takes its turn (default %(default)s)",
     )
     parser.add_argument("--no-edge", action="store_true", help="only the direct and sidecar modes")
+    parser.add_argument("--serve-echo", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve_echo:
+        serve_echo(args.serve_echo)
+        return 0
 
     with tempfile.TemporaryDirectory(prefix="iworkz-bench-") as tmp:
         platform, scratch = start_platform(pathlib.Path(tmp))
         try:
             print("starting identity, its sidecar and the edge on free ports ...", flush=True)
             platform.start(edge=not args.no_edge)
+            echo = start_echo()
             print("measuring:", flush=True)
-            results = asyncio.run(run_modes(platform, args))
+            results = asyncio.run(run_modes(platform, args, echo))
         finally:
+            if "echo" in locals():
+                echo[0].terminate()
+                echo[0].wait(10)
             platform.stop()
             if scratch:
                 from devstack.embedded import drop_database

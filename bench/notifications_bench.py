@@ -50,6 +50,7 @@ sys.path.insert(0, str(REPO))
 import grpc  # noqa: E402
 import psutil  # noqa: E402
 
+from bench.record import record  # noqa: E402
 from iworkz.marketplace.v1 import events_pb2 as market_events  # noqa: E402
 from iworkz.marketplace.v1 import marketplace_pb2 as mp  # noqa: E402
 from iworkz.notifications.v1 import notifications_pb2 as pb  # noqa: E402
@@ -450,6 +451,7 @@ def report(args, phases: list[Phase], streams: Streams) -> None:
             f"  p99 <= {AIM_P99_MS:g} ms at {AIM_P99_AT_RATE:,} deliveries/s       p99 {at_aim['p99']:.1f} ms"
             f" at {at_aim['rate']:,.0f}/s achieved"
         )
+    record("notifications", {"streams": args.streams, "events": args.events, "phases": results})
     print(
         f"  (cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.2f}; the client and its"
         f" {args.streams} stream readers share them with the service, PostgreSQL and Redis)"
