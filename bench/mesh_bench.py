@@ -37,6 +37,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -287,7 +288,7 @@ async def run_modes(platform, args, echo: tuple[subprocess.Popen, int]) -> list[
 
 def figures(results: list[tuple[Result, Result]], args) -> dict:
     """Every mode's figures, the hop costs and the ratios to the bare echo limit (for the suite)."""
-    modes = {}
+    modes: dict[str, dict[str, Any]] = {}
     for alone, loaded in results:
         calls = max(1, len(loaded.latencies))
         modes[alone.mode] = {
