@@ -71,6 +71,7 @@ def _date(text: str) -> date_pb2.Date | None:
 class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
     def __init__(self, resources: Resources) -> None:
         self.db = resources.db
+        self.reads = resources.reads  # search and public job pages: the replica when there is one
         self.cipher = resources.cipher
 
     # --- worker profiles ---------------------------------------------------------
@@ -234,7 +235,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
 
     async def GetJob(self, request, context_):
         org_id, job_id = names.ids(request.name)
-        async with self.db.connection() as conn:
+        async with self.reads.reader() as conn:
             row = await store.job(conn, org_id, job_id)
         if row.state == jobs.DRAFT:
             caller = context.optional_caller()
@@ -295,7 +296,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         fp = paging.fingerprint(filters=filters)
         size, after = paging.page_request(request, fp, 20, 100)
         column = store.ORDERINGS[request.order_by][0]
-        async with self.db.connection() as conn:
+        async with self.reads.reader() as conn:
             rows, total = await store.search_jobs(conn, request, size + 1, after)
         rows, token = paging.keyset_page(rows, size, fp, lambda r: (getattr(r, column), r.id))
         return pb.SearchJobsResponse(jobs=[self._job_message(r) for r in rows], next_page_token=token, total_size=total)

@@ -20,7 +20,7 @@ NAME = matching_pb2.DESCRIPTOR.services_by_name["MatchingService"].full_name
 
 async def add_servicers(grpc_server: grpc.aio.Server, resources: Resources) -> None:
     fanout = Fanout(resources.redis, resources.redis.key("live", "matching"))
-    projection = Projection(resources.db, fanout)
+    projection = Projection(resources.db, fanout, reads=resources.reads)
     resources.extras.update(fanout=fanout, projection=projection)
     matching_pb2_grpc.add_MatchingServiceServicer_to_server(MatchingServicer(resources, projection), grpc_server)
 

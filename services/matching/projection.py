@@ -26,6 +26,7 @@ from services.matching.domain.weights import HAND_SET, Weights
 from services.runtime.backoff import Retry
 from services.runtime.db import Database
 from services.runtime.fanout import RESYNC, Fanout
+from services.runtime.replica import ReadRouter
 
 log = logging.getLogger(__name__)
 DIM = 384
@@ -35,8 +36,12 @@ TOPIC = "projection"
 class Projection:
     """Jobs and workers in memory, kept in step with the tables."""
 
-    def __init__(self, db: Database, fanout: Fanout, weights: Weights = HAND_SET) -> None:
+    def __init__(
+        self, db: Database, fanout: Fanout, weights: Weights = HAND_SET, reads: ReadRouter | None = None
+    ) -> None:
         self.db = db
+        # The full load reads the replica when there is one, once it has replayed everything committed.
+        self.reads = reads or ReadRouter(db)
         self.fanout = fanout
         self.weights = weights
         self.matcher = Matcher(DIM, index=FaissHnswIndex(DIM), weights=weights)
@@ -49,7 +54,7 @@ class Projection:
         async with self._lock:
             matcher = Matcher(DIM, index=FaissHnswIndex(DIM), weights=self.weights)
             messages: dict[str, mp.Job] = {}
-            async with self.db.connection() as conn:
+            async with self.reads.reader(fresh=True) as conn:
                 jobs = await store.all_jobs(conn)
                 workers = await store.all_workers(conn)
                 vectors = {v.name: np.asarray(v.vector, dtype=np.float32) for v in await store.vectors(conn)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import psycopg
@@ -32,6 +32,8 @@ class Database:
     def __init__(self, url: str, schema: str, min_size: int = 1, max_size: int = 10) -> None:
         self.url = url
         self.schema = schema
+        # Called with the connection after each committed `transaction()` (runtime.replica's write fence).
+        self.after_commit: Callable[[Connection], Awaitable[None]] | None = None
         self.pool: AsyncConnectionPool[Connection] = AsyncConnectionPool(
             url,
             connection_class=Connection,
@@ -61,6 +63,8 @@ class Database:
         async with self.pool.connection() as conn:
             async with conn.transaction():
                 yield conn
+            if self.after_commit is not None:
+                await self.after_commit(conn)
 
     @contextlib.asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:

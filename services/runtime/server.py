@@ -28,6 +28,7 @@ from services.runtime.idempotency import IdempotentCalls
 from services.runtime.interceptors import build_interceptors
 from services.runtime.migrations import RUNTIME_MIGRATIONS, migrate
 from services.runtime.redisconn import RedisClient
+from services.runtime.replica import ReadRouter, RedisFences
 from services.runtime.revocations import Revocations
 from services.runtime.settings import Settings
 from services.runtime.tokens import JwksCache, TokenVerifier
@@ -46,6 +47,12 @@ class Resources:
     verifier: TokenVerifier
     revocations: Revocations
     extras: dict[str, Any] = field(default_factory=dict)
+    # Reads that may go to DATABASE_REPLICA_URL (runtime.replica); the primary when there is none.
+    reads: ReadRouter = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.reads is None:
+            self.reads = ReadRouter(self.db)
 
 
 @dataclass
@@ -114,6 +121,8 @@ class RunningService:
         await asyncio.gather(*self.tasks, return_exceptions=True)
         await self.resources.redis.close()
         await self.resources.db.close()
+        if self.resources.reads.replica is not None:
+            await self.resources.reads.replica.close()
 
 
 async def _set_health(servicer: Any, spec: ServiceSpec, status: Any) -> None:
@@ -137,7 +146,12 @@ async def start(spec: ServiceSpec, settings: Settings) -> RunningService:
     verifier = TokenVerifier(
         JwksCache(late), settings.jwt_issuer, settings.jwt_audience, revoked=revocations.is_revoked
     )
-    resources = Resources(settings, db, redis, cipher, verifier, revocations)
+    reads = ReadRouter(db)
+    if settings.database_replica_url:
+        replica = Database(settings.database_replica_url, settings.db_schema)
+        await replica.pool.open(wait=False)  # a replica still starting must not stop the service
+        reads = ReadRouter(db, replica, RedisFences(redis, ttl_seconds=30))
+    resources = Resources(settings, db, redis, cipher, verifier, revocations, reads=reads)
     late.fetch = spec.jwks_fetcher(resources) if spec.jwks_fetcher else identity_jwks_fetcher(settings.identity_target)
 
     options = [

@@ -128,6 +128,9 @@ class Settings(SettingsModel):
 
     service: str = Field(description="the service's name; also its PostgreSQL schema")
     database_url: str = Field(description="DATABASE_URL: postgresql://...")
+    database_replica_url: str = Field(
+        "", description="DATABASE_REPLICA_URL: a streaming replica for read-heavy RPCs (runtime.replica); empty: none"
+    )
     redis_url: str = Field(description="REDIS_URL: redis://, rediss:// or unix://")
     master_keys: str = Field(description="IWORKZ_MASTER_KEYS: id:base64-32-bytes[,older...]")
     grpc_host: str = Field("127.0.0.1", description="<SERVICE>_GRPC_HOST, else IWORKZ_GRPC_HOST")
@@ -160,6 +163,13 @@ class Settings(SettingsModel):
             raise ValueError("must be a postgresql:// URL")
         return value
 
+    @field_validator("database_replica_url")
+    @classmethod
+    def _replica(cls, value: str) -> str:
+        if value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL or empty")
+        return value
+
     @field_validator("redis_url")
     @classmethod
     def _redis(cls, value: str) -> str:
@@ -182,6 +192,7 @@ class Settings(SettingsModel):
         prefix = service.upper()
         return {
             "database_url": "DATABASE_URL",
+            "database_replica_url": "DATABASE_REPLICA_URL",
             "redis_url": "REDIS_URL",
             "master_keys": "IWORKZ_MASTER_KEYS",
             "grpc_host": f"{prefix}_GRPC_HOST",
