@@ -104,7 +104,9 @@ class ReadRouter:
             READS.labels("replica" if replica is not None else "primary").inc()
             yield replica if replica is not None else await stack.enter_async_context(self.primary.connection())
 
-    async def _replica_connection(self, stack: contextlib.AsyncExitStack[bool | None], fence: str | None) -> Connection | None:
+    async def _replica_connection(
+        self, stack: contextlib.AsyncExitStack[bool | None], fence: str | None
+    ) -> Connection | None:
         """A replica connection that has replayed `fence` (kept open by `stack`), or None."""
         assert self.replica is not None
         replica_stack = contextlib.AsyncExitStack()
