@@ -28,6 +28,12 @@ from services.runtime.replica import READS, ReadRouter, RedisFences
 SCHEMA = "replica_test"
 
 
+async def one(conn, query: str, params: tuple = ()) -> dict:
+    row = await (await conn.execute(query, params)).fetchone()
+    assert row is not None
+    return row
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -100,10 +106,16 @@ async def router(primary_and_replica, redis_url):
         await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
         await conn.execute("CREATE TABLE IF NOT EXISTS jobs (id text PRIMARY KEY, title text NOT NULL)")
     await replica.open()
+
+    async def replayed() -> bool:  # the standby has the table before any test reads it
+        async with replica.connection() as conn:
+            return (await one(conn, f"SELECT to_regclass('{SCHEMA}.jobs') IS NOT NULL AS ok"))["ok"]
+
+    await _eventually(replayed)
     redis = RedisClient(redis_url, f"test:replica:{uuid.uuid4().hex[:8]}:")
     yield ReadRouter(primary, replica, RedisFences(redis, ttl_seconds=30), max_wait=0.5)
     async with replica.connection() as conn:
-        if (await (await conn.execute("SELECT pg_is_wal_replay_paused() AS p")).fetchone())["p"]:
+        if (await one(conn, "SELECT pg_is_wal_replay_paused() AS p"))["p"]:
             await conn.execute("SELECT pg_wal_replay_resume()")
     async for key in redis.client.scan_iter(match=redis.prefix + "*"):
         await redis.client.delete(key)
@@ -120,7 +132,7 @@ def as_caller(subject: str):
 async def _read(router: ReadRouter, job_id: str) -> tuple[bool, str | None]:
     """(read on the standby?, the job's title as that connection sees it)."""
     async with router.reader() as conn:
-        standby = (await (await conn.execute("SELECT pg_is_in_recovery() AS r")).fetchone())["r"]
+        standby = (await one(conn, "SELECT pg_is_in_recovery() AS r"))["r"]
         row = await (await conn.execute("SELECT title FROM jobs WHERE id = %s", (job_id,))).fetchone()
     return standby, row["title"] if row else None
 
@@ -192,7 +204,7 @@ async def test_an_unreachable_replica_sends_reads_to_the_primary(primary_and_rep
     try:
         router = ReadRouter(primary, replica)
         async with router.reader() as conn:
-            row = await (await conn.execute("SELECT pg_is_in_recovery() AS r")).fetchone()
+            row = await one(conn, "SELECT pg_is_in_recovery() AS r")
         assert row["r"] is False
     finally:
         await replica.close()
