@@ -59,6 +59,8 @@ export function tokensFrom(pair: TokenPair | undefined, now: number = Date.now()
 export class IworkzClient {
   readonly transport: Transport;
   readonly session: Session;
+  /** The edge this client calls (also the base of the REST bindings). */
+  readonly baseUrl: string;
   readonly identity: Client<typeof IdentityService>;
   readonly marketplace: Client<typeof MarketplaceService>;
   readonly notifications: Client<typeof NotificationService>;
@@ -68,6 +70,7 @@ export class IworkzClient {
   readonly voice: Client<typeof VoiceService>;
 
   constructor(options: ClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/$/, "");
     this.session = new Session(options.tokenStore ?? new MemoryTokenStore(), async (refreshToken) => {
       const response = await this.identity.refreshToken({ refreshToken });
       return tokensFrom(response.tokens);
@@ -159,11 +162,12 @@ export class IworkzClient {
    * `parent`'s notifications live (`users/{user}`), reconnecting after a broken
    * stream and resuming after the last notification received, so none is
    * missed or repeated. Heartbeats are consumed here. Ends on any error other
-   * than UNAVAILABLE (e.g. PERMISSION_DENIED) and when `signal` aborts.
+   * than UNAVAILABLE (or those in `retryOn`; a phone losing its network sees
+   * UNKNOWN from fetch) and when `signal` aborts.
    */
   notificationStream(
     parent: string,
-    options: { lastEventId?: string; signal?: AbortSignal; reconnectDelayMs?: number } = {},
+    options: { lastEventId?: string; signal?: AbortSignal; reconnectDelayMs?: number; retryOn?: Code[] } = {},
   ): AsyncGenerator<Notification> {
     return resumable({
       open: (lastEventId, signal) => this.notifications.subscribe({ parent, lastEventId }, { signal }),
@@ -176,6 +180,7 @@ export class IworkzClient {
       lastId: options.lastEventId ?? "",
       signal: options.signal,
       reconnectDelayMs: options.reconnectDelayMs,
+      retryOn: options.retryOn,
     });
   }
 }

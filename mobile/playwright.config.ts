@@ -1,0 +1,41 @@
+import { defineConfig } from "@playwright/test";
+import { createHash, X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+// Chromium trusts exactly the test platform's edge certificate (its public key), nothing else.
+function edgeKeyPin(): string[] {
+  const info = process.env.IWORKZ_TESTBED;
+  if (!info) return [];
+  const { ca } = JSON.parse(readFileSync(info, "utf8"));
+  const cert = new X509Certificate(readFileSync(join(ca, "..", "server.pem")));
+  const spki = cert.publicKey.export({ type: "spki", format: "der" });
+  return [`--ignore-certificate-errors-spki-list=${createHash("sha256").update(spki).digest("base64")}`];
+}
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 180_000,
+  expect: { timeout: 30_000 },
+  workers: 1,
+  retries: 0,
+  reporter: [["list"], ["junit", { outputFile: `${process.env.JUNIT_DIR ?? "test-results"}/mobile-e2e.xml` }]],
+  use: {
+    baseURL: process.env.IWORKZ_WEB,
+    trace: "off",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        ...edgeKeyPin(),
+      ],
+    },
+  },
+});
