@@ -20,6 +20,9 @@ the replicas of a service share the work and each event goes to one of them.
 - **Dead letters.** After `max_attempts` failed attempts — or at once, for a
   `PermanentError` — the entry is added to the dead-letter stream with the
   error and acknowledged, in one MULTI/EXEC (see `deadletters`).
+- **Retention.** `processed_events` rows live `processed_retention_days`;
+  an entry older than that (less an hour) is dead-lettered, never handled,
+  because its row may be gone (see `retention`).
 - **Batches.** Up to `batch` entries are handled in one transaction. If the
   batch fails, its entries are handled one by one so that a poison event does
   not hold back the others.
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import datetime
 import heapq
 import logging
 import os
@@ -58,6 +62,7 @@ from services.runtime.cancellation import raise_if_cancelled
 from services.runtime.db import Connection, Database
 from services.runtime.redisconn import RedisClient
 from services.runtime.relay import stream_name
+from services.runtime.retention import too_old
 from services.runtime.settings import EventSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -202,6 +207,7 @@ class Consumer:
         self._retries: list[_Retry] = []
         self._next_claim = 0.0
         self._groups_ready = False
+        self._retention = datetime.timedelta(days=self.options.processed_retention_days)
 
     # --- set-up ----------------------------------------------------------------
 
@@ -386,6 +392,11 @@ class Consumer:
             else:
                 try:
                     self._parse(entry)
+                    if too_old(entry.entry_id, self._retention):
+                        raise PermanentError(
+                            "older than processed_events are kept "
+                            f"({self.options.processed_retention_days:g} days): it may have been handled already"
+                        )
                 except PermanentError as err:
                     await self._dead(entry, str(err), entry.attempt)
                     continue

@@ -21,7 +21,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from services.runtime import datakeys, logs, telemetry
+from services.runtime import datakeys, logs, retention, telemetry
 from services.runtime.db import Database
 from services.runtime.fieldcrypt import FieldCipher
 from services.runtime.idempotency import IdempotentCalls
@@ -180,6 +180,7 @@ async def start(spec: ServiceSpec, settings: Settings) -> RunningService:
     tasks.append(
         asyncio.create_task(datakeys.keep_fresh(db, settings.master_keys, cipher), name=f"{spec.name}:data-keys")
     )
+    tasks.append(asyncio.create_task(retention.retention_task(resources), name=f"{spec.name}:retention"))
     log.info("serving", extra={"address": f"{settings.grpc_host}:{port}"})
     return RunningService(spec, server, port, resources, health_servicer, tasks)
 

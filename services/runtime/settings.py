@@ -113,6 +113,11 @@ class EventSettings(SettingsModel):
     # A pending entry idle this long belongs to a dead (or stuck) replica and is claimed.
     claim_idle_seconds: float = Field(60.0, gt=0, le=86_400, description="idle time before another replica claims")
     claim_interval_seconds: float = Field(5.0, gt=0, le=3600, description="how often to look for such entries")
+    # Retention (`runtime.retention`): processed_events rows are deleted after this many days, and an
+    # entry older than that less an hour (clock skew) is dead-lettered instead of handled, since its
+    # row may be gone; the service's stream is trimmed below what every consumer group has passed.
+    processed_retention_days: float = Field(7.0, ge=1, le=3650, description="days a processed_events row is kept")
+    trim_interval_seconds: float = Field(60.0, gt=0, le=86_400, description="how often retention runs")
 
     @field_validator("retry_max_seconds")
     @classmethod

@@ -1,4 +1,5 @@
-"""Event consumers against real PostgreSQL and Redis: effect once, retries, dead letters, crashes, outages.
+"""Event consumers against real PostgreSQL and Redis: effect once, retries, dead letters, crashes, outages,
+retention (streams trimmed below what every group passed, processed_events expired).
 
 Each test has its own schema (runtime migrations plus an `effects` table the
 handlers write to, without a unique key so a duplicate effect would show) and
@@ -8,6 +9,7 @@ its own Redis key prefix.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import pathlib
 import shutil
 import signal
@@ -21,13 +23,14 @@ import pytest
 
 from iworkz.identity.v1 import events_pb2
 from services import cli
-from services.runtime import deadletters, outbox
+from services.runtime import deadletters, outbox, retention
 from services.runtime.backoff import Backoff
 from services.runtime.consumer import Consumer, ConsumerOptions, PermanentError
 from services.runtime.db import Database
 from services.runtime.migrations import RUNTIME_MIGRATIONS, migrate
 from services.runtime.redisconn import RedisClient
 from services.runtime.relay import OutboxRelay, stream_name
+from services.runtime.settings import Settings
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 FAST = ConsumerOptions(
@@ -458,3 +461,105 @@ async def test_lag_counts_unhandled_entries_and_the_age_of_the_oldest(db, redis)
     await run_until(consumer, caught_up)
     assert list((await consumer.measure_lag()).values()) == [(0, 0.0)]
     assert REGISTRY.get_sample_value("iworkz_events_consumer_lag_entries", labels) == 0
+
+
+# --- retention ---------------------------------------------------------------------
+
+DAY = datetime.timedelta(days=1)
+
+
+async def _ids(redis) -> list[str]:
+    return [e[0].decode() for e in await redis.client.xrange(stream_name(redis, "svc"))]
+
+
+async def test_a_stream_is_trimmed_only_below_what_every_group_has_passed(db, redis):
+    await publish(redis, "a", "b", "c", "d", "e", "f")
+    stream = stream_name(redis, "svc")
+    everything = await _ids(redis)
+    fast = Consumer(db, redis, "fast", ["svc"], recording_handler(), FAST)
+    slow = Consumer(db, redis, "slow", ["svc"], recording_handler({"c": 2}), FAST.model_copy(update={"batch": 2}))
+    for consumer in (fast, slow):
+        await consumer.ensure_groups()
+    # No group has passed anything yet: nothing goes.
+    assert await retention.trim_stream(redis, stream) == 0
+    await run_until(fast, lambda: _eq(effects(db), list("abcdef")))
+    assert await retention.trim_stream(redis, stream) == 0  # "slow" has read nothing
+
+    await slow.step()  # a and b, handled and acknowledged
+    assert await retention.trim_stream(redis, stream) == 2
+    assert await _ids(redis) == everything[2:]
+
+    await slow.step()  # c fails (pending, to retry), d handled
+    assert await retention.trim_stream(redis, stream) == 0  # c is still needed, and so is everything after it
+    assert await _ids(redis) == everything[2:]
+
+    await run_until(slow, lambda: _eq(effects(db), list("abcdef") * 2))
+    assert await retention.trim_stream(redis, stream) == 4
+    assert await _ids(redis) == []
+    # New events after a trim are handled once, as before.
+    await publish(redis, "g")
+    await run_until(fast, lambda: _eq(effects(db), list("abcdef") * 2 + ["g"]))
+    await run_until(slow, lambda: _eq(effects(db), list("abcdefg") * 2))
+
+
+async def test_a_stream_no_group_reads_is_kept(db, redis):
+    await publish(redis, "a", "b")
+    assert await retention.trim_stream(redis, stream_name(redis, "svc")) == 0
+    assert await retention.trim_stream(redis, stream_name(redis, "nothing-here")) == 0
+    assert len(await _ids(redis)) == 2
+
+
+async def test_processed_events_expire_after_the_window(db):
+    async with db.connection() as conn:
+        await conn.execute(
+            "INSERT INTO processed_events (consumer, event_id, processed_at) VALUES"
+            " ('c', 'old', now() - interval '8 days'), ('c', 'recent', now() - interval '6 days'), ('c', 'new', now())"
+        )
+    assert await retention.expire_processed_events(db, 7 * DAY) == 1
+    async with db.connection() as conn:
+        rows = await (await conn.execute("SELECT event_id FROM processed_events ORDER BY 1")).fetchall()
+    assert [r["event_id"] for r in rows] == ["new", "recent"]
+
+
+async def _add_at(redis, user: str, at: float) -> None:
+    env = outbox.envelope("svc", "user", user, signed_up(user))
+    await redis.client.xadd(
+        stream_name(redis, "svc"), {"id": env.id, "envelope": env.SerializeToString()}, id=f"{int(at * 1000)}-0"
+    )
+
+
+async def test_an_entry_older_than_the_window_is_dead_lettered_not_applied(db, redis):
+    """Its processed_events row may have been expired, so applying it could apply it twice."""
+    now = time.time()
+    await _add_at(redis, "ancient", now - 8 * 86400)
+    await _add_at(redis, "edge", now - 7 * 86400 + 2 * 3600)  # inside the window (less the hour of skew)
+    await _add_at(redis, "fresh", now)
+    options = FAST.model_copy(update={"processed_retention_days": 7.0})
+    consumer = Consumer(db, redis, "c1", ["svc"], recording_handler(), options)
+    await consumer.ensure_groups()
+    await run_until(consumer, lambda: _eq(effects(db), ["edge", "fresh"]))
+    [letter] = await deadletters.list_dead_letters(redis)
+    assert letter.consumer == "c1" and "older than processed_events are kept (7 days)" in letter.error
+    assert retention.too_old(f"{int((now - 7 * 86400) * 1000)}-0", 7 * DAY, now)
+    assert not retention.too_old(f"{int((now - 6 * 86400) * 1000)}-0", 7 * DAY, now)
+
+
+async def test_run_once_trims_expires_and_prunes_for_a_service(db, redis, make_settings):
+    class Resources:
+        pass
+
+    resources = Resources()
+    resources.db, resources.redis = db, redis
+    resources.settings = make_settings("svc", SVC_EVENTS_PROCESSED_RETENTION_DAYS="2")
+    assert isinstance(resources.settings, Settings) and resources.settings.events.processed_retention_days == 2
+    await publish(redis, "a")
+    consumer = Consumer(db, redis, "c1", ["svc"], recording_handler(), ConsumerOptions(block_seconds=0.05))
+    await consumer.ensure_groups()
+    await run_until(consumer, lambda: _eq(effects(db), ["a"]))
+    async with db.connection() as conn:
+        await conn.execute("UPDATE processed_events SET processed_at = now() - interval '3 days'")
+        await conn.execute(
+            "INSERT INTO idempotency_keys (caller, method, request_id, fingerprint, response, created_at)"
+            " VALUES ('user:x', '/m', 'r1', '', '', now() - interval '25 hours'), ('user:x', '/m', 'r2', '', '', now())"
+        )
+    assert await retention.run_once(resources) == {"stream_entries": 1, "processed_events": 1, "request_ids": 1}
