@@ -545,12 +545,11 @@ async def test_an_entry_older_than_the_window_is_dead_lettered_not_applied(db, r
 
 
 async def test_run_once_trims_expires_and_prunes_for_a_service(db, redis, make_settings):
-    class Resources:
-        pass
+    import types
 
-    resources = Resources()
-    resources.db, resources.redis = db, redis
-    resources.settings = make_settings("svc", SVC_EVENTS_PROCESSED_RETENTION_DAYS="2")
+    resources = types.SimpleNamespace(
+        db=db, redis=redis, settings=make_settings("svc", SVC_EVENTS_PROCESSED_RETENTION_DAYS="2")
+    )
     assert isinstance(resources.settings, Settings) and resources.settings.events.processed_retention_days == 2
     await publish(redis, "a")
     consumer = Consumer(db, redis, "c1", ["svc"], recording_handler(), ConsumerOptions(block_seconds=0.05))
