@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import date
 
@@ -72,6 +73,8 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
     def __init__(self, resources: Resources) -> None:
         self.db = resources.db
         self.reads = resources.reads  # search and public job pages: the replica when there is one
+        # Anonymous job pages and searches: in-process LRU over Redis, invalidated by job events (public_cache.py).
+        self.public_cache = resources.extras.get("public_cache")
         self.cipher = resources.cipher
 
     # --- worker profiles ---------------------------------------------------------
@@ -234,6 +237,21 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         return pb.CreateJobResponse(job=self._job_message(row))
 
     async def GetJob(self, request, context_):
+        if self.public_cache is not None and context.optional_caller() is None:
+
+            async def load() -> bytes:
+                return (await self._get_job(request)).SerializeToString()
+
+            return pb.GetJobResponse.FromString(await self.public_cache.get("job:" + request.name, load))
+        return await self._get_job(request)
+
+    async def _public_changed(self) -> None:
+        """A job write committed: anonymous readers see it at once (the JobUpdated, JobPublished or
+        JobClosed event invalidates again, on its consumer, for writes made elsewhere)."""
+        if self.public_cache is not None:
+            await self.public_cache.invalidate()
+
+    async def _get_job(self, request):
         org_id, job_id = names.ids(request.name)
         async with self.reads.reader() as conn:
             row = await store.job(conn, org_id, job_id)
@@ -255,6 +273,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
             updated = self._job_message(row)
             if row.state == jobs.OPEN:
                 await outbox.emit(conn, SERVICE, "job", job_id, events_pb2.JobUpdated(job=updated))
+        await self._public_changed()
         return pb.UpdateJobResponse(job=updated)
 
     async def PublishJob(self, request, context_):
@@ -267,6 +286,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
             row = await store.update_job(conn, row.id, self._job_body(job), store.job_columns(job), published=True)
             published = self._job_message(row)
             await outbox.emit(conn, SERVICE, "job", job_id, events_pb2.JobPublished(job=published))
+        await self._public_changed()
         return pb.PublishJobResponse(job=published)
 
     async def CloseJob(self, request, context_):
@@ -277,6 +297,7 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
             job.state = jobs.close(row.state)
             row = await store.update_job(conn, row.id, self._job_body(job), store.job_columns(job))
             await outbox.emit(conn, SERVICE, "job", job_id, events_pb2.JobClosed(job=request.name))
+        await self._public_changed()
         return pb.CloseJobResponse(job=self._job_message(row))
 
     async def ListJobs(self, request, context_):
@@ -289,6 +310,16 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
         return pb.ListJobsResponse(jobs=[self._job_message(r) for r in rows], next_page_token=token)
 
     async def SearchJobs(self, request, context_):
+        if self.public_cache is not None and context.optional_caller() is None:
+
+            async def load() -> bytes:
+                return (await self._search_jobs(request)).SerializeToString()
+
+            key = "search:" + hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest()
+            return pb.SearchJobsResponse.FromString(await self.public_cache.get(key, load))
+        return await self._search_jobs(request)
+
+    async def _search_jobs(self, request):
         filters = pb.SearchJobsRequest()
         filters.CopyFrom(request)
         filters.ClearField("page_token")
