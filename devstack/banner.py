@@ -96,6 +96,14 @@ def banner(platform: Platform, admin: tuple[str, str], report, example: str, che
             + (f"  egress {HOST}:{side.ports['egress']}" if "egress" in side.ports else "")
             + f"  metrics http://{HOST}:{proc.ports['metrics']}/metrics   pids {proc.pid}, {side.pid}"
         )
+    if platform.mobile_web is not None:
+        from devstack import mobile_web
+
+        rows += mobile_web.banner_rows(
+            platform.mobile_web.ports["http"],
+            platform.edge.port if platform.edge is not None else None,
+            show(platform.edge.ca) if platform.edge is not None else "",
+        )
     if platform.mail_sink is not None:
         rows.append(
             f"  {'mail':<12} SMTP sink smtp://{HOST}:{platform.mail_sink.ports['smtp']}, emails in "

@@ -69,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
         platform = Platform(state, topology, args.start_timeout)
         platform.start_data()
         platform.start(edge=not args.no_edge)
+        if not args.check:
+            platform.start_mobile_web()
         admin, report, passed = asyncio.run(populate.populate(platform, args.check))
         example = banner.sdk_example(platform)
         say(banner.banner(platform, admin, report, example, args.check))

@@ -141,6 +141,7 @@ class Platform:
         self.embedded_pids: dict[str, int] = {}
         self.mail_sink: Proc | None = None  # local SMTP server for the emails notifications sends
         self.chain_node: Proc | None = None  # local EVM node (anvil) the credential engine anchors on
+        self.mobile_web: Proc | None = None  # static server of the mobile app's web export
         (self.state / "logs").mkdir(parents=True, exist_ok=True)
 
     def show(self, path: pathlib.Path | None) -> str:
@@ -324,6 +325,48 @@ class Platform:
     def stop_mail_sink(self) -> None:
         if self.mail_sink is not None:
             self._terminate([self.mail_sink], 5)
+
+    def start_mobile_web(self) -> None:
+        """The mobile app's web export (built first when stale), served on IWORKZ_MOBILE_WEB_PORT.
+
+        A build that fails is reported; the platform runs on without the app."""
+        from devstack import mobile_web
+
+        if not mobile_web.wanted():
+            return
+        log = self.state / "logs" / "mobile-web-build.log"
+        if mobile_web.stale():
+            say(f"building the mobile app's web export (expo export; log {self.show(log)}) ...")
+            try:
+                mobile_web.build(log)
+            except RuntimeError as err:
+                say(f"the mobile app's web export is not served: {err}", err=True)
+                return
+        port = mobile_web.port()
+        if not port_free(port):
+            if os.environ.get("IWORKZ_MOBILE_WEB_PORT"):
+                raise StartupError(f"port {port} (the mobile app) is in use; set IWORKZ_MOBILE_WEB_PORT")
+            port = _any_free_port()
+        self.mobile_web = self.spawn(
+            Proc(
+                "web",
+                "mobile-web",
+                0,
+                mobile_web.serve_command(port),
+                mobile_web.node_env(),
+                self.state / "logs" / "mobile-web.log",
+                {"http": port},
+            )
+        )
+        deadline = time.monotonic() + 20
+        while port_free(port):
+            if not self.mobile_web.running() or time.monotonic() > deadline:
+                raise StartupError(f"the mobile app's server did not start:\n{tail(self.mobile_web.log)}")
+            time.sleep(0.1)
+
+    def stop_mobile_web(self) -> None:
+        if self.mobile_web is not None:
+            self._terminate([self.mobile_web], 5)
 
     def start_chain_node(self) -> None:
         """A local EVM node for the credential engine's anchoring: anvil from the npm
@@ -617,7 +660,7 @@ class Platform:
         Every step runs even if an earlier one failed: nothing may be left behind.
         """
         drain = float(os.environ.get("IWORKZ_DRAIN_SECONDS", "10") or 10)
-        steps = [("the edge", self.stop_edge)]
+        steps = [("the mobile app's server", self.stop_mobile_web), ("the edge", self.stop_edge)]
         for name in reversed(start_order(self.topology)):
             apps = [p for p in self.procs if p.service == name and p.kind == "app"]
             sidecars = [p for p in self.procs if p.service == name and p.kind == "sidecar"]
