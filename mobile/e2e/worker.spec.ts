@@ -75,10 +75,11 @@ test("offline: an application is queued, and sent exactly once when the network 
   expect((await employer.marketplace.listJobApplications({ parent: job.name })).applications).toHaveLength(0);
 
   // The first send reaches the platform but its answer is lost (the connection drops):
-  // the app cannot know it arrived, keeps it queued and sends it again.
-  const sends: number[] = [];
+  // the app cannot know it arrived, keeps it queued and sends it again, the same request
+  // with the same request id, which the platform answers with the first response.
+  const sends: Buffer[] = [];
   await page.route("**/iworkz.marketplace.v1.MarketplaceService/CreateApplication", async (route) => {
-    sends.push(Date.now());
+    sends.push(route.request().postDataBuffer() ?? Buffer.alloc(0));
     if (sends.length === 1) {
       await route.fetch();
       await route.abort("connectionreset");
@@ -90,6 +91,9 @@ test("offline: an application is queued, and sent exactly once when the network 
   await expect(page.getByTestId("queued-application")).toHaveCount(0, { timeout: 60_000 });
   await expect(page.getByTestId("application-status")).toHaveText("Applied");
   expect(sends.length).toBeGreaterThanOrEqual(2);
+  expect(sends[1].equals(sends[0])).toBe(true);
+  const ids = sends[0].toString("latin1").match(/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/g) ?? [];
+  expect(ids.filter((id) => !job.name.includes(id))).toHaveLength(1); // the request id
   const applications = (await employer.marketplace.listJobApplications({ parent: job.name })).applications;
   expect(applications).toHaveLength(1);
   expect(applications[0].worker).toBe(`workers/${worker.id}`);

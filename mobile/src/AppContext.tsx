@@ -62,7 +62,7 @@ export function AppProvider(props: {
   const outbox = useMemo(
     () =>
       new ApplicationOutbox(storage, async (item) => {
-        await api.marketplace.createApplication({ parent: item.job, coverLetter: item.coverLetter });
+        await api.marketplace.createApplication({ parent: item.job, coverLetter: item.coverLetter, requestId: item.requestId });
       }),
     [api, storage],
   );

@@ -4,8 +4,10 @@
  * An application is queued when the platform cannot be reached. `flush()`
  * sends the queue in order, one flush at a time; an item leaves the queue
  * only when the platform has it: the call succeeded, or it answers
- * ALREADY_EXISTS — the platform allows one application per worker and job,
- * so a retry after a lost response can never create a second one. An item
+ * ALREADY_EXISTS. Each application carries an AIP-155 `request_id` chosen
+ * once, when the worker pressed Apply: a retry after a lost response gets the
+ * first response back, never a second application; and the platform allows
+ * one application per worker and job anyway (ALREADY_EXISTS). An item
  * the platform refuses for another reason (the job closed) is kept with the
  * reason, for the worker to see and dismiss.
  */
@@ -17,6 +19,8 @@ export interface QueuedApplication {
   job: string;
   jobTitle: string;
   coverLetter: string;
+  /** The AIP-155 request id of this application (the same on every attempt). */
+  requestId: string;
   queuedAt: number;
   /** Why the platform refused it (kept for the worker to see). */
   error?: string;
@@ -25,6 +29,15 @@ export interface QueuedApplication {
 export type Send = (item: QueuedApplication) => Promise<void>;
 
 const KEY = "iworkz.outbox.applications";
+
+/** A random UUID (v4) for request ids: unique, not secret. */
+export function newRequestId(): string {
+  const hex = Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16));
+  hex[12] = "4";
+  hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  const h = hex.join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
 
 /** Whether an error means "not reached the platform" (try later) rather than an answer. */
 export function isOffline(error: unknown): boolean {

@@ -1,5 +1,5 @@
 import { Code, ConnectError } from "@iworkz/sdk";
-import { ApplicationOutbox, isOffline, type QueuedApplication } from "../src/outbox";
+import { ApplicationOutbox, isOffline, newRequestId, type QueuedApplication } from "../src/outbox";
 import { MemoryKeyValue } from "./memory";
 
 const job = (n: number) => `employers/00000000-0000-0000-0000-000000000000/jobs/00000000-0000-0000-0000-00000000000${n}`;
@@ -26,8 +26,8 @@ describe("application outbox", () => {
     const p = platform();
     const outbox = new ApplicationOutbox(new MemoryKeyValue(), p.send);
     p.state.down = true;
-    await outbox.enqueue({ job: job(1), jobTitle: "Welder", coverLetter: "" });
-    await outbox.enqueue({ job: job(2), jobTitle: "Carer", coverLetter: "" });
+    await outbox.enqueue({ job: job(1), jobTitle: "Welder", coverLetter: "", requestId: newRequestId() });
+    await outbox.enqueue({ job: job(2), jobTitle: "Carer", coverLetter: "", requestId: newRequestId() });
     expect(await outbox.flush()).toBe(0);
     expect((await outbox.list()).map((i) => i.job)).toEqual([job(1), job(2)]);
     expect(p.state.calls).toBe(1); // stops at the first unreachable send
@@ -40,7 +40,7 @@ describe("application outbox", () => {
   it("a send whose answer was lost is retried and counts as sent when the platform already has it", async () => {
     const p = platform();
     const outbox = new ApplicationOutbox(new MemoryKeyValue(), p.send);
-    await outbox.enqueue({ job: job(1), jobTitle: "Welder", coverLetter: "" });
+    await outbox.enqueue({ job: job(1), jobTitle: "Welder", coverLetter: "", requestId: newRequestId() });
     p.state.loseAnswer = true;
     expect(await outbox.flush()).toBe(0);
     expect(await outbox.list()).toHaveLength(1);
@@ -52,7 +52,7 @@ describe("application outbox", () => {
   it("concurrent flushes send each application once", async () => {
     const p = platform();
     const outbox = new ApplicationOutbox(new MemoryKeyValue(), p.send);
-    await outbox.enqueue({ job: job(1), jobTitle: "Welder", coverLetter: "" });
+    await outbox.enqueue({ job: job(1), jobTitle: "Welder", coverLetter: "", requestId: newRequestId() });
     await Promise.all([outbox.flush(), outbox.flush(), outbox.flush()]);
     expect(p.state.calls).toBe(1);
   });
@@ -62,8 +62,8 @@ describe("application outbox", () => {
     const outbox = new ApplicationOutbox(storage, async () => {
       throw new ConnectError("the job is closed", Code.FailedPrecondition);
     });
-    await outbox.enqueue({ job: job(1), jobTitle: "Welder", coverLetter: "a" });
-    await outbox.enqueue({ job: job(1), jobTitle: "Welder", coverLetter: "b" });
+    await outbox.enqueue({ job: job(1), jobTitle: "Welder", coverLetter: "a", requestId: newRequestId() });
+    await outbox.enqueue({ job: job(1), jobTitle: "Welder", coverLetter: "b", requestId: newRequestId() });
     expect(await outbox.list()).toHaveLength(1);
     await outbox.flush();
     const [item] = await outbox.list();
@@ -73,6 +73,12 @@ describe("application outbox", () => {
     expect(await again.list()).toHaveLength(1);
     await again.dismiss(job(1));
     expect(await again.list()).toEqual([]);
+  });
+
+  it("makes request ids that are UUIDs, different each time", () => {
+    const id = newRequestId();
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(newRequestId()).not.toBe(id);
   });
 
   it("tells a missing connection from an answer", () => {

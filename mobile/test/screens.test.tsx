@@ -48,7 +48,7 @@ function expectLabelledControls(root: ReturnType<typeof render>) {
 describe("screens", () => {
   it("starts at sign-up with labelled fields and buttons", async () => {
     const root = render(<App api={unreachable()} storage={new MemoryKeyValue()} />);
-    expect(await screen.findByLabelText("Email")).toBeTruthy();
+    expect(await screen.findByLabelText("Email", {}, { timeout: 20_000 })).toBeTruthy();
     expect(screen.getByLabelText("Password")).toBeTruthy();
     expect(screen.getByRole("button", { name: "Create account" })).toBeTruthy();
     expectLabelledControls(root);

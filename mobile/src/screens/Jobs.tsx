@@ -1,10 +1,10 @@
-import React, { useCallback, useEffect, useState } from "react";
+import React, { useCallback, useEffect, useMemo, useState } from "react";
 import { Pressable, ScrollView, Text, View } from "react-native";
 import { ConnectError, marketplace, types } from "@iworkz/sdk";
 import { useApp } from "../AppContext";
 import { Button, Chip, Field, Note, Title, styles } from "../components/ui";
 import { explain, japaneseLevel } from "../eligibility";
-import { isOffline } from "../outbox";
+import { isOffline, newRequestId } from "../outbox";
 import { prefectureName } from "../prefectures";
 import { loadMessages, saveMessages } from "../storage";
 
@@ -121,18 +121,20 @@ export function JobPage(props: { job: Job; reasons: string[]; onBack: () => void
   const { job } = props;
   const { eligible, checks } = explain(job, profile);
   const [coverLetter, setCoverLetter] = useState("");
+  // One request id per application, kept when it is queued: every attempt is the same request.
+  const requestId = useMemo(newRequestId, [job.name]);
   const [result, setResult] = useState<"" | "applied" | "queued">("");
   const [error, setError] = useState("");
 
   async function apply() {
     setError("");
     try {
-      await api.marketplace.createApplication({ parent: job.name, coverLetter });
+      await api.marketplace.createApplication({ parent: job.name, coverLetter, requestId });
       setResult("applied");
     } catch (e) {
       if (isOffline(e)) {
         // No connection: the outbox sends it once the platform can be reached (and never twice).
-        await outbox.enqueue({ job: job.name, jobTitle: job.title, coverLetter });
+        await outbox.enqueue({ job: job.name, jobTitle: job.title, coverLetter, requestId });
         setResult("queued");
       } else {
         setError(ConnectError.from(e).rawMessage);
