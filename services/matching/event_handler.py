@@ -10,6 +10,10 @@ re-reads them (`projection.Projection.follow`).
 - ApplicationSubmitted, ApplicationStatusChanged: an implicit label for the
   learned weights and the job's applicants per open seat (exposure control).
 
+Before the commit, the new matches the changed jobs and workers make are
+recorded for WatchMatches and notifications (`watch.py`), in the same
+transaction.
+
 And credentials' events: CredentialIssued, …Suspended, …Unsuspended and
 …Revoked set the credential's state and the keys it proves (`verified`,
 `domain/evidence.py`); the holder's worker is re-read by every replica, so
@@ -29,6 +33,7 @@ from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from services.matching import store
 from services.matching.domain import evidence
 from services.matching.projection import Projection
+from services.matching.watch import MatchWatch
 from services.runtime.consumer import Event, Transaction
 
 # Freshness: from an event's occurrence to its change committed and announced to the replicas.
@@ -73,13 +78,14 @@ async def _observe(occurred: list[float]) -> None:
 class ProjectionWriter:
     """The consumer's handler."""
 
-    def __init__(self, projection: Projection) -> None:
+    def __init__(self, projection: Projection, watch: MatchWatch) -> None:
         self.projection = projection
+        self.watch = watch
 
     async def __call__(self, tx: Transaction, event: Event) -> None:
-        keys: list[str] = tx.state.setdefault("changed", [])
-        if not keys:
-            tx.after_commit(lambda: self.projection.changed(list(dict.fromkeys(keys))))
+        if "changed" not in tx.state:
+            self._start(tx)
+        keys: list[str] = tx.state["changed"]
         occurred: list[float] = tx.state.setdefault("occurred", [])
         if not occurred:
             tx.after_commit(lambda: _observe(occurred))
@@ -121,6 +127,22 @@ class ProjectionWriter:
             worker = await self._credential(tx, event, event.payload(message_class).credential, state)
             if worker:
                 keys.append(f"worker:{worker}")
+
+    def _start(self, tx: Transaction) -> None:
+        """The batch's actions: new matches before the commit; the fan-out after it."""
+        keys: list[str] = tx.state.setdefault("changed", [])
+        live: list[tuple[str, bytes]] = []
+
+        async def discover() -> None:
+            changed = [k for k in dict.fromkeys(keys) if k.startswith(("job:", "worker:"))]
+            live.extend(await self.watch.discover(tx.conn, changed))
+
+        async def announce() -> None:
+            await self.projection.changed(list(dict.fromkeys(keys)))
+            await self.projection.fanout.publish_many(live)
+
+        tx.before_commit(discover)
+        tx.after_commit(announce)
 
     async def _credential(
         self, tx: Transaction, event: Event, summary: credential_events.CredentialSummary, state: evidence.State

@@ -7,22 +7,29 @@ import pathlib
 import grpc
 
 from iworkz.matching.v1 import matching_pb2, matching_pb2_grpc
+from services.matching.config import MatchingConfig
 from services.matching.event_handler import CONSUMER, SOURCES, ProjectionWriter
 from services.matching.projection import Projection
 from services.matching.servicer import MatchingServicer
+from services.matching.watch import MatchWatch
 from services.runtime import server
 from services.runtime.consumer import consumer_task
 from services.runtime.fanout import Fanout
+from services.runtime.relay import run_relay
 from services.runtime.server import Resources, ServiceSpec
 
 NAME = matching_pb2.DESCRIPTOR.services_by_name["MatchingService"].full_name
 
 
 async def add_servicers(grpc_server: grpc.aio.Server, resources: Resources) -> None:
+    config = MatchingConfig.from_settings(resources.settings)
     fanout = Fanout(resources.redis, resources.redis.key("live", "matching"))
     projection = Projection(resources.db, fanout, reads=resources.reads)
-    resources.extras.update(fanout=fanout, projection=projection)
-    matching_pb2_grpc.add_MatchingServiceServicer_to_server(MatchingServicer(resources, projection), grpc_server)
+    watch = MatchWatch(projection, config.watch_floor, config.strong_match)
+    resources.extras.update(config=config, fanout=fanout, projection=projection, watch=watch)
+    matching_pb2_grpc.add_MatchingServiceServicer_to_server(
+        MatchingServicer(resources, projection, config.heartbeat_seconds), grpc_server
+    )
 
 
 async def listen(resources: Resources) -> None:
@@ -43,7 +50,12 @@ SPEC = ServiceSpec(
     background=[
         listen,
         follow,
-        consumer_task(CONSUMER, SOURCES, lambda resources: ProjectionWriter(resources.extras["projection"])),
+        consumer_task(
+            CONSUMER,
+            SOURCES,
+            lambda resources: ProjectionWriter(resources.extras["projection"], resources.extras["watch"]),
+        ),
+        run_relay,
     ],
 )
 

@@ -19,12 +19,13 @@ import numpy as np
 
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from services.eligibility import contracts
+from services.eligibility.facts import Job, Worker
 from services.matching import store
 from services.matching.domain.ranking import Matcher
 from services.matching.domain.retrieval import FaissHnswIndex
 from services.matching.domain.weights import HAND_SET, Weights
 from services.runtime.backoff import Retry
-from services.runtime.db import Database
+from services.runtime.db import Connection, Database
 from services.runtime.fanout import RESYNC, Fanout
 from services.runtime.replica import ReadRouter
 
@@ -82,25 +83,35 @@ class Projection:
 
     async def refresh(self, key: str) -> None:
         """Re-read one entity named by a fan-out payload (`job:<name>`, `worker:<name>`, `applicants:<job>`)."""
+        async with self.db.connection() as conn:
+            await self.apply(conn, key)
+
+    async def apply(self, conn: Connection, key: str) -> Job | Worker | None:
+        """Read one entity through `conn` (which may be a transaction's) into this replica's matcher.
+
+        Returns the job or worker as now known, None when it is gone (or for `applicants:`).
+        """
         kind, _, name = key.partition(":")
-        async with self._lock, self.db.connection() as conn:
+        async with self._lock:
             if kind == "job":
                 row = await store.job(conn, name)
                 if row is None:
                     self.matcher.remove_job(name)
                     self.job_messages.pop(name, None)
-                    return
+                    return None
                 message = mp.Job.FromString(row.body)
                 message.name = row.name
                 vectors = {v.name: v.vector for v in await store.vectors(conn, [name])}
                 vector = np.asarray(vectors[name], dtype=np.float32) if name in vectors else None
-                self.matcher.upsert_jobs([(contracts.job_facts(message, published=row.published_at), vector)])
+                job = contracts.job_facts(message, published=row.published_at)
+                self.matcher.upsert_jobs([(job, vector)])
                 self.job_messages[name] = message
-            elif kind == "worker":
+                return job
+            if kind == "worker":
                 wrow = await store.worker(conn, name)
                 if wrow is None:
                     self.matcher.remove_worker(name)
-                    return
+                    return None
                 profile = mp.WorkerProfile.FromString(wrow.body)
                 profile.name = wrow.name
                 proven = await store.verified_skills(conn, name)
@@ -108,11 +119,13 @@ class Projection:
                 vector = np.asarray(vectors[name], dtype=np.float32) if name in vectors else None
                 worker = contracts.worker_facts(profile, verified=proven, updated=wrow.updated_at)
                 self.matcher.upsert_worker(worker, vector)
-            elif kind == "applicants":
+                return worker
+            if kind == "applicants":
                 counts = {c.job: c.n for c in await store.applicant_counts(conn, [name])}
-                job = self.matcher.jobs.get(name)
-                if job is not None:
-                    self.matcher.applicants_per_seat[name] = counts.get(name, 0) / max(1, job.headcount)
+                known = self.matcher.jobs.get(name)
+                if known is not None:
+                    self.matcher.applicants_per_seat[name] = counts.get(name, 0) / max(1, known.headcount)
+            return None
 
     async def follow(self) -> None:
         """Load, then apply every change published on the fan-out topic (reload after a gap)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from google.protobuf import timestamp_pb2
+
 from iworkz.matching.v1 import matching_pb2 as pb
 from iworkz.matching.v1 import matching_pb2_grpc
 from services.eligibility.facts import Job, Worker
@@ -12,19 +14,22 @@ from services.matching.domain import allocation
 from services.matching.domain.bulk import score_matrix
 from services.matching.domain.scoring import Component
 from services.matching.projection import Projection
-from services.runtime import context, names, paging
+from services.runtime import context, names, paging, resumable
 from services.runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.runtime.server import Resources
 
 DEFAULT_PAGE, MAX_PAGE = 20, 100
 DEFAULT_CANDIDATES = 50
 DENSE_PAIRS = 5_000_000  # workers × jobs scored in full; beyond it, top-k candidates only
+DEFAULT_MIN_SCORE = 0.6
+REPLAY_PAGE = 500
 
 
 class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
-    def __init__(self, resources: Resources, projection: Projection) -> None:
+    def __init__(self, resources: Resources, projection: Projection, heartbeat_seconds: float) -> None:
         self.db = resources.db
         self.projection = projection
+        self.heartbeat_seconds = heartbeat_seconds
 
     async def _ready(self) -> None:
         await asyncio.wait_for(self.projection.ready.wait(), timeout=30)
@@ -89,6 +94,55 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
         return messages.explanation(
             worker, job, ranked.eligibility, ranked.score, messages.language(request.language_code)
         )
+
+    # --- WatchMatches ------------------------------------------------------------
+
+    async def _missed(self, subject: str, after: int, lang: str):
+        """`(seq, item)` for every match recorded for the subject after `after`."""
+
+        async def fetch(after: int, limit: int) -> list[store.MatchRow]:
+            async with self.db.connection() as conn:
+                return await store.matches_after(conn, subject, after, limit)
+
+        async for row in resumable.pages(fetch, lambda r: r.seq, after, REPLAY_PAGE):
+            body = row.body_ja if lang == "ja" else row.body_en
+            yield row.seq, pb.WatchMatchesResponse(match=pb.MatchEvent.FromString(body))
+
+    @staticmethod
+    def _heartbeat(last: int) -> pb.WatchMatchesResponse:
+        now = timestamp_pb2.Timestamp()
+        now.GetCurrentTime()
+        return pb.WatchMatchesResponse(heartbeat=pb.Heartbeat(time=now, last_event_id=str(last) if last else ""))
+
+    async def WatchMatches(self, request, context_):
+        """Replay the subject's matches after the resume point, then stream new ones (`runtime.resumable`)."""
+        caller = context.caller()
+        parts = names.ids(request.parent)
+        if not caller.is_admin:
+            if request.parent.startswith("workers/") and caller.subject != parts[0]:
+                raise PermissionDenied("a worker may watch only their own matches")
+            if request.parent.startswith("employers/") and caller.organization != parts[0]:
+                raise PermissionDenied("an employer may watch only its own jobs' matches")
+        after = resumable.resume_point(
+            request.last_event_id, "last_event_id", dict(context_.invocation_metadata() or ())
+        )
+        min_score = request.min_score or DEFAULT_MIN_SCORE
+        lang = messages.language(request.language_code)
+        async with self.projection.fanout.subscribe(request.parent) as subscription:
+            async with self.db.connection() as conn:
+                newest = await store.last_match_seq(conn, request.parent)
+            start = newest if after is None or after > newest else after
+            async for item in resumable.follow(
+                subscription,
+                start=start,
+                missed=lambda last: self._missed(request.parent, last, lang),
+                live=lambda payload: (int(payload), None),
+                heartbeat=self._heartbeat,
+                heartbeat_seconds=self.heartbeat_seconds,
+            ):
+                if item.HasField("match") and item.match.score.total < min_score:
+                    continue
+                yield item
 
     async def RecordFeedback(self, request, context_):
         kind = pb.FeedbackKind.Name(request.kind).removeprefix("FEEDBACK_KIND_")

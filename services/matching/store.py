@@ -173,3 +173,95 @@ async def applicant_counts(conn: Connection, job_names: list[str] | None = None)
 
 async def outcomes(conn: Connection) -> list[Outcome]:
     return await fetch_all(conn, Outcome, "SELECT worker, job, outcome FROM feedback ORDER BY worker, job, source")
+
+
+# --- WatchMatches ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Announced:
+    worker: str
+    job: str
+    score: float
+    notified: bool
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    seq: int
+    body_en: bytes
+    body_ja: bytes
+
+
+async def announced(conn: Connection, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], Announced]:
+    """What was announced for these (worker, job) pairs, locked until the commit."""
+    if not pairs:
+        return {}
+    rows = await fetch_all(
+        conn,
+        Announced,
+        "SELECT m.worker, m.job, m.score, m.notified FROM matched m"
+        " JOIN unnest(%s::text[], %s::text[]) AS p(worker, job) USING (worker, job)"
+        " ORDER BY m.worker, m.job FOR UPDATE OF m",
+        ([w for w, _ in pairs], [j for _, j in pairs]),
+    )
+    return {(r.worker, r.job): r for r in rows}
+
+
+async def save_announced(conn: Connection, rows: list[Announced]) -> None:
+    if not rows:
+        return
+    await conn.execute(
+        "INSERT INTO matched (worker, job, score, notified)"
+        " SELECT * FROM unnest(%s::text[], %s::text[], %s::float8[], %s::bool[])"
+        " ON CONFLICT (worker, job) DO UPDATE SET score = EXCLUDED.score,"
+        " notified = matched.notified OR EXCLUDED.notified",
+        ([r.worker for r in rows], [r.job for r in rows], [r.score for r in rows], [r.notified for r in rows]),
+    )
+
+
+async def forget_job(conn: Connection, job_name: str) -> None:
+    """A closed job's pairs: announced again if it is published again."""
+    await conn.execute("DELETE FROM matched WHERE job = %s", (job_name,))
+
+
+async def number_matches(conn: Connection, counts: dict[str, int]) -> dict[str, int]:
+    """Reserve `counts[subject]` sequence numbers per subject; the first of each (subjects locked till commit)."""
+    if not counts:
+        return {}
+    subjects = sorted(counts)  # one lock order for every transaction: no deadlocks between consumers
+    rows = await (
+        await conn.execute(
+            "INSERT INTO match_subjects (subject, last_seq)"
+            " SELECT s, n FROM unnest(%s::text[], %s::bigint[]) WITH ORDINALITY AS t(s, n, o) ORDER BY o"
+            " ON CONFLICT (subject) DO UPDATE SET last_seq = match_subjects.last_seq + EXCLUDED.last_seq"
+            " RETURNING subject, last_seq",
+            (subjects, [counts[s] for s in subjects]),
+        )
+    ).fetchall()
+    return {str(r["subject"]): int(r["last_seq"]) - counts[str(r["subject"])] + 1 for r in rows}
+
+
+async def add_matches(conn: Connection, rows: list[tuple[str, int, str, str, float, bytes, bytes]]) -> None:
+    """(subject, seq, worker, job, score, body_en, body_ja) rows."""
+    if rows:
+        async with conn.cursor() as cur:
+            await cur.executemany(
+                "INSERT INTO matches (subject, seq, worker, job, score, body_en, body_ja)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                rows,
+            )
+
+
+async def last_match_seq(conn: Connection, subject: str) -> int:
+    row = await (await conn.execute("SELECT last_seq FROM match_subjects WHERE subject = %s", (subject,))).fetchone()
+    return int(row["last_seq"]) if row else 0
+
+
+async def matches_after(conn: Connection, subject: str, after: int, limit: int) -> list[MatchRow]:
+    return await fetch_all(
+        conn,
+        MatchRow,
+        "SELECT seq, body_en, body_ja FROM matches WHERE subject = %s AND seq > %s ORDER BY seq LIMIT %s",
+        (subject, after, limit),
+    )

@@ -25,7 +25,7 @@ from services.runtime.consumer import Event, Transaction
 from services.runtime.fanout import Fanout
 
 CONSUMER = "notifications"
-SOURCES = ["identity", "marketplace", "credentials"]
+SOURCES = ["identity", "marketplace", "credentials", "matching"]
 _SIGNED_UP = identity_events.UserSignedUp.DESCRIPTOR.full_name
 
 

@@ -46,6 +46,17 @@ class Ranked:
     eligibility: eligibility.Eligibility
 
 
+@dataclass(frozen=True)
+class Found:
+    """A pair for WatchMatches: the worker's score of the job, and the employer's of the worker
+    (None when the worker is not discoverable)."""
+
+    worker: Worker
+    job: Job
+    for_worker: Score
+    for_employer: Score | None
+
+
 class Matcher:
     """Open jobs and workers in memory, ranked on demand."""
 
@@ -223,6 +234,34 @@ class Matcher:
             for i in order[offset : offset + limit]
         ]
         return page, len(eligible) > offset + limit
+
+    # --- new matches (WatchMatches) ---------------------------------------
+    def _found(self, worker: Worker, job: Job, now: dt.datetime) -> Found:
+        employer = self.score_pair(worker, job, now, for_employer=True) if worker.discoverable else None
+        return Found(worker, job, self.score_pair(worker, job, now), employer)
+
+    def matches_for_job(self, job: Job, now: dt.datetime, floor: float) -> list[Found]:
+        """Every worker eligible for `job` whose score of it reaches `floor` (a job published or changed)."""
+        today = now.date()
+        eligible = [w for w in self.workers.values() if eligibility.check(w, job, today).eligible]
+        if not eligible:
+            return []
+        comps = component_matrices(
+            eligible,
+            [job],
+            now,
+            worker_vectors=self.worker_vectors,
+            job_vectors=self.job_vectors,
+            applicants_per_seat=self.applicants_per_seat,
+        )
+        total = totals(comps, self.weights.values)[:, 0]
+        found = [self._found(eligible[i], job, now) for i in np.flatnonzero(total >= floor - 1e-9)]
+        return [f for f in found if f.for_worker.total >= floor]
+
+    def matches_for_worker(self, worker: Worker, now: dt.datetime, floor: float, limit: int = 50) -> list[Found]:
+        """The worker's best eligible jobs (at most `limit`) reaching `floor` (a profile or credential changed)."""
+        ranked, _ = self.recommend_jobs(worker, now, limit=limit)
+        return [self._found(worker, self.jobs[r.id], now) for r in ranked if r.score.total >= floor]
 
 
 def _freshness(updated: dt.datetime | None, now: dt.datetime) -> float:

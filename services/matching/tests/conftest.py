@@ -28,6 +28,7 @@ def matching_settings(make_settings, identity_service):
             "MATCHING_EVENTS_CLAIM_IDLE_SECONDS": "10",
             "MATCHING_EVENTS_RETRY_BASE_SECONDS": "0.2",
             "MATCHING_EVENTS_RETRY_MAX_SECONDS": "1",
+            "MATCHING_HEARTBEAT_SECONDS": "0.5",
             **env,
         }
         return make_settings("matching", identity_service.target, **values)

@@ -21,9 +21,7 @@ Employer members are the users identity reported with that organisation
 when they signed up (`UserSignedUp.organization`): notifications are per
 user, so an employer's inbox is its people's inboxes.
 
-Not yet: jobs that fit a worker (JobPublished carries the job but fitting it
-to workers needs their profiles, which are marketplace's; the matching
-service's match events will drive this category).
+| StrongMatchFound (matching)   | the worker                  | new job match      |
 """
 
 from __future__ import annotations
@@ -36,6 +34,7 @@ from iworkz.credentials.v1 import events_pb2 as credential_events
 from iworkz.identity.v1 import events_pb2 as identity_events
 from iworkz.marketplace.v1 import events_pb2 as market_events
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
+from iworkz.matching.v1 import events_pb2 as match_events
 from services.notifications.domain import preferences, templates
 from services.runtime import names
 
@@ -205,6 +204,19 @@ def credential_revoked(event: credential_events.CredentialRevoked) -> list[Draft
     return _credential_draft(event.credential, "credential.revoked", event.reason)
 
 
+def strong_match_found(event: match_events.StrongMatchFound) -> list[Draft]:
+    """Tell the worker about an open job that fits them well (matching found it)."""
+    worker_id = names.resource_id(event.worker, "workers")
+    if not worker_id:
+        return []
+    params = {
+        "job": event.title,
+        "employer": event.employer_display_name,
+        "percent": str(round(event.score * 100)),
+    }
+    return [Draft(preferences.NEW_JOB_MATCH, "match.new", "/" + event.job, user_id=worker_id, params=params)]
+
+
 # Event type -> (payload message class, function making the drafts).
 ROUTES = {
     market_events.ApplicationStatusChanged.DESCRIPTOR.full_name: (
@@ -238,4 +250,5 @@ ROUTES = {
         credential_unsuspended,
     ),
     credential_events.CredentialRevoked.DESCRIPTOR.full_name: (credential_events.CredentialRevoked, credential_revoked),
+    match_events.StrongMatchFound.DESCRIPTOR.full_name: (match_events.StrongMatchFound, strong_match_found),
 }

@@ -64,6 +64,16 @@ _STATUS = {
 
 # template name -> language -> (title, body); `{name}` placeholders come from the event.
 TEMPLATES: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "match.new": {
+        "en": (
+            "A strong match for you: {job}",
+            "{employer} is hiring for {job}, and it fits your profile well ({percent}% match). See why, and apply.",
+        ),
+        "ja": (
+            "あなたに合う求人があります：{job}",
+            "{employer}の「{job}」があなたのプロフィールによく合っています（適合度{percent}%）。理由を確認して応募できます。",
+        ),
+    },
     "application.shortlisted": {
         "en": (
             "You're on the shortlist for {job}",
