@@ -92,6 +92,33 @@ async def marketplace_service(make_settings, identity_service):
 
 
 @pytest.fixture(scope="session")
+def matching_settings(make_settings, identity_service):
+    """Settings for a matching replica under test: quick retries and heartbeats."""
+
+    def make(**env) -> Settings:
+        values = {
+            "MATCHING_EVENTS_CLAIM_IDLE_SECONDS": "10",
+            "MATCHING_EVENTS_RETRY_BASE_SECONDS": "0.2",
+            "MATCHING_EVENTS_RETRY_MAX_SECONDS": "1",
+            "MATCHING_HEARTBEAT_SECONDS": "0.5",
+            **env,
+        }
+        return make_settings("matching", identity_service.target, **values)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+async def matching_service(matching_settings, marketplace_service):
+    """One matching replica, fed by marketplace's events (the edge tests' upstream)."""
+    from services.matching.main import SPEC
+    from services.runtime import server
+
+    async with server.running(SPEC, matching_settings()) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
 def smtp_sink(tmp_path_factory):
     """A local SMTP server keeping every email it receives (what `make up` runs for developers)."""
     from devstack.smtp_sink import SmtpSink

@@ -1,4 +1,4 @@
-"""Fixtures for the edge tests: a real Envoy in front of identity, marketplace, notifications and credentials.
+"""Fixtures for the edge tests: a real Envoy in front of the in-process services.
 
 The services run in-process on the test session's event loop (root
 conftest), so everything here that waits (starting Envoy) runs in a thread,
@@ -41,6 +41,7 @@ async def edge(
     credentials_service,
     agent_service,
     voice_service,
+    matching_service,
     edge_image,
     tmp_path_factory,
 ):
@@ -52,6 +53,7 @@ async def edge(
         "credentials": [("127.0.0.1", credentials_service.port)],
         "agent": [("127.0.0.1", agent_service.port)],
         "voice": [("127.0.0.1", voice_service.port)],
+        "matching": [("127.0.0.1", matching_service.port)],
     }
     running = await start_edge(relaxed_topology(), edge_image, upstreams, tmp_path_factory.mktemp("edge"))
     yield running

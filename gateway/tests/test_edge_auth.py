@@ -20,11 +20,13 @@ SERVED = (
     "iworkz.identity.v1.IdentityService",
     "iworkz.marketplace.v1.MarketplaceService",
     "iworkz.credentials.v1.CredentialService",
+    "iworkz.matching.v1.MatchingService",
 )
 SERVICE_OF = {
     "iworkz.identity.v1.IdentityService": "identity",
     "iworkz.marketplace.v1.MarketplaceService": "marketplace",
     "iworkz.credentials.v1.CredentialService": "credentials",
+    "iworkz.matching.v1.MatchingService": "matching",
 }
 SAMPLE_ID = "00000000-0000-4000-8000-000000000000"
 

@@ -19,6 +19,7 @@ SERVED = (
     "iworkz.identity.v1.IdentityService",
     "iworkz.marketplace.v1.MarketplaceService",
     "iworkz.credentials.v1.CredentialService",
+    "iworkz.matching.v1.MatchingService",
 )
 ACCOUNT_ROLES = {"WORKER": "worker", "EMPLOYER": "employer", "ISSUER": "issuer"}
 

@@ -20,23 +20,6 @@ from services.matching.tests.service_testing import World
 
 
 @pytest.fixture(scope="session")
-def matching_settings(make_settings, identity_service):
-    """Settings for a matching replica under test: quick retries and heartbeats."""
-
-    def make(**env):
-        values = {
-            "MATCHING_EVENTS_CLAIM_IDLE_SECONDS": "10",
-            "MATCHING_EVENTS_RETRY_BASE_SECONDS": "0.2",
-            "MATCHING_EVENTS_RETRY_MAX_SECONDS": "1",
-            "MATCHING_HEARTBEAT_SECONDS": "0.5",
-            **env,
-        }
-        return make_settings("matching", identity_service.target, **values)
-
-    return make
-
-
-@pytest.fixture(scope="session")
 async def replicas(matching_settings, marketplace_service):
     """Two matching replicas over one database and Redis, fed by marketplace's events."""
     from services.matching.main import SPEC
