@@ -23,6 +23,7 @@ class MatchingConfig(ServiceSettings):
     strong_match: float = Field(
         0.75, ge=0, le=1, validate_default=True, description="a match at or above this is announced (StrongMatchFound)"
     )
+    learn_seconds: float = Field(600.0, ge=1, description="how often one replica re-learns the weights from feedback")
     agent_target: str = Field("", description="host:port of the agent (Embed), through the mesh")
 
     @field_validator("strong_match")

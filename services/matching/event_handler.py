@@ -7,6 +7,7 @@ re-reads them (`projection.Projection.follow`).
 
 - JobPublished, JobUpdated: the job (open); JobClosed: removed.
 - WorkerProfileChanged: the profile (personal data already removed by marketplace).
+- A job's or profile's text that changed is queued for a vector (`vectors.py`).
 - ApplicationSubmitted, ApplicationStatusChanged: an implicit label for the
   learned weights and the job's applicants per open seat (exposure control).
 
@@ -30,9 +31,10 @@ from prometheus_client import Histogram
 from iworkz.credentials.v1 import events_pb2 as credential_events
 from iworkz.marketplace.v1 import events_pb2 as market
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
-from services.matching import store
+from services.matching import store, vectors
 from services.matching.domain import evidence
 from services.matching.projection import Projection
+from services.matching.vectors import Embedder
 from services.matching.watch import MatchWatch
 from services.runtime.consumer import Event, Transaction
 
@@ -78,9 +80,10 @@ async def _observe(occurred: list[float]) -> None:
 class ProjectionWriter:
     """The consumer's handler."""
 
-    def __init__(self, projection: Projection, watch: MatchWatch) -> None:
+    def __init__(self, projection: Projection, watch: MatchWatch, embedder: Embedder | None = None) -> None:
         self.projection = projection
         self.watch = watch
+        self.embedder = embedder
 
     async def __call__(self, tx: Transaction, event: Event) -> None:
         if "changed" not in tx.state:
@@ -97,13 +100,17 @@ class ProjectionWriter:
             ).job
             if job.state != mp.JOB_STATE_OPEN:
                 await store.delete_job(tx.conn, job.name)
+                await store.forget_vector(tx.conn, job.name)
             else:
                 published = job.publish_time.ToDatetime(tzinfo=UTC) if job.HasField("publish_time") else None
                 await store.upsert_job(tx.conn, job.name, _job_body(job), published)
+                if await vectors.queue(tx.conn, job.name, "passage", vectors.job_text(job)):
+                    tx.state["embed"] = True
             keys.append(f"job:{job.name}")
         elif event.type == _CLOSED:
             name = event.payload(market.JobClosed).job
             await store.delete_job(tx.conn, name)
+            await store.forget_vector(tx.conn, name)
             keys.append(f"job:{name}")
         elif event.type == _PROFILE:
             changed = event.payload(market.WorkerProfileChanged)
@@ -112,6 +119,8 @@ class ProjectionWriter:
                 body.CopyFrom(changed.profile)
                 body.ClearField("name")
                 await store.upsert_worker(tx.conn, changed.worker, body.SerializeToString())
+                if await vectors.queue(tx.conn, changed.worker, "query", vectors.worker_text(changed.profile)):
+                    tx.state["embed"] = True
                 keys.append(f"worker:{changed.worker}")
         elif event.type in (_SUBMITTED, _STATUS):
             application = (
@@ -140,6 +149,8 @@ class ProjectionWriter:
         async def announce() -> None:
             await self.projection.changed(list(dict.fromkeys(keys)))
             await self.projection.fanout.publish_many(live)
+            if tx.state.get("embed") and self.embedder is not None:
+                self.embedder.wake.set()  # texts were queued: this replica's embedder takes them now
 
         tx.before_commit(discover)
         tx.after_commit(announce)

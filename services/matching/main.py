@@ -8,9 +8,12 @@ import grpc
 
 from iworkz.matching.v1 import matching_pb2, matching_pb2_grpc
 from services.matching.config import MatchingConfig
+from services.matching.embeddings import EmbedClient
 from services.matching.event_handler import CONSUMER, SOURCES, ProjectionWriter
+from services.matching.learning import Learner
 from services.matching.projection import Projection
 from services.matching.servicer import MatchingServicer
+from services.matching.vectors import Embedder
 from services.matching.watch import MatchWatch
 from services.runtime import server
 from services.runtime.consumer import consumer_task
@@ -26,7 +29,13 @@ async def add_servicers(grpc_server: grpc.aio.Server, resources: Resources) -> N
     fanout = Fanout(resources.redis, resources.redis.key("live", "matching"))
     projection = Projection(resources.db, fanout, reads=resources.reads)
     watch = MatchWatch(projection, config.watch_floor, config.strong_match)
-    resources.extras.update(config=config, fanout=fanout, projection=projection, watch=watch)
+    # The agent through matching's sidecar egress (plaintext to the local sidecar, which adds mTLS).
+    client = EmbedClient(grpc.aio.insecure_channel(config.agent)) if config.agent else None
+    embedder = Embedder(resources.db, projection, client)
+    learner = Learner(resources.db, projection, config.learn_seconds)
+    resources.extras.update(
+        config=config, fanout=fanout, projection=projection, watch=watch, embedder=embedder, learner=learner
+    )
     matching_pb2_grpc.add_MatchingServiceServicer_to_server(
         MatchingServicer(resources, projection, config.heartbeat_seconds), grpc_server
     )
@@ -35,6 +44,16 @@ async def add_servicers(grpc_server: grpc.aio.Server, resources: Resources) -> N
 async def listen(resources: Resources) -> None:
     """The fan-out listener that feeds the projection's changes on every replica."""
     await resources.extras["fanout"].run()
+
+
+async def embed(resources: Resources) -> None:
+    """This replica's share of the queued texts, embedded by the agent in batches."""
+    await resources.extras["embedder"].run()
+
+
+async def learn(resources: Resources) -> None:
+    """Re-learn the weights from feedback now and then (one replica at a time)."""
+    await resources.extras["learner"].run()
 
 
 async def follow(resources: Resources) -> None:
@@ -53,9 +72,13 @@ SPEC = ServiceSpec(
         consumer_task(
             CONSUMER,
             SOURCES,
-            lambda resources: ProjectionWriter(resources.extras["projection"], resources.extras["watch"]),
+            lambda resources: ProjectionWriter(
+                resources.extras["projection"], resources.extras["watch"], resources.extras["embedder"]
+            ),
         ),
         run_relay,
+        embed,
+        learn,
     ],
 )
 

@@ -56,6 +56,9 @@ class Projection:
             matcher = Matcher(DIM, index=FaissHnswIndex(DIM), weights=self.weights)
             messages: dict[str, mp.Job] = {}
             async with self.reads.reader(fresh=True) as conn:
+                current = await store.current_weights(conn)
+                self.weights = Weights.from_json(current) if current else HAND_SET
+                matcher.weights = self.weights
                 jobs = await store.all_jobs(conn)
                 workers = await store.all_workers(conn)
                 vectors = {v.name: np.asarray(v.vector, dtype=np.float32) for v in await store.vectors(conn)}
@@ -120,6 +123,11 @@ class Projection:
                 worker = contracts.worker_facts(profile, verified=proven, updated=wrow.updated_at)
                 self.matcher.upsert_worker(worker, vector)
                 return worker
+            if kind == "weights":  # a learned version became current
+                current = await store.current_weights(conn)
+                self.weights = Weights.from_json(current) if current else HAND_SET
+                self.matcher.weights = self.weights
+                return None
             if kind == "applicants":
                 counts = {c.job: c.n for c in await store.applicant_counts(conn, [name])}
                 known = self.matcher.jobs.get(name)

@@ -265,3 +265,82 @@ async def matches_after(conn: Connection, subject: str, after: int, limit: int) 
         "SELECT seq, body_en, body_ja FROM matches WHERE subject = %s AND seq > %s ORDER BY seq LIMIT %s",
         (subject, after, limit),
     )
+
+
+# --- vectors from the agent's Embed ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pending:
+    name: str
+    kind: str
+    body: str
+    text_hash: str
+
+
+async def queue_embedding(conn: Connection, name: str, kind: str, body: str, text_hash: str) -> bool:
+    """Queue a text for a vector unless the stored vector already comes from this text; True if queued."""
+    current = await (
+        await conn.execute("SELECT 1 FROM vectors WHERE name = %s AND text_hash = %s", (name, text_hash))
+    ).fetchone()
+    if current is not None:
+        await conn.execute("DELETE FROM embed_queue WHERE name = %s", (name,))
+        return False
+    await conn.execute(
+        "INSERT INTO embed_queue (name, kind, body, text_hash) VALUES (%s, %s, %s, %s) ON CONFLICT (name) DO UPDATE"
+        " SET kind = EXCLUDED.kind, body = EXCLUDED.body, text_hash = EXCLUDED.text_hash, queued_at = now()",
+        (name, kind, body, text_hash),
+    )
+    return True
+
+
+async def take_pending(conn: Connection, limit: int) -> list[Pending]:
+    """The oldest queued texts, locked for this transaction (other replicas skip them)."""
+    return await fetch_all(
+        conn,
+        Pending,
+        "SELECT name, kind, body, text_hash FROM embed_queue ORDER BY queued_at LIMIT %s FOR UPDATE SKIP LOCKED",
+        (limit,),
+    )
+
+
+async def save_vectors(conn: Connection, model: str, rows: list[tuple[Pending, list[float]]]) -> None:
+    """Store the vectors and drop their queue rows (a text changed meanwhile has its own hash and stays)."""
+    if not rows:
+        return
+    async with conn.cursor() as cur:
+        await cur.executemany(
+            "INSERT INTO vectors (name, model, text_hash, vector) VALUES (%s, %s, %s, %s) ON CONFLICT (name)"
+            " DO UPDATE SET model = EXCLUDED.model, text_hash = EXCLUDED.text_hash, vector = EXCLUDED.vector",
+            [(p.name, model, p.text_hash, v) for p, v in rows],
+        )
+        await cur.executemany(
+            "DELETE FROM embed_queue WHERE name = %s AND text_hash = %s", [(p.name, p.text_hash) for p, _ in rows]
+        )
+
+
+async def forget_vector(conn: Connection, name: str) -> None:
+    await conn.execute("DELETE FROM vectors WHERE name = %s", (name,))
+    await conn.execute("DELETE FROM embed_queue WHERE name = %s", (name,))
+
+
+# --- weights ----------------------------------------------------------------------------
+
+
+async def newest_feedback_time(conn: Connection) -> datetime | None:
+    row = await (await conn.execute("SELECT max(updated_at) AS t FROM feedback")).fetchone()
+    return row["t"] if row else None
+
+
+async def make_current(conn: Connection, version: str, body: str) -> None:
+    """Store a version (or find it stored) and make it the newest."""
+    await conn.execute(
+        "INSERT INTO weights (version, body) VALUES (%s, %s) ON CONFLICT (version) DO UPDATE SET created_at = now()",
+        (version, body),
+    )
+
+
+async def current_weights(conn: Connection) -> str | None:
+    """The current version's JSON, or None (the hand-set weights apply)."""
+    row = await (await conn.execute("SELECT body FROM weights ORDER BY created_at DESC LIMIT 1")).fetchone()
+    return str(row["body"]) if row else None

@@ -10,7 +10,6 @@ import contextlib
 import grpc
 import pytest
 
-from iworkz.identity.v1 import identity_pb2
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from iworkz.matching.v1 import matching_pb2 as pb
 from iworkz.notifications.v1 import notifications_pb2 as npb
@@ -95,7 +94,7 @@ async def test_an_employer_sees_new_candidates_for_a_job(world: World) -> None:
         _, shown = await profile(world)
         # Workers of earlier tests may be announced first (the job's own publication reached matching
         # after the stream opened); the new discoverable worker comes, the hidden one never does.
-        seen = []
+        seen: list[pb.MatchEvent] = []
         while not seen or seen[-1].worker != shown:
             seen.append((await watcher.next("match")).match)
         assert all(m.job == job.name for m in seen)
