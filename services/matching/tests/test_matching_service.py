@@ -70,9 +70,12 @@ async def test_recommend_explain_and_allocate_through_the_projection(world: Worl
 
     # The second replica converged on the same projection.
     other = world.stub(signed.tokens, replica=1)
-    await eventually(recommended)
-    again = await other.RecommendJobs(pb.RecommendJobsRequest(worker=worker_name))
-    assert [m.job for m in again.matches] == names
+
+    async def converged():
+        again = await other.RecommendJobs(pb.RecommendJobsRequest(worker=worker_name, language_code="ja"))
+        return [m.job for m in again.matches] == names
+
+    await eventually(converged)
 
     explained = await worker.ExplainMatch(pb.ExplainMatchRequest(worker=worker_name, job=n2_job.name))
     assert not explained.eligible
