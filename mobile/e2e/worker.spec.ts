@@ -40,6 +40,11 @@ test("a worker signs up, fills the profile in steps, applies, and sees the statu
   await page.getByLabel("Hours per week").fill("40");
   await page.getByRole("button", { name: "Save profile" }).click();
 
+  // The feed: the matching service recommends the job, with its reasons.
+  const card = page.getByRole("button", { name: new RegExp(`TIG welder ${jobTag}`) });
+  await expect(card).toBeVisible();
+  await expect(card.getByText(/^✓ /).first()).toBeVisible();
+
   await findAndOpen(page, jobTag);
   await expect(page.getByText(/Japanese: job needs N4 or better; you have N3/)).toBeVisible();
   await page.getByLabel("Message to the employer").fill("TIG welding, 5 years in Hai Phong");
@@ -68,6 +73,7 @@ test("offline: an application is queued, and sent exactly once when the network 
   await findAndOpen(page, jobTag);
 
   await context.setOffline(true);
+  await expect(page.getByText("You are offline")).toBeVisible();
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page.getByText("Saved: it will be sent when you are online")).toBeVisible();
   await page.getByRole("tab", { name: /^Applications/ }).click();
@@ -97,4 +103,14 @@ test("offline: an application is queued, and sent exactly once when the network 
   const applications = (await employer.marketplace.listJobApplications({ parent: job.name })).applications;
   expect(applications).toHaveLength(1);
   expect(applications[0].worker).toBe(`workers/${worker.id}`);
+
+  // Offline again: jobs and applications are still there, from the device's copy.
+  await context.setOffline(true);
+  await page.getByRole("tab", { name: /^Jobs/ }).click();
+  await page.getByLabel("Search jobs").fill(jobTag);
+  await page.getByRole("button", { name: "Search", exact: true }).click();
+  await expect(page.getByText("Offline: showing saved jobs")).toBeVisible();
+  await expect(page.getByRole("button", { name: new RegExp(`TIG welder ${jobTag}`) })).toBeVisible();
+  await page.getByRole("tab", { name: /^Applications/ }).click();
+  await expect(page.getByTestId("application-status")).toHaveText("Applied");
 });

@@ -1,6 +1,6 @@
 import React, { useCallback, useEffect, useMemo, useState } from "react";
 import { Pressable, ScrollView, Text, View } from "react-native";
-import { ConnectError, marketplace, types } from "@iworkz/sdk";
+import { Code, ConnectError, marketplace, types } from "@iworkz/sdk";
 import { useApp } from "../AppContext";
 import { Button, Chip, Field, Note, Title, styles } from "../components/ui";
 import { explain, japaneseLevel } from "../eligibility";
@@ -20,7 +20,7 @@ function wage(job: Job): string {
 
 /** Recommended jobs with reasons, search with filters, and the job page (eligibility explained, apply). */
 export function JobsScreen() {
-  const { api, t, profile, userId, storage } = useApp();
+  const { api, t, profile, userId, storage, language } = useApp();
   const [jobs, setJobs] = useState<Job[]>([]);
   const [reasons, setReasons] = useState<Record<string, string[]>>({});
   const [query, setQuery] = useState("");
@@ -29,6 +29,7 @@ export function JobsScreen() {
   const [offline, setOffline] = useState(false);
   const [error, setError] = useState("");
   const [open, setOpen] = useState<Job | null>(null);
+  const [attempt, setAttempt] = useState(0);
 
   const show = useCallback(
     async (load: () => Promise<Job[]>) => {
@@ -63,7 +64,7 @@ export function JobsScreen() {
     () =>
       show(async () => {
         try {
-          const rec = await api.matching.recommendJobs({ worker: `workers/${userId}`, pageSize: 20, languageCode: "en" });
+          const rec = await api.matching.recommendJobs({ worker: `workers/${userId}`, pageSize: 20, languageCode: language === "ja" ? "ja" : "en" });
           if (rec.matches.length) {
             setReasons(Object.fromEntries(rec.matches.map((m) => [m.job, m.reasons.map((r) => r.text)])));
             const full = await Promise.all(rec.matches.map((m) => api.marketplace.getJob({ name: m.job })));
@@ -71,13 +72,17 @@ export function JobsScreen() {
           }
         } catch (e) {
           if (isOffline(e)) throw e; // matching not reachable like the rest: offline
+          // A profile saved a moment ago reaches matching within seconds: ask again shortly.
+          if (ConnectError.from(e).code === Code.FailedPrecondition && attempt < 10) {
+            setTimeout(() => setAttempt((a) => a + 1), 2000);
+          }
         }
         const filters = profile
           ? { visaStatus: profile.visaStatus, sswField: profile.sswField, japaneseLevel: japaneseLevel(profile) }
           : {};
         return (await api.marketplace.searchJobs({ orderBy: "wage desc", pageSize: 30, ...filters })).jobs;
       }),
-    [api, show, userId, profile],
+    [api, show, userId, profile, attempt, language],
   );
 
   useEffect(() => {
