@@ -224,7 +224,25 @@ async def agent_service(agent_settings):
     from services.runtime import server
 
     async with server.running(SPEC, agent_settings()) as running:
+        await _skill_index_loaded(running.target)
         yield running
+
+
+async def _skill_index_loaded(agent_target: str) -> None:
+    """Until the replica's ESCO index is loaded (from the cache agent_caches built: seconds), some
+    answers say "still loading"; tests start once it is, whatever order they run in."""
+    from iworkz.agent.v1 import agent_pb2
+    from iworkz.sdk import Client
+
+    # ExtractSkills, called as the mesh identity `matching` (the replica trusts the sidecar's
+    # header), blocks until the index is loaded and then answers.
+    caller = "By=spiffe://iworkz.local/ns/iworkz/sa/agent;URI=spiffe://iworkz.local/ns/iworkz/sa/matching"
+    async with Client(agent_target) as client:
+        await client.agent.ExtractSkills(
+            agent_pb2.ExtractSkillsRequest(text="TIG welding"),
+            metadata=(("x-forwarded-client-cert", caller),),
+            timeout=900,
+        )
 
 
 @pytest.fixture(scope="session")
