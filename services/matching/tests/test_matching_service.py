@@ -161,3 +161,39 @@ async def test_the_projection_delay_of_each_event_is_measured(world: World) -> N
     after = await eventually(measured)
     # Each event's delay is its age when applied: positive, and far below the test's own length.
     assert 0 < after[1] - before[1] < 60 * (after[0] - before[0])
+
+
+async def test_freshness_on_both_replicas_published_closed_and_profile_changed(world: World) -> None:
+    """A job published, then closed, and a profile change show on every replica (polled on each)."""
+    from services.matching.tests.service_testing import employer, profile
+
+    signed, worker_name = await profile(world)
+    boss, org, market = await employer(world)
+    job = await publish(market, org, title="Fresh welder")
+    stubs = [world.stub(signed.tokens, replica) for replica in (0, 1)]
+
+    async def listed(stub, present: bool, **request):
+        reply = await stub.RecommendJobs(pb.RecommendJobsRequest(worker=worker_name, page_size=100, **request))
+        return (job.name in {m.job for m in reply.matches}) == present
+
+    for stub in stubs:
+        await eventually(lambda stub=stub: listed(stub, True))
+    # A profile change (TIG welding replaced by MIG welding: the job's required skill goes missing) on both.
+    await world.market(signed.tokens).marketplace.UpdateWorkerProfile(
+        mp.UpdateWorkerProfileRequest(
+            profile=mp.WorkerProfile(
+                name=worker_name, skills=[mp.Skill(taxonomy_id="esco:mig-welding", label="MIG welding", years=2)]
+            ),
+            update_mask={"paths": ["skills"]},
+        )
+    )
+
+    async def skill_missing(stub):
+        reply = await stub.ExplainMatch(pb.ExplainMatchRequest(worker=worker_name, job=job.name))
+        return [s.taxonomy_id for s in reply.missing_skills] == ["esco:tig-welding"]
+
+    for stub in stubs:
+        await eventually(lambda stub=stub: skill_missing(stub))
+    await market.marketplace.CloseJob(mp.CloseJobRequest(name=job.name))
+    for stub in stubs:
+        await eventually(lambda stub=stub: listed(stub, False))
