@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 export { IworkzClient, tokensFrom, type ClientOptions } from "./client";
-export { CallPolicy, withCallPolicy, durationMs, SERVICE_CONFIG, type ServiceConfig, type MethodPolicy } from "./policy";
+export { CallPolicy, withCallPolicy, withRequestId, randomUuid, durationMs, SERVICE_CONFIG, type ServiceConfig, type MethodPolicy } from "./policy";
 export { MemoryTokenStore, Session, tokenSubject, REFRESH_MARGIN_MS, type TokenStore, type Tokens } from "./session";
 export { resumable, type ResumableOptions } from "./streams";
 export * as identity from "./gen/iworkz/identity/v1/identity_pb";

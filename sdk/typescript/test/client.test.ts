@@ -72,25 +72,45 @@ describe("IworkzClient over gRPC-web", () => {
     expect((await w.api.marketplace.getWorkerProfile({ name: w.profile })).profile?.name).toBe(w.profile);
   });
 
-  it("retries reads on UNAVAILABLE, never writes", async () => {
-    // Two attempts fail as a dropped connection would (before reaching the network); the third is real.
+  it("retries reads and keyed creates on UNAVAILABLE with one request id, never other writes", async () => {
+    // Attempts fail as a dropped connection would: SearchJobs before reaching the network;
+    // CreateApplication after the platform has it (the answer is lost); UpdateWorkerProfile once.
     const attempts = new Map<string, number>();
+    const requestIds: string[] = [];
     const flaky: Interceptor = (next) => async (request) => {
-      const n = (attempts.get(request.method.name) ?? 0) + 1;
-      attempts.set(request.method.name, n);
-      if (n <= 2 && ["SearchJobs", "CreateApplication"].includes(request.method.name)) {
-        throw new ConnectError("connection reset", Code.Unavailable);
+      const name = request.method.name;
+      const n = (attempts.get(name) ?? 0) + 1;
+      attempts.set(name, n);
+      if (name === "SearchJobs" && n <= 2) throw new ConnectError("connection reset", Code.Unavailable);
+      if (name === "CreateApplication") {
+        requestIds.push((request.message as { requestId: string }).requestId);
+        const response = await next(request);
+        if (n === 1) throw new ConnectError("connection reset", Code.Unavailable);
+        return response;
       }
+      if (name === "UpdateWorkerProfile" && n === 1) throw new ConnectError("connection reset", Code.Unavailable);
       return next(request);
     };
-    const { job, tag } = await employerWithJob();
-    const w = await worker(client({ interceptors: [flaky] }));
-    const found = await w.api.marketplace.searchJobs({ query: tag });
+    const { api: employer, job, tag } = await employerWithJob();
+    const store = new MemoryTokenStore();
+    const w = await worker(client({ tokenStore: store })); // profile filled without the flaky interceptor
+    const flakyClient = client({ interceptors: [flaky], tokenStore: store });
+    const found = await flakyClient.marketplace.searchJobs({ query: tag });
     expect(found.jobs.map((j) => j.name)).toEqual([job.name]);
     expect(attempts.get("SearchJobs")).toBe(3);
-    const write = await w.api.marketplace.createApplication({ parent: job.name }).catch((e) => ConnectError.from(e));
+
+    const applied = await flakyClient.marketplace.createApplication({ parent: job.name });
+    expect(attempts.get("CreateApplication")).toBe(2);
+    expect(requestIds[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(requestIds[1]).toBe(requestIds[0]);
+    const all = await employer.marketplace.listJobApplications({ parent: job.name });
+    expect(all.applications.map((a) => a.name)).toEqual([applied.application!.name]);
+
+    const write = await flakyClient.marketplace
+      .updateWorkerProfile({ profile: { name: w.profile, displayName: "An" }, updateMask: { paths: ["display_name"] } })
+      .catch((e) => ConnectError.from(e));
     expect((write as ConnectError).code).toBe(Code.Unavailable);
-    expect(attempts.get("CreateApplication")).toBe(1);
+    expect(attempts.get("UpdateWorkerProfile")).toBe(1);
   });
 
   it("streams application status changes live and resumes by the last event id", async () => {

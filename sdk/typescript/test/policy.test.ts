@@ -18,9 +18,13 @@ describe("call policy", () => {
     expect(search.timeoutMs).toBe(10_000);
     expect(search.retry?.codes).toEqual([Code.Unavailable]);
     expect(search.retry?.maxAttempts).toBe(4);
+    // A creating call with an AIP-155 request id is safe to retry; other writes are not.
     const apply = policy.forMethod("iworkz.marketplace.v1.MarketplaceService/CreateApplication");
     expect(apply.timeoutMs).toBe(10_000);
-    expect(apply.retry).toBeUndefined();
+    expect(apply.retry?.codes).toEqual([Code.Unavailable]);
+    const move = policy.forMethod("iworkz.marketplace.v1.MarketplaceService/UpdateApplicationStatus");
+    expect(move.timeoutMs).toBe(10_000);
+    expect(move.retry).toBeUndefined();
     const live = policy.forMethod("iworkz.notifications.v1.NotificationService/Subscribe");
     expect(live.timeoutMs).toBeUndefined();
     expect(live.retry?.codes).toEqual([Code.Unavailable]);
