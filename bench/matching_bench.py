@@ -19,7 +19,12 @@ meaningless) and jobs/workers from the quality generator:
    stable (20,000 workers, deferred acceptance); scoring time separately.
 4. demand spreading: 5,000 workers applying to their top 3 over 500 jobs,
    with and without exposure control: Gini, empty jobs, mean score.
-5. pgvector (with `--pgvector-jobs N`): build and recall on PostgreSQL 16 +
+5. freshness: identity, marketplace and two matching replicas in this
+   process on real PostgreSQL and Redis (DATABASE_URL/REDIS_URL or embedded);
+   p50/p99 from PublishJob answering to the job showing in RecommendJobs on
+   both replicas (marketplace outbox → relay → Redis stream → matching's
+   consumer → fan-out → every replica), and from CloseJob to it gone.
+6. pgvector (with `--pgvector-jobs N`): build and recall on PostgreSQL 16 +
    pgvector (pgserver, or DATABASE_URL's server when it has the extension).
 
 Aims from issue 10 are printed next to the figures.
@@ -249,12 +254,158 @@ def bench_pgvector(n_jobs: int, queries: int) -> None:
             own.cleanup()
 
 
+async def _freshness(changes: int) -> None:
+    """Identity, marketplace and two matching replicas in this process, on real PostgreSQL and Redis."""
+    import asyncio
+    import uuid
+
+    from google.type import money_pb2
+
+    from devstack.embedded import create_database, database_server_url, drop_database, redis_server_url
+    from iworkz.identity.v1 import identity_pb2
+    from iworkz.marketplace.v1 import marketplace_pb2 as mp
+    from iworkz.matching.v1 import matching_pb2 as pb
+    from iworkz.matching.v1 import matching_pb2_grpc
+    from iworkz.sdk import Client
+    from iworkz.type.v1 import profile_types_pb2 as types
+    from services.runtime import server
+    from services.runtime.fieldcrypt import new_master_key_spec
+    from services.runtime.settings import Settings
+
+    scratch = pathlib.Path(tempfile.mkdtemp(prefix="iworkz-bench-matching-"))
+    pg_server = os.environ.get("DATABASE_URL") or database_server_url(scratch / "pg")
+    redis_url = os.environ.get("REDIS_URL") or redis_server_url(scratch / "redis")
+    run_id = uuid.uuid4().hex[:8]
+    database_url = create_database(pg_server, f"iworkz_bench_{run_id}")
+    base = {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "IWORKZ_MASTER_KEYS": new_master_key_spec("bench"),
+        "IWORKZ_REDIS_PREFIX": f"bench:{run_id}:",
+        "IWORKZ_DRAIN_SECONDS": "1",
+        "IWORKZ_LOG_LEVEL": "WARNING",
+    }
+    from services.identity.main import SPEC as IDENTITY
+    from services.marketplace.main import SPEC as MARKETPLACE
+    from services.matching.main import SPEC as MATCHING
+
+    yen = lambda units: money_pb2.Money(currency_code="JPY", units=units)  # noqa: E731
+    try:
+        async with server.running(IDENTITY, Settings.from_env("identity", base, needs_identity=False)) as idp:
+            env = {**base, "IWORKZ_IDENTITY_TARGET": idp.target}
+            async with (
+                server.running(MARKETPLACE, Settings.from_env("marketplace", env)) as market,
+                server.running(MATCHING, Settings.from_env("matching", env)) as first,
+                server.running(MATCHING, Settings.from_env("matching", env)) as second,
+            ):
+                async with Client(idp.target) as anon:
+                    boss = await anon.sign_up(
+                        email=f"boss-{run_id}@example.com",
+                        password="bench password 2026",
+                        display_name="Boss",
+                        account_type=identity_pb2.ACCOUNT_TYPE_EMPLOYER,
+                        organization_display_name="Bench Works",
+                    )
+                    worker = await anon.sign_up(
+                        email=f"worker-{run_id}@example.com",
+                        password="bench password 2026",
+                        display_name="W",
+                        account_type=identity_pb2.ACCOUNT_TYPE_WORKER,
+                    )
+                org = "employers/" + boss.user.organization.split("/")[-1]
+                me = "workers/" + worker.user.name.split("/")[1]
+                async with Client(market.target) as as_boss, Client(market.target) as as_worker:
+                    as_boss.use_tokens(boss.tokens)
+                    as_worker.use_tokens(worker.tokens)
+                    await as_worker.marketplace.UpdateWorkerProfile(
+                        mp.UpdateWorkerProfileRequest(
+                            profile=mp.WorkerProfile(
+                                name=me,
+                                display_name="W",
+                                visa_status=types.VISA_STATUS_PERMANENT_RESIDENT,
+                                location=types.Location(prefecture="JP-27", city="Osaka"),
+                                skills=[mp.Skill(taxonomy_id="esco:tig-welding", label="TIG welding", years=3)],
+                            )
+                        )
+                    )
+                    clients = [Client(r.target) for r in (first, second)]
+                    for c in clients:
+                        c.use_tokens(worker.tokens)
+                    stubs = [matching_pb2_grpc.MatchingServiceStub(c.channel) for c in clients]
+
+                    async def visible(stub, job: str) -> bool:
+                        reply = await stub.RecommendJobs(pb.RecommendJobsRequest(worker=me, page_size=100))
+                        return job in {m.job for m in reply.matches}
+
+                    async def until(job: str, present: bool, start: float) -> float:
+                        """Seconds from `start` until every replica shows the job (or no longer does)."""
+                        pending = set(range(len(stubs)))
+                        while pending:
+                            for i in list(pending):
+                                try:
+                                    if await visible(stubs[i], job) == present:
+                                        pending.discard(i)
+                                except Exception:  # the worker's profile not there yet
+                                    pass
+                            if pending:
+                                await asyncio.sleep(0.002)
+                        return time.perf_counter() - start
+
+                    published, closed = [], []
+                    for n in range(changes):
+                        job = mp.Job(
+                            title=f"TIG welder {n}",
+                            description="Welding steel frames.",
+                            location=types.Location(prefecture="JP-27", city="Osaka"),
+                            wage_min=yen(230_000),
+                            wage_max=yen(260_000),
+                            wage_period=types.WAGE_PERIOD_MONTHLY,
+                            employment_type=types.EMPLOYMENT_TYPE_FULL_TIME,
+                            headcount=1,
+                            hours_per_week=40,
+                            required_skills=[mp.Skill(taxonomy_id="esco:tig-welding", label="TIG welding")],
+                        )
+                        created = await as_boss.marketplace.CreateJob(mp.CreateJobRequest(parent=org, job=job))
+                        await as_boss.marketplace.PublishJob(mp.PublishJobRequest(name=created.job.name))
+                        published.append(await until(created.job.name, True, time.perf_counter()))
+                        await as_boss.marketplace.CloseJob(mp.CloseJobRequest(name=created.job.name))
+                        closed.append(await until(created.job.name, False, time.perf_counter()))
+                    for c in clients:
+                        await c.close()
+        ms = lambda xs, q: pct([x * 1000 for x in xs], q)  # noqa: E731
+        print(
+            f"published -> visible on both replicas: p50 {ms(published[1:], 50):.0f} ms, "
+            f"p99 {ms(published[1:], 99):.0f} ms; closed -> gone: p50 {ms(closed, 50):.0f} ms, "
+            f"p99 {ms(closed, 99):.0f} ms ({changes} jobs; aim p99 <= 1000 ms)"
+        )
+        FIGURES["freshness"] = {
+            "published_p50_ms": ms(published[1:], 50),
+            "published_p99_ms": ms(published[1:], 99),
+            "closed_p50_ms": ms(closed, 50),
+            "closed_p99_ms": ms(closed, 99),
+            "changes": changes,
+        }
+    finally:
+        drop_database(pg_server, f"iworkz_bench_{run_id}")
+
+
+def bench_freshness(changes: int) -> None:
+    """From PublishJob (or CloseJob) answering to the change showing on both matching replicas."""
+    import asyncio
+
+    print(f"\n== freshness: {changes} jobs published then closed, two matching replicas ==")
+    asyncio.run(_freshness(changes))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=100_000, help="open jobs in the index (default 100,000)")
     parser.add_argument("--queries", type=int, default=200, help="workers whose searches are measured")
     parser.add_argument("--pgvector-jobs", type=int, default=0, help="also measure pgvector with this many jobs")
-    parser.add_argument("--skip", default="", help="comma-separated sections to skip: index,allocation,spreading")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated sections to skip: index,allocation,spreading,freshness"
+    )
+    parser.add_argument("--changes", type=int, default=40, help="jobs published and closed for freshness")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     print(f"matching bench {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs")
@@ -264,6 +415,8 @@ def main() -> None:
         bench_allocation()
     if "spreading" not in skip:
         bench_spreading()
+    if "freshness" not in skip:
+        bench_freshness(args.changes)
     if args.pgvector_jobs:
         bench_pgvector(args.pgvector_jobs, 50)
     record("matching", FIGURES)
