@@ -103,6 +103,14 @@ export function AppProvider(props: {
     return () => clearInterval(timer);
   }, [userId, outbox]);
 
+  // Local notifications need the user's permission on a phone: asked once signed in.
+  useEffect(() => {
+    if (!userId || Platform.OS === "web") return;
+    void import("expo-notifications")
+      .then((Notifications) => Notifications.requestPermissionsAsync())
+      .catch(() => undefined);
+  }, [userId]);
+
   // The live stream of notifications (application status changes arrive here).
   useEffect(() => {
     if (!userId) return;

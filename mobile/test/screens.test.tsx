@@ -63,6 +63,8 @@ describe("screens", () => {
     );
     expect(screen.getByText("満たしていない条件があります")).toBeTruthy();
     expect(screen.getByText(/日本語：N4 以上が必要、あなたは N5/)).toBeTruthy();
+    expect(screen.getByText(/在留資格：対象は 特定技能1号、あなたは 特定技能1号/)).toBeTruthy();
+    expect(screen.getByText(/特定技能分野：必要 工業製品製造業、あなた 工業製品製造業/)).toBeTruthy();
     expectLabelledControls(root);
     fireEvent.press(screen.getByRole("button", { name: "応募する" }));
     await waitFor(() => expect(screen.getByText("保存しました。オンラインになったら送信します")).toBeTruthy(), { timeout: 15_000 });

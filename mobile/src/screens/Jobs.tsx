@@ -4,6 +4,7 @@ import { Code, ConnectError, marketplace, types } from "@iworkz/sdk";
 import { useApp } from "../AppContext";
 import { Button, Chip, Field, Note, Title, styles } from "../components/ui";
 import { explain, japaneseLevel } from "../eligibility";
+import { sswLabel, visaLabel } from "../labels";
 import { isOffline, newRequestId } from "../outbox";
 import { prefectureName } from "../prefectures";
 import { loadMessages, saveMessages } from "../storage";
@@ -122,8 +123,23 @@ export function JobsScreen() {
 }
 
 export function JobPage(props: { job: Job; reasons: string[]; onBack: () => void }) {
-  const { api, t, profile, outbox } = useApp();
+  const { api, t, profile, outbox, language } = useApp();
   const { job } = props;
+  // The checks name enum values and prefecture codes: shown in the worker's words.
+  const shown = (key: string, value: string) =>
+    value
+      .split(", ")
+      .filter(Boolean)
+      .map((v) =>
+        key === "location"
+          ? prefectureName(v)
+          : key === "visa"
+            ? visaLabel(types.VisaStatus[v as keyof typeof types.VisaStatus], language)
+            : key === "ssw"
+              ? sswLabel(types.SswField[v as keyof typeof types.SswField], language)
+              : v,
+      )
+      .join(", ");
   const { eligible, checks } = explain(job, profile);
   const [coverLetter, setCoverLetter] = useState("");
   // One request id per application, kept when it is queued: every attempt is the same request.
@@ -164,7 +180,7 @@ export function JobPage(props: { job: Job; reasons: string[]; onBack: () => void
       <Note tone={eligible ? "ok" : "bad"} testID="eligibility">{eligible ? t("job.eligible") : t("job.notEligible")}</Note>
       {checks.map((c) => (
         <Note key={c.key} tone={c.ok ? "ok" : c.required ? "bad" : "muted"}>
-          {c.ok ? "✓" : "✗"} {t(`job.check.${c.key}`, { wants: c.key === "location" ? prefectureName(c.wants) : c.wants, has: (c.key === "location" ? prefectureName(c.has) : c.has) || "—" })}
+          {c.ok ? "✓" : "✗"} {t(`job.check.${c.key}`, { wants: shown(c.key, c.wants), has: shown(c.key, c.has) || "—" })}
         </Note>
       ))}
       {result === "" ? (

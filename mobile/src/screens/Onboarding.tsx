@@ -3,6 +3,7 @@ import { ScrollView, View } from "react-native";
 import { ConnectError, create, marketplace, types } from "@iworkz/sdk";
 import { useApp } from "../AppContext";
 import { Button, Chip, Field, Note, Title } from "../components/ui";
+import { sswLabel, visaLabel } from "../labels";
 import { PREFECTURES } from "../prefectures";
 
 const VISAS = [
@@ -19,11 +20,10 @@ const VISAS = [
 const FIELDS = Object.values(types.SswField).filter((v): v is types.SswField => typeof v === "number" && v > 0);
 const LEVELS = [types.JapaneseLevel.NONE, types.JapaneseLevel.N5, types.JapaneseLevel.N4, types.JapaneseLevel.N3, types.JapaneseLevel.N2, types.JapaneseLevel.N1, types.JapaneseLevel.NATIVE];
 const SPOKEN = ["en", "vi", "id", "tl", "ne", "my", "zh", "km", "th", "mn"];
-const words = (name: string) => name.replace(/_/g, " ").toLowerCase().replace(/^\w/, (c) => c.toUpperCase());
 
 /** Onboarding in steps: residence, SSW field, JLPT, languages, prefecture, availability; saved at the end. */
 export function OnboardingScreen(props: { onDone: () => void }) {
-  const { api, t, userId, profile, setProfile } = useApp();
+  const { api, t, userId, profile, setProfile, language } = useApp();
   const [step, setStep] = useState(0);
   const [visa, setVisa] = useState(profile?.visaStatus ?? types.VisaStatus.UNSPECIFIED);
   const [field, setField] = useState(profile?.sswField ?? types.SswField.UNSPECIFIED);
@@ -60,8 +60,8 @@ export function OnboardingScreen(props: { onDone: () => void }) {
   }
 
   const options: React.ReactNode[] = [
-    VISAS.map((v) => <Chip key={v} label={words(types.VisaStatus[v])} selected={visa === v} onPress={() => setVisa(v)} />),
-    FIELDS.map((f) => <Chip key={f} label={words(types.SswField[f])} selected={field === f} onPress={() => setField(f)} />),
+    VISAS.map((v) => <Chip key={v} label={visaLabel(v, language)} selected={visa === v} onPress={() => setVisa(v)} />),
+    FIELDS.map((f) => <Chip key={f} label={sswLabel(f, language)} selected={field === f} onPress={() => setField(f)} />),
     LEVELS.map((l) => <Chip key={l} label={types.JapaneseLevel[l]} selected={jlpt === l} onPress={() => setJlpt(l)} />),
     SPOKEN.map((code) => (
       <Chip
