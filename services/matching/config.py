@@ -24,6 +24,8 @@ class MatchingConfig(ServiceSettings):
         0.75, ge=0, le=1, validate_default=True, description="a match at or above this is announced (StrongMatchFound)"
     )
     learn_seconds: float = Field(600.0, ge=1, description="how often one replica re-learns the weights from feedback")
+    snapshot_path: str = Field("", description="file for the projection's snapshot (fast restart); empty: off")
+    snapshot_seconds: float = Field(60.0, ge=1, description="how often the snapshot is rewritten")
     agent_target: str = Field("", description="host:port of the agent (Embed), through the mesh")
 
     @field_validator("strong_match")

@@ -28,6 +28,8 @@ async def add_servicers(grpc_server: grpc.aio.Server, resources: Resources) -> N
     config = MatchingConfig.from_settings(resources.settings)
     fanout = Fanout(resources.redis, resources.redis.key("live", "matching"))
     projection = Projection(resources.db, fanout, reads=resources.reads)
+    if config.snapshot_path:
+        projection.snapshot_path = pathlib.Path(config.snapshot_path)
     watch = MatchWatch(projection, config.watch_floor, config.strong_match)
     # The agent through matching's sidecar egress (plaintext to the local sidecar, which adds mTLS).
     client = EmbedClient(grpc.aio.insecure_channel(config.agent)) if config.agent else None
@@ -56,6 +58,11 @@ async def learn(resources: Resources) -> None:
     await resources.extras["learner"].run()
 
 
+async def snapshots(resources: Resources) -> None:
+    """Rewrite the projection's snapshot now and then (MATCHING_SNAPSHOT_PATH)."""
+    await resources.extras["projection"].keep_snapshots(resources.extras["config"].snapshot_seconds)
+
+
 async def follow(resources: Resources) -> None:
     """Load the projection from PostgreSQL, then follow its changes."""
     await resources.extras["projection"].follow()
@@ -79,6 +86,7 @@ SPEC = ServiceSpec(
         run_relay,
         embed,
         learn,
+        snapshots,
     ],
 )
 

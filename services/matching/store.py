@@ -27,6 +27,7 @@ class WorkerRow:
 class VectorRow:
     name: str
     vector: list[float]
+    text_hash: str
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,33 @@ async def all_workers(conn: Connection) -> list[WorkerRow]:
 
 async def vectors(conn: Connection, names: list[str] | None = None) -> list[VectorRow]:
     if names is None:
-        return await fetch_all(conn, VectorRow, "SELECT name, vector FROM vectors")
-    return await fetch_all(conn, VectorRow, "SELECT name, vector FROM vectors WHERE name = ANY(%s)", (names,))
+        return await fetch_all(conn, VectorRow, "SELECT name, vector, text_hash FROM vectors")
+    return await fetch_all(
+        conn, VectorRow, "SELECT name, vector, text_hash FROM vectors WHERE name = ANY(%s)", (names,)
+    )
+
+
+@dataclass(frozen=True)
+class Stamp:
+    name: str
+    stamp: object
+
+
+def stamp(value: object) -> str:
+    """A row's version as the snapshot keeps it (an update time, or a text hash)."""
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+async def stamps(conn: Connection) -> dict[str, dict[str, str]]:
+    """What each row is at now, cheaply (no bodies): jobs' and workers' update times, vectors' text hashes."""
+    out: dict[str, dict[str, str]] = {}
+    for kind, sql in (
+        ("jobs", "SELECT name, updated_at AS stamp FROM jobs"),
+        ("workers", "SELECT name, updated_at AS stamp FROM workers"),
+        ("vectors", "SELECT name, text_hash AS stamp FROM vectors"),
+    ):
+        out[kind] = {r.name: stamp(r.stamp) for r in await fetch_all(conn, Stamp, sql)}
+    return out
 
 
 _COUNTING = (

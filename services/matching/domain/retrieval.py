@@ -187,6 +187,20 @@ class FaissHnswIndex:
         self._in_graph = 0  # slots [0, _in_graph) are in the HNSW graph with their current vectors
         self._stale: set[int] = set()  # slots whose vector changed since it was added
 
+    def __getstate__(self) -> dict[str, Any]:
+        """For a snapshot: the graph as faiss serializes it (no rebuild on restore)."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_faiss", "_index")}
+        state["_graph"] = self._faiss.serialize_index(self._index)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        import faiss
+
+        graph = state.pop("_graph")
+        self.__dict__.update(state)
+        self._faiss = faiss
+        self._index = faiss.deserialize_index(graph)
+
     def _new_index(self) -> Any:
         index = self._faiss.IndexHNSWFlat(self.dim, self.m, self._faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = self.ef_construction
