@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -135,6 +136,12 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         self.settings = resources.settings
         # How long a rotated key is published before it signs (verifiers cache the JWKS).
         self.publish_ahead_seconds = float(resources.settings.extra.get("IDENTITY_KEY_PUBLISH_AHEAD_SECONDS", "45"))
+        # The published keys, kept in memory this long (GetJwks is called by every verifier and the edge;
+        # a rotation here drops it at once, one on another replica shows within this time, well inside
+        # the publish-ahead time above).
+        self.jwks_cache_seconds = float(resources.settings.extra.get("IDENTITY_JWKS_CACHE_SECONDS", "5"))
+        self._jwks: tuple[float, list[dict]] | None = None  # (monotonic expiry, keys)
+        self._jwks_response: tuple[list[dict], identity_pb2.GetJwksResponse] | None = None
 
     # --- keys and tokens ---------------------------------------------------
 
@@ -145,8 +152,13 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 await store.insert_signing_key(conn, self.cipher, signing.SigningKey.generate())
 
     async def jwks(self) -> list[dict]:
+        cached = self._jwks
+        if cached is not None and time.monotonic() < cached[0]:
+            return cached[1]
         async with self.db.connection() as conn:
-            return await store.published_keys(conn)
+            keys = await store.published_keys(conn)
+        self._jwks = (time.monotonic() + self.jwks_cache_seconds, keys)
+        return keys
 
     async def _tokens(
         self, conn: Connection, user: store.User, family_id: str | None = None, device: str | None = None
@@ -325,13 +337,17 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return identity_pb2.LogoutResponse()
 
     async def GetJwks(self, request, context_):
-        return identity_pb2.GetJwksResponse(keys=[identity_pb2.JsonWebKey(**k) for k in await self.jwks()])
+        keys = await self.jwks()
+        if self._jwks_response is None or self._jwks_response[0] is not keys:
+            self._jwks_response = (keys, identity_pb2.GetJwksResponse(keys=[identity_pb2.JsonWebKey(**k) for k in keys]))
+        return self._jwks_response[1]
 
     async def RotateSigningKey(self, request, context_):
         key = signing.SigningKey.generate()
         async with self.db.transaction() as conn:
             await store.insert_signing_key(conn, self.cipher, key, self.publish_ahead_seconds)
             await outbox.audit(conn, context.caller().user_name, "rotate_signing_key", key.kid)
+        self._jwks = None  # the new key is published at once
         # Tokens signed with the new key must verify here at once, not after the
         # cache's minimum refresh interval.
         await self.r.verifier.keys.refresh()

@@ -45,6 +45,7 @@ class CallState:
     caller: Caller | None = None
     service_identity: str = ""  # mesh identity of the calling service, from mTLS
     code: str = "OK"
+    metadata: dict[str, str] | None = None  # the call's text metadata, read once by the call-context interceptor
 
 
 _current: contextvars.ContextVar[CallState | None] = contextvars.ContextVar("iworkz_call", default=None)

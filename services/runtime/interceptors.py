@@ -72,6 +72,24 @@ class WrappingInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
         method = details.method
         if handler is None or (self.contracts_only and method.startswith(_INFRASTRUCTURE)):
             return handler
+        # The wrapped handler depends only on the method and the handler inside: built once per
+        # method, not per call (each interceptor inside returns its cached one, so the chain is stable).
+        cached = self._wrapped.get(method)
+        if cached is not None and cached[0] is handler:
+            return cached[1]
+        wrapped = self._wrap(method, handler)
+        self._wrapped[method] = (handler, wrapped)
+        return wrapped
+
+    @property
+    def _wrapped(self) -> dict[str, tuple[Any, Any]]:
+        """method -> (the handler inside, the wrapped one); subclasses need not call a base __init__."""
+        cache: dict[str, tuple[Any, Any]] | None = self.__dict__.get("_wrapped_handlers")
+        if cache is None:
+            cache = self.__dict__["_wrapped_handlers"] = {}
+        return cache
+
+    def _wrap(self, method: str, handler: Any) -> Any:
         if handler.unary_unary:
             inner = handler.unary_unary
 
@@ -172,6 +190,10 @@ class WrappingInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
 
 
 def _metadata(ctx: Ctx) -> dict[str, str]:
+    """The call's text metadata, read once per call (kept in the call state)."""
+    state = context.current()
+    if state is not None and state.metadata is not None:
+        return state.metadata
     return {k: v for k, v in (ctx.invocation_metadata() or ()) if isinstance(v, str)}
 
 
@@ -206,7 +228,7 @@ class CallContextInterceptor(WrappingInterceptor):
         # Only a proxy we sit behind (the mesh sidecar) may say who the client is;
         # a direct caller's x-forwarded-for is its own claim and is ignored.
         forwarded = md.get("x-forwarded-for", "") if self.trust_xfcc else ""
-        state = context.CallState(method=method, peer=forwarded or ctx.peer() or "")
+        state = context.CallState(method=method, peer=forwarded or ctx.peer() or "", metadata=md)
         if md.get("x-request-id"):
             state.request_id = md["x-request-id"][:128]
         span = trace.get_current_span().get_span_context()
@@ -273,15 +295,27 @@ class ObserveInterceptor(WrappingInterceptor):
 
     def __init__(self, service: str) -> None:
         self.service = service
+        # Labelled metric children by (method, code) and method: a dict lookup per call instead of
+        # prometheus_client's labels() (argument checks and a lock) twice per call.
+        self._handled: dict[tuple[str, str], Any] = {}
+        self._latency: dict[str, Any] = {}
 
     def _done(self, method: str, started: float) -> None:
         state = context.current()
         code = state.code if state else "UNKNOWN"
         elapsed = time.perf_counter() - started
-        REQUESTS.labels(self.service, method, code).inc()
-        LATENCY.labels(self.service, method).observe(elapsed)
-        caller = state.caller.subject if state and state.caller else ""
+        handled = self._handled.get((method, code))
+        if handled is None:
+            handled = self._handled[(method, code)] = REQUESTS.labels(self.service, method, code)
+        handled.inc()
+        latency = self._latency.get(method)
+        if latency is None:
+            latency = self._latency[method] = LATENCY.labels(self.service, method)
+        latency.observe(elapsed)
         level = logging.ERROR if code in ("INTERNAL", "UNKNOWN", "DATA_LOSS") else logging.INFO
+        if not log.isEnabledFor(level):
+            return  # the record and its fields are built only for a log that is written
+        caller = state.caller.subject if state and state.caller else ""
         log.log(
             level,
             "rpc",

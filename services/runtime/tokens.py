@@ -3,6 +3,12 @@
 Keys are cached; a token signed with a key id the cache does not know makes
 the cache refresh once (at most every `min_refresh_seconds`), which is how
 services pick up a rotated key without a restart.
+
+Verified tokens are cached too (a client sends the same token on every call
+until it expires): a token seen before skips parsing and the ECDSA check,
+but its expiry is checked again, its key must still be in the JWKS (a key
+rotated out takes its tokens with it) and the revoked-subjects list is asked
+on every call, as for a new token.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import asyncio
 import json
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -50,6 +57,10 @@ class JwksCache:
         self._keys = {k["kid"]: _public_key(k) for k in jwks}
         self._fetched_at = time.monotonic()
 
+    def knows(self, kid: str) -> bool:
+        """Whether `kid` is in the JWKS as last fetched (no fetch)."""
+        return kid in self._keys
+
     async def key(self, kid: str) -> PublicKey:
         if kid in self._keys:
             return self._keys[kid]
@@ -75,6 +86,7 @@ class TokenVerifier:
         audience: str,
         leeway: float = 5.0,
         revoked: Callable[[str], Awaitable[bool]] | None = None,
+        cache_size: int = 10_000,
     ) -> None:
         self.keys = keys
         self.issuer = issuer
@@ -82,8 +94,27 @@ class TokenVerifier:
         self.leeway = leeway
         # Asked last, for a token otherwise valid: is its subject refused (disabled user, revoked key)?
         self.revoked = revoked
+        # token -> (caller, its key id, expiry as a Unix time): tokens whose signature and claims held.
+        self._verified: OrderedDict[str, tuple[Caller, str, float]] = OrderedDict()
+        self._cache_size = cache_size
 
     async def verify(self, token: str) -> Caller:
+        seen = self._verified.get(token)
+        if seen is not None:
+            caller, kid, expires = seen
+            if time.time() < expires + self.leeway and self.keys.knows(kid):
+                self._verified.move_to_end(token)
+                if self.revoked is not None and await self.revoked(caller.subject):
+                    raise Unauthenticated("this account or key has been disabled")
+                return caller
+            del self._verified[token]  # expired or its key rotated out: the full check says why
+        caller, kid, expires = await self._verify_fully(token)
+        self._verified[token] = (caller, kid, expires)
+        if len(self._verified) > self._cache_size:
+            self._verified.popitem(last=False)
+        return caller
+
+    async def _verify_fully(self, token: str) -> tuple[Caller, str, float]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -112,7 +143,7 @@ class TokenVerifier:
             raise Unauthenticated("invalid token")
         if self.revoked is not None and await self.revoked(str(claims["sub"])):
             raise Unauthenticated("this account or key has been disabled")
-        return Caller(
+        caller = Caller(
             subject=str(claims["sub"]),
             kind=str(claims.get("typ", "user")),
             roles=frozenset(str(r) for r in roles),
@@ -120,3 +151,4 @@ class TokenVerifier:
             token_id=str(claims["jti"]),
             session=str(claims.get("sid", "")),
         )
+        return caller, str(header["kid"]), float(claims["exp"])
