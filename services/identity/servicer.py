@@ -339,7 +339,8 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     async def GetJwks(self, request, context_):
         keys = await self.jwks()
         if self._jwks_response is None or self._jwks_response[0] is not keys:
-            self._jwks_response = (keys, identity_pb2.GetJwksResponse(keys=[identity_pb2.JsonWebKey(**k) for k in keys]))
+            response = identity_pb2.GetJwksResponse(keys=[identity_pb2.JsonWebKey(**k) for k in keys])
+            self._jwks_response = (keys, response)
         return self._jwks_response[1]
 
     async def RotateSigningKey(self, request, context_):
