@@ -9,6 +9,9 @@ limiter is not what is measured). Modes:
 
 0. bare echo    a plain grpc.aio unary echo server in its own process, no
                interceptors, no database: the limit of Python gRPC here
+   scale-out    direct gRPC over 4 connections to one identity process, and to
+               two identity processes sharing one port (IWORKZ_REUSE_PORT,
+               SO_REUSEPORT: the kernel spreads the connections)
 1. direct       gRPC, plaintext, to the service's own port
 2. sidecar      gRPC over mTLS (as the `edge` identity) to the replica's sidecar
 3. edge gRPC    gRPC over TLS to the edge, which calls the sidecar over mTLS
@@ -55,6 +58,8 @@ SERVICE = "identity"
 ECHO_METHOD = "/bench.Echo/Echo"
 ECHO_PAYLOAD = b"x" * 64
 BARE = "bare grpc.aio echo"
+ONE_PROCESS = "direct gRPC, 1 process"
+TWO_PROCESSES = "direct gRPC, 2 processes"
 REST_PATH = "/.well-known/jwks.json"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -134,6 +139,39 @@ def serve_echo(port: int) -> None:
         await server.wait_for_termination()
 
     asyncio.run(run())
+
+
+def start_scale_out(platform) -> tuple[list[int], int, list[int]]:
+    """Two more identity processes sharing one port (SO_REUSEPORT) and one more alone on its own:
+    (pids of the pair, their port, [pid, port] of the single one) for the 1-vs-2-process modes."""
+    from devstack.platform import HOST, Proc, _any_free_port
+    from devstack.probes import health_status
+
+    service = platform.topology.services[SERVICE]
+    shared, alone = _any_free_port(), _any_free_port()
+    procs = []
+    for index, port in ((101, shared), (102, shared), (103, alone)):
+        env = {
+            **platform.app_env(service, 0),
+            f"{SERVICE.upper()}_GRPC_PORT": str(port),
+            f"{SERVICE.upper()}_METRICS_PORT": "0",
+            "IWORKZ_REUSE_PORT": "1" if port == shared else "0",
+        }
+        log = platform.state / "logs" / f"{SERVICE}-{index}.log"
+        command = [sys.executable, "-m", service.main_module]
+        proc = platform.spawn(Proc("app", SERVICE, index, command, env, log, {"grpc": port, "metrics": 0}))
+        platform.procs.append(proc)
+        procs.append(proc)
+        if port == shared:  # each of the pair answers before the next binds: both serve the port
+            deadline = time.monotonic() + 120
+            while "listening on" not in log.read_text(errors="replace") and time.monotonic() < deadline:
+                time.sleep(0.2)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not all(
+        health_status(f"{HOST}:{port}") == "SERVING" for port in (shared, alone)
+    ):
+        time.sleep(0.2)
+    return [procs[0].pid, procs[1].pid], shared, [procs[2].pid, alone]
 
 
 def start_echo() -> tuple[subprocess.Popen, int]:
@@ -231,7 +269,14 @@ def start_platform(state: pathlib.Path):
     return platform, scratch
 
 
-async def run_modes(platform, args, echo: tuple[subprocess.Popen, int]) -> list[tuple[Result, Result]]:
+async def spread_calls(channels: list[grpc.aio.Channel], until: float, result: Result) -> None:
+    """GetJwks calls over several connections (one per channel), one call loop per connection."""
+    await asyncio.gather(*(grpc_calls(channel, until, result) for channel in channels))
+
+
+async def run_modes(
+    platform, args, echo: tuple[subprocess.Popen, int], scale: tuple[list[int], int, list[int]] | None
+) -> list[tuple[Result, Result]]:
     """Every mode alone, then loaded; modes take turns in short slices so that whatever else
     the machine is doing weighs on all of them alike."""
     app = platform.proc(SERVICE, 0)
@@ -258,7 +303,21 @@ async def run_modes(platform, args, echo: tuple[subprocess.Popen, int]) -> list[
         context.set_alpn_protocols(["http/1.1"])
         pids["gRPC via edge + sidecar"] = pids["REST via edge + sidecar"] = {**service_pids, "edge": edge.pid}
 
+    spread: dict[str, list[grpc.aio.Channel]] = {}
+    if scale is not None:
+        pair, shared, (single_pid, single_port) = scale
+        # Separate connections: channels to one target otherwise share a subchannel (one connection).
+        own = [("grpc.use_local_subchannel_pool", 1)]
+        for mode, port, mode_pids in (
+            (ONE_PROCESS, single_port, {"service": single_pid}),
+            (TWO_PROCESSES, shared, {"service": pair[0], "service 2": pair[1]}),
+        ):
+            spread[mode] = [grpc.aio.insecure_channel(f"127.0.0.1:{port}", options=own) for _ in range(4)]
+            pids[mode] = mode_pids
+
     def calls(mode: str):
+        if mode in spread:
+            return lambda until, result: spread_calls(spread[mode], until, result)
         if mode == BARE:
             return lambda until, result: echo_calls(channels[mode], until, result)
         if mode in channels:
@@ -269,7 +328,8 @@ async def run_modes(platform, args, echo: tuple[subprocess.Popen, int]) -> list[
     results = {mode: (Result(mode), Result(mode)) for mode in modes}
     try:
         for mode in modes:  # warm up: connections, caches, JIT-free but not cold
-            await measure(Result(mode), args.concurrency, 1.0, calls(mode), pids[mode])
+            loops = args.concurrency if mode not in spread else max(1, args.concurrency // len(spread[mode]))
+            await measure(Result(mode), loops, 1.0, calls(mode), pids[mode])
         for phase, (concurrency, seconds) in enumerate(((1, args.latency_seconds), (args.concurrency, args.seconds))):
             print(
                 f"  {'one call at a time' if concurrency == 1 else f'{concurrency} calls in flight'}: "
@@ -279,9 +339,11 @@ async def run_modes(platform, args, echo: tuple[subprocess.Popen, int]) -> list[
             rounds = max(1, round(seconds / args.slice))
             for _ in range(rounds):
                 for mode in modes:
-                    await measure(results[mode][phase], concurrency, seconds / rounds, calls(mode), pids[mode])
+                    # a scale-out mode runs one loop per connection in each of its call loops
+                    loops = concurrency if mode not in spread else max(1, concurrency // len(spread[mode]))
+                    await measure(results[mode][phase], loops, seconds / rounds, calls(mode), pids[mode])
     finally:
-        for channel in channels.values():
+        for channel in [*channels.values(), *(c for group in spread.values() for c in group)]:
             await channel.close()
     return [results[mode] for mode in modes]
 
@@ -377,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds a mode runs before the next takes its turn (default %(default)s)",
     )
     parser.add_argument("--no-edge", action="store_true", help="only the direct and sidecar modes")
+    parser.add_argument("--no-scale-out", action="store_true", help="without the 1-vs-2-process modes")
     parser.add_argument("--serve-echo", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_echo:
@@ -389,8 +452,9 @@ def main(argv: list[str] | None = None) -> int:
             print("starting identity, its sidecar and the edge on free ports ...", flush=True)
             platform.start(edge=not args.no_edge)
             echo = start_echo()
+            scale = None if args.no_scale_out else start_scale_out(platform)
             print("measuring:", flush=True)
-            results = asyncio.run(run_modes(platform, args, echo))
+            results = asyncio.run(run_modes(platform, args, echo, scale))
         finally:
             if "echo" in locals():
                 echo[0].terminate()

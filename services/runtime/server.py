@@ -157,7 +157,8 @@ async def start(spec: ServiceSpec, settings: Settings) -> RunningService:
     options = [
         ("grpc.max_receive_message_length", max(settings.max_message_bytes, spec.min_message_bytes)),
         ("grpc.max_send_message_length", settings.max_message_bytes),
-        ("grpc.so_reuseport", 0),
+        # Off unless asked: a second process on a port in use must fail, not silently share it.
+        ("grpc.so_reuseport", 1 if settings.reuse_port else 0),
         ("grpc.keepalive_permit_without_calls", 1),
         ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
     ]
@@ -214,4 +215,9 @@ def main(spec: ServiceSpec) -> None:
         log.info("draining", extra={"grace_seconds": settings.drain_seconds})
         await service.stop()
 
-    asyncio.run(serve())
+    if settings.event_loop == "uvloop":
+        import uvloop
+
+        uvloop.run(serve())
+    else:
+        asyncio.run(serve())

@@ -141,6 +141,14 @@ class Settings(SettingsModel):
     grpc_host: str = Field("127.0.0.1", description="<SERVICE>_GRPC_HOST, else IWORKZ_GRPC_HOST")
     grpc_port: int = Field(0, ge=0, le=65535, description="<SERVICE>_GRPC_PORT (0: any free port)")
     metrics_port: int = Field(0, ge=0, le=65535, description="<SERVICE>_METRICS_PORT (0: no metrics endpoint)")
+    event_loop: Literal["uvloop", "asyncio"] = Field(
+        "uvloop", description="IWORKZ_EVENT_LOOP: the process's event loop (uvloop: less CPU per RPC)"
+    )
+    reuse_port: bool = Field(
+        False,
+        description="IWORKZ_REUSE_PORT: bind the gRPC port with SO_REUSEPORT, so several processes of one service"
+        " share it and the kernel spreads connections over them (scale-out on one machine)",
+    )
     redis_prefix: str = Field("iworkz:", description="IWORKZ_REDIS_PREFIX: prefix of every Redis key")
     identity_target: str = Field("", description="IWORKZ_IDENTITY_TARGET: host:port of identity (JWKS)")
     jwt_issuer: str = Field("iworkz-identity", description="IWORKZ_JWT_ISSUER")
@@ -203,6 +211,8 @@ class Settings(SettingsModel):
             "grpc_host": f"{prefix}_GRPC_HOST",
             "grpc_port": f"{prefix}_GRPC_PORT",
             "metrics_port": f"{prefix}_METRICS_PORT",
+            "reuse_port": "IWORKZ_REUSE_PORT",
+            "event_loop": "IWORKZ_EVENT_LOOP",
             "redis_prefix": "IWORKZ_REDIS_PREFIX",
             "identity_target": "IWORKZ_IDENTITY_TARGET",
             "jwt_issuer": "IWORKZ_JWT_ISSUER",
@@ -228,6 +238,8 @@ class Settings(SettingsModel):
             values["log_level"] = values["log_level"].upper()
         if "trust_forwarded_client_cert" in values:
             values["trust_forwarded_client_cert"] = values["trust_forwarded_client_cert"] in ("1", "true")
+        if "reuse_port" in values:
+            values["reuse_port"] = values["reuse_port"] in ("1", "true")
         values["service"] = service
         values["extra"] = {k: v for k, v in env.items() if k.startswith(f"{prefix}_")}
         events, event_problems = _prefixed(EventSettings, env, f"{prefix}_EVENTS_")
