@@ -267,11 +267,9 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             if user.totp_enabled:
                 challenge = await self.challenges.open(str(user.id))
                 expire = datetime.now(UTC) + timedelta(seconds=CHALLENGE_TTL_SECONDS)
+                # Nothing about the account until the second factor is shown too.
                 return identity_pb2.LoginResponse(
-                    user=user_message(user),
-                    second_factor=identity_pb2.SecondFactorChallenge(
-                        challenge=challenge, expire_time=timestamp(expire)
-                    ),
+                    second_factor=identity_pb2.SecondFactorChallenge(challenge=challenge, expire_time=timestamp(expire))
                 )
             tokens = await self._tokens(conn, user, device=_user_agent(context_))
         return identity_pb2.LoginResponse(user=user_message(user), tokens=tokens)
@@ -692,7 +690,8 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     async def RevokeAllSessions(self, request, context_):
         user_id = names.ids(request.parent)[0]
         caller = context.caller()
-        keep = caller.session if request.keep_current and caller.subject == user_id else None
+        own = caller.subject == user_id and caller.session
+        keep = caller.session if request.keep_current and own else None
         async with self.db.transaction() as conn:
             user = await store.user_by_id(conn, user_id, for_update=True)
             count = await store.revoke_sessions_except(conn, user.id, keep)
