@@ -361,7 +361,7 @@ class IdentityServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ResendVerificationEmail(self, request, context):
-        """Sends a new verification email to the caller's own address; earlier
+        """Sends a new verification email to the user's address; earlier
         verification tokens stop working. `FAILED_PRECONDITION` if the email is
         already verified; `RESOURCE_EXHAUSTED` if asked again within a minute.
         """
