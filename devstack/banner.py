@@ -79,6 +79,11 @@ def banner(platform: Platform, admin: tuple[str, str], report, example: str, che
     rows = []
     if platform.edge is not None:
         url = f"https://{HOST}:{platform.edge.port}"
+        if platform.web is not None:
+            rows.append(
+                f"  {'web app':<12} https://localhost:{platform.edge.port}/   (Next.js, pid {platform.web.pid}; "
+                f"trust {show(platform.edge.ca)} or accept the warning)"
+            )
         rows += [
             f"  {'edge':<12} {url}   REST/JSON, gRPC-web and gRPC over TLS   pid {platform.edge.pid}",
             f"  {'':<12} {url}/docs   API docs,  {url}/openapi.json",

@@ -89,6 +89,16 @@ def check_sdk_example(example: str) -> str:
     return "the printed SDK example runs"
 
 
+def check_web(platform: Platform) -> str:
+    """The edge serves the web app at / and still the API beside it."""
+    edge = platform.running_edge
+    with urllib.request.urlopen(f"https://{HOST}:{edge.port}/login", timeout=30, context=platform.edge_ssl()) as r:
+        page = r.read().decode()
+    if r.status != 200 or "<form" not in page or "iWORKZ" not in page:
+        raise StartupError("GET /login through the edge did not serve the web app's login page")
+    return f"the web app's pages are served through the edge at https://localhost:{edge.port}/"
+
+
 def check_running(platform: Platform, example: str, report=None) -> list[str]:
     """Every check of a running platform: metrics, mesh policy, the edge, the SDK example, live
     notifications, a demo credential."""
@@ -96,6 +106,8 @@ def check_running(platform: Platform, example: str, report=None) -> list[str]:
     passed += check_mesh_policy(platform)
     if platform.edge is not None:
         passed.append(check_edge_rest(platform))
+        if platform.web is not None:
+            passed.append(check_web(platform))
         passed += check_demo_credential(platform, report)
     passed.append(check_sdk_example(example))
     passed += check_live_notifications(platform)

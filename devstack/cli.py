@@ -16,6 +16,8 @@ What runs, in start order:
 4. One sidecar Envoy per replica (mTLS in, allowed callers only; egress out).
 5. The edge Envoy (`gateway/`): HTTPS with REST/JSON, gRPC-web and gRPC, mTLS
    to the sidecars as the `edge` identity.
+6. The web app (`web/`, Next.js; built first when its sources changed): the edge
+   serves it at `/`, one origin with the API (`--no-web` leaves it out).
 
 Each counts as started only when healthy: a replica when its gRPC health says
 SERVING, a sidecar when its admin says ready and the same health check passes
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         replicas = parse_replicas([os.environ.get("IWORKZ_REPLICAS", ""), *args.replicas])
         topology = load_topology(args.topology, replicas)
-        platform = Platform(state, topology, args.start_timeout)
+        platform = Platform(state, topology, args.start_timeout, web=not (args.no_web or args.no_edge))
         platform.start_data()
         platform.start(edge=not args.no_edge)
         if not args.check:
@@ -125,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         help="run N replicas of SERVICE (repeatable; also $IWORKZ_REPLICAS=a=2,b=3)",
     )
     parser.add_argument("--no-edge", action="store_true", help="run the services and the mesh, not the edge")
+    parser.add_argument("--no-web", action="store_true", help="do not build and run the web app (web/)")
     parser.add_argument(
         "--start-timeout",
         type=float,

@@ -230,8 +230,11 @@ def start(
     tls: tuple[str, str] | None = None,
     ready_timeout: float = 60.0,
     log_dir: pathlib.Path | str | None = None,
+    web_upstream: tuple[str, int] | None = None,
 ) -> RunningEdge:
     """Render the edge into `state_dir` and run it until `.stop()`.
+
+    `web_upstream`: the web app's server, which then gets every non-API path (see gateway/render.py).
 
     Without `tls`, a development CA and a certificate for localhost are created
     (or reused) in `state_dir/tls/`; the CA is `RunningEdge.ca`. Logs go to
@@ -251,6 +254,7 @@ def start(
         tls,
         state,
         upstream_tls=upstream_tls,
+        web_upstream=web_upstream,
         port=port,
         admin_port=admin_port,
         access_log=access_log,

@@ -27,7 +27,7 @@ from typing import Any
 import grpc
 
 import topology as mesh_topology
-from devstack import embedded, envoy_runner
+from devstack import embedded, envoy_runner, webapp
 from devstack.console import StartupError, say, tail
 from devstack.plan import start_order
 from devstack.ports import port_free
@@ -95,6 +95,7 @@ class Proc:
     ports: dict[str, int]
     process: Any = None  # subprocess.Popen once spawned
     restarts: list[float] = field(default_factory=list)
+    cwd: pathlib.Path | None = None  # where it runs (default: the repository)
 
     @property
     def name(self) -> str:
@@ -122,6 +123,7 @@ class Platform:
         start_timeout: float = 90.0,
         image: pathlib.Path = IMAGE,
         mail_sink_port: int | None = None,
+        web: bool = False,
     ) -> None:
         self.state = pathlib.Path(state)
         # The SMTP sink's port: given (tests: a free one), else IWORKZ_SMTP_SINK_PORT, else 2525.
@@ -142,6 +144,9 @@ class Platform:
         self.mail_sink: Proc | None = None  # local SMTP server for the emails notifications sends
         self.chain_node: Proc | None = None  # local EVM node (anvil) the credential engine anchors on
         self.mobile_web: Proc | None = None  # static server of the mobile app's web export
+        # The web app (web/, Next.js) behind the edge: `make up` runs it when the topology has `web:`.
+        self.with_web = web and topology.web is not None
+        self.web: Proc | None = None
         (self.state / "logs").mkdir(parents=True, exist_ok=True)
 
     def show(self, path: pathlib.Path | None) -> str:
@@ -211,6 +216,8 @@ class Platform:
     def check_ports(self) -> None:
         """Every port the topology needs must be free, else say which and why."""
         wanted = [(self.topology.edge.port, "edge"), (self.topology.edge.admin_port, "edge admin")]
+        if self.with_web and self.topology.web is not None:
+            wanted.append((self.topology.web.port, "web"))
         for s in self.topology.services.values():
             kinds = [k for k in s.ports if k != "egress" or s.calls]
             wanted += [(s.port(k, i), f"{s.name} replica {i} {k}") for i in range(s.replicas) for k in kinds]
@@ -266,7 +273,7 @@ class Platform:
             # launcher, which then stops everything in order.
             proc.process = subprocess.Popen(
                 proc.command,
-                cwd=REPO,
+                cwd=proc.cwd or REPO,
                 env=proc.env,
                 stdin=subprocess.DEVNULL,
                 stdout=out,
@@ -522,6 +529,7 @@ class Platform:
             spiffe_ids={name: self.topology.spiffe_id(name) for name in upstreams},
         )
         say(f"starting the edge on https://{HOST}:{self.topology.edge.port} ...")
+        web = (HOST, self.topology.web.port) if self.with_web and self.topology.web is not None else None
         try:
             self.edge = envoy_runner.start(
                 self.topology,
@@ -529,6 +537,7 @@ class Platform:
                 upstreams,
                 self.state / "edge",
                 upstream_tls=upstream_tls,
+                web_upstream=web,
                 base_id=self.topology.edge.admin_port,
                 ready_timeout=self.start_timeout,
                 log_dir=self.state / "logs",
@@ -567,6 +576,51 @@ class Platform:
                 )
             time.sleep(0.3)
 
+    # --- the web app ------------------------------------------------------------------
+    def build_web(self) -> None:
+        """npm ci, API types and `next build` of web/, each only when its inputs changed."""
+        log = self.state / "logs" / "web-build.log"
+        log.unlink(missing_ok=True)
+        if not webapp.build(say, log):
+            say("web: the build is up to date")
+
+    def start_web(self) -> None:
+        """`next start` on the topology's web port, calling the API through the edge; waits until the
+        edge serves its home page."""
+        assert self.topology.web is not None
+        edge = self.running_edge
+        port = self.topology.web.port
+        say(f"starting the web app on http://{HOST}:{port} (served by the edge at {edge.url}/) ...")
+        self.web = self.spawn(
+            Proc(
+                "web",
+                "web",
+                0,
+                webapp.command(port, HOST),
+                webapp.env(f"https://{HOST}:{edge.port}", edge.ca),
+                self.state / "logs" / "web.log",
+                {"http": port},
+                cwd=webapp.WEB,
+            )
+        )
+        self.write_pids()
+        deadline = time.monotonic() + self.start_timeout
+        url = f"https://{HOST}:{edge.port}/"
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=10, context=self.edge_ssl()) as response:
+                    if response.status == 200 and "text/html" in response.headers.get("content-type", ""):
+                        return
+                    last: object = f"HTTP {response.status}"
+            except (urllib.error.URLError, OSError) as err:
+                last = err
+            if not self.web.running() or time.monotonic() > deadline:
+                raise StartupError(
+                    f"the web app does not answer {url} ({last}). Last lines of {self.show(self.web.log)}:\n"
+                    f"{tail(self.web.log)}"
+                )
+            time.sleep(0.5)
+
     def stop_edge(self) -> None:
         if self.edge is not None and self.edge.process.poll() is None:
             say(f"stopping the edge (pid {self.edge.pid}) ...")
@@ -577,6 +631,8 @@ class Platform:
     def start(self, edge: bool = True) -> None:
         """Everything after the data stores: migrations, mesh, replicas, sidecars, edge; waits until healthy."""
         self.check_ports()
+        if self.with_web and edge:
+            self.build_web()  # first: a broken build stops make up before anything runs
         self.migrate()
         self.start_mesh()
         self.start_mail_sink()
@@ -589,6 +645,8 @@ class Platform:
         say("every sidecar is ready and passes health checks over mTLS")
         if edge:
             self.start_edge()
+            if self.with_web:
+                self.start_web()
         else:
             self.edge_note = "started without the edge (--no-edge); clients call the services directly"
         self.write_env_file()
@@ -597,7 +655,7 @@ class Platform:
         """Until a signal arrives (Stop): restart what exits on its own, rotate certificates."""
         next_cert_check = time.monotonic() + CERT_CHECK_SECONDS
         while True:
-            for proc in self.procs:
+            for proc in self.procs + ([self.web] if self.web else []):
                 if not proc.running():
                     self.recover(proc)
             if self.edge is not None and self.edge.process.poll() is not None:
@@ -661,6 +719,8 @@ class Platform:
         """
         drain = float(os.environ.get("IWORKZ_DRAIN_SECONDS", "10") or 10)
         steps = [("the mobile app's server", self.stop_mobile_web), ("the edge", self.stop_edge)]
+        if self.web is not None:
+            steps.append(("the web app", functools.partial(self._terminate, [self.web], 10)))
         for name in reversed(start_order(self.topology)):
             apps = [p for p in self.procs if p.service == name and p.kind == "app"]
             sidecars = [p for p in self.procs if p.service == name and p.kind == "sidecar"]
@@ -722,6 +782,9 @@ class Platform:
                 }
                 if self.edge
                 else None
+            ),
+            "web": (
+                {"pid": self.web.pid, "port": self.web.ports["http"], "log": str(self.web.log)} if self.web else None
             ),
             "embedded": self.embedded_pids,
             "mail_sink": (

@@ -53,10 +53,12 @@ def relocate(raw: dict, replicas: dict[str, int] | None = None, headroom: int = 
         raw["services"][name]["replicas"] = count
     width = max([headroom, *(int(s["replicas"]) for s in raw["services"].values())])
     kinds = sorted({k for s in raw["services"].values() for k in s["ports"]})
-    size = 2 + len(raw["services"]) * len(kinds) * width
+    size = 3 + len(raw["services"]) * len(kinds) * width
     base = free_block(size)
     raw["edge"]["port"], raw["edge"]["admin_port"] = base, base + 1
-    next_port = base + 2
+    if raw.get("web"):
+        raw["web"]["port"] = base + 2
+    next_port = base + 3
     for service in raw["services"].values():
         for kind in kinds:
             if kind in service["ports"]:

@@ -1,7 +1,7 @@
 """A platform for the front-end test suites (TypeScript SDK, mobile app): `python -m devstack.testbed`.
 
     python -m devstack.testbed --info FILE [--services identity,marketplace,notifications]
-                               [--cors-origin URL ...] [--demo]
+                               [--cors-origin URL ...] [--demo] [--web]
 
 Starts the named services (default: every service of the topology), one
 replica each, with their sidecars and the edge, exactly as `make up` does, but on a copy of the
@@ -9,7 +9,8 @@ topology moved to free ports (never the default ones), on a database of its
 own on DATABASE_URL's server and a Redis key prefix of its own (embedded
 servers in the state directory when the variables are unset). Calls to
 services left out are dropped from the copy. `--cors-origin` adds origins the
-edge accepts (a web app served on a free port); the per-method rate limits
+edge accepts (a web app served on a free port); `--web` builds (when stale) and runs
+the web app (`web/`) behind the edge, as `make up` does; the per-method rate limits
 (sign-up, login) are raised, since every test client is 127.0.0.1. When everything is healthy it
 writes FILE, JSON:
 
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         if server_url:
             os.environ["DATABASE_URL"] = embedded.create_database(server_url, database)
         topology = topology_copy(state / "topology.yaml", services, args.cors_origin)
-        platform = Platform(state / "state", topology, args.start_timeout)
+        platform = Platform(state / "state", topology, args.start_timeout, web=args.web)
         platform.start_data()
         platform.start(edge=True)
         if args.demo:
@@ -161,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--services", default="", help="comma-separated services to run (default: all)")
     parser.add_argument("--cors-origin", action="append", default=[], help="another origin the edge accepts")
     parser.add_argument("--demo", action="store_true", help="load the demo data (as make up does)")
+    parser.add_argument("--web", action="store_true", help="build and run the web app (web/) behind the edge")
     parser.add_argument("--state-dir", default="", help="default: a new temporary directory")
     parser.add_argument("--start-timeout", type=float, default=180.0)
     return run(parser.parse_args(argv))

@@ -9,6 +9,8 @@ JWKS path.
 from __future__ import annotations
 
 import pathlib
+import re
+from collections.abc import Iterable
 
 from envoy.config import Json, typed
 
@@ -191,3 +193,28 @@ def transcoder(proto_descriptor: pathlib.Path | str, services: list[str], max_re
         max_request_body_size=max_request_bytes,
         max_response_body_size=MAX_RESPONSE_BYTES,
     )
+
+
+# Paths the edge serves itself besides the RPCs' bindings (the API reference).
+API_DOC_PATHS = ("/openapi.json", "/docs")
+
+
+def api_roots(templates: Iterable[str]) -> list[str]:
+    """The first path segments of the REST bindings (`v1`, `credentials`, `.well-known`, ...): a path
+    under one of them is the API's; with the web app on, every other path is the web app's.
+
+    A binding must start with a literal segment: one starting with a variable would take every path.
+    """
+    roots = set()
+    for template in templates:
+        first = template.lstrip("/").split("/", 1)[0].split(":", 1)[0]
+        if not first or "{" in first:
+            raise ValueError(f"HTTP binding {template!r} does not start with a literal segment")
+        roots.add(first)
+    return sorted(roots)
+
+
+def api_path_regex(roots: Iterable[str]) -> str:
+    """An RE2 regex matching every path under the API roots (`/v1`, `/v1/...`, `/v1:verb`)."""
+    alternatives = "|".join(re.escape(r) for r in roots)
+    return f"^/({alternatives})([/:].*)?$"

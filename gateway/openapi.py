@@ -728,3 +728,27 @@ def _bytes_keywords(b: validate_pb2.BytesRules) -> dict[str, Any]:
     if b.HasField("max_len"):
         extra["x-max-bytes"] = b.max_len
     return extra
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m gateway.openapi OUT [--image build/iworkz.binpb]`: the document the edge serves at
+    `/openapi.json`, written offline (the web app generates its API types from it at build time)."""
+    import argparse
+    import json
+    import pathlib
+
+    import contracts as contracts_module
+
+    parser = argparse.ArgumentParser(prog="python -m gateway.openapi", description=main.__doc__)
+    parser.add_argument("out", type=pathlib.Path)
+    parser.add_argument("--image", default=str(pathlib.Path(__file__).resolve().parents[1] / "build" / "iworkz.binpb"))
+    args = parser.parse_args(argv)
+    image = contracts_module.load(args.image)
+    document = build(contracts_module.from_bytes(contracts_module.transcoder_descriptor_set(image)))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(document, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

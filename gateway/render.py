@@ -16,6 +16,13 @@ RPCs the contracts mark public (and the API docs) are reachable without a
 valid token. Every error a browser can see is JSON shaped like the
 transcoder's rich errors: `{"code": <grpc code>, "message": "...", "details": []}`.
 
+With the web app on (the topology's `web:` and a `web_upstream`), every path
+that is not the API's goes to the Next.js server of `web/` instead of a 404: paths
+under the bindings' first segments (`/v1/...`, `/credentials/...`, `/.well-known/...`),
+gRPC and gRPC-web requests, `/docs` and `/openapi.json` stay the API's; `/` is the
+web app's home page. Web routes skip the JWT check and the transcoder (the web
+server calls the API back through this edge with the user's token).
+
 Nothing here is written by hand per service: add a service to the topology
 and its RPCs to the contracts, and the edge serves it.
 """
@@ -74,6 +81,7 @@ JWKS_CACHE_SECONDS = 30
 JWKS_FETCH_TIMEOUT_SECONDS = 5
 DIRECT_RESPONSE_MAX_BYTES = 8 * 1024 * 1024
 UNKNOWN_CLUSTER = "unknown_method"
+WEB_CLUSTER = "web"
 MAX_CONNECTIONS = 50000
 
 
@@ -357,14 +365,55 @@ def _served(topology: Topology, upstreams: Iterable[str]) -> dict[str, str]:
     return served
 
 
-def _routes(topology: Topology, rpcs: list[contracts.Rpc], served: dict[str, str], files: EdgeFiles) -> list[Json]:
-    routes = [
+def _disabled() -> Json:
+    return typed("envoy.config.route.v3.FilterConfig", disabled=True)
+
+
+def _web_routes(topology: Topology, rpcs: list[contracts.Rpc]) -> list[Json]:
+    """The API's catch-alls first (gRPC and gRPC-web to an unknown method, REST under an API root), then
+    every other path to the web app, without the JWT check, the transcoder or a route timeout (its
+    Server-Sent Events live as long as the browser keeps them; `stream_idle_timeout` still holds)."""
+    unknown = {"cluster": UNKNOWN_CLUSTER, "cluster_not_found_response_code": "NOT_FOUND"}
+    roots = edge_policy.api_roots(b.template for rpc in rpcs for b in rpc.bindings)
+    return [
         {
-            "name": "/",
-            "match": {"path": "/", "headers": [_method_is("GET")]},
-            "redirect": {"path_redirect": "/docs", "response_code": "FOUND"},
-            "typed_per_filter_config": {TRANSCODER: typed("envoy.config.route.v3.FilterConfig", disabled=True)},
+            "name": "unknown grpc",
+            "match": {
+                "prefix": "/",
+                "headers": [{"name": "content-type", "string_match": {"prefix": "application/grpc"}}],
+            },
+            "route": unknown,
         },
+        {
+            "name": "unknown api",
+            "match": {"safe_regex": {"regex": edge_policy.api_path_regex(roots)}},
+            "route": unknown,
+        },
+        {
+            "name": "web",
+            "match": {"prefix": "/"},
+            "route": {"cluster": WEB_CLUSTER, "timeout": "0s"},
+            "typed_per_filter_config": {
+                TRANSCODER: _disabled(),
+                FILTER_JWT: _disabled(),
+                # Bodies up to the largest upload (a résumé the web server passes on to the agent).
+                FILTER_BUFFER: _buffer_limit(topology.edge.largest_request_bytes),
+            },
+        },
+    ]
+
+
+def _routes(
+    topology: Topology, rpcs: list[contracts.Rpc], served: dict[str, str], files: EdgeFiles, web: bool = False
+) -> list[Json]:
+    home = {
+        "name": "/",
+        "match": {"path": "/", "headers": [_method_is("GET")]},
+        "redirect": {"path_redirect": "/docs", "response_code": "FOUND"},
+        "typed_per_filter_config": {TRANSCODER: _disabled()},
+    }
+    routes = [
+        *([] if web else [home]),
         _static_route("/openapi.json", files.openapi, "application/json"),
         _static_route("/docs", files.docs, "text/html; charset=utf-8", _header("content-security-policy", DOCS_CSP)),
     ]
@@ -376,6 +425,8 @@ def _routes(topology: Topology, rpcs: list[contracts.Rpc], served: dict[str, str
     # per virtual host, and applied only on forwarding routes) covers REST paths too.
     # REST calls are re-routed by their gRPC path after transcoding; what stays on
     # this route is a gRPC call to a method the edge does not serve (UNIMPLEMENTED).
+    if web:
+        return routes + _web_routes(topology, rpcs)
     routes.append(
         {
             "name": "unknown",
@@ -433,6 +484,7 @@ def build_config(
     *,
     upstream_tls: UpstreamTls | None = None,
     jwks_upstream: tuple[str, int] | None = None,
+    web_upstream: tuple[str, int] | None = None,
     host: str = "127.0.0.1",
     port: int | None = None,
     admin_port: int | None = None,
@@ -448,8 +500,11 @@ def build_config(
     if edge.jwt.jwks_service not in upstreams and jwks_upstream is None:
         raise ValueError(f"no upstream for {edge.jwt.jwks_service}, which serves the JWKS")
 
-    static_paths = ["/", "/openapi.json", "/docs"]
+    static_paths = [*([] if web_upstream else ["/"]), *edge_policy.API_DOC_PATHS]
     clusters = [_cluster(topology, name, addresses, upstream_tls) for name, addresses in upstreams.items()]
+    if web_upstream is not None:
+        # The Next.js server speaks HTTP/1.1 on loopback (in Istio, the web pod's sidecar adds mTLS).
+        clusters.append(static_cluster(WEB_CLUSTER, web_upstream, topology.traffic))
     public = [r for r in rpcs if r.public]
     filters = [
         {"name": FILTER_CORS, "typed_config": typed("envoy.extensions.filters.http.cors.v3.Cors")},
@@ -481,7 +536,7 @@ def build_config(
         "virtual_hosts": [
             virtual_host(
                 "edge",
-                _routes(topology, rpcs, served, files),
+                _routes(topology, rpcs, served, files, web=web_upstream is not None),
                 response_headers_to_add=[_header("x-content-type-options", "nosniff")],
                 typed_per_filter_config={FILTER_CORS: _cors_policy(edge.cors_origins)},
             )
@@ -552,6 +607,7 @@ def render_edge(
     *,
     upstream_tls: UpstreamTls | None = None,
     jwks_upstream: tuple[str, int] | None = None,
+    web_upstream: tuple[str, int] | None = None,
     host: str = "127.0.0.1",
     port: int | None = None,
     admin_port: int | None = None,
@@ -563,7 +619,8 @@ def render_edge(
     sidecars in the mesh, or the services' own ports). `tls` is the edge's
     server certificate and key. `upstream_tls` turns on mTLS to the upstreams.
     `jwks_upstream`, when given, is a plain-HTTP server of `/.well-known/jwks.json`;
-    by default the edge transcodes identity's GetJwks itself. `port` and
+    by default the edge transcodes identity's GetJwks itself. `web_upstream`, when given, is the
+    web app's server (`web/`): every non-API path goes there. `port` and
     `admin_port` override the topology's (tests use free ports).
 
     Files written: `edge.yaml`, `edge.descriptors.binpb` (the image plus the
@@ -594,6 +651,7 @@ def render_edge(
         files,
         upstream_tls=upstream_tls,
         jwks_upstream=jwks_upstream,
+        web_upstream=web_upstream,
         host=host,
         port=port,
         admin_port=admin_port,

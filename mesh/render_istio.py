@@ -325,6 +325,105 @@ def _disruption_budget(topology, name, labels) -> dict:
     }
 
 
+WEB = "web"
+
+
+def web_workload(topology: topo.Topology) -> list[dict]:
+    """The web app (`web/`, Next.js): ServiceAccount, Deployment, Service, autoscaler, disruption budget.
+    It serves pages behind the ingress gateway and calls the API back through the gateway's public host."""
+    assert topology.web is not None
+    port = topology.web.port
+    labels = _app_labels(WEB)
+    probe = {"httpGet": {"path": "/login", "port": "http"}}
+    container = {
+        "name": WEB,
+        "image": f"{IMAGE_REPOSITORY}/{WEB}:{version()}",
+        "imagePullPolicy": "IfNotPresent",
+        "command": ["node", "node_modules/next/dist/bin/next", "start", "--port", str(port), "--hostname", "0.0.0.0"],
+        "ports": [{"name": "http", "containerPort": port, "protocol": "TCP"}],
+        "env": [
+            {"name": "IWORKZ_API_URL", "value": f"https://{PUBLIC_HOST}"},
+            {"name": "NODE_ENV", "value": "production"},
+            {"name": "NEXT_TELEMETRY_DISABLED", "value": "1"},
+        ],
+        "startupProbe": {**probe, "periodSeconds": 2, "failureThreshold": 30},
+        "readinessProbe": {**probe, "periodSeconds": 5, "failureThreshold": 3},
+        "livenessProbe": {**probe, "periodSeconds": 10, "failureThreshold": 3, "timeoutSeconds": 2},
+        "resources": {"requests": {"cpu": "100m", "memory": "192Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}},
+        "securityContext": {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "privileged": False,
+            "runAsNonRoot": True,
+            "runAsUser": APP_UID,
+            "runAsGroup": APP_UID,
+            "capabilities": {"drop": ["ALL"]},
+            "seccompProfile": {"type": "RuntimeDefault"},
+        },
+        # Next writes its image and fetch caches under .next/cache.
+        "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}, {"name": "cache", "mountPath": "/app/.next/cache"}],
+    }
+    deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": _meta(topology, WEB, labels),
+        "spec": {
+            "selector": {"matchLabels": {"app": WEB}},
+            "revisionHistoryLimit": 5,
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+            "template": {
+                "metadata": {"labels": {**labels, "version": f"v{version()}"}},
+                "spec": {
+                    "serviceAccountName": WEB,
+                    "automountServiceAccountToken": False,
+                    "securityContext": {
+                        "runAsNonRoot": True,
+                        "runAsUser": APP_UID,
+                        "runAsGroup": APP_UID,
+                        "fsGroup": APP_UID,
+                        "seccompProfile": {"type": "RuntimeDefault"},
+                    },
+                    "terminationGracePeriodSeconds": 30,
+                    "containers": [container],
+                    "volumes": [
+                        {"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}},
+                        {"name": "cache", "emptyDir": {"sizeLimit": "256Mi"}},
+                    ],
+                },
+            },
+        },
+    }
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": _meta(topology, WEB, labels),
+            "automountServiceAccountToken": False,
+        },
+        deployment,
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": _meta(topology, WEB, {**labels, "service": WEB}),
+            "spec": {
+                "selector": {"app": WEB},
+                "ports": [
+                    {"name": "http", "port": port, "targetPort": "http", "protocol": "TCP", "appProtocol": "http"}
+                ],
+            },
+        },
+        _autoscaler(topology, WEB, labels, 2, 8, 70),
+        _disruption_budget(topology, WEB, labels),
+    ]
+
+
+def api_roots(topology: topo.Topology, image: Contracts) -> list[str]:
+    """The first path segments of the edge's REST bindings: what is not under them is the web app's."""
+    return edge_policy.api_roots(
+        b.template for s in edge_services(topology) for r in image.rpcs_of(s.grpc_services) for b in r.bindings
+    )
+
+
 def gateway_workload(topology: topo.Topology, descriptor: bytes) -> list[dict]:
     """The ingress gateway (Istio gateway injection) with the descriptor ConfigMap mounted."""
     name = GATEWAY_WORKLOAD
@@ -475,6 +574,24 @@ def authorization_policies(topology: topo.Topology) -> list[dict]:
             "spec": {},
         }
     ]
+    if topology.web is not None:
+        docs.append(
+            {
+                "apiVersion": "security.istio.io/v1",
+                "kind": "AuthorizationPolicy",
+                "metadata": _meta(topology, WEB, {"app": WEB}),
+                "spec": {
+                    "selector": {"matchLabels": {"app": WEB}},
+                    "action": "ALLOW",
+                    "rules": [
+                        {
+                            "from": [{"source": {"principals": [principal(topology, EDGE)]}}],
+                            "to": [{"operation": {"ports": [str(topology.web.port)]}}],
+                        }
+                    ],
+                },
+            }
+        )
     for s in sorted(topology.services.values(), key=lambda s: s.name):
         rules = []
         if s.callers:
@@ -651,6 +768,30 @@ def gateway_resources(topology: topo.Topology, image: Contracts) -> list[dict]:
     # REST requests are routed after transcoding (by gRPC path); this last route
     # only answers what matched nothing, and carries the CORS policy for
     # preflights and for REST paths seen before transcoding.
+    if topology.web is not None:
+        # Beside the API (its REST roots, gRPC and gRPC-web, the docs), every path is the web app's.
+        not_found = {
+            "directResponse": {"status": 404, "body": {"string": '{"code":5,"message":"not found","details":[]}'}},
+            "headers": {"response": {"set": {"content-type": "application/json"}}},
+            "corsPolicy": cors,
+        }
+        http.append(
+            {
+                "name": "api-not-found",
+                "match": [
+                    {"uri": {"regex": edge_policy.api_path_regex(api_roots(topology, image))}},
+                    {"headers": {"content-type": {"prefix": "application/grpc"}}},
+                ],
+                **not_found,
+            }
+        )
+        http.append(
+            {
+                "name": WEB,
+                "route": [{"destination": {"host": fqdn(topology, WEB), "port": {"number": topology.web.port}}}],
+                "timeout": "0s",  # Server-Sent Events of the live pages; idle streams still time out
+            }
+        )
     http.append(
         {
             "name": "not-found",
@@ -672,6 +813,11 @@ def gateway_resources(topology: topo.Topology, image: Contracts) -> list[dict]:
     public = public_routes(topology, image)
     if public:
         rules.append({"to": [{"operation": {"methods": [m], "paths": paths}} for m, paths in public.items()]})
+    if topology.web is not None:
+        # The web app's pages need no token (it keeps the session itself); the API's paths still do.
+        grpc_prefixes = sorted(f"/{g}/*" for s in edge_services(topology) for g in s.grpc_services)
+        api = [f"/{root}*" for root in api_roots(topology, image)] + grpc_prefixes
+        rules.append({"to": [{"operation": {"notPaths": api}}]})
     return [
         {
             "apiVersion": "networking.istio.io/v1",
@@ -771,9 +917,33 @@ def transcoder(topology: topo.Topology, image: Contracts) -> dict:
                         },
                     },
                 },
+                *_web_route_patches(topology),
             ],
         },
     }
+
+
+def _web_route_patches(topology: topo.Topology) -> list[dict]:
+    """The web app's route skips the transcoder (which would refuse its paths as unknown methods)."""
+    if topology.web is None:
+        return []
+    return [
+        {
+            "applyTo": "HTTP_ROUTE",
+            "match": {"context": "GATEWAY", "routeConfiguration": {"vhost": {"route": {"name": WEB}}}},
+            "patch": {
+                "operation": "MERGE",
+                "value": {
+                    "typed_per_filter_config": {
+                        edge_policy.TRANSCODER: {
+                            "@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig",
+                            "disabled": True,
+                        }
+                    }
+                },
+            },
+        }
+    ]
 
 
 def _not_grpc() -> dict:
@@ -908,6 +1078,8 @@ def render(topology: topo.Topology, image_bytes: bytes) -> dict[str, str]:
         "transcoder.yaml": [transcoder(topology, image)],
         "error-replies.yaml": [error_replies(topology)],
     }
+    if topology.web is not None:
+        files[f"{WEB}.yaml"] = web_workload(topology)
     for s in services:
         if f"{s.name}.yaml" in files:
             raise RenderError(f"service name {s.name!r} clashes with a manifest file name")
@@ -916,6 +1088,7 @@ def render(topology: topo.Topology, image_bytes: bytes) -> dict[str, str]:
         "namespace.yaml",
         "descriptor-configmap.yaml",
         *(f"{s.name}.yaml" for s in services),
+        *([f"{WEB}.yaml"] if topology.web is not None else []),
         "ingress-gateway.yaml",
         "peer-authentication.yaml",
         "authorization-policies.yaml",

@@ -255,14 +255,24 @@ class Traffic(_Model):
     healthy_panic_threshold: float = Field(ge=0, le=100)
 
 
+class Web(_Model):
+    """The web app (`web/`, a Next.js server on loopback). The edge sends it every request whose path
+    is not the API's (REST bindings, gRPC paths, `/docs`, `/openapi.json`), so pages and API share one
+    origin; the web server calls the API back through the edge like any browser."""
+
+    port: Port
+
+
 class Topology(_Model):
-    """The platform's shape: one trust domain and namespace, the edge, the traffic policy, the services."""
+    """The platform's shape: one trust domain and namespace, the edge, the traffic policy, the services,
+    and optionally the web app the edge serves at `/`."""
 
     trust_domain: str
     namespace: str
     edge: Edge
     traffic: Traffic
     services: dict[str, Service]
+    web: Web | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -300,6 +310,10 @@ class Topology(_Model):
 
     def _check_ports(self) -> None:
         used: dict[int, str] = {self.edge.port: "edge", self.edge.admin_port: "edge admin"}
+        if self.web is not None:
+            if self.web.port in used:
+                raise ValueError(f"web.port: {self.web.port} clashes with {used[self.web.port]}")
+            used[self.web.port] = "web"
         for s in self.services.values():
             for kind, base in s.ports.items():
                 for i in range(s.replicas):

@@ -263,6 +263,11 @@ def _gateway_chain(docs, tmp_path: pathlib.Path, rbac_policies: dict) -> dict:
         elif operation == "INSERT_BEFORE":
             assert p["match"]["listener"]["filterChain"]["filter"]["subFilter"]["name"] == router["name"]
             filters.insert(filters.index(router), value)
+        elif operation == "MERGE" and p["applyTo"] == "HTTP_ROUTE":
+            # A per-route patch (the web app's route skips the transcoder): Envoy must accept it too.
+            name = p["match"]["routeConfiguration"]["vhost"]["route"]["name"]
+            route = {"name": name, "match": {"prefix": "/web-route"}, "direct_response": {"status": 200}, **value}
+            hcm["route_config"]["virtual_hosts"][0]["routes"].insert(0, route)
         elif operation == "MERGE" and p["applyTo"] == "NETWORK_FILTER":
             assert value["typed_config"]["@type"] == hcm["@type"]
             hcm.update(value["typed_config"])
@@ -594,6 +599,8 @@ def _allowed_without_token(policy: dict, method: str, path: str) -> bool:
                 continue
             if "paths" in op and not any(_istio_path_matches(p, path) for p in op["paths"]):
                 continue
+            if "notPaths" in op and any(_istio_path_matches(p, path) for p in op["notPaths"]):
+                continue
             return True
     return False
 
@@ -662,3 +669,22 @@ def test_http_templates_become_istio_path_templates(template, expected):
 def test_paths_istio_cannot_match_exactly_stop_the_rendering(template):
     with pytest.raises(ri.RenderError):
         ri.istio_path(template)
+
+
+def test_the_web_app_is_served_beside_the_api_without_a_token(docs, topology):
+    if topology.web is None:
+        pytest.skip("the topology has no web app")
+    policy = _find(docs, "AuthorizationPolicy", "edge-require-jwt", "gateway.yaml")
+    for page in ("/", "/login", "/worker/applications", "/jobs/e1/j1"):
+        assert _allowed_without_token(policy, "GET", page), page
+    assert _allowed_without_token(policy, "POST", "/api/session/login")
+    for api in ("/v1/users/u1", "/v1/workers/w1:recommendJobs", "/iworkz.identity.v1.IdentityService/ListUsers"):
+        assert not _allowed_without_token(policy, "GET", api) and not _allowed_without_token(policy, "POST", api), api
+    edge = _find(docs, "VirtualService", "edge", "gateway.yaml")
+    names = [r["name"] for r in edge["spec"]["http"]]
+    assert names[-3:] == ["api-not-found", "web", "not-found"]
+    [web] = [r for r in edge["spec"]["http"] if r["name"] == "web"]
+    assert web["route"][0]["destination"]["port"]["number"] == topology.web.port
+    assert _find(docs, "Deployment", "web", "web.yaml")["spec"]["template"]["spec"]["serviceAccountName"] == "web"
+    allowed = _find(docs, "AuthorizationPolicy", "web", "authorization-policies.yaml")["spec"]["rules"][0]
+    assert allowed["from"][0]["source"]["principals"] == [ri.principal(topology, "edge")]
