@@ -1,0 +1,23 @@
+import type { NextConfig } from "next";
+
+// Served behind the edge (one origin with the API); no telemetry, no fonts fetched at build time.
+const config: NextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // The repository's root holds other lockfiles (the Python venv's node); this folder is the app's root.
+  turbopack: { root: import.meta.dirname },
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "x-frame-options", value: "DENY" },
+          { key: "referrer-policy", value: "same-origin" },
+          { key: "permissions-policy", value: "camera=(), microphone=(self), geolocation=()" },
+        ],
+      },
+    ];
+  },
+};
+
+export default config;
