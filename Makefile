@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: venv proto lint breaking up test demo bench clean
+.PHONY: venv proto lint breaking up test demo bench chaos clean
 
 venv: $(STAMP)
 
@@ -51,3 +51,9 @@ clean:
 ##        `make bench BENCH_ARGS=--quick` for the under-3-minutes run
 bench: proto
 	$(PY) bench/suite.py $(BENCH_ARGS)
+
+## chaos: the fault tests of tests/chaos, longer and heavier (CHAOS_LONG=1, with the soak), then the fault table
+chaos: proto
+	mkdir -p build && rm -f build/chaos.jsonl
+	CHAOS_LONG=1 CHAOS_TABLE=$(CURDIR)/build/chaos.jsonl $(PY) -m pytest -q -p no:randomly tests/chaos; \
+	  status=$$?; $(PY) tests/chaos/fault_table.py build/chaos.jsonl; exit $$status

@@ -1,16 +1,32 @@
-"""PostgreSQL access: one async connection pool per service, bound to its schema."""
+"""PostgreSQL access: one async connection pool per service, bound to its schema.
+
+When PostgreSQL goes away (restart, failover, network), a call fails fast
+with `Unavailable` (gRPC UNAVAILABLE) rather than waiting for its deadline:
+a connection-level error marks the database down, and while it is down
+`transaction()` / `connection()` refuse at once. `watch()` (a background task
+of every service) probes it every second, reports the change (the server
+turns its gRPC health NOT_SERVING, so the mesh routes around it) and marks it
+up again once a probe succeeds; pooled connections are checked before use,
+so the ones broken by the restart are replaced.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import psycopg
 from psycopg import sql
 from psycopg.rows import DictRow, class_row, dict_row
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from services.runtime.errors import Unavailable
+
+log = logging.getLogger(__name__)
 
 # A connection of the pool: rows are dicts unless a query asks for another row factory.
 Connection = psycopg.AsyncConnection[DictRow]
@@ -29,9 +45,10 @@ _joined: contextvars.ContextVar[tuple[Database, Connection] | None] = contextvar
 class Database:
     """A psycopg 3 async pool whose connections use the service's schema."""
 
-    def __init__(self, url: str, schema: str, min_size: int = 1, max_size: int = 10) -> None:
+    def __init__(self, url: str, schema: str, min_size: int = 1, max_size: int = 10, wait_seconds: float = 5.0) -> None:
         self.url = url
         self.schema = schema
+        self.available = True
         # Called with the connection after each committed `transaction()` (runtime.replica's write fence).
         self.after_commit: Callable[[Connection], Awaitable[None]] | None = None
         self.pool: AsyncConnectionPool[Connection] = AsyncConnectionPool(
@@ -40,7 +57,14 @@ class Database:
             min_size=min_size,
             max_size=max_size,
             open=False,
-            kwargs={"row_factory": dict_row, "autocommit": True, "options": f"-c search_path={schema},public"},
+            timeout=wait_seconds,  # longest wait for a free connection
+            check=AsyncConnectionPool.check_connection,  # a connection broken by a restart is replaced
+            kwargs={
+                "connect_timeout": 3,
+                "row_factory": dict_row,
+                "autocommit": True,
+                "options": f"-c search_path={schema},public",
+            },
         )
 
     async def open(self) -> None:
@@ -60,7 +84,7 @@ class Database:
             async with joined[1].transaction():
                 yield joined[1]
             return
-        async with self.pool.connection() as conn:
+        async with self.pooled() as conn:
             async with conn.transaction():
                 yield conn
             if self.after_commit is not None:
@@ -75,8 +99,59 @@ class Database:
             async with joined[1].transaction():  # a savepoint: a failed statement spoils only itself
                 yield joined[1]
             return
-        async with self.pool.connection() as conn:
+        async with self.pooled() as conn:
             yield conn
+
+    @contextlib.asynccontextmanager
+    async def pooled(self) -> AsyncIterator[Connection]:
+        """A connection of the pool (autocommit), never a joined one: refused at once while the
+        database is down, and a lost connection becomes `Unavailable`."""
+        self._refuse_if_down()
+        try:
+            async with self.pool.connection() as conn:
+                yield conn
+        except (psycopg.OperationalError, PoolTimeout) as err:
+            self._raise_if_unreachable(err)
+            raise
+
+    # --- availability ---------------------------------------------------------------------
+
+    def _refuse_if_down(self) -> None:
+        if not self.available:
+            raise Unavailable("the database is unavailable; try again shortly")
+
+    def _raise_if_unreachable(self, err: Exception) -> None:
+        """A lost or refused connection (not a query's own error) marks the database down: Unavailable."""
+        state = getattr(err, "sqlstate", None) or ""
+        if isinstance(err, PoolTimeout) or not state or state.startswith(("08", "57P")):
+            if self.available:
+                log.warning("database unreachable", extra={"error": str(err).strip()[:200]})
+            self.available = False
+            raise Unavailable("the database is unavailable; try again shortly") from err
+
+    async def probe(self) -> bool:
+        """One `SELECT 1` on a new connection (a few seconds at most); updates `available`."""
+        try:
+            async with await psycopg.AsyncConnection.connect(self.url, connect_timeout=3, autocommit=True) as conn:
+                await asyncio.wait_for(conn.execute("SELECT 1"), 3)
+            ok = True
+        except (TimeoutError, OSError, psycopg.Error):
+            ok = False
+        if ok and not self.available:
+            log.info("database reachable again")
+        self.available = ok
+        return ok
+
+    async def watch(self, on_change: Callable[[bool], Awaitable[None]], interval_seconds: float = 1.0) -> None:
+        """Probe every `interval_seconds` (faster while down); call `on_change(available)` on each change."""
+        reported = True
+        while True:
+            before = self.available
+            await asyncio.sleep(interval_seconds if before else interval_seconds / 2)
+            await self.probe()
+            if self.available != reported:
+                reported = self.available
+                await on_change(reported)
 
     @contextlib.asynccontextmanager
     async def joined(self, conn: Connection) -> AsyncIterator[None]:

@@ -91,7 +91,7 @@ class IdempotentCalls:
         caller = caller_key()
         print_ = fingerprint(request)
         where = f"idempotency_keys:{caller}:{method}:{request_id}"
-        async with self.db.pool.connection() as conn:
+        async with self.db.pooled() as conn:
             async with conn.transaction():
                 # Waits here while another attempt with this id is in flight (its row is locked).
                 inserted = await (
@@ -131,7 +131,9 @@ class IdempotentCalls:
                     "UPDATE idempotency_keys SET response = %s WHERE caller = %s AND method = %s AND request_id = %s",
                     (sealed, caller, method, request_id),
                 )
-                return response
+            if self.db.after_commit is not None:  # as after any committed write (the replica's fence)
+                await self.db.after_commit(conn)
+            return response
 
 
 async def prune(db: Database, older_than: datetime.timedelta = WINDOW) -> int:

