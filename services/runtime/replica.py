@@ -133,4 +133,7 @@ def _is_connection_error(err: Exception) -> bool:
     import psycopg
     import psycopg_pool
 
-    return isinstance(err, psycopg.OperationalError | psycopg_pool.PoolTimeout)
+    from services.runtime.errors import Unavailable
+
+    # The replica's Database turns a lost connection into Unavailable (and refuses while it is down).
+    return isinstance(err, psycopg.OperationalError | psycopg_pool.PoolTimeout | Unavailable)

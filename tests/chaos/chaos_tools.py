@@ -109,14 +109,19 @@ class PrivatePostgres:
     def _pg_ctl(self, *args: str) -> None:
         from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
-        pg_ctl(list(args), pgdata=self.server.pgdata, user=self.server.system_user, timeout=60)
+        pg_ctl(list(args), pgdata=self.server.pgdata, user=self.server.system_user, timeout=150)
 
     def crash(self) -> None:
         """Stop at once (`-m immediate`: no checkpoint, clients cut off, crash recovery at the next start)."""
         self._pg_ctl("-w", "-m", "immediate", "stop")
 
     def start(self) -> None:
-        self.server.ensure_postgres_running()
+        """Start again (crash recovery first, so up to two minutes on a busy machine), as pgserver does."""
+        from urllib.parse import parse_qs, urlsplit
+
+        socket_dir = parse_qs(urlsplit(self.url).query)["host"][0]
+        log = str(self.server.pgdata / "log")
+        self._pg_ctl("-w", "-t", "120", "-o", '-h ""', "-o", f"-k {socket_dir}", "-l", log, "start")
 
     def close(self) -> None:
         self.server.cleanup()
