@@ -67,6 +67,7 @@ CORS_EXPOSE_HEADERS = (
     "x-ratelimit-limit",
     "x-ratelimit-remaining",
     "x-ratelimit-reset",
+    "retry-after",
 )
 CORS_ALLOW_METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS")
 CORS_MAX_AGE_SECONDS = 3600
@@ -125,6 +126,17 @@ def local_reply_mappers() -> list[Json]:
             "body_format_override": json_error(HTTP_TO_GRPC_CODE[401], "%LOCAL_REPLY_BODY%"),
         },
         {"filter": {"and_filter": {"filters": [_status_is("EQ", 403), _grpc()]}}, **unauthenticated},
+        # HTTP 413 has no gRPC code of its own (it would be UNKNOWN): a message too large is RESOURCE_EXHAUSTED.
+        {
+            "filter": {"and_filter": {"filters": [_status_is("EQ", 413), _grpc()]}},
+            "headers_to_add": [
+                {"header": {"key": "grpc-status", "value": "8"}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"},
+                {
+                    "header": {"key": "grpc-message", "value": LOCAL_REPLY_MESSAGES[413]},
+                    "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+                },
+            ],
+        },
     ]
     mappers += [
         {

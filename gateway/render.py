@@ -204,6 +204,8 @@ def _rate_limit_config(name: str, tokens: int, per_seconds: int) -> Json:
         rate_limited_as_resource_exhausted=True,
         max_dynamic_descriptors=10000,
         enable_x_ratelimit_headers="DRAFT_VERSION_03",
+        # On a 429 only: the bucket refills whole every `per_seconds`, so that long at most.
+        response_headers_to_add=[_header("retry-after", str(per_seconds))],
         rate_limits=_rate_limit_actions(),
         descriptors=[
             {"entries": [{"key": "subject"}], "token_bucket": bucket},

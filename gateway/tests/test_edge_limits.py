@@ -50,8 +50,10 @@ async def test_rest_caller_over_the_limit_gets_json_429_and_others_do_not(client
         ok = await client.get("/v1/jobs:search", headers=alice["auth"])
         assert ok.status_code == 200, ok.text
         assert ok.headers["x-ratelimit-limit"] == str(TINY)
+        assert "retry-after" not in ok.headers
     limited = await client.get("/v1/jobs:search", headers=alice["auth"])
     assert_error_shape(limited, 429, 8)
+    assert limited.headers["retry-after"] == "60"  # the bucket refills whole each minute
     assert limited.headers["x-ratelimit-remaining"] == "0"
     # Per caller: Bob has his own bucket.
     assert (await client.get("/v1/jobs:search", headers=bob["auth"])).status_code == 200
