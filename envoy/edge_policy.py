@@ -118,8 +118,8 @@ def local_reply_mappers() -> list[Json]:
     local 403 (permissions are the services' to decide), so it becomes what it is: 401, a token
     that does not authenticate (gRPC UNAUTHENTICATED).
     """
-    unauthenticated = {"status_code": 401, "headers_to_add": [_www_authenticate()]}
-    mappers = [
+    unauthenticated: Json = {"status_code": 401, "headers_to_add": [_www_authenticate()]}
+    mappers: list[Json] = [
         {
             "filter": {"and_filter": {"filters": [_status_is("EQ", 403), not_grpc()]}},
             **unauthenticated,
