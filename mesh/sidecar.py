@@ -66,6 +66,10 @@ class Sidecar:
         return self.admin_port
 
 
+def _runtime_uint(value: int, name: str) -> Json:
+    return {"default_value": value, "runtime_key": f"access_log.sidecar.{name}"}
+
+
 def _access_log(direction: str) -> list[Json]:
     fields = {
         "time": "%START_TIME%",
@@ -80,9 +84,21 @@ def _access_log(direction: str) -> list[Json]:
         "request_id": "%REQ(X-REQUEST-ID)%",
         "attempts": "%UPSTREAM_REQUEST_ATTEMPT_COUNT%",
     }
+    # Every request is logged once, at the edge (with its request id); a sidecar logs only what
+    # went wrong or was slow (the formatting and write per request are a sizeable share of a hop's CPU).
+    worth_logging = {
+        "or_filter": {
+            "filters": [
+                {"status_code_filter": {"comparison": {"op": "GE", "value": _runtime_uint(400, "min_status")}}},
+                {"grpc_status_filter": {"statuses": ["OK"], "exclude": True}},
+                {"duration_filter": {"comparison": {"op": "GE", "value": _runtime_uint(1000, "min_duration_ms")}}},
+            ]
+        }
+    }
     return [
         {
             "name": "envoy.access_loggers.stdout",
+            "filter": worth_logging,
             "typed_config": typed(
                 "envoy.extensions.access_loggers.stream.v3.StdoutAccessLog", log_format={"json_format": fields}
             ),
