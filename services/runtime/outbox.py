@@ -51,6 +51,29 @@ async def emit(
     return env
 
 
+async def emit_many(
+    conn: Connection, source: str, events: list[tuple[str, str, Message]]
+) -> list[event_pb2.EventEnvelope]:
+    """Add `(aggregate_type, aggregate_id, event)`s to the outbox in one statement, in the order given
+    (the relay publishes in that order): what a consumer handling a batch of events emits at once."""
+    envelopes = [envelope(source, kind, key, event) for kind, key, event in events]
+    if envelopes:
+        await conn.execute(
+            "INSERT INTO outbox (id, aggregate_type, aggregate_id, event_type, envelope)"
+            " SELECT id, aggregate_type, aggregate_id, event_type, envelope"
+            " FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[], %s::bytea[])"
+            " WITH ORDINALITY AS e(id, aggregate_type, aggregate_id, event_type, envelope, n) ORDER BY n",
+            (
+                [e.id for e in envelopes],
+                [e.aggregate_type for e in envelopes],
+                [e.aggregate_id for e in envelopes],
+                [e.type for e in envelopes],
+                [e.SerializeToString() for e in envelopes],
+            ),
+        )
+    return envelopes
+
+
 async def audit(conn: Connection, actor: str, action: str, target: str, detail: dict[str, Any] | None = None) -> None:
     """Record a privileged action in the service's audit log."""
     state = context.current()

@@ -78,6 +78,27 @@ async def test_publishes_committed_events_in_order_and_never_rolled_back_ones(sc
     assert await stream_users(redis) == ["users/a", "users/b"]
 
 
+async def test_many_events_in_one_statement_keep_their_order_and_their_transaction(schema_db, redis):
+    users = [f"u{i}" for i in range(50)]
+    async with schema_db.transaction() as conn:
+        written = await outbox.emit_many(
+            conn, "svc", [("user", u, events_pb2.UserSignedUp(user=f"users/{u}")) for u in users]
+        )
+    assert [e.aggregate_id for e in written] == users
+    try:
+        async with schema_db.transaction() as conn:
+            await outbox.emit_many(conn, "svc", [("user", "ghost", events_pb2.UserSignedUp(user="users/ghost"))])
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    relay = OutboxRelay(schema_db, redis, "svc")
+    published = 0
+    while count := await relay.publish_once():
+        published += count
+    assert published == 50
+    assert await stream_users(redis) == [f"users/{u}" for u in users]
+
+
 async def test_redis_down_keeps_events_until_it_is_back(schema_db, redis):
     await emit(schema_db, "c")
     down = RedisClient(f"redis://127.0.0.1:{closed_port()}/0", redis.prefix)
