@@ -69,7 +69,7 @@ BENCHES = [
         "matching",
         "matching_bench.py",
         ["--jobs", "100000"],
-        ["--jobs", "5000", "--queries", "30", "--skip", "allocation,spreading"],
+        ["--jobs", "5000", "--queries", "30", "--skip", "allocation,spreading,freshness"],
         1200,
     ),
     Bench(
