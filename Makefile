@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: venv proto lint breaking up test demo bench chaos clean
+.PHONY: venv proto lint breaking up test demo bench chaos clean images
 
 venv: $(STAMP)
 
@@ -40,6 +40,10 @@ up: proto
 ## test: every test suite; prints "N passed, N failed" at the end
 test: lint
 	$(PY) tools/testrun.py
+
+## images: an OCI image per service and the edge (podman, mmdebstrap base, offline wheelhouse), SBOMs, sizes
+images: proto
+	$(PY) -m deploy.images.build
 
 demo: venv
 	$(PY) -m devstack.demo
