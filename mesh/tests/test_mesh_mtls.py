@@ -182,3 +182,39 @@ async def test_reissued_certificates_are_served_without_a_restart(mesh_platform)
         await get_jwks(inbound(mesh_platform, "identity", 1), credentials(mesh_platform.mesh, "edge"))
         == grpc.StatusCode.OK
     )
+
+
+async def test_a_sidecar_logs_the_calls_that_failed_and_not_the_ones_that_succeeded(mesh_platform):
+    """Access-log cost per hop: the edge logs every request; a sidecar only failures and slow calls."""
+    import asyncio
+    import json
+
+    mesh = mesh_platform.mesh
+    side = sidecar(mesh_platform, "identity", 1)
+    target = inbound(mesh_platform, "identity", 1)
+    for _ in range(5):
+        assert await get_jwks(target, credentials(mesh, "edge")) == grpc.StatusCode.OK
+    assert await get_jwks(target, credentials(mesh, "identity")) == grpc.StatusCode.PERMISSION_DENIED
+
+    def entries() -> list[dict]:
+        lines = side.log.read_text(errors="replace").splitlines()
+        found = []
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # Envoy's own messages
+            if isinstance(entry, dict) and entry.get("method") == GET_JWKS:
+                found.append(entry)
+        return found
+
+    def refused(entry: dict) -> bool:  # RBAC answers a gRPC caller PERMISSION_DENIED (7)
+        return str(entry.get("grpc_status")) == "7" or str(entry.get("http_status")) == "403"
+
+    for _ in range(60):  # Envoy flushes its access log within seconds
+        logged = entries()
+        if any(refused(e) for e in logged):
+            break
+        await asyncio.sleep(0.5)
+    assert any(refused(e) for e in logged), f"the refused call was not logged: {logged[-3:]}"
+    assert not [e for e in logged if str(e.get("grpc_status")) == "0"], "a call that succeeded was logged"
