@@ -294,6 +294,13 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             )
             raise ResourceExhausted("too many failed attempts; try again later", max(int(ttl), 1))
 
+    async def _end_sessions(self, families: list[str], reason: str) -> None:
+        """Refuse the access tokens of these sessions at once (they would live up to 15 minutes).
+
+        Called before the commit: if the refusal cannot be recorded, nothing is signed out."""
+        for family in families:
+            await self.r.revocations.revoke(f"session:{family}", reason)
+
     async def RefreshToken(self, request, context_):
         reuse: tuple[str, str] | None = None
         async with self.db.transaction() as conn:
@@ -301,6 +308,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             decision = sessions.decide(stored)
             if decision is sessions.RefreshDecision.REUSE:
                 await store.revoke_family(conn, stored.family_id)
+                await self._end_sessions([stored.family_id], "refresh token reused")
                 state = context.current()
                 await outbox.emit(
                     conn,
@@ -332,6 +340,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             stored = await store.refresh_token_for_update(conn, request.refresh_token)
             if stored is not None:
                 await store.revoke_family(conn, stored.family_id)
+                await self._end_sessions([stored.family_id], "signed out")
         return identity_pb2.LogoutResponse()
 
     async def GetJwks(self, request, context_):
@@ -648,7 +657,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             await store.set_password_hash(conn, user.id, password_hash)
             # The reset link reached this inbox: the address is the owner's.
             user = await store.set_email_verified(conn, user.id)
-            await store.revoke_user_sessions(conn, user.id)
+            await self._end_sessions(await store.revoke_user_sessions(conn, user.id), "password reset")
             await outbox.emit(
                 conn,
                 SERVICE,
@@ -676,6 +685,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             user = await store.user_by_id(conn, user_id)
             if not await store.revoke_session(conn, user.id, names.uuid_of(family_id, "session")):
                 raise NotFound("no such active session")
+            await self._end_sessions([family_id], "signed out")
             await outbox.audit(conn, context.caller().user_name, "revoke_session", request.name)
         return identity_pb2.RevokeSessionResponse()
 
@@ -686,7 +696,9 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         keep = caller.session if request.keep_current and own else None
         async with self.db.transaction() as conn:
             user = await store.user_by_id(conn, user_id, for_update=True)
-            count = await store.revoke_sessions_except(conn, user.id, keep)
+            ended = await store.revoke_sessions_except(conn, user.id, keep)
+            count = len(ended)
+            await self._end_sessions(ended, "signed out everywhere")
             await outbox.audit(
                 conn,
                 caller.user_name,

@@ -272,10 +272,16 @@ async def revoke_family(conn, family_id) -> None:
     )
 
 
-async def revoke_user_sessions(conn, user_id) -> None:
-    await conn.execute(
-        "UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE user_id = %s", (user_id,)
-    )
+async def revoke_user_sessions(conn, user_id) -> list[str]:
+    """Revoke every refresh token of the user; return the sessions (families) that were still open."""
+    rows = await (
+        await conn.execute(
+            "UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = %s AND revoked_at IS NULL"
+            " RETURNING family_id",
+            (user_id,),
+        )
+    ).fetchall()
+    return sorted({str(r["family_id"]) for r in rows})
 
 
 # --- signing keys ----------------------------------------------------------
@@ -536,8 +542,8 @@ async def revoke_session(conn: Connection, user_id: uuid.UUID, family_id: uuid.U
     return cursor.rowcount > 0
 
 
-async def revoke_sessions_except(conn: Connection, user_id: uuid.UUID, keep_family: str | None) -> int:
-    """Revoke every active session of the user but `keep_family`; return how many."""
+async def revoke_sessions_except(conn: Connection, user_id: uuid.UUID, keep_family: str | None) -> list[str]:
+    """Revoke every active session of the user but `keep_family`; return their ids."""
     sessions = [s.family_id for s in await active_sessions(conn, user_id, limit=100_000)]
     ended = [f for f in sessions if str(f) != keep_family]
     if ended:
@@ -546,4 +552,4 @@ async def revoke_sessions_except(conn: Connection, user_id: uuid.UUID, keep_fami
             " AND family_id = ANY(%s)",
             (user_id, ended),
         )
-    return len(ended)
+    return [str(f) for f in ended]

@@ -1,4 +1,5 @@
-"""Token subjects refused before their tokens expire: a disabled user, a revoked API key.
+"""Token subjects refused before their tokens expire: a disabled user, a revoked API key,
+a signed-out session (`session:<id>`, the access token's `sid` claim).
 
 Access tokens are checked by signature alone (at the edge and in every
 service), so without this list a disabled user's token would keep working for
@@ -39,9 +40,10 @@ class Revocations:
         """Refuse every token of `subject` issued until now (raises if Redis cannot record it)."""
         await self.redis.client.set(self._key(subject), reason.encode()[:200] or b"revoked", ex=self.entry_seconds)
 
-    async def is_revoked(self, subject: str) -> bool:
+    async def is_revoked(self, *subjects: str) -> bool:
+        """Whether any of `subjects` is refused (one round trip however many)."""
         try:
-            return bool(await self.redis.client.exists(self._key(subject)))
+            return bool(await self.redis.client.exists(*(self._key(s) for s in subjects)))
         except Exception:  # Redis down: see the module docstring
             log.warning("could not check the revoked-subjects list", exc_info=True)
             return False

@@ -85,14 +85,15 @@ class TokenVerifier:
         issuer: str,
         audience: str,
         leeway: float = 5.0,
-        revoked: Callable[[str], Awaitable[bool]] | None = None,
+        revoked: Callable[..., Awaitable[bool]] | None = None,
         cache_size: int = 10_000,
     ) -> None:
         self.keys = keys
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
-        # Asked last, for a token otherwise valid: is its subject refused (disabled user, revoked key)?
+        # Asked last, for a token otherwise valid: is its subject refused (disabled user, revoked key)
+        # or its session signed out? Called with the subject and `session:<sid>` when the token has one.
         self.revoked = revoked
         # token -> (caller, its key id, expiry as a Unix time): tokens whose signature and claims held.
         self._verified: OrderedDict[str, tuple[Caller, str, float]] = OrderedDict()
@@ -104,8 +105,7 @@ class TokenVerifier:
             caller, kid, expires = seen
             if time.time() < expires + self.leeway and self.keys.knows(kid):
                 self._verified.move_to_end(token)
-                if self.revoked is not None and await self.revoked(caller.subject):
-                    raise Unauthenticated("this account or key has been disabled")
+                await self._check_not_revoked(caller)
                 return caller
             del self._verified[token]  # expired or its key rotated out: the full check says why
         caller, kid, expires = await self._verify_fully(token)
@@ -141,8 +141,6 @@ class TokenVerifier:
         roles = claims.get("roles", [])
         if not isinstance(roles, list):
             raise Unauthenticated("invalid token")
-        if self.revoked is not None and await self.revoked(str(claims["sub"])):
-            raise Unauthenticated("this account or key has been disabled")
         caller = Caller(
             subject=str(claims["sub"]),
             kind=str(claims.get("typ", "user")),
@@ -151,4 +149,12 @@ class TokenVerifier:
             token_id=str(claims["jti"]),
             session=str(claims.get("sid", "")),
         )
+        await self._check_not_revoked(caller)
         return caller, str(header["kid"]), float(claims["exp"])
+
+    async def _check_not_revoked(self, caller: Caller) -> None:
+        if self.revoked is None:
+            return
+        subjects = [caller.subject, f"session:{caller.session}"] if caller.session else [caller.subject]
+        if await self.revoked(*subjects):
+            raise Unauthenticated("this account or key has been disabled, or this session signed out")

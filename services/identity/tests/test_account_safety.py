@@ -129,7 +129,7 @@ def reset(connect, token: str, password: str = NEW_PASSWORD):
 async def test_password_reset_sets_a_new_password_once_and_signs_out_everywhere(connect, database_url):
     _, response = await sign_up(connect)
     name, email = response.user.name, response.user.email
-    _, session = await log_in(connect, email)
+    signed_in, session = await log_in(connect, email)
 
     answer = await request_reset(connect, email.upper())
 
@@ -142,6 +142,7 @@ async def test_password_reset_sets_a_new_password_once_and_signs_out_everywhere(
     await fails(Code.UNAUTHENTICATED, connect().login(email, PASSWORD))
     await fails(Code.UNAUTHENTICATED, refresh(connect(), session.tokens.refresh_token))
     await fails(Code.UNAUTHENTICATED, refresh(connect(), response.tokens.refresh_token))
+    await fails(Code.UNAUTHENTICATED, get_user(signed_in, name))  # its access token too, at once
     await connect().login(email, NEW_PASSWORD)
     error = await fails(Code.UNAUTHENTICATED, reset(connect, event.token, "yet another long phrase 77"))
     assert "already used" in error.details()
@@ -255,6 +256,9 @@ async def test_sessions_list_devices_and_sign_out_one_or_everywhere(connect, dat
     await laptop.identity.RevokeSession(pb.RevokeSessionRequest(name=tablet_session.name))
 
     await fails(Code.UNAUTHENTICATED, refresh(connect(), tablet_login.tokens.refresh_token))
+    # Its access token is refused at once, not when it expires; the others still work.
+    await fails(Code.UNAUTHENTICATED, get_user(tablet, name))
+    await get_user(phone, name)
     assert len((await laptop.identity.ListSessions(pb.ListSessionsRequest(parent=name))).sessions) == 2
     await fails(Code.NOT_FOUND, laptop.identity.RevokeSession(pb.RevokeSessionRequest(name=tablet_session.name)))
 
@@ -264,12 +268,16 @@ async def test_sessions_list_devices_and_sign_out_one_or_everywhere(connect, dat
     [left] = (await laptop.identity.ListSessions(pb.ListSessionsRequest(parent=name))).sessions
     assert left.current
     await fails(Code.UNAUTHENTICATED, refresh(connect(), response.tokens.refresh_token))
+    await fails(Code.UNAUTHENTICATED, get_user(phone, name))
+    await get_user(laptop, name)
     everywhere = await laptop.identity.RevokeAllSessions(pb.RevokeAllSessionsRequest(parent=name))
     assert everywhere.revoked_count == 1
-    assert (await laptop.identity.ListSessions(pb.ListSessionsRequest(parent=name))).sessions == []
+    await fails(Code.UNAUTHENTICATED, laptop.identity.ListSessions(pb.ListSessionsRequest(parent=name)))
+    fresh, _ = await log_in(connect, email)
+    [only] = (await fresh.identity.ListSessions(pb.ListSessionsRequest(parent=name))).sessions
+    assert only.current  # a new sign-in is a new session, not refused
     actions = [a for _, a in await audit(database_url, name)]
     assert actions[-3:] == ["revoke_session", "revoke_all_sessions", "revoke_all_sessions"]
-    assert phone is not None
 
 
 async def test_sessions_are_the_owners_alone(connect):

@@ -64,6 +64,26 @@ async def test_a_verified_token_is_taken_from_the_cache_and_still_asks_the_revoc
         await verifier.verify(token)
 
 
+async def test_a_token_of_a_signed_out_session_is_refused_with_one_question():
+    keys = Keys()
+    kid = keys.add()
+    asked: list[tuple[str, ...]] = []
+    refused: set[str] = set()
+
+    async def revoked(*subjects: str) -> bool:
+        asked.append(subjects)
+        return bool(refused & set(subjects))
+
+    verifier = TokenVerifier(JwksCache(keys.fetch, min_refresh_seconds=0), ISSUER, AUDIENCE, revoked=revoked)
+    phone, laptop = keys.token(kid, sid="s-phone"), keys.token(kid, sid="s-laptop")
+    assert (await verifier.verify(phone)).session == "s-phone"
+    assert asked == [("u1", "session:s-phone")]
+    refused.add("session:s-phone")  # the phone was signed out
+    with pytest.raises(Unauthenticated, match="signed out"):
+        await verifier.verify(phone)
+    assert (await verifier.verify(laptop)).session == "s-laptop"
+
+
 async def test_a_cached_token_dies_with_its_key_and_at_its_expiry():
     keys = Keys()
     old = keys.add()

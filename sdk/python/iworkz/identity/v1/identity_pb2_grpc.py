@@ -408,8 +408,8 @@ class IdentityServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RevokeSession(self, request, context):
-        """Signs out one session: its refresh token stops working at once; access
-        tokens already issued to it expire on their own (at most 15 minutes).
+        """Signs out one session: its refresh token and the access tokens issued to
+        it (claim `sid`) stop working at once, in every service.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
