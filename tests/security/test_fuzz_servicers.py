@@ -13,6 +13,7 @@ run); IWORKZ_SECURITY_FULL=1 draws 60.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 
 import grpc
@@ -51,6 +52,10 @@ _SCALARS = {
 }
 
 
+def _change(name: str, value: object) -> dict:
+    return {name: value}
+
+
 def _mutations(descriptor: d.Descriptor, depth: int = 0):
     """A strategy of {field path: value or None (clear)} changes to a message of this type."""
     options = []
@@ -66,7 +71,7 @@ def _mutations(descriptor: d.Descriptor, depth: int = 0):
                 )
             options.append(st.just({field.name: None}))
         elif field.type in _SCALARS:
-            options.append(_SCALARS[field.type].map(lambda v, name=field.name: {name: v}))
+            options.append(_SCALARS[field.type].map(functools.partial(_change, field.name)))
     if not options:
         return st.just({})
     return st.lists(st.one_of(options), max_size=4).map(lambda changes: {k: v for c in changes for k, v in c.items()})
