@@ -231,14 +231,16 @@ async def agent_service(agent_settings):
 async def _skill_index_loaded(agent_target: str) -> None:
     """Until the replica's ESCO index is loaded (from the cache agent_caches built: seconds), some
     answers say "still loading"; tests start once it is, whatever order they run in."""
-    from iworkz.agent.v1 import agent_pb2
-    from iworkz.sdk import Client
+    import grpc
+
+    from iworkz.agent.v1 import agent_pb2, agent_pb2_grpc
 
     # ExtractSkills, called as the mesh identity `matching` (the replica trusts the sidecar's
-    # header), blocks until the index is loaded and then answers.
+    # header), blocks until the index is loaded and then answers. A plain channel: the SDK's
+    # service config would cap the deadline at the method's usual one.
     caller = "By=spiffe://iworkz.local/ns/iworkz/sa/agent;URI=spiffe://iworkz.local/ns/iworkz/sa/matching"
-    async with Client(agent_target) as client:
-        await client.agent.ExtractSkills(
+    async with grpc.aio.insecure_channel(agent_target) as channel:
+        await agent_pb2_grpc.AgentServiceStub(channel).ExtractSkills(
             agent_pb2.ExtractSkillsRequest(text="TIG welding"),
             metadata=(("x-forwarded-client-cert", caller),),
             timeout=900,
