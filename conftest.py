@@ -202,7 +202,7 @@ def agent_caches():
 
 
 @pytest.fixture(scope="session")
-def agent_settings(make_settings, identity_service, marketplace_service, agent_caches):
+def agent_settings(make_settings, identity_service, marketplace_service, matching_service, agent_caches):
     """Settings for an agent replica that trusts the sidecar's client-certificate header (as behind its
     sidecar), so tests can call as the mesh identity `matching` the way a sidecar vouches for it."""
 
@@ -210,6 +210,7 @@ def agent_settings(make_settings, identity_service, marketplace_service, agent_c
         values = {
             "AGENT_DATA_DIR": str(agent_caches),
             "AGENT_MARKETPLACE_TARGET": marketplace_service.target,
+            "AGENT_MATCHING_TARGET": matching_service.target,
             "IWORKZ_TRUST_XFCC": "1",
             **env,
         }

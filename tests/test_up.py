@@ -249,6 +249,8 @@ def test_services_start_after_the_services_they_call():
     assert sorted(order) == sorted(topology.services)
     for name, service in topology.services.items():
         for callee in service.calls:
+            if name in topology.services[callee].calls:
+                continue  # a call cycle (matching's Embed calls, the agent's matching tools): health checks wait
             assert order.index(callee) < order.index(name)
 
 

@@ -6,6 +6,8 @@
 - `AGENT_MARKETPLACE_TARGET`, else `IWORKZ_MARKETPLACE_TARGET` (what the launcher sets: the
   sidecar's egress): host:port of marketplace; the assistant's tools and SkillGap/CareerPaths
   call it with the caller's token.
+- `AGENT_MATCHING_TARGET`, else `IWORKZ_MATCHING_TARGET` (the launcher's): host:port of matching;
+  the assistant's "recommend jobs" and "explain this match" tools call it with the caller's token.
 - `AGENT_LLM_URL`, `AGENT_LLM_MODEL`, `AGENT_LLM_API_KEY`: an OpenAI-compatible
   chat-completions endpoint with function calling; without a URL the offline
   engine answers.
@@ -30,6 +32,7 @@ class AgentConfig(ServiceSettings):
     data_dir: pathlib.Path = Field(pathlib.Path(".iworkz/agent"), description="caches built at first start")
     threads: int = Field(2, ge=1, le=64, description="threads of the embedding engine")
     marketplace_target: str = Field("", description="host:port of marketplace (through the mesh)")
+    matching_target: str = Field("", description="host:port of matching (through the mesh)")
     llm_url: str = Field("", description="an OpenAI-compatible chat-completions endpoint")
     llm_model: str = Field("", validate_default=True, description="the model to ask there")
     llm_api_key: str = Field("", description="its API key")
@@ -52,3 +55,8 @@ class AgentConfig(ServiceSettings):
     def marketplace(self) -> str:
         """Where marketplace is: AGENT_MARKETPLACE_TARGET, else the launcher's IWORKZ_MARKETPLACE_TARGET."""
         return self.marketplace_target or os.environ.get("IWORKZ_MARKETPLACE_TARGET", "").strip()
+
+    @property
+    def matching(self) -> str:
+        """Where matching is: AGENT_MATCHING_TARGET, else the launcher's IWORKZ_MATCHING_TARGET."""
+        return self.matching_target or os.environ.get("IWORKZ_MATCHING_TARGET", "").strip()

@@ -99,6 +99,26 @@ TOOLS: list[dict[str, Any]] = [
     {
         "type": "function",
         "function": {
+            "name": "recommend_jobs",
+            "description": "The open jobs that fit the user best (eligible only), with the reasons.",
+            "parameters": {"type": "object", "properties": {}},
+        },
+    },
+    {
+        "type": "function",
+        "function": {
+            "name": "explain_match",
+            "description": "How well the user fits a job from the last list: failed rules with fixes, or why it fits.",
+            "parameters": {
+                "type": "object",
+                "properties": {"job_number": {"type": "integer"}},
+                "required": ["job_number"],
+            },
+        },
+    },
+    {
+        "type": "function",
+        "function": {
             "name": "propose_application",
             "description": "Ask the user to confirm applying to a job from the last list.",
             "parameters": {
@@ -228,6 +248,23 @@ class LlmEngine:
                     for i, j in enumerate(found[:5], 1)
                 ]
                 return data, [ToolUsed(name, arguments, True, f"{len(found)} jobs")]
+            if name == "recommend_jobs":
+                recommended = await tools.recommend_jobs(turn.language)
+                turn.state["jobs"] = [{"name": j.name, "title": j.title} for j in recommended[:5]]
+                return (
+                    [
+                        {
+                            "number": i,
+                            "title": j.title,
+                            "employer": j.employer,
+                            "place": j.place,
+                            "fit": j.wage,
+                            "reasons": list(j.reasons),
+                        }
+                        for i, j in enumerate(recommended[:5], 1)
+                    ],
+                    [ToolUsed(name, arguments, True, f"{len(recommended)} jobs")],
+                )
             if name == "application_status":
                 items = await tools.applications()
                 return (
@@ -245,6 +282,12 @@ class LlmEngine:
                 return (
                     {"job": verdict.job_title, "eligible": verdict.eligible, "reasons": verdict.reasons},
                     [ToolUsed(name, {"job": job["name"]}, True, "eligible" if verdict.eligible else "not eligible")],
+                )
+            if name == "explain_match":
+                explained = await tools.explain_match(job["name"], turn.language)
+                return (
+                    {"job": explained.job_title, "eligible": explained.eligible, "reasons": explained.reasons},
+                    [ToolUsed(name, {"job": job["name"]}, True, "eligible" if explained.eligible else "not eligible")],
                 )
             if name == "skill_gap":
                 gap = await tools.skill_gap(job["name"])

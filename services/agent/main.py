@@ -38,9 +38,10 @@ async def add_servicers(grpc_server: grpc.aio.Server, resources: Resources) -> N
     config = AgentConfig.from_settings(resources.settings)
     models = await asyncio.to_thread(Models.load, config.data_dir, config.threads)
     channel = grpc.aio.insecure_channel(config.marketplace) if config.marketplace else None
-    resources.extras.update(config=config, models=models, marketplace_channel=channel)
+    matching = grpc.aio.insecure_channel(config.matching) if config.matching else None
+    resources.extras.update(config=config, models=models, marketplace_channel=channel, matching_channel=matching)
     agent_pb2_grpc.add_AgentServiceServicer_to_server(
-        AgentServicer(resources, models, _engine(config, models), channel), grpc_server
+        AgentServicer(resources, models, _engine(config, models), channel, matching), grpc_server
     )
 
 
@@ -59,9 +60,10 @@ async def close_channels(resources: Resources) -> None:
     try:
         await asyncio.Event().wait()
     finally:
-        channel = resources.extras.get("marketplace_channel")
-        if channel is not None:
-            await channel.close()
+        for name in ("marketplace_channel", "matching_channel"):
+            channel = resources.extras.get(name)
+            if channel is not None:
+                await channel.close()
 
 
 SPEC = ServiceSpec(

@@ -1,4 +1,5 @@
-"""The assistant's tools, SkillGap and CareerPaths, made of marketplace RPCs with the caller's token.
+"""The assistant's tools, SkillGap and CareerPaths, made of marketplace (and matching) RPCs with the
+caller's token.
 
 Every call carries the caller's own `authorization` header, so marketplace
 decides what the caller may see and do: the agent adds no rights of its
@@ -15,6 +16,8 @@ import grpc
 
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from iworkz.marketplace.v1 import marketplace_pb2_grpc
+from iworkz.matching.v1 import matching_pb2 as mt
+from iworkz.matching.v1 import matching_pb2_grpc
 from iworkz.type.v1 import profile_types_pb2 as types
 from services.agent.domain import gap as gaps
 from services.agent.domain.chat.tools import ApplicationSummary, Eligibility, Gap, JobSummary, ToolError
@@ -71,6 +74,20 @@ class Marketplace:
             raise _domain_error(error) from None
 
 
+class Matching:
+    """Matching as one caller (recommendations and explanations), the caller's token per call."""
+
+    def __init__(self, channel: grpc.aio.Channel, authorization: str) -> None:
+        self.stub = matching_pb2_grpc.MatchingServiceStub(channel)
+        self.metadata = (("authorization", authorization),) if authorization else ()
+
+    async def call(self, method: str, request: Any) -> Any:
+        try:
+            return await getattr(self.stub, method)(request, metadata=self.metadata, timeout=10)
+        except grpc.aio.AioRpcError as error:
+            raise _domain_error(error) from None
+
+
 def _domain_error(error: grpc.aio.AioRpcError) -> Exception:
     code, details = error.code(), error.details() or ""
     return {
@@ -80,6 +97,11 @@ def _domain_error(error: grpc.aio.AioRpcError) -> Exception:
         grpc.StatusCode.FAILED_PRECONDITION: FailedPrecondition,
         grpc.StatusCode.UNAUTHENTICATED: PermissionDenied,
     }.get(code, Unavailable)(f"marketplace: {details}")
+
+
+def _matching_language(language: str) -> str:
+    """Matching writes reasons in English and Japanese."""
+    return "ja" if language == "ja" else "en"
 
 
 def job_summary(job: mp.Job) -> JobSummary:
@@ -123,10 +145,56 @@ def missing_profile_fields(profile: mp.WorkerProfile) -> list[str]:
 class PlatformTools:
     """`Tools` for one caller: everything through marketplace with their token."""
 
-    def __init__(self, market: Marketplace, worker: str, skills: SkillExtractor | None) -> None:
+    def __init__(
+        self, market: Marketplace, worker: str, skills: SkillExtractor | None, matching: Matching | None = None
+    ) -> None:
         self.market = market
         self.worker = worker
         self._skills = skills
+        self.matching = matching
+
+    def _matching(self) -> Matching:
+        if self.matching is None:
+            raise ToolError("recommendations are not available on this agent (no matching service configured)")
+        return self.matching
+
+    async def recommend_jobs(self, language: str) -> list[JobSummary]:
+        """Matching's recommendations for the caller (eligible jobs only, best first), with reasons."""
+        request = mt.RecommendJobsRequest(worker=self.worker, page_size=5, language_code=_matching_language(language))
+        try:
+            reply = await self._matching().call("RecommendJobs", request)
+        except (FailedPrecondition, NotFound) as error:
+            raise ToolError("matching does not know your profile yet: save it first") from error
+        except (PermissionDenied, InvalidArgument, Unavailable) as error:
+            raise ToolError(str(error)) from error
+        return [
+            JobSummary(
+                m.job,
+                m.title,
+                m.employer_display_name,
+                m.location.city or _PREFECTURE_NAMES.get(m.location.prefecture, m.location.prefecture),
+                f"{round(m.score.total * 100)}%",
+                reasons=tuple(r.text for r in m.reasons),
+            )
+            for m in reply.matches
+        ]
+
+    async def explain_match(self, job: str, language: str) -> Eligibility:
+        """Matching's full breakdown of the caller and one job: the failed rules with their fixes, or why it fits."""
+        request = mt.ExplainMatchRequest(worker=self.worker, job=job, language_code=_matching_language(language))
+        try:
+            reply, target = await asyncio.gather(self._matching().call("ExplainMatch", request), self._job(job))
+        except (FailedPrecondition, NotFound) as error:
+            raise ToolError("that job is not open, or matching does not know your profile yet") from error
+        except (PermissionDenied, InvalidArgument, Unavailable) as error:
+            raise ToolError(str(error)) from error
+        failed = [r for r in reply.rules if not r.passed]
+        if failed:
+            reasons = [f"{r.reason} {r.fix}".strip() for r in failed]
+        else:
+            reasons = [r.text for r in reply.reasons[:4]]
+            reasons.insert(0, f"{round(reply.score.total * 100)}%")
+        return Eligibility(target.title, reply.eligible, reasons)
 
     async def profile(self) -> mp.WorkerProfile:
         try:

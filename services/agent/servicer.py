@@ -19,7 +19,7 @@ from services.agent.domain.chat.replies import reply_language
 from services.agent.domain.language import detect
 from services.agent.domain.skills import SkillExtractor
 from services.agent.models import Models
-from services.agent.platform_tools import Marketplace, PlatformTools, worker_skills
+from services.agent.platform_tools import Marketplace, Matching, PlatformTools, worker_skills
 from services.runtime import names, paging
 from services.runtime.errors import InvalidArgument, Unavailable
 from services.runtime.server import Resources
@@ -47,12 +47,18 @@ def _sentences(text: str) -> list[str]:
 
 class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
     def __init__(
-        self, resources: Resources, models: Models, engine: Engine, marketplace: grpc.aio.Channel | None
+        self,
+        resources: Resources,
+        models: Models,
+        engine: Engine,
+        marketplace: grpc.aio.Channel | None,
+        matching: grpc.aio.Channel | None = None,
     ) -> None:
         self.db = resources.db
         self.models = models
         self.engine = engine
         self.marketplace = marketplace
+        self.matching = matching
 
     async def _skills(self) -> SkillExtractor:
         try:
@@ -64,7 +70,9 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         if self.marketplace is None:
             raise Unavailable("this agent has no marketplace to act through (AGENT_MARKETPLACE_TARGET)")
         skills = self.models.skills(0) if self.models.skills_ready else None
-        return PlatformTools(Marketplace(self.marketplace, _authorization(context_)), worker, skills)
+        authorization = _authorization(context_)
+        matching = Matching(self.matching, authorization) if self.matching is not None else None
+        return PlatformTools(Marketplace(self.marketplace, authorization), worker, skills, matching)
 
     # --- embeddings ------------------------------------------------------------------
 

@@ -115,6 +115,46 @@ async def test_vietnamese_replies_and_eligibility_explained(world):
     assert check["tools"][0].name == "job_eligibility" and check["tools"][0].summary == "eligible"
 
 
+async def test_recommend_jobs_and_explain_a_match_through_matching(world):
+    """The assistant's matching tools: recommendations with reasons, then one explained, with the caller's
+    token (matching answers only for the caller's own profile)."""
+    import asyncio
+
+    from iworkz.type.v1 import profile_types_pb2 as types
+
+    employer = await world.employer()
+    tag = world.unique_word()
+    job = await world.job(
+        employer, f"Welder {tag}", "TIG welding of steel frames", required=(("esco:tig-welding", "TIG welding"),)
+    )
+    worker = await world.worker(
+        location=types.Location(prefecture="JP-27", city="Higashiosaka"),
+        skills=[mp.Skill(taxonomy_id="esco:tig-welding", label="TIG welding", years=4)],
+    )
+    for _ in range(100):  # until matching has consumed the job and the profile
+        turn = await chat(worker, "recommend jobs for me")
+        if any(f"Welder {tag}" in t for t in turn["text"]):
+            break
+        await asyncio.sleep(0.2)
+    assert turn["started"].intent == "recommend_jobs"
+    assert turn["tools"][0].name == "recommend_jobs" and turn["tools"][0].ok
+    assert any(f"Welder {tag}" in t for t in turn["text"]) and any("TIG welding" in t for t in turn["text"])
+    # The reply streams sentence by sentence ("1." apart from its line): the number before our job's title.
+    index, last_number = 0, 0
+    for piece in turn["text"]:
+        head = piece.strip().split(" ")[0].rstrip(".")
+        if head.isdigit():
+            last_number = int(head)
+        if f"Welder {tag}" in piece:
+            index = last_number
+            break
+    assert index >= 1, turn["text"]
+    explained = await chat(worker, f"why is job {index} a good match for me?", turn["started"].conversation)
+    assert explained["started"].intent == "explain_match"
+    assert explained["tools"][0].name == "explain_match" and explained["tools"][0].summary == "eligible"
+    assert explained["tools"][0].arguments["job"] == job.name
+
+
 async def test_an_instruction_in_a_message_triggers_no_tool(world):
     employer = await world.employer()
     job = await world.job(employer, f"Welder {world.unique_word()}", "TIG welding")

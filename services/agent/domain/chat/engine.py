@@ -133,6 +133,44 @@ class OfflineEngine:
             )
         yield Text(say("jobs_next", lang))
 
+    async def _recommend_jobs(self, turn: Turn, tools: Tools) -> AsyncIterator[Event]:
+        lang = turn.language
+        try:
+            jobs = (await tools.recommend_jobs(lang))[:5]
+        except ToolError as error:
+            yield ToolUsed("recommend_jobs", {}, False, str(error))
+            yield Text(say("tool_failed", lang, error=error))
+            return
+        yield ToolUsed("recommend_jobs", {}, True, f"{len(jobs)} jobs")
+        turn.state["jobs"] = [{"name": j.name, "title": j.title} for j in jobs]
+        if not jobs:
+            yield Text(say("no_recommendations", lang))
+            return
+        yield Text(say("recommended", lang, n=len(jobs)))
+        for i, job in enumerate(jobs, 1):
+            yield Text(
+                say("job_line", lang, i=i, title=job.title, employer=job.employer, place=job.place, wage=job.wage)
+            )
+            for reason in job.reasons[:2]:
+                yield Text(f"  - {reason}")
+        yield Text(say("jobs_next", lang))
+
+    async def _explain_match(self, turn: Turn, tools: Tools) -> AsyncIterator[Event]:
+        lang, job = turn.language, self._job(turn)
+        if job is None:
+            yield Text(say("need_job", lang))
+            return
+        try:
+            verdict = await tools.explain_match(job["name"], lang)
+        except ToolError as error:
+            yield ToolUsed("explain_match", {"job": job["name"]}, False, str(error))
+            yield Text(say("tool_failed", lang, error=error))
+            return
+        yield ToolUsed("explain_match", {"job": job["name"]}, True, "eligible" if verdict.eligible else "not eligible")
+        yield Text(say("eligible" if verdict.eligible else "not_eligible", lang, title=verdict.job_title))
+        for reason in verdict.reasons:
+            yield Text(reason)
+
     def _job(self, turn: Turn) -> dict[str, str] | None:
         """The job the message means: a resource name in it, or a number in the last list."""
         name = slots.job_name(turn.text)

@@ -23,6 +23,8 @@ INTENTS = (
     "apply",
     "profile_hints",
     "skill_gap",
+    "recommend_jobs",
+    "explain_match",
 )
 
 

@@ -34,6 +34,24 @@ T: dict[str, dict[str, str]] = {
         "vi": "Tôi tìm thấy {n} việc làm{where}:",
         "id": "Saya menemukan {n} lowongan{where}:",
     },
+    "recommended": {
+        "en": "The {n} open job(s) that fit you best, with why:",
+        "ja": "あなたに合う募集中の求人{n}件と、その理由です：",
+        "vi": "{n} việc làm phù hợp nhất với bạn, kèm lý do:",
+        "id": "{n} lowongan yang paling cocok untuk Anda, dengan alasannya:",
+    },
+    "no_recommendations": {
+        "en": "No open job fits your profile yet. Completing your profile helps.",
+        "ja": "今のところプロフィールに合う募集中の求人はありません。プロフィールを充実させてください。",
+        "vi": "Chưa có việc làm nào phù hợp với hồ sơ của bạn. Hãy bổ sung hồ sơ.",
+        "id": "Belum ada lowongan yang cocok dengan profil Anda. Lengkapi profil Anda.",
+    },
+    "match_explained": {
+        "en": "How {title} fits you ({percent}% match):",
+        "ja": "「{title}」との適合度は{percent}%です：",
+        "vi": "Mức phù hợp với {title}: {percent}%:",
+        "id": "Kecocokan dengan {title}: {percent}%:",
+    },
     "where": {"en": " in {place}", "ja": "{place}で", "vi": " ở {place}", "id": " di {place}"},
     "job_line": {
         "en": "{i}. {title} — {employer}, {place}, {wage}",

@@ -19,6 +19,7 @@ class JobSummary:
     place: str
     wage: str
     description: str = ""  # the start of the posting: data, never instructions
+    reasons: tuple[str, ...] = ()  # why matching recommends it (recommend_jobs only)
 
 
 @dataclass(frozen=True)
@@ -55,3 +56,7 @@ class Tools(Protocol):
     async def profile_gaps(self) -> list[str]: ...
 
     async def skill_gap(self, job: str) -> Gap: ...
+
+    async def recommend_jobs(self, language: str) -> list[JobSummary]: ...
+
+    async def explain_match(self, job: str, language: str) -> Eligibility: ...
