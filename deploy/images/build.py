@@ -300,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="comma-separated services (and/or `edge`); default: all")
     parser.add_argument("--no-sbom", action="store_true")
+    parser.add_argument("--tag", default="", help="image tag (default: the project's version)")
     args = parser.parse_args(argv)
     if not shutil.which("podman") or not shutil.which("mmdebstrap"):
         print("make images needs podman, buildah, runc and mmdebstrap (apt-get install them)", file=sys.stderr)
@@ -319,13 +320,13 @@ def main(argv: list[str] | None = None) -> int:
         if only and service.name not in only:
             continue
         tier = "models" if service.name in MODEL_SERVICES else "core"
-        tag = service_image(service, runtime_image(tier, pins), version())
+        tag = service_image(service, runtime_image(tier, pins), args.tag or version())
         built.append((tag, tier))
         if not args.no_sbom:
             files = [OUT / "requirements-core.txt"] + ([OUT / "requirements-models.txt"] if tier == "models" else [])
             sbom(tag, files)
     if not only or "edge" in only:
-        tag = edge_image(version())
+        tag = edge_image(args.tag or version())
         built.append((tag, "edge"))
         if not args.no_sbom:
             pin = OUT / "requirements-edge.txt"

@@ -27,7 +27,9 @@ from iworkz.identity.v1 import identity_pb2, identity_pb2_grpc
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CONF = ROOT / "deploy" / "images" / "containers.conf"
-IMAGE = "localhost/iworkz/identity:0.1.0"
+# A tag of this run's own: the image store is the machine's, shared with other checkouts' builds.
+TAG = f"test-{uuid.uuid4().hex[:10]}"
+IMAGE = f"localhost/iworkz/identity:{TAG}"
 
 
 def _free_port() -> int:
@@ -44,12 +46,12 @@ def _podman(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str
 
 
 @pytest.fixture(scope="module")
-def identity_image() -> str:
+def identity_image():
     for tool in ("podman", "buildah", "mmdebstrap", "runc"):
         if not shutil.which(tool):
             pytest.fail(f"{tool} is missing: apt-get install podman buildah runc mmdebstrap (.ci/run does)")
     result = subprocess.run(
-        [sys.executable, "-m", "deploy.images.build", "--only", "identity"],
+        [sys.executable, "-m", "deploy.images.build", "--only", "identity", "--tag", TAG],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -57,7 +59,8 @@ def identity_image() -> str:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert IMAGE in result.stdout and "OVER BUDGET" not in result.stdout  # the size table
-    return IMAGE
+    yield IMAGE
+    _podman("rmi", IMAGE)  # the cached layers stay
 
 
 def test_the_image_is_labelled_non_root_and_health_checked(identity_image):
