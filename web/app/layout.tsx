@@ -24,8 +24,9 @@ function links(roles: string[] | null): [string, MessageKey][] {
       ["/worker/profile", "nav.profile"],
       ["/worker/resume", "nav.resume"],
     );
-  if (roles.includes("ROLE_EMPLOYER")) out.push(["/employer", "nav.employer"], ["/employer/notifications", "nav.notifications"]);
-  if (roles.includes("ROLE_ISSUER")) out.push(["/issuer", "nav.issuer"]);
+  if (roles.includes("ROLE_EMPLOYER"))
+    out.push(["/employer", "nav.employer"], ["/employer/notifications", "nav.notifications"], ["/issuer", "employer.references"]);
+  if (roles.includes("ROLE_ISSUER") && !roles.includes("ROLE_EMPLOYER")) out.push(["/issuer", "nav.issuer"]);
   if (roles.includes("ROLE_ADMIN")) out.push(["/admin", "nav.admin"]);
   out.push(["/verify", "nav.verify"]);
   return out;

@@ -237,6 +237,13 @@ const en = {
   "admin.users": "Users",
   "admin.issuers": "Issuers and accreditations",
   "admin.audit": "Audit log",
+  "admin.role": "Role",
+  "admin.toggleRole": "Grant or revoke",
+  "admin.issuerId": "Issuer (organisation) ID",
+  "admin.accredit": "Accredit",
+  "admin.roles": "Roles",
+  "admin.created": "Created",
+  "employer.references": "Employment references",
 };
 
 type Key = keyof typeof en;
@@ -476,6 +483,13 @@ const ja: Messages = {
   "admin.users": "ユーザー",
   "admin.issuers": "発行者と認定",
   "admin.audit": "監査ログ",
+  "admin.role": "ロール",
+  "admin.toggleRole": "付与／取り消し",
+  "admin.issuerId": "発行者（組織）ID",
+  "admin.accredit": "認定する",
+  "admin.roles": "ロール",
+  "admin.created": "作成日",
+  "employer.references": "在籍証明の発行",
 };
 
 const vi: Messages = {
