@@ -8,6 +8,8 @@ heavier; `make test` runs the bounded form. Figures go to the fault table
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import json
 import os
 import pathlib
@@ -125,3 +127,76 @@ class PrivatePostgres:
 
     def close(self) -> None:
         self.server.cleanup()
+
+
+# --- load through the edge ------------------------------------------------------------
+
+import grpc  # noqa: E402
+from google.type import money_pb2  # noqa: E402
+
+from iworkz.marketplace.v1 import marketplace_pb2 as mp  # noqa: E402
+from iworkz.sdk import Client  # noqa: E402
+from iworkz.type.v1 import profile_types_pb2 as types  # noqa: E402
+
+
+def job_message(title: str) -> mp.Job:
+    return mp.Job(
+        title=title,
+        description="Packing line.",
+        location=types.Location(prefecture="JP-27", city="Osaka"),
+        wage_min=money_pb2.Money(currency_code="JPY", units=1200),
+        wage_max=money_pb2.Money(currency_code="JPY", units=1400),
+        wage_period=types.WAGE_PERIOD_HOURLY,
+        employment_type=types.EMPLOYMENT_TYPE_FULL_TIME,
+        headcount=1,
+    )
+
+
+class Load:
+    """Reads and writes at `rate` per second through the edge (a fifth of them `CreateJob`s);
+    outcomes and latencies per phase."""
+
+    def __init__(self, reader: Client, writer: Client, parent: str, job: str, tag: str, rate: float) -> None:
+        self.reader, self.writer, self.parent, self.job, self.tag = reader, writer, parent, job, tag
+        self.rate = rate
+        self.phase = "before"
+        self.codes: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+        self.latency: dict[str, list[float]] = collections.defaultdict(list)
+        self.failures: list[tuple[float, str, str]] = []  # (when, kind, code)
+        self.acknowledged: list[str] = []
+        self.sent_writes = 0
+        self.inflight: set[asyncio.Task] = set()
+        self.stopping = False
+
+    async def _one(self, n: int) -> None:
+        phase, started = self.phase, time.monotonic()
+        kind = "write" if n % 5 == 0 else "read"
+        try:
+            if kind == "read":
+                await self.reader.marketplace.GetJob(mp.GetJobRequest(name=self.job), timeout=30)
+            else:
+                self.sent_writes += 1
+                title = f"{self.tag} {n}"
+                reply = await self.writer.marketplace.CreateJob(
+                    mp.CreateJobRequest(parent=self.parent, job=job_message(title)), timeout=30
+                )
+                self.acknowledged.append(reply.job.name)
+            code = "OK"
+        except grpc.aio.AioRpcError as err:
+            code = err.code().name
+            self.failures.append((time.monotonic(), kind, code))
+        self.codes[phase][f"{kind}:{code}"] += 1
+        self.latency[phase].append(time.monotonic() - started)
+
+    async def run(self) -> None:
+        n, start = 0, time.monotonic()
+        while not self.stopping:
+            n += 1
+            task = asyncio.create_task(self._one(n))
+            self.inflight.add(task)
+            task.add_done_callback(self.inflight.discard)
+            await asyncio.sleep(max(0.0, start + n / self.rate - time.monotonic()))
+
+    async def stop(self) -> None:
+        self.stopping = True
+        await asyncio.gather(*list(self.inflight))

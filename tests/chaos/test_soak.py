@@ -1,0 +1,103 @@
+"""A soak (`make chaos` only: 10 minutes): steady reads and writes through the edge; each process's
+memory (RSS) and open sockets stay flat within 10 % (sockets: or at most 2 more) from the end of the warm-up to the end.
+
+Every app replica, sidecar and the edge of the chaos platform is sampled from /proc every 20 s;
+the first and last three samples after a one-minute warm-up are compared by their medians.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import time
+import uuid
+
+import grpc
+import pytest
+from chaos_tools import LONG, Load, job_message, report
+
+from iworkz.identity.v1 import identity_pb2
+from iworkz.marketplace.v1 import marketplace_pb2 as mp
+from iworkz.sdk import Client
+
+SOAK_SECONDS = int(os.environ.get("CHAOS_SOAK_SECONDS", "600"))  # shorter only to try the test itself
+WARM_UP_SECONDS = min(60, SOAK_SECONDS // 5)
+SAMPLE_SECONDS = min(20, SOAK_SECONDS // 20)
+RATE = 50
+FLAT = 0.10
+
+
+def _sample(pid: int) -> tuple[int, int]:
+    """(RSS in kB, open sockets) of a process."""
+    with open(f"/proc/{pid}/status") as status:
+        rss = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+    sockets = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            sockets += os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+        except OSError:
+            pass
+    return rss, sockets
+
+
+@pytest.mark.skipif(not LONG, reason="the 10-minute soak runs in `make chaos` (CHAOS_LONG=1)")
+async def test_a_ten_minute_soak_keeps_memory_and_connections_flat(edge_platform):
+    platform = edge_platform
+    edge = platform.running_edge
+    processes = {f"{p.service}-{p.replica}-{p.kind}": p.pid for p in platform.procs if p.kind in ("app", "sidecar")}
+    processes["edge"] = edge.pid
+    creds = grpc.ssl_channel_credentials(edge.ca.read_bytes())
+    target = f"localhost:{edge.port}"
+    tag = f"soak{uuid.uuid4().hex[:8]}"
+    samples: dict[str, list[tuple[int, int]]] = {name: [] for name in processes}
+    async with (
+        Client(target, credentials=creds) as account,
+        Client(target, credentials=creds, options=[("grpc.enable_retries", 0)]) as reader,
+        Client(target, credentials=creds) as writer,
+    ):
+        signed = await account.sign_up(
+            email=f"{tag}@example.com",
+            password="correct horse battery staple",
+            display_name="Soak",
+            account_type=identity_pb2.ACCOUNT_TYPE_EMPLOYER,
+            organization_display_name="Soak Works",
+        )
+        # Each client its own session: refresh tokens rotate, and one family shared by two clients
+        # would look like a replayed refresh token (and be revoked) once the access token expires.
+        writer.use_tokens(signed.tokens)
+        reader.use_tokens((await account.login(f"{tag}@example.com", "correct horse battery staple")).tokens)
+        parent = "employers/" + signed.organization.name.split("/")[1]
+        job = (await writer.marketplace.CreateJob(mp.CreateJobRequest(parent=parent, job=job_message(tag)))).job
+        load = Load(reader, writer, parent, job.name, tag, RATE)
+        runner = asyncio.create_task(load.run())
+        started = time.monotonic()
+        try:
+            await asyncio.sleep(WARM_UP_SECONDS)
+            while time.monotonic() - started < SOAK_SECONDS:
+                for name, pid in processes.items():
+                    samples[name].append(_sample(pid))
+                await asyncio.sleep(SAMPLE_SECONDS)
+        finally:
+            await load.stop()
+            runner.cancel()
+
+    growth: dict[str, tuple[float, float]] = {}
+    socket_delta: dict[str, float] = {}  # a handful of sockets over a small base is not a leak
+    for name, series in samples.items():
+        first, last = series[:3], series[-3:]
+        rss = statistics.median(s[0] for s in last) / statistics.median(s[0] for s in first) - 1
+        sockets_first = statistics.median(s[1] for s in first)
+        sockets = statistics.median(s[1] for s in last) / max(1, sockets_first) - 1
+        growth[name] = (round(rss * 100, 1), round(sockets * 100, 1))
+        socket_delta[name] = statistics.median(s[1] for s in last) - sockets_first
+    errors = sum(v for c in load.codes.values() for k, v in c.items() if not k.endswith(":OK"))
+    report(
+        f"soak: {SOAK_SECONDS // 60} minutes at {RATE} rps through the edge",
+        requests=sum(sum(c.values()) for c in load.codes.values()),
+        errors=errors,
+        growth_percent_rss_sockets={k: f"{v[0]} % / {v[1]} %" for k, v in growth.items()},
+    )
+    assert errors == 0
+    grew = {k: v for k, v in growth.items() if v[0] > FLAT * 100 or v[1] > FLAT * 100 and socket_delta[k] > 2}
+    assert grew == {}, f"memory or sockets grew more than 10 % (RSS %, sockets %): {grew}"
