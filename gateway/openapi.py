@@ -164,6 +164,42 @@ def _singular(word: str) -> str:
     return word
 
 
+def _split_top_level(pattern: str) -> list[str] | None:
+    """`pattern` split at the slashes outside groups and classes; None if a group spans a slash."""
+    parts, current, depth, in_class, escaped = [], "", 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "/" and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        elif char == "/":
+            return None
+        current += char
+    parts.append(current)
+    return parts
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """`(a|b)` or `(a)?` as its alternatives (an optional group's empty case cannot be a path), else [pattern]."""
+    if pattern.startswith("(") and pattern.endswith((")", ")?")):
+        inner = pattern[1 : -1 if pattern.endswith(")") else -2]
+        if _split_top_level(inner.replace("|", "/")) is not None and "(" not in inner and ")" not in inner:
+            return inner.split("|")
+    return [pattern]
+
+
 def _lower_camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(p[:1].upper() + p[1:] for p in rest)
@@ -358,6 +394,7 @@ class _Builder:
             field_path, pattern = match[1], match[2] or "*"
             bound.add(field_path)
             segments = pattern.split("/")
+            rule_segments = self._rule_segments(rpc.input_type, field_path, segments)
             rendered = []
             names = []
             for i, segment in enumerate(segments):
@@ -379,7 +416,15 @@ class _Builder:
                             "name": name,
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "string", "pattern": "^[^/]+$" if segment == "*" else "^.+$"},
+                            "schema": {
+                                "type": "string",
+                                # The field's own rule for this segment when it has one (`[0-9a-f-]{36}`).
+                                "pattern": f"^{rule_segments[i]}$"
+                                if rule_segments
+                                else "^[^/]+$"
+                                if segment == "*"
+                                else "^.+$",
+                            },
                         }
                     )
                 else:
@@ -396,6 +441,22 @@ class _Builder:
         order = {name: i for i, name in enumerate(re.findall(r"\{([^}]+)\}", out))}
         parameters.sort(key=lambda p: order.get(p["name"], 0))
         return out, parameters, bound
+
+    def _rule_segments(self, message: str, field_path: str, segments: list[str]) -> list[str] | None:
+        """The field's buf.validate pattern cut at its top-level slashes, one regex per template
+        segment, when it lines up with the template (`^workers/[0-9a-f-]{36}$` with `workers/*`)."""
+        field = self.field_at(message, field_path)
+        if field is None or not field.options.HasExtension(validate_pb2.field):
+            return None
+        pattern = field.options.Extensions[validate_pb2.field].string.pattern
+        if not (pattern.startswith("^") and pattern.endswith("$")) or "**" in segments:
+            return None
+        for alternative in _alternatives(pattern[1:-1]):
+            parts = _split_top_level(alternative)
+            if parts is not None and len(parts) == len(segments):
+                if all(segment == "*" or part == segment for part, segment in zip(parts, segments, strict=True)):
+                    return parts
+        return None
 
     def query_parameters(self, message: str, bound: set[str], prefix: str = "", depth: int = 0) -> list[dict]:
         """Query parameters for every field not bound by the path (messages flattened with dots)."""
