@@ -186,7 +186,8 @@ def write_service_config() -> None:
     and are retried on UNAVAILABLE (googleapis-style service config, which
     gRPC channels apply natively), and so are writes whose request has an
     AIP-155 `request_id` (the SDK fills one in; the service applies it once).
-    Server streams (live updates) stay open
+    Uploads (client streams: a résumé, a photo read by OCR) get the edge's
+    30 s. Server streams (live updates) stay open
     as long as the caller wants: no deadline, and a retry only until the
     first message arrives, as gRPC does for streams.
     """
@@ -198,6 +199,7 @@ def write_service_config() -> None:
     keyed_writes: list[dict[str, str]] = []
     messages = {f"{f.package}.{m.name}": m for f in image.file for m in f.message_type}
     streams: list[dict[str, str]] = []
+    uploads: list[dict[str, str]] = []
     for f in image.file:
         if not f.package.startswith("iworkz."):
             continue
@@ -206,7 +208,17 @@ def write_service_config() -> None:
                 rule = method.options.Extensions[annotations_pb2.http]
                 entry = {"service": f"{f.package}.{service.name}", "method": method.name}
                 keyed = any(x.name == "request_id" for x in messages[method.input_type.lstrip(".")].field)
-                kind = streams if method.server_streaming else reads if rule.get else keyed_writes if keyed else writes
+                kind = (
+                    streams
+                    if method.server_streaming
+                    else uploads
+                    if method.client_streaming
+                    else reads
+                    if rule.get
+                    else keyed_writes
+                    if keyed
+                    else writes
+                )
                 kind.append(entry)
     retry = {
         "maxAttempts": 4,
@@ -220,6 +232,8 @@ def write_service_config() -> None:
             {"name": reads, "timeout": "10s", "retryPolicy": retry},
             {"name": keyed_writes, "timeout": "10s", "retryPolicy": retry},
             {"name": writes, "timeout": "10s"},
+            # An upload (a résumé, a photo read by OCR) may take as long as the edge allows.
+            *([{"name": uploads, "timeout": "30s"}] if uploads else []),
             *([{"name": streams, "retryPolicy": retry}] if streams else []),
         ]
     }

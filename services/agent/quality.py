@@ -1,7 +1,7 @@
 """Quality figures of the agent's models on the labelled sets committed in `data/`.
 
     .venv/bin/python -m services.agent.quality            # every set
-    .venv/bin/python -m services.agent.quality skills     # one: skills, resumes, retrieval, intents
+    .venv/bin/python -m services.agent.quality skills     # one: skills, resumes, photos, retrieval, intents
 
 - skills: ESCO skill extraction on `skills_eval.jsonl` (en, ja, vi, id):
   micro precision, recall and F1 over (snippet, skill URI) pairs.
@@ -73,6 +73,26 @@ def resumes(models: Models) -> dict[str, float]:
                 got = parsed_fields(parser.parse(documents.read(path.read_bytes()).pages))
                 for name, value in want.items():
                     checks.setdefault(name, []).append(_same(name, got.get(name), value))
+    figures = {name: round(sum(v) / len(v), 3) for name, v in checks.items()}
+    key = [c for name in ("display_name", "languages", "jlpt", "visa_status", "licences") for c in checks[name]]
+    figures["key_fields"] = round(sum(key) / len(key), 3)
+    figures["files"] = len(checks["display_name"])
+    return figures
+
+
+def photos(models: Models) -> dict[str, float]:
+    """Field accuracy over every record printed and photographed (turned, blurred, grainy, unevenly
+    lit JPEG), read by OCR."""
+    from services.agent import resume_corpus
+    from services.agent.domain import documents
+
+    parser = models.resume_parser()
+    checks: dict[str, list[bool]] = {}
+    for i, record in enumerate(resume_corpus.records()):
+        picture = resume_corpus.photo(resume_corpus.lines(record), record["language"], seed=i)
+        got = parsed_fields(parser.parse(documents.read(picture).pages))
+        for name, value in resume_corpus.expected(record).items():
+            checks.setdefault(name, []).append(_same(name, got.get(name), value))
     figures = {name: round(sum(v) / len(v), 3) for name, v in checks.items()}
     key = [c for name in ("display_name", "languages", "jlpt", "visa_status", "licences") for c in checks[name]]
     figures["key_fields"] = round(sum(key) / len(key), 3)
@@ -152,7 +172,7 @@ def intents(models: Models) -> dict[str, float]:
     return figures
 
 
-SETS = {"skills": skills, "resumes": resumes, "retrieval": retrieval, "intents": intents}
+SETS = {"skills": skills, "resumes": resumes, "photos": photos, "retrieval": retrieval, "intents": intents}
 
 
 def main(argv: list[str] | None = None) -> int:

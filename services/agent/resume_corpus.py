@@ -362,6 +362,32 @@ def docx(text_lines: list[str]) -> bytes:
     return buffer.getvalue()
 
 
+def photo(text_lines: list[str], language: str, seed: int = 0) -> bytes:
+    """The résumé printed on paper and photographed with a cheap phone: a little turned, out of
+    focus, grainy, unevenly lit, saved as a JPEG."""
+    import io
+
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    body = ImageFont.truetype(str(_font(language)), 30)
+    cjk = ImageFont.truetype(str(_font("ja")), 30)
+    page = Image.new("L", (1240, 60 + 46 * len(text_lines)), 238)
+    draw = ImageDraw.Draw(page)
+    for i, line in enumerate(text_lines):
+        has_cjk = any("\u3040" <= ch <= "\u9fff" for ch in line)
+        draw.text((60, 30 + 46 * i), line, font=cjk if has_cjk else body, fill=35)
+    rng = np.random.default_rng(seed)
+    page = page.rotate(float(rng.uniform(-2.5, 2.5)), expand=True, fillcolor=190, resample=Image.Resampling.BICUBIC)
+    page = page.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.6, 1.1))))
+    pixels = np.asarray(page).astype(np.float32)
+    light = np.linspace(1.0, float(rng.uniform(0.75, 0.9)), pixels.shape[1])[None, :]  # a shadow across the page
+    pixels = pixels * light + rng.normal(0, 9, pixels.shape)
+    out = io.BytesIO()
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).convert("RGB").save(out, "JPEG", quality=72)
+    return out.getvalue()
+
+
 SUMMARY = {
     "ja": [
         "自己PR：責任感が強く、チームワークを大切にしています。",

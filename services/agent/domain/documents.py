@@ -1,11 +1,12 @@
-"""Text out of an uploaded résumé: PDF (pypdf), DOCX (python-docx) or plain text.
+"""Text out of an uploaded résumé: PDF (pypdf), DOCX (python-docx), plain text,
+or a photo of a paper résumé (PNG, JPEG or WebP, read by OCR: see `ocr`).
 
 The type is read from the bytes, not trusted from the name or the declared
 content type: a PDF starts with `%PDF-`, a DOCX is a ZIP holding
-`word/document.xml`, plain text is UTF-8 (or UTF-16 with a BOM) without NUL
-bytes. Anything else, an encrypted or broken PDF, a file without text, an
-empty file or one over 5 MB is refused with `InvalidArgument` on `file`,
-saying what is wrong.
+`word/document.xml`, an image starts with its format's signature, plain text
+is UTF-8 (or UTF-16 with a BOM) without NUL bytes. Anything else, an
+encrypted or broken PDF, a file without text, an empty file or one over 5 MB
+is refused with `InvalidArgument` on `file`, saying what is wrong.
 """
 
 from __future__ import annotations
@@ -20,7 +21,11 @@ MAX_BYTES = 5 * 1024 * 1024
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TEXT = "text/plain"
-ACCEPTED = (PDF, DOCX, TEXT)
+PNG = "image/png"
+JPEG = "image/jpeg"
+WEBP = "image/webp"
+IMAGES = (PNG, JPEG, WEBP)
+ACCEPTED = (PDF, DOCX, TEXT, *IMAGES)
 
 
 @dataclass(frozen=True)
@@ -36,9 +41,15 @@ def _refuse(description: str) -> InvalidArgument:
 
 
 def sniff(data: bytes) -> str:
-    """The content type of `data` from its first bytes: PDF, DOCX or TEXT; "" if none of them."""
+    """The content type of `data` from its first bytes: PDF, DOCX, an image or TEXT; "" if none."""
     if data.startswith(b"%PDF-"):
         return PDF
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if data.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return WEBP
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -70,15 +81,22 @@ def read(data: bytes, declared_type: str = "") -> Document:
         raise _refuse(f"is {len(data) / 1024 / 1024:.1f} MB; the limit is 5 MB")
     declared = declared_type.split(";")[0].strip().lower()
     if declared and declared not in ACCEPTED and declared != "application/octet-stream":
-        raise _refuse(f"has type {declared!r}; send a PDF, a DOCX or plain text")
+        raise _refuse(f"has type {declared!r}; send a PDF, a DOCX, plain text or a photo (PNG, JPEG, WebP)")
     kind = sniff(data)
     if not kind:
-        raise _refuse("is not a PDF, a DOCX or UTF-8 text")
+        raise _refuse("is not a PDF, a DOCX, UTF-8 text or a PNG, JPEG or WebP image")
     if declared in ACCEPTED and declared != kind and not (declared == TEXT and kind == TEXT):
         raise _refuse(f"is declared as {declared!r} but its content is {kind!r}")
-    pages = {PDF: _pdf_pages, DOCX: _docx_pages, TEXT: _text_pages}[kind](data)
+    if kind in IMAGES:
+        from services.agent.domain import ocr
+
+        pages = [ocr.read_image(data)]
+        if not pages[0].strip():
+            raise _refuse("is a picture with no text that could be read; take the photo closer, flat and in good light")
+    else:
+        pages = {PDF: _pdf_pages, DOCX: _docx_pages, TEXT: _text_pages}[kind](data)
     if not any(page.strip() for page in pages):
-        raise _refuse("contains no text (a scanned image?); upload a PDF with text, a DOCX or plain text")
+        raise _refuse("contains no text (a scanned PDF?); upload a photo of each page, a DOCX or plain text")
     return Document([_clean(p) for p in pages], kind)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import grpc
 
 from iworkz.agent.v1 import agent_pb2 as pb
+from iworkz.agent.v1 import agent_pb2_grpc
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from iworkz.type.v1 import profile_types_pb2 as types
 from services.agent import resume_corpus
@@ -65,12 +66,46 @@ async def test_docx_and_plain_text(world):
     assert text.draft.profile.email == record["email"]
 
 
+async def test_a_phone_photo_of_a_paper_resume_is_read(world):
+    """A printed résumé photographed a little turned, out of focus, grainy and in uneven light:
+    read by OCR (Tesseract) and parsed like any other, in Vietnamese and in Japanese."""
+    worker = await world.person()
+    # A channel of its own: the SDK's service config would hold the call to the edge's 30 s, and
+    # tests do not time the OCR.
+    channel = grpc.aio.insecure_channel(world.agent_target)
+    api = agent_pb2_grpc.AgentServiceStub(channel)
+    token = (("authorization", f"Bearer {worker.tokens.access_token}"),)
+    vietnamese = resume_corpus.records()[11]
+    photo = resume_corpus.photo(resume_corpus.lines(vietnamese), "vi", seed=11)
+    draft = (await api.ParseResume(upload(worker.worker, photo, "image/jpeg"), metadata=token, timeout=300)).draft
+    assert draft.language_code == "vi" and draft.page_count == 1
+    assert draft.profile.display_name == vietnamese["name"] and draft.profile.email == vietnamese["email"]
+    expected = resume_corpus.expected(vietnamese)
+    got = {lang.language for lang in draft.profile.languages}
+    assert got == set(expected["languages"])
+    by_field = {f.field: f for f in draft.fields}
+    assert vietnamese["name"] in by_field["display_name"].evidence[0].quote  # quoted from the photo's text
+
+    japanese = resume_corpus.records()[0]
+    photo = resume_corpus.photo(resume_corpus.lines(japanese), "ja", seed=0)
+    draft = (await api.ParseResume(upload(worker.worker, photo, ""), metadata=token, timeout=300)).draft
+    assert draft.language_code == "ja"
+    assert draft.profile.visa_status == types.VISA_STATUS_SSW_1
+    assert draft.profile.ssw_field == types.SSW_FIELD_MANUFACTURING
+    jlpt = next(lang for lang in draft.profile.languages if lang.language == "ja")
+    assert jlpt.jlpt_level == types.JAPANESE_LEVEL_N3
+    assert {lic.kind for lic in draft.licences} == {pb.LICENCE_KIND_FORKLIFT, pb.LICENCE_KIND_WELDING}
+    assert draft.profile.email == japanese["email"]
+    await channel.close()
+
+
 async def test_bad_files_are_invalid_argument_naming_the_problem(world):
     worker = await world.person()
     api = world.stub(worker.agent)
     for data, content_type, problem in (
         (b"%PDF-1.4\nnot really a pdf", "application/pdf", "not a readable PDF"),
-        (b"\x89PNG\r\n\x1a\n" + bytes(100), "image/png", "has type 'image/png'"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), "image/png", "not a readable image"),
+        (b"GIF89a" + bytes(100), "image/gif", "has type 'image/gif'"),
         (b"", "text/plain", "is empty"),
         (b"x" * (5 * 1024 * 1024 + 10), "text/plain", "5 MB"),
     ):
