@@ -380,7 +380,7 @@ def photo(text_lines: list[str], language: str, seed: int = 0) -> bytes:
     rng = np.random.default_rng(seed)
     page = page.rotate(float(rng.uniform(-2.5, 2.5)), expand=True, fillcolor=190, resample=Image.Resampling.BICUBIC)
     page = page.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.6, 1.1))))
-    pixels = np.asarray(page).astype(np.float32)
+    pixels = np.asarray(page).astype(np.float64)
     light = np.linspace(1.0, float(rng.uniform(0.75, 0.9)), pixels.shape[1])[None, :]  # a shadow across the page
     pixels = pixels * light + rng.normal(0, 9, pixels.shape)
     out = io.BytesIO()

@@ -58,12 +58,12 @@ def prepare(data: bytes) -> bytes:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
+        opened = Image.open(io.BytesIO(data))
+        opened.load()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
         problem = f"is not a readable image ({type(error).__name__})"
         raise InvalidArgument.field("file", problem, "resume.file") from None
-    image = ImageOps.exif_transpose(image).convert("L")
+    image: Image.Image = ImageOps.exif_transpose(opened).convert("L")
     scale = min(max(1.0, MIN_WIDTH / image.width), MAX_SIDE / max(image.size))
     if scale != 1.0:
         image = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
