@@ -72,13 +72,13 @@ async def wait_for_skills(
 ) -> None:
     """Wait until the agent's ESCO index is loaded (built on a machine's first start: minutes)."""
     worker = dataset.WORKERS[0]
-    async with Client(identity_target) as identity:
-        tokens = (await identity.login(worker.email, password)).tokens
-    async with Client(agent_target) as client:
-        client.use_tokens(tokens)
+    async with Client(identity_target) as identity, Client(agent_target) as client:
         deadline = asyncio.get_running_loop().time() + timeout
         said = False
         while True:
+            # A fresh sign-in each round: a first build outlasts an access token, and this client
+            # (the agent's channel) cannot refresh one itself.
+            client.use_tokens((await identity.login(worker.email, password)).tokens)
             try:
                 # ExtractSkills waits for the index (up to 10 minutes a call) and then answers.
                 await client.agent.ExtractSkills(pb.ExtractSkillsRequest(text="TIG welding"), timeout=660)
