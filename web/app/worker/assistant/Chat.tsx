@@ -6,6 +6,7 @@ import { csrfToken } from "@/lib/api/browser";
 import { splitEvents } from "@/lib/sse";
 import { translator } from "@/lib/i18n/messages";
 import type { Locale } from "@/lib/i18n/locales";
+import { HoldToTalk, type Spoken } from "./HoldToTalk";
 
 type Turn = { who: "me" | "bot"; text: string; confirm?: string };
 
@@ -57,6 +58,15 @@ export function Chat({ locale, user }: { locale: Locale; user: string }) {
     setBusy(false);
   }
 
+  function spoken(answer: Spoken) {
+    if (answer.conversation) setConversation(answer.conversation);
+    setTurns((old) => [
+      ...old,
+      { who: "me", text: answer.heard },
+      { who: "bot", text: answer.reply, confirm: answer.confirm },
+    ]);
+  }
+
   return (
     <>
       <ol className="chat" aria-live="polite" aria-busy={busy}>
@@ -92,6 +102,7 @@ export function Chat({ locale, user }: { locale: Locale; user: string }) {
           {t("assistant.send")}
         </button>
       </form>
+      <HoldToTalk locale={locale} user={user} conversation={conversation} onAnswer={spoken} />
     </>
   );
 }
