@@ -41,8 +41,9 @@ def test_pdf_and_docx_and_text_are_read_by_their_bytes_not_their_declared_type()
     [
         (b"", "", "is empty"),
         (b"%PDF-1.7\n" + b"x" * 100, "application/pdf", "not a readable PDF"),
-        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "image/png", "has type 'image/png'"),
-        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "", "is not a PDF, a DOCX or UTF-8 text"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "image/png", "is not a readable image"),
+        (b"GIF89a" + b"\x00" * 50, "image/gif", "has type 'image/gif'"),
+        (b"\x00\x01\x02" * 20, "", "is not a PDF, a DOCX, UTF-8 text or a PNG, JPEG or WebP image"),
         (b"hello", "application/pdf", "declared as 'application/pdf'"),
         (b"x" * (5 * 1024 * 1024 + 1), "text/plain", "the limit is 5 MB"),
         (b"   \n\t ", "text/plain", "contains no text"),
