@@ -63,7 +63,7 @@ def bearer(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
 
 
-async def eventually(check, timeout: float = 30.0):
+async def eventually(check, timeout: float = 180.0):
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         result = await check()

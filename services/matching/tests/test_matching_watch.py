@@ -159,7 +159,7 @@ async def test_a_strong_match_notifies_the_worker(world: World, notifications_se
         # Jobs of earlier tests may match this worker too; this test's job is among them.
         return [n for n in found if n.link == "/" + job.name] or None
 
-    found = await eventually(told, timeout=30)
+    found = await eventually(told, timeout=180)
     assert "TIG welder" in found[0].title and len(found) == 1
 
 
