@@ -273,7 +273,17 @@ def release(tag: str) -> None:
     RELEASES.mkdir(exist_ok=True)
     target = RELEASES / f"{tag}.binpb"
     subprocess.run(
-        [_buf(), "build", str(IMAGE), "--path", "iworkz", "--exclude-imports", "--exclude-source-info", "-o", str(target)],
+        [
+            _buf(),
+            "build",
+            str(IMAGE),
+            "--path",
+            "iworkz",
+            "--exclude-imports",
+            "--exclude-source-info",
+            "-o",
+            str(target),
+        ],
         cwd=ROOT,
         check=True,
     )

@@ -16,7 +16,9 @@ import pyotp
 from edge_testing import PASSWORD, assert_error_shape, sign_up
 
 NEW_PASSWORD = "a different long phrase 2026"
-WAIT_SECONDS = 240.0  # late in a full run the email queue holds every earlier test's mail: generous, nothing asserts on speed
+WAIT_SECONDS = (
+    240.0  # late in a full run the email queue holds every earlier test's mail: generous, nothing asserts on speed
+)
 
 
 async def link_in_mail(smtp_sink, address: str, path: str, seen: int = 0) -> str:
