@@ -22,13 +22,16 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "build" / "test-results"
 
 
-# Tests that wait on event-driven effects through queues shared by the whole session (matching's
-# projection, notifications' email queue): late in one long session those queues hold every earlier
-# test's events, and they timed out there while passing alone. They run first, in a session of their own.
+# Tests that wait on event-driven effects through queues the whole session shares (matching's
+# projection and live streams, notifications' email queue and Subscribe): late in one long session
+# those queues hold every earlier test's events, and these timed out there while passing alone.
+# They run first, in a pytest session of their own.
 ISOLATED = [
     "services/matching/tests/test_matching_watch.py",
     "gateway/tests/test_edge_account_safety.py",
     "tests/security/test_authorization_matrix.py",
+    "gateway/tests/test_edge_matching.py",
+    "gateway/tests/test_edge_sse.py",
 ]
 
 
