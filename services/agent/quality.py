@@ -73,11 +73,7 @@ def resumes(models: Models) -> dict[str, float]:
                 got = parsed_fields(parser.parse(documents.read(path.read_bytes()).pages))
                 for name, value in want.items():
                     checks.setdefault(name, []).append(_same(name, got.get(name), value))
-    figures = {name: round(sum(v) / len(v), 3) for name, v in checks.items()}
-    key = [c for name in ("display_name", "languages", "jlpt", "visa_status", "licences") for c in checks[name]]
-    figures["key_fields"] = round(sum(key) / len(key), 3)
-    figures["files"] = len(checks["display_name"])
-    return figures
+    return _field_figures(checks)
 
 
 def photos(models: Models) -> dict[str, float]:
@@ -93,6 +89,11 @@ def photos(models: Models) -> dict[str, float]:
         got = parsed_fields(parser.parse(documents.read(picture).pages))
         for name, value in resume_corpus.expected(record).items():
             checks.setdefault(name, []).append(_same(name, got.get(name), value))
+    return _field_figures(checks)
+
+
+def _field_figures(checks: dict[str, list[bool]]) -> dict[str, float]:
+    """Accuracy per field, over the key fields together, and the number of files read."""
     figures = {name: round(sum(v) / len(v), 3) for name, v in checks.items()}
     key = [c for name in ("display_name", "languages", "jlpt", "visa_status", "licences") for c in checks[name]]
     figures["key_fields"] = round(sum(key) / len(key), 3)
