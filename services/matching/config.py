@@ -20,6 +20,9 @@ class MatchingConfig(ServiceSettings):
 
     heartbeat_seconds: float = Field(15.0, ge=0.05, le=300, description="idle time before a WatchMatches heartbeat")
     watch_floor: float = Field(0.5, ge=0, le=1, description="matches below this are not recorded (WatchMatches)")
+    watch_per_job: int = Field(
+        200, ge=1, le=100_000, description="a job published or changed is announced to at most its best N workers"
+    )
     strong_match: float = Field(
         0.75, ge=0, le=1, validate_default=True, description="a match at or above this is announced (StrongMatchFound)"
     )

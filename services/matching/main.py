@@ -30,7 +30,7 @@ async def add_servicers(grpc_server: grpc.aio.Server, resources: Resources) -> N
     projection = Projection(resources.db, fanout, reads=resources.reads)
     if config.snapshot_path:
         projection.snapshot_path = pathlib.Path(config.snapshot_path)
-    watch = MatchWatch(projection, config.watch_floor, config.strong_match)
+    watch = MatchWatch(projection, config.watch_floor, config.strong_match, config.watch_per_job)
     # The agent through matching's sidecar egress (plaintext to the local sidecar, which adds mTLS).
     client = EmbedClient(grpc.aio.insecure_channel(config.agent)) if config.agent else None
     embedder = Embedder(resources.db, projection, client)

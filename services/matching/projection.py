@@ -36,7 +36,7 @@ from services.runtime.replica import ReadRouter
 log = logging.getLogger(__name__)
 DIM = 384
 TOPIC = "projection"
-SNAPSHOT_FORMAT = "iworkz-matching-projection-1"
+SNAPSHOT_FORMAT = "iworkz-matching-projection-2"  # 2: the matcher keeps worker columns
 
 
 def _no_stamps() -> dict[str, dict[str, object]]:

@@ -5,8 +5,11 @@ worker, before its transaction commits, `MatchWatch.discover` reads the
 entity through that transaction into this replica's matcher and looks for
 the pairs it now makes:
 
-- a job published or changed: every eligible worker whose score of it
-  reaches the floor (`MATCHING_WATCH_FLOOR`);
+- a job published or changed: the eligible workers whose score of it
+  reaches the floor (`MATCHING_WATCH_FLOOR`), the best `MATCHING_WATCH_PER_JOB`
+  of them (`Matcher.matches_for_job`: column filters, then full scores only
+  for workers whose upper bound reaches the floor, so the cost does not grow
+  with every worker);
 - a worker's profile or credentials changed: the worker's best eligible jobs
   reaching the floor.
 
@@ -31,7 +34,7 @@ from iworkz.matching.v1 import events_pb2
 from iworkz.matching.v1 import matching_pb2 as pb
 from services.eligibility.facts import Job, Worker
 from services.matching import messages, store
-from services.matching.domain.ranking import Found
+from services.matching.domain.ranking import WATCH_LIMIT, Found
 from services.matching.domain.scoring import Score
 from services.matching.projection import Projection
 from services.runtime import outbox
@@ -56,10 +59,11 @@ def _event(subject_seq: int, found: Found, score: Score, lang: str, at: dt.datet
 
 
 class MatchWatch:
-    def __init__(self, projection: Projection, floor: float, strong: float) -> None:
+    def __init__(self, projection: Projection, floor: float, strong: float, per_job: int = WATCH_LIMIT) -> None:
         self.projection = projection
         self.floor = floor
         self.strong = strong
+        self.per_job = per_job
 
     async def discover(self, conn: Connection, keys: list[str]) -> list[tuple[str, bytes]]:
         """Record the new matches the changed entities make; the fan-out messages to send after the commit."""
@@ -71,7 +75,7 @@ class MatchWatch:
             if kind == "job" and entity is None:
                 await store.forget_job(conn, name)
             elif isinstance(entity, Job):
-                for f in self.projection.matcher.matches_for_job(entity, now, self.floor):
+                for f in self.projection.matcher.matches_for_job(entity, now, self.floor, self.per_job):
                     found[(f.worker.name, f.job.name)] = f
             elif isinstance(entity, Worker):
                 for f in self.projection.matcher.matches_for_worker(entity, now, self.floor):

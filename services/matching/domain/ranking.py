@@ -27,14 +27,33 @@ import numpy.typing as npt
 from services.eligibility import rules as eligibility
 from services.eligibility.facts import Job, Worker
 from services.matching.domain.bulk import component_matrices, totals
-from services.matching.domain.prefilter import PREFECTURE_INDEX, JobTable
+from services.matching.domain.prefilter import PREFECTURE_INDEX, JobTable, WorkerTable, _km
 from services.matching.domain.retrieval import ExactIndex, FaissHnswIndex
-from services.matching.domain.scoring import Component, Score, centred_unit, freshness_value, score
+from services.matching.domain.scoring import (
+    FRESHNESS_DAYS,
+    FULL_EXPERIENCE_YEARS,
+    LOCATION_SCALE_KM,
+    NEUTRAL,
+    POSITIVE,
+    SEMANTIC_FLOOR,
+    SEMANTIC_SPAN,
+    Component,
+    Score,
+    centred_unit,
+    exposure_value,
+    freshness_value,
+    score,
+)
 from services.matching.domain.weights import HAND_SET, Weights
 
 Vector = npt.NDArray[np.float32]
 POOL_MIN = 200
 POOL_FACTOR = 5
+# New matches for a published job: at most this many workers (the best), found by scoring
+# candidates in blocks of BLOCK, at most SCAN of them, in the order of their upper bounds.
+WATCH_LIMIT = 200
+WATCH_SCAN = 5000
+BLOCK = 512
 
 
 @dataclass(frozen=True)
@@ -75,6 +94,7 @@ class Matcher:
         self.jobs: dict[str, Job] = {}
         self.workers: dict[str, Worker] = {}
         self.table = JobTable()
+        self.worker_table = WorkerTable(dim)
         self.job_vectors: dict[str, Vector] = {}
         self.worker_vectors: dict[str, Vector] = {}
         self.applicants_per_seat: dict[str, float] = {}
@@ -113,13 +133,17 @@ class Matcher:
             self.job_vectors.pop(name, None)
 
     def upsert_worker(self, worker: Worker, vector: Vector | None = None) -> None:
+        """Add or replace a worker; `None` keeps the worker's previous vector."""
         self.workers[worker.name] = worker
+        unit = None
         if vector is not None:
-            self.worker_vectors[worker.name] = self.unit(vector)[0]
+            unit = self.worker_vectors[worker.name] = self.unit(vector)[0]
+        self.worker_table.set(worker, unit)
 
     def remove_worker(self, name: str) -> None:
         self.workers.pop(name, None)
         self.worker_vectors.pop(name, None)
+        self.worker_table.remove(name)
 
     # --- scoring ----------------------------------------------------------
     def cosine(self, worker: str, job: str) -> float | None:
@@ -207,55 +231,143 @@ class Matcher:
         self, job: Job, now: dt.datetime, *, limit: int, offset: int = 0
     ) -> tuple[list[Ranked], bool]:
         """Eligible, discoverable workers for `job`, best first."""
+        table = self.worker_table
+        rows = np.flatnonzero(table.eligible_mask(job) & table.discoverable)
+        best = self._best_workers(job, now, rows, k=offset + limit, floor=0.0, for_employer=True)
         today = now.date()
-        eligible = []
-        for worker in self.workers.values():
-            if worker.discoverable:
-                verdict = eligibility.check(worker, job, today)
-                if verdict.eligible:
-                    eligible.append((worker, verdict))
-        if not eligible:
-            return [], False
-        comps = component_matrices(
-            [w for w, _ in eligible],
-            [job],
-            now,
-            worker_vectors=self.worker_vectors,
-            job_vectors=self.job_vectors,
+        page = []
+        for _, worker in best[offset:]:
+            verdict = eligibility.check(worker, job, today)
+            if verdict.eligible:  # the column filter equals the rules; this is the explanation
+                page.append(Ranked(worker.name, self.score_pair(worker, job, now, for_employer=True), verdict))
+        return page, len(rows) > offset + limit
+
+    def _upper_bounds(
+        self, job: Job, rows: npt.NDArray[np.int64], now: dt.datetime, *, for_employer: bool
+    ) -> npt.NDArray[np.float64]:
+        """For each worker row, a total `job` cannot exceed, from columns alone (numpy over the rows).
+
+        Exact where a column holds the input (semantic from the vectors, language, the job's
+        freshness and exposure, experience and skills of workers holding none of the job's
+        skills); 1 where it does not (wage; skills, evidence and experience of workers holding
+        one of them); location from the distance, 1 within the prefecture.
+        """
+        table, n = self.worker_table, len(rows)
+        values: dict[Component, npt.NDArray[np.float64]] = {}
+        semantic = np.full(n, NEUTRAL)
+        job_vector = self.job_vectors.get(job.name)
+        if job_vector is not None:
+            has = table.has_vector[rows]
+            cosine = table.vectors[rows[has]].astype(np.float64) @ job_vector.astype(np.float64)
+            semantic[has] = np.clip((cosine - SEMANTIC_FLOOR) / SEMANTIC_SPAN, 0.0, 1.0)
+        values[Component.SEMANTIC] = semantic
+        keys = [k for s in job.skills for k in (s.taxonomy_id, s.label) if k]
+        holds = np.isin(rows, table.rows_with_skills(keys))
+        any_experience = np.minimum(0.3, table.experience[rows] / FULL_EXPERIENCE_YEARS * 0.3)
+        values[Component.SKILLS] = np.where(holds, 1.0, 0.0 if job.skills else NEUTRAL)
+        values[Component.EXPERIENCE] = np.where(holds, 1.0, any_experience)
+        items = len(job.skills) + len(job.licences_required)
+        values[Component.EVIDENCE] = (
+            np.where(holds, 1.0, len(job.licences_required) / items) if items else np.full(n, NEUTRAL)
         )
-        # Employers rank by the worker's fit; freshness is the profile's, exposure does not apply.
-        updated = np.array([_freshness(w.updated, now) for w, _ in eligible])
-        comps[Component.FRESHNESS] = updated[:, None]
-        comps[Component.EXPOSURE] = np.zeros_like(updated)[:, None]
-        total = totals(comps, self.weights.values)[:, 0]
-        order = sorted(range(len(eligible)), key=lambda i: (-total[i], eligible[i][0].name))
-        page = [
-            Ranked(eligible[i][0].name, self.score_pair(eligible[i][0], job, now, for_employer=True), eligible[i][1])
-            for i in order[offset : offset + limit]
-        ]
-        return page, len(eligible) > offset + limit
+        margin = table.jlpt[rows].astype(np.float64) - job.min_japanese_level
+        values[Component.LANGUAGE] = np.where(margin < 0, 0.0, np.minimum(1.0, NEUTRAL + 0.25 * margin))
+        values[Component.WAGE] = np.ones(n)
+        point = job.place.point()
+        location = np.full(n, NEUTRAL)
+        if point is not None:
+            km = _km(table.lat[rows], table.lon[rows], point)
+            location = np.where(np.isnan(km), NEUTRAL, np.exp(-np.nan_to_num(km) / LOCATION_SCALE_KM))
+        if job.place.prefecture:
+            same = table.prefecture[rows] == PREFECTURE_INDEX.get(job.place.prefecture, -3)
+            location = np.where(same, 1.0, location)
+        values[Component.LOCATION] = location
+        if for_employer:
+            updated = table.updated[rows]
+            days = np.maximum(0.0, (now.timestamp() - updated) / 86400)
+            values[Component.FRESHNESS] = np.where(updated > 0, np.exp(-days / FRESHNESS_DAYS), NEUTRAL)
+            exposure = 0.0
+        else:
+            values[Component.FRESHNESS] = np.full(n, freshness_value(job.published, now)[0])
+            exposure = exposure_value(self.applicants_per_seat.get(job.name, 0.0))
+        weights = self.weights.values
+        total = sum(weights.get(c, 0.0) * values[c] for c in POSITIVE) - weights.get(Component.EXPOSURE, 0.0) * exposure
+        bound: npt.NDArray[np.float64] = np.clip(np.asarray(total, dtype=np.float64), 0.0, 1.0) + 1e-6
+        return bound
+
+    def _best_workers(
+        self,
+        job: Job,
+        now: dt.datetime,
+        rows: npt.NDArray[np.int64],
+        *,
+        k: int,
+        floor: float,
+        for_employer: bool,
+        scan: int | None = None,
+    ) -> list[tuple[float, Worker]]:
+        """The `k` best of these (eligible) worker rows for `job` with a total of at least `floor`.
+
+        Rows are taken in the order of their upper bounds and scored in full in blocks
+        (`bulk.component_matrices`, the same numbers as `scoring.score`); it stops once the
+        k-th best total found reaches the next row's bound (the result is then exact), or
+        after `scan` rows. Best first: total, then the most recently updated profile.
+        """
+        if len(rows) == 0 or k <= 0:
+            return []
+        table = self.worker_table
+        bound = self._upper_bounds(job, rows, now, for_employer=for_employer)
+        keep = bound >= floor
+        rows, bound = rows[keep], bound[keep]
+        order = np.lexsort((-table.updated[rows], -bound))
+        rows, bound = rows[order], bound[order]
+        end = len(rows) if scan is None else min(len(rows), scan)
+        best: list[tuple[float, float, str, Worker]] = []
+        for start in range(0, end, BLOCK):
+            if len(best) >= k and bound[start] <= best[k - 1][0]:
+                break
+            block = [self.workers[str(table.names[int(r)])] for r in rows[start : min(end, start + BLOCK)]]
+            comps = component_matrices(
+                block,
+                [job],
+                now,
+                worker_vectors=self.worker_vectors,
+                job_vectors=self.job_vectors,
+                applicants_per_seat={} if for_employer else self.applicants_per_seat,
+            )
+            if for_employer:  # employers rank by the worker's fit: the profile's freshness, no exposure
+                comps[Component.FRESHNESS] = np.array([[_freshness(w.updated, now)] for w in block])
+                comps[Component.EXPOSURE] = np.zeros((len(block), 1))
+            total = totals(comps, self.weights.values)[:, 0]
+            for i, worker in enumerate(block):
+                if total[i] >= floor - 1e-9:
+                    best.append(
+                        (float(total[i]), worker.updated.timestamp() if worker.updated else 0.0, worker.name, worker)
+                    )
+            best.sort(key=lambda b: (-b[0], -b[1], b[2]))
+            del best[k:]
+        return [(t, w) for t, _, _, w in best]
 
     # --- new matches (WatchMatches) ---------------------------------------
     def _found(self, worker: Worker, job: Job, now: dt.datetime) -> Found:
         employer = self.score_pair(worker, job, now, for_employer=True) if worker.discoverable else None
         return Found(worker, job, self.score_pair(worker, job, now), employer)
 
-    def matches_for_job(self, job: Job, now: dt.datetime, floor: float) -> list[Found]:
-        """Every worker eligible for `job` whose score of it reaches `floor` (a job published or changed)."""
+    def matches_for_job(
+        self, job: Job, now: dt.datetime, floor: float, limit: int = WATCH_LIMIT, scan: int = WATCH_SCAN
+    ) -> list[Found]:
+        """The workers `job` suits best (at most `limit`) whose score of it reaches `floor` (a job
+        published or changed).
+
+        The worker columns' rules first (`WorkerTable.eligible_mask`, numpy over columns), then
+        only rows whose upper bound reaches the floor are scored in full, best bound first
+        (`_best_workers`): the work per job published grows with the candidates scored, not with
+        every worker's rule check and score.
+        """
+        rows = np.flatnonzero(self.worker_table.eligible_mask(job))
+        best = self._best_workers(job, now, rows, k=limit, floor=floor, for_employer=False, scan=scan)
         today = now.date()
-        eligible = [w for w in self.workers.values() if eligibility.check(w, job, today).eligible]
-        if not eligible:
-            return []
-        comps = component_matrices(
-            eligible,
-            [job],
-            now,
-            worker_vectors=self.worker_vectors,
-            job_vectors=self.job_vectors,
-            applicants_per_seat=self.applicants_per_seat,
-        )
-        total = totals(comps, self.weights.values)[:, 0]
-        found = [self._found(eligible[i], job, now) for i in np.flatnonzero(total >= floor - 1e-9)]
+        found = [self._found(w, job, now) for _, w in best if eligibility.check(w, job, today).eligible]
         return [f for f in found if f.for_worker.total >= floor]
 
     def matches_for_worker(self, worker: Worker, now: dt.datetime, floor: float, limit: int = 50) -> list[Found]:

@@ -82,3 +82,72 @@ def test_workers_for_a_job_are_ranked_by_their_scores() -> None:
         totals = [r.score.total for r in found]
         assert totals == sorted(totals, reverse=True)
         assert all(r.score.weights_version == "hand-set" for r in found)
+
+
+def _brute_force_matches(matcher: Matcher, job: Job, floor: float) -> list[tuple[float, str]]:
+    """Every eligible worker's full score of `job` at or above `floor`, checked pair by pair."""
+    out = []
+    for worker in matcher.workers.values():
+        if check(worker, job, NOW.date()).eligible:
+            total = matcher.score_pair(worker, job, NOW).total
+            if total >= floor:
+                out.append((total, worker.name))
+    return out
+
+
+def _updated(matcher: Matcher, name: str) -> float:
+    updated = matcher.workers[name].updated
+    return updated.timestamp() if updated else 0.0
+
+
+def build_with_updates(n_jobs: int = 200, n_workers: int = 600) -> tuple[Matcher, list[Job]]:
+    matcher, jobs = build(n_jobs=n_jobs, n_workers=n_workers)
+    rng = random.Random(5)
+    for worker in list(matcher.workers.values()):
+        matcher.upsert_worker(dataclasses.replace(worker, updated=NOW - dt.timedelta(days=rng.randrange(0, 90))))
+    return matcher, jobs
+
+
+def test_new_matches_for_a_job_are_the_best_eligible_workers_above_the_floor() -> None:
+    matcher, jobs = build_with_updates()
+    compared = 0
+    for job in jobs[:60]:
+        expected = _brute_force_matches(matcher, job, 0.45)
+        expected.sort(key=lambda t: (-t[0], -_updated(matcher, t[1]), t[1]))
+        everything = matcher.matches_for_job(job, NOW, 0.45, limit=10_000)
+        assert sorted(f.worker.name for f in everything) == sorted(n for _, n in expected)
+        best = matcher.matches_for_job(job, NOW, 0.45, limit=5)
+        assert [f.worker.name for f in best] == [n for _, n in expected[:5]]
+        assert all(f.for_worker.total >= 0.45 and f.job.name == job.name for f in best)
+        compared += len(expected) > 5
+    assert compared > 10
+
+
+def test_the_bounds_never_fall_below_the_score_and_spare_the_full_scoring() -> None:
+    matcher, jobs = build_with_updates()
+    spared = 0
+    for job in jobs[:60]:
+        rows = np.flatnonzero(matcher.worker_table.eligible_mask(job))
+        bounds = matcher._upper_bounds(job, rows, NOW, for_employer=False)
+        employer = matcher._upper_bounds(job, rows, NOW, for_employer=True)
+        for row, bound, bound_e in zip(rows, bounds, employer, strict=True):
+            worker = matcher.workers[str(matcher.worker_table.names[row])]
+            assert matcher.score_pair(worker, job, NOW).total <= bound
+            assert matcher.score_pair(worker, job, NOW, for_employer=True).total <= bound_e
+        # A high floor: most eligible workers cannot reach it and are never scored in full.
+        spared += int((bounds < 0.6).sum())
+    assert spared > 100
+
+
+def test_workers_for_a_job_page_through_every_eligible_discoverable_worker() -> None:
+    matcher, jobs = build_with_updates(n_jobs=50, n_workers=300)
+    for job in jobs[:20]:
+        expected = [w.name for w in matcher.workers.values() if w.discoverable and check(w, job, NOW.date()).eligible]
+        pages, offset, more = [], 0, True
+        while more:
+            page, more = matcher.recommend_workers(job, NOW, limit=7, offset=offset)
+            pages += page
+            offset += 7
+        assert sorted(r.id for r in pages) == sorted(expected)
+        totals = [r.score.total for r in pages]
+        assert totals == sorted(totals, reverse=True)
