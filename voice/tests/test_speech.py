@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from contextlib import redirect_stdout
+from typing import cast
 
 import pytest
 
@@ -49,6 +50,42 @@ def test_a_question_during_confirmation_is_not_forced_into_the_grammar(
         spoken(speaker, "How much does it pay per hour?", "en"), "en", Expectation.CONFIRMATION
     )
     assert heard.engine is Engine.WHISPER
+
+
+def _recorded(pcm16k: bytes, container: str, codec: str, rate: int) -> bytes:
+    """Speech as a phone (AAC in MP4) or a browser (Opus in WebM) records it."""
+    import av
+
+    samples = audio.resample(audio.pcm_to_float(pcm16k), audio.SAMPLE_RATE, rate)
+    pcm = (samples * 32767).astype("<i2")
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format=container) as out:
+        stream = cast("av.AudioStream", out.add_stream(codec, rate=rate, layout="mono"))
+        stream.bit_rate = 32000  # what the mobile app asks expo-audio for
+        size = 960 if codec == "libopus" else 1024
+        for start in range(0, pcm.size - size + 1, size):
+            frame = av.AudioFrame.from_ndarray(pcm[start : start + size].reshape(1, -1), format="s16", layout="mono")
+            frame.sample_rate, frame.pts = rate, start
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content_type", "container", "codec", "rate"),
+    [("audio/mp4", "mp4", "aac", 16000), ("audio/webm", "webm", "libopus", 48000)],
+    ids=["mobile-app-m4a", "browser-webm"],
+)
+def test_compressed_recordings_are_heard_as_the_pcm_is(
+    speaker: EspeakSynthesizer, recognizer: SpeechRecognizer, content_type: str, container: str, codec: str, rate: int
+) -> None:
+    pcm = spoken(speaker, "Find welding jobs in Osaka", "en")
+    recording = _recorded(pcm + bytes(8000), container, codec, rate)
+    assert len(recording) < len(pcm) // 5  # really compressed
+    heard = recognizer.recognize(audio.decode_upload(recording, content_type), "en")
+    assert "welding" in heard.text.lower() and "osaka" in heard.text.lower(), heard.text
 
 
 def test_japanese_kanji_are_read_not_spelled(speaker: EspeakSynthesizer) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import cast
 
 import numpy as np
 import pytest
@@ -65,25 +66,30 @@ def test_l16_upload_at_another_rate_is_resampled() -> None:
     assert audio.duration_ms(out) == 500
 
 
-def _ogg_opus(samples: np.ndarray, rate: int = 48000) -> bytes:
+def _encoded(samples: np.ndarray, rate: int, container: str, codec: str, layout: str = "mono") -> bytes:
+    """`samples` (float, mono) encoded as a recorder would: `container` holding `codec` at `rate`."""
     import av
 
     buffer = io.BytesIO()
-    with av.open(buffer, mode="w", format="ogg") as container:
-        stream = container.add_stream("libopus", rate=rate, layout="mono")
-        frame_size = 960
+    channels = 2 if layout == "stereo" else 1
+    with av.open(buffer, mode="w", format=container) as out:
+        stream = cast("av.AudioStream", out.add_stream(codec, rate=rate, layout=layout))
+        frame_size = 960 if codec == "libopus" else 1024  # 20 ms of Opus at 48 kHz; one AAC frame
         pcm = (samples * 32767).astype("<i2")
         for start in range(0, pcm.size - frame_size + 1, frame_size):
-            frame = av.AudioFrame.from_ndarray(
-                pcm[start : start + frame_size].reshape(1, -1), format="s16", layout="mono"
-            )
+            piece = np.repeat(pcm[start : start + frame_size], channels)  # interleaved (packed) channels
+            frame = av.AudioFrame.from_ndarray(piece.reshape(1, -1), format="s16", layout=layout)
             frame.sample_rate = rate
             frame.pts = start
             for packet in stream.encode(frame):
-                container.mux(packet)
+                out.mux(packet)
         for packet in stream.encode(None):
-            container.mux(packet)
+            out.mux(packet)
     return buffer.getvalue()
+
+
+def _ogg_opus(samples: np.ndarray, rate: int = 48000) -> bytes:
+    return _encoded(samples, rate, "ogg", "libopus")
 
 
 def test_ogg_opus_upload_and_stream_decode_to_16k() -> None:
@@ -95,6 +101,37 @@ def test_ogg_opus_upload_and_stream_decode_to_16k() -> None:
     assert 900 <= audio.duration_ms(pieces) <= 1100
     level = np.sqrt(np.mean(audio.pcm_to_float(pieces)[1600:-1600] ** 2))
     assert level > 0.1  # the tone survived, not silence
+
+
+# What the clients' recorders produce: browsers' MediaRecorder (Chrome: WebM/Opus, Firefox: Ogg/Opus,
+# Safari: MP4/AAC) and expo-audio on a phone (AAC in MP4, `.m4a`: its default is 44.1 kHz stereo;
+# the mobile app asks for 16 kHz mono).
+RECORDERS = [
+    pytest.param("audio/webm;codecs=opus", 48000, "webm", "libopus", "mono", id="chrome-webm-opus"),
+    pytest.param("audio/ogg;codecs=opus", 48000, "ogg", "libopus", "mono", id="firefox-ogg-opus"),
+    pytest.param("audio/mp4", 44100, "mp4", "aac", "stereo", id="phone-m4a-aac-44k-stereo"),
+    pytest.param("audio/mp4", 16000, "mp4", "aac", "mono", id="phone-m4a-aac-16k-mono"),
+    pytest.param("audio/x-m4a", 22050, "ipod", "aac", "mono", id="ios-m4a-aac"),
+]
+
+
+@pytest.mark.parametrize(("content_type", "rate", "container", "codec", "layout"), RECORDERS)
+def test_recorders_uploads_decode_to_16k_keeping_length_and_pitch(
+    content_type: str, rate: int, container: str, codec: str, layout: str
+) -> None:
+    recording = _encoded(tone(1500, freq=440.0, rate=rate), rate, container, codec, layout)
+    pcm = audio.decode_upload(recording, content_type)
+    assert 1350 <= audio.duration_ms(pcm) <= 1650  # codec padding, not a wrong rate (x2 or x3)
+    samples = audio.pcm_to_float(pcm)[3200:-3200]
+    assert np.sqrt(np.mean(samples**2)) > 0.1  # the tone survived, not silence
+    spectrum = np.abs(np.fft.rfft(samples))
+    assert abs(int(np.argmax(spectrum)) * RATE / samples.size - 440.0) < 5.0
+
+
+def test_a_cut_off_phone_recording_is_an_audio_error() -> None:
+    recording = _encoded(tone(1000, rate=16000), 16000, "mp4", "aac")
+    with pytest.raises(audio.AudioError):
+        audio.decode_upload(recording[: len(recording) // 2], "audio/mp4")
 
 
 # --- endpointing -------------------------------------------------------------------------------

@@ -112,7 +112,8 @@ class VoiceServiceServicer:
 
         Over REST the request body is the recording itself, with its
         `Content-Type`: `audio/wav` (PCM, any rate, mono or stereo),
-        `audio/ogg`/`audio/webm` (Opus, as browsers record) or `audio/L16;
+        `audio/ogg`/`audio/webm` (Opus, as browsers record), `audio/mp4` (AAC
+        in MP4, `.m4a`, as phones and Safari record) or `audio/L16;
         rate=16000`. `conversation` and `languageCode` go in the query string.
         Pass `conversation` from the previous answer to continue, e.g. to
         answer a confirmation with "yes".
