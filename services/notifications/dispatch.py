@@ -46,7 +46,8 @@ class Dispatcher:
         max_attempts: int = 8,
         retry_base_seconds: float = 5.0,
         poll_seconds: float = 2.0,
-        batch: int = 20,
+        batch: int = 50,
+        concurrency: int = 8,
     ) -> None:
         self.db = db
         self.channels = {c.channel: c for c in channels}
@@ -54,6 +55,7 @@ class Dispatcher:
         self.retry_base = retry_base_seconds
         self.poll = poll_seconds
         self.batch = batch
+        self.concurrency = concurrency
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -67,34 +69,49 @@ class Dispatcher:
         return timedelta(seconds=Backoff(self.retry_base, MAX_RETRY_WAIT_SECONDS).delay(attempts))
 
     async def send_due(self) -> int:
-        """Send one batch of due deliveries; return how many were attempted."""
+        """Send one batch of due deliveries; return how many were attempted.
+
+        The batch's messages go out concurrently (at most `concurrency` at a time): one slow
+        or dead address must not hold up the rest. Outcomes are recorded in the transaction
+        that locked the rows, once every send of the batch has finished.
+        """
         if not self.channels:
             return 0
         async with self.db.transaction() as conn:
             LAG.set(await store.delivery_lag_seconds(conn, list(self.channels)))
             rows = await store.due_deliveries(conn, list(self.channels), self.batch)
-            for row in rows:
-                channel = self.channels[row.channel]
+            gate = asyncio.Semaphore(self.concurrency)
+
+            async def attempt(row: store.Delivery) -> BaseException | None:
                 message = Outgoing(str(row.id), row.address, row.subject, row.body, row.language)
-                try:
-                    await channel.send(message)
-                except Exception as err:
-                    error = f"{type(err).__name__}: {err}"
-                    retry = self.retry_in(row.attempts + 1)
-                    await store.delivery_failed(conn, row.id, error, retry)
-                    SENT.labels(row.channel, "retry" if retry else "failed").inc()
-                    log.warning(
-                        "delivery failed",
-                        extra={
-                            "delivery_id": str(row.id),
-                            "channel": row.channel,
-                            "attempt": row.attempts + 1,
-                            "error": error,
-                        },
-                    )
-                else:
+                async with gate:
+                    try:
+                        await self.channels[row.channel].send(message)
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception as err:
+                        return err
+                return None
+
+            outcomes = await asyncio.gather(*(attempt(row) for row in rows))
+            for row, err in zip(rows, outcomes, strict=True):
+                if err is None:
                     await store.delivery_sent(conn, row.id)
                     SENT.labels(row.channel, "sent").inc()
+                    continue
+                error = f"{type(err).__name__}: {err}"
+                retry = self.retry_in(row.attempts + 1)
+                await store.delivery_failed(conn, row.id, error, retry)
+                SENT.labels(row.channel, "retry" if retry else "failed").inc()
+                log.warning(
+                    "delivery failed",
+                    extra={
+                        "delivery_id": str(row.id),
+                        "channel": row.channel,
+                        "attempt": row.attempts + 1,
+                        "error": error,
+                    },
+                )
         return len(rows)
 
     async def run(self) -> None:
