@@ -67,7 +67,10 @@ FIELD_BOUND = frozenset({Status.SSW_1, Status.SSW_2, Status.SKILL_DEVELOPMENT})
 PART_TIME_ONLY = frozenset({Status.STUDENT, Status.DEPENDENT})
 # Statuses closed to manual or simple labour.
 PROFESSIONAL_ONLY = frozenset({Status.ENGINEER_SPECIALIST, Status.HIGHLY_SKILLED_PROFESSIONAL})
-PART_TIME_TYPES = frozenset({EmploymentType.PART_TIME, EmploymentType.INTERNSHIP})
+# Contract forms a student or dependent may take within the weekly hours: the permission to work
+# outside their status (資格外活動許可) limits the hours (28 a week), not the form of the contract, so
+# any form but full-time employment (a part-time contract, dispatch or internship of up to 28 hours).
+PART_TIME_TYPES = frozenset(set(EmploymentType) - {EmploymentType.FULL_TIME})
 NURSING_CARE_FIELD = "NURSING_CARE"
 
 

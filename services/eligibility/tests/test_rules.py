@@ -79,6 +79,10 @@ def test_students_and_dependents_part_time_up_to_28_hours_with_permission(status
     assert failed(permitted, job(employment_type=EmploymentType.PART_TIME, hours_per_week=29)) == {HardRule.HOURS}
     assert failed(permitted, job(employment_type=EmploymentType.PART_TIME, hours_per_week=0)) == {HardRule.HOURS}
     assert failed(permitted, job(employment_type=EmploymentType.FULL_TIME, hours_per_week=20)) == {HardRule.HOURS}
+    # The permission limits the hours, not the contract's form: a 20-hour contract or dispatch job is open.
+    for form in (EmploymentType.CONTRACT, EmploymentType.TEMPORARY, EmploymentType.UNSPECIFIED):
+        assert check(permitted, job(employment_type=form, hours_per_week=20), TODAY).eligible, form
+        assert failed(permitted, job(employment_type=form, hours_per_week=40)) == {HardRule.HOURS}
     no_permission = check(worker(status=status), part_time, TODAY)
     assert {v.rule for v in no_permission.failures} == {HardRule.HOURS}
     assert "資格外活動許可" in no_permission.failures[0].fix.ja  # type: ignore[union-attr]
