@@ -213,10 +213,12 @@ def overlay(t: topo.Topology, name: str, spec: dict[str, Any]) -> dict[str, str]
     """An overlay's files: its kustomization (images) and its patches (resources, autoscaling)."""
     _environment(t, name, spec)
     services = sorted(t.services.values(), key=lambda s: s.name)
+    # Every image `make images` builds that a pod runs: the services' and the web app's.
+    names = [s.name for s in services] + ([ri.WEB] if t.web is not None else [])
     images = [
-        {"name": f"{ri.IMAGE_REPOSITORY}/{s.name}", "newName": f"{spec['image']['prefix']}/{s.name}"}
+        {"name": f"{ri.IMAGE_REPOSITORY}/{n}", "newName": f"{spec['image']['prefix']}/{n}"}
         | {"newTag": str(spec["image"]["tag"])}
-        for s in services
+        for n in names
     ]
     resources = [
         {

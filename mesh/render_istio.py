@@ -190,6 +190,13 @@ def service_workload(topology: topo.Topology, s: topo.Service) -> list[dict]:
         env.append({"name": key, "valueFrom": {"secretKeyRef": {"name": f"{s.name}-secrets", "key": key}}})
     probe = {"grpc": {"port": grpc_port}}
     labels = _app_labels(s.name)
+    mounts: list[dict] = [{"name": "tmp", "mountPath": "/tmp"}]
+    volumes: list[dict] = [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}]
+    if s.name in CACHE_DIRS:
+        variable, path, size = CACHE_DIRS[s.name]
+        env.append({"name": variable, "value": path})
+        mounts.append({"name": "cache", "mountPath": path})
+        volumes.append({"name": "cache", "emptyDir": {"sizeLimit": size}})
     container = {
         "name": s.name,
         "image": f"{IMAGE_REPOSITORY}/{s.name}:{version()}",
@@ -200,6 +207,9 @@ def service_workload(topology: topo.Topology, s: topo.Service) -> list[dict]:
             {"name": "http-metrics", "containerPort": metrics_port, "protocol": "TCP"},
         ],
         "env": env,
+        # Every other key of the service's Secret is a setting too (DATABASE_REPLICA_URL,
+        # CREDENTIALS_CHAIN_URL, NOTIFICATIONS_SMTP_HOST, AGENT_LLM_URL ...: see each service's README).
+        "envFrom": [{"secretRef": {"name": f"{s.name}-secrets"}}],
         # Migrations run at start-up: the startup probe gives them a minute.
         "startupProbe": {**probe, "periodSeconds": 2, "failureThreshold": 30},
         "readinessProbe": {**probe, "periodSeconds": 5, "failureThreshold": 3},
@@ -215,7 +225,7 @@ def service_workload(topology: topo.Topology, s: topo.Service) -> list[dict]:
             "capabilities": {"drop": ["ALL"]},
             "seccompProfile": {"type": "RuntimeDefault"},
         },
-        "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
+        "volumeMounts": mounts,
     }
     deployment = {
         "apiVersion": "apps/v1",
@@ -260,7 +270,7 @@ def service_workload(topology: topo.Topology, s: topo.Service) -> list[dict]:
                         }
                     ],
                     "containers": [container],
-                    "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}],
+                    "volumes": volumes,
                 },
             },
         },
@@ -326,6 +336,10 @@ def _disruption_budget(topology, name, labels) -> dict:
 
 
 WEB = "web"
+# Services that write caches of their own (besides /tmp): the variable naming the folder, where it is,
+# and the emptyDir's size. Agent's ESCO vectors are built at a pod's first start (minutes) and kept
+# for the pod's life; the root filesystem stays read-only.
+CACHE_DIRS = {"agent": ("AGENT_DATA_DIR", "/var/cache/iworkz/agent", "512Mi")}
 
 
 def web_workload(topology: topo.Topology) -> list[dict]:
@@ -339,9 +353,12 @@ def web_workload(topology: topo.Topology) -> list[dict]:
         "name": WEB,
         "image": f"{IMAGE_REPOSITORY}/{WEB}:{version()}",
         "imagePullPolicy": "IfNotPresent",
-        "command": ["node", "node_modules/next/dist/bin/next", "start", "--port", str(port), "--hostname", "0.0.0.0"],
+        # The image's standalone Next.js server (deploy/images: `make images`).
+        "command": ["node", "server.js"],
         "ports": [{"name": "http", "containerPort": port, "protocol": "TCP"}],
         "env": [
+            {"name": "PORT", "value": str(port)},
+            {"name": "HOSTNAME", "value": "0.0.0.0"},
             {"name": "IWORKZ_API_URL", "value": f"https://{PUBLIC_HOST}"},
             {"name": "NODE_ENV", "value": "production"},
             {"name": "NEXT_TELEMETRY_DISABLED", "value": "1"},

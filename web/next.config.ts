@@ -6,6 +6,10 @@ const config: NextConfig = {
   reactStrictMode: true,
   // The repository's root holds other lockfiles (the Python venv's node); this folder is the app's root.
   turbopack: { root: import.meta.dirname },
+  // `.next/standalone/`: server.js with only the node_modules it needs, what the container image runs
+  // (deploy/images). `make up` still runs `next start`, which warns about this setting and works.
+  output: "standalone",
+  outputFileTracingRoot: import.meta.dirname,
   async headers() {
     return [
       {

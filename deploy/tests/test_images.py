@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 
 import grpc
@@ -117,5 +119,64 @@ def test_the_image_serves_against_the_test_database(identity_image, database_url
         assert touch.returncode != 0 and "Read-only file system" in touch.stderr
         logs = _podman("logs", name).stdout + _podman("logs", name).stderr
         assert '"serving"' in logs or "serving" in logs
+    finally:
+        _podman("stop", "-t", "5", name)
+
+
+@pytest.fixture(scope="module")
+def web_image():
+    """The web app's image (`next build` is cached by web/'s sources; the base layer by its packages)."""
+    image = f"localhost/iworkz/web:{TAG}"
+    result = subprocess.run(
+        [sys.executable, "-m", "deploy.images.build", "--only", "web", "--tag", TAG],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert image in result.stdout and "OVER BUDGET" not in result.stdout
+    yield image
+    _podman("rmi", image)
+
+
+def test_the_web_image_serves_pages_read_only_with_hashed_files(web_image):
+    [info] = json.loads(_podman("image", "inspect", web_image).stdout)
+    assert info["Config"]["User"] == "10001:10001"
+    assert info["Config"]["Cmd"] == ["node", "server.js"]
+    assert info["Config"]["Labels"]["org.opencontainers.image.source"].startswith("https://")
+    sbom = json.loads((ROOT / "build" / "images" / "web.cdx.json").read_text())
+    names = {c["name"] for c in sbom["components"]}
+    assert {"next", "react", "react-dom", "node", "libc6"} <= names
+    port = _free_port()
+    name = f"iworkz-test-web-{uuid.uuid4().hex[:8]}"
+    started = _podman(
+        *("run", "-d", "--rm", "--name", name, "--network=host", "--read-only", "--tmpfs", "/tmp"),
+        *("--tmpfs", "/app/.next/cache:rw,mode=1777"),
+        *("-e", f"PORT={port}", "-e", "HOSTNAME=127.0.0.1", "-e", "IWORKZ_API_URL=https://127.0.0.1:9"),
+        web_image,
+    )
+    assert started.returncode == 0, started.stderr
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as response:
+                    page = response.read().decode()
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("the web container never served /login:\n" + _podman("logs", name).stderr[-3000:])
+                time.sleep(0.5)
+        assert "<form" in page
+        # Its pages name the build's hashed files, which the image serves.
+        asset = re.search(r'/_next/static/[^"]+\.js', page)
+        assert asset is not None
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{asset.group(0)}", timeout=5) as response:
+            assert response.status == 200 and response.read()
+        check = _podman("healthcheck", "run", name)
+        assert check.returncode == 0, check.stdout + check.stderr
+        touch = _podman("exec", name, "node", "-e", "require('fs').writeFileSync('/app/x', '')")
+        assert touch.returncode != 0 and "read-only file system" in touch.stderr.lower()
     finally:
         _podman("stop", "-t", "5", name)

@@ -1,14 +1,17 @@
 """The web app behind the edge (the topology's `web:`): which paths go to it, and what it skips.
 
-Rendering only, plus `envoy --mode validate`; the journeys through a running edge are web/'s
-Playwright tests (web/run-tests).
+Rendering, `envoy --mode validate`, and the cache headers through a real edge in front of a stand-in
+web server; the journeys through a running edge are web/'s Playwright tests (web/run-tests).
 """
 
 from __future__ import annotations
 
+import http.server
 import re
 import subprocess
+import threading
 
+import httpx
 import pytest
 import yaml
 
@@ -43,7 +46,7 @@ def _routes(config):
 
 def test_every_other_path_goes_to_the_web_app_without_jwt_or_transcoder(rendered):
     routes = _routes(rendered[0])
-    assert [r["name"] for r in routes][-3:] == ["unknown grpc", "unknown api", "web"]
+    assert [r["name"] for r in routes][-4:] == ["unknown grpc", "unknown api", "web hashed files", "web"]
     assert "/" not in [r["name"] for r in routes]  # no redirect to the docs: / is the web app's home
     web = routes[-1]
     assert web["match"] == {"prefix": "/"} and web["route"]["cluster"] == render.WEB_CLUSTER
@@ -87,3 +90,82 @@ def test_envoy_accepts_the_rendering(rendered):
         [edge.envoy_binary(), "--mode", "validate", "-c", str(rendered[1])], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+class _FakeNext(http.server.BaseHTTPRequestHandler):
+    """Answers as a Next.js server might, with Cache-Control values the edge must replace: a hashed
+    file the build has (`ok.js`) or not, a prerendered page (`s-maxage`), a signed-in page (`no-store`)."""
+
+    answers = {
+        "/_next/static/chunks/ok-3f2a.js": (200, "application/javascript", "public, max-age=0"),
+        "/_next/static/chunks/gone-9c1d.js": (404, "text/plain", "public, max-age=600"),
+        "/login": (200, "text/html; charset=utf-8", "s-maxage=31536000"),
+        "/worker": (200, "text/html; charset=utf-8", "private, no-cache, no-store, max-age=0, must-revalidate"),
+        "/about": (200, "text/html; charset=utf-8", None),
+    }
+
+    def do_GET(self) -> None:
+        status, content_type, cache = self.answers.get(self.path, (404, "text/plain", None))
+        body = b"x" * 32
+        self.send_response(status)
+        self.send_header("content-type", content_type)
+        if cache is not None:
+            self.send_header("cache-control", cache)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def edge_with_web(edge_image, tmp_path_factory):
+    """A real edge (Envoy) whose web upstream is `_FakeNext`; the services are not needed for web paths."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FakeNext)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    topology = topology_module.load()
+    upstreams = {name: [("127.0.0.1", 9)] for name, s in topology.services.items() if "edge" in s.callers}
+    running = edge.start(
+        topology,
+        edge_image,
+        upstreams,
+        tmp_path_factory.mktemp("edge-web"),
+        port=0,
+        admin_port=0,
+        web_upstream=("127.0.0.1", server.server_address[1]),
+    )
+    try:
+        yield running
+    finally:
+        running.stop()
+        server.shutdown()
+
+
+def _cache_control(running, path: str) -> tuple[int, str | None]:
+    with httpx.Client(base_url=running.url, verify=str(running.ca), timeout=10) as client:
+        response = client.get(path)
+        return response.status_code, response.headers.get("cache-control")
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "cache"),
+    [
+        ("/_next/static/chunks/ok-3f2a.js", 200, render.CACHE_IMMUTABLE),  # hashed, found: a year, immutable
+        ("/_next/static/chunks/gone-9c1d.js", 404, "no-store"),  # another build's file: never kept
+        ("/login", 200, "no-cache"),  # prerendered HTML: revalidated, not kept a year by a CDN
+        ("/about", 200, "no-cache"),  # no header from the app
+        ("/worker", 200, "private, no-cache, no-store, max-age=0, must-revalidate"),  # the app's no-store stays
+    ],
+)
+def test_the_edge_sets_cache_headers_of_web_responses(edge_with_web, path, status, cache):
+    assert _cache_control(edge_with_web, path) == (status, cache)
+
+
+def test_api_responses_keep_their_own_cache_headers(edge_with_web):
+    """The Lua scripts run on the web routes only: the docs page keeps the edge's own header."""
+    assert _cache_control(edge_with_web, "/openapi.json") == (200, "no-cache")
+    with httpx.Client(base_url=edge_with_web.url, verify=str(edge_with_web.ca), timeout=10) as client:
+        docs = client.get("/docs")
+    assert docs.status_code == 200 and "content-security-policy" in docs.headers
