@@ -344,3 +344,51 @@ async def test_watch_matches_over_sse_live_then_resumed_with_last_event_id(rest,
                     replayed = json.loads(line[5:])
                     break
     assert replayed["match"]["eventId"] == event["eventId"]
+
+
+# --- AllocateCohort over its limits: the service's answer, not the edge's 413 ---------------------------
+
+
+async def test_a_cohort_over_the_limit_is_answered_invalid_argument_naming_it(rest, edge, people):
+    """50,001 workers are ~2.5 MB of JSON, over the edge's 1 MB default: the edge lets AllocateCohort's
+    bodies through up to its own limit (topology edge.upload_limits), so the service names the limit."""
+    import topology
+
+    employer, job = people["employer"], people["job"]
+    too_many = [f"workers/00000000-0000-4000-8000-{i:012d}" for i in range(50_001)]
+    body = {"workers": too_many, "jobs": [{"job": job, "seats": 1}]}
+    edge_limits = topology.load().edge
+    assert len(json.dumps(body)) > edge_limits.max_request_bytes
+    allocate = f"/v1/{employer['employer']}/cohorts:allocate"
+    error = assert_error_shape(await rest.post(allocate, json=body, headers=employer["auth"]), 400, 3)
+    assert "50000" in json.dumps(error) and "workers" in json.dumps(error), error
+
+    transport = Grpc(edge)
+    try:
+        request = pb.AllocateCohortRequest(
+            parent=employer["employer"], workers=too_many, jobs=[pb.CohortJob(job=job, seats=1)]
+        )
+        assert request.ByteSize() > edge_limits.max_request_bytes
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await transport("AllocateCohort", request, employer["tokens"]["accessToken"])
+        assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT, caught.value
+        assert "50000" in caught.value.details() and "workers" in caught.value.details()
+
+        # Beyond even AllocateCohort's own allowance, and over 1 MB on any other route: the edge refuses.
+        limit = edge_limits.request_limit(f"/{SERVICE}/AllocateCohort")
+        huge = {"workers": too_many[:2], "jobs": [{"job": job, "seats": 1}], "padding": "x" * limit}
+        assert (await rest.post(allocate, json=huge, headers=employer["auth"])).status_code == 413
+        feedback = f"/v1/{people['worker']['worker']}:recordFeedback"
+        big = {"job": job, "kind": "FEEDBACK_KIND_SAVED", "padding": "x" * (edge_limits.max_request_bytes + 1)}
+        assert (await rest.post(feedback, json=big, headers=people["worker"]["auth"])).status_code == 413
+        oversized = pb.AllocateCohortRequest(
+            parent=employer["employer"],
+            workers=too_many[:2],
+            jobs=[pb.CohortJob(job=f"{job[:-36]}{i:036d}", seats=1) for i in range(limit // 90)],
+        )
+        assert oversized.ByteSize() > limit
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await transport("AllocateCohort", oversized, employer["tokens"]["accessToken"])
+        assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, caught.value
+    finally:
+        await transport.channel.close()

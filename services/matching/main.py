@@ -72,6 +72,9 @@ SPEC = ServiceSpec(
     name="matching",
     migrations=pathlib.Path(__file__).parent / "migrations",
     grpc_services=[NAME],
+    # AllocateCohort: a cohort over the limits must arrive whole to be answered INVALID_ARGUMENT naming
+    # them (the edge lets it through for this method only: topology edge.upload_limits).
+    min_message_bytes=8 * 1024 * 1024 + 64 * 1024,
     add_servicers=add_servicers,
     background=[
         listen,
