@@ -33,7 +33,7 @@ async def add_servicers(grpc_server: grpc.aio.Server, resources: Resources) -> N
     watch = MatchWatch(projection, config.watch_floor, config.strong_match, config.watch_per_job)
     # The agent through matching's sidecar egress (plaintext to the local sidecar, which adds mTLS).
     client = EmbedClient(grpc.aio.insecure_channel(config.agent)) if config.agent else None
-    embedder = Embedder(resources.db, projection, client)
+    embedder = Embedder(resources.db, projection, client, watch)
     learner = Learner(resources.db, projection, config.learn_seconds)
     resources.extras.update(
         config=config, fanout=fanout, projection=projection, watch=watch, embedder=embedder, learner=learner

@@ -29,6 +29,7 @@ from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from services.matching import store
 from services.matching.embeddings import BATCH, EmbedClient
 from services.matching.projection import Projection
+from services.matching.watch import MatchWatch
 from services.runtime.backoff import Retry
 from services.runtime.db import Connection, Database
 
@@ -64,10 +65,13 @@ async def queue(conn: Connection, name: str, kind: str, body: str) -> bool:
 class Embedder:
     """One replica's share of the embedding work (a background task)."""
 
-    def __init__(self, db: Database, projection: Projection, client: EmbedClient | None) -> None:
+    def __init__(
+        self, db: Database, projection: Projection, client: EmbedClient | None, watch: MatchWatch | None = None
+    ) -> None:
         self.db = db
         self.projection = projection
         self.client = client
+        self.watch = watch
         self.wake = asyncio.Event()
 
     async def run(self) -> None:
@@ -94,9 +98,17 @@ class Embedder:
                     pass
 
     async def embed_batch(self) -> int:
-        """Embed up to BATCH queued texts in one transaction; how many were done."""
+        """Embed up to BATCH queued texts in one transaction; how many were done.
+
+        With the vectors stored, the entities' matches are looked for again in the same
+        transaction (`MatchWatch.discover`): a job is matched when it is published, before its
+        vector exists (semantic neutral); with the vector, a pair that now reaches the floor is
+        announced, one that scores better by `watch.IMPROVEMENT` is announced again with the
+        semantic component, and one that became strong is notified.
+        """
         assert self.client is not None
         announce: list[str] = []
+        live: list[tuple[str, bytes]] = []
         async with self.db.transaction() as conn:
             pending = await store.take_pending(conn, BATCH)
             if not pending:
@@ -109,5 +121,8 @@ class Embedder:
                     rows += [(p, [float(x) for x in v]) for p, v in zip(group, vectors, strict=True)]
             await store.save_vectors(conn, self.client.model_version, rows)
             announce = [("worker:" if p.kind == "query" else "job:") + p.name for p in pending]
+            if self.watch is not None:
+                live = await self.watch.discover(conn, announce)
         await self.projection.changed(announce)
+        await self.projection.fanout.publish_many(live)
         return len(pending)

@@ -11,7 +11,9 @@ the pairs it now makes:
   for workers whose upper bound reaches the floor, so the cost does not grow
   with every worker);
 - a worker's profile or credentials changed: the worker's best eligible jobs
-  reaching the floor.
+  reaching the floor;
+- a job's or worker's vector arrived (`vectors.Embedder`): the same, now
+  with the semantic component.
 
 A pair is announced when it is new, or better by `IMPROVEMENT` than when it
 was last announced (`matched`). Each announcement goes to the worker's

@@ -156,3 +156,42 @@ async def test_vectors_come_from_embed_through_the_mesh_in_batches(meshed, ident
     finally:
         for c in world.clients:
             await c.close()
+
+
+def semantic(match: pb.MatchEvent) -> float:
+    return next(c.value for c in match.score.components if c.component == pb.COMPONENT_SEMANTIC)
+
+
+async def test_a_match_found_before_the_jobs_vector_is_announced_again_with_it(
+    meshed, identity_service, marketplace_service
+):
+    """A job is matched when it is published, before its vector exists (semantic neutral); when the
+    vector arrives the pair is scored again and, better now, announced again with the semantic part."""
+    from services.matching.tests.test_matching_watch import Watcher
+
+    world = World(identity_service.target, marketplace_service.target, [meshed.target])
+    watcher = None
+    try:
+        text = "Five years of TIG welding on stainless steel pipes and steel frames in Osaka factories."
+        signed, worker = await profile(world, summary=text)
+
+        async def worker_has_a_vector():
+            async with meshed.resources.db.connection() as conn:
+                row = await (await conn.execute("SELECT 1 FROM vectors WHERE name = %s", (worker,))).fetchone()
+            return row is not None
+
+        await eventually(worker_has_a_vector, timeout=60)
+        watcher = Watcher(world.stub(signed.tokens), pb.WatchMatchesRequest(parent=worker, min_score=0.5))
+        await watcher.next("heartbeat")
+        boss, org, market = await employer(world)
+        job = await publish(market, org, title="TIG welder (stainless pipes)", description=text)
+        first = await watcher.next_for({job.name})
+        assert semantic(first) == 0.5, first.score  # matched on publication: no vector yet
+        second = await watcher.next_for({job.name}, timeout=60)
+        assert int(second.event_id) > int(first.event_id)
+        assert semantic(second) > 0.5 and second.score.total >= first.score.total + 0.05, second.score
+    finally:
+        if watcher is not None:
+            await watcher.close()
+        for c in world.clients:
+            await c.close()
