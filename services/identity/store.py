@@ -553,3 +553,53 @@ async def revoke_sessions_except(conn: Connection, user_id: uuid.UUID, keep_fami
             (user_id, ended),
         )
     return [str(f) for f in ended]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """A row of `audit_log` (written by `runtime.outbox.audit`)."""
+
+    id: int
+    actor: str
+    action: str
+    target: str
+    detail: dict[str, Any]
+    request_id: str
+    created_at: datetime
+
+
+async def list_audit(
+    conn: Connection,
+    limit: int,
+    after: tuple[Any, ...] | None,
+    *,
+    actor: str = "",
+    target: str = "",
+    action: str = "",
+    since: datetime | None = None,
+    before: datetime | None = None,
+) -> list[AuditEntry]:
+    """Audit entries matching every filter given, newest first, after the keyset position `after`."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, value in (("actor", actor), ("target", target), ("action", action)):
+        if value:
+            clauses.append(f"{column} = %s")
+            params.append(value)
+    if since is not None:
+        clauses.append("created_at >= %s")
+        params.append(since)
+    if before is not None:
+        clauses.append("created_at < %s")
+        params.append(before)
+    if after:
+        clauses.append("(created_at, id) < (%s::timestamptz, %s::bigint)")
+        params.extend(after)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    return await fetch_all(
+        conn,
+        AuditEntry,
+        "SELECT id, actor, action, target, detail, request_id, created_at FROM audit_log"
+        f" {where} ORDER BY created_at DESC, id DESC LIMIT %s",
+        (*params, limit),
+    )

@@ -10,6 +10,7 @@ import base64
 import json
 import time
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import grpc
@@ -829,6 +830,81 @@ async def test_disabling_a_user_revokes_their_sessions(connect, admin, database_
     assert audit["detail"] == {"reason": "spam"}
 
 
+async def test_audit_events_list_what_admins_did_newest_first_by_filter(connect, admin):
+    _, user = await sign_up(connect, WORKER)
+    name = user.user.name
+    _, claims = await verified_claims(admin, await admin.access_token())
+    me = f"users/{claims['sub']}"
+    await admin.identity.GrantRole(pb.GrantRoleRequest(name=name, role=access_pb2.ROLE_ISSUER))
+    await admin.identity.DisableUser(pb.DisableUserRequest(name=name, reason="spam"))
+
+    about = await admin.identity.ListAuditEvents(pb.ListAuditEventsRequest(target=name))
+
+    # Newest first: the admin's two steps, then the user's own sign-up (the verification email).
+    assert [(e.actor, e.action) for e in about.audit_events] == [
+        (me, "disable_user"),
+        (me, "change_roles"),
+        (name, "email_verification_sent"),
+    ]
+    disabled, granted, _ = about.audit_events
+    assert MessageToDict(disabled.detail) == {"reason": "spam"}
+    assert MessageToDict(granted.detail) == {"roles": ["issuer", "worker"]}
+    assert disabled.name.startswith("auditEvents/") and disabled.name != granted.name
+    assert disabled.create_time.ToDatetime() >= granted.create_time.ToDatetime()
+    by_me = await admin.identity.ListAuditEvents(pb.ListAuditEventsRequest(target=name, actor=me))
+    assert [e.action for e in by_me.audit_events] == ["disable_user", "change_roles"]
+    roles_only = await admin.identity.ListAuditEvents(pb.ListAuditEventsRequest(target=name, action="change_roles"))
+    assert [e.name for e in roles_only.audit_events] == [granted.name]
+
+    seen, token = [], ""
+    while True:
+        page = await admin.identity.ListAuditEvents(
+            pb.ListAuditEventsRequest(target=name, actor=me, page_size=1, page_token=token)
+        )
+        seen += [e.name for e in page.audit_events]
+        token = page.next_page_token
+        if not token:
+            break
+    assert seen == [disabled.name, granted.name]
+
+    after = pb.ListAuditEventsRequest(target=name, actor=me)
+    after.start_time.FromDatetime(disabled.create_time.ToDatetime() + timedelta(microseconds=1))
+    assert [e.name for e in (await admin.identity.ListAuditEvents(after)).audit_events] == []
+    until = pb.ListAuditEventsRequest(target=name, actor=me)
+    until.end_time.CopyFrom(granted.create_time)
+    assert [e.name for e in (await admin.identity.ListAuditEvents(until)).audit_events] == []
+    window = pb.ListAuditEventsRequest(target=name, actor=me)
+    window.start_time.CopyFrom(granted.create_time)
+    window.end_time.CopyFrom(disabled.create_time)
+    window.end_time.seconds += 1
+    assert [e.name for e in (await admin.identity.ListAuditEvents(window)).audit_events] == seen
+
+
+async def test_audit_event_page_tokens_belong_to_their_filters(connect, admin):
+    _, user = await sign_up(connect, WORKER)
+    await admin.identity.GrantRole(pb.GrantRoleRequest(name=user.user.name, role=access_pb2.ROLE_ISSUER))
+    await admin.identity.RevokeRole(pb.RevokeRoleRequest(name=user.user.name, role=access_pb2.ROLE_ISSUER))
+    first = await admin.identity.ListAuditEvents(
+        pb.ListAuditEventsRequest(target=user.user.name, action="change_roles", page_size=1)
+    )
+    assert first.next_page_token
+
+    replayed = pb.ListAuditEventsRequest(target=user.user.name, page_size=1, page_token=first.next_page_token)
+    error = await fails(Code.INVALID_ARGUMENT, admin.identity.ListAuditEvents(replayed))
+    assert [v.field for v in error_details(error)[error_details_pb2.BadRequest].field_violations] == ["page_token"]
+
+
+async def test_an_audit_time_range_must_end_after_it_starts(admin):
+    request = pb.ListAuditEventsRequest()
+    request.start_time.FromSeconds(1_800_000_000)
+    request.end_time.FromSeconds(1_800_000_000)
+
+    error = await fails(Code.INVALID_ARGUMENT, admin.identity.ListAuditEvents(request))
+
+    rules = [v.rule_id for v in error_details(error)[validate_pb2.Violations].violations]
+    assert rules == ["list_audit_events.time_range"]
+
+
 async def test_admin_rpcs_refuse_non_admins(connect):
     employer, user = await sign_up(connect, EMPLOYER)
     name = user.user.name
@@ -837,6 +913,7 @@ async def test_admin_rpcs_refuse_non_admins(connect):
         employer.identity.GrantRole(pb.GrantRoleRequest(name=name, role=access_pb2.ROLE_ADMIN)),
         employer.identity.RevokeRole(pb.RevokeRoleRequest(name=name, role=access_pb2.ROLE_EMPLOYER)),
         employer.identity.DisableUser(pb.DisableUserRequest(name=name)),
+        employer.identity.ListAuditEvents(pb.ListAuditEventsRequest()),
     ]
     for call in calls:
         await fails(Code.PERMISSION_DENIED, call)
@@ -889,6 +966,9 @@ VALID = {
     "EnrollTotp": pb.EnrollTotpRequest(name=USER),
     "ConfirmTotp": pb.ConfirmTotpRequest(name=USER, code="123456"),
     "DisableTotp": pb.DisableTotpRequest(name=USER, code="abcd-efgh-ijkl-mnop"),
+    "ListAuditEvents": pb.ListAuditEventsRequest(
+        page_size=10, actor=USER, target=f"organizations/{UID}/apiKeys/{UID}", action="change_roles"
+    ),
 }
 
 DROP = object()  # clears a message field
@@ -953,6 +1033,11 @@ BAD_INPUT = [
     ("ConfirmTotp", "code", "12345a", "code", "string.pattern"),
     ("DisableTotp", "name", "", "name", "string.pattern"),
     ("DisableTotp", "code", "x" * 33, "code", "string.max_len"),
+    ("ListAuditEvents", "page_size", 201, "page_size", "int32.gte_lte"),
+    ("ListAuditEvents", "page_token", "x" * 513, "page_token", "string.max_len"),
+    ("ListAuditEvents", "actor", "users/alice", "actor", "string.pattern"),
+    ("ListAuditEvents", "target", "users/a b", "target", "string.pattern"),
+    ("ListAuditEvents", "action", "Change-Roles", "action", "string.pattern"),
 ]
 
 
@@ -994,7 +1079,8 @@ def test_bad_input_table_covers_every_validated_field():
     with_message_rules = {
         m.name for m in service.methods if m.input_type.GetOptions().HasExtension(validate_pb2.message)
     }
-    assert with_message_rules == {"SignUp"}  # covered by test_organization_name_is_required_...
+    # covered by test_organization_name_is_required_... and test_an_audit_time_range_must_end_after_it_starts
+    assert with_message_rules == {"SignUp", "ListAuditEvents"}
 
 
 @pytest.mark.parametrize(

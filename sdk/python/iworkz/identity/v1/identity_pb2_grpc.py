@@ -191,6 +191,11 @@ class IdentityServiceStub:
                 request_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.DisableTotpRequest.SerializeToString,
                 response_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.DisableTotpResponse.FromString,
                 _registered_method=True)
+        self.ListAuditEvents = channel.unary_unary(
+                '/iworkz.identity.v1.IdentityService/ListAuditEvents',
+                request_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ListAuditEventsRequest.SerializeToString,
+                response_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ListAuditEventsResponse.FromString,
+                _registered_method=True)
 
 
 class IdentityServiceServicer:
@@ -449,6 +454,16 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAuditEvents(self, request, context):
+        """Lists identity's audit log, newest first: role changes, disabled
+        accounts, signing-key rotations, organisation members, API keys and the
+        account-safety steps (verification, password resets, sessions, second
+        factor). Filters combine with AND. Admin only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IdentityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -601,6 +616,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.DisableTotp,
                     request_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.DisableTotpRequest.FromString,
                     response_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.DisableTotpResponse.SerializeToString,
+            ),
+            'ListAuditEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditEvents,
+                    request_deserializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ListAuditEventsRequest.FromString,
+                    response_serializer=iworkz_dot_identity_dot_v1_dot_identity__pb2.ListAuditEventsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1420,6 +1440,33 @@ class IdentityService:
             '/iworkz.identity.v1.IdentityService/DisableTotp',
             iworkz_dot_identity_dot_v1_dot_identity__pb2.DisableTotpRequest.SerializeToString,
             iworkz_dot_identity_dot_v1_dot_identity__pb2.DisableTotpResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuditEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iworkz.identity.v1.IdentityService/ListAuditEvents',
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.ListAuditEventsRequest.SerializeToString,
+            iworkz_dot_identity_dot_v1_dot_identity__pb2.ListAuditEventsResponse.FromString,
             options,
             channel_credentials,
             insecure,
