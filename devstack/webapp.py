@@ -6,8 +6,9 @@
 Builds are cached: `npm ci` runs when `package-lock.json` differs from the one
 installed (`node_modules/.package-lock.json`), `next build` when the hash of the
 lockfile, the app's sources and the descriptor image differs from the last
-build's (`.next/iworkz-build.sha256`). The build prints each route's first-load
-JavaScript. The web server calls the API through the edge (IWORKZ_API_URL) and
+build's (`.next/iworkz-build.sha256`). After the build, `scripts/first-load-js.mjs`
+prints each route's first-load JavaScript (gzip) and fails when a worker page is
+over 200 kB. The web server calls the API through the edge (IWORKZ_API_URL) and
 trusts the edge's development CA (NODE_EXTRA_CA_CERTS).
 """
 
@@ -89,6 +90,9 @@ def build(say: Callable[[str], None], log: pathlib.Path | None = None, force: bo
         return False
     say("web: building the Next.js app (next build; a minute or two) ...")
     _run(["node", "node_modules/next/dist/bin/next", "build"], "next build", log)
+    # Next 16 no longer prints each route's first-load JS: this does, from the build's manifests, and fails
+    # when a worker page is over its budget (200 kB gzip).
+    _run(["node", "scripts/first-load-js.mjs"], "first-load JS over budget (scripts/first-load-js.mjs)", log)
     STAMP.write_text(wanted)
     return True
 

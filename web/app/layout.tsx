@@ -27,8 +27,8 @@ function links(roles: string[] | null): [string, MessageKey][] {
   if (roles.includes("ROLE_EMPLOYER"))
     out.push(["/employer", "nav.employer"], ["/employer/notifications", "nav.notifications"], ["/issuer", "employer.references"]);
   if (roles.includes("ROLE_ISSUER") && !roles.includes("ROLE_EMPLOYER")) out.push(["/issuer", "nav.issuer"]);
-  if (roles.includes("ROLE_ADMIN")) out.push(["/admin", "nav.admin"]);
-  out.push(["/verify", "nav.verify"]);
+  if (roles.includes("ROLE_ADMIN")) out.push(["/admin", "nav.admin"], ["/admin/audit", "audit.title"]);
+  out.push(["/verify", "nav.verify"], ["/account", "nav.account"]);
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Route-handler plumbing: calling the edge, refreshing tokens, answering in the edge's error shape.
 import { NextResponse, type NextRequest } from "next/server";
 import type { TokenPair } from "./api/types";
-import { REFRESH_COOKIE, apiBase, csrfProblem, keepTokens } from "./session";
+import { REFRESH_COOKIE, apiBase, csrfProblem, keepChallenge, keepTokens } from "./session";
 
 export function errorResponse(status: number, code: number, message: string): NextResponse {
   return NextResponse.json({ code, message, details: [] }, { status });
@@ -39,6 +39,13 @@ export async function startSession(req: NextRequest, path: string): Promise<Next
     cache: "no-store",
   });
   const data = await response.json().catch(() => ({ code: 13, message: "bad reply from the platform" }));
+  if (response.ok && data.secondFactor?.challenge) {
+    // The account has a second factor: no tokens yet. The challenge waits in an httpOnly cookie for the
+    // code (POST /api/session/second-factor); the page learns only that a code is needed.
+    const out = NextResponse.json({ secondFactor: true });
+    keepChallenge(out.cookies, data.secondFactor.challenge);
+    return out;
+  }
   if (!response.ok || !data.tokens) {
     return NextResponse.json(data, { status: response.ok ? 502 : response.status });
   }

@@ -12,6 +12,9 @@ export const ACCESS_COOKIE = "__Host-iworkz-access";
 export const REFRESH_COOKIE = "__Host-iworkz-refresh";
 export const CSRF_COOKIE = "__Host-iworkz-csrf";
 export const CSRF_HEADER = "x-csrf-token";
+/** A login's second-factor challenge, between the password step and the code step (identity: 5 minutes). */
+export const CHALLENGE_COOKIE = "__Host-iworkz-2fa";
+const CHALLENGE_SECONDS = 5 * 60;
 const REFRESH_SECONDS = 30 * 24 * 3600;
 
 /** The edge's base URL, as the web server reaches it (make up sets IWORKZ_API_URL). */
@@ -61,6 +64,14 @@ export function keepTokens(jar: CookieJar, tokens: TokenPair, csrf?: string): st
   const token = csrf || randomBytes(24).toString("base64url");
   jar.set(CSRF_COOKIE, token, { httpOnly: false, secure: true, path: "/", sameSite: "strict", maxAge: REFRESH_SECONDS });
   return token;
+}
+
+export function keepChallenge(jar: CookieJar, challenge: string): void {
+  jar.set(CHALLENGE_COOKIE, challenge, { ...secure, sameSite: "strict", maxAge: CHALLENGE_SECONDS });
+}
+
+export function dropChallenge(jar: CookieJar): void {
+  jar.set(CHALLENGE_COOKIE, "", { ...secure, sameSite: "strict", maxAge: 0 });
 }
 
 export function dropTokens(jar: CookieJar): void {

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { serverApi } from "@/lib/api/server";
 import { formatDate } from "@/lib/format";
 import { requireSession } from "@/lib/guard";
@@ -17,6 +18,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <h1>{t("admin.title")}</h1>
+      <p>
+        <Link href="/admin/audit">{t("admin.openAudit")}</Link>
+      </p>
       <h2>{t("admin.issuers")}</h2>
       <AccreditForm locale={locale} types={(types.data?.credentialTypes ?? []).map((c) => c.type ?? "").filter(Boolean)} />
       <h2>{t("admin.users")}</h2>

@@ -19,6 +19,55 @@ export function LoginForm({ locale, next }: { locale: Locale; next?: string }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState("");
   const [busy, setBusy] = useState(false);
+  // Accounts with a second factor answer the password with a challenge: then the code step.
+  const [secondStep, setSecondStep] = useState(false);
+  const done = (roles: string[]) => {
+    const target = next && next.startsWith("/") && !next.startsWith("//") ? next : home(roles);
+    window.location.assign(target);
+  };
+  if (secondStep) {
+    return (
+      <form
+        className="stack"
+        noValidate
+        aria-labelledby="second-step"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          const form = new FormData(e.currentTarget);
+          const { ok, status, data } = await postJson("/api/session/second-factor", { code: form.get("code") });
+          setBusy(false);
+          if (!ok) {
+            const found = fieldErrors(data);
+            // A wrong or used code is the code's fault: said next to it.
+            setErrors(Object.keys(found).length ? found : status === 401 ? { code: t("twoFactor.wrongCode") } : {});
+            setMessage(Object.keys(found).length || status === 401 ? "" : t("form.error", { message: data.message ?? status }));
+            return;
+          }
+          done(data.user?.roles ?? []);
+        }}
+      >
+        <h2 id="second-step">{t("twoFactor.loginStep")}</h2>
+        {message ? (
+          <p className="error" role="alert">
+            {message}
+          </p>
+        ) : null}
+        <Field
+          name="code"
+          label={t("twoFactor.code")}
+          hint={t("twoFactor.codeHint")}
+          autoComplete="one-time-code"
+          autoFocus
+          required
+          error={errors.code}
+        />
+        <button type="submit" disabled={busy}>
+          {t("twoFactor.verify")}
+        </button>
+      </form>
+    );
+  }
   return (
     <form
       className="stack"
@@ -37,8 +86,13 @@ export function LoginForm({ locale, next }: { locale: Locale; next?: string }) {
           setMessage(status === 401 || status === 404 ? t("login.failed") : t("form.error", { message: data.message ?? status }));
           return;
         }
-        const target = next && next.startsWith("/") && !next.startsWith("//") ? next : home(data.user?.roles ?? []);
-        window.location.assign(target);
+        if (data.secondFactor) {
+          setErrors({});
+          setMessage("");
+          setSecondStep(true);
+          return;
+        }
+        done(data.user?.roles ?? []);
       }}
     >
       {message ? (

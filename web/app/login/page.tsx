@@ -10,6 +10,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <h1>{t("login.title")}</h1>
       <LoginForm locale={locale} next={next} />
       <p>
+        <Link href="/reset-password">{t("login.forgot")}</Link>
+      </p>
+      <p>
         {t("login.noAccount")} <Link href="/signup">{t("nav.signup")}</Link>
       </p>
     </>

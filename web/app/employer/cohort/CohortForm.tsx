@@ -2,12 +2,19 @@
 // Cohort allocation: pick open jobs and candidate workers; see each placement, the total and what is left.
 import { useState } from "react";
 import { api } from "@/lib/api/browser";
-import { errorMessage } from "@/lib/api/errors";
+import { errorMessage, fieldErrors } from "@/lib/api/errors";
 import { formatPercent } from "@/lib/format";
 import { translator } from "@/lib/i18n/messages";
 import type { Locale } from "@/lib/i18n/locales";
 
-type Result = { assignments?: { worker?: string; job?: string; score?: number }[]; totalScore?: number; unfilledSeats?: number; unplacedWorkers?: string[]; solver?: string };
+type Result = {
+  assignments?: { worker?: string; job?: string; score?: number }[];
+  totalScore?: number;
+  unfilledSeats?: number;
+  unplacedWorkers?: string[];
+  blockingPairs?: number;
+  solver?: string;
+};
 
 export function CohortForm({
   locale,
@@ -23,6 +30,7 @@ export function CohortForm({
   const t = translator(locale);
   const [result, setResult] = useState<Result | null>(null);
   const [error, setError] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
   const title = (name?: string) => jobs.find((j) => j.name === name)?.title ?? name;
   const person = (name?: string) => candidates.find((c) => c.worker === name)?.name ?? name;
   return (
@@ -32,6 +40,7 @@ export function CohortForm({
         onSubmit={async (e) => {
           e.preventDefault();
           setError("");
+          setErrors({});
           const f = new FormData(e.currentTarget);
           const { data, error: err } = await api.POST("/v1/employers/{employer}/cohorts:allocate", {
             params: { path: { employer } },
@@ -40,8 +49,12 @@ export function CohortForm({
               workers: String(f.get("workers") ?? "").split(/\s+/).filter(Boolean),
             } as never,
           });
-          if (err) setError(errorMessage(err));
-          else setResult(data as Result);
+          if (err) {
+            const found = fieldErrors(err);
+            setErrors(found);
+            if (!Object.keys(found).length) setError(errorMessage(err));
+            setResult(null);
+          } else setResult(data as Result);
         }}
       >
         <fieldset className="field">
@@ -55,8 +68,25 @@ export function CohortForm({
         </fieldset>
         <div className="field">
           <label htmlFor="workers">{t("cohort.workers")}</label>
-          <textarea id="workers" name="workers" rows={6} defaultValue={candidates.map((c) => c.worker).join("\n")} />
+          <textarea
+            id="workers"
+            name="workers"
+            rows={6}
+            defaultValue={candidates.map((c) => c.worker).join("\n")}
+            aria-invalid={errors.workers ? true : undefined}
+            aria-describedby={errors.workers ? "workers-error" : undefined}
+          />
+          {errors.workers ? (
+            <span className="error" id="workers-error" role="alert">
+              {errors.workers}
+            </span>
+          ) : null}
         </div>
+        {errors.jobs ? (
+          <p className="error" role="alert">
+            {errors.jobs}
+          </p>
+        ) : null}
         <button type="submit">{t("cohort.run")}</button>
       </form>
       {error ? (
@@ -67,8 +97,29 @@ export function CohortForm({
       {result ? (
         <section aria-labelledby="cohort-result">
           <h2 id="cohort-result">{t("cohort.result")}</h2>
-          <p>{t("cohort.total", { value: (result.totalScore ?? 0).toFixed(2) })} · {result.solver}</p>
-          <table>
+          <dl className="figures" data-testid="cohort-figures">
+            <dt>{t("cohort.placed")}</dt>
+            <dd data-testid="cohort-placed">{(result.assignments ?? []).length}</dd>
+            <dt>{t("cohort.totalScore")}</dt>
+            <dd>{(result.totalScore ?? 0).toFixed(2)}</dd>
+            <dt>{t("cohort.unfilled")}</dt>
+            <dd>{result.unfilledSeats ?? 0}</dd>
+            <dt>{t("cohort.unplaced")}</dt>
+            <dd>{(result.unplacedWorkers ?? []).length}</dd>
+            <dt>{t("cohort.blocking")}</dt>
+            <dd>{result.blockingPairs ?? 0}</dd>
+            <dt>{t("cohort.solver")}</dt>
+            <dd>{result.solver}</dd>
+          </dl>
+          <table data-testid="cohort-assignments">
+            <caption className="visually-hidden">{t("cohort.result")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("cohort.worker")}</th>
+                <th scope="col">{t("cohort.job")}</th>
+                <th scope="col">{t("cohort.score")}</th>
+              </tr>
+            </thead>
             <tbody>
               {(result.assignments ?? []).map((a) => (
                 <tr key={`${a.worker}-${a.job}`}>
