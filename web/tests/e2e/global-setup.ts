@@ -33,6 +33,7 @@ export default async function globalSetup() {
   }
   const ready = JSON.parse(readFileSync(info, "utf8"));
   process.env.IWORKZ_E2E_URL = ready.edge.replace("127.0.0.1", "localhost");
+  process.env.IWORKZ_E2E_STATE = ready.state; // the SMTP sink's emails are under it (state/mail)
   return async () => {
     if (exited !== null) return;
     const done = new Promise((r) => testbed.on("exit", r));
