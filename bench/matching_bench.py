@@ -13,7 +13,7 @@ meaningless) and jobs/workers from the quality generator:
    worker's real eligibility mask as the filter; query latency.
 2. recommendations: `Matcher.recommend_jobs` (eligibility mask, filtered
    retrieval, full scoring with reasons) with 16 in flight, p50/p99 and
-   throughput, in-process (through the service and the mesh: phase 3).
+   throughput, in-process; and through the service (phase 7).
 3. allocation: optimal dense (2,000 workers × 500 jobs × 4 seats, scipy),
    sparse (20,000 × 5,000, top-50 per worker, OR-Tools min-cost flow),
    stable (20,000 workers, deferred acceptance); scoring time separately.
@@ -26,6 +26,13 @@ meaningless) and jobs/workers from the quality generator:
    consumer → fan-out → every replica), and from CloseJob to it gone.
 6. pgvector (with `--pgvector-jobs N`): build and recall on PostgreSQL 16 +
    pgvector (pgserver, or DATABASE_URL's server when it has the extension).
+7. mesh: identity, marketplace and matching (one replica each) with their
+   sidecar Envoys and the edge, started by the launcher's own code on a copy
+   of the topology moved to free ports (the edge's rate limits lifted);
+   `--mesh-jobs` jobs published through marketplace; then the RecommendJobs
+   RPC with 16 in flight, direct gRPC to the service's port and gRPC over TLS
+   through the edge and the sidecar (mTLS), in alternating slices, printed
+   side by side with the in-process figure.
 
 Aims from issue 10 are printed next to the figures.
 """
@@ -397,14 +404,217 @@ def bench_freshness(changes: int) -> None:
     asyncio.run(_freshness(changes))
 
 
+def _mesh_topology(path: pathlib.Path):
+    """identity, marketplace and matching, one replica each, on free ports; no edge rate limits."""
+    import yaml
+
+    import topology as mesh_topology
+    from devstack import ports as mesh_ports
+
+    keep = ("identity", "marketplace", "matching")
+    raw = yaml.safe_load(mesh_topology.DEFAULT_PATH.read_text())
+    raw["services"] = {n: s for n, s in raw["services"].items() if n in keep}
+    for service in raw["services"].values():
+        service["replicas"] = 1
+        service["callers"] = [c for c in service["callers"] if c in (*keep, "edge")]
+        service["calls"] = [c for c in service["calls"] if c in keep]
+    raw["edge"]["rate_limits"] = {"default": {"tokens": 10_000_000, "per_seconds": 1}}
+    path.write_text(yaml.safe_dump(mesh_ports.relocate(raw), sort_keys=False))
+    return mesh_topology.load(path)
+
+
+async def _mesh(platform, n_jobs: int, seconds: float, in_flight: int) -> dict[str, dict[str, float]]:
+    import asyncio
+
+    import grpc
+    from google.type import money_pb2
+
+    from iworkz.identity.v1 import identity_pb2
+    from iworkz.marketplace.v1 import marketplace_pb2 as mp
+    from iworkz.matching.v1 import matching_pb2 as pb
+    from iworkz.matching.v1 import matching_pb2_grpc
+    from iworkz.sdk import Client
+    from iworkz.type.v1 import profile_types_pb2 as types
+
+    def app(service: str) -> str:
+        return f"127.0.0.1:{platform.proc(service, 0).ports['grpc']}"
+
+    tag = os.urandom(4).hex()
+    async with Client(app("identity")) as anon:
+        boss = await anon.sign_up(
+            email=f"boss-{tag}@example.com",
+            password="bench password 2026",
+            display_name="Boss",
+            account_type=identity_pb2.ACCOUNT_TYPE_EMPLOYER,
+            organization_display_name="Bench Works",
+        )
+        worker = await anon.sign_up(
+            email=f"worker-{tag}@example.com",
+            password="bench password 2026",
+            display_name="W",
+            account_type=identity_pb2.ACCOUNT_TYPE_WORKER,
+        )
+    org = "employers/" + boss.user.organization.split("/")[-1]
+    me = "workers/" + worker.user.name.split("/")[1]
+    yen = lambda units: money_pb2.Money(currency_code="JPY", units=units)  # noqa: E731
+    prefectures = ["JP-27", "JP-26", "JP-28", "JP-29", "JP-13", "JP-23"]
+    skills = [("esco:tig-welding", "TIG welding"), ("esco:forklift", "Forklift operation"), ("esco:care", "Care")]
+    async with Client(app("marketplace")) as as_boss, Client(app("marketplace")) as as_worker:
+        as_boss.use_tokens(boss.tokens)
+        as_worker.use_tokens(worker.tokens)
+        await as_worker.marketplace.UpdateWorkerProfile(
+            mp.UpdateWorkerProfileRequest(
+                profile=mp.WorkerProfile(
+                    name=me,
+                    display_name="W",
+                    visa_status=types.VISA_STATUS_PERMANENT_RESIDENT,
+                    languages=[mp.LanguageSkill(language="ja", jlpt_level=types.JAPANESE_LEVEL_N3)],
+                    location=types.Location(prefecture="JP-27", city="Osaka"),
+                    relocation=types.RELOCATION_REGION,
+                    skills=[mp.Skill(taxonomy_id="esco:tig-welding", label="TIG welding", years=3)],
+                )
+            )
+        )
+
+        async def one_job(n: int) -> str:
+            skill = skills[n % len(skills)]
+            job = mp.Job(
+                title=f"{skill[1]} {n}",
+                description="Work in our factory.",
+                location=types.Location(prefecture=prefectures[n % len(prefectures)]),
+                wage_min=yen(200_000 + 1000 * (n % 50)),
+                wage_max=yen(260_000 + 1000 * (n % 50)),
+                wage_period=types.WAGE_PERIOD_MONTHLY,
+                employment_type=types.EMPLOYMENT_TYPE_FULL_TIME,
+                headcount=1 + n % 3,
+                hours_per_week=40,
+                min_japanese_level=[0, types.JAPANESE_LEVEL_N4, types.JAPANESE_LEVEL_N2][n % 3],
+                required_skills=[mp.Skill(taxonomy_id=skill[0], label=skill[1])],
+            )
+            created = await as_boss.marketplace.CreateJob(mp.CreateJobRequest(parent=org, job=job))
+            await as_boss.marketplace.PublishJob(mp.PublishJobRequest(name=created.job.name))
+            return str(created.job.name)
+
+        t = time.perf_counter()
+        names: list[str] = []
+        for start in range(0, n_jobs, 16):
+            names += await asyncio.gather(*(one_job(n) for n in range(start, min(n_jobs, start + 16))))
+        print(f"  {n_jobs} jobs published through marketplace in {time.perf_counter() - t:.1f} s", flush=True)
+
+    edge = platform.edge
+    token = (("authorization", f"Bearer {worker.tokens.access_token}"),)
+    channels = {
+        "direct gRPC": grpc.aio.insecure_channel(app("matching")),
+        "gRPC via edge + sidecar": grpc.aio.secure_channel(
+            f"127.0.0.1:{edge.port}", grpc.ssl_channel_credentials(pathlib.Path(edge.ca).read_bytes())
+        ),
+    }
+    stubs = {mode: matching_pb2_grpc.MatchingServiceStub(c) for mode, c in channels.items()}
+    request = pb.RecommendJobsRequest(worker=me, page_size=20)
+    # Every job in the projection: the last one published is explained.
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            await stubs["direct gRPC"].ExplainMatch(pb.ExplainMatchRequest(worker=me, job=names[-1]), metadata=token)
+            break
+        except grpc.aio.AioRpcError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.2)
+    reply = await stubs["gRPC via edge + sidecar"].RecommendJobs(request, metadata=token)
+    # Half the jobs are eligible (Kansai, JLPT up to N3): a full page each time.
+    assert len(reply.matches) == min(20, n_jobs // 2), len(reply.matches)
+
+    latencies: dict[str, list[float]] = {mode: [] for mode in stubs}
+    elapsed: dict[str, float] = {mode: 0.0 for mode in stubs}
+
+    async def loop(mode: str, until: float) -> None:
+        while time.perf_counter() < until:
+            t = time.perf_counter()
+            await stubs[mode].RecommendJobs(request, metadata=token, timeout=10)
+            latencies[mode].append((time.perf_counter() - t) * 1000)
+
+    slices = max(1, round(seconds))
+    for mode in stubs:  # warm up
+        await asyncio.gather(*(loop(mode, time.perf_counter() + 0.5) for _ in range(in_flight)))
+        latencies[mode].clear()
+    for _ in range(slices):
+        for mode in stubs:
+            t = time.perf_counter()
+            until = t + seconds / slices
+            await asyncio.gather(*(loop(mode, until) for _ in range(in_flight)))
+            elapsed[mode] += time.perf_counter() - t
+    for channel in channels.values():
+        await channel.close()
+    return {
+        mode: {
+            "rps": len(latencies[mode]) / elapsed[mode],
+            "p50_ms": pct(latencies[mode], 50),
+            "p99_ms": pct(latencies[mode], 99),
+            "calls": len(latencies[mode]),
+        }
+        for mode in stubs
+    }
+
+
+def bench_mesh(n_jobs: int, seconds: float, in_flight: int = 16) -> None:
+    """RecommendJobs through the running service: direct gRPC and through the edge and the sidecar."""
+    import asyncio
+    import uuid
+
+    from devstack import Platform
+    from devstack.embedded import create_database, drop_database
+    from services.runtime.fieldcrypt import new_master_key_spec
+
+    print(f"\n== RecommendJobs through the service, {n_jobs:,} jobs, {in_flight} in flight ==")
+    with tempfile.TemporaryDirectory(prefix="iworkz-bench-matching-mesh-") as tmp:
+        state = pathlib.Path(tmp)
+        platform = Platform(state / "state", _mesh_topology(state / "topology.yaml"), start_timeout=180)
+        scratch = None
+        if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
+            scratch = f"iworkz_bench_{uuid.uuid4().hex[:8]}"
+            platform.use_data(
+                create_database(os.environ["DATABASE_URL"], scratch),
+                os.environ["REDIS_URL"],
+                new_master_key_spec("bench"),
+            )
+            platform.env["IWORKZ_REDIS_PREFIX"] = f"bench:{scratch}:"
+        else:
+            platform.start_data()
+        platform.env["IWORKZ_LOG_LEVEL"] = "WARNING"
+        try:
+            platform.start(edge=True)
+            results = asyncio.run(_mesh(platform, n_jobs, seconds, in_flight))
+        finally:
+            platform.stop()
+            if scratch:
+                drop_database(os.environ["DATABASE_URL"], scratch)
+    direct, meshed = results["direct gRPC"], results["gRPC via edge + sidecar"]
+    inproc = FIGURES.get("recommend")
+    if inproc:
+        print(
+            f"in-process (phase 2, {FIGURES['index']['jobs']:,} jobs): {inproc['rps']:.0f}/s, "
+            f"p50 {inproc['p50_ms']:.1f} ms, p99 {inproc['p99_ms']:.1f} ms"
+        )
+    for mode, r in results.items():
+        print(f"{mode:<24} {r['rps']:.0f}/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms ({r['calls']} calls)")
+    print(
+        f"through the mesh vs direct gRPC: {meshed['rps'] / direct['rps']:.2f}x throughput, "
+        f"p50 +{meshed['p50_ms'] - direct['p50_ms']:.1f} ms (aim >= 500/s direct, p99 <= 50 ms)"
+    )
+    FIGURES["recommend_service"] = {"jobs": n_jobs, "in_flight": in_flight, "direct": direct, "mesh": meshed}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=100_000, help="open jobs in the index (default 100,000)")
     parser.add_argument("--queries", type=int, default=200, help="workers whose searches are measured")
     parser.add_argument("--pgvector-jobs", type=int, default=0, help="also measure pgvector with this many jobs")
     parser.add_argument(
-        "--skip", default="", help="comma-separated sections to skip: index,allocation,spreading,freshness"
+        "--skip", default="", help="comma-separated sections to skip: index,allocation,spreading,freshness,mesh"
     )
+    parser.add_argument("--mesh-jobs", type=int, default=2000, help="jobs published for the mesh leg")
+    parser.add_argument("--mesh-seconds", type=float, default=10.0, help="measured seconds per mode (mesh leg)")
     parser.add_argument("--changes", type=int, default=40, help="jobs published and closed for freshness")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
@@ -419,6 +629,8 @@ def main() -> None:
         bench_freshness(args.changes)
     if args.pgvector_jobs:
         bench_pgvector(args.pgvector_jobs, 50)
+    if "mesh" not in skip:
+        bench_mesh(args.mesh_jobs, args.mesh_seconds)
     record("matching", FIGURES)
 
 

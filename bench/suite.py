@@ -69,7 +69,8 @@ BENCHES = [
         "matching",
         "matching_bench.py",
         ["--jobs", "100000"],
-        ["--jobs", "5000", "--queries", "30", "--skip", "allocation,spreading,freshness"],
+        ["--jobs", "5000", "--queries", "30", "--skip", "allocation,spreading,freshness", "--mesh-jobs", "200"]
+        + ["--mesh-seconds", "3"],
         1200,
     ),
     Bench(
@@ -262,6 +263,17 @@ def table(results: dict[str, dict[str, Any]]) -> list[str]:
                 "≥ 500/s, p99 ≤ 50 ms, recall ≥ 0.95",
             )
         )
+    if "recommend_service" in match:
+        service = match["recommend_service"]
+        for mode, label in (("direct", "direct gRPC"), ("mesh", "edge + sidecar")):
+            rows.append(
+                (
+                    f"matching RecommendJobs, {label}, {service['jobs']:,} jobs, {service['in_flight']} in flight",
+                    "",
+                    f"{_n(service[mode]['rps'])}/s, p99 {_n(service[mode]['p99_ms'], 1)} ms",
+                    "≥ 500/s direct, p99 ≤ 50 ms",
+                )
+            )
     agent = results.get("agent", {})
     if "embed_texts_per_s" in agent:
         rows.append(
@@ -313,6 +325,11 @@ def charts(results: dict[str, dict[str, Any]], out: pathlib.Path) -> list[pathli
         r = results["matching"]["recommend"]
         latency.append(("matching recommend", [r["p50_ms"], None, r["p99_ms"]]))
         throughput.append(("matching: recommend (in-process)", r["rps"]))
+    if "recommend_service" in results.get("matching", {}):
+        service = results["matching"]["recommend_service"]
+        for mode, label in (("direct", "direct gRPC"), ("mesh", "edge + sidecar")):
+            latency.append((f"matching recommend, {label}", [service[mode]["p50_ms"], None, service[mode]["p99_ms"]]))
+            throughput.append((f"matching: recommend, {label}", service[mode]["rps"]))
     stamp = f"{results['_run']['started']} · {os.cpu_count()} CPUs · load {results['_run']['load_average']:.1f}"
     written = []
     if latency:

@@ -180,14 +180,15 @@ async def test_a_match_found_before_the_jobs_vector_is_announced_again_with_it(
                 row = await (await conn.execute("SELECT 1 FROM vectors WHERE name = %s", (worker,))).fetchone()
             return row is not None
 
-        await eventually(worker_has_a_vector, timeout=60)
+        await eventually(worker_has_a_vector, timeout=120)
         watcher = Watcher(world.stub(signed.tokens), pb.WatchMatchesRequest(parent=worker, min_score=0.5))
         await watcher.next("heartbeat")
         boss, org, market = await employer(world)
         job = await publish(market, org, title="TIG welder (stainless pipes)", description=text)
-        first = await watcher.next_for({job.name})
+        # Late in a long run the consumers hold every earlier test's events: generous waits.
+        first = await watcher.next_for({job.name}, timeout=120)
         assert semantic(first) == 0.5, first.score  # matched on publication: no vector yet
-        second = await watcher.next_for({job.name}, timeout=60)
+        second = await watcher.next_for({job.name}, timeout=120)
         assert int(second.event_id) > int(first.event_id)
         assert semantic(second) > 0.5 and second.score.total >= first.score.total + 0.05, second.score
     finally:
