@@ -11,7 +11,7 @@ from iworkz.matching.v1 import matching_pb2_grpc
 from services.eligibility.facts import Job, Worker
 from services.matching import messages, store
 from services.matching.domain import allocation
-from services.matching.domain.bulk import score_matrix
+from services.matching.domain.bulk import score_matrix, top_candidates
 from services.matching.domain.scoring import Component
 from services.matching.projection import Projection
 from services.runtime import context, names, paging, resumable
@@ -173,18 +173,36 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
         job_index = {j.name: i for i, j in enumerate(jobs)}
         now = self.projection.now()
         no_exposure = {**matcher.weights.values, Component.EXPOSURE: 0.0}
-        scores = await asyncio.to_thread(
-            score_matrix,
-            workers,
-            jobs,
-            now,
-            no_exposure,
-            worker_vectors=matcher.worker_vectors,
-            job_vectors=matcher.job_vectors,
-        )
         k = request.candidates_per_worker or DEFAULT_CANDIDATES
         dense = len(workers) * max(1, sum(seats)) <= allocation.DENSE_LIMIT and len(workers) * len(jobs) <= DENSE_PAIRS
-        candidates = allocation.top_k(scores, len(jobs) if dense else k, request.min_score) if workers else []
+        candidates: list[allocation.Candidates] = []
+        if workers and dense:
+            scores = await asyncio.to_thread(
+                score_matrix,
+                workers,
+                jobs,
+                now,
+                no_exposure,
+                worker_vectors=matcher.worker_vectors,
+                job_vectors=matcher.job_vectors,
+            )
+            candidates = allocation.top_k(scores, len(jobs), request.min_score)
+        elif workers:
+            # Too many pairs to score every one (50,000 × 10,000 would be gigabytes per component):
+            # each worker's k best eligible jobs, pre-ranked semantically and scored in full in blocks.
+            tops = await asyncio.to_thread(
+                top_candidates,
+                workers,
+                jobs,
+                now,
+                no_exposure,
+                k,
+                worker_vectors=matcher.worker_vectors,
+                job_vectors=matcher.job_vectors,
+            )
+            for found, values in tops:
+                keep = [(int(j), float(v)) for j, v in zip(found, values, strict=True) if v >= request.min_score]
+                candidates.append(allocation.Candidates([j for j, _ in keep], [v for _, v in keep]))
         for preference in request.preferences:
             w = index.get(preference.worker)
             if w is not None:

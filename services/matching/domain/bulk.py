@@ -283,7 +283,10 @@ def top_candidates(
     table = JobTable()
     for index, job in enumerate(jobs):
         table.set(index, job)
-    dim = len(next(iter(job_vectors.values())))
+    some = next(iter(job_vectors.values()), None)
+    if some is None:
+        some = next(iter(worker_vectors.values()), np.zeros(1, np.float32))
+    dim = len(some)  # without vectors the pre-rank ties and the full scores decide
     jv = np.stack([job_vectors.get(j.name, np.zeros(dim, np.float32)) for j in jobs]).astype(np.float32)
     keep = min(len(jobs), pool * k)
     pre: list[npt.NDArray[np.int64]] = []

@@ -102,3 +102,16 @@ def test_top_candidates_find_the_best_eligible_pairs() -> None:
         found += len(set(np.argsort(-row)[:k].tolist()) & set(jobs.tolist()))
         total += k
     assert found / total >= 0.9
+
+
+def test_top_candidates_without_any_vectors_rank_by_the_full_scores() -> None:
+    from services.matching.domain.bulk import top_candidates
+    from services.matching.domain.quality import generate
+
+    market = generate(4, n_workers=40, n_jobs=60, with_grades=False)
+    full = score_matrix(market.workers, market.jobs, NOW, HAND_SET.values)
+    tops = top_candidates(market.workers, market.jobs, NOW, HAND_SET.values, 5, worker_vectors={}, job_vectors={})
+    for w, (jobs, scores) in enumerate(tops):
+        row = np.where(np.isnan(full[w]), -np.inf, full[w])
+        assert len(jobs) == min(5, int(np.isfinite(row).sum())) and np.isfinite(row[jobs]).all()
+        np.testing.assert_allclose(scores, row[jobs], atol=1e-9)

@@ -18,7 +18,7 @@ from iworkz.type.v1 import profile_types_pb2 as types
 from services.matching.tests.service_testing import Code, World, eventually, publish, yen
 
 
-async def test_recommend_explain_and_allocate_through_the_projection(world: World) -> None:
+async def test_recommend_explain_and_allocate_through_the_projection(world: World, monkeypatch) -> None:
     boss = await world.sign_up(identity_pb2.ACCOUNT_TYPE_EMPLOYER, "Osaka Welding Works")
     employer = "employers/" + boss.user.organization.split("/")[-1]
     market = world.market(boss.tokens)
@@ -99,6 +99,20 @@ async def test_recommend_explain_and_allocate_through_the_projection(world: Worl
     )
     assert [(a.worker, a.job) for a in allocated.assignments] == [(worker_name, welding.name)]
     assert allocated.unfilled_seats == 2 and allocated.blocking_pairs == 0 and allocated.solver == "dense-lsa"
+    # A cohort too large to score every pair takes each worker's best candidates (top-k), same answer here.
+    from services.matching import servicer
+
+    monkeypatch.setattr(servicer, "DENSE_PAIRS", 0)
+    sparse = await employer_stub.AllocateCohort(
+        pb.AllocateCohortRequest(
+            parent=employer,
+            workers=[worker_name],
+            jobs=[pb.CohortJob(job=welding.name), pb.CohortJob(job=care.name, seats=1)],
+        )
+    )
+    assert [(a.worker, a.job) for a in sparse.assignments] == [(worker_name, welding.name)]
+    assert sparse.solver != "dense-lsa" and sparse.total_score == pytest.approx(allocated.total_score)
+    monkeypatch.undo()
 
     # A closed job leaves every replica's results.
     await market.marketplace.CloseJob(mp.CloseJobRequest(name=welding.name))
