@@ -21,6 +21,9 @@ from iworkz.identity.v1 import identity_pb2, identity_pb2_grpc
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+CALLER_TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -75,7 +78,10 @@ def test_process_serves_health_reflection_metrics_logs_and_drains(identity_proce
         jwks = stub.GetJwks(identity_pb2.GetJwksRequest(), metadata=[("x-request-id", "req-process-test")])
         assert jwks.keys and jwks.keys[0].alg == "ES256"
         with pytest.raises(grpc.RpcError) as err:
-            stub.ListUsers(identity_pb2.ListUsersRequest())
+            stub.ListUsers(
+                identity_pb2.ListUsersRequest(),
+                metadata=[("x-request-id", "req-process-refused"), ("traceparent", CALLER_TRACEPARENT)],
+            )
         assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
         services = reflection_pb2_grpc.ServerReflectionStub(channel).ServerReflectionInfo(
@@ -92,8 +98,11 @@ def test_process_serves_health_reflection_metrics_logs_and_drains(identity_proce
     assert proc.wait(timeout=15) == 0
     log.seek(0)
     entries = [json.loads(line) for line in log.read().splitlines() if line.startswith("{")]
-    rpc = [e for e in entries if e.get("msg") == "rpc" and e.get("request_id") == "req-process-test"]
-    assert rpc and rpc[0]["method"].endswith("/GetJwks") and rpc[0]["code"] == "OK"
+    # A refused call is logged with its request id; a successful fast one only at DEBUG (the edge logs it).
+    rpc = [e for e in entries if e.get("msg") == "rpc" and e.get("request_id") == "req-process-refused"]
+    assert rpc and rpc[0]["method"].endswith("/ListUsers") and rpc[0]["code"] == "UNAUTHENTICATED"
+    assert rpc[0]["level"] == "info" and rpc[0]["trace_id"] == CALLER_TRACEPARENT.split("-")[1]
+    assert not [e for e in entries if e.get("request_id") == "req-process-test"]
     assert any(e.get("msg") == "draining" for e in entries)
     assert all(e["service"] == "identity" for e in entries)
 

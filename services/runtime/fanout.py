@@ -58,6 +58,9 @@ class Subscription:
         if self._overflowed and self._queue.empty():
             self._overflowed = False
             return RESYNC
+        # A busy stream finds its next payload waiting: no timer and no task (wait_for's) per item.
+        with contextlib.suppress(asyncio.QueueEmpty):
+            return self._queue.get_nowait()
         try:
             return await asyncio.wait_for(self._queue.get(), timeout)
         except TimeoutError:

@@ -6,7 +6,7 @@ for unary and server-streaming RPCs. A bidirectional stream is checked on its
 first message (which names the resource), before the servicer starts; each
 later message is validated as the servicer reads it. Order, outermost first:
 
-    tracing → call context → observe (logs, metrics) → errors →
+    tracing (when spans are recorded) → call context → observe (logs, metrics) → errors →
     authentication + roles → validation → ownership → request ids → servicer
 
 The request-id interceptor (AIP-155, `idempotency.py`) is innermost: a
@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import inspect
 import logging
+import random
+import re
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -32,7 +35,7 @@ from prometheus_client import Counter, Histogram
 
 from buf.validate import validate_pb2
 from iworkz.auth.v1 import access_pb2
-from services.runtime import access, context
+from services.runtime import access, context, telemetry
 from services.runtime.errors import DomainError, FieldViolation, InvalidArgument, ResourceExhausted, Unauthenticated
 from services.runtime.idempotency import IdempotentCalls
 from services.runtime.tokens import TokenVerifier
@@ -46,6 +49,9 @@ LATENCY = Histogram(
     ["service", "method"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+
+# A successful call at least this long is logged at INFO (faster ones at DEBUG), as the sidecars do.
+SLOW_CALL_SECONDS = 1.0
 
 # grpc ships no type information: requests are messages, contexts grpc.aio.ServicerContext.
 Request = Any
@@ -220,21 +226,31 @@ _RULES: dict[str, access_pb2.AccessRule | None] = {}
 class CallContextInterceptor(WrappingInterceptor):
     """Opens the per-call state: request id, trace ids, peer, mesh identity."""
 
-    def __init__(self, trust_forwarded_client_cert: bool) -> None:
+    def __init__(self, trust_forwarded_client_cert: bool, spans: bool = True) -> None:
         self.trust_xfcc = trust_forwarded_client_cert
+        # True: OpenTelemetry's interceptor (outside this one) opened the call's span; False: no span,
+        # the trace ids come from the caller's traceparent header (see `trace_ids`).
+        self.spans = spans
 
     def _state(self, method: str, ctx: Ctx) -> context.CallState:
         md = _metadata(ctx)
         # Only a proxy we sit behind (the mesh sidecar) may say who the client is;
         # a direct caller's x-forwarded-for is its own claim and is ignored.
         forwarded = md.get("x-forwarded-for", "") if self.trust_xfcc else ""
-        state = context.CallState(method=method, peer=forwarded or ctx.peer() or "", metadata=md)
-        if md.get("x-request-id"):
-            state.request_id = md["x-request-id"][:128]
-        span = trace.get_current_span().get_span_context()
-        if span.is_valid:
-            state.trace_id = f"{span.trace_id:032x}"
-            state.traceparent = f"00-{span.trace_id:032x}-{span.span_id:016x}-{span.trace_flags:02x}"
+        request_id = md.get("x-request-id")
+        state = context.CallState(
+            method=method,
+            peer=forwarded or ctx.peer() or "",
+            metadata=md,
+            request_id=request_id[:128] if request_id else uuid.uuid4().hex,
+        )
+        if self.spans:
+            span = trace.get_current_span().get_span_context()
+            if span.is_valid:
+                state.trace_id = f"{span.trace_id:032x}"
+                state.traceparent = f"00-{span.trace_id:032x}-{span.span_id:016x}-{span.trace_flags:02x}"
+        else:
+            state.trace_id, state.traceparent = trace_ids(md.get("traceparent", ""))
         if self.trust_xfcc and md.get("x-forwarded-client-cert"):
             state.service_identity = spiffe_service(md["x-forwarded-client-cert"])
         return state
@@ -253,6 +269,21 @@ class CallContextInterceptor(WrappingInterceptor):
                 yield item
         finally:
             context.end(token)
+
+
+_TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$")
+
+
+def trace_ids(traceparent: str) -> tuple[str, str]:
+    """(trace id, this call's traceparent) without a span: the caller's trace continued with a new
+    span id (its sampled flag kept), or a new trace when the header is missing or malformed (W3C
+    trace context; an all-zero trace id is invalid)."""
+    match = _TRACEPARENT.match(traceparent.strip().lower())
+    if match and match[1] != "0" * 32:
+        trace_id, flags = match[1], match[2]
+    else:
+        trace_id, flags = f"{random.getrandbits(128) or 1:032x}", "00"
+    return trace_id, f"00-{trace_id}-{random.getrandbits(64) or 1:016x}-{flags}"
 
 
 def spiffe_service(xfcc: str) -> str:
@@ -291,7 +322,8 @@ def _split_unquoted(text: str, separator: str) -> list[str]:
 
 
 class ObserveInterceptor(WrappingInterceptor):
-    """One JSON log line and metrics per RPC, with its final status code."""
+    """Metrics per RPC, with its final status code, and a JSON log line for a call that failed or was
+    slow (every call at DEBUG)."""
 
     def __init__(self, service: str) -> None:
         self.service = service
@@ -312,7 +344,15 @@ class ObserveInterceptor(WrappingInterceptor):
         if latency is None:
             latency = self._latency[method] = LATENCY.labels(self.service, method)
         latency.observe(elapsed)
-        level = logging.ERROR if code in ("INTERNAL", "UNKNOWN", "DATA_LOSS") else logging.INFO
+        if code in ("INTERNAL", "UNKNOWN", "DATA_LOSS"):
+            level = logging.ERROR
+        elif code != "OK" or elapsed >= SLOW_CALL_SECONDS:
+            level = logging.INFO
+        else:
+            # The edge logs every request (with its request id); a replica's log keeps what failed or
+            # was slow, and every call at IWORKZ_LOG_LEVEL=DEBUG. Formatting and writing a line per
+            # successful call was the largest single cost of a trivial RPC.
+            level = logging.DEBUG
         if not log.isEnabledFor(level):
             return  # the record and its fields are built only for a log that is written
         caller = state.caller.subject if state and state.caller else ""
@@ -495,9 +535,10 @@ def build_interceptors(
     from opentelemetry.instrumentation.grpc import aio_server_interceptor
 
     request_ids = [RequestIdInterceptor(calls)] if calls is not None else []
+    spans = telemetry.spans_recorded()
     return [
-        aio_server_interceptor(),  # type: ignore[no-untyped-call]
-        CallContextInterceptor(trust_xfcc),
+        *([aio_server_interceptor()] if spans else []),  # type: ignore[no-untyped-call]
+        CallContextInterceptor(trust_xfcc, spans),
         ObserveInterceptor(service),
         ErrorInterceptor(),
         AuthenticationInterceptor(verifier),

@@ -9,6 +9,9 @@ from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased
 from prometheus_client import start_http_server
 
 _configured = False
+# Whether this process records spans: False when configure_tracing set it up without an exporter.
+# None (not configured here: a test or an embedding application set its own provider) counts as True.
+_recording: bool | None = None
 
 
 def configure_tracing(service: str, otlp_endpoint: str) -> None:
@@ -21,7 +24,7 @@ def configure_tracing(service: str, otlp_endpoint: str) -> None:
     trace that another process exports stays whole. With an endpoint the
     sampler is OpenTelemetry's default or `OTEL_TRACES_SAMPLER`.
     """
-    global _configured
+    global _configured, _recording
     if _configured:
         return
     sampler = None if otlp_endpoint else ParentBased(ALWAYS_OFF)
@@ -33,6 +36,15 @@ def configure_tracing(service: str, otlp_endpoint: str) -> None:
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint)))
     trace.set_tracer_provider(provider)
     _configured = True
+    _recording = bool(otlp_endpoint)
+
+
+def spans_recorded() -> bool:
+    """Whether RPC spans go anywhere. When they do not, the server skips OpenTelemetry's per-call
+    span (its cost is most of a trivial call's tracing work) and keeps only the ids: a caller's
+    `traceparent` is continued with a span id of ours, or a new trace id is drawn
+    (`interceptors.CallContextInterceptor`); logs and events carry them as before."""
+    return _recording is not False
 
 
 def serve_metrics(host: str, port: int) -> None:

@@ -32,7 +32,7 @@ from services.runtime.fieldcrypt import (
     unwrap,
     wrap,
 )
-from services.runtime.interceptors import spiffe_service
+from services.runtime.interceptors import spiffe_service, trace_ids
 from services.runtime.migrations import RUNTIME_MIGRATIONS, MigrationError, load, migrate
 from services.runtime.settings import ConfigError, Settings
 
@@ -648,3 +648,16 @@ async def test_running_replicas_pick_up_a_key_rotated_elsewhere(runtime_db, mast
         assert other_replica.decrypt(sealed, "worker_profiles.phone:x") == "+818012345678"
     finally:
         refresher.cancel()
+
+
+def test_trace_ids_without_spans_continue_the_callers_trace_or_start_one():
+    caller = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    trace_id, traceparent = trace_ids(caller)
+    version, trace, span, flags = traceparent.split("-")
+    assert trace_id == trace == "0af7651916cd43dd8448eb211c80319c" and flags == "01" and version == "00"
+    assert len(span) == 16 and span != "b7ad6b7169203331"
+    for bad in ("", "garbage", "00-" + "0" * 32 + "-b7ad6b7169203331-01", caller[:-3]):
+        trace_id, traceparent = trace_ids(bad)
+        assert len(trace_id) == 32 and trace_id != "0" * 32 and traceparent.startswith(f"00-{trace_id}-")
+        assert traceparent.endswith("-00")
+    assert trace_ids("")[0] != trace_ids("")[0]
