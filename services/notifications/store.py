@@ -159,11 +159,11 @@ async def lock_recipients(conn: Connection, user_ids: list[str]) -> dict[str, Re
     user's notifications commit in event-id order.
     """
     ids = sorted({names.uuid_of(u, "user") for u in user_ids})
-    await conn.execute("INSERT INTO recipients (user_id) SELECT unnest(%s::uuid[]) ON CONFLICT DO NOTHING", (ids,))
+    await conn.execute("INSERT INTO recipients (user_id) SELECT unnest(%b::uuid[]) ON CONFLICT DO NOTHING", (ids,))
     rows = await fetch_all(
         conn,
         Recipient,
-        f"SELECT {_RECIPIENT} FROM recipients WHERE user_id = ANY(%s) ORDER BY user_id FOR UPDATE",
+        f"SELECT {_RECIPIENT} FROM recipients WHERE user_id = ANY(%b) ORDER BY user_id FOR UPDATE",
         (ids,),
     )
     return {str(r.user_id): r for r in rows}
@@ -178,12 +178,13 @@ async def add_notifications(
     users = list(last_seq)
     await conn.execute(
         "UPDATE recipients r SET last_seq = v.last_seq FROM"
-        " (SELECT unnest(%s::uuid[]) AS user_id, unnest(%s::bigint[]) AS last_seq) v WHERE r.user_id = v.user_id",
+        " (SELECT unnest(%b::uuid[]) AS user_id, unnest(%b::bigint[]) AS last_seq) v WHERE r.user_id = v.user_id",
         ([uuid.UUID(u) for u in users], [last_seq[u] for u in users]),
     )
     columns = ("id", "user_id", "seq", "event_id", "category", "title", "body", "link", "language")
     types = ("uuid", "uuid", "bigint", "text", "int", "text", "text", "text", "text")
-    unnest = ", ".join(f"%s::{t}[]" for t in types)
+    # Arrays sent in binary: no per-element quoting (text arrays were a tenth of the consumer's CPU).
+    unnest = ", ".join(f"%b::{t}[]" for t in types)
     return await fetch_all(
         conn,
         Notification,
@@ -270,7 +271,8 @@ async def add_deliveries(conn, deliveries: list[dict]) -> None:
         "body",
     )
     types = ("uuid", "uuid", "uuid", "text", "int", "text", "text", "text", "text", "text")
-    unnest = ", ".join(f"%s::{t}[]" for t in types)
+    # Arrays sent in binary: no per-element quoting (text arrays were a tenth of the consumer's CPU).
+    unnest = ", ".join(f"%b::{t}[]" for t in types)
     await conn.execute(
         f"INSERT INTO deliveries ({', '.join(columns)}) SELECT * FROM unnest({unnest})",
         [[d[c] for d in deliveries] for c in columns],

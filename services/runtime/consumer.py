@@ -56,7 +56,7 @@ from prometheus_client import Counter, Gauge
 from redis.exceptions import ResponseError
 
 from iworkz.type.v1 import event_pb2
-from services.runtime import context, deadletters
+from services.runtime import context, deadletters, telemetry
 from services.runtime.backoff import Backoff, Retry
 from services.runtime.cancellation import raise_if_cancelled
 from services.runtime.db import Connection, Database
@@ -208,6 +208,7 @@ class Consumer:
         self._next_claim = 0.0
         self._groups_ready = False
         self._retention = datetime.timedelta(days=self.options.processed_retention_days)
+        self._spans = telemetry.spans_recorded()
 
     # --- set-up ----------------------------------------------------------------
 
@@ -434,7 +435,7 @@ class Consumer:
         async with self.db.transaction() as conn:
             tx = Transaction(conn)
             cursor = await conn.execute(
-                "INSERT INTO processed_events (consumer, event_id) SELECT %s, unnest(%s::text[])"
+                "INSERT INTO processed_events (consumer, event_id) SELECT %s, unnest(%b::text[])"
                 " ON CONFLICT DO NOTHING RETURNING event_id",
                 (self.group, [e.event_id for e in entries]),
             )
@@ -459,6 +460,17 @@ class Consumer:
     async def _call_handler(self, tx: Transaction, entry: _Entry) -> None:
         envelope = entry.envelope
         assert envelope is not None  # parsed before any handler is called
+        if not self._spans:
+            # No span goes anywhere: skip OpenTelemetry's per-event span (as the RPC path does); the
+            # event's trace is still named in the handler's logs and in the events it emits.
+            state = context.CallState(method=f"event {envelope.type}", traceparent=envelope.traceparent)
+            state.trace_id = telemetry.trace_ids(envelope.traceparent)[0]
+            token = context.begin(state)
+            try:
+                await self.handler(tx, Event(entry.stream, entry.entry_id, envelope, entry.attempt))
+            finally:
+                context.end(token)
+            return
         parent = _propagator.extract({"traceparent": envelope.traceparent}) if envelope.traceparent else None
         with _tracer.start_as_current_span(
             f"handle {envelope.type}", context=parent, kind=trace.SpanKind.CONSUMER

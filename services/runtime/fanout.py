@@ -11,6 +11,12 @@ is reconnecting, or one too many for a slow subscriber's queue, is dropped.
 So the live path is only the fast path; the service's database stays the
 source of truth, and a subscriber that receives `RESYNC` (after a reconnect
 or an overflow) must re-read what it may have missed from there.
+
+`publish_many` sends a batch as one pub/sub message (`frame_many`: a marker
+byte, then length-prefixed topic and payload pairs), so a consumer's batch of
+deliveries costs Redis and every listener one message, not one per delivery;
+a single message keeps the plain `topic NUL payload` frame. Order within a
+batch is kept.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import struct
 from collections.abc import AsyncIterator
 
 from services.runtime.backoff import Retry
@@ -29,11 +36,51 @@ log = logging.getLogger(__name__)
 # Handed to a subscriber instead of a payload when messages may have been lost.
 RESYNC = object()
 _SEPARATOR = b"\x00"
+_BATCH = b"\x01"  # first byte of a batch message (a topic never starts with it)
+_LENGTHS = struct.Struct(">II")  # topic and payload lengths before each pair of a batch
+# A batch message stays well below Redis' limits and a listener's read buffer.
+BATCH_MAX_BYTES = 256 * 1024
 
 
 def frame(topic: str, payload: bytes) -> bytes:
     """The pub/sub message for `payload` addressed to `topic`'s subscribers."""
+    if topic.startswith(_BATCH.decode()):
+        raise ValueError("a fan-out topic cannot start with \\x01")
     return topic.encode() + _SEPARATOR + payload
+
+
+def frame_many(messages: list[tuple[str, bytes]]) -> list[bytes]:
+    """Pub/sub messages carrying `messages` in order: one batch message per BATCH_MAX_BYTES."""
+    frames: list[bytes] = []
+    parts: list[bytes] = [_BATCH]
+    size = 1
+    for topic, payload in messages:
+        encoded = topic.encode()
+        if size > 1 and size + _LENGTHS.size + len(encoded) + len(payload) > BATCH_MAX_BYTES:
+            frames.append(b"".join(parts))
+            parts, size = [_BATCH], 1
+        parts += [_LENGTHS.pack(len(encoded), len(payload)), encoded, payload]
+        size += _LENGTHS.size + len(encoded) + len(payload)
+    if size > 1:
+        frames.append(b"".join(parts))
+    return frames
+
+
+def unframe(data: bytes) -> list[tuple[str, bytes]]:
+    """The (topic, payload) pairs of a pub/sub message (`frame` or `frame_many`)."""
+    if not data.startswith(_BATCH):
+        raw_topic, _, payload = data.partition(_SEPARATOR)
+        return [(raw_topic.decode(), payload)]
+    pairs: list[tuple[str, bytes]] = []
+    offset, end = 1, len(data)
+    while offset < end:
+        topic_length, payload_length = _LENGTHS.unpack_from(data, offset)
+        offset += _LENGTHS.size
+        topic = data[offset : offset + topic_length].decode()
+        offset += topic_length
+        pairs.append((topic, data[offset : offset + payload_length]))
+        offset += payload_length
+    return pairs
 
 
 class Subscription:
@@ -80,12 +127,19 @@ class Fanout:
     # --- writers -----------------------------------------------------------------
 
     async def publish_many(self, messages: list[tuple[str, bytes]]) -> None:
-        """Publish several messages in one round trip."""
+        """Publish several messages in one round trip, batched into as few pub/sub messages as fit."""
         if not messages:
             return
+        if len(messages) == 1:
+            await self.redis.client.publish(self.channel, frame(*messages[0]))
+            return
+        frames = frame_many(messages)
+        if len(frames) == 1:
+            await self.redis.client.publish(self.channel, frames[0])
+            return
         pipe = self.redis.client.pipeline(transaction=False)
-        for topic, payload in messages:
-            pipe.publish(self.channel, frame(topic, payload))
+        for data in frames:
+            pipe.publish(self.channel, data)
         await pipe.execute()
 
     # --- readers -----------------------------------------------------------------
@@ -111,9 +165,9 @@ class Fanout:
                     del self._topics[topic]
 
     def _dispatch(self, data: bytes) -> None:
-        topic, _, payload = data.partition(_SEPARATOR)
-        for subscription in self._topics.get(topic.decode(), ()):
-            subscription._offer(payload)
+        for topic, payload in unframe(data):
+            for subscription in self._topics.get(topic, ()):
+                subscription._offer(payload)
 
     def _resync_all(self) -> None:
         for subscribers in self._topics.values():

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import random
-import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -250,7 +248,7 @@ class CallContextInterceptor(WrappingInterceptor):
                 state.trace_id = f"{span.trace_id:032x}"
                 state.traceparent = f"00-{span.trace_id:032x}-{span.span_id:016x}-{span.trace_flags:02x}"
         else:
-            state.trace_id, state.traceparent = trace_ids(md.get("traceparent", ""))
+            state.trace_id, state.traceparent = telemetry.trace_ids(md.get("traceparent", ""))
         if self.trust_xfcc and md.get("x-forwarded-client-cert"):
             state.service_identity = spiffe_service(md["x-forwarded-client-cert"])
         return state
@@ -269,21 +267,6 @@ class CallContextInterceptor(WrappingInterceptor):
                 yield item
         finally:
             context.end(token)
-
-
-_TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$")
-
-
-def trace_ids(traceparent: str) -> tuple[str, str]:
-    """(trace id, this call's traceparent) without a span: the caller's trace continued with a new
-    span id (its sampled flag kept), or a new trace when the header is missing or malformed (W3C
-    trace context; an all-zero trace id is invalid)."""
-    match = _TRACEPARENT.match(traceparent.strip().lower())
-    if match and match[1] != "0" * 32:
-        trace_id, flags = match[1], match[2]
-    else:
-        trace_id, flags = f"{random.getrandbits(128) or 1:032x}", "00"
-    return trace_id, f"00-{trace_id}-{random.getrandbits(64) or 1:016x}-{flags}"
 
 
 def spiffe_service(xfcc: str) -> str:

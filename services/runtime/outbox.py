@@ -61,7 +61,7 @@ async def emit_many(
         await conn.execute(
             "INSERT INTO outbox (id, aggregate_type, aggregate_id, event_type, envelope)"
             " SELECT id, aggregate_type, aggregate_id, event_type, envelope"
-            " FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[], %s::bytea[])"
+            " FROM unnest(%b::uuid[], %b::text[], %b::text[], %b::text[], %b::bytea[])"
             " WITH ORDINALITY AS e(id, aggregate_type, aggregate_id, event_type, envelope, n) ORDER BY n",
             (
                 [e.id for e in envelopes],

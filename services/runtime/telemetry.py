@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
@@ -51,3 +54,18 @@ def serve_metrics(host: str, port: int) -> None:
     """Prometheus text exposition on http://host:port/metrics (0 = off)."""
     if port:
         start_http_server(port, addr=host)
+
+
+_TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$")
+
+
+def trace_ids(traceparent: str) -> tuple[str, str]:
+    """(trace id, this call's traceparent) without a span: the caller's trace continued with a new
+    span id (its sampled flag kept), or a new trace when the header is missing or malformed (W3C
+    trace context; an all-zero trace id is invalid)."""
+    match = _TRACEPARENT.match(traceparent.strip().lower())
+    if match and match[1] != "0" * 32:
+        trace_id, flags = match[1], match[2]
+    else:
+        trace_id, flags = f"{random.getrandbits(128) or 1:032x}", "00"
+    return trace_id, f"00-{trace_id}-{random.getrandbits(64) or 1:016x}-{flags}"

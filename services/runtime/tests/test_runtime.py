@@ -32,9 +32,10 @@ from services.runtime.fieldcrypt import (
     unwrap,
     wrap,
 )
-from services.runtime.interceptors import spiffe_service, trace_ids
+from services.runtime.interceptors import spiffe_service
 from services.runtime.migrations import RUNTIME_MIGRATIONS, MigrationError, load, migrate
 from services.runtime.settings import ConfigError, Settings
+from services.runtime.telemetry import trace_ids
 
 # --- settings -------------------------------------------------------------------
 
