@@ -202,6 +202,9 @@ def render(
                             # The service learns who called from this header; a caller's own copy is replaced.
                             forward_client_cert_details="SANITIZE_SET",
                             set_current_client_cert_details={"uri": True},
+                            # Callers are the edge and other sidecars' egress, which set x-request-id:
+                            # no UUID drawn per inbound request (the service draws one if none came).
+                            generate_request_id=False,
                         )
                     ],
                 }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import ssl
 import uuid
 
 from edge_testing import PASSWORD, assert_error_shape, sign_up
@@ -187,3 +189,23 @@ async def test_access_log_is_json_lines_with_request_ids(rest, edge):
     assert entry["status"] == 200 and entry["http_method"] == "GET"
     assert entry["rpc"] == "/iworkz.marketplace.v1.MarketplaceService/SearchJobs"
     assert entry["cluster"] == "svc_marketplace" and entry["request_id"]
+
+
+async def test_a_reconnecting_client_resumes_its_tls_session(edge):
+    """TLS 1.3 session tickets: a browser or SDK that reconnects skips the full handshake (its
+    signature and key exchange, the costliest part of a new connection, on both sides)."""
+    context = ssl.create_default_context(cafile=str(edge.ca))
+    context.set_alpn_protocols(["http/1.1"])
+    session, reused = None, []
+    for _ in range(2):
+        with (
+            socket.create_connection(("127.0.0.1", edge.port), timeout=10) as raw,
+            context.wrap_socket(raw, server_hostname="localhost", session=session) as tls,
+        ):
+            tls.sendall(b"GET /.well-known/jwks.json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            while tls.recv(65536):  # the ticket comes after the handshake: read to the end
+                pass
+            assert tls.version() == "TLSv1.3"
+            reused.append(tls.session_reused)
+            session = tls.session
+    assert reused == [False, True]
