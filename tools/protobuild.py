@@ -186,8 +186,9 @@ def write_service_config() -> None:
     and are retried on UNAVAILABLE (googleapis-style service config, which
     gRPC channels apply natively), and so are writes whose request has an
     AIP-155 `request_id` (the SDK fills one in; the service applies it once).
-    Uploads (client streams: a résumé, a photo read by OCR) get the edge's
-    30 s. Server streams (live updates) stay open
+    Uploads (client streams: a résumé, a photo read by OCR; and unary methods
+    whose HTTP body is a `google.api.HttpBody`: a recording for voice's Ask,
+    recognised, answered by the agent and spoken back) get the edge's 30 s. Server streams (live updates) stay open
     as long as the caller wants: no deadline, and a retry only until the
     first message arrives, as gRPC does for streams.
     """
@@ -207,12 +208,15 @@ def write_service_config() -> None:
             for method in service.method:
                 rule = method.options.Extensions[annotations_pb2.http]
                 entry = {"service": f"{f.package}.{service.name}", "method": method.name}
-                keyed = any(x.name == "request_id" for x in messages[method.input_type.lstrip(".")].field)
+                request = messages[method.input_type.lstrip(".")]
+                keyed = any(x.name == "request_id" for x in request.field)
+                body = next((x for x in request.field if rule.body not in ("", "*") and x.name == rule.body), None)
+                carries_file = body is not None and body.type_name == ".google.api.HttpBody"
                 kind = (
                     streams
                     if method.server_streaming
                     else uploads
-                    if method.client_streaming
+                    if method.client_streaming or carries_file
                     else reads
                     if rule.get
                     else keyed_writes

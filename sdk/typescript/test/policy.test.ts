@@ -25,6 +25,11 @@ describe("call policy", () => {
     const move = policy.forMethod("iworkz.marketplace.v1.MarketplaceService/UpdateApplicationStatus");
     expect(move.timeoutMs).toBe(10_000);
     expect(move.retry).toBeUndefined();
+    // Uploads get the edge's 30 s: a résumé (a client stream) and a recording (voice's Ask: an HttpBody
+    // recognised, answered by the agent and spoken back, seconds of work on a small machine). Not retried.
+    for (const upload of ["iworkz.agent.v1.AgentService/ParseResume", "iworkz.voice.v1.VoiceService/Ask"]) {
+      expect([upload, policy.forMethod(upload).timeoutMs, policy.forMethod(upload).retry]).toEqual([upload, 30_000, undefined]);
+    }
     const live = policy.forMethod("iworkz.notifications.v1.NotificationService/Subscribe");
     expect(live.timeoutMs).toBeUndefined();
     expect(live.retry?.codes).toEqual([Code.Unavailable]);
