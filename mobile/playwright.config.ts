@@ -1,17 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { createHash, X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-
-// Chromium trusts exactly the test platform's edge certificate (its public key), nothing else.
-function edgeKeyPin(): string[] {
-  const info = process.env.IWORKZ_TESTBED;
-  if (!info) return [];
-  const { ca } = JSON.parse(readFileSync(info, "utf8"));
-  const cert = new X509Certificate(readFileSync(join(ca, "..", "server.pem")));
-  const spki = cert.publicKey.export({ type: "spki", format: "der" });
-  return [`--ignore-certificate-errors-spki-list=${createHash("sha256").update(spki).digest("base64")}`];
-}
+import { CHROMIUM, chromiumArgs } from "./e2e/browser";
 
 export default defineConfig({
   testDir: "e2e",
@@ -23,19 +11,6 @@ export default defineConfig({
   use: {
     baseURL: process.env.IWORKZ_WEB,
     trace: "off",
-    launchOptions: {
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        ...edgeKeyPin(),
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM, args: chromiumArgs() },
   },
 });
