@@ -18,6 +18,7 @@ import { identity, types, voice } from "../../sdk/typescript/src/index";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iworkz-mobile-voice-"));
 const MICROPHONE = path.join(dir, "microphone.wav");
+process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true })); // Playwright loads this file in the runner and the worker
 
 /** Writes what the fake microphone says next (espeak-ng; half a second of silence before, one after). Returns its length in ms. */
 function say(sentence: string): number {
