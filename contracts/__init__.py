@@ -17,12 +17,14 @@ from contracts.image import (
     load,
     transcoder_descriptor_set,
 )
+from contracts.json_bodies import body_checks
 
 __all__ = [
     "ERROR_FILES",
     "Contracts",
     "HttpBinding",
     "Rpc",
+    "body_checks",
     "from_bytes",
     "from_image",
     "load",

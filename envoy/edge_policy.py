@@ -16,6 +16,12 @@ from envoy.config import Json, typed
 
 TRANSCODER = "envoy.filters.http.grpc_json_transcoder"
 GRPC_WEB = "envoy.filters.http.grpc_web"
+UNKNOWN_FIELDS = "envoy.filters.http.lua"  # refuses unknown JSON fields, just before the transcoder
+UNKNOWN_FIELDS_SCRIPT = pathlib.Path(__file__).with_name("unknown_fields.lua")
+UNAUTHENTICATED_STREAMS = "iworkz.unauthenticated_streams"  # after the JWT check (unauthenticated_streams.lua)
+UNAUTHENTICATED_STREAMS_SCRIPT = pathlib.Path(__file__).with_name("unauthenticated_streams.lua")
+# Dynamic metadata a filter sets on a reply it has already shaped as JSON: the mappers leave it alone.
+SHAPED_REPLY = ("iworkz", "shaped_reply")
 # identity's GetJwks binding (topology edge.jwt.jwks_service): where the signing keys are.
 JWKS_PATH = "/.well-known/jwks.json"
 # The content type the client sent, kept before grpc_web and the transcoder rewrite
@@ -120,12 +126,37 @@ def local_reply_mappers() -> list[Json]:
     """
     unauthenticated: Json = {"status_code": 401, "headers_to_add": [_www_authenticate()]}
     mappers: list[Json] = [
+        # A reply already in the error shape (the unknown-field filter's): kept as it is.
+        {
+            "filter": {
+                "metadata_filter": {
+                    "matcher": {
+                        "filter": SHAPED_REPLY[0],
+                        "path": [{"key": SHAPED_REPLY[1]}],
+                        "value": {"bool_match": True},
+                    },
+                    "match_if_key_not_found": False,
+                }
+            }
+        },
         {
             "filter": {"and_filter": {"filters": [_status_is("EQ", 403), not_grpc()]}},
             **unauthenticated,
             "body_format_override": json_error(HTTP_TO_GRPC_CODE[401], "%LOCAL_REPLY_BODY%"),
         },
         {"filter": {"and_filter": {"filters": [_status_is("EQ", 403), _grpc()]}}, **unauthenticated},
+        # A timeout (the caller's grpc-timeout or the route's) is 504, which gRPC reads as UNAVAILABLE, a
+        # status clients retry: it is DEADLINE_EXCEEDED.
+        {
+            "filter": {"and_filter": {"filters": [_status_is("EQ", 504), _grpc()]}},
+            "headers_to_add": [
+                {"header": {"key": "grpc-status", "value": "4"}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"},
+                {
+                    "header": {"key": "grpc-message", "value": "deadline exceeded"},
+                    "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+                },
+            ],
+        },
         # HTTP 413 has no gRPC code of its own (it would be UNKNOWN): a message too large is RESOURCE_EXHAUSTED.
         {
             "filter": {"and_filter": {"filters": [_status_is("EQ", 413), _grpc()]}},
@@ -204,6 +235,70 @@ def transcoder(proto_descriptor: pathlib.Path | str, services: list[str], max_re
         # Larger REST bodies get 413 before they reach a service.
         max_request_body_size=max_request_bytes,
         max_response_body_size=MAX_RESPONSE_BYTES,
+    )
+
+
+def _lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _lua_path_pattern(segments: list[str]) -> str:
+    """A Lua pattern of a binding's path: `*` one segment, `**` any number, verbs kept literal."""
+    out = []
+    for segment in segments:
+        literal_parts = re.split(r"(\*\*|\*)", segment)
+        rendered = ""
+        for part in literal_parts:
+            if part == "**":
+                rendered += ".+"
+            elif part == "*":
+                rendered += "[^/]+"
+            else:
+                rendered += re.sub(r"([%^$().\[\]*+\-?])", r"%\1", part)
+        out.append(rendered)
+    return "^/" + "/".join(out) + "/?$"
+
+
+def unknown_fields_filter(
+    routes: Iterable[tuple[str, list[str], str, str]], messages: dict[str, dict[str, Json]]
+) -> Json:
+    """The Lua filter refusing unknown JSON fields (`unknown_fields.lua`), with its tables.
+
+    `routes`: (HTTP method, path segments, body message, the request field the body fills or ""),
+    most literal first; `messages`: each
+    body message's JSON keys -> "" (not looked into), a message name, or {"map": message or ""}.
+    (`contracts.json_bodies` computes both from the descriptor image.)
+    """
+    lines = ["local ROUTES = {"]
+    for method, segments, message, body_field in routes:
+        row = ", ".join(_lua_string(v) for v in (method, _lua_path_pattern(segments), message, body_field))
+        lines.append(f"  {{ {row} }},")
+    lines += ["}", "local MESSAGES = {"]
+    for message, keys in sorted(messages.items()):
+        entries = []
+        for key, check in sorted(keys.items()):
+            if isinstance(check, dict):
+                value = "{ " + _lua_string(check["map"]) + " }"
+            elif check:
+                value = _lua_string(check)
+            else:
+                value = "0"
+            entries.append(f"[{_lua_string(key)}] = {value}")
+        lines.append(f"  [{_lua_string(message)}] = {{ " + ", ".join(entries) + " },")
+    lines.append("}")
+    source = "\n".join(lines) + "\n\n" + UNKNOWN_FIELDS_SCRIPT.read_text()
+    return typed("envoy.extensions.filters.http.lua.v3.Lua", default_source_code={"inline_string": source})
+
+
+def unauthenticated_stream_filter(client_streaming_paths: Iterable[str], subject_header: str) -> Json:
+    """The Lua filter refusing, once its request is complete, a client-streaming gRPC call without a
+    valid token (`unauthenticated_streams.lua`); placed after the JWT check, which lets those calls through,
+    so that gRPC clients see UNAUTHENTICATED, never INTERNAL."""
+    entries = ", ".join(f"[{_lua_string(p)}] = true" for p in sorted(client_streaming_paths))
+    source = f"local STREAMS = {{ {entries} }}\nlocal SUBJECT = {_lua_string(subject_header)}\n\n"
+    return typed(
+        "envoy.extensions.filters.http.lua.v3.Lua",
+        default_source_code={"inline_string": source + UNAUTHENTICATED_STREAMS_SCRIPT.read_text()},
     )
 
 

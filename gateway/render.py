@@ -6,7 +6,8 @@
 One HTTPS listener (HTTP/1.1 and HTTP/2) serves REST/JSON (transcoded, server
 streams as Server-Sent Events), gRPC-web and gRPC. Filters, in order:
 
-    cors → grpc_web → jwt_authn → buffer → grpc_json_transcoder → local_ratelimit → router
+    cors → grpc_web → jwt_authn → lua (client streams without a token) → buffer
+    → lua (unknown JSON fields) → grpc_json_transcoder → local_ratelimit → router
 
 Routes match the gRPC path (`/pkg.Service/Method`): REST requests are
 transcoded before routing, gRPC-web requests are turned into gRPC first. Every
@@ -320,16 +321,27 @@ def _static_route(path: str, filename: pathlib.Path, content_type: str, *extra_h
     }
 
 
-def _jwt_rules(public: list[contracts.Rpc], static_paths: list[str]) -> list[Json]:
+def _jwt_rules(
+    public: list[contracts.Rpc], static_paths: list[str], client_streams: Iterable[contracts.Rpc] = ()
+) -> list[Json]:
     """Default-deny: public RPCs (gRPC path and REST bindings) and the docs are exempt.
 
     A token that is sent to a public RPC must still be valid (`allow_missing`),
     as the services would reject it too. Everything else needs a valid token,
     including unknown paths, so what is protected never depends on the REST
     matching here agreeing exactly with the transcoder's.
+
+    The gRPC path of a client-streaming RPC is checked but not refused here: refused on its
+    headers, a stream whose client is still writing its first message reaches gRPC clients as
+    INTERNAL instead of UNAUTHENTICATED. The filter after this one refuses it, without a verified
+    subject, once its request is complete (`envoy/unauthenticated_streams.lua`).
     """
     optional: Json = {"requires_any": {"requirements": [{"provider_name": JWT_PROVIDER}, {"allow_missing": {}}]}}
+    checked_only: Json = {
+        "requires_any": {"requirements": [{"provider_name": JWT_PROVIDER}, {"allow_missing_or_failed": {}}]}
+    }
     rules: list[Json] = [{"match": {"path": p, "headers": [_method_is("GET")]}} for p in static_paths]
+    rules += [{"match": {"path": rpc.grpc_path}, "requires": checked_only} for rpc in client_streams]
     for rpc in public:
         rules.append({"match": {"path": rpc.grpc_path}, "requires": optional})
         for binding in rpc.bindings:
@@ -343,7 +355,9 @@ def _jwt_rules(public: list[contracts.Rpc], static_paths: list[str]) -> list[Jso
     return rules
 
 
-def _jwt_filter(topology: Topology, public: list[contracts.Rpc], static_paths: list[str]) -> Json:
+def _jwt_filter(
+    topology: Topology, public: list[contracts.Rpc], static_paths: list[str], client_streams: list[contracts.Rpc]
+) -> Json:
     jwt = topology.edge.jwt
     return typed(
         "envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication",
@@ -374,7 +388,7 @@ def _jwt_filter(topology: Topology, public: list[contracts.Rpc], static_paths: l
                 "require_expiration": True,
             }
         },
-        rules=_jwt_rules(public, static_paths),
+        rules=_jwt_rules(public, static_paths, client_streams),
         bypass_cors_preflight=True,
     )
 
@@ -565,15 +579,28 @@ def build_config(
         # The Next.js server speaks HTTP/1.1 on loopback (in Istio, the web pod's sidecar adds mTLS).
         clusters.append(static_cluster(WEB_CLUSTER, web_upstream, topology.traffic))
     public = [r for r in rpcs if r.public]
+    client_streams = [r for r in rpcs if r.client_streaming and not r.public]
     filters = [
         {"name": FILTER_CORS, "typed_config": typed("envoy.extensions.filters.http.cors.v3.Cors")},
         {"name": edge_policy.GRPC_WEB, "typed_config": typed("envoy.extensions.filters.http.grpc_web.v3.GrpcWeb")},
-        {"name": FILTER_JWT, "typed_config": _jwt_filter(topology, public, static_paths)},
+        {"name": FILTER_JWT, "typed_config": _jwt_filter(topology, public, static_paths, client_streams)},
+        # Client streams without a valid token, refused once their request is complete (see _jwt_rules).
+        {
+            "name": edge_policy.UNAUTHENTICATED_STREAMS,
+            "typed_config": edge_policy.unauthenticated_stream_filter(
+                [r.grpc_path for r in client_streams], SUBJECT_HEADER
+            ),
+        },
         {
             "name": FILTER_BUFFER,
             "typed_config": typed(
                 "envoy.extensions.filters.http.buffer.v3.Buffer", max_request_bytes=edge.max_request_bytes
             ),
+        },
+        # Unknown JSON fields refused before the transcoder would drop them.
+        {
+            "name": edge_policy.UNKNOWN_FIELDS,
+            "typed_config": edge_policy.unknown_fields_filter(*contracts.body_checks(image, grpc_services)),
         },
         {
             "name": TRANSCODER,

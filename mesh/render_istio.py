@@ -680,7 +680,9 @@ def _routes(
 ) -> list[dict]:
     """HTTP routes to a service: its streams, its reads, then every other RPC."""
     destination = [{"destination": {"host": fqdn(topology, s.name), "port": {"number": s.port("app")}}}]
-    extra = {"corsPolicy": cors} if cors else {}
+    extra: dict[str, Any] = {"corsPolicy": cors} if cors else {}
+    if s.fault is not None:
+        extra["fault"] = {"delay": {"fixedDelay": duration(s.fault.delay), "percentage": {"value": s.fault.percent}}}
     rpcs = image.rpcs_of(s.grpc_services)
     streams = sorted(r.grpc_path for r in rpcs if r.server_streaming or r.client_streaming)
     reads = sorted(r.grpc_path for r in rpcs if r.idempotent_read and r.grpc_path not in streams)
@@ -890,7 +892,8 @@ def gateway_resources(topology: topo.Topology, image: Contracts) -> list[dict]:
 
 
 def transcoder(topology: topo.Topology, image: Contracts) -> dict:
-    """EnvoyFilter: gRPC-web first, the gRPC-JSON transcoder just before the router."""
+    """EnvoyFilter: gRPC-web first, the unknown-JSON-field check and the gRPC-JSON transcoder just
+    before the router."""
     services = sorted(g for s in edge_services(topology) for g in s.grpc_services)
     hcm = {"filter": {"name": "envoy.filters.network.http_connection_manager"}}
     return {
@@ -931,6 +934,23 @@ def transcoder(topology: topo.Topology, image: Contracts) -> dict:
                             "typed_config": edge_policy.transcoder(
                                 f"{DESCRIPTOR_DIR}/{DESCRIPTOR_FILE}", services, topology.edge.max_request_bytes
                             ),
+                        },
+                    },
+                },
+                # Unknown JSON fields refused before the transcoder would drop them (as the local edge does).
+                {
+                    "applyTo": "HTTP_FILTER",
+                    "match": {
+                        "context": "GATEWAY",
+                        "listener": {
+                            "filterChain": {"filter": {**hcm["filter"], "subFilter": {"name": edge_policy.TRANSCODER}}}
+                        },
+                    },
+                    "patch": {
+                        "operation": "INSERT_BEFORE",
+                        "value": {
+                            "name": edge_policy.UNKNOWN_FIELDS,
+                            "typed_config": edge_policy.unknown_fields_filter(*contracts.body_checks(image, services)),
                         },
                     },
                 },
@@ -1060,6 +1080,16 @@ def error_replies(topology: topo.Topology) -> dict:
 class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data):  # every document stands alone: no &anchors / *aliases
         return True
+
+
+def _text_block(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    """Multi-line text (the unknown-field filter's Lua) as a readable `|` block."""
+    if "\n" in text:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|")
+    return dumper.represent_str(text)
+
+
+_Dumper.add_representer(str, _text_block)
 
 
 def to_yaml(docs: list[dict]) -> str:

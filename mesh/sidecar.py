@@ -34,7 +34,16 @@ from dataclasses import dataclass
 import yaml
 
 import contracts
-from envoy.config import Json, bootstrap, http_connection_manager, router, socket_address, static_cluster, typed
+from envoy.config import (
+    Json,
+    bootstrap,
+    duration,
+    http_connection_manager,
+    router,
+    socket_address,
+    static_cluster,
+    typed,
+)
 from envoy.tls import Credentials, downstream_mtls, upstream_mtls
 from envoy.traffic import route_action, route_timeouts, upstream_cluster
 from topology import Service, Topology
@@ -83,6 +92,7 @@ def _access_log(direction: str) -> list[Json]:
         "peer": "%DOWNSTREAM_PEER_URI_SAN%",
         "request_id": "%REQ(X-REQUEST-ID)%",
         "attempts": "%UPSTREAM_REQUEST_ATTEMPT_COUNT%",
+        "grpc_timeout": "%REQ(GRPC-TIMEOUT)%",  # the caller's deadline, as it reached this hop
     }
     # Every request is logged once, at the edge (with its request id); a sidecar logs only what
     # went wrong or was slow (the formatting and write per request are a sizeable share of a hop's CPU).
@@ -92,6 +102,8 @@ def _access_log(direction: str) -> list[Json]:
                 {"status_code_filter": {"comparison": {"op": "GE", "value": _runtime_uint(400, "min_status")}}},
                 {"grpc_status_filter": {"statuses": ["OK"], "exclude": True}},
                 {"duration_filter": {"comparison": {"op": "GE", "value": _runtime_uint(1000, "min_duration_ms")}}},
+                # Any response flag: a reset, a timeout, an injected fault (DI) ...
+                {"response_flag_filter": {}},
             ]
         }
     }
@@ -166,6 +178,27 @@ def _egress_routes(topology: Topology, caller: Service, image: pathlib.Path) -> 
     return routes
 
 
+def _fault(service: Service) -> list[Json]:
+    """The topology's fault for the service (a chaos scenario): calls wait `delay` before the app,
+    health checks excepted; the percentage can be changed at run time (`runtime_modify`)."""
+    if service.fault is None:
+        return []
+    percent = service.fault.percent
+    return [
+        {
+            "name": "envoy.filters.http.fault",
+            "typed_config": typed(
+                "envoy.extensions.filters.http.fault.v3.HTTPFault",
+                delay={
+                    "fixed_delay": duration(service.fault.delay),
+                    "percentage": {"numerator": round(percent), "denominator": "HUNDRED"},
+                },
+                headers=[{"name": ":path", "string_match": {"prefix": "/grpc.health.v1."}, "invert_match": True}],
+            ),
+        }
+    ]
+
+
 def _rbac(topology: Topology, service: Service) -> Json:
     principals = [
         {"authenticated": {"principal_name": {"exact": topology.spiffe_id(caller)}}} for caller in service.callers
@@ -198,7 +231,7 @@ def render(
                         _hcm(
                             "inbound",
                             _inbound_routes(topology, service, image),
-                            [_rbac(topology, service)],
+                            [_rbac(topology, service), *_fault(service)],
                             # The service learns who called from this header; a caller's own copy is replaced.
                             forward_client_cert_details="SANITIZE_SET",
                             set_current_client_cert_details={"uri": True},
@@ -246,7 +279,11 @@ def render(
                 )
             )
     admin = (HOST, service.port("sidecar_admin", replica))
-    return bootstrap(f"{service_name}-{replica}", service_name, admin, listeners, clusters, MAX_CONNECTIONS)
+    extra: Json = {}
+    if service.fault is not None:
+        # A runtime the admin port can change (`/runtime_modify`): the fault's percentage, at run time.
+        extra["layered_runtime"] = {"layers": [{"name": "admin", "admin_layer": {}}]}
+    return bootstrap(f"{service_name}-{replica}", service_name, admin, listeners, clusters, MAX_CONNECTIONS, **extra)
 
 
 def write(

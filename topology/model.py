@@ -162,6 +162,17 @@ class Retries(_Model):
         return tuple(dict.fromkeys(_NEVER_DELIVERED[r] for r in self.retry_on if r in _NEVER_DELIVERED))
 
 
+class Fault(_Model):
+    """Fault injection (a chaos scenario; the committed topology has none): each call to the
+    service's replicas waits `delay` at their sidecar's inbound before it reaches the app, for
+    `percent` of calls (health checks exempt). Istio: the VirtualService's `fault.delay`. The local
+    sidecars read the percentage from their runtime (`fault.http.delay.fixed_delay_percent`), so a
+    test can switch an armed fault (`percent: 0`) on and off through the sidecar's admin port."""
+
+    delay: Duration
+    percent: int = Field(default=100, ge=0, le=100)
+
+
 class Service(_Model):
     """One service: its gRPC services, replicas, base ports (replica i uses base + i) and callers."""
 
@@ -173,6 +184,7 @@ class Service(_Model):
     calls: tuple[str, ...] = ()
     timeout: Duration
     retries: Retries
+    fault: Fault | None = None
     # The Python module run as the service's process (`python -m <main>`); default `services.<name>.main`.
     # A top-level folder such as the voice assistant's `voice/` sets `main: voice.main`.
     main: str = ""

@@ -261,8 +261,8 @@ def _gateway_chain(docs, tmp_path: pathlib.Path, rbac_policies: dict) -> dict:
         if operation == "INSERT_FIRST":
             filters.insert(0, value)
         elif operation == "INSERT_BEFORE":
-            assert p["match"]["listener"]["filterChain"]["filter"]["subFilter"]["name"] == router["name"]
-            filters.insert(filters.index(router), value)
+            before = p["match"]["listener"]["filterChain"]["filter"]["subFilter"]["name"]
+            filters.insert(next(i for i, f in enumerate(filters) if f["name"] == before), value)
         elif operation == "MERGE" and p["applyTo"] == "HTTP_ROUTE":
             # A per-route patch (the web app's route skips the transcoder): Envoy must accept it too.
             name = p["match"]["routeConfiguration"]["vhost"]["route"]["name"]
@@ -317,13 +317,14 @@ def test_envoy_loads_the_gateway_filters_with_the_configmap_descriptor(docs, tmp
     assert names == [
         "envoy.filters.http.grpc_web",
         "envoy.filters.http.rbac",
+        "envoy.filters.http.lua",
         "envoy.filters.http.grpc_json_transcoder",
         "envoy.filters.http.router",
     ]
     result = _envoy(hcm, tmp_path, "validate")
     assert result.returncode == 0, result.stdout + result.stderr
     # ... and the same check fails when a service is not in the ConfigMap's descriptor.
-    transcoder = hcm["http_filters"][2]["typed_config"]
+    transcoder = hcm["http_filters"][3]["typed_config"]
     transcoder["services"] = [*transcoder["services"], "iworkz.nothing.v1.NothingService"]
     assert _envoy(hcm, tmp_path, "validate").returncode != 0
 

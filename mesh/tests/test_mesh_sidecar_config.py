@@ -243,3 +243,23 @@ def test_relocated_topologies_use_free_distinct_ports(tmp_path):
     assert len(used) == len(set(used))
     assert all(ports.port_free(port) for port in used)
     assert load(tmp_path / "topology.yaml") == topology
+
+
+def test_a_fault_delays_calls_but_not_health_checks_and_its_share_changes_at_run_time(topology, tmp_path):
+    from topology.model import Fault
+
+    faulty = topology.services["identity"].model_copy(update={"fault": Fault(delay=2.0, percent=0)})
+    config = sidecar.render(
+        topology.model_copy(update={"services": {**topology.services, "identity": faulty}}), "identity", 0, tmp_path
+    )
+    names = [f["name"] for f in _hcm(_listener(config, "inbound"))["http_filters"]]
+    assert names == ["envoy.filters.http.rbac", "envoy.filters.http.fault", "envoy.filters.http.router"]
+    fault = _hcm(_listener(config, "inbound"))["http_filters"][1]["typed_config"]
+    assert fault["delay"] == {"fixed_delay": "2s", "percentage": {"numerator": 0, "denominator": "HUNDRED"}}
+    assert fault["headers"][0]["string_match"] == {"prefix": "/grpc.health.v1."}
+    assert fault["headers"][0]["invert_match"] is True
+    assert config["layered_runtime"] == {"layers": [{"name": "admin", "admin_layer": {}}]}
+    # Without a fault: no fault filter, no runtime the admin port could change.
+    plain = sidecar.render(topology, "identity", 0, tmp_path)
+    assert "envoy.filters.http.fault" not in [f["name"] for f in _hcm(_listener(plain, "inbound"))["http_filters"]]
+    assert "layered_runtime" not in plain
