@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from google.protobuf import descriptor_pb2
@@ -257,13 +258,17 @@ class _Builder:
         if required:
             schema["required"] = required
         notes = [f"Rule: {c.message or c.expression}" for c in message.options.Extensions[validate_pb2.message].cel]
-        oneofs: dict[str, list[str]] = {}
+        oneofs: dict[int, list[str]] = {}
         for field in message.field:
-            if field.HasField("oneof_index") and not field.proto3_optional:
-                oneofs.setdefault(message.oneof_decl[field.oneof_index].name, []).append(
-                    field.json_name or _lower_camel(field.name)
-                )
-        notes += [f"At most one of: {', '.join(f'`{n}`' for n in names)}." for names in oneofs.values()]
+            if field.HasField("oneof_index") and not field.proto3_optional and field.name not in exclude:
+                oneofs.setdefault(field.oneof_index, []).append(field.json_name or _lower_camel(field.name))
+        for index, names in oneofs.items():
+            if message.oneof_decl[index].options.Extensions[validate_pb2.oneof].required:
+                # Exactly one: the transcoder refuses two members, the rule refuses none.
+                schema.setdefault("allOf", []).append({"oneOf": [{"required": [n]} for n in names]})
+                notes.append(f"Exactly one of: {', '.join(f'`{n}`' for n in names)}.")
+            else:
+                notes.append(f"At most one of: {', '.join(f'`{n}`' for n in names)}.")
         if notes:
             schema["description"] = "\n\n".join(filter(None, [schema.get("description", ""), *notes]))
         return schema
@@ -316,6 +321,7 @@ class _Builder:
         if cel:
             description = "\n\n".join(filter(None, [description, *[f"Rule: {c}" for c in cel]]))
         if rules.HasField("field_mask") and getattr(rules.field_mask, "in"):
+            schema = {**schema, "pattern": _field_mask_pattern(getattr(rules.field_mask, "in"))}
             description = "\n\n".join(
                 filter(
                     None,
@@ -477,9 +483,11 @@ class _Builder:
                     continue  # not expressible as query parameters
                 found += self.query_parameters(type_name, bound, path + ".", depth + 1)
                 continue
-            schema, _ = self.field_schema(message, field)
+            schema, required = self.field_schema(message, field)
             description = schema.pop("description", None)
-            parameter = {"name": json_path, "in": "query", "required": False, "schema": schema}
+            # Only a top-level field's rule makes the parameter necessary (a nested one applies when its
+            # parent message is set).
+            parameter = {"name": json_path, "in": "query", "required": required and not prefix, "schema": schema}
             if field.label == FD.LABEL_REPEATED:
                 parameter["style"], parameter["explode"] = "form", True
             if description:
@@ -783,12 +791,21 @@ def _number_keywords(kind: str, n: Any) -> dict[str, Any]:
 
 
 def _bytes_keywords(b: validate_pb2.BytesRules) -> dict[str, Any]:
+    """Byte lengths, and the lengths of their base64 text (what JSON Schema can check)."""
     extra: dict[str, Any] = {}
     if b.HasField("min_len"):
         extra["x-min-bytes"] = b.min_len
+        extra["minLength"] = 4 * ((b.min_len + 2) // 3) if b.min_len else 0
     if b.HasField("max_len"):
         extra["x-max-bytes"] = b.max_len
+        extra["maxLength"] = 4 * ((b.max_len + 2) // 3)
     return extra
+
+
+def _field_mask_pattern(paths: Iterable[str]) -> str:
+    """A FieldMask's JSON (comma-separated lowerCamelCase paths) limited to `paths` and their sub-paths."""
+    one = "(" + "|".join(re.escape(_lower_camel(p)) for p in paths) + r")(\.[A-Za-z0-9_]+)*"
+    return f"^{one}(,{one})*$"
 
 
 def main(argv: list[str] | None = None) -> int:

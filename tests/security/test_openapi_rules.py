@@ -1,4 +1,5 @@
-"""The OpenAPI document is no looser than what the services enforce, for path parameters.
+"""The OpenAPI document is no looser than what the services enforce: path parameters, and every
+body field and query parameter of every operation (`openapi_rules.py` reads the rules).
 
 Each path parameter fills part of a request field (`name` = `workers/{worker}`);
 when the field's buf.validate pattern refuses a value for that part, the
@@ -9,9 +10,11 @@ fuzzers see the rule. (Body and query fields carry their rules through
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
+from openapi_rules import compare
 from valid_requests import SAMPLE_ID, solve_pattern
 
 import contracts
@@ -24,7 +27,7 @@ _FILLS = re.compile(r"Fills `([^`]+)` = `([^`]+)`")
 
 @pytest.fixture(scope="module")
 def document(edge_image):
-    image = contracts.load(edge_image)
+    image = contracts.from_bytes(contracts.transcoder_descriptor_set(contracts.load(edge_image)))
     return image, openapi.build(image)
 
 
@@ -79,3 +82,39 @@ def test_no_path_parameter_accepts_what_its_field_refuses(document):
 def _fill(shape: str, name: str, probe: str, others: dict[str, str]) -> str:
     """`shape` (`issuers/{issuer}/statusLists/{statusList}`) with `probe` for `name`, valid values elsewhere."""
     return re.sub(r"\{([^}]+)\}", lambda m: probe if m[1] == name else others[m[1]], shape)
+
+
+def test_no_body_field_or_query_parameter_is_documented_looser_than_its_rules(document):
+    image, doc = document
+    looser, checked, operations = compare(image, doc)
+    print(f"{checked} rules compared over {sum(1 for p in doc['paths'].values() for _ in p)} operations")
+    assert checked > 300
+    assert not looser, f"{len(operations)} operations documented looser than enforced:\n" + "\n".join(looser)
+
+
+@pytest.mark.parametrize("keyword", ["maxLength", "pattern", "minimum", "maxItems", "enum", "required", "oneOf"])
+def test_the_comparison_finds_a_rule_the_document_drops(document, keyword):
+    """The comparison can fail: the document with one kind of constraint taken out of every schema."""
+    image, doc = document
+    loosened = copy.deepcopy(doc)
+
+    def strip(node):
+        if isinstance(node, dict):
+            if keyword in ("required", "oneOf"):
+                node.pop(keyword, None)
+            elif "type" in node or "$ref" in node or "anyOf" in node:
+                node.pop(keyword, None)
+            for value in node.values():
+                strip(value)
+        elif isinstance(node, list):
+            for value in node:
+                strip(value)
+
+    strip(loosened["components"]["schemas"])
+    for item in loosened["paths"].values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter["in"] == "query":
+                    strip(parameter)
+    looser, _, _ = compare(image, loosened)
+    assert looser, f"taking every {keyword} out went unnoticed"
