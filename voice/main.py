@@ -8,7 +8,7 @@ import pathlib
 import grpc
 
 from iworkz.voice.v1 import voice_pb2, voice_pb2_grpc
-from services.runtime import server
+from services.runtime import deadlines, server
 from services.runtime.errors import Unavailable
 from services.runtime.server import Resources, ServiceSpec
 from voice.config import VoiceConfig
@@ -23,7 +23,8 @@ async def add_servicers(grpc_server: grpc.aio.Server, resources: Resources) -> N
     if not config.agent:
         raise Unavailable("voice needs the agent: set VOICE_AGENT_TARGET (make up sets IWORKZ_AGENT_TARGET)")
     speech = await asyncio.to_thread(SpeechEngines.load, config)
-    channel = grpc.aio.insecure_channel(config.agent)  # the sidecar's egress: mTLS from there on
+    # The sidecar's egress (mTLS from there on); each turn within what is left of the caller's deadline.
+    channel = grpc.aio.insecure_channel(config.agent, interceptors=deadlines.interceptors())
     resources.extras["agent_channel"] = channel
     voice_pb2_grpc.add_VoiceServiceServicer_to_server(VoiceServicer(resources, config, speech, channel), grpc_server)
 

@@ -14,7 +14,7 @@ from services.agent.domain.chat.engine import Engine, OfflineEngine
 from services.agent.domain.chat.intents import Prediction
 from services.agent.models import Models
 from services.agent.servicer import AgentServicer
-from services.runtime import server
+from services.runtime import deadlines, server
 from services.runtime.server import Resources, ServiceSpec
 
 NAME = agent_pb2.DESCRIPTOR.services_by_name["AgentService"].full_name
@@ -37,8 +37,10 @@ def _engine(config: AgentConfig, models: Models) -> Engine:
 async def add_servicers(grpc_server: grpc.aio.Server, resources: Resources) -> None:
     config = AgentConfig.from_settings(resources.settings)
     models = await asyncio.to_thread(Models.load, config.data_dir, config.threads)
-    channel = grpc.aio.insecure_channel(config.marketplace) if config.marketplace else None
-    matching = grpc.aio.insecure_channel(config.matching) if config.matching else None
+    # The assistant's tools call on a caller's behalf: within what is left of that caller's deadline.
+    propagate = deadlines.interceptors()
+    channel = grpc.aio.insecure_channel(config.marketplace, interceptors=propagate) if config.marketplace else None
+    matching = grpc.aio.insecure_channel(config.matching, interceptors=propagate) if config.matching else None
     resources.extras.update(config=config, models=models, marketplace_channel=channel, matching_channel=matching)
     agent_pb2_grpc.add_AgentServiceServicer_to_server(
         AgentServicer(resources, models, _engine(config, models), channel, matching), grpc_server

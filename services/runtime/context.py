@@ -46,6 +46,7 @@ class CallState:
     service_identity: str = ""  # mesh identity of the calling service, from mTLS
     code: str = "OK"
     metadata: dict[str, str] | None = None  # the call's text metadata, read once by the call-context interceptor
+    deadline: float | None = None  # the caller's deadline (time.monotonic()), if it sent one
 
 
 _current: contextvars.ContextVar[CallState | None] = contextvars.ContextVar("iworkz_call", default=None)

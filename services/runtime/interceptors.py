@@ -242,6 +242,9 @@ class CallContextInterceptor(WrappingInterceptor):
             metadata=md,
             request_id=request_id[:128] if request_id else uuid.uuid4().hex,
         )
+        left = ctx.time_remaining()
+        if left is not None:  # calls this one makes get no more time (runtime/deadlines.py)
+            state.deadline = time.monotonic() + left
         if self.spans:
             span = trace.get_current_span().get_span_context()
             if span.is_valid:

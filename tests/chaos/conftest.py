@@ -23,6 +23,8 @@ def edge_platform(tmp_path_factory, database_url, redis_url, master_keys):
     for service in raw["services"].values():
         service["callers"] = [c for c in service["callers"] if c == "edge" or c in KEEP]
         service["calls"] = [c for c in service["calls"] if c in KEEP]
+    # An armed fault (0 %): test_slow_dependency switches it on through marketplace's sidecars' admin.
+    raw["services"]["marketplace"]["fault"] = {"delay": "2s", "percent": 0}
     # One test client offers up to 200 rps: above the edge's per-caller limit, which is not under test here.
     raw["edge"]["rate_limits"]["default"] = {"tokens": 2000, "per_seconds": 1}
     (root / "source.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
