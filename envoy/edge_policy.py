@@ -149,6 +149,10 @@ def local_reply_mappers() -> list[Json]:
         # status clients retry: it is DEADLINE_EXCEEDED.
         {
             "filter": {"and_filter": {"filters": [_status_is("EQ", 504), _grpc()]}},
+            # A trailers-only gRPC answer, whichever part of Envoy timed out (the stream's duration limit
+            # answers in plain HTTP, which gRPC-web's encoder would turn into UNAVAILABLE).
+            "status_code": 200,
+            "body_format_override": {"text_format": "", "content_type": "application/grpc"},
             "headers_to_add": [
                 {"header": {"key": "grpc-status", "value": "4"}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"},
                 {
