@@ -8,6 +8,7 @@ runtime's (`runtime.settings.EventSettings`).
 from __future__ import annotations
 
 import os
+from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import SettingsConfigDict
@@ -30,6 +31,12 @@ class MatchingConfig(ServiceSettings):
     snapshot_path: str = Field("", description="file for the projection's snapshot (fast restart); empty: off")
     snapshot_seconds: float = Field(60.0, ge=1, description="how often the snapshot is rewritten")
     agent_target: str = Field("", description="host:port of the agent (Embed), through the mesh")
+    index: Literal["faiss", "pgvector"] = Field(
+        "faiss", description="the job index: faiss (HNSW in each replica's memory) or pgvector (in PostgreSQL)"
+    )
+    pgvector_url: str = Field(
+        "", description="PostgreSQL with the vector extension for MATCHING_INDEX=pgvector; empty: DATABASE_URL"
+    )
 
     @field_validator("strong_match")
     @classmethod

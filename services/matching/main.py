@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import pathlib
 
 import grpc
 
 from iworkz.matching.v1 import matching_pb2, matching_pb2_grpc
 from services.matching.config import MatchingConfig
+from services.matching.domain.retrieval import SlotIndex
 from services.matching.embeddings import EmbedClient
 from services.matching.event_handler import CONSUMER, SOURCES, ProjectionWriter
 from services.matching.learning import Learner
-from services.matching.projection import Projection
+from services.matching.pgvector_index import PgVectorIndex, PgVectorSlots
+from services.matching.projection import DIM, Projection
 from services.matching.servicer import MatchingServicer
 from services.matching.vectors import Embedder
 from services.matching.watch import MatchWatch
@@ -27,7 +30,22 @@ NAME = matching_pb2.DESCRIPTOR.services_by_name["MatchingService"].full_name
 async def add_servicers(grpc_server: grpc.aio.Server, resources: Resources) -> None:
     config = MatchingConfig.from_settings(resources.settings)
     fanout = Fanout(resources.redis, resources.redis.key("live", "matching"))
-    projection = Projection(resources.db, fanout, reads=resources.reads)
+    if config.index == "pgvector":
+        # The job vectors and their HNSW graph in PostgreSQL (the service's database unless
+        # MATCHING_PGVECTOR_URL names another with the vector extension); one connection a replica.
+        url = config.pgvector_url or resources.settings.database_url
+        vectors = await asyncio.to_thread(PgVectorIndex, url, DIM)
+        resources.extras["pgvector"] = vectors
+
+        def attach(index: SlotIndex) -> None:
+            assert isinstance(index, PgVectorSlots)
+            index.attach(vectors)
+
+        projection = Projection(
+            resources.db, fanout, reads=resources.reads, index=lambda: PgVectorSlots(vectors), attach=attach
+        )
+    else:
+        projection = Projection(resources.db, fanout, reads=resources.reads)
     if config.snapshot_path:
         projection.snapshot_path = pathlib.Path(config.snapshot_path)
     watch = MatchWatch(projection, config.watch_floor, config.strong_match, config.watch_per_job)
@@ -63,6 +81,16 @@ async def snapshots(resources: Resources) -> None:
     await resources.extras["projection"].keep_snapshots(resources.extras["config"].snapshot_seconds)
 
 
+async def close_index(resources: Resources) -> None:
+    """Hold pgvector's connection while the service runs (MATCHING_INDEX=pgvector); close it at the end."""
+    try:
+        await asyncio.Event().wait()
+    finally:
+        vectors = resources.extras.get("pgvector")
+        if vectors is not None:
+            vectors.close()
+
+
 async def follow(resources: Resources) -> None:
     """Load the projection from PostgreSQL, then follow its changes."""
     await resources.extras["projection"].follow()
@@ -90,6 +118,7 @@ SPEC = ServiceSpec(
         embed,
         learn,
         snapshots,
+        close_index,
     ],
 )
 

@@ -128,3 +128,77 @@ class PgVectorIndex:
                 {"q": q, "k": k, "allowed": list(allowed)},
             ).fetchall()
         return [(str(r[0]), float(r[1])) for r in rows]
+
+
+class PgVectorSlots:
+    """`PgVectorIndex` as `ranking.Matcher`'s job index (`retrieval.SlotIndex`): the service's
+    pgvector backend (`MATCHING_INDEX=pgvector`).
+
+    In memory only each job's row number (the eligibility columns are indexed by it) and
+    name; the vectors and the HNSW graph live in PostgreSQL, one table shared by every
+    replica (each writes the same vector for the same job, so they agree). A search turns
+    the eligibility mask into the allowed names and asks PostgreSQL for the nearest of
+    those (filters before the top-k; `PgVectorIndex.search`).
+    """
+
+    def __init__(self, store: PgVectorIndex) -> None:
+        self.dim = store.dim
+        self._store = store
+        self._ids: list[str | None] = []
+        self._slot: dict[str, int] = {}
+        self._free: list[int] = []
+
+    def __getstate__(self) -> dict[str, object]:
+        """For a snapshot: the rows only (the vectors stay in PostgreSQL); `attach` after loading."""
+        return {k: v for k, v in self.__dict__.items() if k != "_store"}
+
+    def attach(self, store: PgVectorIndex) -> None:
+        self._store = store
+
+    def upsert(self, ids: Sequence[str], vectors: Vectors) -> None:
+        for key in ids:
+            if key not in self._slot:
+                if self._free:
+                    s = self._free.pop()
+                    self._ids[s] = key
+                else:
+                    s = len(self._ids)
+                    self._ids.append(key)
+                self._slot[key] = s
+        if len(ids):
+            self._store.upsert(ids, vectors)
+
+    def remove(self, ids: Sequence[str]) -> None:
+        gone = [key for key in ids if key in self._slot]
+        for key in gone:
+            s = self._slot.pop(key)
+            self._ids[s] = None
+            self._free.append(s)
+        if gone:
+            self._store.remove(gone)
+
+    def search(self, query: Vectors, k: int, allowed: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        return self.search_mask(query, k, self.slot_mask(allowed))
+
+    def search_mask(self, query: Vectors, k: int, mask: npt.NDArray[np.bool_]) -> list[tuple[str, float]]:
+        allowed = [name for s in np.flatnonzero(mask) if (name := self._ids[int(s)]) is not None]
+        return self._store.search(query, k, allowed)
+
+    def slot_mask(self, allowed: Sequence[str] | None) -> npt.NDArray[np.bool_]:
+        mask = np.zeros(len(self._ids), dtype=np.bool_)
+        names = self._slot if allowed is None else [a for a in allowed if a in self._slot]
+        mask[[self._slot[n] for n in names]] = True
+        return mask
+
+    def slot(self, name: str) -> int:
+        return self._slot[name]
+
+    def name_at(self, slot: int) -> str | None:
+        return self._ids[slot]
+
+    @property
+    def capacity(self) -> int:
+        return len(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._slot)

@@ -17,6 +17,7 @@ import logging
 import os
 import pathlib
 import pickle
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +27,7 @@ from services.eligibility import contracts
 from services.eligibility.facts import Job, Worker
 from services.matching import store
 from services.matching.domain.ranking import Matcher
-from services.matching.domain.retrieval import FaissHnswIndex
+from services.matching.domain.retrieval import FaissHnswIndex, SlotIndex
 from services.matching.domain.weights import HAND_SET, Weights
 from services.runtime.backoff import Retry
 from services.runtime.db import Connection, Database
@@ -54,14 +55,24 @@ class Projection:
     """Jobs and workers in memory, kept in step with the tables."""
 
     def __init__(
-        self, db: Database, fanout: Fanout, weights: Weights = HAND_SET, reads: ReadRouter | None = None
+        self,
+        db: Database,
+        fanout: Fanout,
+        weights: Weights = HAND_SET,
+        reads: ReadRouter | None = None,
+        index: Callable[[], SlotIndex] | None = None,
+        attach: Callable[[SlotIndex], None] | None = None,
     ) -> None:
+        """`index` makes an empty job index (default: faiss HNSW in memory; `MATCHING_INDEX`);
+        `attach` reconnects one restored from a snapshot (pgvector's rows without their table)."""
         self.db = db
+        self.new_index: Callable[[], SlotIndex] = index or (lambda: FaissHnswIndex(DIM))
+        self.attach = attach
         # The full load reads the replica when there is one, once it has replayed everything committed.
         self.reads = reads or ReadRouter(db)
         self.fanout = fanout
         self.weights = weights
-        self.matcher = Matcher(DIM, index=FaissHnswIndex(DIM), weights=weights)
+        self.matcher = Matcher(DIM, index=self.new_index(), weights=weights)
         self.job_messages: dict[str, mp.Job] = {}
         # The version of every row the matcher holds (`store.stamps`' kinds, plus each worker's
         # verified keys): what a snapshot compares with the tables when it is restored.
@@ -74,7 +85,7 @@ class Projection:
     async def load(self) -> None:
         """Rebuild everything from PostgreSQL."""
         async with self._lock:
-            matcher = Matcher(DIM, index=FaissHnswIndex(DIM), weights=self.weights)
+            matcher = Matcher(DIM, index=self.new_index(), weights=self.weights)
             messages: dict[str, mp.Job] = {}
             async with self.reads.reader(fresh=True) as conn:
                 current = await store.current_weights(conn)
@@ -199,6 +210,10 @@ class Projection:
             fmt, matcher, messages, stamps = pickle.loads(await asyncio.to_thread(path.read_bytes))
             if fmt != SNAPSHOT_FORMAT or not isinstance(matcher, Matcher):
                 raise ValueError(f"unknown snapshot format {fmt!r}")
+            if type(matcher.index) is not type(self.new_index()):
+                raise ValueError(f"the snapshot's index is {type(matcher.index).__name__}")
+            if self.attach is not None:
+                self.attach(matcher.index)
         except Exception:
             log.warning("projection snapshot unreadable: rebuilding from PostgreSQL", exc_info=True)
             return False

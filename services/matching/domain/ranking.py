@@ -28,7 +28,7 @@ from services.eligibility import rules as eligibility
 from services.eligibility.facts import Job, Worker
 from services.matching.domain.bulk import component_matrices, totals
 from services.matching.domain.prefilter import PREFECTURE_INDEX, JobTable, WorkerTable, _km
-from services.matching.domain.retrieval import ExactIndex, FaissHnswIndex
+from services.matching.domain.retrieval import FaissHnswIndex, SlotIndex
 from services.matching.domain.scoring import (
     FRESHNESS_DAYS,
     FULL_EXPERIENCE_YEARS,
@@ -84,12 +84,12 @@ class Matcher:
         dim: int,
         *,
         mean: Vector | None = None,
-        index: FaissHnswIndex | ExactIndex | None = None,
+        index: SlotIndex | None = None,
         weights: Weights = HAND_SET,
     ) -> None:
         self.dim = dim
         self.mean: Vector = np.zeros(dim, dtype=np.float32) if mean is None else np.asarray(mean, np.float32)
-        self.index = index if index is not None else FaissHnswIndex(dim)
+        self.index: SlotIndex = index if index is not None else FaissHnswIndex(dim)
         self.weights = weights
         self.jobs: dict[str, Job] = {}
         self.workers: dict[str, Worker] = {}

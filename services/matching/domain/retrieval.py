@@ -46,6 +46,22 @@ class VectorIndex(Protocol):
     def __len__(self) -> int: ...
 
 
+class SlotIndex(VectorIndex, Protocol):
+    """What `ranking.Matcher` needs of its job index: stable rows per id (the eligibility
+    columns are indexed by them) and search among the rows a mask allows."""
+
+    def slot(self, name: str) -> int: ...
+
+    def name_at(self, slot: int) -> str | None: ...
+
+    @property
+    def capacity(self) -> int: ...
+
+    def slot_mask(self, allowed: Sequence[str] | None) -> Mask: ...
+
+    def search_mask(self, query: Vectors, k: int, mask: Mask) -> list[tuple[str, float]]: ...
+
+
 class _Slots:
     """Dense slots for ids, so vectors live in one array; freed slots are reused."""
 

@@ -1,0 +1,130 @@
+"""The service on the pgvector backend (`MATCHING_INDEX=pgvector`): a replica whose job vectors live
+in PostgreSQL 16 + pgvector (pgserver; the machine's PostgreSQL 15 has no pgvector) answers
+RecommendJobs as the faiss replica does on the same data, eligibility filters before the top-k."""
+
+from __future__ import annotations
+
+import numpy as np
+import psycopg
+
+from iworkz.marketplace.v1 import marketplace_pb2 as mp
+from iworkz.matching.v1 import matching_pb2 as pb
+from iworkz.matching.v1 import matching_pb2_grpc
+from iworkz.type.v1 import profile_types_pb2 as types
+from services.matching.main import SPEC
+from services.matching.pgvector_index import PgVectorSlots
+from services.matching.projection import DIM
+from services.matching.tests.service_testing import World, employer, eventually, profile, publish
+from services.runtime import server
+
+
+def _page(reply: pb.RecommendJobsResponse) -> list[tuple[str, float, float]]:
+    """(job, total, semantic) per match, in order."""
+    return [
+        (m.job, m.score.total, next(c.value for c in m.score.components if c.component == pb.COMPONENT_SEMANTIC))
+        for m in reply.matches
+    ]
+
+
+def _same(a: pb.RecommendJobsResponse, b: pb.RecommendJobsResponse) -> bool:
+    """The same jobs in the same order with the same scores (freshness moves by ~1e-9 between calls)."""
+    x, y = _page(a), _page(b)
+    return [j for j, _, _ in x] == [j for j, _, _ in y] and all(
+        abs(p[1] - q[1]) < 1e-6 and abs(p[2] - q[2]) < 1e-6 for p, q in zip(x, y, strict=True)
+    )
+
+
+async def test_recommend_jobs_from_pgvector_equals_faiss(world: World, replicas, matching_settings, pgvector_url):
+    signed, worker = await profile(world)
+    _, org, market = await employer(world)
+    jobs = [await publish(market, org, title=f"Welder {i}") for i in range(10)]
+    # Not for this worker: Japanese above theirs, another SSW field.
+    n2 = await publish(market, org, title="Welding lead", min_japanese_level=types.JAPANESE_LEVEL_N2)
+    care = await publish(market, org, title="Care", eligible_ssw_fields=[types.SSW_FIELD_NURSING_CARE])
+    everything = [j.name for j in [*jobs, n2, care]]
+
+    settings = matching_settings(MATCHING_INDEX="pgvector", MATCHING_PGVECTOR_URL=pgvector_url)
+    async with server.running(SPEC, settings) as pg:
+        projection = pg.resources.extras["projection"]
+        assert isinstance(projection.matcher.index, PgVectorSlots)
+        faiss_stub = world.stub(signed.tokens, 0)
+        pg_stub = matching_pb2_grpc.MatchingServiceStub(world.client(pg.target, signed.tokens).channel)
+
+        async def sees_all(stub) -> bool:
+            reply = await stub.RecommendJobs(pb.RecommendJobsRequest(worker=worker, page_size=50))
+            return {j.name for j in jobs} <= {m.job for m in reply.matches}
+
+        await eventually(lambda: sees_all(faiss_stub))
+        await eventually(lambda: sees_all(pg_stub))
+
+        # Vectors as the embedder stores them, then announced to every replica: each job a different
+        # distance from the worker (the ineligible ones nearest of all).
+        rng = np.random.default_rng(7)
+        me = rng.standard_normal(DIM).astype(np.float32)
+        rows = [(worker, me)]
+        for i, name in enumerate(everything):
+            noise = rng.standard_normal(DIM).astype(np.float32)
+            closeness = 3.0 if name in (n2.name, care.name) else 0.2 * i
+            rows.append((name, me * closeness + noise))
+        async with replicas[0].resources.db.transaction() as conn:
+            for name, vector in rows:
+                await conn.execute(
+                    "INSERT INTO vectors (name, model, text_hash, vector) VALUES (%s, 'test', %s, %s)"
+                    " ON CONFLICT (name) DO UPDATE SET vector = EXCLUDED.vector, text_hash = EXCLUDED.text_hash",
+                    (name, f"h{rng.integers(1 << 30)}", [float(x) for x in vector]),
+                )
+        await projection.changed([f"job:{n}" for n in everything] + [f"worker:{worker}"])
+
+        async def semantic_everywhere(stub) -> bool:
+            reply = await stub.RecommendJobs(pb.RecommendJobsRequest(worker=worker, page_size=50))
+            values = {round(s, 6) for _, _, s in _page(reply)}
+            return len(reply.matches) == len(jobs) and len(values) > 3
+
+        await eventually(lambda: semantic_everywhere(faiss_stub))
+        await eventually(lambda: semantic_everywhere(pg_stub))
+
+        # The vectors are in PostgreSQL (pgvector), every job's, the ineligible ones too.
+        with psycopg.connect(pgvector_url) as conn:
+            stored = conn.execute(
+                "SELECT count(*) FROM matching.job_vectors WHERE id = ANY(%s)", (everything,)
+            ).fetchone()
+        assert stored is not None and stored[0] == len(everything)
+
+        # The same pages, in the same order, with the same scores, paging included.
+        for size in (3, 50):
+            request = pb.RecommendJobsRequest(worker=worker, page_size=size, language_code="ja")
+            from_faiss, from_pg = await faiss_stub.RecommendJobs(request), await pg_stub.RecommendJobs(request)
+            assert _same(from_pg, from_faiss)
+            assert n2.name not in {m.job for m in from_pg.matches}
+            assert care.name not in {m.job for m in from_pg.matches}
+            if size == 3:
+                assert from_pg.next_page_token
+                follow = pb.RecommendJobsRequest(worker=worker, page_size=3, page_token=from_pg.next_page_token)
+                nxt_faiss = await faiss_stub.RecommendJobs(
+                    pb.RecommendJobsRequest(worker=worker, page_size=3, page_token=from_faiss.next_page_token)
+                )
+                assert _same(await pg_stub.RecommendJobs(follow), nxt_faiss)
+
+        # Filters before the top-k: asked for the 2 nearest eligible jobs, pgvector does not return the
+        # nearer ineligible ones (nor fewer than 2), and agrees with faiss.
+        matcher = projection.matcher
+        who = matcher.workers[worker]
+        mask = matcher.eligible_mask(who)
+        top = matcher.index.search_mask(matcher.worker_vectors[worker], 2, mask)
+        other = replicas[0].resources.extras["projection"].matcher
+        assert [n for n, _ in top] == [
+            n for n, _ in other.index.search_mask(other.worker_vectors[worker], 2, other.eligible_mask(who))
+        ]
+        assert len(top) == 2 and not {n2.name, care.name} & {n for n, _ in top}
+
+        # A closed job leaves both.
+        await market.marketplace.CloseJob(mp.CloseJobRequest(name=jobs[-1].name))
+
+        async def gone(stub) -> bool:
+            reply = await stub.RecommendJobs(pb.RecommendJobsRequest(worker=worker, page_size=50))
+            return jobs[-1].name not in {m.job for m in reply.matches}
+
+        await eventually(lambda: gone(pg_stub))
+        await eventually(lambda: gone(faiss_stub))
+        request = pb.RecommendJobsRequest(worker=worker, page_size=50)
+        assert _same(await pg_stub.RecommendJobs(request), await faiss_stub.RecommendJobs(request))
