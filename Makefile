@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: venv proto lint breaking up test demo bench chaos clean images
+.PHONY: venv proto lint breaking up up-containers test demo bench chaos clean images
 
 venv: $(STAMP)
 
@@ -41,9 +41,14 @@ up: proto
 test: lint
 	$(PY) tools/testrun.py
 
-## images: an OCI image per service and the edge (podman, mmdebstrap base, offline wheelhouse), SBOMs, sizes
+## images: an OCI image per service, the edge and the web app (podman, mmdebstrap base, offline wheelhouse), SBOMs, sizes
 images: proto
 	$(PY) -m deploy.images.build
+
+## up-containers: `make up` with every replica, sidecar, the edge and the web app in its image (podman,
+##                host network, same ports and certificates); `make up-containers UP_ARGS=--check` checks and stops
+up-containers: images
+	$(PY) -m devstack --containers $(UP_ARGS)
 
 demo: venv
 	$(PY) -m devstack.demo

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import subprocess
 import sys
 import urllib.request
@@ -11,6 +12,7 @@ import urllib.request
 from devstack.console import StartupError
 from devstack.platform import HOST, REPO, Platform, Proc
 from devstack.probes import health_status
+from gateway.render import CACHE_IMMUTABLE as IMMUTABLE
 
 
 def check_metrics(proc: Proc) -> str:
@@ -96,7 +98,22 @@ def check_web(platform: Platform) -> str:
         page = r.read().decode()
     if r.status != 200 or "<form" not in page or "iWORKZ" not in page:
         raise StartupError("GET /login through the edge did not serve the web app's login page")
-    return f"the web app's pages are served through the edge at https://localhost:{edge.port}/"
+    page_cache = r.headers.get("cache-control", "")
+    if not ("no-cache" in page_cache or "no-store" in page_cache):
+        raise StartupError(f"GET /login through the edge: Cache-Control {page_cache!r}, not no-cache/no-store")
+    # The build's content-hashed files: cacheable for a year by browsers and a CDN in front.
+    asset = re.search(r'/_next/static/[^"?]+\.(?:js|css)', page)
+    if asset is None:
+        raise StartupError("the login page names no /_next/static/ file")
+    url = f"https://{HOST}:{edge.port}{asset.group(0)}"
+    with urllib.request.urlopen(url, timeout=30, context=platform.edge_ssl()) as r:
+        asset_cache = r.headers.get("cache-control", "")
+    if asset_cache != IMMUTABLE:
+        raise StartupError(f"GET {asset.group(0)} through the edge: Cache-Control {asset_cache!r}, not {IMMUTABLE!r}")
+    return (
+        f"the web app's pages are served through the edge at https://localhost:{edge.port}/ "
+        f"(pages {page_cache!r}, hashed files {asset_cache!r})"
+    )
 
 
 def check_running(platform: Platform, example: str, report=None) -> list[str]:

@@ -40,6 +40,10 @@ its replicas get SIGTERM and their drain time, then its sidecars stop; then
 the embedded servers. Nothing is left behind. `--check` starts everything,
 loads and verifies the demo data, checks the mesh policy and the edge, runs
 the printed SDK example, and shuts down: exit status 0 means `make up` works.
+
+`--containers` (`make up-containers`) runs the same platform with every replica, sidecar, the
+edge and the web app in their container images (`make images`; see devstack/containers.py): same
+topology, ports, certificates and checks.
 """
 
 from __future__ import annotations
@@ -68,10 +72,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         replicas = parse_replicas([os.environ.get("IWORKZ_REPLICAS", ""), *args.replicas])
         topology = load_topology(args.topology, replicas)
-        platform = Platform(state, topology, args.start_timeout, web=not (args.no_web or args.no_edge))
+        runner = None
+        if args.containers:
+            from devstack.containers import Runner
+
+            runner = Runner(args.image_tag or _version(), state)
+        platform = Platform(
+            state, topology, args.start_timeout, web=not (args.no_web or args.no_edge), containers=runner
+        )
         platform.start_data()
         platform.start(edge=not args.no_edge)
-        if not args.check:
+        if not args.check and runner is None:
             platform.start_mobile_web()
         admin, report, passed = asyncio.run(populate.populate(platform, args.check))
         example = banner.sdk_example(platform)
@@ -102,6 +113,12 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
+def _version() -> str:
+    import tomllib
+
+    return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -128,6 +145,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-edge", action="store_true", help="run the services and the mesh, not the edge")
     parser.add_argument("--no-web", action="store_true", help="do not build and run the web app (web/)")
+    parser.add_argument(
+        "--containers",
+        action="store_true",
+        help="run every replica, sidecar, the edge and the web app from their images (make up-containers)",
+    )
+    parser.add_argument(
+        "--image-tag",
+        default=os.environ.get("IWORKZ_IMAGE_TAG", ""),
+        help="with --containers: the images' tag (default $IWORKZ_IMAGE_TAG or the project's version)",
+    )
     parser.add_argument(
         "--start-timeout",
         type=float,

@@ -24,6 +24,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from devstack import devcert
@@ -152,10 +153,12 @@ def launch(
     access_log: pathlib.Path | None = None,
     ca: pathlib.Path | None = None,
     concurrency: int | None = None,
+    wrap: Callable[[list[str]], list[str]] | None = None,
 ) -> RunningEdge:
     """Start Envoy on a rendered config and wait until its admin API says it is ready.
 
-    `base_id` must differ between Envoys on one host; None picks a free one.
+    `base_id` must differ between Envoys on one host; None picks a free one. `wrap` turns the
+    command line into another that runs it (make up-containers: `podman run` of the edge image).
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     admin_file = config.with_name(config.stem + ".admin-address")
@@ -184,6 +187,8 @@ def launch(
         command += ["--base-id", str(base_id)]
     if concurrency:
         command += ["--concurrency", str(concurrency)]
+    if wrap is not None:
+        command = wrap(command)
     with open(log.with_suffix(".stderr"), "wb") as stderr:
         process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True
@@ -231,6 +236,7 @@ def start(
     ready_timeout: float = 60.0,
     log_dir: pathlib.Path | str | None = None,
     web_upstream: tuple[str, int] | None = None,
+    wrap: Callable[[list[str]], list[str]] | None = None,
 ) -> RunningEdge:
     """Render the edge into `state_dir` and run it until `.stop()`.
 
@@ -260,7 +266,13 @@ def start(
         access_log=access_log,
     )
     return launch(
-        config, log=logs / "edge.log", base_id=base_id, ready_timeout=ready_timeout, access_log=access_log, ca=ca
+        config,
+        log=logs / "edge.log",
+        base_id=base_id,
+        ready_timeout=ready_timeout,
+        access_log=access_log,
+        ca=ca,
+        wrap=wrap,
     )
 
 

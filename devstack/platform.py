@@ -27,6 +27,7 @@ from typing import Any
 import grpc
 
 import topology as mesh_topology
+from devstack import containers as containers_mod
 from devstack import embedded, envoy_runner, webapp
 from devstack.console import StartupError, say, tail
 from devstack.plan import start_order
@@ -96,6 +97,7 @@ class Proc:
     process: Any = None  # subprocess.Popen once spawned
     restarts: list[float] = field(default_factory=list)
     cwd: pathlib.Path | None = None  # where it runs (default: the repository)
+    container: str = ""  # its container's name (make up-containers): stopped with podman
 
     @property
     def name(self) -> str:
@@ -124,8 +126,11 @@ class Platform:
         image: pathlib.Path = IMAGE,
         mail_sink_port: int | None = None,
         web: bool = False,
+        containers: containers_mod.Runner | None = None,
     ) -> None:
         self.state = pathlib.Path(state)
+        # make up-containers: each replica, sidecar, the edge and the web app run from their images.
+        self.containers = containers
         # The SMTP sink's port: given (tests: a free one), else IWORKZ_SMTP_SINK_PORT, else 2525.
         self.mail_sink_port = mail_sink_port or int(os.environ.get("IWORKZ_SMTP_SINK_PORT", "") or 2525)
         self.topology = topology
@@ -235,6 +240,8 @@ class Platform:
         say(f"creating the mesh CA and SPIFFE certificates ({self.show(directory)}) ...")
         self.mesh = mesh_certs.for_topology(directory, self.topology)
         self.sidecars = mesh_sidecar.write(self.topology, directory, directory / "envoy", self.image)
+        if self.containers is not None:
+            containers_mod.share(directory, skip=("ca-key.pem",))
 
     def credentials(self, identity: str) -> grpc.ChannelCredentials:
         """mTLS client credentials of a mesh identity (e.g. `edge`), trusting the mesh CA."""
@@ -437,38 +444,62 @@ class Platform:
             service = self.topology.services[name]
             for i in range(service.replicas):
                 say(f"starting {name} replica {i} on {HOST}:{service.port('app', i)} ...")
-                self.procs.append(
-                    self.spawn(
-                        Proc(
-                            "app",
-                            name,
-                            i,
-                            [sys.executable, "-m", service.main_module],
-                            self.app_env(service, i),
-                            self.state / "logs" / f"{name}-{i}.log",
-                            {"grpc": service.port("app", i), "metrics": service.port("metrics", i)},
-                        )
-                    )
+                proc = Proc(
+                    "app",
+                    name,
+                    i,
+                    [sys.executable, "-m", service.main_module],
+                    self.app_env(service, i),
+                    self.state / "logs" / f"{name}-{i}.log",
+                    {"grpc": service.port("app", i), "metrics": service.port("metrics", i)},
                 )
+                if self.containers is not None:
+                    self.containerize_app(proc)
+                self.procs.append(self.spawn(proc))
+
+    def containerize_app(self, proc: Proc) -> None:
+        """The replica as its image's container: the platform's environment only, the agent's caches
+        (built at its first start) in the same folder `make up` keeps them in."""
+        runner = self.containers
+        assert runner is not None
+        env = runner.service_env(proc.service, proc.env, self.env)
+        mounts: list[tuple[pathlib.Path, str, str]] = []
+        if proc.service == "agent":
+            data = REPO / ".iworkz" / "agent"
+            data.mkdir(parents=True, exist_ok=True)
+            containers_mod.share(data)
+            mounts.append((data, "/var/lib/iworkz/agent", "rw"))
+            env["AGENT_DATA_DIR"] = "/var/lib/iworkz/agent"
+        what = f"{proc.service}-{proc.replica}"
+        proc.command = runner.command(what, runner.image(proc.service), env, mounts=mounts)
+        proc.container = runner.container_name(what)
+        proc.env = containers_mod.podman_env()
 
     def start_sidecars(self) -> None:
         for sidecar in self.sidecars:
             ports = {"inbound": sidecar.inbound_port, "admin": sidecar.admin_port}
             if sidecar.egress_port:
                 ports["egress"] = sidecar.egress_port
-            self.procs.append(
-                self.spawn(
-                    Proc(
-                        "sidecar",
-                        sidecar.service,
-                        sidecar.replica,
-                        envoy_runner.sidecar_command(sidecar),
-                        {**os.environ},
-                        self.state / "logs" / f"{sidecar.name}.sidecar.log",
-                        ports,
-                    )
-                )
+            proc = Proc(
+                "sidecar",
+                sidecar.service,
+                sidecar.replica,
+                envoy_runner.sidecar_command(sidecar),
+                {**os.environ},
+                self.state / "logs" / f"{sidecar.name}.sidecar.log",
+                ports,
             )
+            if self.containers is not None:
+                # The edge image's Envoy (its entrypoint) with the same arguments; the mesh folder
+                # (certificates as SDS files, the rendered config) at the same path.
+                runner, what = self.containers, f"{sidecar.name}-sidecar"
+                mesh = self.state / "mesh"
+                proc.command = runner.command(
+                    what, runner.image("edge"), {}, mounts=[(mesh, str(mesh), "ro")], args=proc.command[1:]
+                )
+                proc.container = runner.container_name(what)
+                proc.env = containers_mod.podman_env()
+            self.procs.append(self.spawn(proc))
         say(f"started {len(self.sidecars)} sidecar Envoys")
 
     def proc(self, service: str, replica: int, kind: str = "app") -> Proc:
@@ -530,6 +561,21 @@ class Platform:
         )
         say(f"starting the edge on https://{HOST}:{self.topology.edge.port} ...")
         web = (HOST, self.topology.web.port) if self.with_web and self.topology.web is not None else None
+        wrap = None
+        log_dir = self.state / "logs"
+        if self.containers is not None:
+            runner = self.containers
+            edge_dir, mesh, log_dir = self.state / "edge", self.state / "mesh", self.state / "logs" / "edge"
+            log_dir.mkdir(parents=True, exist_ok=True)
+            edge_dir.mkdir(parents=True, exist_ok=True)
+
+            def wrap(command: list[str]) -> list[str]:
+                # Rendered by now: the edge's files (config, TLS but the CA's key, logs) to its user.
+                containers_mod.share(edge_dir, skip=("ca-key.pem",))
+                containers_mod.share(log_dir)
+                mounts = [(edge_dir, str(edge_dir), "rw"), (mesh, str(mesh), "ro"), (log_dir, str(log_dir), "rw")]
+                return runner.command("edge", runner.image("edge"), {}, mounts=mounts, args=command[1:])
+
         try:
             self.edge = envoy_runner.start(
                 self.topology,
@@ -540,7 +586,8 @@ class Platform:
                 web_upstream=web,
                 base_id=self.topology.edge.admin_port,
                 ready_timeout=self.start_timeout,
-                log_dir=self.state / "logs",
+                log_dir=log_dir,
+                wrap=wrap,
             )
         except envoy_runner.EdgeError as err:
             raise StartupError(f"the edge did not start: {err}") from None
@@ -591,18 +638,28 @@ class Platform:
         edge = self.running_edge
         port = self.topology.web.port
         say(f"starting the web app on http://{HOST}:{port} (served by the edge at {edge.url}/) ...")
-        self.web = self.spawn(
-            Proc(
-                "web",
-                "web",
-                0,
-                webapp.command(port, HOST),
-                webapp.env(f"https://{HOST}:{edge.port}", edge.ca),
-                self.state / "logs" / "web.log",
-                {"http": port},
-                cwd=webapp.WEB,
-            )
+        proc = Proc(
+            "web",
+            "web",
+            0,
+            webapp.command(port, HOST),
+            webapp.env(f"https://{HOST}:{edge.port}", edge.ca),
+            self.state / "logs" / "web.log",
+            {"http": port},
+            cwd=webapp.WEB,
         )
+        if self.containers is not None:
+            # The image's standalone server; Next's caches in a tmpfs (the pod's emptyDir).
+            runner = self.containers
+            env = {"PORT": str(port), "HOSTNAME": HOST, "IWORKZ_API_URL": f"https://{HOST}:{edge.port}"}
+            mounts = []
+            if edge.ca is not None:
+                env["NODE_EXTRA_CA_CERTS"] = "/etc/iworkz/edge-ca.pem"
+                mounts.append((edge.ca, "/etc/iworkz/edge-ca.pem", "ro"))
+            proc.command = runner.command("web", runner.image("web"), env, mounts=mounts, tmpfs=("/app/.next/cache",))
+            proc.container = runner.container_name("web")
+            proc.env, proc.cwd = containers_mod.podman_env(), None
+        self.web = self.spawn(proc)
         self.write_pids()
         deadline = time.monotonic() + self.start_timeout
         url = f"https://{HOST}:{edge.port}/"
@@ -624,6 +681,8 @@ class Platform:
     def stop_edge(self) -> None:
         if self.edge is not None and self.edge.process.poll() is None:
             say(f"stopping the edge (pid {self.edge.pid}) ...")
+            if self.containers is not None:
+                self.containers.stop(self.containers.container_name("edge"), 10)
             self.edge.stop()
 
     # --- the whole platform ---------------------------------------------------------
@@ -631,7 +690,11 @@ class Platform:
     def start(self, edge: bool = True) -> None:
         """Everything after the data stores: migrations, mesh, replicas, sidecars, edge; waits until healthy."""
         self.check_ports()
-        if self.with_web and edge:
+        if self.containers is not None:
+            # The edge image is also the sidecars' Envoy.
+            web = ["web"] if self.with_web and edge else []
+            self.containers.check_images([*self.topology.services, "edge", *web])
+        elif self.with_web and edge:
             self.build_web()  # first: a broken build stops make up before anything runs
         self.migrate()
         self.start_mesh()
@@ -671,6 +734,8 @@ class Platform:
     def rotate_certificates(self, now=None) -> list[str]:
         """Re-issue the certificates past half their life; the Envoys reload them from their SDS files."""
         rotated = self.mesh.rotate_due(now) if self.mesh else []
+        if rotated and self.containers is not None and self.mesh is not None:
+            containers_mod.share(self.mesh.directory, skip=("ca-key.pem",))
         if rotated:
             say(f"re-issued the mesh certificates of {', '.join(rotated)}")
         return rotated
@@ -700,6 +765,11 @@ class Platform:
             if proc.running():
                 say(f"stopping {proc.name} (pid {proc.pid}) ...")
                 signal_group(proc.pid, signal.SIGTERM)
+        if self.containers is not None:
+            # podman passes the SIGTERM on; `podman stop` also ends a container whose client is gone.
+            for proc in procs:
+                if proc.container:
+                    self.containers.stop(proc.container, grace)
         deadline = time.monotonic() + grace
         for proc in procs:
             if proc.process is None:
@@ -728,6 +798,8 @@ class Platform:
             steps.append((f"{name} sidecars", functools.partial(self._terminate, sidecars, 10)))
         steps.append(("the SMTP sink", self.stop_mail_sink))
         steps.append(("the chain node", self.stop_chain_node))
+        if self.containers is not None:
+            steps.append(("the containers", self.containers.remove_all))
         if self.embedded:
             steps.append(("embedded servers", self._stop_embedded))
         for what, step in steps:
@@ -787,6 +859,8 @@ class Platform:
                 {"pid": self.web.pid, "port": self.web.ports["http"], "log": str(self.web.log)} if self.web else None
             ),
             "embedded": self.embedded_pids,
+            # make up-containers: the podman containers this launcher runs (removed when it stops)
+            "containers": self.containers.names if self.containers is not None else [],
             "mail_sink": (
                 {"pid": self.mail_sink.pid, "port": self.mail_sink.ports["smtp"], "log": str(self.mail_sink.log)}
                 if self.mail_sink

@@ -78,6 +78,9 @@ def test_ci_runs_lint_tests_and_images_and_keeps_the_sboms():
     assert "make images" in runs["images"]
     images = yaml.safe_load((WORKFLOWS / "ci.yml").read_text())["jobs"]["images"]
     assert any(".cdx.json" in str(s.get("with", {}).get("path", "")) for s in images["steps"])
+    # The platform from its images, checked as make up is: its own job, not part of make test.
+    assert "make up-containers UP_ARGS=--check" in runs["up-containers"]
+    assert "up-containers" not in runs["test"]
 
 
 def test_cd_pushes_and_applies_the_prod_overlay_after_approval():

@@ -84,7 +84,13 @@ async def wait_for_skills(
                 await client.agent.ExtractSkills(pb.ExtractSkillsRequest(text="TIG welding"), timeout=660)
                 return
             except grpc.aio.AioRpcError as error:
-                if error.code() not in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+                # The agent could not fetch identity's signing keys in time (a loaded machine): it
+                # says so with UNAUTHENTICATED "...; try again", and the next round asks again.
+                keys_late = error.code() == grpc.StatusCode.UNAUTHENTICATED and "try again" in (error.details() or "")
+                if (
+                    error.code() not in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+                    and not keys_late
+                ):
                     raise
             if not said:
                 say("the agent is building its ESCO skill index (first start on this machine only) ...")
