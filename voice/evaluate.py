@@ -99,6 +99,9 @@ FIRST_SENTENCE = {  # a typical first sentence of the agent's answer, for the sy
     "ja": "大阪で溶接の仕事が三件見つかりました。",
     "vi": "Tôi tìm thấy ba việc hàn ở Osaka.",
     "id": "Saya menemukan tiga pekerjaan las di Osaka.",
+    # The agent answers Tagalog and Nepali callers in English; a confirmation's "say yes or no" is in theirs.
+    "tl": "Sabihin ang oo o hindi.",
+    "ne": "हो वा होइन भन्नुहोस्।",
 }
 
 _COMMAND_INTENTS = {

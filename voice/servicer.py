@@ -43,7 +43,9 @@ class VoiceServicer(voice_pb2_grpc.VoiceServiceServicer):
             async with self.resources.db.connection() as conn:
                 row = await store.get(conn, conversation, user)
             if row is not None and row.pending_prompt:
-                dialogue.pending = PendingConfirmation(row.pending_prompt, row.pending_language, row.unclear)
+                dialogue.pending = PendingConfirmation(
+                    row.pending_prompt, row.pending_language, spoken=language, unclear=row.unclear
+                )
                 dialogue.expect = Expectation.CONFIRMATION
         return dialogue
 

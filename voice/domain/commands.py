@@ -1,10 +1,16 @@
-"""The closed spoken command set, in English, Japanese, Vietnamese and Indonesian.
+"""The closed spoken command set, in English, Japanese, Vietnamese, Indonesian, Tagalog and Nepali.
 
 These are the few words a voice interface must understand by itself, before
 or without the agent: the answer to a confirmation (yes / no), "stop"
 (barge-in by voice), "repeat", "next", and which item of a list was meant
-("the second one", "二番目", "cái thứ hai", "yang kedua"). Everything else
-is free speech and goes to the agent's Chat as it was heard.
+("the second one", "二番目", "cái thứ hai", "yang kedua", "ang pangalawa",
+"दोस्रो"). Everything else is free speech and goes to the agent's Chat as it
+was heard.
+
+Tagalog and Nepali callers often answer in English ("okay", "yes po",
+"ok हुन्छ"), so the English words count in those two languages as well.
+Nepali words are listed both in Devanagari and romanised ("ho", "hunchha"):
+a recogniser writes either.
 
 `JSGF_GRAMMAR` is the English form of the set for pocketsphinx, the fast
 path: it decodes these commands in tens of milliseconds.
@@ -17,7 +23,12 @@ import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
-LANGUAGES = ("en", "ja", "vi", "id")
+LANGUAGES = ("en", "ja", "vi", "id", "tl", "ne")
+
+# Languages whose Latin-script words are matched with diacritics folded away.
+_FOLDED = ("vi", "id", "tl", "ne")
+# Languages in which the English command words count too.
+_WITH_ENGLISH = ("tl", "ne")
 
 
 class Kind(Enum):
@@ -48,7 +59,8 @@ def normalize(text: str, language: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     if language == "ja":
         text = _hiragana(text)
-    text = re.sub(r"[^\w\s']", " ", text)
+    # Letters, digits and combining marks stay (Devanagari vowel signs and virama are marks, not \w).
+    text = "".join(c if c.isalnum() or c in "'_" or unicodedata.category(c)[0] == "M" else " " for c in text)
     return " ".join(text.split())
 
 
@@ -93,6 +105,52 @@ _WORDS: dict[str, dict[Kind, tuple[str, ...]]] = {
         Kind.REPEAT: ("ulangi", "sekali lagi"),
         Kind.NEXT: ("berikutnya", "selanjutnya", "lainnya", "lagi", "yang lain"),
         Kind.APPLY: ("lamar", "melamar", "daftar", "mendaftar"),
+    },
+    "tl": {
+        Kind.YES: ("oo", "opo", "oho", "oo po", "sige", "sige po", "tama", "tama po", "payag ako", "oke", "okey"),
+        Kind.NO: ("hindi", "hindi po", "huwag", "wag", "huwag na", "wag na", "ayoko", "ayaw ko", "kanselahin"),
+        Kind.STOP: ("tigil", "tumigil", "hinto", "teka", "sandali"),
+        Kind.REPEAT: ("ulitin", "ulit", "pakiulit", "isa pa ulit"),
+        Kind.NEXT: ("susunod", "iba pa", "iba naman", "marami pa"),
+        Kind.APPLY: ("mag apply", "mag aplay", "aplay", "apply"),
+    },
+    "ne": {
+        Kind.YES: (
+            "हो",
+            "हजुर",
+            "हुन्छ",
+            "ठीक छ",
+            "ठिक छ",
+            "ho",
+            "hajur",
+            "huncha",
+            "hunchha",
+            "hunxa",
+            "thik cha",
+            "thik chha",
+        ),
+        Kind.NO: (
+            "होइन",
+            "हैन",
+            "हुँदैन",
+            "हुदैन",
+            "पर्दैन",
+            "चाहिँदैन",
+            "चाहिदैन",
+            "नाइँ",
+            "hoina",
+            "haina",
+            "hoena",
+            "hudaina",
+            "hundaina",
+            "pardaina",
+            "chahidaina",
+            "nai",
+        ),
+        Kind.STOP: ("रोक्नुहोस्", "रोक", "पर्खनुहोस्", "पर्ख", "roka", "roknus", "parkhanus"),
+        Kind.REPEAT: ("फेरि भन्नुहोस्", "फेरि", "दोहोर्याउनुहोस्", "pheri", "feri"),
+        Kind.NEXT: ("अर्को", "अरू", "अरु", "arko", "aru"),
+        Kind.APPLY: ("आवेदन", "निवेदन", "एप्लाई", "aavedan", "awedan", "nibedan", "apply"),
     },
 }
 
@@ -183,9 +241,58 @@ _ORDINALS: dict[str, tuple[tuple[str, int], ...]] = {
         ("nomor 5", 5),
         ("terakhir", -1),
     ),
+    "tl": (
+        ("una", 1),
+        ("unang", 1),
+        ("pang una", 1),
+        ("numero uno", 1),
+        ("numero isa", 1),
+        ("pangalawa", 2),
+        ("ikalawa", 2),
+        ("numero dos", 2),
+        ("numero dalawa", 2),
+        ("pangatlo", 3),
+        ("ikatlo", 3),
+        ("numero tres", 3),
+        ("numero tatlo", 3),
+        ("pang apat", 4),
+        ("ikaapat", 4),
+        ("panglima", 5),
+        ("ikalima", 5),
+        ("huli", -1),
+        ("huling", -1),
+    ),
+    "ne": (
+        ("पहिलो", 1),
+        ("पहिलोमा", 1),
+        ("नम्बर एक", 1),
+        ("pahilo", 1),
+        ("दोस्रो", 2),
+        ("दोस्रोमा", 2),
+        ("नम्बर दुई", 2),
+        ("dosro", 2),
+        ("तेस्रो", 3),
+        ("तेस्रोमा", 3),
+        ("नम्बर तीन", 3),
+        ("tesro", 3),
+        ("चौथो", 4),
+        ("chautho", 4),
+        ("पाँचौं", 5),
+        ("पाँचौँ", 5),
+        ("panchau", 5),
+        ("अन्तिम", -1),
+        ("antim", -1),
+    ),
 }
 
-# What the voice service forwards to the agent for a confirmed answer.
+# Question words: an utterance with one of these is a question, never a yes or a no.
+_QUESTION_WORDS = {
+    "tl": {"ano", "magkano", "bakit", "saan", "kailan", "paano", "sino", "ilan"},
+    "ne": {fold(w) for w in ("के", "कति", "किन", "कहाँ", "कहिले", "कसरी", "ke", "kati", "kina", "kaha", "kasari")},
+}
+
+# What the voice service forwards to the agent for a confirmed answer (in the agent's reply
+# language: the agent answers in en, ja, vi and id, so a Tagalog "oo" is forwarded as "yes").
 CANONICAL = {
     "en": {Kind.YES: "yes", Kind.NO: "no"},
     "ja": {Kind.YES: "はい", Kind.NO: "いいえ"},
@@ -198,6 +305,8 @@ SAY_YES_OR_NO = {
     "ja": "はい か いいえ で こたえて ください。",
     "vi": "Hãy nói có hoặc không.",
     "id": "Katakan ya atau tidak.",
+    "tl": "Sabihin ang oo o hindi.",
+    "ne": "हो वा होइन भन्नुहोस्।",
 }
 
 DID_NOT_CATCH = {
@@ -205,6 +314,8 @@ DID_NOT_CATCH = {
     "ja": "すみません、ききとれませんでした。はい か いいえ で こたえて ください。",
     "vi": "Xin lỗi, tôi nghe không rõ. Hãy nói có hoặc không.",
     "id": "Maaf, saya tidak menangkapnya. Katakan ya atau tidak.",
+    "tl": "Pasensya, hindi ko narinig nang malinaw. Sabihin ang oo o hindi.",
+    "ne": "माफ गर्नुहोस्, मैले बुझिनँ। हो वा होइन भन्नुहोस्।",
 }
 
 CANCELLED = {
@@ -212,19 +323,27 @@ CANCELLED = {
     "ja": "わかりました。なにも していません。",
     "vi": "Được rồi, tôi không làm gì cả.",
     "id": "Baik, saya tidak melakukan apa pun.",
+    "tl": "Sige, wala akong ginawa.",
+    "ne": "ठीक छ, मैले केही गरिनँ।",
 }
+
+
+_WORD_CHAR = r"[\w\u0900-\u097f]"  # a word goes on through Devanagari marks
 
 
 def _has(text: str, folded: str, phrase: str, language: str) -> bool:
     if language == "ja":
         return phrase in text
-    target = fold(phrase) if language in ("vi", "id") else phrase
-    haystack = folded if language in ("vi", "id") else text
-    return re.search(rf"(?<!\w){re.escape(target)}(?!\w)", haystack) is not None
+    target = fold(phrase) if language in _FOLDED else phrase
+    haystack = folded if language in _FOLDED else text
+    return re.search(rf"(?<!{_WORD_CHAR}){re.escape(target)}(?!{_WORD_CHAR})", haystack) is not None
 
 
 def _words_of(language: str) -> dict[Kind, tuple[str, ...]]:
-    return _WORDS.get(language, _WORDS["en"])
+    words = _WORDS.get(language, _WORDS["en"])
+    if language in _WITH_ENGLISH:
+        return {kind: phrases + _WORDS["en"][kind] for kind, phrases in words.items()}
+    return words
 
 
 def find(text: str, language: str, kind: Kind) -> bool:
@@ -239,7 +358,10 @@ def item_index(text: str, language: str) -> int | None:
     norm = normalize(text, language)
     folded = fold(norm)
     best: tuple[int, int] | None = None  # (phrase length, index): the longest phrase wins
-    for phrase, index in _ORDINALS.get(language, _ORDINALS["en"]):
+    ordinals = _ORDINALS.get(language, _ORDINALS["en"])
+    if language in _WITH_ENGLISH:
+        ordinals = ordinals + _ORDINALS["en"]
+    for phrase, index in ordinals:
         if _has(norm, folded, phrase, language) and (best is None or len(phrase) > best[0]):
             best = (len(phrase), index)
     return None if best is None else best[1]
@@ -250,6 +372,9 @@ def yes_or_no(text: str, language: str) -> Kind | None:
     norm = normalize(text, language)
     # Vietnamese "có ... không" is a question form, and "không" inside it is not a refusal.
     if language == "vi" and re.search(r"\bcó\b.*\bkhông\b", norm) and len(norm.split()) > 3:
+        return None
+    # A question is not an answer: Nepali "कति तलब हो?" (how much is the pay?) holds हो ("yes"/"is").
+    if set(fold(norm).split()) & _QUESTION_WORDS.get(language, set()):
         return None
     yes = find(text, language, Kind.YES)
     no = find(text, language, Kind.NO) or find(text, language, Kind.STOP)

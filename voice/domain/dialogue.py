@@ -2,8 +2,11 @@
 
 Confirmation gate. When the agent asks to confirm an action (applying to a
 job), the prompt is spoken followed by "say yes or no", and the next
-utterance is read as an answer. A clear yes is forwarded to the agent as
-its canonical word ("yes", "はい", "có", "ya"), a clear no likewise; anything
+utterance is read as an answer, in the language the caller speaks. A clear
+yes is forwarded to the agent as its canonical word in the agent's reply
+language ("yes", "はい", "có", "ya"; a Tagalog "oo" or a Nepali "हो" goes to
+the agent, which answers those callers in English, as "yes"), a clear no
+likewise; anything
 else is never forwarded as consent: the caller is asked again, and after
 `max_unclear` unclear answers the action is dropped with a "no". Only the
 agent acts, and only after the gate forwarded a yes.
@@ -29,13 +32,26 @@ class Turn:
     forward: str | None  # text for the agent's Chat, or None
     say: str | None = None  # a reply spoken by the voice service itself (re-prompt, cancelled)
     answer: Kind | None = None  # the confirmation answer read, if one was awaited
+    speech: tuple[tuple[str, str], ...] = ()  # `say` as (text, language) pieces, when known
 
 
 @dataclass
 class PendingConfirmation:
     prompt: str
-    language: str
+    language: str  # the agent's reply language: the prompt's, and the forwarded answer's
+    spoken: str = ""  # the caller's language: "say yes or no" and re-prompts are in it
     unclear: int = 0
+
+    @property
+    def ask_language(self) -> str:
+        for candidate in (self.spoken, self.language):
+            if candidate in commands.SAY_YES_OR_NO:
+                return candidate
+        return "en"
+
+    def speech(self) -> tuple[tuple[str, str], ...]:
+        """The prompt in its language, then "say yes or no" in the caller's."""
+        return ((self.prompt, self.language), (commands.SAY_YES_OR_NO[self.ask_language], self.ask_language))
 
 
 @dataclass
@@ -48,11 +64,16 @@ class Dialogue:
     expect: Expectation = Expectation.FREE
     last_reply: str = ""
 
-    def confirmation_prompt(self, prompt: str, language: str) -> str:
-        """The agent asks for consent: remember it; return what to say."""
-        self.pending = PendingConfirmation(prompt, language)
+    def confirmation_prompt(self, prompt: str, language: str, spoken: str = "") -> str:
+        """The agent asks for consent (`prompt` in the reply's `language`) of a caller who speaks
+        `spoken` (default: the same): remember it; return what to say. `confirmation_speech` gives
+        the same as pieces, each with the language to speak it in."""
+        self.pending = PendingConfirmation(prompt, language, spoken or language)
         self.expect = Expectation.CONFIRMATION
-        return f"{prompt} {commands.SAY_YES_OR_NO.get(language, commands.SAY_YES_OR_NO['en'])}"
+        return " ".join(text for text, _ in self.pending.speech())
+
+    def confirmation_speech(self) -> tuple[tuple[str, str], ...]:
+        return self.pending.speech() if self.pending is not None else ()
 
     def reply_finished(self, text: str, listed_items: bool) -> None:
         """A reply was spoken; a list in it makes "next" and "the second one" likely."""
@@ -70,15 +91,18 @@ class Dialogue:
                 return Turn(forward=None, say=self.last_reply)
             return Turn(forward=text)
         answer = commands.yes_or_no(text, language)
+        pending = self.pending
         if answer is None and commands.read(text, language) == commands.Command(Kind.REPEAT):
-            return Turn(forward=None, say=self.confirmation_prompt(self.pending.prompt, self.pending.language))
-        lang = self.pending.language if self.pending.language in commands.CANONICAL else "en"
+            said = self.confirmation_prompt(pending.prompt, pending.language, pending.spoken)
+            return Turn(forward=None, say=said, speech=self.confirmation_speech())
+        lang = pending.language if pending.language in commands.CANONICAL else "en"
         if answer is None:
-            self.pending.unclear += 1
-            if self.pending.unclear > self.max_unclear:
+            pending.unclear += 1
+            if pending.unclear > self.max_unclear:
                 self._clear()
                 return Turn(forward=commands.CANONICAL[lang][Kind.NO], say=None, answer=Kind.NO)
-            return Turn(forward=None, say=commands.DID_NOT_CATCH.get(lang, commands.DID_NOT_CATCH["en"]))
+            again = commands.DID_NOT_CATCH[pending.ask_language]
+            return Turn(forward=None, say=again, speech=((again, pending.ask_language),))
         self._clear()
         return Turn(forward=commands.CANONICAL[lang][answer], answer=answer)
 

@@ -325,8 +325,9 @@ class VoiceSession:
             turn = self.dialogue.on_utterance(heard.text, language)
             if turn.say is not None and self.dialogue.pending is not None:
                 await self._out.put(ConfirmationOut(reply.utterance, self.dialogue.pending.prompt, None))
-            if turn.say is not None:
-                await self._speak(reply, turn.say, language)
+            speech = turn.speech or (((turn.say, language),) if turn.say is not None else ())
+            for text, spoken in speech:
+                await self._speak(reply, text, spoken)
             if turn.forward is None:
                 await self._out.put(
                     Done(
@@ -359,7 +360,7 @@ class VoiceSession:
                 await self._out.put(ReplyPiece(reply.utterance, event.text))
                 if confirm is not None and event.text.strip() == confirm.strip():
                     # The agent also writes its confirmation prompt as text: speak it once, with "say yes or no".
-                    await self._speak(reply, self.dialogue.confirmation_prompt(confirm, reply_language), reply_language)
+                    await self._speak_confirmation(reply, confirm, reply_language, language)
                     confirm = None
                     continue
                 for sentence in sentences(event.text):
@@ -368,12 +369,12 @@ class VoiceSession:
                 listed = listed or event.name == "search_jobs"
                 await self._out.put(ToolCallOut(reply.utterance, event.payload))
             elif isinstance(event, ConfirmationAsked):
-                self.dialogue.confirmation_prompt(event.prompt, reply_language)  # the gate closes now
+                self.dialogue.confirmation_prompt(event.prompt, reply_language, language)  # the gate closes now
                 await self._out.put(ConfirmationOut(reply.utterance, event.prompt, event.payload))
                 confirm = event.prompt
             elif isinstance(event, ReplyComplete):
                 if confirm is not None:
-                    await self._speak(reply, self.dialogue.confirmation_prompt(confirm, reply_language), reply_language)
+                    await self._speak_confirmation(reply, confirm, reply_language, language)
                     confirm = None
                 full = event.text or " ".join(spoken)
                 self.dialogue.reply_finished(full, listed_items=listed)
@@ -387,6 +388,13 @@ class VoiceSession:
                         self.dialogue.pending is not None,
                     )
                 )
+
+    async def _speak_confirmation(self, reply: Reply, prompt: str, reply_language: str, language: str) -> None:
+        """The agent's prompt in its language, then "say yes or no" in the caller's (they differ for
+        Tagalog and Nepali callers, whom the agent answers in English)."""
+        self.dialogue.confirmation_prompt(prompt, reply_language, language)
+        for text, spoken in self.dialogue.confirmation_speech():
+            await self._speak(reply, text, spoken)
 
     async def _speak(self, reply: Reply, text: str, language: str) -> None:
         pcm = await asyncio.to_thread(self.speech.voices.synthesize, text, language)

@@ -27,7 +27,9 @@ from voice.domain.models import piper_english_voice
 
 OUTPUT_RATE = 22050
 
-ESPEAK_VOICES = {"en": "en-us", "ja": "ja", "vi": "vi", "id": "id"}
+# espeak-ng has no Tagalog voice: the Indonesian one reads Tagalog's phonemic spelling closely enough
+# ("Sabihin ang oo o hindi") and far better than the English one.
+ESPEAK_VOICES = {"en": "en-us", "ja": "ja", "vi": "vi", "id": "id", "tl": "id", "ne": "ne"}
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*|\n+")
 

@@ -23,7 +23,7 @@ from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from iworkz.sdk import Client
 from iworkz.type.v1 import profile_types_pb2 as types
 from voice.assistant import AgentAssistant
-from voice.domain import audio
+from voice.domain import audio, commands
 from voice.domain import session as s
 from voice.domain.recognition import GrammarRecognizer, SpeechRecognizer, WhisperRecognizer
 from voice.domain.synthesis import EspeakSynthesizer, VoiceBox
@@ -125,9 +125,9 @@ async def assistant(agent_service, worker) -> AsyncIterator[Listening]:
         yield Listening(AgentAssistant(channel, f"Bearer {worker.token}", f"users/{worker.user_id}"))
 
 
-def speech(text: str) -> bytes:
+def speech(text: str, language: str = "en") -> bytes:
     speaker = EspeakSynthesizer()
-    pcm = audio.to_recognizer_pcm(speaker.synthesize(text, "en"), speaker.sample_rate)
+    pcm = audio.to_recognizer_pcm(speaker.synthesize(text, language), speaker.sample_rate)
     return bytes(audio.SAMPLE_RATE // 5 * 2) + pcm + bytes(audio.SAMPLE_RATE * 2)  # 200 ms before, 1 s after
 
 
@@ -232,3 +232,24 @@ async def test_push_to_talk_turn(engines: Engines, assistant: Listening) -> None
     searched = [o.payload for o in outputs if isinstance(o, s.ToolCallOut)]
     assert searched and searched[0].name == "search_jobs" and searched[0].ok
     assert sum(len(o.pcm) for o in outputs if isinstance(o, s.Audio)) > 22050 * 2 * 3
+
+
+async def test_a_tagalog_caller_is_asked_in_tagalog_and_a_spoken_opo_applies(
+    engines: Engines, assistant: Listening, worker: Worker
+) -> None:
+    session = s.VoiceSession(engines, assistant, "en")
+    [o async for o in session.ask(speech("Find welding jobs in Osaka"))]
+    session.language = "tl"  # the caller goes on in Tagalog (Ask with languageCode=tl), Taglish as people do
+    asked = [o async for o in session.ask(speech("Apply to the first one"))]
+    assert [o for o in asked if isinstance(o, s.ConfirmationOut)]
+    said = list(dict.fromkeys(o.text for o in asked if isinstance(o, s.Audio)))
+    # The agent's prompt (English: it answers tl in English), then how to answer, in Tagalog.
+    assert said[-1] == commands.SAY_YES_OR_NO["tl"] and "yes" not in said[-1].lower()
+    assert await worker.applications() == []  # nothing written before the spoken answer
+    answered = [o async for o in session.ask(speech("Opo, sige", "tl"))]
+    heard = next(o for o in answered if isinstance(o, s.Transcript))
+    assert heard.language == "tl" and commands.yes_or_no(heard.text, "tl") is commands.Kind.YES
+    assert assistant.heard[-1] == "yes"  # forwarded in the agent's language
+    applied = [o.payload for o in answered if isinstance(o, s.ToolCallOut)]
+    assert applied and applied[0].name == "apply_to_job" and applied[0].ok
+    assert len(await worker.applications()) == 1

@@ -200,12 +200,45 @@ def test_flush_ends_speech_and_max_length_cuts() -> None:
         ("Ứng tuyển việc đầu tiên", "vi", Command(Kind.APPLY, 1)),
         ("Iya, setuju", "id", Command(Kind.YES)),
         ("Lamar yang kedua", "id", Command(Kind.APPLY, 2)),
+        ("Oo po, sige", "tl", Command(Kind.YES)),
+        ("Opo", "tl", Command(Kind.YES)),
+        ("Hindi po, salamat", "tl", Command(Kind.NO)),
+        ("Huwag na", "tl", Command(Kind.NO)),
+        ("Okay po", "tl", Command(Kind.YES)),  # Taglish: the English words count too
+        ("Susunod", "tl", Command(Kind.NEXT)),
+        ("Mag-apply sa pangalawa", "tl", Command(Kind.APPLY, 2)),
+        ("Ang pangatlo", "tl", Command(Kind.SELECT, 3)),
+        ("Pakiulit", "tl", Command(Kind.REPEAT)),
+        ("हो।", "ne", Command(Kind.YES)),
+        ("हुन्छ, ठीक छ", "ne", Command(Kind.YES)),
+        ("होइन", "ne", Command(Kind.NO)),
+        ("हुँदैन", "ne", Command(Kind.NO)),
+        ("Hunchha.", "ne", Command(Kind.YES)),  # romanised, as a recogniser may write it
+        ("Hoina", "ne", Command(Kind.NO)),
+        ("thik chha", "ne", Command(Kind.YES)),
+        ("अर्को", "ne", Command(Kind.NEXT)),
+        ("पहिलो काममा आवेदन दिन्छु", "ne", Command(Kind.APPLY, 1)),
+        ("दोस्रो", "ne", Command(Kind.SELECT, 2)),
+        ("pheri bhannus", "ne", Command(Kind.REPEAT)),
         ("Find welding jobs in Osaka", "en", None),
         ("Yes, and show me care jobs in Nagoya near the station", "en", None),
     ],
 )
 def test_command_reading(text: str, language: str, expected: Command | None) -> None:
     assert commands.read(text, language) == expected
+
+
+def test_devanagari_words_keep_their_vowel_signs_and_match_whole() -> None:
+    assert commands.normalize("होइन।", "ne") == "होइन"  # vowel signs and virama are marks, not punctuation
+    assert commands.yes_or_no("होइन", "ne") is Kind.NO  # हो ("yes") inside होइन ("no") is not a yes
+    assert commands.yes_or_no("hoina", "ne") is Kind.NO
+
+
+def test_tagalog_and_nepali_questions_are_not_answers() -> None:
+    assert commands.yes_or_no("Magkano ang sahod?", "tl") is None
+    assert commands.yes_or_no("कति तलब हो?", "ne") is None  # हो here is "is", in "how much is the pay?"
+    assert commands.yes_or_no("यो के हो", "ne") is None
+    assert commands.yes_or_no("Oo... hindi", "tl") is None
 
 
 def test_vietnamese_question_is_not_a_refusal() -> None:
@@ -228,6 +261,28 @@ def test_yes_is_forwarded_only_after_a_confirmation_prompt_in_the_callers_langua
     turn = dialogue.on_utterance("はい、お願いします", "ja")
     assert turn.forward == "はい" and turn.answer is Kind.YES
     assert dialogue.pending is None and dialogue.expect is Expectation.FREE
+
+
+@pytest.mark.parametrize(("spoken", "yes", "no"), [("tl", "Oo po", "Hindi po"), ("ne", "हो", "होइन")])
+def test_tagalog_and_nepali_callers_are_asked_in_their_language_and_the_agent_gets_english(
+    spoken: str, yes: str, no: str
+) -> None:
+    dialogue = Dialogue(language=spoken)
+    # The agent answers tl and ne callers in English: its prompt stays English, "say yes or no" is theirs.
+    said = dialogue.confirmation_prompt("Apply to Naniwa Metal Works, welding operator?", "en", spoken)
+    assert said.endswith(commands.SAY_YES_OR_NO[spoken])
+    assert dialogue.confirmation_speech() == (
+        ("Apply to Naniwa Metal Works, welding operator?", "en"),
+        (commands.SAY_YES_OR_NO[spoken], spoken),
+    )
+    assert "yes" not in commands.SAY_YES_OR_NO[spoken].lower()
+    unclear = dialogue.on_utterance("hmm", spoken)
+    assert unclear.forward is None and unclear.speech == ((commands.DID_NOT_CATCH[spoken], spoken),)
+    turn = dialogue.on_utterance(yes, spoken)
+    assert turn.forward == "yes" and turn.answer is Kind.YES  # in the agent's language
+    dialogue.confirmation_prompt("Apply to Naniwa Metal Works, welding operator?", "en", spoken)
+    turn = dialogue.on_utterance(no, spoken)
+    assert turn.forward == "no" and turn.answer is Kind.NO
 
 
 def test_unclear_answers_are_asked_again_and_never_forwarded_as_consent() -> None:

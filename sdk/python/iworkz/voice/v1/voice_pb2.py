@@ -29,7 +29,7 @@ from iworkz.agent.v1 import agent_pb2 as iworkz_dot_agent_dot_v1_dot_agent__pb2
 from iworkz.auth.v1 import access_pb2 as iworkz_dot_auth_dot_v1_dot_access__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1biworkz/voice/v1/voice.proto\x12\x0fiworkz.voice.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1biworkz/agent/v1/agent.proto\x1a\x1biworkz/auth/v1/access.proto\"\xc1\x02\n\x0e\x43onverseConfig\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xbaH\x1br\x19\x18@2\x15^users/[0-9a-f-]{36}$\x12S\n\x0c\x63onversation\x18\x02 \x01(\tB=\xbaH:r8\x18x24^(users/[0-9a-f-]{36}/conversations/[0-9a-f-]{36})?$\x12.\n\rlanguage_code\x18\x03 \x01(\tB\x17\xbaH\x14r\x12R\x00R\x02\x65nR\x02jaR\x02viR\x02id\x12:\n\x08\x65ncoding\x18\x04 \x01(\x0e\x32\x1e.iworkz.voice.v1.AudioEncodingB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12%\n\x11sample_rate_hertz\x18\x05 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x30\x00\x30\x80}\x12\x17\n\x0finterim_results\x18\x06 \x01(\x08\"\xa1\x01\n\x0f\x43onverseRequest\x12\x31\n\x06\x63onfig\x18\x01 \x01(\x0b\x32\x1f.iworkz.voice.v1.ConverseConfigH\x00\x12\x1a\n\x05\x61udio\x18\x02 \x01(\x0c\x42\t\xbaH\x06z\x04\x18\x80\x80\x04H\x00\x12\x1a\n\x10\x65nd_of_utterance\x18\x03 \x01(\x08H\x00\x12\x13\n\tinterrupt\x18\x04 \x01(\x08H\x00\x42\x0e\n\x05\x65vent\x12\x05\xbaH\x02\x08\x01\"\xa2\x01\n\nTranscript\x12\x11\n\tutterance\x18\x01 \x01(\x05\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x10\n\x08is_final\x18\x03 \x01(\x08\x12\x15\n\rlanguage_code\x18\x04 \x01(\t\x12\x33\n\nrecognizer\x18\x05 \x01(\x0e\x32\x1f.iworkz.voice.v1.RecognizerKind\x12\x15\n\rend_offset_ms\x18\x06 \x01(\x05\"\xb2\x01\n\x0bSpeechEvent\x12/\n\x04kind\x18\x01 \x01(\x0e\x32!.iworkz.voice.v1.SpeechEvent.Kind\x12\x11\n\toffset_ms\x18\x02 \x01(\x05\x12\x11\n\tutterance\x18\x03 \x01(\x05\"L\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x17\n\x13KIND_SPEECH_STARTED\x10\x01\x12\x15\n\x11KIND_SPEECH_ENDED\x10\x02\"g\n\nAudioChunk\x12\x11\n\tutterance\x18\x01 \x01(\x05\x12\x0b\n\x03pcm\x18\x02 \x01(\x0c\x12\x19\n\x11sample_rate_hertz\x18\x03 \x01(\x05\x12\x10\n\x08sequence\x18\x04 \x01(\x05\x12\x0c\n\x04text\x18\x05 \x01(\t\"3\n\x0bInterrupted\x12\x11\n\tutterance\x18\x01 \x01(\x05\x12\x11\n\tspoken_ms\x18\x02 \x01(\x05\"P\n\x13\x43onfirmationRequest\x12\x0e\n\x06prompt\x18\x01 \x01(\t\x12)\n\x06\x61\x63tion\x18\x02 \x01(\x0b\x32\x19.iworkz.agent.v1.ToolCall\"\x88\x01\n\tReplyDone\x12\x11\n\tutterance\x18\x01 \x01(\x05\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x15\n\rlanguage_code\x18\x03 \x01(\t\x12\x14\n\x0c\x63onversation\x18\x04 \x01(\t\x12\x0e\n\x06intent\x18\x05 \x01(\t\x12\x1d\n\x15\x61waiting_confirmation\x18\x06 \x01(\x08\"\x91\x03\n\x10\x43onverseResponse\x12.\n\x06speech\x18\x01 \x01(\x0b\x32\x1c.iworkz.voice.v1.SpeechEventH\x00\x12\x31\n\ntranscript\x18\x02 \x01(\x0b\x32\x1b.iworkz.voice.v1.TranscriptH\x00\x12\x14\n\nreply_text\x18\x03 \x01(\tH\x00\x12.\n\ttool_call\x18\x04 \x01(\x0b\x32\x19.iworkz.agent.v1.ToolCallH\x00\x12<\n\x0c\x63onfirmation\x18\x05 \x01(\x0b\x32$.iworkz.voice.v1.ConfirmationRequestH\x00\x12,\n\x05\x61udio\x18\x06 \x01(\x0b\x32\x1b.iworkz.voice.v1.AudioChunkH\x00\x12\x33\n\x0binterrupted\x18\x07 \x01(\x0b\x32\x1c.iworkz.voice.v1.InterruptedH\x00\x12*\n\x04\x64one\x18\x08 \x01(\x0b\x32\x1a.iworkz.voice.v1.ReplyDoneH\x00\x42\x07\n\x05\x65vent\"\xee\x01\n\nAskRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xbaH\x1br\x19\x18@2\x15^users/[0-9a-f-]{36}$\x12S\n\x0c\x63onversation\x18\x02 \x01(\tB=\xbaH:r8\x18x24^(users/[0-9a-f-]{36}/conversations/[0-9a-f-]{36})?$\x12.\n\rlanguage_code\x18\x03 \x01(\tB\x17\xbaH\x14r\x12R\x00R\x02\x65nR\x02jaR\x02viR\x02id\x12+\n\x05\x61udio\x18\x04 \x01(\x0b\x32\x14.google.api.HttpBodyB\x06\xbaH\x03\xc8\x01\x01\"\x9f\x02\n\x0b\x41skResponse\x12/\n\ntranscript\x18\x01 \x01(\x0b\x32\x1b.iworkz.voice.v1.Transcript\x12\x12\n\nreply_text\x18\x02 \x01(\t\x12#\n\x05\x61udio\x18\x03 \x01(\x0b\x32\x14.google.api.HttpBody\x12\x14\n\x0c\x63onversation\x18\x04 \x01(\t\x12\x15\n\rlanguage_code\x18\x05 \x01(\t\x12:\n\x0c\x63onfirmation\x18\x06 \x01(\x0b\x32$.iworkz.voice.v1.ConfirmationRequest\x12-\n\ntool_calls\x18\x07 \x03(\x0b\x32\x19.iworkz.agent.v1.ToolCall\x12\x0e\n\x06intent\x18\x08 \x01(\t*i\n\rAudioEncoding\x12\x1e\n\x1a\x41UDIO_ENCODING_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41UDIO_ENCODING_LINEAR16\x10\x01\x12\x1b\n\x17\x41UDIO_ENCODING_OGG_OPUS\x10\x02*k\n\x0eRecognizerKind\x12\x1f\n\x1bRECOGNIZER_KIND_UNSPECIFIED\x10\x00\x12\x1b\n\x17RECOGNIZER_KIND_WHISPER\x10\x01\x12\x1b\n\x17RECOGNIZER_KIND_GRAMMAR\x10\x02\x32\xc2\x02\n\x0cVoiceService\x12\xa8\x01\n\x08\x43onverse\x12 .iworkz.voice.v1.ConverseRequest\x1a!.iworkz.voice.v1.ConverseResponse\"S\xca\xf3\x18\x1a\x1a\x18\n\rconfig.parent\x12\x05users\x18\x01\x82\xd3\xe4\x93\x02/\"*/v1/{config.parent=users/*}/voice:converse:\x01*(\x01\x30\x01\x12\x86\x01\n\x03\x41sk\x12\x1b.iworkz.voice.v1.AskRequest\x1a\x1c.iworkz.voice.v1.AskResponse\"D\xca\xf3\x18\x13\x1a\x11\n\x06parent\x12\x05users\x18\x01\x82\xd3\xe4\x93\x02\'\"\x1e/v1/{parent=users/*}/voice:ask:\x05\x61udiob\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1biworkz/voice/v1/voice.proto\x12\x0fiworkz.voice.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1biworkz/agent/v1/agent.proto\x1a\x1biworkz/auth/v1/access.proto\"\xc9\x02\n\x0e\x43onverseConfig\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xbaH\x1br\x19\x18@2\x15^users/[0-9a-f-]{36}$\x12S\n\x0c\x63onversation\x18\x02 \x01(\tB=\xbaH:r8\x18x24^(users/[0-9a-f-]{36}/conversations/[0-9a-f-]{36})?$\x12\x36\n\rlanguage_code\x18\x03 \x01(\tB\x1f\xbaH\x1cr\x1aR\x00R\x02\x65nR\x02jaR\x02viR\x02idR\x02tlR\x02ne\x12:\n\x08\x65ncoding\x18\x04 \x01(\x0e\x32\x1e.iworkz.voice.v1.AudioEncodingB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12%\n\x11sample_rate_hertz\x18\x05 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x30\x00\x30\x80}\x12\x17\n\x0finterim_results\x18\x06 \x01(\x08\"\xa1\x01\n\x0f\x43onverseRequest\x12\x31\n\x06\x63onfig\x18\x01 \x01(\x0b\x32\x1f.iworkz.voice.v1.ConverseConfigH\x00\x12\x1a\n\x05\x61udio\x18\x02 \x01(\x0c\x42\t\xbaH\x06z\x04\x18\x80\x80\x04H\x00\x12\x1a\n\x10\x65nd_of_utterance\x18\x03 \x01(\x08H\x00\x12\x13\n\tinterrupt\x18\x04 \x01(\x08H\x00\x42\x0e\n\x05\x65vent\x12\x05\xbaH\x02\x08\x01\"\xa2\x01\n\nTranscript\x12\x11\n\tutterance\x18\x01 \x01(\x05\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x10\n\x08is_final\x18\x03 \x01(\x08\x12\x15\n\rlanguage_code\x18\x04 \x01(\t\x12\x33\n\nrecognizer\x18\x05 \x01(\x0e\x32\x1f.iworkz.voice.v1.RecognizerKind\x12\x15\n\rend_offset_ms\x18\x06 \x01(\x05\"\xb2\x01\n\x0bSpeechEvent\x12/\n\x04kind\x18\x01 \x01(\x0e\x32!.iworkz.voice.v1.SpeechEvent.Kind\x12\x11\n\toffset_ms\x18\x02 \x01(\x05\x12\x11\n\tutterance\x18\x03 \x01(\x05\"L\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x17\n\x13KIND_SPEECH_STARTED\x10\x01\x12\x15\n\x11KIND_SPEECH_ENDED\x10\x02\"g\n\nAudioChunk\x12\x11\n\tutterance\x18\x01 \x01(\x05\x12\x0b\n\x03pcm\x18\x02 \x01(\x0c\x12\x19\n\x11sample_rate_hertz\x18\x03 \x01(\x05\x12\x10\n\x08sequence\x18\x04 \x01(\x05\x12\x0c\n\x04text\x18\x05 \x01(\t\"3\n\x0bInterrupted\x12\x11\n\tutterance\x18\x01 \x01(\x05\x12\x11\n\tspoken_ms\x18\x02 \x01(\x05\"P\n\x13\x43onfirmationRequest\x12\x0e\n\x06prompt\x18\x01 \x01(\t\x12)\n\x06\x61\x63tion\x18\x02 \x01(\x0b\x32\x19.iworkz.agent.v1.ToolCall\"\x88\x01\n\tReplyDone\x12\x11\n\tutterance\x18\x01 \x01(\x05\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x15\n\rlanguage_code\x18\x03 \x01(\t\x12\x14\n\x0c\x63onversation\x18\x04 \x01(\t\x12\x0e\n\x06intent\x18\x05 \x01(\t\x12\x1d\n\x15\x61waiting_confirmation\x18\x06 \x01(\x08\"\x91\x03\n\x10\x43onverseResponse\x12.\n\x06speech\x18\x01 \x01(\x0b\x32\x1c.iworkz.voice.v1.SpeechEventH\x00\x12\x31\n\ntranscript\x18\x02 \x01(\x0b\x32\x1b.iworkz.voice.v1.TranscriptH\x00\x12\x14\n\nreply_text\x18\x03 \x01(\tH\x00\x12.\n\ttool_call\x18\x04 \x01(\x0b\x32\x19.iworkz.agent.v1.ToolCallH\x00\x12<\n\x0c\x63onfirmation\x18\x05 \x01(\x0b\x32$.iworkz.voice.v1.ConfirmationRequestH\x00\x12,\n\x05\x61udio\x18\x06 \x01(\x0b\x32\x1b.iworkz.voice.v1.AudioChunkH\x00\x12\x33\n\x0binterrupted\x18\x07 \x01(\x0b\x32\x1c.iworkz.voice.v1.InterruptedH\x00\x12*\n\x04\x64one\x18\x08 \x01(\x0b\x32\x1a.iworkz.voice.v1.ReplyDoneH\x00\x42\x07\n\x05\x65vent\"\xf6\x01\n\nAskRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xbaH\x1br\x19\x18@2\x15^users/[0-9a-f-]{36}$\x12S\n\x0c\x63onversation\x18\x02 \x01(\tB=\xbaH:r8\x18x24^(users/[0-9a-f-]{36}/conversations/[0-9a-f-]{36})?$\x12\x36\n\rlanguage_code\x18\x03 \x01(\tB\x1f\xbaH\x1cr\x1aR\x00R\x02\x65nR\x02jaR\x02viR\x02idR\x02tlR\x02ne\x12+\n\x05\x61udio\x18\x04 \x01(\x0b\x32\x14.google.api.HttpBodyB\x06\xbaH\x03\xc8\x01\x01\"\x9f\x02\n\x0b\x41skResponse\x12/\n\ntranscript\x18\x01 \x01(\x0b\x32\x1b.iworkz.voice.v1.Transcript\x12\x12\n\nreply_text\x18\x02 \x01(\t\x12#\n\x05\x61udio\x18\x03 \x01(\x0b\x32\x14.google.api.HttpBody\x12\x14\n\x0c\x63onversation\x18\x04 \x01(\t\x12\x15\n\rlanguage_code\x18\x05 \x01(\t\x12:\n\x0c\x63onfirmation\x18\x06 \x01(\x0b\x32$.iworkz.voice.v1.ConfirmationRequest\x12-\n\ntool_calls\x18\x07 \x03(\x0b\x32\x19.iworkz.agent.v1.ToolCall\x12\x0e\n\x06intent\x18\x08 \x01(\t*i\n\rAudioEncoding\x12\x1e\n\x1a\x41UDIO_ENCODING_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41UDIO_ENCODING_LINEAR16\x10\x01\x12\x1b\n\x17\x41UDIO_ENCODING_OGG_OPUS\x10\x02*k\n\x0eRecognizerKind\x12\x1f\n\x1bRECOGNIZER_KIND_UNSPECIFIED\x10\x00\x12\x1b\n\x17RECOGNIZER_KIND_WHISPER\x10\x01\x12\x1b\n\x17RECOGNIZER_KIND_GRAMMAR\x10\x02\x32\xc2\x02\n\x0cVoiceService\x12\xa8\x01\n\x08\x43onverse\x12 .iworkz.voice.v1.ConverseRequest\x1a!.iworkz.voice.v1.ConverseResponse\"S\xca\xf3\x18\x1a\x1a\x18\n\rconfig.parent\x12\x05users\x18\x01\x82\xd3\xe4\x93\x02/\"*/v1/{config.parent=users/*}/voice:converse:\x01*(\x01\x30\x01\x12\x86\x01\n\x03\x41sk\x12\x1b.iworkz.voice.v1.AskRequest\x1a\x1c.iworkz.voice.v1.AskResponse\"D\xca\xf3\x18\x13\x1a\x11\n\x06parent\x12\x05users\x18\x01\x82\xd3\xe4\x93\x02\'\"\x1e/v1/{parent=users/*}/voice:ask:\x05\x61udiob\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,7 +41,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CONVERSECONFIG'].fields_by_name['conversation']._loaded_options = None
   _globals['_CONVERSECONFIG'].fields_by_name['conversation']._serialized_options = b'\272H:r8\030x24^(users/[0-9a-f-]{36}/conversations/[0-9a-f-]{36})?$'
   _globals['_CONVERSECONFIG'].fields_by_name['language_code']._loaded_options = None
-  _globals['_CONVERSECONFIG'].fields_by_name['language_code']._serialized_options = b'\272H\024r\022R\000R\002enR\002jaR\002viR\002id'
+  _globals['_CONVERSECONFIG'].fields_by_name['language_code']._serialized_options = b'\272H\034r\032R\000R\002enR\002jaR\002viR\002idR\002tlR\002ne'
   _globals['_CONVERSECONFIG'].fields_by_name['encoding']._loaded_options = None
   _globals['_CONVERSECONFIG'].fields_by_name['encoding']._serialized_options = b'\272H\005\202\001\002\020\001'
   _globals['_CONVERSECONFIG'].fields_by_name['sample_rate_hertz']._loaded_options = None
@@ -55,41 +55,41 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ASKREQUEST'].fields_by_name['conversation']._loaded_options = None
   _globals['_ASKREQUEST'].fields_by_name['conversation']._serialized_options = b'\272H:r8\030x24^(users/[0-9a-f-]{36}/conversations/[0-9a-f-]{36})?$'
   _globals['_ASKREQUEST'].fields_by_name['language_code']._loaded_options = None
-  _globals['_ASKREQUEST'].fields_by_name['language_code']._serialized_options = b'\272H\024r\022R\000R\002enR\002jaR\002viR\002id'
+  _globals['_ASKREQUEST'].fields_by_name['language_code']._serialized_options = b'\272H\034r\032R\000R\002enR\002jaR\002viR\002idR\002tlR\002ne'
   _globals['_ASKREQUEST'].fields_by_name['audio']._loaded_options = None
   _globals['_ASKREQUEST'].fields_by_name['audio']._serialized_options = b'\272H\003\310\001\001'
   _globals['_VOICESERVICE'].methods_by_name['Converse']._loaded_options = None
   _globals['_VOICESERVICE'].methods_by_name['Converse']._serialized_options = b'\312\363\030\032\032\030\n\rconfig.parent\022\005users\030\001\202\323\344\223\002/\"*/v1/{config.parent=users/*}/voice:converse:\001*'
   _globals['_VOICESERVICE'].methods_by_name['Ask']._loaded_options = None
   _globals['_VOICESERVICE'].methods_by_name['Ask']._serialized_options = b'\312\363\030\023\032\021\n\006parent\022\005users\030\001\202\323\344\223\002\'\"\036/v1/{parent=users/*}/voice:ask:\005audio'
-  _globals['_AUDIOENCODING']._serialized_start=2340
-  _globals['_AUDIOENCODING']._serialized_end=2445
-  _globals['_RECOGNIZERKIND']._serialized_start=2447
-  _globals['_RECOGNIZERKIND']._serialized_end=2554
+  _globals['_AUDIOENCODING']._serialized_start=2356
+  _globals['_AUDIOENCODING']._serialized_end=2461
+  _globals['_RECOGNIZERKIND']._serialized_start=2463
+  _globals['_RECOGNIZERKIND']._serialized_end=2570
   _globals['_CONVERSECONFIG']._serialized_start=193
-  _globals['_CONVERSECONFIG']._serialized_end=514
-  _globals['_CONVERSEREQUEST']._serialized_start=517
-  _globals['_CONVERSEREQUEST']._serialized_end=678
-  _globals['_TRANSCRIPT']._serialized_start=681
-  _globals['_TRANSCRIPT']._serialized_end=843
-  _globals['_SPEECHEVENT']._serialized_start=846
-  _globals['_SPEECHEVENT']._serialized_end=1024
-  _globals['_SPEECHEVENT_KIND']._serialized_start=948
-  _globals['_SPEECHEVENT_KIND']._serialized_end=1024
-  _globals['_AUDIOCHUNK']._serialized_start=1026
-  _globals['_AUDIOCHUNK']._serialized_end=1129
-  _globals['_INTERRUPTED']._serialized_start=1131
-  _globals['_INTERRUPTED']._serialized_end=1182
-  _globals['_CONFIRMATIONREQUEST']._serialized_start=1184
-  _globals['_CONFIRMATIONREQUEST']._serialized_end=1264
-  _globals['_REPLYDONE']._serialized_start=1267
-  _globals['_REPLYDONE']._serialized_end=1403
-  _globals['_CONVERSERESPONSE']._serialized_start=1406
-  _globals['_CONVERSERESPONSE']._serialized_end=1807
-  _globals['_ASKREQUEST']._serialized_start=1810
-  _globals['_ASKREQUEST']._serialized_end=2048
-  _globals['_ASKRESPONSE']._serialized_start=2051
-  _globals['_ASKRESPONSE']._serialized_end=2338
-  _globals['_VOICESERVICE']._serialized_start=2557
-  _globals['_VOICESERVICE']._serialized_end=2879
+  _globals['_CONVERSECONFIG']._serialized_end=522
+  _globals['_CONVERSEREQUEST']._serialized_start=525
+  _globals['_CONVERSEREQUEST']._serialized_end=686
+  _globals['_TRANSCRIPT']._serialized_start=689
+  _globals['_TRANSCRIPT']._serialized_end=851
+  _globals['_SPEECHEVENT']._serialized_start=854
+  _globals['_SPEECHEVENT']._serialized_end=1032
+  _globals['_SPEECHEVENT_KIND']._serialized_start=956
+  _globals['_SPEECHEVENT_KIND']._serialized_end=1032
+  _globals['_AUDIOCHUNK']._serialized_start=1034
+  _globals['_AUDIOCHUNK']._serialized_end=1137
+  _globals['_INTERRUPTED']._serialized_start=1139
+  _globals['_INTERRUPTED']._serialized_end=1190
+  _globals['_CONFIRMATIONREQUEST']._serialized_start=1192
+  _globals['_CONFIRMATIONREQUEST']._serialized_end=1272
+  _globals['_REPLYDONE']._serialized_start=1275
+  _globals['_REPLYDONE']._serialized_end=1411
+  _globals['_CONVERSERESPONSE']._serialized_start=1414
+  _globals['_CONVERSERESPONSE']._serialized_end=1815
+  _globals['_ASKREQUEST']._serialized_start=1818
+  _globals['_ASKREQUEST']._serialized_end=2064
+  _globals['_ASKRESPONSE']._serialized_start=2067
+  _globals['_ASKRESPONSE']._serialized_end=2354
+  _globals['_VOICESERVICE']._serialized_start=2573
+  _globals['_VOICESERVICE']._serialized_end=2895
 # @@protoc_insertion_point(module_scope)

@@ -35,7 +35,8 @@ class VoiceServiceStub:
     multilingual `base`) for free speech, a pocketsphinx JSGF grammar as a fast
     path for English commands (yes, no, next, stop, repeat, ordinals), and
     espeak-ng (or a packaged Piper voice for English) for synthesis.
-    Recognised languages: `en`, `ja`, `vi`, `id` (see voice/README.md for how
+    Recognised languages: `en`, `ja`, `vi`, `id`, and for the spoken command set
+    (yes/no, next, apply, ordinals) `tl` and `ne` (see voice/README.md for how
     well).
 
     Any action that writes (applying to a job) needs a spoken "yes" to the
@@ -71,7 +72,8 @@ class VoiceServiceServicer:
     multilingual `base`) for free speech, a pocketsphinx JSGF grammar as a fast
     path for English commands (yes, no, next, stop, repeat, ordinals), and
     espeak-ng (or a packaged Piper voice for English) for synthesis.
-    Recognised languages: `en`, `ja`, `vi`, `id` (see voice/README.md for how
+    Recognised languages: `en`, `ja`, `vi`, `id`, and for the spoken command set
+    (yes/no, next, apply, ordinals) `tl` and `ne` (see voice/README.md for how
     well).
 
     Any action that writes (applying to a job) needs a spoken "yes" to the
@@ -153,7 +155,8 @@ class VoiceService:
     multilingual `base`) for free speech, a pocketsphinx JSGF grammar as a fast
     path for English commands (yes, no, next, stop, repeat, ordinals), and
     espeak-ng (or a packaged Piper voice for English) for synthesis.
-    Recognised languages: `en`, `ja`, `vi`, `id` (see voice/README.md for how
+    Recognised languages: `en`, `ja`, `vi`, `id`, and for the spoken command set
+    (yes/no, next, apply, ordinals) `tl` and `ne` (see voice/README.md for how
     well).
 
     Any action that writes (applying to a job) needs a spoken "yes" to the
