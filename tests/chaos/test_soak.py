@@ -92,11 +92,21 @@ async def test_a_ten_minute_soak_keeps_memory_and_connections_flat(edge_platform
         growth[name] = (round(rss * 100, 1), round(sockets * 100, 1))
         socket_delta[name] = statistics.median(s[1] for s in last) - sockets_first
     errors = sum(v for c in load.codes.values() for k, v in c.items() if not k.endswith(":OK"))
+    by_code: dict[str, int] = {}
+    for counts in load.codes.values():
+        for key, value in counts.items():
+            if not key.endswith(":OK"):
+                by_code[key] = by_code.get(key, 0) + value
     report(
         f"soak: {SOAK_SECONDS // 60} minutes at {RATE} rps through the edge",
         requests=sum(sum(c.values()) for c in load.codes.values()),
         errors=errors,
+        errors_by_kind_and_code=by_code or "none",
         growth_percent_rss_sockets={k: f"{v[0]} % / {v[1]} %" for k, v in growth.items()},
+        open_sockets_first_last={
+            k: f"{statistics.median(s[1] for s in v[:3])} -> {statistics.median(s[1] for s in v[-3:])}"
+            for k, v in samples.items()
+        },
     )
     assert errors == 0
     grew = {k: v for k, v in growth.items() if v[0] > FLAT * 100 or v[1] > FLAT * 100 and socket_delta[k] > 2}
