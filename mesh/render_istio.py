@@ -781,7 +781,9 @@ def gateway_resources(topology: topo.Topology, image: Contracts) -> list[dict]:
         # A preflight from an origin not allowed is answered here, never forwarded (as locally).
         "unmatchedPreflights": "IGNORE",
     }
-    http = []
+    # Methods with a body limit of their own (uploads) and conversations first: their routes carry
+    # the buffer filter's per-route setting (`body_limit_patches`), as the local edge's do.
+    http = _body_limit_routes(topology, image, cors)
     for s in edge_services(topology):
         http.extend(_routes(topology, s, image, match_prefix=True, cors=cors))
     # REST requests are routed after transcoding (by gRPC path); this last route
@@ -891,6 +893,101 @@ def gateway_resources(topology: topo.Topology, image: Contracts) -> list[dict]:
     ]
 
 
+FILTER_BUFFER = "envoy.filters.http.buffer"
+BUFFER_PER_ROUTE = "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.BufferPerRoute"
+
+
+def _upload_route_name(s: topo.Service, rpc: contracts.Rpc) -> str:
+    return f"{s.name}-upload-{rpc.name}"
+
+
+def _duplex_route_name(s: topo.Service) -> str:
+    return f"{s.name}-duplex"
+
+
+def _body_limit_routes(topology: topo.Topology, image: Contracts, cors: dict) -> list[dict]:
+    """Routes of the methods whose request body is not held to `edge.max_request_bytes`.
+
+    An upload (`edge.upload_limits`) gets a route of its own, matched by its gRPC path (gRPC,
+    gRPC-web) and by each REST binding (the buffer filter runs before the transcoder re-routes a
+    REST call by its gRPC path, so the REST path must select the route). A conversation (both
+    sides streaming, voice's Converse) gets one too: buffering it would hold every reply back.
+    """
+    routes: list[dict] = []
+    for s in edge_services(topology):
+        destination = [{"destination": {"host": fqdn(topology, s.name), "port": {"number": s.port("app")}}}]
+        extra: dict[str, Any] = {"corsPolicy": cors}
+        if s.fault is not None:
+            extra["fault"] = {
+                "delay": {"fixedDelay": duration(s.fault.delay), "percentage": {"value": s.fault.percent}}
+            }
+        rpcs = image.rpcs_of(s.grpc_services)
+        for rpc in sorted(rpcs, key=lambda r: r.grpc_path):
+            if rpc.grpc_path not in topology.edge.upload_limits:
+                continue
+            streaming = rpc.server_streaming or rpc.client_streaming
+            routes.append(
+                {
+                    "name": _upload_route_name(s, rpc),
+                    "match": [
+                        {"uri": {"exact": rpc.grpc_path}},
+                        *(
+                            {"uri": {"regex": b.path_regex()}, "method": {"exact": b.method}}
+                            for b in sorted(rpc.bindings, key=lambda b: (b.template, b.method))
+                        ),
+                    ],
+                    "route": destination,
+                    "timeout": "0s" if streaming else duration(s.timeout),
+                    "retries": _retries(s, read=rpc.idempotent_read and not streaming),
+                    **extra,
+                }
+            )
+        duplex = sorted(r.grpc_path for r in rpcs if r.client_streaming and r.server_streaming)
+        if duplex:
+            routes.append(
+                {
+                    "name": _duplex_route_name(s),
+                    "match": [{"uri": {"exact": p}} for p in duplex],
+                    "route": destination,
+                    "timeout": "0s",
+                    "retries": _retries(s, read=False),
+                    **extra,
+                }
+            )
+    return routes
+
+
+def _route_patch(route: str, per_filter: dict) -> dict:
+    return {
+        "applyTo": "HTTP_ROUTE",
+        "match": {"context": "GATEWAY", "routeConfiguration": {"vhost": {"route": {"name": route}}}},
+        "patch": {"operation": "MERGE", "value": {"typed_per_filter_config": per_filter}},
+    }
+
+
+def _buffer_limit(max_bytes: int) -> dict:
+    return {FILTER_BUFFER: {"@type": BUFFER_PER_ROUTE, "buffer": {"max_request_bytes": max_bytes}}}
+
+
+def body_limit_patches(topology: topo.Topology, image: Contracts) -> list[dict]:
+    """The buffer filter's per-route limits: each upload's own (`edge.upload_limits`), none for
+    conversations, the largest upload for the web app (it passes a résumé on), as the local edge."""
+    patches = []
+    for s in edge_services(topology):
+        rpcs = image.rpcs_of(s.grpc_services)
+        for rpc in sorted(rpcs, key=lambda r: r.grpc_path):
+            if rpc.grpc_path in topology.edge.upload_limits:
+                limit = topology.edge.request_limit(rpc.grpc_path)
+                patches.append(_route_patch(_upload_route_name(s, rpc), _buffer_limit(limit)))
+        if any(r.client_streaming and r.server_streaming for r in rpcs):
+            patches.append(
+                _route_patch(_duplex_route_name(s), {FILTER_BUFFER: {"@type": BUFFER_PER_ROUTE, "disabled": True}})
+            )
+    if topology.web is not None:
+        patches.append(_route_patch(WEB, _buffer_limit(topology.edge.largest_request_bytes)))
+    return patches
+
+
 def transcoder(topology: topo.Topology, image: Contracts) -> dict:
     """EnvoyFilter: gRPC-web first, the unknown-JSON-field check and the gRPC-JSON transcoder just
     before the router."""
@@ -931,8 +1028,9 @@ def transcoder(topology: topo.Topology, image: Contracts) -> dict:
                         "operation": "INSERT_BEFORE",
                         "value": {
                             "name": edge_policy.TRANSCODER,
+                            # The buffer filter holds other requests to max_request_bytes; uploads get their own.
                             "typed_config": edge_policy.transcoder(
-                                f"{DESCRIPTOR_DIR}/{DESCRIPTOR_FILE}", services, topology.edge.max_request_bytes
+                                f"{DESCRIPTOR_DIR}/{DESCRIPTOR_FILE}", services, topology.edge.largest_request_bytes
                             ),
                         },
                     },
@@ -954,7 +1052,31 @@ def transcoder(topology: topo.Topology, image: Contracts) -> dict:
                         },
                     },
                 },
+                # Request bodies held to edge.max_request_bytes (413, or RESOURCE_EXHAUSTED for gRPC),
+                # before the JSON check and the transcoder; the routes above set their own limits.
+                {
+                    "applyTo": "HTTP_FILTER",
+                    "match": {
+                        "context": "GATEWAY",
+                        "listener": {
+                            "filterChain": {
+                                "filter": {**hcm["filter"], "subFilter": {"name": edge_policy.UNKNOWN_FIELDS}}
+                            }
+                        },
+                    },
+                    "patch": {
+                        "operation": "INSERT_BEFORE",
+                        "value": {
+                            "name": FILTER_BUFFER,
+                            "typed_config": {
+                                "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.Buffer",
+                                "max_request_bytes": topology.edge.max_request_bytes,
+                            },
+                        },
+                    },
+                },
                 *_web_route_patches(topology),
+                *body_limit_patches(topology, image),
             ],
         },
     }

@@ -264,10 +264,16 @@ def _gateway_chain(docs, tmp_path: pathlib.Path, rbac_policies: dict) -> dict:
             before = p["match"]["listener"]["filterChain"]["filter"]["subFilter"]["name"]
             filters.insert(next(i for i, f in enumerate(filters) if f["name"] == before), value)
         elif operation == "MERGE" and p["applyTo"] == "HTTP_ROUTE":
-            # A per-route patch (the web app's route skips the transcoder): Envoy must accept it too.
+            # A per-route patch (the web app's route skips the transcoder; uploads' body limits): Envoy
+            # must accept it too. The route stands in for the VirtualService's route of that name, at
+            # /patched/<name> (several patches of one name merge into one route, as Istio does).
             name = p["match"]["routeConfiguration"]["vhost"]["route"]["name"]
-            route = {"name": name, "match": {"prefix": "/web-route"}, "direct_response": {"status": 200}, **value}
-            hcm["route_config"]["virtual_hosts"][0]["routes"].insert(0, route)
+            routes = hcm["route_config"]["virtual_hosts"][0]["routes"]
+            route = next((r for r in routes if r.get("name") == name), None)
+            if route is None:
+                route = {"name": name, "match": {"prefix": f"/patched/{name}"}, "direct_response": {"status": 200}}
+                routes.insert(0, route)
+            route.setdefault("typed_per_filter_config", {}).update(value["typed_per_filter_config"])
         elif operation == "MERGE" and p["applyTo"] == "NETWORK_FILTER":
             assert value["typed_config"]["@type"] == hcm["@type"]
             hcm.update(value["typed_config"])
@@ -317,6 +323,7 @@ def test_envoy_loads_the_gateway_filters_with_the_configmap_descriptor(docs, tmp
     assert names == [
         "envoy.filters.http.grpc_web",
         "envoy.filters.http.rbac",
+        "envoy.filters.http.buffer",
         "envoy.filters.http.lua",
         "envoy.filters.http.grpc_json_transcoder",
         "envoy.filters.http.router",
@@ -324,7 +331,7 @@ def test_envoy_loads_the_gateway_filters_with_the_configmap_descriptor(docs, tmp
     result = _envoy(hcm, tmp_path, "validate")
     assert result.returncode == 0, result.stdout + result.stderr
     # ... and the same check fails when a service is not in the ConfigMap's descriptor.
-    transcoder = hcm["http_filters"][3]["typed_config"]
+    transcoder = hcm["http_filters"][4]["typed_config"]
     transcoder["services"] = [*transcoder["services"], "iworkz.nothing.v1.NothingService"]
     assert _envoy(hcm, tmp_path, "validate").returncode != 0
 
@@ -689,3 +696,99 @@ def test_the_web_app_is_served_beside_the_api_without_a_token(docs, topology):
     assert _find(docs, "Deployment", "web", "web.yaml")["spec"]["template"]["spec"]["serviceAccountName"] == "web"
     allowed = _find(docs, "AuthorizationPolicy", "web", "authorization-policies.yaml")["spec"]["rules"][0]
     assert allowed["from"][0]["source"]["principals"] == [ri.principal(topology, "edge")]
+
+
+# --- request body limits per route, as the local edge's ---------------------------------
+
+
+def test_uploads_get_their_topology_body_limit_on_routes_of_their_own(docs, topology):
+    """Each method of `edge.upload_limits` has a gateway route of its own, matched by its gRPC path and
+    by every REST binding, ahead of its service's catch-all route, with its limit in the buffer filter;
+    every other request is held to `edge.max_request_bytes`; the transcoder takes the largest."""
+    import contracts
+
+    image = contracts.load(ri.IMAGE)
+    edge = _find(docs, "VirtualService", "edge")["spec"]["http"]
+    names = [r.get("name") for r in edge]
+    patches = _find(docs, "EnvoyFilter", "edge-transcoder")["spec"]["configPatches"]
+    limits: dict[str, dict] = {}
+    for p in patches:
+        if p["applyTo"] == "HTTP_ROUTE":
+            per_filter = p["patch"]["value"]["typed_per_filter_config"]
+            if ri.FILTER_BUFFER in per_filter:
+                limits[p["match"]["routeConfiguration"]["vhost"]["route"]["name"]] = per_filter[ri.FILTER_BUFFER]
+    assert topology.edge.upload_limits
+    upload_routes = set()
+    for service in topology.edge_services():
+        for rpc in image.rpcs_of(service.grpc_services):
+            if rpc.grpc_path not in topology.edge.upload_limits:
+                continue
+            route = next(r for r in edge if {"uri": {"exact": rpc.grpc_path}} in r.get("match", []))
+            upload_routes.add(route["name"])
+            assert rpc.bindings
+            for binding in rpc.bindings:
+                assert {"uri": {"regex": binding.path_regex()}, "method": {"exact": binding.method}} in route["match"]
+            assert names.index(route["name"]) < names.index(service.name)  # before the service's prefix route
+            assert route["route"][0]["destination"]["host"].startswith(f"{service.name}.")
+            assert limits[route["name"]]["buffer"]["max_request_bytes"] == topology.edge.upload_limits[rpc.grpc_path]
+    assert len(upload_routes) == len(topology.edge.upload_limits)
+    # Nothing else is raised: the conversations (no buffering) and the web app (the largest upload).
+    assert {n for n, v in limits.items() if "buffer" in v} == upload_routes | {ri.WEB}
+    assert all(v == {"@type": ri.BUFFER_PER_ROUTE, "disabled": True} for n, v in limits.items() if "buffer" not in v)
+    values = {
+        p["patch"]["value"]["name"]: p["patch"]["value"]["typed_config"]
+        for p in patches
+        if "name" in p["patch"]["value"]
+    }
+    assert values[ri.FILTER_BUFFER]["max_request_bytes"] == topology.edge.max_request_bytes
+    assert values["envoy.filters.http.grpc_json_transcoder"]["max_request_body_size"] == max(
+        topology.edge.upload_limits.values()
+    )
+
+
+def test_envoy_holds_each_route_to_its_body_limit(docs, topology, tmp_path):
+    """A real Envoy with the gateway's filters and its per-route patches: over an upload's limit is
+    413, under it (but over the default) passes the buffer; the default route refuses the default
+    plus one byte; a conversation is not buffered."""
+    token_holders = {
+        "with-a-token": {
+            "permissions": [{"any": True}],
+            "principals": [{"header": {"name": "authorization", "present_match": True}}],
+        }
+    }
+    hcm = _gateway_chain(docs, tmp_path, token_holders)
+    routes = {r["name"]: r for r in hcm["route_config"]["virtual_hosts"][0]["routes"] if "name" in r}
+    uploads = {n: r for n, r in routes.items() if "-upload-" in n}
+    assert len(uploads) == len(topology.edge.upload_limits)
+    port = _free_port()
+    envoy = _envoy(hcm, tmp_path, "run", port)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert envoy.poll() is None and time.monotonic() < deadline, envoy.stderr.read().decode()
+                time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        headers = {"authorization": "Bearer t", "content-type": "application/octet-stream"}
+
+        def post(path: str, size: int) -> int:
+            return httpx.post(base + path, content=b"x" * size, headers=headers, timeout=60).status_code
+
+        default = topology.edge.max_request_bytes
+        assert post("/anything", default + 1) == 413
+        assert post("/anything", default) != 413
+        for name, route in uploads.items():
+            limit = route["typed_per_filter_config"][ri.FILTER_BUFFER]["buffer"]["max_request_bytes"]
+            assert limit > default
+            assert post(route["match"]["prefix"], limit + 1) == 413, name
+            assert post(route["match"]["prefix"], default + 1) != 413, name
+        duplex = [r for n, r in routes.items() if n.endswith("-duplex")]
+        assert duplex
+        for route in duplex:
+            assert post(route["match"]["prefix"], 2 * default) != 413
+    finally:
+        envoy.terminate()
+        envoy.wait(timeout=10)
