@@ -25,7 +25,7 @@ export const RECORDING_OPTIONS = {
 } as const;
 
 /** Languages the voice service recognises; for the others it detects what was said. */
-export const SPOKEN_LANGUAGES = ["en", "ja", "vi", "id"] as const;
+export const SPOKEN_LANGUAGES = ["en", "ja", "vi", "id", "tl", "ne"] as const;
 
 export function spokenLanguage(appLanguage: string): string {
   return (SPOKEN_LANGUAGES as readonly string[]).includes(appLanguage) ? appLanguage : "";

@@ -16,10 +16,10 @@ describe("voice", () => {
     const ja = askRequest("u1", "", "ja", recording);
     expect(ja).toEqual({ parent: "users/u1", conversation: "", languageCode: "ja", audio: recording });
     expect(askRequest("u1", "users/u1/conversations/c1", "tl", recording)).toMatchObject({
-      languageCode: "",
+      languageCode: "tl",
       conversation: "users/u1/conversations/c1",
     });
-    expect(["ja", "en", "vi", "id", "tl", "ne"].map(spokenLanguage)).toEqual(["ja", "en", "vi", "id", "", ""]);
+    expect(["ja", "en", "vi", "id", "tl", "ne", "my"].map(spokenLanguage)).toEqual(["ja", "en", "vi", "id", "tl", "ne", ""]);
   });
 
   it("reads the length of a WAV file from its chunks, skipping the ones before the data", () => {
