@@ -146,21 +146,10 @@ def local_reply_mappers() -> list[Json]:
         },
         {"filter": {"and_filter": {"filters": [_status_is("EQ", 403), _grpc()]}}, **unauthenticated},
         # A timeout (the caller's grpc-timeout or the route's) is 504, which gRPC reads as UNAVAILABLE, a
-        # status clients retry: it is DEADLINE_EXCEEDED.
-        {
-            "filter": {"and_filter": {"filters": [_status_is("EQ", 504), _grpc()]}},
-            # A trailers-only gRPC answer, whichever part of Envoy timed out (the stream's duration limit
-            # answers in plain HTTP, which gRPC-web's encoder would turn into UNAVAILABLE).
-            "status_code": 200,
-            "body_format_override": {"text_format": "", "content_type": "application/grpc"},
-            "headers_to_add": [
-                {"header": {"key": "grpc-status", "value": "4"}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"},
-                {
-                    "header": {"key": "grpc-message", "value": "deadline exceeded"},
-                    "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
-                },
-            ],
-        },
+        # status clients retry: it is DEADLINE_EXCEEDED. A rate-limited gRPC-web call is RESOURCE_EXHAUSTED
+        # (as a gRPC one is), not UNAVAILABLE.
+        _grpc_answer(504, 4, "deadline exceeded"),
+        _grpc_answer(429, 8, LOCAL_REPLY_MESSAGES[429]),
         # HTTP 413 has no gRPC code of its own (it would be UNKNOWN): a message too large is RESOURCE_EXHAUSTED.
         {
             "filter": {"and_filter": {"filters": [_status_is("EQ", 413), _grpc()]}},
@@ -188,6 +177,21 @@ def local_reply_mappers() -> list[Json]:
         }
     )
     return mappers
+
+
+def _grpc_answer(status: int, grpc_code: int, message: str) -> Json:
+    """A local reply of `status` to a gRPC or gRPC-web caller as a trailers-only gRPC answer with
+    `grpc_code`: some of Envoy's replies (the stream-duration limit, the rate limit) are plain HTTP,
+    which gRPC-web's encoder would turn into UNAVAILABLE."""
+    return {
+        "filter": {"and_filter": {"filters": [_status_is("EQ", status), _grpc()]}},
+        "status_code": 200,
+        "body_format_override": {"text_format": "", "content_type": "application/grpc"},
+        "headers_to_add": [
+            {"header": {"key": "grpc-status", "value": str(grpc_code)}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"},
+            {"header": {"key": "grpc-message", "value": message}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"},
+        ],
+    }
 
 
 def _www_authenticate() -> Json:

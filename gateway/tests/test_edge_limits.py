@@ -81,6 +81,23 @@ async def test_grpc_caller_over_the_limit_gets_resource_exhausted(client, limite
     assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
 
 
+async def test_grpc_web_caller_over_the_limit_gets_resource_exhausted_not_unavailable(client):
+    """The rate limit's reply is plain HTTP 429; gRPC-web's encoder alone would make it UNAVAILABLE, a
+    status clients retry at once."""
+    dave = await sign_up(client)
+    headers = {
+        "content-type": "application/grpc-web+proto",
+        "x-grpc-web": "1",
+        "authorization": f"Bearer {dave['tokens']['accessToken']}",
+    }
+    statuses = []
+    for _ in range(TINY + 1):
+        response = await client.post(SEARCH, content=b"\x00\x00\x00\x00\x00", headers=headers)
+        statuses.append(response.headers.get("grpc-status"))
+    assert statuses[-1] == str(grpc.StatusCode.RESOURCE_EXHAUSTED.value[0]), statuses
+    assert response.status_code == 200 and "retry-after" in response.headers
+
+
 async def test_limits_are_counted_in_envoy_stats(limited_edge, client):
     stats = limited_edge.stats("rl_marketplace_SearchJobs")
     assert stats.get("rl_marketplace_SearchJobs.http_local_rate_limit.rate_limited", 0) >= 1, stats
