@@ -21,8 +21,10 @@ async function logInWithCode(page: Page, email: string, password: string, code: 
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page.getByRole("heading", { name: "Enter your sign-in code" })).toBeVisible();
-  await page.getByLabel("Code", { exact: true }).fill(code);
-  await page.getByRole("button", { name: "Continue" }).click();
+  // By keyboard: the code field has the focus, Enter sends it.
+  await expect(page.getByLabel("Code", { exact: true })).toBeFocused();
+  await page.keyboard.type(code);
+  await page.keyboard.press("Enter");
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
 
@@ -85,7 +87,7 @@ test("a worker signs out other devices, turns on two-step sign-in and resets the
   await axe(page, "account-two-factor enrolment [en]");
   await shot(page, "en", "account-two-factor-enrol");
   await page.getByLabel("6-digit code").fill(totp(secret));
-  await page.getByRole("button", { name: "Turn on" }).click();
+  await page.getByLabel("6-digit code").press("Enter"); // keyboard: Enter submits the form
   const codes = page.getByTestId("recovery-codes").locator("code");
   await expect(codes).toHaveCount(10);
   const recovery = (await codes.allTextContents()).map((c) => c.trim());

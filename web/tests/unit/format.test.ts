@@ -46,6 +46,16 @@ describe("languages", () => {
     }
   });
 
+  it("has the account steps a worker meets (sign-in code, reset, email link) in Vietnamese and Indonesian", () => {
+    const steps = ENGLISH_KEYS.filter((k) =>
+      /^(nav\.account|login\.forgot|verifyEmail\..+|reset\..+|twoFactor\.(loginStep|code|codeHint|verify|wrongCode))$/.test(k),
+    );
+    expect(steps.length).toBeGreaterThan(20);
+    for (const locale of ["vi", "id"] as const) {
+      expect(steps.filter((k) => !(k in MESSAGES[locale]))).toEqual([]);
+    }
+  });
+
   it("fills in values and falls back to English", () => {
     expect(translator("ja")("reco.score", { value: "82%" })).toBe("マッチ度 82%");
     expect(translator("vi")("nav.admin")).toBe("Admin");
