@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Field } from "@/components/Field";
 import { postJson } from "@/lib/api/browser";
 import { fieldErrors } from "@/lib/api/errors";
@@ -21,13 +21,20 @@ export function LoginForm({ locale, next }: { locale: Locale; next?: string }) {
   const [busy, setBusy] = useState(false);
   // Accounts with a second factor answer the password with a challenge: then the code step.
   const [secondStep, setSecondStep] = useState(false);
+  // The code field takes the focus when the second step appears (keyboard and screen-reader users land on it).
+  useEffect(() => {
+    if (secondStep) document.getElementById("code")?.focus();
+  }, [secondStep]);
   const done = (roles: string[]) => {
     const target = next && next.startsWith("/") && !next.startsWith("//") ? next : home(roles);
     window.location.assign(target);
   };
   if (secondStep) {
     return (
+      // Its own key: React must not reuse the password step's inputs (the typed password would stay in
+      // the code field, shown in clear).
       <form
+        key="code-step"
         className="stack"
         noValidate
         aria-labelledby="second-step"
@@ -58,7 +65,6 @@ export function LoginForm({ locale, next }: { locale: Locale; next?: string }) {
           label={t("twoFactor.code")}
           hint={t("twoFactor.codeHint")}
           autoComplete="one-time-code"
-          autoFocus
           required
           error={errors.code}
         />
@@ -70,6 +76,7 @@ export function LoginForm({ locale, next }: { locale: Locale; next?: string }) {
   }
   return (
     <form
+      key="password-step"
       className="stack"
       noValidate
       onSubmit={async (e) => {

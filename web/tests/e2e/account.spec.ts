@@ -23,6 +23,7 @@ async function logInWithCode(page: Page, email: string, password: string, code: 
   await expect(page.getByRole("heading", { name: "Enter your sign-in code" })).toBeVisible();
   // By keyboard: the code field has the focus, Enter sends it.
   await expect(page.getByLabel("Code", { exact: true })).toBeFocused();
+  await expect(page.getByLabel("Code", { exact: true })).toHaveValue(""); // nothing of the password step left in it
   await page.keyboard.type(code);
   await page.keyboard.press("Enter");
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
