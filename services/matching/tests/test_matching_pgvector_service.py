@@ -128,3 +128,50 @@ async def test_recommend_jobs_from_pgvector_equals_faiss(world: World, replicas,
         await eventually(lambda: gone(faiss_stub))
         request = pb.RecommendJobsRequest(worker=worker, page_size=50)
         assert _same(await pg_stub.RecommendJobs(request), await faiss_stub.RecommendJobs(request))
+
+
+async def test_a_pgvector_replica_restarts_from_its_snapshot(world: World, matching_settings, pgvector_url, tmp_path):
+    """The snapshot keeps the rows, not the vectors (they are in PostgreSQL): restored, the index is
+    reattached to the table and answers as before; a faiss replica ignores the pgvector snapshot."""
+    path = tmp_path / "projection.snapshot"
+    signed, worker = await profile(world)
+    _, org, market = await employer(world)
+    jobs = [await publish(market, org, title=f"Fitter {i}") for i in range(4)]
+    settings = dict(MATCHING_INDEX="pgvector", MATCHING_PGVECTOR_URL=pgvector_url, MATCHING_SNAPSHOT_PATH=str(path))
+    request = pb.RecommendJobsRequest(worker=worker, page_size=50)
+
+    async def sees_all(stub) -> bool:
+        return {j.name for j in jobs} <= {m.job for m in (await stub.RecommendJobs(request)).matches}
+
+    async with server.running(SPEC, matching_settings(**settings)) as first:
+        stub = matching_pb2_grpc.MatchingServiceStub(world.client(first.target, signed.tokens).channel)
+        rng = np.random.default_rng(11)
+        me = rng.standard_normal(DIM).astype(np.float32)
+        async with first.resources.db.transaction() as conn:
+            for i, name in enumerate([worker, *(j.name for j in jobs)]):
+                vector = me * (0.3 * i) + rng.standard_normal(DIM).astype(np.float32) if i else me
+                await conn.execute(
+                    "INSERT INTO vectors (name, model, text_hash, vector) VALUES (%s, 'test', %s, %s)"
+                    " ON CONFLICT (name) DO UPDATE SET vector = EXCLUDED.vector, text_hash = EXCLUDED.text_hash",
+                    (name, f"s{i}", [float(x) for x in vector]),
+                )
+        await first.resources.extras["projection"].changed([f"job:{j.name}" for j in jobs] + [f"worker:{worker}"])
+
+        async def ranked() -> bool:
+            reply = await stub.RecommendJobs(request)
+            return await sees_all(stub) and len({round(s, 6) for _, _, s in _page(reply)}) >= len(jobs)
+
+        await eventually(ranked)
+        before = await stub.RecommendJobs(request)
+        assert await first.resources.extras["projection"].save_snapshot()
+
+    async with server.running(SPEC, matching_settings(**settings)) as second:
+        projection = second.resources.extras["projection"]
+        stub = matching_pb2_grpc.MatchingServiceStub(world.client(second.target, signed.tokens).channel)
+        assert _same(await stub.RecommendJobs(request), before)  # answered once the projection is ready
+        assert projection.restored_from_snapshot and isinstance(projection.matcher.index, PgVectorSlots)
+
+    async with server.running(SPEC, matching_settings(MATCHING_SNAPSHOT_PATH=str(path))) as faiss:
+        stub = matching_pb2_grpc.MatchingServiceStub(world.client(faiss.target, signed.tokens).channel)
+        assert _same(await stub.RecommendJobs(request), before)
+        assert not faiss.resources.extras["projection"].restored_from_snapshot
