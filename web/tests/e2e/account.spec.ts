@@ -30,6 +30,7 @@ async function logInWithCode(page: Page, email: string, password: string, code: 
 }
 
 test("the verification link confirms the address", async ({ page, request }) => {
+  await visit(page, "/login", "login"); // the login page itself, checked and photographed in ja and en
   // A link works once: one new account per language.
   for (const locale of LOCALES) {
     const email = await signUpByApi(request, "Nguyen Van An");
