@@ -73,7 +73,9 @@ def test_filter_order(rendered):
         "envoy.filters.http.cors",
         "envoy.filters.http.grpc_web",
         "envoy.filters.http.jwt_authn",
+        "iworkz.unauthenticated_streams",  # refuses anonymous client streams once their request is complete
         "envoy.filters.http.buffer",
+        "envoy.filters.http.lua",  # unknown JSON body fields: 400 before the transcoder drops them
         "envoy.filters.http.grpc_json_transcoder",
         "envoy.filters.http.local_ratelimit",
         "envoy.filters.http.router",
@@ -198,13 +200,25 @@ def test_cors_origins_come_from_the_topology(rendered, topology):
 
 def test_local_replies_are_json_for_rest_only(rendered):
     mappers = hcm(rendered[0])["local_reply_config"]["mappers"]
+    # First, replies a filter has already shaped (the unknown-field check's 400) pass through untouched.
+    shaped, mappers = mappers[0], mappers[1:]
+    assert shaped["filter"]["metadata_filter"]["matcher"]["path"] == [{"key": "shaped_reply"}]
+    assert "body_format_override" not in shaped and "status_code" not in shaped
     by_status = {}
     for m in mappers:
         filters = m["filter"]["and_filter"]["filters"]
         comparison = filters[0]["status_code_filter"]["comparison"]
         grpc_only = not filters[1]["header_filter"]["header"].get("invert_match", False)
         if grpc_only:
-            assert "body_format_override" not in m, m  # gRPC callers get grpc-status, never a JSON body
+            # gRPC callers get grpc-status, never a JSON body: at most an empty application/grpc reply
+            # (timeouts and rate limits, which carry their own grpc-status in trailers-only headers).
+            override = m.get("body_format_override")
+            assert override in (None, {"text_format": "", "content_type": "application/grpc"}), m
+            if override:
+                assert m["status_code"] == 200 and {h["header"]["key"] for h in m["headers_to_add"]} == {
+                    "grpc-status",
+                    "grpc-message",
+                }
         elif comparison["op"] == "EQ":
             by_status.setdefault(comparison["value"]["default_value"], m["body_format_override"]["json_format"]["code"])
         assert filters[1]["header_filter"]["header"]["string_match"] == {"prefix": "application/grpc"}
