@@ -25,6 +25,8 @@ import asyncio
 import hashlib
 import logging
 
+import grpc
+
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from services.matching import store
 from services.matching.embeddings import BATCH, EmbedClient
@@ -73,6 +75,11 @@ class Embedder:
         self.client = client
         self.watch = watch
         self.wake = asyncio.Event()
+        # Texts taken per round: a round that runs out of time (the mesh's deadline for Embed,
+        # reached on a busy machine or with long texts) is retried with a quarter as many, and
+        # each round that succeeds doubles it back towards BATCH. A fixed size would retry the
+        # same too-slow batch for ever and no vector would ever be stored.
+        self.batch = BATCH
 
     async def run(self) -> None:
         if self.client is None:
@@ -83,14 +90,21 @@ class Embedder:
             try:
                 done = await self.embed_batch()
                 retry.succeeded()
+                self.batch = min(BATCH, self.batch * 2)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as err:
+                if isinstance(err, grpc.aio.AioRpcError) and err.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
+                    self.batch = max(1, self.batch // 4)
                 wait = retry.failed()
-                log.warning("embedding failed; the texts stay queued", exc_info=True, extra={"retry_in": wait})
+                log.warning(
+                    "embedding failed; the texts stay queued",
+                    exc_info=True,
+                    extra={"retry_in": wait, "next_batch": self.batch},
+                )
                 await asyncio.sleep(wait)
                 continue
-            if done < BATCH:  # the queue is drained: wait for a local change or look again soon
+            if done < self.batch:  # the queue is drained: wait for a local change or look again soon
                 self.wake.clear()
                 try:
                     await asyncio.wait_for(self.wake.wait(), IDLE_SECONDS)
@@ -98,7 +112,7 @@ class Embedder:
                     pass
 
     async def embed_batch(self) -> int:
-        """Embed up to BATCH queued texts in one transaction; how many were done.
+        """Embed up to `self.batch` queued texts in one transaction; how many were done.
 
         With the vectors stored, the entities' matches are looked for again in the same
         transaction (`MatchWatch.discover`): a job is matched when it is published, before its
@@ -110,7 +124,7 @@ class Embedder:
         announce: list[str] = []
         live: list[tuple[str, bytes]] = []
         async with self.db.transaction() as conn:
-            pending = await store.take_pending(conn, BATCH)
+            pending = await store.take_pending(conn, self.batch)
             if not pending:
                 return 0
             rows: list[tuple[store.Pending, list[float]]] = []
