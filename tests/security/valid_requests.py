@@ -13,15 +13,18 @@ it could not build from a refusal.
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 import uuid
-from re import _parser  # type: ignore[attr-defined]
 
 import protovalidate
 from google.protobuf import descriptor as d
 from google.protobuf.message import Message
 
 from buf.validate import validate_pb2
+
+# re's private parser (no typeshed stub in every environment): the pattern's syntax tree.
+_parser = importlib.import_module("re._parser")
 
 SAMPLE_ID = "3f2b9c1e-8d4a-4b6f-9e2d-7a1c5b3e9f04"  # an id no resource has
 _ZERO_ID = re.compile(r"[0-]{36}")
