@@ -121,9 +121,14 @@ class Database:
             raise Unavailable("the database is unavailable; try again shortly")
 
     def _raise_if_unreachable(self, err: Exception) -> None:
-        """A lost or refused connection (not a query's own error) marks the database down: Unavailable."""
+        """A lost or refused connection (not a query's own error) marks the database down: Unavailable.
+        A pool with no free connection in time is Unavailable for that call only."""
+        if isinstance(err, PoolTimeout):
+            # Every pooled connection was busy for the pool's timeout: this call is refused, but the
+            # database is not down, so other calls are not refused at once until the next probe.
+            raise Unavailable("the database is busy; try again shortly") from err
         state = getattr(err, "sqlstate", None) or ""
-        if isinstance(err, PoolTimeout) or not state or state.startswith(("08", "57P")):
+        if not state or state.startswith(("08", "57P")):
             if self.available:
                 log.warning("database unreachable", extra={"error": str(err).strip()[:200]})
             self.available = False
