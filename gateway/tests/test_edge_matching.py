@@ -320,7 +320,7 @@ async def test_watch_matches_over_sse_live_then_resumed_with_last_event_id(rest,
     async with rest.stream("GET", path, params={"minScore": 0.5}, headers=worker["auth"]) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
-        async with asyncio.timeout(60):
+        async with asyncio.timeout(180):  # the publish's match goes through matching's event consumer
             async for line in response.aiter_lines():
                 if not line.startswith("data:"):
                     continue

@@ -76,7 +76,7 @@ async def test_batches_one_transaction_each_and_restart_finishes_the_rest(
         platform = Platform(identity_service.target, running.target, database_url)
         issuer, worker = await platform.issuer(), await platform.worker()
         names = [(await issue(issuer, worker)).credential.name for _ in range(12)]
-        for _ in range(100):
+        for _ in range(600):  # up to a minute: late in a full run the chain node and the database are busy
             anchored = await rows(
                 own_database, "SELECT count(*) FROM credentials.anchor_batches WHERE state = 'anchored'"
             )

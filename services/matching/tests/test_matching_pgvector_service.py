@@ -80,7 +80,7 @@ async def test_recommend_jobs_from_pgvector_equals_faiss(world: World, replicas,
             values = {round(s, 6) for _, _, s in _page(reply)}
             return len(reply.matches) == len(jobs) and len(values) > 3
 
-        await eventually(lambda: semantic_everywhere(faiss_stub))
+        await eventually(lambda: semantic_everywhere(faiss_stub), timeout=120)
         await eventually(lambda: semantic_everywhere(pg_stub))
 
         # The vectors are in PostgreSQL (pgvector), every job's, the ineligible ones too.
