@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from iworkz.identity.v1 import events_pb2 as identity_events
@@ -106,6 +107,8 @@ class NotificationWriter:
             return
         recipients = await store.lock_recipients(tx.conn, [p.user_id for p in planned])
         last_seq = {user_id: row.last_seq for user_id, row in recipients.items()}
+        # One creation time for the batch: written with the rows and sent live, so neither is read back.
+        created = datetime.now(UTC)
         notifications: list[dict[str, Any]] = []
         deliveries: list[dict[str, Any]] = []
         for item in planned:
@@ -133,6 +136,7 @@ class NotificationWriter:
                         "body": message.body,
                         "link": draft.link,
                         "language": message.language,
+                        "created_at": created,
                     }
                 )
             if (
@@ -149,11 +153,11 @@ class NotificationWriter:
                 )
                 deliveries.append(self._delivery(item, recipient.email, email, notification_id))
         changed = {str(n["user_id"]): last_seq[str(n["user_id"])] for n in notifications}
-        rows = await store.add_notifications(tx.conn, notifications, changed)
+        await store.add_notifications(tx.conn, notifications, changed)
         await store.add_deliveries(tx.conn, deliveries)
-        if rows:
-            rows.sort(key=lambda r: r.seq)
-            live = [(str(r.user_id), messages.stream_item(r)) for r in rows]
+        if notifications:
+            # In the order numbered: each user's notifications in seq order.
+            live = messages.stream_items([store.Notification(**n, read_at=None) for n in notifications])
             tx.after_commit(lambda: self.live.publish_many(live))
         if deliveries:
 

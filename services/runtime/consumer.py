@@ -463,7 +463,9 @@ class Consumer:
         if not self._spans:
             # No span goes anywhere: skip OpenTelemetry's per-event span (as the RPC path does); the
             # event's trace is still named in the handler's logs and in the events it emits.
-            state = context.CallState(method=f"event {envelope.type}", traceparent=envelope.traceparent)
+            state = context.CallState(
+                method=f"event {envelope.type}", request_id=entry.event_id, traceparent=envelope.traceparent
+            )
             state.trace_id = telemetry.trace_ids(envelope.traceparent)[0]
             token = context.begin(state)
             try:
@@ -475,7 +477,9 @@ class Consumer:
         with _tracer.start_as_current_span(
             f"handle {envelope.type}", context=parent, kind=trace.SpanKind.CONSUMER
         ) as span:
-            state = context.CallState(method=f"event {envelope.type}", traceparent=envelope.traceparent)
+            state = context.CallState(
+                method=f"event {envelope.type}", request_id=entry.event_id, traceparent=envelope.traceparent
+            )
             span_context = span.get_span_context()
             if span_context.is_valid:
                 state.trace_id = f"{span_context.trace_id:032x}"

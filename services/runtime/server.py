@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import pathlib
 import signal
@@ -207,6 +208,25 @@ async def running(spec: ServiceSpec, settings: Settings) -> AsyncIterator[Runnin
         await service.stop(grace=1.0)
 
 
+def tune_gc(young_threshold: int) -> None:
+    """Make the cyclic garbage collector cheap for a serving process.
+
+    What exists once the server is up (modules, descriptors, pools) lives as
+    long as the process: `gc.freeze()` takes it out of every later
+    collection. A young-generation collection every `young_threshold`
+    allocations instead of every 700 means far fewer collections (the
+    per-call and per-event objects are mostly freed by reference counting
+    anyway), and so far fewer of the full collections that walk every live
+    object (a profile of the notifications consumer under load spent 15 % of
+    its CPU in the collector). 0 keeps Python's default thresholds.
+    """
+    gc.collect()
+    gc.freeze()
+    if young_threshold:
+        _, older, oldest = gc.get_threshold()
+        gc.set_threshold(young_threshold, older, oldest)
+
+
 def main(spec: ServiceSpec) -> None:
     """Process entry point: settings from the environment, serve until SIGTERM/SIGINT."""
     # Only a service that fetches signing keys from identity needs to know where identity is.
@@ -217,6 +237,7 @@ def main(spec: ServiceSpec) -> None:
 
     async def serve() -> None:
         service = await start(spec, settings)
+        tune_gc(settings.gc_young_threshold)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

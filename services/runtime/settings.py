@@ -144,6 +144,13 @@ class Settings(SettingsModel):
     event_loop: Literal["uvloop", "asyncio"] = Field(
         "uvloop", description="IWORKZ_EVENT_LOOP: the process's event loop (uvloop: less CPU per RPC)"
     )
+    gc_young_threshold: int = Field(
+        50_000,
+        ge=0,
+        le=10_000_000,
+        description="IWORKZ_GC_YOUNG_THRESHOLD: allocations between two young-generation collections once"
+        " serving (0: Python's default, 700); the objects alive at start are frozen out of every collection",
+    )
     reuse_port: bool = Field(
         False,
         description="IWORKZ_REUSE_PORT: bind the gRPC port with SO_REUSEPORT, so several processes of one service"
@@ -213,6 +220,7 @@ class Settings(SettingsModel):
             "metrics_port": f"{prefix}_METRICS_PORT",
             "reuse_port": "IWORKZ_REUSE_PORT",
             "event_loop": "IWORKZ_EVENT_LOOP",
+            "gc_young_threshold": "IWORKZ_GC_YOUNG_THRESHOLD",
             "redis_prefix": "IWORKZ_REDIS_PREFIX",
             "identity_target": "IWORKZ_IDENTITY_TARGET",
             "jwt_issuer": "IWORKZ_JWT_ISSUER",
