@@ -12,7 +12,7 @@ import urllib.request
 from devstack.console import StartupError
 from devstack.platform import HOST, REPO, Platform, Proc
 from devstack.probes import health_status
-from gateway.render import CACHE_IMMUTABLE as IMMUTABLE
+from envoy.edge_policy import CACHE_IMMUTABLE as IMMUTABLE
 
 
 def check_metrics(proc: Proc) -> str:

@@ -20,6 +20,19 @@ UNKNOWN_FIELDS = "envoy.filters.http.lua"  # refuses unknown JSON fields, just b
 UNKNOWN_FIELDS_SCRIPT = pathlib.Path(__file__).with_name("unknown_fields.lua")
 UNAUTHENTICATED_STREAMS = "iworkz.unauthenticated_streams"  # after the JWT check (unauthenticated_streams.lua)
 UNAUTHENTICATED_STREAMS_SCRIPT = pathlib.Path(__file__).with_name("unauthenticated_streams.lua")
+# The verified token's subject. Clients cannot set it: both edges remove it from every request before
+# any filter runs, and the JWT check sets it (jwt_authn's claim_to_headers; Istio's outputClaimToHeaders).
+SUBJECT_HEADER = "x-iworkz-subject"
+# Cache-Control of the web app's responses (web_cache.lua), on the web app's routes only.
+WEB_CACHE = "iworkz.web_cache"
+WEB_CACHE_SCRIPT = pathlib.Path(__file__).with_name("web_cache.lua")
+# The web app's build output with a content hash in every file name (Next.js `/_next/static/`): a
+# name never changes content, so browsers and a CDN in front of the edge keep it for a year.
+WEB_HASHED_PREFIX = "/_next/static/"
+CACHE_IMMUTABLE = "public, max-age=31536000, immutable"
+# web_cache.lua's scripts, by the name a route gives in its LuaPerRoute: hashed files, pages.
+WEB_HASHED_SCRIPT = "web-hashed"
+WEB_PAGES_SCRIPT = "web-pages"
 # Dynamic metadata a filter sets on a reply it has already shaped as JSON: the mappers leave it alone.
 SHAPED_REPLY = ("iworkz", "shaped_reply")
 # identity's GetJwks binding (topology edge.jwt.jwks_service): where the signing keys are.
@@ -202,12 +215,14 @@ def _www_authenticate() -> Json:
 
 
 def client_content_type_mutation() -> Json:
-    """Early header mutation keeping the client's content type (a client's own copy is dropped)."""
+    """Early header mutation keeping the client's content type (a client's own copy is dropped) and
+    dropping a client's own `SUBJECT_HEADER` (only the JWT check sets it)."""
     return {
         "name": "envoy.http.early_header_mutation.header_mutation",
         "typed_config": typed(
             "envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation",
             mutations=[
+                {"remove": SUBJECT_HEADER},
                 {"remove": CLIENT_CONTENT_TYPE_HEADER},
                 {
                     "append": {
@@ -308,6 +323,27 @@ def unauthenticated_stream_filter(client_streaming_paths: Iterable[str], subject
         "envoy.extensions.filters.http.lua.v3.Lua",
         default_source_code={"inline_string": source + UNAUTHENTICATED_STREAMS_SCRIPT.read_text()},
     )
+
+
+def web_cache_filter() -> Json:
+    """The Lua filter setting Cache-Control on the web app's responses (`web_cache.lua`): one script per
+    kind of route, none by default, so it does nothing on routes that do not name one
+    (`web_cache_route`)."""
+    text = WEB_CACHE_SCRIPT.read_text()
+    immutable = _lua_string(CACHE_IMMUTABLE)
+    sources = {
+        WEB_HASHED_SCRIPT: f"local HASHED = true\nlocal IMMUTABLE = {immutable}\n\n{text}",
+        WEB_PAGES_SCRIPT: f"local HASHED = false\nlocal IMMUTABLE = {immutable}\n\n{text}",
+    }
+    return typed(
+        "envoy.extensions.filters.http.lua.v3.Lua",
+        source_codes={name: {"inline_string": source} for name, source in sources.items()},
+    )
+
+
+def web_cache_route(script: str) -> Json:
+    """A route's setting of the `WEB_CACHE` filter: which of its scripts runs there."""
+    return typed("envoy.extensions.filters.http.lua.v3.LuaPerRoute", name=script)
 
 
 # Paths the edge serves itself besides the RPCs' bindings (the API reference).

@@ -25,7 +25,7 @@ web app's home page. Web routes skip the JWT check and the transcoder (the web
 server calls the API back through this edge with the user's token). Cache headers
 are the edge's, ready for a CDN in front: the build's content-hashed files
 (`/_next/static/...`) are `public, max-age=31536000, immutable`, pages `no-cache`
-(or the app's `no-store`), a missing hashed file `no-store` (`WEB_CACHE_LUA`).
+(or the app's `no-store`), a missing hashed file `no-store` (`envoy/web_cache.lua`).
 
 Nothing here is written by hand per service: add a service to the topology
 and its RPCs to the contracts, and the edge serves it.
@@ -53,7 +53,7 @@ from envoy.config import (
     typed,
     virtual_host,
 )
-from envoy.edge_policy import JWKS_PATH, TRANSCODER
+from envoy.edge_policy import JWKS_PATH, SUBJECT_HEADER, TRANSCODER, WEB_CACHE, WEB_HASHED_PREFIX
 from envoy.tls import Credentials, downstream_tls, upstream_mtls
 from envoy.traffic import retry_back_off, route_action, upstream_cluster
 from gateway import openapi
@@ -63,7 +63,6 @@ FILTER_CORS = "envoy.filters.http.cors"
 FILTER_JWT = "envoy.filters.http.jwt_authn"
 FILTER_BUFFER = "envoy.filters.http.buffer"
 FILTER_RATELIMIT = "envoy.filters.http.local_ratelimit"
-FILTER_LUA = "envoy.filters.http.lua"
 
 DOCS_PAGE = pathlib.Path(__file__).with_name("docs.html")
 # The docs page is one file with inline script and style, talking only to this origin.
@@ -73,9 +72,6 @@ DOCS_CSP = (
     "frame-ancestors 'none'"
 )
 JWT_PROVIDER = "identity"
-# The verified token's subject, for per-caller rate limits. Clients cannot set it:
-# it is removed from every request before any filter runs, and jwt_authn sets it.
-SUBJECT_HEADER = "x-iworkz-subject"
 JWKS_LISTENER = "edge_jwks"
 # How long fetched signing keys are used before they are fetched again. Identity
 # keeps replaced keys in its JWKS for the token lifetime, so a token signed by a
@@ -87,38 +83,6 @@ JWKS_FETCH_TIMEOUT_SECONDS = 5
 DIRECT_RESPONSE_MAX_BYTES = 8 * 1024 * 1024
 UNKNOWN_CLUSTER = "unknown_method"
 WEB_CLUSTER = "web"
-# The web app's build output with a content hash in every file name (Next.js `/_next/static/`): a
-# name never changes content, so browsers and a CDN in front of the edge keep it for a year.
-WEB_HASHED_PREFIX = "/_next/static/"
-CACHE_IMMUTABLE = "public, max-age=31536000, immutable"
-# Cache-Control set at the edge on the web app's responses (Lua, per route: the header depends on the
-# upstream's status and header). Hashed files: immutable when found (200, 304); anything else under
-# that prefix (a file of another build during a rollout: 404) must not be kept. Pages (HTML, React
-# Server Component payloads): revalidated every time (`no-cache`), so a deploy is seen at once and a
-# CDN never serves old HTML naming files that are gone; a page the app marked `no-store` (signed-in
-# content) keeps that.
-WEB_CACHE_LUA = {
-    "web-hashed": (
-        "function envoy_on_response(response)\n"
-        "  local headers = response:headers()\n"
-        "  local status = headers:get(':status')\n"
-        "  if status == '200' or status == '304' then\n"
-        f"    headers:replace('cache-control', '{CACHE_IMMUTABLE}')\n"
-        "  else\n"
-        "    headers:replace('cache-control', 'no-store')\n"
-        "  end\n"
-        "end\n"
-    ),
-    "web-pages": (
-        "function envoy_on_response(response)\n"
-        "  local headers = response:headers()\n"
-        "  local given = headers:get('cache-control') or ''\n"
-        "  if not string.find(given, 'no-store', 1, true) then\n"
-        "    headers:replace('cache-control', 'no-cache')\n"
-        "  end\n"
-        "end\n"
-    ),
-}
 MAX_CONNECTIONS = 50000
 
 
@@ -448,7 +412,7 @@ def _web_routes(topology: Topology, rpcs: list[contracts.Rpc]) -> list[Json]:
             "typed_per_filter_config": {
                 TRANSCODER: _disabled(),
                 FILTER_JWT: _disabled(),
-                FILTER_LUA: _lua_route("web-hashed"),
+                WEB_CACHE: edge_policy.web_cache_route(edge_policy.WEB_HASHED_SCRIPT),
             },
         },
         {
@@ -460,20 +424,10 @@ def _web_routes(topology: Topology, rpcs: list[contracts.Rpc]) -> list[Json]:
                 FILTER_JWT: _disabled(),
                 # Bodies up to the largest upload (a résumé the web server passes on to the agent).
                 FILTER_BUFFER: _buffer_limit(topology.edge.largest_request_bytes),
-                FILTER_LUA: _lua_route("web-pages"),
+                WEB_CACHE: edge_policy.web_cache_route(edge_policy.WEB_PAGES_SCRIPT),
             },
         },
     ]
-
-
-def _lua_route(name: str) -> Json:
-    return typed("envoy.extensions.filters.http.lua.v3.LuaPerRoute", name=name)
-
-
-def _lua_filter() -> Json:
-    """The Lua filter, doing nothing but on the routes that name one of its scripts (the web app's)."""
-    sources = {name: {"inline_string": code} for name, code in WEB_CACHE_LUA.items()}
-    return {"name": FILTER_LUA, "typed_config": typed("envoy.extensions.filters.http.lua.v3.Lua", source_codes=sources)}
 
 
 def _routes(
@@ -613,7 +567,7 @@ def build_config(
                 "envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit", stat_prefix="edge"
             ),
         },
-        *([_lua_filter()] if web_upstream is not None else []),
+        *([{"name": WEB_CACHE, "typed_config": edge_policy.web_cache_filter()}] if web_upstream is not None else []),
         router(),
     ]
     route_config = {
@@ -630,7 +584,6 @@ def build_config(
         ],
     }
     mutation = edge_policy.client_content_type_mutation()
-    mutation["typed_config"]["mutations"].insert(0, {"remove": SUBJECT_HEADER})
     hcm = http_connection_manager(
         "edge",
         route_config,

@@ -336,6 +336,7 @@ def _disruption_budget(topology, name, labels) -> dict:
 
 
 WEB = "web"
+WEB_HASHED = "web-hashed"  # the edge VirtualService's route of the web app's content-hashed files
 # Services that write caches of their own (besides /tmp): the variable naming the folder, where it is,
 # and the emptyDir's size. Agent's ESCO vectors are built at a pod's first start (minutes) and kept
 # for the pod's life; the root filesystem stays read-only.
@@ -761,6 +762,22 @@ def public_routes(topology: topo.Topology, image: Contracts) -> dict[str, list[s
     return {method: sorted(paths) for method, paths in sorted(routes.items())}
 
 
+def client_streams(topology: topo.Topology, image: Contracts) -> list[str]:
+    """The gRPC paths of the client-streaming RPCs that need a token (voice's Converse).
+
+    The gateway's policy lets them in without one and a Lua filter refuses them, without a verified
+    subject, once the client has finished sending (`envoy/unauthenticated_streams.lua`): refused on
+    their headers, as Istio's RBAC refuses every other call, the refusal can overtake the client's
+    first message and gRPC's own clients then report INTERNAL instead of UNAUTHENTICATED.
+    """
+    return sorted(
+        rpc.grpc_path
+        for s in edge_services(topology)
+        for rpc in image.rpcs_of(s.grpc_services)
+        if rpc.client_streaming and not rpc.public
+    )
+
+
 def gateway_resources(topology: topo.Topology, image: Contracts) -> list[dict]:
     """Gateway (TLS), the edge VirtualService, RequestAuthentication and the JWT AuthorizationPolicy."""
     edge = topology.edge
@@ -806,10 +823,13 @@ def gateway_resources(topology: topo.Topology, image: Contracts) -> list[dict]:
                 **not_found,
             }
         )
+        web = [{"destination": {"host": fqdn(topology, WEB), "port": {"number": topology.web.port}}}]
+        # The build's content-hashed files: a route of their own for their Cache-Control (web_cache_patches).
+        http.append({"name": WEB_HASHED, "match": [{"uri": {"prefix": edge_policy.WEB_HASHED_PREFIX}}], "route": web})
         http.append(
             {
                 "name": WEB,
-                "route": [{"destination": {"host": fqdn(topology, WEB), "port": {"number": topology.web.port}}}],
+                "route": web,
                 "timeout": "0s",  # Server-Sent Events of the live pages; idle streams still time out
             }
         )
@@ -834,6 +854,10 @@ def gateway_resources(topology: topo.Topology, image: Contracts) -> list[dict]:
     public = public_routes(topology, image)
     if public:
         rules.append({"to": [{"operation": {"methods": [m], "paths": paths}} for m, paths in public.items()]})
+    streams = client_streams(topology, image)
+    if streams:
+        # Refused without a token by the Lua filter once their request is complete (client_streams).
+        rules.append({"to": [{"operation": {"methods": ["POST"], "paths": streams}}]})
     if topology.web is not None:
         # The web app's pages need no token (it keeps the session itself); the API's paths still do.
         grpc_prefixes = sorted(f"/{g}/*" for s in edge_services(topology) for g in s.grpc_services)
@@ -880,6 +904,9 @@ def gateway_resources(topology: topo.Topology, image: Contracts) -> list[dict]:
                         "jwksUri": f"https://{PUBLIC_HOST}{JWKS_PATH}",
                         # Services verify the token again (defence in depth): pass it on.
                         "forwardOriginalToken": True,
+                        # The verified subject, which the client-stream check reads (a client's own copy
+                        # is removed first: error_replies).
+                        "outputClaimToHeaders": [{"header": edge_policy.SUBJECT_HEADER, "claim": "sub"}],
                     }
                 ],
             },
@@ -1075,33 +1102,57 @@ def transcoder(topology: topo.Topology, image: Contracts) -> dict:
                         },
                     },
                 },
-                *_web_route_patches(topology),
+                # Client streams without a verified subject, refused once their request is complete, after
+                # the JWT check and the RBAC filter (which lets them through: client_streams).
+                {
+                    "applyTo": "HTTP_FILTER",
+                    "match": {
+                        "context": "GATEWAY",
+                        "listener": {
+                            "filterChain": {"filter": {**hcm["filter"], "subFilter": {"name": FILTER_BUFFER}}}
+                        },
+                    },
+                    "patch": {
+                        "operation": "INSERT_BEFORE",
+                        "value": {
+                            "name": edge_policy.UNAUTHENTICATED_STREAMS,
+                            "typed_config": edge_policy.unauthenticated_stream_filter(
+                                client_streams(topology, image), edge_policy.SUBJECT_HEADER
+                            ),
+                        },
+                    },
+                },
+                *_web_filter_patches(topology, hcm),
                 *body_limit_patches(topology, image),
             ],
         },
     }
 
 
-def _web_route_patches(topology: topo.Topology) -> list[dict]:
-    """The web app's route skips the transcoder (which would refuse its paths as unknown methods)."""
+def _web_filter_patches(topology: topo.Topology, hcm: dict) -> list[dict]:
+    """The web app's routes skip the transcoder (which would refuse their paths as unknown methods), and
+    get the local edge's Cache-Control (`envoy/web_cache.lua`: hashed files a year and immutable, pages
+    revalidated), from a Lua filter just before the router that does nothing on other routes."""
     if topology.web is None:
         return []
+    disabled = {"@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig", "disabled": True}
+    router = {"filter": {**hcm["filter"], "subFilter": {"name": "envoy.filters.http.router"}}}
     return [
         {
-            "applyTo": "HTTP_ROUTE",
-            "match": {"context": "GATEWAY", "routeConfiguration": {"vhost": {"route": {"name": WEB}}}},
+            "applyTo": "HTTP_FILTER",
+            "match": {"context": "GATEWAY", "listener": {"filterChain": router}},
             "patch": {
-                "operation": "MERGE",
-                "value": {
-                    "typed_per_filter_config": {
-                        edge_policy.TRANSCODER: {
-                            "@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig",
-                            "disabled": True,
-                        }
-                    }
-                },
+                "operation": "INSERT_BEFORE",
+                "value": {"name": edge_policy.WEB_CACHE, "typed_config": edge_policy.web_cache_filter()},
             },
-        }
+        },
+        *(
+            _route_patch(
+                route,
+                {edge_policy.TRANSCODER: disabled, edge_policy.WEB_CACHE: edge_policy.web_cache_route(script)},
+            )
+            for route, script in ((WEB_HASHED, edge_policy.WEB_HASHED_SCRIPT), (WEB, edge_policy.WEB_PAGES_SCRIPT))
+        ),
     ]
 
 
@@ -1144,7 +1195,6 @@ def error_replies(topology: topo.Topology) -> dict:
         {"filter": {"and_filter": {"filters": no_token}}, "status_code": 401},
         *edge_policy.local_reply_mappers(),
     ]
-    header = edge_policy.CLIENT_CONTENT_TYPE_HEADER
     return {
         "apiVersion": "networking.istio.io/v1alpha3",
         "kind": "EnvoyFilter",
@@ -1167,25 +1217,9 @@ def error_replies(topology: topo.Topology) -> dict:
                                 "@type": "type.googleapis.com/envoy.extensions.filters.network."
                                 "http_connection_manager.v3.HttpConnectionManager",
                                 # The client's content type, kept before gRPC-web and the transcoder
-                                # rewrite it (a client's own copy of the header is dropped).
-                                "early_header_mutation_extensions": [
-                                    {
-                                        "name": "envoy.http.early_header_mutation.header_mutation",
-                                        "typed_config": {
-                                            "@type": "type.googleapis.com/envoy.extensions.http.early_header_mutation"
-                                            ".header_mutation.v3.HeaderMutation",
-                                            "mutations": [
-                                                {"remove": header},
-                                                {
-                                                    "append": {
-                                                        "header": {"key": header, "value": "%REQ(content-type)%"},
-                                                        "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
-                                                    }
-                                                },
-                                            ],
-                                        },
-                                    }
-                                ],
+                                # rewrite it (a client's own copy of the header is dropped), and a
+                                # client's own subject header dropped (only the JWT check sets it).
+                                "early_header_mutation_extensions": [edge_policy.client_content_type_mutation()],
                                 "local_reply_config": {"mappers": mappers},
                             }
                         },

