@@ -311,6 +311,12 @@ async def journey(api: Transport, tokens: dict[str, str], ids: dict[str, str]) -
     assert now.state == pb.CREDENTIAL_STATE_SUSPENDED
     await api.call("UnsuspendCredential", pb.UnsuspendCredentialRequest(name=name), issuer)
     await api.call("RevokeCredential", pb.RevokeCredentialRequest(name=name, reason="withdrawn"), issuer)
+    audited = await api.call("ListAuditEvents", pb.ListAuditEventsRequest(target=name), admin)
+    assert [e.action for e in audited.audit_events] == [
+        "revoke_credential",
+        "unsuspend_credential",
+        "suspend_credential",
+    ]
     changed = await api.call(
         "UpdateCredentialStatus",
         pb.UpdateCredentialStatusRequest(

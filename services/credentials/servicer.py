@@ -12,6 +12,7 @@ from google.protobuf import timestamp_pb2
 
 from iworkz.credentials.v1 import credentials_pb2 as pb
 from iworkz.credentials.v1 import credentials_pb2_grpc, events_pb2
+from iworkz.type.v1 import audit_pb2
 from services.credentials import messages, store
 from services.credentials.anchoring import Anchorer
 from services.credentials.config import CredentialsConfig
@@ -22,7 +23,7 @@ from services.credentials.domain.keys import ECDSA, KeyPair, public_key_from_mul
 from services.credentials.domain.verification import NotACredential, Outcome, Verifier
 from services.credentials.environment import ServiceEnvironment
 from services.credentials.issuers import Issuers, Signer
-from services.runtime import context, outbox, paging
+from services.runtime import auditlog, context, outbox, paging
 from services.runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.runtime.fanout import RESYNC, Fanout
 from services.runtime.names import resource_id
@@ -188,6 +189,10 @@ class CredentialServicer(credentials_pb2_grpc.CredentialServiceServicer):
                 raise NotFound("no such issuer")
             rows = await store.accreditations(conn, issuer["id"])
         return pb.ListAccreditationsResponse(accreditations=[messages.accreditation(r) for r in rows])
+
+    async def ListAuditEvents(self, request, context_):
+        events, token = await auditlog.list_events(self.db, request, audit_pb2.AuditEvent)
+        return pb.ListAuditEventsResponse(audit_events=events, next_page_token=token)
 
     async def ListCredentialTypes(self, request, context_):
         return pb.ListCredentialTypesResponse(

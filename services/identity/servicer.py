@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from google.protobuf import duration_pb2, struct_pb2
+from google.protobuf import duration_pb2
 
 from iworkz.identity.v1 import events_pb2, identity_pb2, identity_pb2_grpc
 from services.identity import store
@@ -25,7 +25,7 @@ from services.identity.domain import (
 )
 from services.identity.domain.account_tokens import Purpose, TokenState
 from services.identity.domain.throttle import ThrottlePolicy, client_address
-from services.runtime import access, context, names, outbox, paging
+from services.runtime import access, auditlog, context, names, outbox, paging
 from services.runtime.db import Connection
 from services.runtime.errors import (
     AlreadyExists,
@@ -74,20 +74,6 @@ def session_message(user_id: uuid.UUID, row: store.Session, current: str) -> ide
         user_agent=row.user_agent,
         client_address=row.client_address,
         current=str(row.family_id) == current,
-    )
-
-
-def audit_message(row: store.AuditEntry) -> identity_pb2.AuditEvent:
-    detail = struct_pb2.Struct()
-    detail.update(row.detail)
-    return identity_pb2.AuditEvent(
-        name=f"auditEvents/{row.id}",
-        actor=row.actor,
-        action=row.action,
-        target=row.target,
-        detail=detail,
-        request_id=row.request_id,
-        create_time=timestamp(row.created_at),
     )
 
 
@@ -393,31 +379,8 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return identity_pb2.ListUsersResponse(users=[user_message(r) for r in rows], next_page_token=token)
 
     async def ListAuditEvents(self, request, context_):
-        since = request.start_time.ToDatetime(UTC) if request.HasField("start_time") else None
-        before = request.end_time.ToDatetime(UTC) if request.HasField("end_time") else None
-        fp = paging.fingerprint(
-            actor=request.actor,
-            target=request.target,
-            action=request.action,
-            since=since.isoformat() if since else "",
-            before=before.isoformat() if before else "",
-        )
-        size, after = paging.page_request(request, fp, 50, 200)
-        async with self.db.connection() as conn:
-            rows = await store.list_audit(
-                conn,
-                size + 1,
-                after,
-                actor=request.actor,
-                target=request.target,
-                action=request.action,
-                since=since,
-                before=before,
-            )
-        rows, token = paging.keyset_page(rows, size, fp, paging.created_key)
-        return identity_pb2.ListAuditEventsResponse(
-            audit_events=[audit_message(r) for r in rows], next_page_token=token
-        )
+        events, token = await auditlog.list_events(self.db, request, identity_pb2.AuditEvent)
+        return identity_pb2.ListAuditEventsResponse(audit_events=events, next_page_token=token)
 
     async def _change_roles(self, name: str, change: Callable[[set[str]], set[str]]) -> store.User:
         caller = context.caller()

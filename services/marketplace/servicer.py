@@ -10,10 +10,11 @@ from google.type import date_pb2
 
 from iworkz.marketplace.v1 import events_pb2, marketplace_pb2_grpc
 from iworkz.marketplace.v1 import marketplace_pb2 as pb
+from iworkz.type.v1 import audit_pb2
 from services.eligibility import contracts, rules
 from services.marketplace import store
 from services.marketplace.domain import applications, jobs
-from services.runtime import context, fieldmask, names, outbox, paging
+from services.runtime import auditlog, context, fieldmask, names, outbox, paging
 from services.runtime.context import Caller
 from services.runtime.db import Connection
 from services.runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
@@ -485,3 +486,9 @@ class MarketplaceServicer(marketplace_pb2_grpc.MarketplaceServiceServicer):
             return applications.employer_transition(row.status, request.status)
 
         return pb.UpdateApplicationStatusResponse(application=await self._move(request.name, request.note, decide))
+
+    # --- audit log ---------------------------------------------------------------
+
+    async def ListAuditEvents(self, request, context_):
+        events, token = await auditlog.list_events(self.db, request, audit_pb2.AuditEvent)
+        return pb.ListAuditEventsResponse(audit_events=events, next_page_token=token)

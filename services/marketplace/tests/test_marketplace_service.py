@@ -15,7 +15,7 @@ from typing import Any
 import grpc
 import protovalidate
 import pytest
-from google.protobuf import field_mask_pb2
+from google.protobuf import field_mask_pb2, timestamp_pb2
 from google.protobuf.descriptor import Descriptor
 from google.type import latlng_pb2, money_pb2
 
@@ -59,6 +59,7 @@ def _valid_request(rpc: str, market):
         "UpdateApplicationStatus": lambda: mp.UpdateApplicationStatusRequest(
             name=APPLICATION, status=mp.APPLICATION_STATUS_SHORTLISTED
         ),
+        "ListAuditEvents": lambda: mp.ListAuditEventsRequest(target=WORKER),
     }[rpc]()
 
 
@@ -148,6 +149,10 @@ async def test_every_rpc_on_the_happy_path(market):
     mine = await call(worker, "ListWorkerApplications", mp.ListWorkerApplicationsRequest(parent=worker.worker))
     assert [a.status for a in mine.applications] == [mp.APPLICATION_STATUS_WITHDRAWN]
     await call(employer, "CloseJob", mp.CloseJobRequest(name=job.name))
+    admin = await market.admin()
+    await call(admin, "GetWorkerProfile", mp.GetWorkerProfileRequest(name=worker.worker))
+    audited = await call(admin, "ListAuditEvents", mp.ListAuditEventsRequest(target=worker.worker))
+    assert [e.action for e in audited.audit_events] == []  # no personal data on this profile: nothing read
 
     assert called == set(RPCS)
 
@@ -498,6 +503,18 @@ BAD_INPUT = [
     Bad("UpdateApplicationStatus", {"name": "applications/1"}, "name", "string.pattern"),
     Bad("UpdateApplicationStatus", {"status": mp.APPLICATION_STATUS_WITHDRAWN}, "status", "enum.in"),
     Bad("UpdateApplicationStatus", {"note": _long(1001)}, "note", "string.max_len"),
+    # the audit log
+    Bad("ListAuditEvents", {"page_size": 201}, "page_size", "int32.gte_lte"),
+    Bad("ListAuditEvents", {"page_token": _long(513)}, "page_token", "string.max_len"),
+    Bad("ListAuditEvents", {"actor": "bob"}, "actor", "string.pattern"),
+    Bad("ListAuditEvents", {"target": "workers/a b"}, "target", "string.pattern"),
+    Bad("ListAuditEvents", {"action": "Read-Data"}, "action", "string.pattern"),
+    Bad(
+        "ListAuditEvents",
+        {"start_time": timestamp_pb2.Timestamp(seconds=1_800_000_000), "end_time": timestamp_pb2.Timestamp(seconds=1)},
+        "request",
+        "list_audit_events.time_range",
+    ),
 ]
 
 

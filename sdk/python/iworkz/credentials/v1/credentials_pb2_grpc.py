@@ -187,6 +187,11 @@ class CredentialServiceStub:
                 request_serializer=iworkz_dot_credentials_dot_v1_dot_credentials__pb2.VerifyPresentationRequest.SerializeToString,
                 response_deserializer=iworkz_dot_credentials_dot_v1_dot_credentials__pb2.VerifyPresentationResponse.FromString,
                 _registered_method=True)
+        self.ListAuditEvents = channel.unary_unary(
+                '/iworkz.credentials.v1.CredentialService/ListAuditEvents',
+                request_serializer=iworkz_dot_credentials_dot_v1_dot_credentials__pb2.ListAuditEventsRequest.SerializeToString,
+                response_deserializer=iworkz_dot_credentials_dot_v1_dot_credentials__pb2.ListAuditEventsResponse.FromString,
+                _registered_method=True)
 
 
 class CredentialServiceServicer:
@@ -433,6 +438,17 @@ class CredentialServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAuditEvents(self, request, context):
+        """Lists credentials' audit log, newest first: accreditations given and
+        withdrawn (`accredit_issuer`, `withdraw_accreditation`) and credentials
+        suspended, reinstated or revoked (`suspend_credential`,
+        `unsuspend_credential`, `revoke_credential`). Filters combine with AND.
+        Admin only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CredentialServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -570,6 +586,11 @@ def add_CredentialServiceServicer_to_server(servicer, server):
                     servicer.VerifyPresentation,
                     request_deserializer=iworkz_dot_credentials_dot_v1_dot_credentials__pb2.VerifyPresentationRequest.FromString,
                     response_serializer=iworkz_dot_credentials_dot_v1_dot_credentials__pb2.VerifyPresentationResponse.SerializeToString,
+            ),
+            'ListAuditEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditEvents,
+                    request_deserializer=iworkz_dot_credentials_dot_v1_dot_credentials__pb2.ListAuditEventsRequest.FromString,
+                    response_serializer=iworkz_dot_credentials_dot_v1_dot_credentials__pb2.ListAuditEventsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1319,6 +1340,33 @@ class CredentialService:
             '/iworkz.credentials.v1.CredentialService/VerifyPresentation',
             iworkz_dot_credentials_dot_v1_dot_credentials__pb2.VerifyPresentationRequest.SerializeToString,
             iworkz_dot_credentials_dot_v1_dot_credentials__pb2.VerifyPresentationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuditEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iworkz.credentials.v1.CredentialService/ListAuditEvents',
+            iworkz_dot_credentials_dot_v1_dot_credentials__pb2.ListAuditEventsRequest.SerializeToString,
+            iworkz_dot_credentials_dot_v1_dot_credentials__pb2.ListAuditEventsResponse.FromString,
             options,
             channel_credentials,
             insecure,

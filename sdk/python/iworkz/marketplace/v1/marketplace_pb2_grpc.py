@@ -126,6 +126,11 @@ class MarketplaceServiceStub:
                 request_serializer=iworkz_dot_marketplace_dot_v1_dot_marketplace__pb2.UpdateApplicationStatusRequest.SerializeToString,
                 response_deserializer=iworkz_dot_marketplace_dot_v1_dot_marketplace__pb2.UpdateApplicationStatusResponse.FromString,
                 _registered_method=True)
+        self.ListAuditEvents = channel.unary_unary(
+                '/iworkz.marketplace.v1.MarketplaceService/ListAuditEvents',
+                request_serializer=iworkz_dot_marketplace_dot_v1_dot_marketplace__pb2.ListAuditEventsRequest.SerializeToString,
+                response_deserializer=iworkz_dot_marketplace_dot_v1_dot_marketplace__pb2.ListAuditEventsResponse.FromString,
+                _registered_method=True)
 
 
 class MarketplaceServiceServicer:
@@ -261,6 +266,17 @@ class MarketplaceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAuditEvents(self, request, context):
+        """Lists marketplace's audit log, newest first: who read or changed a
+        worker's personal data (residence card, birth date, phone, address)
+        without being that worker (`read_worker_personal_data`,
+        `update_worker_personal_data`, with the fields in `detail`). Filters
+        combine with AND. Admin only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MarketplaceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -348,6 +364,11 @@ def add_MarketplaceServiceServicer_to_server(servicer, server):
                     servicer.UpdateApplicationStatus,
                     request_deserializer=iworkz_dot_marketplace_dot_v1_dot_marketplace__pb2.UpdateApplicationStatusRequest.FromString,
                     response_serializer=iworkz_dot_marketplace_dot_v1_dot_marketplace__pb2.UpdateApplicationStatusResponse.SerializeToString,
+            ),
+            'ListAuditEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditEvents,
+                    request_deserializer=iworkz_dot_marketplace_dot_v1_dot_marketplace__pb2.ListAuditEventsRequest.FromString,
+                    response_serializer=iworkz_dot_marketplace_dot_v1_dot_marketplace__pb2.ListAuditEventsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -816,6 +837,33 @@ class MarketplaceService:
             '/iworkz.marketplace.v1.MarketplaceService/UpdateApplicationStatus',
             iworkz_dot_marketplace_dot_v1_dot_marketplace__pb2.UpdateApplicationStatusRequest.SerializeToString,
             iworkz_dot_marketplace_dot_v1_dot_marketplace__pb2.UpdateApplicationStatusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuditEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iworkz.marketplace.v1.MarketplaceService/ListAuditEvents',
+            iworkz_dot_marketplace_dot_v1_dot_marketplace__pb2.ListAuditEventsRequest.SerializeToString,
+            iworkz_dot_marketplace_dot_v1_dot_marketplace__pb2.ListAuditEventsResponse.FromString,
             options,
             channel_credentials,
             insecure,
