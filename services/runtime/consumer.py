@@ -209,6 +209,7 @@ class Consumer:
         self._groups_ready = False
         self._retention = datetime.timedelta(days=self.options.processed_retention_days)
         self._spans = telemetry.spans_recorded()
+        self._reader: Any = None  # the dedicated connection of the blocking read, opened on first use
 
     # --- set-up ----------------------------------------------------------------
 
@@ -263,7 +264,10 @@ class Consumer:
         if self._retries:
             wait = min(wait, self._retries[0].due - time.monotonic())
         wait = min(wait, self._next_claim - time.monotonic())
-        response = await self.redis.client.xreadgroup(
+        # The blocking read waits on a connection of its own, never holding one that RPCs need.
+        if self._reader is None:
+            self._reader = self.redis.dedicated()
+        response = await self._reader.xreadgroup(
             self.group,
             self.member,
             {stream: ">" for stream in self.streams},

@@ -177,9 +177,12 @@ class Fanout:
     async def run(self) -> None:
         """Listen until cancelled, reconnecting with backoff (a background task)."""
         retry = Retry()
+        # A subscribed connection is held for as long as the listener runs: one of its own, outside
+        # the pool that ordinary commands share.
+        listener = self.redis.dedicated()
         while True:
             raise_if_cancelled()
-            pubsub = self.redis.client.pubsub(ignore_subscribe_messages=True)
+            pubsub = listener.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(self.channel)
                 # Whatever was published while we were not listening is lost to us.

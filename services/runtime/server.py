@@ -140,9 +140,14 @@ async def start(spec: ServiceSpec, settings: Settings) -> RunningService:
     )
     if applied:
         log.info("migrations applied", extra={"migrations": applied})
-    db = Database(settings.database_url, settings.db_schema)
+    db = Database(
+        settings.database_url,
+        settings.db_schema,
+        min_size=settings.db_pool_min_size,
+        max_size=settings.db_pool_max_size,
+    )
     await db.open()
-    redis = RedisClient(settings.redis_url, settings.redis_prefix)
+    redis = RedisClient(settings.redis_url, settings.redis_prefix, pool_size=settings.redis_pool_size)
     cipher = await datakeys.load_cipher(db, settings.master_keys)
     late = _LateFetcher()
     revocations = Revocations(redis)
@@ -151,7 +156,12 @@ async def start(spec: ServiceSpec, settings: Settings) -> RunningService:
     )
     reads = ReadRouter(db)
     if settings.database_replica_url:
-        replica = Database(settings.database_replica_url, settings.db_schema)
+        replica = Database(
+            settings.database_replica_url,
+            settings.db_schema,
+            min_size=settings.db_pool_min_size,
+            max_size=settings.db_pool_max_size,
+        )
         await replica.pool.open(wait=False)  # a replica still starting must not stop the service
         reads = ReadRouter(db, replica, RedisFences(redis, ttl_seconds=30))
     resources = Resources(settings, db, redis, cipher, verifier, revocations, reads=reads)

@@ -157,6 +157,24 @@ class Settings(SettingsModel):
         " share it and the kernel spreads connections over them (scale-out on one machine)",
     )
     redis_prefix: str = Field("iworkz:", description="IWORKZ_REDIS_PREFIX: prefix of every Redis key")
+    redis_pool_size: int = Field(
+        16,
+        ge=1,
+        le=1024,
+        description="IWORKZ_REDIS_POOL_SIZE: most Redis connections the process's ordinary commands share (one"
+        " more waits for a free one); blocking stream reads and pub/sub listeners have their own",
+    )
+    db_pool_min_size: int = Field(
+        1, ge=0, le=1000, description="IWORKZ_DB_POOL_MIN_SIZE: PostgreSQL connections opened at start and kept"
+    )
+    db_pool_max_size: int = Field(
+        10,
+        ge=1,
+        le=1000,
+        validate_default=True,
+        description="IWORKZ_DB_POOL_MAX_SIZE: most PostgreSQL connections of the pool (one more waits for a free"
+        " one, then UNAVAILABLE 'busy'); mind the server's max_connections times the replicas",
+    )
     identity_target: str = Field("", description="IWORKZ_IDENTITY_TARGET: host:port of identity (JWKS)")
     jwt_issuer: str = Field("iworkz-identity", description="IWORKZ_JWT_ISSUER")
     jwt_audience: str = Field("iworkz", description="IWORKZ_JWT_AUDIENCE")
@@ -188,6 +206,14 @@ class Settings(SettingsModel):
     def _replica(cls, value: str) -> str:
         if value and not value.startswith(("postgresql://", "postgres://")):
             raise ValueError("must be a postgresql:// URL or empty")
+        return value
+
+    @field_validator("db_pool_max_size")
+    @classmethod
+    def _not_below_the_min(cls, value: int, info: ValidationInfo) -> int:
+        least = info.data.get("db_pool_min_size")
+        if least is not None and value < least:
+            raise ValueError(f"must be at least IWORKZ_DB_POOL_MIN_SIZE ({least})")
         return value
 
     @field_validator("redis_url")
@@ -222,6 +248,9 @@ class Settings(SettingsModel):
             "event_loop": "IWORKZ_EVENT_LOOP",
             "gc_young_threshold": "IWORKZ_GC_YOUNG_THRESHOLD",
             "redis_prefix": "IWORKZ_REDIS_PREFIX",
+            "redis_pool_size": "IWORKZ_REDIS_POOL_SIZE",
+            "db_pool_min_size": "IWORKZ_DB_POOL_MIN_SIZE",
+            "db_pool_max_size": "IWORKZ_DB_POOL_MAX_SIZE",
             "identity_target": "IWORKZ_IDENTITY_TARGET",
             "jwt_issuer": "IWORKZ_JWT_ISSUER",
             "jwt_audience": "IWORKZ_JWT_AUDIENCE",

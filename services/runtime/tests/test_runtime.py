@@ -74,6 +74,18 @@ def test_settings_read_from_the_environment():
     assert settings.jwt_audience == "iworkz" and settings.redis_prefix == "iworkz:"
 
 
+def test_connection_pool_bounds_are_settings():
+    settings = Settings.from_env(
+        "marketplace",
+        {**GOOD_ENV, "IWORKZ_REDIS_POOL_SIZE": "4", "IWORKZ_DB_POOL_MIN_SIZE": "3", "IWORKZ_DB_POOL_MAX_SIZE": "6"},
+    )
+    assert (settings.redis_pool_size, settings.db_pool_min_size, settings.db_pool_max_size) == (4, 3, 6)
+
+    problems = config_problems({**GOOD_ENV, "IWORKZ_DB_POOL_MIN_SIZE": "20", "IWORKZ_REDIS_POOL_SIZE": "0"})
+    assert "IWORKZ_DB_POOL_MAX_SIZE" in problems and "at least IWORKZ_DB_POOL_MIN_SIZE (20)" in problems
+    assert "IWORKZ_REDIS_POOL_SIZE" in problems
+
+
 def test_identity_does_not_need_an_identity_target():
     env = {k: v for k, v in GOOD_ENV.items() if k != "IWORKZ_IDENTITY_TARGET"}
 
