@@ -197,6 +197,14 @@ class Load:
             task.add_done_callback(self.inflight.discard)
             await asyncio.sleep(max(0.0, start + n / self.rate - time.monotonic()))
 
+    async def burst(self, count: int) -> None:
+        """`count` calls at once (the same mix of reads and writes), waited for."""
+        self.phase, phase = "burst", self.phase
+        try:
+            await asyncio.gather(*(self._one(n) for n in range(1, count + 1)))
+        finally:
+            self.phase = phase
+
     async def stop(self) -> None:
         self.stopping = True
         await asyncio.gather(*list(self.inflight))
