@@ -140,9 +140,7 @@ async def test_postgres_restart_unavailable_fast_recovers_and_loses_nothing(priv
         assert "DEADLINE_EXCEEDED" not in down_codes and "INTERNAL" not in down_codes, {
             k: (len(v), max(v)) for k, v in outcomes.items()
         }
-        slow = [
-            (round(a - crashed, 2), round(b - crashed, 2), code) for a, b, code in failed if code != "UNAVAILABLE"
-        ]
+        slow = [(round(a - crashed, 2), round(b - crashed, 2), code) for a, b, code in failed if code != "UNAVAILABLE"]
         seen = {k: round(v - crashed, 2) for k, v in moments.items()}
         assert not any(k.endswith(("DEADLINE_EXCEEDED", "INTERNAL")) for k in outcomes), (outcomes.keys(), slow, seen)
         # Nothing acknowledged is lost: every job a CreateJob answered OK exists after the restart.
