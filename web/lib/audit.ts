@@ -1,5 +1,33 @@
 // The audit page's filters (the address's query) as ListAuditEvents' query: days are Japan's days.
+// Each service keeps its own log (identity: accounts; marketplace: reads of workers' personal data;
+// credentials: accreditations and revocations), read with the same request at its own path.
 export type AuditFilters = { actor?: string; target?: string; action?: string; startTime?: string; endTime?: string };
+
+export const AUDIT_SERVICES = ["identity", "marketplace", "credentials"] as const;
+export type AuditService = (typeof AUDIT_SERVICES)[number];
+
+/** Each log's REST path (the contracts' HTTP bindings of the three ListAuditEvents). */
+export const AUDIT_PATHS = {
+  identity: "/v1/auditEvents",
+  marketplace: "/v1/marketplace/auditEvents",
+  credentials: "/v1/credentials/auditEvents",
+} as const satisfies Record<AuditService, string>;
+
+/** The `service` of the address: one of the three logs, identity's when missing or unknown. */
+export function auditService(value?: string | string[]): AuditService {
+  const v = Array.isArray(value) ? value[0] : value;
+  return (AUDIT_SERVICES as readonly string[]).includes(v ?? "") ? (v as AuditService) : "identity";
+}
+
+/** The address of `service`'s log with the same filters (a page token belongs to one log: dropped). */
+export function auditHref(service: AuditService, f: AuditFilters): string {
+  const q = new URLSearchParams({ service });
+  for (const key of ["actor", "target", "action", "startTime", "endTime"] as const) {
+    const value = f[key]?.trim();
+    if (value) q.set(key, value);
+  }
+  return `/admin/audit?${q}`;
+}
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditQuery, japanDayStart } from "@/lib/audit";
+import { AUDIT_PATHS, auditHref, auditQuery, auditService, japanDayStart } from "@/lib/audit";
 
 describe("audit log filters", () => {
   it("turns days into instants of Japan's days, the end day included", () => {
@@ -25,5 +25,27 @@ describe("audit log filters", () => {
 
   it("leaves a bad value for the API to refuse rather than dropping it", () => {
     expect(auditQuery({ actor: "bob" }).actor).toBe("bob");
+  });
+});
+
+describe("the three audit logs", () => {
+  it("picks a log from the address, identity's when missing or unknown", () => {
+    expect(auditService("marketplace")).toBe("marketplace");
+    expect(auditService(["credentials", "identity"])).toBe("credentials");
+    expect(auditService(undefined)).toBe("identity");
+    expect(auditService("matching")).toBe("identity");
+  });
+
+  it("reads each log at its own service's path", () => {
+    expect(AUDIT_PATHS).toEqual({
+      identity: "/v1/auditEvents",
+      marketplace: "/v1/marketplace/auditEvents",
+      credentials: "/v1/credentials/auditEvents",
+    });
+  });
+
+  it("switches logs keeping the filters but not the page token (it belongs to one log)", () => {
+    const href = auditHref("marketplace", { target: " workers/abc ", action: "", startTime: "2026-12-01", pageToken: "t1" } as never);
+    expect(href).toBe("/admin/audit?service=marketplace&target=workers%2Fabc&startTime=2026-12-01");
   });
 });
