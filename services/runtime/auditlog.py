@@ -12,7 +12,8 @@ Guarantees: entries come newest first by (created_at, id), so rows written in
 one transaction (same `now()`) still page without gaps or repeats; filters
 combine with AND and are bound as SQL parameters; a page token only works with
 the filters that produced it (`paging`), otherwise INVALID_ARGUMENT on
-`page_token`. Field rules (patterns, lengths, the time range) are the
+`page_token`; a time outside what a Timestamp can hold is INVALID_ARGUMENT on its
+field, never INTERNAL. Field rules (patterns, lengths, the time range) are the
 contracts' and were checked by the validation interceptor before this runs.
 """
 
@@ -27,10 +28,12 @@ from google.protobuf.message import Message
 
 from services.runtime import paging
 from services.runtime.db import Connection, Database, fetch_all
+from services.runtime.errors import InvalidArgument
 from services.runtime.timestamps import timestamp
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+INVALID_TIMESTAMP = "is not a valid timestamp: it must lie between 0001-01-01 and 9999-12-31 (UTC)"
 
 
 @dataclass(frozen=True)
@@ -75,9 +78,22 @@ def request_filter(request: Any) -> AuditFilter:
         actor=request.actor,
         target=request.target,
         action=request.action,
-        since=request.start_time.ToDatetime(UTC) if request.HasField("start_time") else None,
-        before=request.end_time.ToDatetime(UTC) if request.HasField("end_time") else None,
+        since=_instant(request, "start_time"),
+        before=_instant(request, "end_time"),
     )
+
+
+def _instant(request: Any, field: str) -> datetime | None:
+    """The request's timestamp `field` as a datetime (None if unset); INVALID_ARGUMENT on that field when it
+    is no valid Timestamp (seconds outside years 1-9999, nanos outside 0-999,999,999), which the contracts'
+    rules let through."""
+    if not request.HasField(field):
+        return None
+    try:
+        instant: datetime = getattr(request, field).ToDatetime(UTC)
+    except (ValueError, OverflowError):
+        raise InvalidArgument.field(field, INVALID_TIMESTAMP, "timestamp.valid") from None
+    return instant
 
 
 async def list_entries(

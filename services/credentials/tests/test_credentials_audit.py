@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import grpc
+from google.protobuf import timestamp_pb2
 from google.protobuf.json_format import MessageToDict
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
@@ -76,6 +77,8 @@ async def test_bad_audit_filters_are_field_violations(platform):
         "action": pb.ListAuditEventsRequest(action="Revoke"),
         "page_size": pb.ListAuditEventsRequest(page_size=500),
         "page_token": pb.ListAuditEventsRequest(page_token="not-a-token"),
+        # past year 9999: no Timestamp holds it (refused on its field, not a crash)
+        "end_time": pb.ListAuditEventsRequest(end_time=timestamp_pb2.Timestamp(seconds=253402300800)),
     }
     for field, request in cases.items():
         error = await fails(Code.INVALID_ARGUMENT, admin.api.ListAuditEvents(request))

@@ -72,3 +72,9 @@ async def test_bad_audit_filters_are_field_violations(market):
     replayed = mp.ListAuditEventsRequest(page_size=1, page_token=first.next_page_token)
     error = await market.fails(Code.INVALID_ARGUMENT, admin.api.ListAuditEvents(replayed))
     assert [field for field, _ in market.bad_fields(error)] == ["page_token"]
+    # A time no Timestamp can hold (past year 9999, negative nanos) is refused on its field, not a crash.
+    for field, seconds, nanos in (("start_time", 253402300800, 0), ("end_time", 2**62, 0), ("start_time", 0, -5)):
+        request = mp.ListAuditEventsRequest()
+        getattr(request, field).seconds, getattr(request, field).nanos = seconds, nanos
+        error = await market.fails(Code.INVALID_ARGUMENT, admin.api.ListAuditEvents(request))
+        assert market.bad_fields(error) == [(field, "timestamp.valid")]
