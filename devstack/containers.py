@@ -9,7 +9,9 @@ started changes (`podman run` instead of a child process). Like a pod under the 
 container runs as the image's user (10001) with a read-only root filesystem and a tmpfs `/tmp`.
 What a container reads from the launcher's state directory (the mesh certificates and rendered
 Envoy configs, the edge's TLS files) is mounted at the same path, owned by that user. PostgreSQL,
-Redis, the SMTP sink and the local chain node stay what `make up` uses (host servers, or embedded).
+Redis, the SMTP sink and the local chain node stay what `make up` uses (host servers, or embedded);
+the embedded PostgreSQL and Redis listen on unix sockets only, so each socket file is mounted into the
+service containers at its own path, owned by that user.
 
 Containers are named `iworkz-<launcher pid>-<process>`; stopping the platform stops and removes
 exactly those (`podman stop`, then `podman rm -f`), never other containers on the machine.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import os
 import pathlib
 import subprocess
+from urllib.parse import parse_qs, urlsplit
 
 from devstack.console import StartupError
 
@@ -49,6 +52,23 @@ def share(path: pathlib.Path, skip: tuple[str, ...] = ()) -> None:
     for item in [path, *path.rglob("*")]:
         if item.name not in skip:
             os.chown(item, APP_UID, APP_UID, follow_symlinks=False)
+
+
+def unix_sockets(database_url: str, redis_url: str) -> list[pathlib.Path]:
+    """The unix socket files the data stores' URLs name: PostgreSQL's `?host=/dir` (the embedded
+    server's `postgresql://postgres:@/iworkz?host=/dir`: its `.s.PGSQL.<port>` there) and Redis's
+    `unix:///path`. Servers reached over TCP have none."""
+    sockets: list[pathlib.Path] = []
+    database = urlsplit(database_url)
+    query = parse_qs(database.query)
+    host = (query.get("host") or [""])[0]
+    if host.startswith("/"):
+        port = (query.get("port") or [""])[0] or str(database.port or 5432)
+        sockets.append(pathlib.Path(host) / f".s.PGSQL.{port}")
+    redis = urlsplit(redis_url)
+    if redis.scheme == "unix":
+        sockets.append(pathlib.Path(redis.path))
+    return sockets
 
 
 class Runner:
@@ -110,6 +130,18 @@ class Runner:
         for source, target, mode in mounts:
             command += ["-v", f"{source}:{target}:{mode}"]
         return command + [image, *(args or [])]
+
+    def data_socket_mounts(self, database_url: str, redis_url: str) -> list[tuple[pathlib.Path, str, str]]:
+        """Mounts of the embedded data stores' sockets (none for servers reached over TCP), each given to
+        the containers' user: the socket directories are the servers' own (not readable by that user),
+        so each file is mounted alone, at the same path, and the URLs stay as they are."""
+        mounts = []
+        for path in unix_sockets(database_url, redis_url):
+            if not path.exists():
+                raise StartupError(f"{path} (from DATABASE_URL or REDIS_URL) does not exist: is its server running?")
+            os.chown(path, APP_UID, APP_UID, follow_symlinks=False)
+            mounts.append((path, str(path), "rw"))
+        return mounts
 
     def service_env(self, service: str, env: dict[str, str], platform_env: dict[str, str]) -> dict[str, str]:
         """A replica's environment without the launcher's own (PATH, HOME, the venv ...)."""

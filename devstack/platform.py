@@ -458,12 +458,14 @@ class Platform:
                 self.procs.append(self.spawn(proc))
 
     def containerize_app(self, proc: Proc) -> None:
-        """The replica as its image's container: the platform's environment only, the agent's caches
-        (built at its first start) in the same folder `make up` keeps them in."""
+        """The replica as its image's container: the platform's environment only, the embedded data
+        stores' sockets, the agent's caches (built at its first start) in the same folder `make up`
+        keeps them in."""
         runner = self.containers
         assert runner is not None
         env = runner.service_env(proc.service, proc.env, self.env)
-        mounts: list[tuple[pathlib.Path, str, str]] = []
+        # The embedded PostgreSQL and Redis listen on unix sockets only.
+        mounts = runner.data_socket_mounts(self.database_url, self.redis_url)
         if proc.service == "agent":
             data = REPO / ".iworkz" / "agent"
             data.mkdir(parents=True, exist_ok=True)
