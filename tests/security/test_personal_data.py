@@ -6,7 +6,8 @@ Then everything the run produced is scanned for them: every log record of the
 in-process services (formatted as the services write them), every trace span
 (names, attributes, events), every error message returned, the edge's access
 log, every outbox row and every Redis stream entry. The admin's read is in
-marketplace's audit log (naming the fields, never their values); a tampered
+marketplace's audit log (naming the fields, never their values), which admins
+list at `GET /v1/marketplace/auditEvents`; a tampered
 ciphertext is DATA_LOSS that names no value.
 """
 
@@ -157,6 +158,16 @@ async def test_an_admins_read_of_personal_data_is_audited_without_the_values(res
     assert [(actor, action) for actor, action, _ in rows] == [(f"users/{admin.user}", "read_worker_personal_data")]
     assert "phone" in rows[0][2] and "residence_card_number" in rows[0][2]
     assert not any(value in rows[0][2] for value in values.values())
+    # Admins see it through the edge (marketplace's ListAuditEvents); the worker may not list it.
+    query = {"target": f"workers/{worker['id']}"}
+    listed = await rest.get("/v1/marketplace/auditEvents", params=query, headers=admin.headers)
+    assert listed.status_code == 200, listed.text
+    assert [(e["actor"], e["action"]) for e in listed.json()["auditEvents"]] == [
+        (f"users/{admin.user}", "read_worker_personal_data")
+    ]
+    assert not any(value in listed.text for value in values.values())
+    refused = await rest.get("/v1/marketplace/auditEvents", params=query, headers=worker["auth"])
+    assert refused.status_code == 403, refused.text
 
 
 async def test_a_tampered_ciphertext_is_data_loss_naming_no_value(rest, edge, marketplace_service):
