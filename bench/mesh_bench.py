@@ -17,6 +17,12 @@ limiter is not what is measured). Modes:
 3. edge gRPC    gRPC over TLS to the edge, which calls the sidecar over mTLS
 4. edge REST    HTTPS GET /.well-known/jwks.json to the edge (transcoded to gRPC)
 
+`--variants` adds, beside these, Envoys with one setting changed (a second
+edge in front of the same sidecar, or a second sidecar in front of the same
+app), measured in the same turns, so each tuning choice of issue 12 is
+compared with what is deployed in one run: the hop's p50, the Envoy's CPU per
+call and the throughput (`VARIANTS` lists them).
+
 Each mode runs twice: alone (one call at a time: the latency each hop adds)
 and under load (`--concurrency` calls in flight: throughput and its
 latencies). The client is one asyncio process on the same machine, so on a
@@ -230,6 +236,95 @@ async def measure(result: Result, concurrency: int, seconds: float, make_calls, 
         result.cpu[name] = result.cpu.get(name, 0.0) + _cpu_seconds(pid) - cpu_before[name]
 
 
+# --- Envoy variants: one setting changed, measured beside the deployed config ---------------
+
+
+def _hcms(config: dict) -> list[dict]:
+    """The HTTP connection managers of a bootstrap's listeners (with socket addresses)."""
+    return [
+        f["typed_config"]
+        for listener in config["static_resources"]["listeners"]
+        for chain in listener.get("filter_chains", [])
+        for f in chain.get("filters", [])
+        if f.get("name") == "envoy.filters.network.http_connection_manager"
+    ]
+
+
+def _no_access_log(config: dict) -> None:
+    for hcm in _hcms(config):
+        hcm.pop("access_log", None)
+
+
+def _log_every_request(config: dict) -> None:
+    for hcm in _hcms(config):
+        for log in hcm.get("access_log", []):
+            log.pop("filter", None)
+
+
+def _upstream_streams(limit: int):
+    """Cap the streams per upstream HTTP/2 connection, so calls in flight open more connections."""
+
+    def patch(config: dict) -> None:
+        for cluster in config["static_resources"]["clusters"]:
+            options = cluster.get("typed_extension_protocol_options", {}).get(
+                "envoy.extensions.upstreams.http.v3.HttpProtocolOptions", {}
+            )
+            http2 = options.get("explicit_http_config", {}).get("http2_protocol_options")
+            if http2 is not None and cluster["name"].startswith("svc_"):
+                http2["max_concurrent_streams"] = limit
+
+    return patch
+
+
+def _no_session_tickets(config: dict) -> None:
+    for listener in config["static_resources"]["listeners"]:
+        for chain in listener.get("filter_chains", []):
+            socket = chain.get("transport_socket", {}).get("typed_config", {})
+            if "common_tls_context" in socket:
+                socket["disable_stateless_session_resumption"] = True
+                socket["disable_stateful_session_resumption"] = True
+
+
+# name -> (which Envoy, change to its config, worker threads; None: as deployed)
+VARIANTS: dict[str, tuple[str, Any, int | None]] = {
+    "edge: access log off": ("edge", _no_access_log, None),
+    "edge: 1 worker": ("edge", lambda config: None, 1),
+    "edge: 4 streams per upstream conn": ("edge", _upstream_streams(4), None),
+    "edge: TLS resumption off": ("edge", _no_session_tickets, None),
+    "sidecar: 2 workers": ("sidecar", lambda config: None, 2),
+    "sidecar: log every request": ("sidecar", _log_every_request, None),
+}
+
+
+def start_variant(name: str, config_path: pathlib.Path, out: pathlib.Path, workers: int | None):
+    """Run a copy of an Envoy config (edge or sidecar) with `VARIANTS[name]`'s change, on free ports:
+    (the running Envoy, the port of its first listener)."""
+    from devstack import envoy_runner
+
+    which, change, _ = VARIANTS[name]
+    config = yaml.safe_load(config_path.read_text())
+    for listener in config["static_resources"]["listeners"]:
+        address = listener.get("address", {}).get("socket_address")
+        if address:
+            address["port_value"] = 0
+    config["admin"]["address"]["socket_address"]["port_value"] = 0
+    change(config)
+    slug = "".join(c if c.isalnum() else "-" for c in name)
+    for hcm in _hcms(config):  # a variant's access log goes to a file of its own
+        for log in hcm.get("access_log", []):
+            if "path" in log["typed_config"]:
+                log["typed_config"]["path"] = str(out / f"{slug}-access.log")
+    path = out / f"{slug}.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    envoy = envoy_runner.launch(
+        path, log=out / f"{slug}.log", concurrency=workers or (1 if which == "sidecar" else None)
+    )
+    listeners = yaml.safe_load(envoy.admin("/listeners?format=json"))["listener_statuses"]
+    first = config["static_resources"]["listeners"][0]["name"]
+    port = next(int(x["local_address"]["socket_address"]["port_value"]) for x in listeners if x["name"] == first)
+    return envoy, port
+
+
 # --- the platform under test ------------------------------------------------------------
 
 
@@ -274,6 +369,39 @@ async def spread_calls(channels: list[grpc.aio.Channel], until: float, result: R
     await asyncio.gather(*(grpc_calls(channel, until, result) for channel in channels))
 
 
+def start_variants(platform, names: list[str], channels: dict, pids: dict, rest_ports: dict[str, int]) -> list[Any]:
+    """Start the `names` variants and add their modes (channels, process ids, REST ports)."""
+    edge = platform.edge
+    app = platform.proc(SERVICE, 0)
+    side = platform.proc(SERVICE, 0, "sidecar")
+    sidecar_config = next(s.config for s in platform.sidecars if s.service == SERVICE and s.replica == 0)
+    out = platform.state / "variants"
+    out.mkdir(parents=True, exist_ok=True)
+    variants: list[Any] = []
+    try:
+        for name in names:
+            which, _, workers = VARIANTS[name]
+            if which == "edge" and edge is None:
+                continue
+            envoy, port = start_variant(name, edge.config if which == "edge" else sidecar_config, out, workers)
+            variants.append(envoy)
+            mode = f"gRPC via {name}"
+            if which == "sidecar":
+                channels[mode] = grpc.aio.secure_channel(f"127.0.0.1:{port}", platform.credentials("edge"))
+                pids[mode] = {"service": app.pid, "sidecar": envoy.pid}
+                continue
+            envoy.wait_healthy(timeout=60)
+            credentials = grpc.ssl_channel_credentials(pathlib.Path(edge.ca).read_bytes())
+            channels[mode] = grpc.aio.secure_channel(f"127.0.0.1:{port}", credentials)
+            pids[mode] = pids[f"REST via {name}"] = {"service": app.pid, "sidecar": side.pid, "edge": envoy.pid}
+            rest_ports[f"REST via {name}"] = port
+    except BaseException:
+        for envoy in variants:
+            envoy.stop()
+        raise
+    return variants
+
+
 async def run_modes(
     platform, args, echo: tuple[subprocess.Popen, int], scale: tuple[list[int], int, list[int]] | None
 ) -> list[tuple[Result, Result]]:
@@ -303,6 +431,8 @@ async def run_modes(
         context.set_alpn_protocols(["http/1.1"])
         pids["gRPC via edge + sidecar"] = pids["REST via edge + sidecar"] = {**service_pids, "edge": edge.pid}
 
+    rest_ports = {"REST via edge + sidecar": edge.port} if edge is not None else {}
+    variants = start_variants(platform, args.variants, channels, pids, rest_ports)  # stopped at the end
     spread: dict[str, list[grpc.aio.Channel]] = {}
     if scale is not None:
         pair, shared, (single_pid, single_port) = scale
@@ -322,7 +452,7 @@ async def run_modes(
             return lambda until, result: echo_calls(channels[mode], until, result)
         if mode in channels:
             return lambda until, result: grpc_calls(channels[mode], until, result)
-        return lambda until, result: rest_calls(edge.port, context, until, result)
+        return lambda until, result: rest_calls(rest_ports[mode], context, until, result)
 
     modes = list(pids)
     results = {mode: (Result(mode), Result(mode)) for mode in modes}
@@ -345,6 +475,8 @@ async def run_modes(
     finally:
         for channel in [*channels.values(), *(c for group in spread.values() for c in group)]:
             await channel.close()
+        for envoy in variants:
+            envoy.stop()
     return [results[mode] for mode in modes]
 
 
@@ -371,17 +503,50 @@ def figures(results: list[tuple[Result, Result]], args) -> dict:
     if "gRPC via edge + sidecar" in p50:
         hops["edge"] = p50["gRPC via edge + sidecar"] - p50["gRPC via sidecar (mTLS)"]
         hops["transcoding"] = p50["REST via edge + sidecar"] - p50["gRPC via edge + sidecar"]
-    return {"concurrency": args.concurrency, "modes": modes, "hops_p50_ms": hops}
+    variants: dict[str, dict[str, Any]] = {}
+    if "gRPC via edge + sidecar" in modes:
+        variants["edge as deployed"] = _variant(
+            "edge", "gRPC via edge + sidecar", "REST via edge + sidecar", modes, p50
+        )
+    variants["sidecar as deployed"] = _variant("sidecar", "gRPC via sidecar (mTLS)", "", modes, p50)
+    for name in getattr(args, "variants", []):
+        which = VARIANTS[name][0]
+        if f"gRPC via {name}" in modes:
+            variants[name] = _variant(
+                which, f"gRPC via {name}", f"REST via {name}" if which == "edge" else "", modes, p50
+            )
+    return {"concurrency": args.concurrency, "modes": modes, "hops_p50_ms": hops, "envoy_variants": variants}
+
+
+def _variant(which: str, grpc_mode: str, rest_mode: str, modes: dict, p50: dict) -> dict[str, Any]:
+    """One Envoy's figures: the p50 its hop adds (one call at a time), its CPU per call under load
+    (gRPC, and REST for an edge) and the loaded throughput through it."""
+    before = p50["gRPC via sidecar (mTLS)"] if which == "edge" else p50["direct gRPC"]
+    figures = {
+        "hop_p50_ms": p50[grpc_mode] - before,
+        "cpu_ms_per_call": modes[grpc_mode]["cpu_ms_per_call"].get(which, float("nan")),
+        "grpc_rps": modes[grpc_mode]["rps"],
+        "grpc_x_bare": modes[grpc_mode]["x_bare"],
+    }
+    if rest_mode:
+        figures.update(
+            rest_cpu_ms_per_call=modes[rest_mode]["cpu_ms_per_call"].get(which, float("nan")),
+            rest_rps=modes[rest_mode]["rps"],
+            rest_x_bare=modes[rest_mode]["x_bare"],
+            rest_p99_ms=modes[rest_mode]["p99_ms"],
+        )
+    return figures
 
 
 def report(results: list[tuple[Result, Result]], args) -> str:
     data = figures(results, args)
+    width = max(28, *(len(alone.mode) + 2 for alone, _ in results))
     lines = [
         "",
         f"identity GetJwks, one replica; alone = 1 call in flight, loaded = {args.concurrency} in flight;"
         f" x bare = throughput over the bare grpc.aio echo server's in this run",
         "",
-        f"{'mode':<28}{'alone p50':>10}{'p99':>8}   {'loaded rps':>10}{'x bare':>8}{'p50':>8}{'p99':>8}"
+        f"{'mode':<{width}}{'alone p50':>10}{'p99':>8}   {'loaded rps':>10}{'x bare':>8}{'p50':>8}{'p99':>8}"
         f"{'errors':>8}   CPU ms/call (service, sidecar, edge, client)",
     ]
     for alone, loaded in results:
@@ -390,7 +555,7 @@ def report(results: list[tuple[Result, Result]], args) -> str:
             for k in ("service", "sidecar", "edge", "client")
         )
         lines.append(
-            f"{alone.mode:<28}{alone.percentile(50):>8.3f}ms{alone.percentile(99):>6.2f}ms"
+            f"{alone.mode:<{width}}{alone.percentile(50):>8.3f}ms{alone.percentile(99):>6.2f}ms"
             f"   {loaded.rps:>10.0f}{data['modes'][alone.mode]['x_bare']:>7.2f}x"
             f"{loaded.percentile(50):>6.2f}ms{loaded.percentile(99):>6.2f}ms"
             f"{alone.errors + loaded.errors:>8}   {cpu}  = {loaded.cpu_ms_per_call():.2f}"
@@ -418,6 +583,24 @@ def report(results: list[tuple[Result, Result]], args) -> str:
         "p50 added per hop, one call at a time (aim <= 0.3 ms per Envoy hop): "
         + ", ".join(f"{name} {ms:+.3f} ms" for name, ms in data["hops_p50_ms"].items())
     )
+    if len(data["envoy_variants"]) > 2:
+        lines += [
+            "",
+            "Envoy variants, same run (hop p50: one call at a time; CPU: that Envoy's, per call under load):",
+            f"{'variant':<36}{'hop p50':>9}{'CPU gRPC':>10}{'CPU REST':>10}{'gRPC rps':>10}{'REST rps':>10}"
+            f"{'REST x bare':>12}{'REST p99':>10}",
+        ]
+        for name, v in data["envoy_variants"].items():
+            rest = (
+                f"{v['rest_cpu_ms_per_call']:>8.3f}ms{v['rest_rps']:>10.0f}{v['rest_x_bare']:>11.2f}x"
+                f"{v['rest_p99_ms']:>8.1f}ms"
+                if "rest_rps" in v
+                else f"{'':>10}{'':>10}{'':>12}{'':>10}"
+            )
+            lines.append(
+                f"{name:<36}{v['hop_p50_ms']:>+7.3f}ms{v['cpu_ms_per_call']:>8.3f}ms{rest[:10]}"
+                f"{v['grpc_rps']:>10.0f}{rest[10:]}"
+            )
     lines.append(
         f"({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; client, Envoys and service share them)"
     )
@@ -440,8 +623,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-edge", action="store_true", help="only the direct and sidecar modes")
     parser.add_argument("--no-scale-out", action="store_true", help="without the 1-vs-2-process modes")
+    parser.add_argument(
+        "--variants",
+        type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+        default=[],
+        help="Envoy variants to measure beside the deployed configs, comma-separated, or 'all': " + "; ".join(VARIANTS),
+    )
     parser.add_argument("--serve-echo", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.variants == ["all"]:
+        args.variants = list(VARIANTS)
+    unknown = [name for name in args.variants if name not in VARIANTS]
+    if unknown:
+        parser.error(f"unknown variants {unknown}; known: {list(VARIANTS)}")
     if args.serve_echo:
         serve_echo(args.serve_echo)
         return 0
