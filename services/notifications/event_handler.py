@@ -111,9 +111,11 @@ class NotificationWriter:
         created = datetime.now(UTC)
         notifications: list[dict[str, Any]] = []
         deliveries: list[dict[str, Any]] = []
+        # Each recipient's channels per category, worked out once for the batch, not per notification.
+        channels = {user_id: preferences.effective(store.stored_channels(row)) for user_id, row in recipients.items()}
         for item in planned:
             recipient = recipients[item.user_id]
-            choices = store.stored_channels(recipient)
+            choices = channels[item.user_id][item.draft.category]
             draft = item.draft
             message = draft.render(templates.language_for(recipient.language_code, recipient.locale))
             notification_id = None
@@ -122,7 +124,7 @@ class NotificationWriter:
                     email = templates.account_email(message, recipient.display_name, self.web_base_url + draft.link)
                     deliveries.append(self._delivery(item, recipient.email, email, None))
                 continue
-            if preferences.enabled(choices, draft.category, preferences.IN_APP):
+            if preferences.IN_APP in choices:
                 notification_id = uuid.uuid4()
                 last_seq[item.user_id] += 1
                 notifications.append(
@@ -143,7 +145,7 @@ class NotificationWriter:
                 "email" in self.dispatcher.channels
                 and recipient.email
                 and time.time() - item.occurred <= EMAIL_MAX_AGE_SECONDS
-                and preferences.enabled(choices, draft.category, preferences.EMAIL)
+                and preferences.EMAIL in choices
             ):
                 email = templates.email(
                     message,
