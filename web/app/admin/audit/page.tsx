@@ -41,7 +41,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <p>{t(`audit.about.${service}`)}</p>
       <form method="get" className="stack" role="search" aria-label={t("audit.filters")} noValidate>
         <input type="hidden" name="service" value={service} />
-        <Field name="actor" label={t("audit.actor")} hint={t("audit.actorHint")} defaultValue={filters.actor ?? ""} error={errors.actor} />
+        <Field name="actor" label={t("audit.actor")} hint={t(`audit.actorHint.${service}`)} defaultValue={filters.actor ?? ""} error={errors.actor} />
         <Field name="target" label={t("audit.target")} hint={t(`audit.targetHint.${service}`)} defaultValue={filters.target ?? ""} error={errors.target} />
         <Field name="action" label={t("audit.action")} hint={t(`audit.actionHint.${service}`)} defaultValue={filters.action ?? ""} error={errors.action} />
         <div className="row">
