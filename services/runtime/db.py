@@ -7,7 +7,7 @@ a connection-level error marks the database down, and while it is down
 of every service) probes it every second, reports the change (the server
 turns its gRPC health NOT_SERVING, so the mesh routes around it) and marks it
 up again once a probe succeeds; pooled connections are checked before use,
-so the ones broken by the restart are replaced.
+so the ones broken by the restart are replaced (all of them at once when it comes back).
 """
 
 from __future__ import annotations
@@ -143,6 +143,11 @@ class Database:
         except (TimeoutError, OSError, psycopg.Error):
             ok = False
         if ok and not self.available:
+            # The connections the outage broke are still in the pool (while down, calls were refused
+            # before taking one): replace them before calls are let in again, or each would cost a
+            # call a failed check and a growing back-off sleep (several seconds, past its deadline).
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.pool.check(), 5)
             log.info("database reachable again")
         self.available = ok
         return ok
