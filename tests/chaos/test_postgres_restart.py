@@ -112,7 +112,9 @@ async def test_postgres_restart_unavailable_fast_recovers_and_loses_nothing(priv
         task = asyncio.create_task(writer())
         try:
             await _until(lambda: _ok(outcomes, "before", 20), "writes before the crash")
-            private_postgres.crash()
+            # pg_ctl in a thread: the services share this event loop and must keep serving meanwhile
+            # (blocked for the seconds pg_ctl takes, calls in flight overran their deadlines).
+            await asyncio.to_thread(private_postgres.crash)
             crashed = moments["crashed"] = time.monotonic()
             phase["now"] = "down"
             await _until(lambda: _is(market.target, NOT_SERVING), "marketplace NOT_SERVING")
@@ -124,7 +126,7 @@ async def test_postgres_restart_unavailable_fast_recovers_and_loses_nothing(priv
             )
             await asyncio.sleep(3 if not LONG else 15)
             moments["start"] = time.monotonic()
-            private_postgres.start()
+            await asyncio.to_thread(private_postgres.start)
             restarted = moments["started"] = time.monotonic()
             phase["now"] = "after"
             await _until(lambda: _is(market.target, SERVING), "marketplace SERVING again")
