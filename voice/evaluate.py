@@ -2,6 +2,7 @@
 
     .venv/bin/python -m voice.evaluate                      # every utterance
     .venv/bin/python -m voice.evaluate --languages en --english-model tiny.en --english-voice piper
+    .venv/bin/python -m voice.evaluate --set heldout --lang vi   # the held-out set, one language
     .venv/bin/python -m voice.evaluate --set my_utterances.yaml -v
 
 Each utterance of `voice/utterances.yaml` (or `--set`) is spoken by espeak-ng
@@ -48,6 +49,8 @@ from voice.domain.synthesis import EspeakSynthesizer, VoiceBox, sentences
 from voice.domain.vad import FRAME_BYTES, Endpointer, SpeechEnded
 
 SET = pathlib.Path(__file__).with_name("utterances.yaml")
+# Named sets: `committed` (tuned on) and `heldout` (written before tuning, never tuned on).
+SETS = {"committed": SET, "heldout": pathlib.Path(__file__).with_name("utterances_heldout.yaml")}
 
 TRADES: dict[str, dict[str, tuple[str, ...]]] = {
     "welding": {
@@ -267,8 +270,8 @@ def report(results: list[Result], out: Any = None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", type=pathlib.Path, default=SET, help="utterance file (YAML list)")
-    parser.add_argument("--languages", default="", help="comma-separated subset, e.g. en,ja")
+    parser.add_argument("--set", default="committed", help="committed | heldout | an utterance file (YAML list)")
+    parser.add_argument("--languages", "--lang", default="", help="comma-separated subset, e.g. en,ja")
     parser.add_argument("--limit", type=int, default=0, help="at most this many utterances per language")
     parser.add_argument(
         "--english-model",
@@ -286,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per utterance")
     args = parser.parse_args(argv)
 
-    utterances: list[dict[str, Any]] = yaml.safe_load(args.set.read_text(encoding="utf-8"))
+    path = SETS.get(args.set, pathlib.Path(args.set))
+    utterances: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
     wanted = {x for x in args.languages.split(",") if x}
     if wanted:
         utterances = [u for u in utterances if u["lang"] in wanted]
