@@ -21,10 +21,13 @@ recognition, reading and synthesizing the first sentence of a reply. The
 agent's own time is not in it (see voice/README.md for the figure through
 the running platform).
 
-Intent reading here uses keywords (trade and place names, ordinals, the
-command words of `voice.domain.commands`): it checks that a transcript kept
-the words that carry the meaning. In the service, the agent's Chat reads
-free speech; the voice service itself reads only the command set.
+Intent reading here is `voice.domain.reading` (trade and place names read
+by sound as well as spelling, ordinals, the command words of
+`voice.domain.commands`), and answers to a confirmation go through the
+service's gate: it checks that a transcript kept the words that carry the
+meaning. In the service, the agent's Chat reads free speech (given the
+catalogue words `reading` found loosely); the voice service itself reads
+only the command set.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from voice.domain import commands, scoring
+from voice.domain import reading, scoring
 from voice.domain.audio import SAMPLE_RATE, float_to_pcm, pcm_to_float, resample
 from voice.domain.dialogue import Dialogue
 from voice.domain.recognition import Expectation, GrammarRecognizer, SpeechRecognizer, WhisperRecognizer
@@ -51,51 +54,6 @@ from voice.domain.vad import FRAME_BYTES, Endpointer, SpeechEnded
 SET = pathlib.Path(__file__).with_name("utterances.yaml")
 # Named sets: `committed` (tuned on) and `heldout` (written before tuning, never tuned on).
 SETS = {"committed": SET, "heldout": pathlib.Path(__file__).with_name("utterances_heldout.yaml")}
-
-TRADES: dict[str, dict[str, tuple[str, ...]]] = {
-    "welding": {
-        "en": ("weld", "welder", "welding"),
-        "ja": ("溶接", "ようせつ"),
-        "vi": ("hàn",),
-        "id": ("las", "pengelasan", "welder"),
-    },
-    "caregiving": {
-        "en": ("care", "caregiver", "caregiving", "nursing"),
-        "ja": ("介護", "かいご"),
-        "vi": ("điều dưỡng", "chăm sóc", "hộ lý"),
-        "id": ("perawat", "perawatan", "pengasuh"),
-    },
-    "construction": {
-        "en": ("construction", "builder", "building"),
-        "ja": ("建設", "けんせつ", "建築"),
-        "vi": ("xây dựng",),
-        "id": ("konstruksi", "bangunan"),
-    },
-    "food_service": {
-        "en": ("restaurant", "food", "kitchen", "cook"),
-        "ja": ("レストラン", "飲食", "外食", "厨房"),
-        "vi": ("nhà hàng", "nấu ăn"),
-        "id": ("restoran", "makanan", "dapur"),
-    },
-    "manufacturing": {
-        "en": ("factory", "manufacturing"),
-        "ja": ("工場", "製造"),
-        "vi": ("nhà máy",),
-        "id": ("pabrik",),
-    },
-}
-PLACES = {
-    "Osaka": ("osaka", "大阪", "おおさか"),
-    "Tokyo": ("tokyo", "東京", "とうきょう"),
-    "Nagoya": ("nagoya", "名古屋", "なごや"),
-    "Fukuoka": ("fukuoka", "福岡", "ふくおか"),
-}
-STATUS = {
-    "en": ("status", "my application", "my applications", "applied"),
-    "ja": ("状況", "じょうきょう"),
-    "vi": ("hồ sơ", "trạng thái"),
-    "id": ("status", "lamaran saya"),
-}
 
 FIRST_SENTENCE = {  # a typical first sentence of the agent's answer, for the synthesis part of the latency
     "en": "I found three welding jobs in Osaka.",
@@ -107,53 +65,22 @@ FIRST_SENTENCE = {  # a typical first sentence of the agent's answer, for the sy
     "ne": "हो वा होइन भन्नुहोस्।",
 }
 
-_COMMAND_INTENTS = {
-    commands.Kind.YES: "yes",
-    commands.Kind.NO: "no",
-    commands.Kind.STOP: "stop",
-    commands.Kind.NEXT: "next",
-    commands.Kind.REPEAT: "repeat",
-    commands.Kind.APPLY: "apply",
-    commands.Kind.SELECT: "select",
-}
-
-
-def _contains(text: str, word: str, language: str) -> bool:
-    norm = commands.normalize(text, language)
-    if language == "ja" or not word.isascii() and not word.isalpha():
-        return commands.normalize(word, language) in norm
-    folded, target = commands.fold(norm), commands.fold(word.lower())
-    padded = f" {folded} "
-    squeezed = folded.replace(" ", "").replace("-", "")
-    return f" {target} " in padded or (len(target) >= 5 and target in squeezed)
-
 
 def read_intent(text: str, language: str, expect: Expectation) -> tuple[str, dict[str, Any]]:
-    """Intent and slots of a transcript (see the module docstring)."""
+    """Intent and slots of a transcript: an answer through the confirmation gate, the rest by `reading`."""
     if expect is Expectation.CONFIRMATION:
         dialogue = Dialogue(language=language)
         dialogue.confirmation_prompt("?", language)
         turn = dialogue.on_utterance(text, language)
         return (turn.answer.value if turn.answer is not None else "other"), {}
-    command = commands.read(text, language)
-    if command is not None:
-        slots: dict[str, Any] = {} if command.index is None else {"job_index": command.index}
-        return _COMMAND_INTENTS[command.kind], slots
-    if commands.find(text, language, commands.Kind.APPLY):
-        index = commands.item_index(text, language)
-        return "apply", ({} if index is None else {"job_index": index})
-    if any(_contains(text, w, language) for w in STATUS.get(language, ())):
-        return "application_status", {}
-    slots = {}
-    for trade, words in TRADES.items():
-        if any(_contains(text, w, language) for w in words.get(language, ())):
-            slots["trade"] = trade
-            break
-    for place, names in PLACES.items():
-        if any(_contains(text, n, language) for n in names):
-            slots["place"] = place
-            break
-    return ("search_jobs", slots) if slots else ("other", {})
+    found = reading.read(text, language)
+    return found.intent, found.slots
+
+
+def _same_slot(name: str, expected: Any, got: Any) -> bool:
+    if name == "trade":
+        return reading.TRADE_ALIASES.get(str(expected), expected) == got
+    return bool(expected == got)
 
 
 @dataclass
@@ -171,7 +98,9 @@ class Result:
     @property
     def intent_ok(self) -> bool:
         expected = self.utterance.get("slots") or {}
-        return self.intent == self.utterance["intent"] and all(self.slots.get(k) == v for k, v in expected.items())
+        return self.intent == self.utterance["intent"] and all(
+            _same_slot(k, v, self.slots.get(k)) for k, v in expected.items()
+        )
 
 
 @dataclass
@@ -285,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=int, default=175, help="espeak-ng words per minute of the test speech")
     parser.add_argument("--snr", type=float, default=None, help="add white noise at this SNR (dB)")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--beam", type=int, default=1, help="Whisper beam size")
+    parser.add_argument("--beam", type=int, default=None, help="Whisper base's beam size (default: the service's)")
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per utterance")
     args = parser.parse_args(argv)
 

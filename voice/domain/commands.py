@@ -287,8 +287,16 @@ _ORDINALS: dict[str, tuple[tuple[str, int], ...]] = {
 
 # Question words: an utterance with one of these is a question, never a yes or a no.
 _QUESTION_WORDS = {
+    "en": {"how", "what", "where", "when", "why", "who", "which"},
+    "id": {"berapa", "apa", "apakah", "mana", "kapan", "bagaimana", "kenapa", "mengapa", "siapa"},
     "tl": {"ano", "magkano", "bakit", "saan", "kailan", "paano", "sino", "ilan"},
     "ne": {fold(w) for w in ("के", "कति", "किन", "कहाँ", "कहिले", "कसरी", "ke", "kati", "kina", "kaha", "kasari")},
+}
+
+# The same, as phrases matched on the normalised text (Vietnamese with its tones, Japanese as substrings).
+_QUESTION_PHRASES = {
+    "vi": ("bao nhiêu", "ở đâu", "gì", "thế nào", "tại sao", "khi nào", "mấy", "sao"),
+    "ja": ("いくら", "どこ", "なに", "なん", "いつ", "どう", "ですか", "ますか"),
 }
 
 # What the voice service forwards to the agent for a confirmed answer (in the agent's reply
@@ -339,7 +347,8 @@ def _has(text: str, folded: str, phrase: str, language: str) -> bool:
     return re.search(rf"(?<!{_WORD_CHAR}){re.escape(target)}(?!{_WORD_CHAR})", haystack) is not None
 
 
-def _words_of(language: str) -> dict[Kind, tuple[str, ...]]:
+def words_of(language: str) -> dict[Kind, tuple[str, ...]]:
+    """The command words of `language` (with the English ones where they count)."""
     words = _WORDS.get(language, _WORDS["en"])
     if language in _WITH_ENGLISH:
         return {kind: phrases + _WORDS["en"][kind] for kind, phrases in words.items()}
@@ -349,8 +358,38 @@ def _words_of(language: str) -> dict[Kind, tuple[str, ...]]:
 def find(text: str, language: str, kind: Kind) -> bool:
     """Whether `text` contains a word for `kind` in `language`."""
     norm = normalize(text, language)
+    phrases = words_of(language)[kind]
+    if (language, kind) == ("vi", Kind.YES):
+        # A Vietnamese yes keeps its tones: folded, "dạ" (yes) would match "đã" (already), "có" "cô" or "cỏ".
+        return any(_has(norm, norm, phrase, "vi-toned") for phrase in phrases)
     folded = fold(norm)
-    return any(_has(norm, folded, phrase, language) for phrase in _words_of(language)[kind])
+    return any(_has(norm, folded, phrase, language) for phrase in phrases)
+
+
+# A Vietnamese answer that is nothing but one of these, tones aside ("Cô" for "Có"), is a yes:
+# short answers lose their tone most often, and alone these words answer nothing else.
+_VI_YES_TONELESS = ("có", "vâng", "đồng ý", "đúng rồi")
+
+
+def _opens_with_yes(norm: str, language: str) -> bool:
+    if language == "vi" and fold(norm) in {fold(word) for word in _VI_YES_TONELESS}:
+        return True
+    for phrase in words_of(language)[Kind.YES]:
+        if language == "ja":
+            if norm.startswith(phrase):
+                return True
+            continue
+        toned = language == "vi" or language not in _FOLDED
+        text, target = (norm, phrase) if toned else (fold(norm), fold(phrase))
+        if re.match(rf"{re.escape(target)}(?!{_WORD_CHAR})", text):
+            return True
+    return False
+
+
+def ordinals_of(language: str) -> tuple[tuple[str, int], ...]:
+    """The ordinals of `language` as (phrase, 1-based index; -1 = the last), English too where it counts."""
+    ordinals = _ORDINALS.get(language, _ORDINALS["en"])
+    return ordinals + _ORDINALS["en"] if language in _WITH_ENGLISH else ordinals
 
 
 def item_index(text: str, language: str) -> int | None:
@@ -358,10 +397,7 @@ def item_index(text: str, language: str) -> int | None:
     norm = normalize(text, language)
     folded = fold(norm)
     best: tuple[int, int] | None = None  # (phrase length, index): the longest phrase wins
-    ordinals = _ORDINALS.get(language, _ORDINALS["en"])
-    if language in _WITH_ENGLISH:
-        ordinals = ordinals + _ORDINALS["en"]
-    for phrase, index in ordinals:
+    for phrase, index in ordinals_of(language):
         if _has(norm, folded, phrase, language) and (best is None or len(phrase) > best[0]):
             best = (len(phrase), index)
     return None if best is None else best[1]
@@ -376,7 +412,12 @@ def yes_or_no(text: str, language: str) -> Kind | None:
     # A question is not an answer: Nepali "कति तलब हो?" (how much is the pay?) holds हो ("yes"/"is").
     if set(fold(norm).split()) & _QUESTION_WORDS.get(language, set()):
         return None
-    yes = find(text, language, Kind.YES)
+    asked = _QUESTION_PHRASES.get(language, ())
+    if any(_has(norm, norm, phrase, "ja" if language == "ja" else "toned") for phrase in asked):
+        return None
+    # Consent opens the answer ("yes please", "はい、お願いします", "Vâng, đồng ý"): a yes word
+    # further in ("Hap hajap di ya", Whisper's "Berapa gajinya?") is not one.
+    yes = _opens_with_yes(norm, language)
     no = find(text, language, Kind.NO) or find(text, language, Kind.STOP)
     if language == "ja" and "いいえ" in norm:
         yes = False

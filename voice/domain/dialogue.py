@@ -11,6 +11,10 @@ else is never forwarded as consent: the caller is asked again, and after
 `max_unclear` unclear answers the action is dropped with a "no". Only the
 agent acts, and only after the gate forwarded a yes.
 
+Free speech goes to the agent as heard, followed by the platform's words it
+was read as when a recogniser only came near them ("よくはまの工事 (横浜)",
+see `voice.domain.reading`): the agent's own slot rules are exact.
+
 Barge-in. While a reply is being spoken, speech that lasts at least
 `min_speech_ms` (so a cough does not count) or an explicit interrupt stops
 it; the new utterance is then handled as usual.
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from voice.domain import commands
+from voice.domain import commands, reading
 from voice.domain.commands import Kind
 from voice.domain.recognition import Expectation
 
@@ -89,7 +93,7 @@ class Dialogue:
             command = commands.read(text, language)
             if command is not None and command.kind is Kind.REPEAT and self.last_reply:
                 return Turn(forward=None, say=self.last_reply)
-            return Turn(forward=text)
+            return Turn(forward=reading.for_agent(text, language))
         answer = commands.yes_or_no(text, language)
         pending = self.pending
         if answer is None and commands.read(text, language) == commands.Command(Kind.REPEAT):

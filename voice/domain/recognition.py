@@ -7,8 +7,9 @@
   out): the JSGF command grammar decodes it in tens of milliseconds. Its
   answer is taken when it is a command that fits what is expected;
   otherwise Whisper decides.
-- Everything else: Whisper (faster-whisper, CTranslate2 int8), greedy
-  decoding without temperature fallback, a token budget proportional to
+- Everything else: Whisper (faster-whisper, CTranslate2 int8), beam search
+  (5) for the multilingual model and greedy for tiny.en, without temperature
+  fallback, a token budget proportional to
   the audio and no repeated 3-grams, so the time per utterance is bounded
   and hallucinated loops are cut; for utterances of 1.5 s or more, a short
   prompt of the platform's vocabulary (city names, trades) in the
@@ -75,7 +76,9 @@ class Recognition:
 class WhisperRecognizer:
     """faster-whisper over a packaged model: `base` (multilingual) or `tiny.en`."""
 
-    def __init__(self, model: str = "base", threads: int = 2, use_vocabulary: bool = True, beam_size: int = 1) -> None:
+    def __init__(
+        self, model: str = "base", threads: int = 2, use_vocabulary: bool = True, beam_size: int | None = None
+    ) -> None:
         from faster_whisper import WhisperModel  # heavy import: only when a model is wanted
 
         if model == "base":
@@ -91,7 +94,9 @@ class WhisperRecognizer:
         self.name = model
         self.multilingual = bool(self._model.model.is_multilingual)
         self.use_vocabulary = use_vocabulary
-        self.beam_size = beam_size
+        # Beam search for the multilingual model: on the committed set it cut vi WER 86 -> 64 %, ja CER 53 -> 46 %
+        # (voice/README.md); English keeps greedy tiny.en, for its latency target.
+        self.beam_size = beam_size or (5 if model == "base" else 1)
         self.prompt_min_ms = 1500
         self._lock = threading.Lock()  # one decode at a time: both cores go to it
 
