@@ -173,7 +173,7 @@ _VI_SOUNDS = (
 def _kakasi() -> Any:
     import pykakasi  # a 10 MB dictionary: loaded on first Japanese reading
 
-    return pykakasi.kakasi()
+    return pykakasi.kakasi()  # type: ignore[no-untyped-call]
 
 
 def key(text: str, language: str) -> str:

@@ -36,12 +36,13 @@ from voice.domain.models import whisper_base_files, whisper_tiny_en_dir
 VOCABULARY = {
     "en": "Osaka, Tokyo, Nagoya, Fukuoka, Kyoto, Yokohama, Aichi. Welding, caregiving, nursing care, "
     "construction, restaurant, food service, factory, farming, hotel, cleaning. Jobs, apply, wage, visa, JLPT.",
-    "ja": "大阪、東京、名古屋、福岡、京都、横浜、愛知。溶接、介護、建設、外食、飲食、工場、農業、ホテル、清掃。"
-    "仕事、求人、応募、時給、ビザ。",
-    "vi": "Osaka, Tokyo, Nagoya, Fukuoka, Kyoto. Hàn, điều dưỡng, chăm sóc, xây dựng, nhà hàng, nhà máy, "
-    "nông nghiệp, khách sạn. Việc làm, công việc, ứng tuyển, lương, visa.",
-    "id": "Osaka, Tokyo, Nagoya, Fukuoka, Kyoto. Las, pengelasan, perawat, konstruksi, restoran, pabrik, "
-    "pertanian, hotel. Pekerjaan, lowongan, melamar, gaji, visa.",
+    # Sentences, not lists: given a list, Whisper copied it into the transcript ("横浜、京都、建設、飲食").
+    "ja": "大阪や東京、名古屋、福岡、京都、横浜で、"
+    "溶接や介護、建設、外食、工場、農業、ホテル、清掃の求人を探して応募します。",
+    "vi": "Tôi tìm việc làm hàn, điều dưỡng, chăm sóc, xây dựng, nhà hàng, nhà máy, nông nghiệp hay khách sạn "
+    "ở Osaka, Tokyo, Nagoya, Fukuoka, Kyoto hoặc Yokohama và ứng tuyển.",
+    "id": "Saya mencari pekerjaan las, perawat, konstruksi, restoran, pabrik, pertanian atau hotel "
+    "di Osaka, Tokyo, Nagoya, Fukuoka, Kyoto atau Yokohama, lalu melamar.",
 }
 
 
