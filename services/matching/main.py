@@ -32,9 +32,10 @@ async def add_servicers(grpc_server: grpc.aio.Server, resources: Resources) -> N
     fanout = Fanout(resources.redis, resources.redis.key("live", "matching"))
     if config.index == "pgvector":
         # The job vectors and their HNSW graph in PostgreSQL (the service's database unless
-        # MATCHING_PGVECTOR_URL names another with the vector extension); one connection a replica.
+        # MATCHING_PGVECTOR_URL names another with the vector extension); a small async pool a
+        # replica: every query is awaited (services/matching/recommend.py), none blocks the loop.
         url = config.pgvector_url or resources.settings.database_url
-        vectors = await asyncio.to_thread(PgVectorIndex, url, DIM)
+        vectors = await PgVectorIndex.connect(url, DIM)
         resources.extras["pgvector"] = vectors
 
         def attach(index: SlotIndex) -> None:
@@ -82,13 +83,13 @@ async def snapshots(resources: Resources) -> None:
 
 
 async def close_index(resources: Resources) -> None:
-    """Hold pgvector's connection while the service runs (MATCHING_INDEX=pgvector); close it at the end."""
+    """Hold pgvector's pool while the service runs (MATCHING_INDEX=pgvector); close it at the end."""
     try:
         await asyncio.Event().wait()
     finally:
         vectors = resources.extras.get("pgvector")
         if vectors is not None:
-            vectors.close()
+            await vectors.aclose()
 
 
 async def follow(resources: Resources) -> None:

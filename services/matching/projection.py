@@ -37,7 +37,7 @@ from services.runtime.replica import ReadRouter
 log = logging.getLogger(__name__)
 DIM = 384
 TOPIC = "projection"
-SNAPSHOT_FORMAT = "iworkz-matching-projection-2"  # 2: the matcher keeps worker columns
+SNAPSHOT_FORMAT = "iworkz-matching-projection-3"  # 3: pgvector's rows keep their seq, no job vector
 
 
 def _no_stamps() -> dict[str, dict[str, object]]:
@@ -94,11 +94,15 @@ class Projection:
                 jobs = await store.all_jobs(conn)
                 workers = await store.all_workers(conn)
                 vector_rows = await store.vectors(conn)
+                hashes: dict[str, object] = {v.name: v.text_hash for v in vector_rows}
                 vectors = {v.name: np.asarray(v.vector, dtype=np.float32) for v in vector_rows}
+                del vector_rows
                 counts = {c.job: c.n for c in await store.applicant_counts(conn)}
                 verified = await store.all_verified(conn)
             stamps = _no_stamps()
-            stamps["vectors"] = {v.name: v.text_hash for v in vector_rows}
+            stamps["vectors"] = hashes
+            worker_vectors = {w.name: vectors[w.name] for w in workers if w.name in vectors}
+
             stamps["verified"] = {name: sorted(keys) for name, keys in verified.items()}
             facts = []
             for row in jobs:
@@ -108,12 +112,14 @@ class Projection:
                 messages[row.name] = message
                 facts.append((contracts.job_facts(message, published=row.published_at), vectors.get(row.name)))
             matcher.upsert_jobs(facts)
+            del facts, vectors  # with pgvector the job vectors now live only in PostgreSQL
+            await self._flush(matcher)
             for wrow in workers:
                 stamps["workers"][wrow.name] = store.stamp(wrow.updated_at)
                 profile = mp.WorkerProfile.FromString(wrow.body)
                 profile.name = wrow.name
                 worker = contracts.worker_facts(profile, verified=verified.get(wrow.name, ()), updated=wrow.updated_at)
-                matcher.upsert_worker(worker, vectors.get(wrow.name))
+                matcher.upsert_worker(worker, worker_vectors.get(wrow.name))
             for name, n in counts.items():
                 job = matcher.jobs.get(name)
                 if job is not None:
@@ -138,6 +144,7 @@ class Projection:
                 row = await store.job(conn, name)
                 if row is None:
                     self.matcher.remove_job(name)
+                    await self._flush(self.matcher)
                     self.job_messages.pop(name, None)
                     self.stamps["jobs"].pop(name, None)
                     self.stamps["vectors"].pop(name, None)
@@ -148,6 +155,7 @@ class Projection:
                 self.stamps["jobs"][name] = store.stamp(row.updated_at)
                 job = contracts.job_facts(message, published=row.published_at)
                 self.matcher.upsert_jobs([(job, vector)])
+                await self._flush(self.matcher)
                 self.job_messages[name] = message
                 return job
             if kind == "worker":
@@ -177,6 +185,12 @@ class Projection:
                 if known is not None:
                     self.matcher.applicants_per_seat[name] = counts.get(name, 0) / max(1, known.headcount)
             return None
+
+    @staticmethod
+    async def _flush(matcher: Matcher) -> None:
+        """Write a remote job index's queued changes (pgvector), awaited: the loop goes on."""
+        if matcher.remote is not None:
+            await matcher.remote.aflush()
 
     async def _vector(self, conn: Connection, name: str) -> npt.NDArray[np.float32] | None:
         rows = await store.vectors(conn, [name])
@@ -218,6 +232,7 @@ class Projection:
             log.warning("projection snapshot unreadable: rebuilding from PostgreSQL", exc_info=True)
             return False
         async with self._lock:
+            await self._flush(matcher)  # a restored pgvector index re-reads its rows' seq numbers
             self.matcher, self.job_messages, self.stamps = matcher, messages, stamps
         async with self.reads.reader(fresh=True) as conn:
             now = await store.stamps(conn)

@@ -9,7 +9,7 @@ from google.protobuf import timestamp_pb2
 from iworkz.matching.v1 import matching_pb2 as pb
 from iworkz.matching.v1 import matching_pb2_grpc
 from services.eligibility.facts import Job, Worker
-from services.matching import messages, store
+from services.matching import messages, recommend, store
 from services.matching.domain import allocation
 from services.matching.domain.bulk import score_matrix, top_candidates
 from services.matching.domain.scoring import Component
@@ -53,8 +53,9 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
         cursor = paging.decode_page_token(request.page_token, fp) or {"o": 0}
         limit = paging.clamp_page_size(request.page_size, DEFAULT_PAGE, MAX_PAGE)
         matcher = self.projection.matcher
-        found, more = matcher.recommend_jobs(
-            worker, self.projection.now(), limit=limit, offset=int(cursor["o"]), prefecture=request.prefecture
+        # Awaited: with pgvector the search is a query (recommend.py), never on the loop's time.
+        found, more, _ = await recommend.recommend_jobs(
+            matcher, worker, self.projection.now(), limit=limit, offset=int(cursor["o"]), prefecture=request.prefecture
         )
         lang = messages.language(request.language_code)
         return pb.RecommendJobsResponse(
@@ -70,7 +71,9 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
         cursor = paging.decode_page_token(request.page_token, fp) or {"o": 0}
         limit = paging.clamp_page_size(request.page_size, DEFAULT_PAGE, MAX_PAGE)
         matcher = self.projection.matcher
-        found, more = matcher.recommend_workers(job, self.projection.now(), limit=limit, offset=int(cursor["o"]))
+        found, more = await recommend.recommend_workers(
+            matcher, job, self.projection.now(), limit=limit, offset=int(cursor["o"])
+        )
         lang = messages.language(request.language_code)
         return pb.RecommendWorkersResponse(
             matches=[messages.worker_match(r, matcher.workers[r.id], lang) for r in found],
@@ -90,7 +93,7 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
         worker, job = self._worker(request.worker), self._job(request.job)
         if "worker" not in caller.roles and not caller.is_admin and not worker.discoverable:
             raise PermissionDenied("this worker is not discoverable")
-        ranked = self.projection.matcher.explain(worker, job, self.projection.now())
+        ranked = await recommend.explain(self.projection.matcher, worker, job, self.projection.now())
         return messages.explanation(
             worker, job, ranked.eligibility, ranked.score, messages.language(request.language_code)
         )
@@ -176,6 +179,7 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
         k = request.candidates_per_worker or DEFAULT_CANDIDATES
         dense = len(workers) * max(1, sum(seats)) <= allocation.DENSE_LIMIT and len(workers) * len(jobs) <= DENSE_PAIRS
         candidates: list[allocation.Candidates] = []
+        job_vectors = await recommend.job_vectors(matcher, [j.name for j in jobs])
         if workers and dense:
             scores = await asyncio.to_thread(
                 score_matrix,
@@ -184,7 +188,7 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
                 now,
                 no_exposure,
                 worker_vectors=matcher.worker_vectors,
-                job_vectors=matcher.job_vectors,
+                job_vectors=job_vectors,
             )
             candidates = allocation.top_k(scores, len(jobs), request.min_score)
         elif workers:
@@ -198,7 +202,7 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
                 no_exposure,
                 k,
                 worker_vectors=matcher.worker_vectors,
-                job_vectors=matcher.job_vectors,
+                job_vectors=job_vectors,
             )
             for found, values in tops:
                 keep = [(int(j), float(v)) for j, v in zip(found, values, strict=True) if v >= request.min_score]

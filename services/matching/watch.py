@@ -35,7 +35,7 @@ from google.protobuf import timestamp_pb2
 from iworkz.matching.v1 import events_pb2
 from iworkz.matching.v1 import matching_pb2 as pb
 from services.eligibility.facts import Job, Worker
-from services.matching import messages, store
+from services.matching import messages, recommend, store
 from services.matching.domain.ranking import WATCH_LIMIT, Found
 from services.matching.domain.scoring import Score
 from services.matching.projection import Projection
@@ -77,10 +77,11 @@ class MatchWatch:
             if kind == "job" and entity is None:
                 await store.forget_job(conn, name)
             elif isinstance(entity, Job):
-                for f in self.projection.matcher.matches_for_job(entity, now, self.floor, self.per_job):
+                matcher = self.projection.matcher
+                for f in await recommend.matches_for_job(matcher, entity, now, self.floor, self.per_job):
                     found[(f.worker.name, f.job.name)] = f
             elif isinstance(entity, Worker):
-                for f in self.projection.matcher.matches_for_worker(entity, now, self.floor):
+                for f in await recommend.matches_for_worker(self.projection.matcher, entity, now, self.floor):
                     found[(f.worker.name, f.job.name)] = f
         if not found:
             return []

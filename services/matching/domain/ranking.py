@@ -13,12 +13,20 @@
 
 Vectors are E5 embeddings, centred on a fixed corpus mean and normalised
 (`scoring.centred_unit`), so a dot product is the centred cosine.
+
+Where the job vectors are: with an in-memory index (faiss, exact) the matcher
+keeps a map of them (`job_vectors`). With a `RemoteSlotIndex` (pgvector) it
+keeps none: a search brings the pool's vectors with it, and the methods that
+score a job take its vector as an argument (`vectors`), fetched by the caller;
+without one they fetch it synchronously. The service awaits every such fetch
+(`services/matching/recommend.py`), in the steps `jobs_query` → search →
+`rank_jobs`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +36,7 @@ from services.eligibility import rules as eligibility
 from services.eligibility.facts import Job, Worker
 from services.matching.domain.bulk import component_matrices, totals
 from services.matching.domain.prefilter import PREFECTURE_INDEX, JobTable, WorkerTable, _km
-from services.matching.domain.retrieval import FaissHnswIndex, SlotIndex
+from services.matching.domain.retrieval import FaissHnswIndex, RemoteSlotIndex, SlotIndex
 from services.matching.domain.scoring import (
     FRESHNESS_DAYS,
     FULL_EXPERIENCE_YEARS,
@@ -66,6 +74,17 @@ class Ranked:
 
 
 @dataclass(frozen=True)
+class JobsQuery:
+    """What a worker's recommendations search: the eligible rows, how many candidates, with
+    which vector (None: no vector yet, the pool is the `newest` eligible jobs)."""
+
+    mask: npt.NDArray[np.bool_]
+    pool_size: int
+    vector: Vector | None
+    newest: list[str]
+
+
+@dataclass(frozen=True)
 class Found:
     """A pair for WatchMatches: the worker's score of the job, and the employer's of the worker
     (None when the worker is not discoverable)."""
@@ -95,7 +114,11 @@ class Matcher:
         self.workers: dict[str, Worker] = {}
         self.table = JobTable()
         self.worker_table = WorkerTable(dim)
+        # The job vectors when the index holds them in memory; a remote index (pgvector) keeps
+        # them, and `vectored` names the jobs this replica knows to have one.
         self.job_vectors: dict[str, Vector] = {}
+        self.remote: RemoteSlotIndex | None = None if getattr(self.index, "holds_vectors", True) else self.index  # type: ignore[assignment]
+        self.vectored: set[str] = set()
         self.worker_vectors: dict[str, Vector] = {}
         self.applicants_per_seat: dict[str, float] = {}
 
@@ -109,16 +132,26 @@ class Matcher:
         if not batch:
             return
         with_vec = [(j, v) for j, v in batch if v is not None]
+        known = {j.name for j, _ in batch if j.name in self.jobs}
         for job, _ in batch:
             self.jobs[job.name] = job
-        if with_vec:
-            units = self.unit(np.stack([v for _, v in with_vec]))
+        names = [j.name for j, _ in batch]
+        units = self.unit(np.stack([v for _, v in with_vec])) if with_vec else np.zeros((0, self.dim), np.float32)
+        if self.remote is not None:
+            # Only the store keeps vectors; a job without one yet still needs its row.
+            given = {job.name: u for (job, _), u in zip(with_vec, units, strict=True)}
+            if given:
+                self.remote.upsert(list(given), np.stack(list(given.values())))
+                self.vectored.update(given)
+            fresh = [n for n in dict.fromkeys(names) if n not in known and n not in given]
+            if fresh:
+                self.remote.reserve(fresh)
+        else:
             for (job, _), u in zip(with_vec, units, strict=True):
                 self.job_vectors[job.name] = u
-        # Every job needs a slot (its eligibility row) even before it has a vector.
-        names = [j.name for j, _ in batch]
-        vectors = np.stack([self.job_vectors.get(n, np.zeros(self.dim, np.float32)) for n in names])
-        self.index.upsert(names, vectors)
+            # Every job needs a slot (its eligibility row) even before it has a vector.
+            vectors = np.stack([self.job_vectors.get(n, np.zeros(self.dim, np.float32)) for n in names])
+            self.index.upsert(names, vectors)
         for job, _ in batch:
             self.table.set(self._slot(job.name), job)
 
@@ -131,6 +164,7 @@ class Matcher:
             self.index.remove([name])
             del self.jobs[name]
             self.job_vectors.pop(name, None)
+            self.vectored.discard(name)
 
     def upsert_worker(self, worker: Worker, vector: Vector | None = None) -> None:
         """Add or replace a worker; `None` keeps the worker's previous vector."""
@@ -146,27 +180,47 @@ class Matcher:
         self.worker_table.remove(name)
 
     # --- scoring ----------------------------------------------------------
-    def cosine(self, worker: str, job: str) -> float | None:
-        wv, jv = self.worker_vectors.get(worker), self.job_vectors.get(job)
+    def job_vectors_of(self, names: Sequence[str]) -> Mapping[str, Vector]:
+        """The vectors of these jobs: the in-memory map, or (remote index) fetched synchronously."""
+        if self.remote is None:
+            return self.job_vectors
+        wanted = [n for n in names if n in self.vectored]
+        return self.remote.vectors(wanted) if wanted else {}
+
+    def cosine(self, worker: str, job: str, vectors: Mapping[str, Vector] | None = None) -> float | None:
+        if vectors is None:
+            vectors = self.job_vectors_of([job])
+        wv, jv = self.worker_vectors.get(worker), vectors.get(job)
         if wv is None or jv is None:
             return None
         return float(wv @ jv)
 
-    def score_pair(self, worker: Worker, job: Job, now: dt.datetime, *, for_employer: bool = False) -> Score:
+    def score_pair(
+        self,
+        worker: Worker,
+        job: Job,
+        now: dt.datetime,
+        *,
+        for_employer: bool = False,
+        vectors: Mapping[str, Vector] | None = None,
+    ) -> Score:
+        """The pair's score; `vectors` holds the job's vector (default: `job_vectors_of`)."""
         return score(
             worker,
             job,
             weights=self.weights.values,
             weights_version=self.weights.version,
             now=now,
-            cosine=self.cosine(worker.name, job.name),
+            cosine=self.cosine(worker.name, job.name, vectors),
             applicants_per_seat=0.0 if for_employer else self.applicants_per_seat.get(job.name, 0.0),
             freshness_of=worker.updated if for_employer else None,
         )
 
-    def explain(self, worker: Worker, job: Job, now: dt.datetime) -> Ranked:
+    def explain(
+        self, worker: Worker, job: Job, now: dt.datetime, vectors: Mapping[str, Vector] | None = None
+    ) -> Ranked:
         verdict = eligibility.check(worker, job, now.date())
-        return Ranked(job.name, self.score_pair(worker, job, now), verdict)
+        return Ranked(job.name, self.score_pair(worker, job, now, vectors=vectors), verdict)
 
     # --- retrieval --------------------------------------------------------
     def eligible_mask(self, worker: Worker, prefecture: str = "") -> npt.NDArray[np.bool_]:
@@ -176,25 +230,59 @@ class Matcher:
             mask &= self.table.prefecture[:size] == PREFECTURE_INDEX.get(prefecture, -2)
         return mask
 
-    def recommend_jobs(
-        self, worker: Worker, now: dt.datetime, *, limit: int, offset: int = 0, prefecture: str = ""
-    ) -> tuple[list[Ranked], bool]:
-        """Eligible open jobs, best first: the page [offset, offset+limit) and whether more follow."""
+    def jobs_query(self, worker: Worker, *, limit: int, offset: int = 0, prefecture: str = "") -> JobsQuery:
+        """The first step of `recommend_jobs`: the eligibility mask and what to search (no I/O)."""
         mask = self.eligible_mask(worker, prefecture)
         pool_size = max(POOL_MIN, (offset + limit) * POOL_FACTOR)
         vector = self.worker_vectors.get(worker.name)
-        if vector is not None:
-            names = [n for n, _ in self.index.search_mask(vector, pool_size, mask)]
-        else:
+        newest: list[str] = []
+        if vector is None:
             slots = np.flatnonzero(mask)
-            names = sorted(
+            newest = sorted(
                 (str(self.index.name_at(int(s))) for s in slots),
                 key=lambda n: self.jobs[n].published or dt.datetime.min.replace(tzinfo=dt.UTC),
                 reverse=True,
             )[:pool_size]
-        # Rank the pool with bulk scores; explain (reasons, rule verdicts) only the page.
-        pool = [self.jobs[n] for n in names]
-        order = self._rank(worker, pool, now)
+        return JobsQuery(mask, pool_size, vector, newest)
+
+    def recommend_jobs(
+        self, worker: Worker, now: dt.datetime, *, limit: int, offset: int = 0, prefecture: str = ""
+    ) -> tuple[list[Ranked], bool]:
+        """Eligible open jobs, best first: the page [offset, offset+limit) and whether more follow."""
+        query = self.jobs_query(worker, limit=limit, offset=offset, prefecture=prefecture)
+        names, vectors = self._pool(query)
+        return self.rank_jobs(worker, now, query, names, vectors, limit=limit, offset=offset)
+
+    def _pool(self, query: JobsQuery) -> tuple[list[str], Mapping[str, Vector]]:
+        """The candidates for `query` and their vectors (a remote index's search is synchronous here)."""
+        if query.vector is None:
+            return query.newest, self.job_vectors_of(query.newest)
+        if self.remote is None:
+            return [n for n, _ in self.index.search_mask(query.vector, query.pool_size, query.mask)], self.job_vectors
+        return self.pool_of(self.remote.search_rows(query.vector, query.pool_size, query.mask))
+
+    def pool_of(self, rows: Sequence[tuple[str, float, Vector]]) -> tuple[list[str], dict[str, Vector]]:
+        """A remote search's rows as the pool's names and vectors (a job without a vector yet has none)."""
+        return [n for n, _, _ in rows], {n: v for n, _, v in rows if n in self.vectored}
+
+    def rank_jobs(
+        self,
+        worker: Worker,
+        now: dt.datetime,
+        query: JobsQuery,
+        names: Sequence[str],
+        vectors: Mapping[str, Vector],
+        *,
+        limit: int,
+        offset: int = 0,
+    ) -> tuple[list[Ranked], bool]:
+        """The last step of `recommend_jobs`: the pool `names` found for `query` (with the jobs'
+        `vectors`) ranked, the page explained."""
+        mask, pool_size = query.mask, query.pool_size
+        # Rank the pool with bulk scores; explain (reasons, rule verdicts) only the page. A job
+        # closed while the search was awaited is left out.
+        pool = [self.jobs[n] for n in names if n in self.jobs]
+        order = self._rank(worker, pool, now, vectors)
         today = now.date()
         ranked: list[Ranked] = []
         position = 0
@@ -204,14 +292,14 @@ class Matcher:
             if not verdict.eligible:  # only licences beyond the column filter's vocabulary get here
                 continue
             if position >= offset:
-                ranked.append(Ranked(job.name, self.score_pair(worker, job, now), verdict))
+                ranked.append(Ranked(job.name, self.score_pair(worker, job, now, vectors=vectors), verdict))
             position += 1
             if len(ranked) > limit:
                 break
         more = len(ranked) > limit or (len(names) >= pool_size and int(mask.sum()) > pool_size)
         return ranked[:limit], more
 
-    def _rank(self, worker: Worker, pool: list[Job], now: dt.datetime) -> list[int]:
+    def _rank(self, worker: Worker, pool: list[Job], now: dt.datetime, vectors: Mapping[str, Vector]) -> list[int]:
         """Indices of `pool`, best total first (ties by name)."""
         if not pool:
             return []
@@ -221,29 +309,45 @@ class Matcher:
             pool,
             now,
             worker_vectors={worker.name: vector} if vector is not None else {},
-            job_vectors=self.job_vectors,
+            job_vectors=vectors,
             applicants_per_seat=self.applicants_per_seat,
         )
         total = totals(comps, self.weights.values)[0]
         return sorted(range(len(pool)), key=lambda i: (-total[i], pool[i].name))
 
     def recommend_workers(
-        self, job: Job, now: dt.datetime, *, limit: int, offset: int = 0
+        self,
+        job: Job,
+        now: dt.datetime,
+        *,
+        limit: int,
+        offset: int = 0,
+        vectors: Mapping[str, Vector] | None = None,
     ) -> tuple[list[Ranked], bool]:
-        """Eligible, discoverable workers for `job`, best first."""
+        """Eligible, discoverable workers for `job`, best first (`vectors`: the job's, as in `score_pair`)."""
+        if vectors is None:
+            vectors = self.job_vectors_of([job.name])
         table = self.worker_table
         rows = np.flatnonzero(table.eligible_mask(job) & table.discoverable)
-        best = self._best_workers(job, now, rows, k=offset + limit, floor=0.0, for_employer=True)
+        best = self._best_workers(job, now, rows, k=offset + limit, floor=0.0, for_employer=True, vectors=vectors)
         today = now.date()
         page = []
         for _, worker in best[offset:]:
             verdict = eligibility.check(worker, job, today)
             if verdict.eligible:  # the column filter equals the rules; this is the explanation
-                page.append(Ranked(worker.name, self.score_pair(worker, job, now, for_employer=True), verdict))
+                page.append(
+                    Ranked(worker.name, self.score_pair(worker, job, now, for_employer=True, vectors=vectors), verdict)
+                )
         return page, len(rows) > offset + limit
 
     def _upper_bounds(
-        self, job: Job, rows: npt.NDArray[np.int64], now: dt.datetime, *, for_employer: bool
+        self,
+        job: Job,
+        rows: npt.NDArray[np.int64],
+        now: dt.datetime,
+        *,
+        for_employer: bool,
+        vectors: Mapping[str, Vector] | None = None,
     ) -> npt.NDArray[np.float64]:
         """For each worker row, a total `job` cannot exceed, from columns alone (numpy over the rows).
 
@@ -255,7 +359,7 @@ class Matcher:
         table, n = self.worker_table, len(rows)
         values: dict[Component, npt.NDArray[np.float64]] = {}
         semantic = np.full(n, NEUTRAL)
-        job_vector = self.job_vectors.get(job.name)
+        job_vector = (self.job_vectors_of([job.name]) if vectors is None else vectors).get(job.name)
         if job_vector is not None:
             has = table.has_vector[rows]
             cosine = table.vectors[rows[has]].astype(np.float64) @ job_vector.astype(np.float64)
@@ -304,6 +408,7 @@ class Matcher:
         k: int,
         floor: float,
         for_employer: bool,
+        vectors: Mapping[str, Vector] | None = None,
         scan: int | None = None,
     ) -> list[tuple[float, Worker]]:
         """The `k` best of these (eligible) worker rows for `job` with a total of at least `floor`.
@@ -316,7 +421,9 @@ class Matcher:
         if len(rows) == 0 or k <= 0:
             return []
         table = self.worker_table
-        bound = self._upper_bounds(job, rows, now, for_employer=for_employer)
+        if vectors is None:
+            vectors = self.job_vectors_of([job.name])
+        bound = self._upper_bounds(job, rows, now, for_employer=for_employer, vectors=vectors)
         keep = bound >= floor
         rows, bound = rows[keep], bound[keep]
         order = np.lexsort((-table.updated[rows], -bound))
@@ -332,7 +439,7 @@ class Matcher:
                 [job],
                 now,
                 worker_vectors=self.worker_vectors,
-                job_vectors=self.job_vectors,
+                job_vectors=vectors,
                 applicants_per_seat={} if for_employer else self.applicants_per_seat,
             )
             if for_employer:  # employers rank by the worker's fit: the profile's freshness, no exposure
@@ -349,12 +456,20 @@ class Matcher:
         return [(t, w) for t, _, _, w in best]
 
     # --- new matches (WatchMatches) ---------------------------------------
-    def _found(self, worker: Worker, job: Job, now: dt.datetime) -> Found:
-        employer = self.score_pair(worker, job, now, for_employer=True) if worker.discoverable else None
-        return Found(worker, job, self.score_pair(worker, job, now), employer)
+    def _found(self, worker: Worker, job: Job, now: dt.datetime, vectors: Mapping[str, Vector]) -> Found:
+        employer = (
+            self.score_pair(worker, job, now, for_employer=True, vectors=vectors) if worker.discoverable else None
+        )
+        return Found(worker, job, self.score_pair(worker, job, now, vectors=vectors), employer)
 
     def matches_for_job(
-        self, job: Job, now: dt.datetime, floor: float, limit: int = WATCH_LIMIT, scan: int = WATCH_SCAN
+        self,
+        job: Job,
+        now: dt.datetime,
+        floor: float,
+        limit: int = WATCH_LIMIT,
+        scan: int = WATCH_SCAN,
+        vectors: Mapping[str, Vector] | None = None,
     ) -> list[Found]:
         """The workers `job` suits best (at most `limit`) whose score of it reaches `floor` (a job
         published or changed).
@@ -364,16 +479,30 @@ class Matcher:
         (`_best_workers`): the work per job published grows with the candidates scored, not with
         every worker's rule check and score.
         """
+        if vectors is None:
+            vectors = self.job_vectors_of([job.name])
         rows = np.flatnonzero(self.worker_table.eligible_mask(job))
-        best = self._best_workers(job, now, rows, k=limit, floor=floor, for_employer=False, scan=scan)
+        best = self._best_workers(job, now, rows, k=limit, floor=floor, for_employer=False, scan=scan, vectors=vectors)
         today = now.date()
-        found = [self._found(w, job, now) for _, w in best if eligibility.check(w, job, today).eligible]
+        found = [self._found(w, job, now, vectors) for _, w in best if eligibility.check(w, job, today).eligible]
         return [f for f in found if f.for_worker.total >= floor]
 
     def matches_for_worker(self, worker: Worker, now: dt.datetime, floor: float, limit: int = 50) -> list[Found]:
         """The worker's best eligible jobs (at most `limit`) reaching `floor` (a profile or credential changed)."""
-        ranked, _ = self.recommend_jobs(worker, now, limit=limit)
-        return [self._found(worker, self.jobs[r.id], now) for r in ranked if r.score.total >= floor]
+        query = self.jobs_query(worker, limit=limit)
+        names, vectors = self._pool(query)
+        ranked, _ = self.rank_jobs(worker, now, query, names, vectors, limit=limit)
+        return self.found_for_worker(worker, ranked, now, floor, vectors)
+
+    def found_for_worker(
+        self, worker: Worker, ranked: Sequence[Ranked], now: dt.datetime, floor: float, vectors: Mapping[str, Vector]
+    ) -> list[Found]:
+        """The pairs of a worker's ranked jobs that reach `floor`."""
+        return [
+            self._found(worker, self.jobs[r.id], now, vectors)
+            for r in ranked
+            if r.score.total >= floor and r.id in self.jobs
+        ]
 
 
 def _freshness(updated: dt.datetime | None, now: dt.datetime) -> float:

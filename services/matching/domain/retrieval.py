@@ -14,7 +14,9 @@ Backends:
   against the stored vectors.
 - `PgVectorIndex` (`services/matching/pgvector_index.py`): the same
   interface over PostgreSQL + pgvector, for indexes that outgrow a
-  replica's memory.
+  replica's memory. As the matcher's index (`PgVectorSlots`, a
+  `RemoteSlotIndex`) it keeps no vector in the process: a search returns the
+  best rows' vectors, and the service awaits it (`asearch_rows`).
 """
 
 from __future__ import annotations
@@ -48,7 +50,12 @@ class VectorIndex(Protocol):
 
 class SlotIndex(VectorIndex, Protocol):
     """What `ranking.Matcher` needs of its job index: stable rows per id (the eligibility
-    columns are indexed by them) and search among the rows a mask allows."""
+    columns are indexed by them) and search among the rows a mask allows.
+
+    `holds_vectors`: the index keeps the vectors in this process (the matcher keeps its own map
+    of them too); when false it is a `RemoteSlotIndex`."""
+
+    holds_vectors: bool
 
     def slot(self, name: str) -> int: ...
 
@@ -60,6 +67,27 @@ class SlotIndex(VectorIndex, Protocol):
     def slot_mask(self, allowed: Sequence[str] | None) -> Mask: ...
 
     def search_mask(self, query: Vectors, k: int, mask: Mask) -> list[tuple[str, float]]: ...
+
+
+class RemoteSlotIndex(SlotIndex, Protocol):
+    """A job index whose vectors live outside the process (pgvector): the matcher keeps none.
+
+    Searches return the k best rows with their vectors (what the caller scores with); writes
+    are queued by `upsert`/`reserve`/`remove` and written by `aflush`. The `a*` methods are
+    awaited by the service (no query blocks its event loop); the others are synchronous."""
+
+    def reserve(self, ids: Sequence[str]) -> None:
+        """Rows for jobs known before their vectors (kept if the store already has a vector)."""
+
+    def search_rows(self, query: Vectors, k: int, mask: Mask) -> list[tuple[str, float, Vectors]]: ...
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, Vectors]: ...
+
+    async def asearch_rows(self, query: Vectors, k: int, mask: Mask) -> list[tuple[str, float, Vectors]]: ...
+
+    async def avectors(self, ids: Sequence[str]) -> dict[str, Vectors]: ...
+
+    async def aflush(self) -> None: ...
 
 
 class _Slots:
@@ -131,6 +159,8 @@ class _Slots:
 class ExactIndex:
     """Brute-force search: exact, O(n) per query; the reference for recall."""
 
+    holds_vectors = True
+
     def __init__(self, dim: int) -> None:
         self.dim = dim
         self._slots = _Slots(dim)
@@ -178,6 +208,8 @@ class FaissHnswIndex:
     Removed ids stay in the graph but are never allowed (faiss HNSW cannot
     delete); `compact()` rebuilds when they pile up.
     """
+
+    holds_vectors = True
 
     def __init__(
         self,

@@ -4,8 +4,12 @@ RecommendJobs as the faiss replica does on the same data, eligibility filters be
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import numpy as np
 import psycopg
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from iworkz.marketplace.v1 import marketplace_pb2 as mp
 from iworkz.matching.v1 import matching_pb2 as pb
@@ -127,7 +131,7 @@ async def test_recommend_jobs_from_pgvector_equals_faiss(world: World, replicas,
         matcher = projection.matcher
         who = matcher.workers[worker]
         mask = matcher.eligible_mask(who)
-        top = matcher.index.search_mask(matcher.worker_vectors[worker], 2, mask)
+        top = await matcher.index.asearch_mask(matcher.worker_vectors[worker], 2, mask)
         other = replicas[0].resources.extras["projection"].matcher
         assert [n for n, _ in top] == [
             n for n, _ in other.index.search_mask(other.worker_vectors[worker], 2, other.eligible_mask(who))
@@ -188,3 +192,73 @@ async def test_a_pgvector_replica_restarts_from_its_snapshot(world: World, match
         stub = matching_pb2_grpc.MatchingServiceStub(world.client(faiss.target, signed.tokens).channel)
         assert _same(await _walk(stub, worker, mine), before)
         assert not faiss.resources.extras["projection"].restored_from_snapshot
+
+
+SASEBO = types.Location(prefecture="JP-42", city="Sasebo")
+
+
+async def test_a_slow_pgvector_search_does_not_block_the_replica(world: World, matching_settings, pgvector_url):
+    """While a RecommendJobs waits on PostgreSQL (the vector table locked by another session), the
+    same replica still answers other calls: the query is awaited, not run on the event loop. Only
+    the order of events is checked: the lock is taken, the search is seen waiting on it, a health
+    check is answered, the search is still pending; the lock goes, the search answers in full."""
+    signed, worker = await profile(world, location=SASEBO, relocation=types.RELOCATION_NONE)
+    _, org, market = await employer(world)
+    jobs = [await publish(market, org, title=f"Shipwright {i}", location=SASEBO) for i in range(3)]
+    mine = {j.name for j in jobs}
+    async with server.running(
+        SPEC, matching_settings(MATCHING_INDEX="pgvector", MATCHING_PGVECTOR_URL=pgvector_url)
+    ) as pg:
+        projection = pg.resources.extras["projection"]
+        stub = matching_pb2_grpc.MatchingServiceStub(world.client(pg.target, signed.tokens).channel)
+        rng = np.random.default_rng(5)
+        async with pg.resources.db.transaction() as conn:
+            for i, name in enumerate([worker, *mine]):
+                await conn.execute(
+                    "INSERT INTO vectors (name, model, text_hash, vector) VALUES (%s, 'test', %s, %s)"
+                    " ON CONFLICT (name) DO UPDATE SET vector = EXCLUDED.vector, text_hash = EXCLUDED.text_hash",
+                    (name, f"b{i}", [float(x) for x in rng.standard_normal(DIM)]),
+                )
+        await projection.changed([f"job:{n}" for n in mine] + [f"worker:{worker}"])
+
+        async def searched() -> bool:  # the worker has a vector and every job is in the table
+            rows = await _walk(stub, worker, mine)
+            return len(rows) == len(jobs) and len({round(s, 6) for _, _, s in rows}) > 1
+
+        await eventually(searched, timeout=60)
+
+        locked, release = threading.Event(), threading.Event()
+
+        def hold_the_table() -> None:
+            with psycopg.connect(pgvector_url) as conn:
+                conn.execute("LOCK TABLE matching.job_vectors IN ACCESS EXCLUSIVE MODE")
+                locked.set()
+                release.wait(60)  # a fail-safe only: a blocked loop would make the ordering fail, not hang
+                conn.rollback()
+
+        holder = threading.Thread(target=hold_the_table)
+        holder.start()
+        try:
+            await asyncio.to_thread(locked.wait, 30)
+            pending = asyncio.ensure_future(stub.RecommendJobs(pb.RecommendJobsRequest(worker=worker, page_size=100)))
+            async with await psycopg.AsyncConnection.connect(pgvector_url, autocommit=True) as watcher:
+
+                async def waiting_on_the_lock() -> bool:
+                    row = await (
+                        await watcher.execute(
+                            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                            " AND wait_event_type = 'Lock'"
+                        )
+                    ).fetchone()
+                    return bool(row and row[0])
+
+                await eventually(waiting_on_the_lock)
+            health = health_pb2_grpc.HealthStub(world.client(pg.target, signed.tokens).channel)
+            answer = await health.Check(health_pb2.HealthCheckRequest(service=""))
+            assert answer.status == health_pb2.HealthCheckResponse.SERVING
+            assert not pending.done()  # the search is still waiting on PostgreSQL, and the replica answered
+        finally:
+            release.set()
+            await asyncio.to_thread(holder.join)
+        reply = await pending
+        assert mine <= {m.job for m in reply.matches}
