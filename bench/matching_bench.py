@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/matching_bench.py                 # 100,000 jobs, a few minutes on 2 cores
     .venv/bin/python bench/matching_bench.py --jobs 1000000  # the big run
-    .venv/bin/python bench/matching_bench.py --pgvector-jobs 20000   # also the pgvector backend
+    .venv/bin/python bench/matching_bench.py --pgvector-jobs 100000  # pgvector at 100k too (default: min(jobs, 20k))
 
 One run, in-process, with synthetic structured vectors (384-d: occupation
 centres + language offsets + noise; i.i.d. vectors would make HNSW recall
@@ -24,8 +24,15 @@ meaningless) and jobs/workers from the quality generator:
    p50/p99 from PublishJob answering to the job showing in RecommendJobs on
    both replicas (marketplace outbox → relay → Redis stream → matching's
    consumer → fan-out → every replica), and from CloseJob to it gone.
-6. pgvector (with `--pgvector-jobs N`): build and recall on PostgreSQL 16 +
-   pgvector (pgserver, or DATABASE_URL's server when it has the extension).
+6. pgvector, beside faiss (`--pgvector-jobs N`, default min(--jobs, 20,000);
+   `--skip pgvector`): the same market in a matcher whose job index is
+   pgvector on PostgreSQL 16 (pgserver, or DATABASE_URL's server when it has
+   the extension), driven as the service drives it (async pool, awaited
+   queries, `services/matching/recommend.py`): build/load time, the
+   replica's resident memory, recall@20 of the filtered search against exact
+   filtered search (each worker's eligibility mask), and RecommendJobs with
+   those filters, 16 in flight (throughput, p50/p99); printed next to the
+   faiss figures of the same size.
 7. mesh: identity, marketplace and matching (one replica each) with their
    sidecar Envoys and the edge, started by the launcher's own code on a copy
    of the topology moved to free ports (the edge's rate limits lifted);
@@ -40,6 +47,7 @@ Aims from issue 10 are printed next to the figures.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import concurrent.futures
 import datetime as dt
 import os
@@ -69,6 +77,15 @@ NO_EXPOSURE = {**HAND_SET.values, Component.EXPOSURE: 0.0}
 
 
 def rss_mb() -> float:
+    """Resident memory, after handing freed heap back to the system (so the legs compare what they keep)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:
+        pass
     for line in pathlib.Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
@@ -84,7 +101,7 @@ def market(n_workers: int, n_jobs: int, seed: int = 5):
     return qs, synthetic_vectors(qs, DIM, seed)
 
 
-def bench_index(n_jobs: int, queries: int) -> None:
+def bench_index(n_jobs: int, queries: int):
     print(f"\n== index: {n_jobs:,} open jobs, {DIM}-d, faiss HNSW (M=16, efConstruction=80) ==")
     t = time.perf_counter()
     qs, vectors = market(400, n_jobs)
@@ -97,7 +114,8 @@ def bench_index(n_jobs: int, queries: int) -> None:
         batch = qs.jobs[start : start + step]
         matcher.upsert_jobs((j, vectors[j.name]) for j in batch)
     build = time.perf_counter() - t
-    print(f"build {build:.1f} s (aim <= 120 s at 100k), resident memory +{rss_mb() - before:.0f} MB (aim <= 1 GB)")
+    grown = rss_mb() - before
+    print(f"build {build:.1f} s (aim <= 120 s at 100k), resident memory +{grown:.0f} MB (aim <= 1 GB)")
     for w in qs.workers:
         matcher.upsert_worker(w, vectors[w.name])
     exact = ExactIndex(DIM)
@@ -118,6 +136,8 @@ def bench_index(n_jobs: int, queries: int) -> None:
     FIGURES["index"] = {
         "jobs": n_jobs,
         "build_s": build,
+        "rss_mb": grown,
+        "vectors_held": len(matcher.job_vectors),
         "recall_at_20": hits / max(1, total),
         "search_p50_ms": pct(latencies, 50),
         "search_p99_ms": pct(latencies, 99),
@@ -128,6 +148,7 @@ def bench_index(n_jobs: int, queries: int) -> None:
         f"eligible share per worker: median {np.median(shares):.1%}, min {min(shares):.2%}"
     )
     bench_recommend(matcher, workers)
+    return qs, vectors, matcher
 
 
 def bench_recommend(matcher: Matcher, workers: list) -> None:
@@ -209,13 +230,10 @@ def bench_spreading() -> None:
     )
 
 
-def bench_pgvector(n_jobs: int, queries: int) -> None:
+def _pgvector_server() -> tuple[str, object]:
+    """A PostgreSQL with pgvector: DATABASE_URL's server if it has the extension, else a pgserver."""
     import psycopg
 
-    from devstack.embedded import create_database, drop_database
-    from services.matching.pgvector_index import PgVectorIndex
-
-    print(f"\n== pgvector: {n_jobs:,} jobs on PostgreSQL + pgvector ==")
     server, own = os.environ.get("DATABASE_URL", ""), None
     if server:
         with psycopg.connect(server, autocommit=True) as conn:
@@ -228,37 +246,126 @@ def bench_pgvector(n_jobs: int, queries: int) -> None:
         directory.chmod(0o755)
         own = pgserver.get_server(directory, cleanup_mode="delete")
         server = own.get_uri()
-    url = create_database(server, "iworkz_bench_pgvector")
+    return server, own
+
+
+def bench_pgvector(n_jobs: int, queries: int, faiss_leg) -> None:
+    """The pgvector backend beside faiss: the same market, the service's async path."""
+    from devstack.embedded import create_database, drop_database
+
+    print(f"\n== pgvector beside faiss: {n_jobs:,} open jobs on PostgreSQL 16 + pgvector 0.6 ==")
+    if faiss_leg is not None and len(faiss_leg[0].jobs) == n_jobs:
+        qs, vectors, faiss = faiss_leg
+        faiss_figures = {**FIGURES["index"], **FIGURES.get("recommend", {})}
+    else:
+        qs, vectors = market(400, n_jobs)
+        faiss, faiss_figures = None, {}
+    server, own = _pgvector_server()
+    name = f"iworkz_bench_pgvector_{os.getpid()}"
+    url = create_database(server, name)
     try:
-        qs, vectors = market(queries, n_jobs, seed=9)
-        index = PgVectorIndex(url, DIM)
-        t = time.perf_counter()
-        ids = [j.name for j in qs.jobs]
-        for start in range(0, n_jobs, 5000):
-            index.upsert(ids[start : start + 5000], np.stack([vectors[n] for n in ids[start : start + 5000]]))
-        print(f"build {time.perf_counter() - t:.1f} s")
-        exact = ExactIndex(DIM)
-        exact.upsert(ids, np.stack([vectors[n] for n in ids]))
-        rng = np.random.default_rng(0)
-        hits = total = 0
-        latencies = []
-        for w in qs.workers:
-            allowed = [n for n in ids if rng.random() < 0.3]
-            t = time.perf_counter()
-            got = index.search(vectors[w.name], 20, allowed)
-            latencies.append((time.perf_counter() - t) * 1000)
-            truth = exact.search(vectors[w.name], 20, allowed)
-            hits += len({n for n, _ in got} & {n for n, _ in truth})
-            total += len(truth)
-        print(
-            f"recall@20 {hits / max(1, total):.3f} with 30 % allowed; p50 {pct(latencies, 50):.1f} ms, "
-            f"p99 {pct(latencies, 99):.1f} ms"
-        )
-        index.close()
+        figures = asyncio.run(_pgvector_leg(url, qs, vectors, faiss, queries))
     finally:
-        drop_database(server, "iworkz_bench_pgvector")
+        drop_database(server, name)
         if own is not None:
-            own.cleanup()
+            own.cleanup()  # type: ignore[attr-defined]
+    FIGURES["pgvector"] = figures
+    rows = [
+        ("build / load", "build_s", "{:.1f} s"),
+        ("replica memory for the index", "rss_mb", "+{:.0f} MB"),
+        ("job vectors held by the replica", "vectors_held", "{:,}"),
+        ("recall@20 vs exact filtered", "recall_at_20", "{:.3f}"),
+        ("filtered search p50", "search_p50_ms", "{:.1f} ms"),
+        ("filtered search p99", "search_p99_ms", "{:.1f} ms"),
+        ("RecommendJobs, 16 in flight", "rps", "{:.0f}/s"),
+        ("RecommendJobs p50", "p50_ms", "{:.1f} ms"),
+        ("RecommendJobs p99", "p99_ms", "{:.1f} ms"),
+    ]
+    print(f"{'':34}{'faiss (in memory)':>20}{'pgvector':>14}")
+    for label, key, fmt in rows:
+        f = faiss_figures.get(key)
+        print(f"{label:34}{fmt.format(f) if f is not None else '-':>20}{fmt.format(figures[key]):>14}")
+
+
+async def _pgvector_leg(url: str, qs, vectors, faiss, queries: int) -> dict[str, float]:
+    from services.matching import recommend
+    from services.matching.pgvector_index import PgVectorIndex, PgVectorSlots
+
+    store = await PgVectorIndex.connect(url, DIM)
+    try:
+        before = rss_mb()
+        matcher = Matcher(DIM, index=PgVectorSlots(store))
+        t = time.perf_counter()
+        for start in range(0, len(qs.jobs), 20_000):
+            matcher.upsert_jobs((j, vectors[j.name]) for j in qs.jobs[start : start + 20_000])
+            assert matcher.remote is not None
+            await matcher.remote.aflush()
+        build = time.perf_counter() - t
+        grown = rss_mb() - before
+        print(f"build {build:.1f} s (writes and pgvector's HNSW), resident memory +{grown:.0f} MB")
+        for w in qs.workers:
+            matcher.upsert_worker(w, vectors[w.name])
+        exact = ExactIndex(DIM)
+        units = matcher.unit(np.stack([vectors[j.name] for j in qs.jobs]))
+        exact.upsert([j.name for j in qs.jobs], units)
+        del units
+        workers = list(qs.workers)[:queries]
+        hits = total = 0
+        latencies: list[float] = []
+        for w in workers:
+            mask = matcher.eligible_mask(w)
+            q = matcher.worker_vectors[w.name]
+            t = time.perf_counter()
+            assert matcher.remote is not None
+            got = await matcher.remote.asearch_rows(q, 20, mask)
+            latencies.append((time.perf_counter() - t) * 1000)
+            truth = exact.search_mask(
+                q, 20, exact.slot_mask([str(matcher.index.name_at(int(s))) for s in np.flatnonzero(mask)])
+            )
+            hits += len({n for n, _, _ in got} & {n for n, _ in truth})
+            total += len(truth)
+        recall = hits / max(1, total)
+        print(
+            f"filtered search: recall@20 {recall:.3f} vs exact filtered; "
+            f"p50 {pct(latencies, 50):.1f} ms, p99 {pct(latencies, 99):.1f} ms"
+        )
+        if faiss is not None:  # the same pages as the faiss matcher
+            same = 0
+            for w in workers[:20]:
+                ours = [r.id for r in (await recommend.recommend_jobs(matcher, w, NOW, limit=20))[0]]
+                same += ours == [r.id for r in faiss.recommend_jobs(w, NOW, limit=20)[0]]
+            print(f"RecommendJobs: the same first page as faiss for {same} of {min(20, len(workers))} workers")
+        calls = [workers[i % len(workers)] for i in range(max(200, 2 * len(workers)))]
+        gate = asyncio.Semaphore(16)
+        timings: list[float] = []
+
+        async def one(w) -> None:
+            async with gate:
+                t = time.perf_counter()
+                await recommend.recommend_jobs(matcher, w, NOW, limit=20)
+                timings.append((time.perf_counter() - t) * 1000)
+
+        t = time.perf_counter()
+        await asyncio.gather(*(one(w) for w in calls))
+        elapsed = time.perf_counter() - t
+        print(
+            f"RecommendJobs with eligibility filters, 16 in flight (the service's path, awaited queries): "
+            f"{len(calls) / elapsed:.0f}/s, p50 {pct(timings, 50):.1f} ms, p99 {pct(timings, 99):.1f} ms"
+        )
+        return {
+            "jobs": len(qs.jobs),
+            "build_s": build,
+            "rss_mb": grown,
+            "vectors_held": len(matcher.job_vectors),
+            "recall_at_20": recall,
+            "search_p50_ms": pct(latencies, 50),
+            "search_p99_ms": pct(latencies, 99),
+            "rps": len(calls) / elapsed,
+            "p50_ms": pct(timings, 50),
+            "p99_ms": pct(timings, 99),
+        }
+    finally:
+        await store.aclose()
 
 
 async def _freshness(changes: int) -> None:
@@ -609,9 +716,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=100_000, help="open jobs in the index (default 100,000)")
     parser.add_argument("--queries", type=int, default=200, help="workers whose searches are measured")
-    parser.add_argument("--pgvector-jobs", type=int, default=0, help="also measure pgvector with this many jobs")
     parser.add_argument(
-        "--skip", default="", help="comma-separated sections to skip: index,allocation,spreading,freshness,mesh"
+        "--pgvector-jobs", type=int, default=0, help="jobs in the pgvector leg (default: --jobs, at most 20,000)"
+    )
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma-separated sections to skip: index,pgvector,allocation,spreading,freshness,mesh",
     )
     parser.add_argument("--mesh-jobs", type=int, default=2000, help="jobs published for the mesh leg")
     parser.add_argument("--mesh-seconds", type=float, default=10.0, help="measured seconds per mode (mesh leg)")
@@ -619,16 +730,18 @@ def main() -> None:
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     print(f"matching bench {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs")
+    faiss_leg = None
     if "index" not in skip:
-        bench_index(args.jobs, args.queries)
+        faiss_leg = bench_index(args.jobs, args.queries)
+    if "pgvector" not in skip:
+        bench_pgvector(args.pgvector_jobs or min(args.jobs, 20_000), args.queries, faiss_leg)
+        faiss_leg = None
     if "allocation" not in skip:
         bench_allocation()
     if "spreading" not in skip:
         bench_spreading()
     if "freshness" not in skip:
         bench_freshness(args.changes)
-    if args.pgvector_jobs:
-        bench_pgvector(args.pgvector_jobs, 50)
     if "mesh" not in skip:
         bench_mesh(args.mesh_jobs, args.mesh_seconds)
     record("matching", FIGURES)
