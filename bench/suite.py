@@ -263,6 +263,17 @@ def table(results: dict[str, dict[str, Any]]) -> list[str]:
                 "≥ 500/s, p99 ≤ 50 ms, recall ≥ 0.95",
             )
         )
+    if "pgvector" in match:
+        pg = match["pgvector"]
+        rows.append(
+            (
+                f"matching recommendations on pgvector, {pg['jobs']:,} jobs, 16 in flight",
+                "",
+                f"{_n(pg['rps'])}/s, p99 {_n(pg['p99_ms'], 1)} ms; recall@20 {pg['recall_at_20']:.3f};"
+                f" build {_n(pg['build_s'], 1)} s, replica +{_n(pg['rss_mb'])} MB",
+                "recall ≥ 0.95",
+            )
+        )
     if "recommend_service" in match:
         service = match["recommend_service"]
         for mode, label in (("direct", "direct gRPC"), ("mesh", "edge + sidecar")):

@@ -231,11 +231,22 @@ class PgVectorIndex:
                 sql.SQL(
                     "INSERT INTO {} (id, embedding) SELECT id, embedding::vector "
                     "FROM unnest(%(ids)s::text[], %(vectors)s::text[]) AS v(id, embedding) "
-                    "ON CONFLICT (id) DO UPDATE SET embedding = EXCLUDED.embedding RETURNING id, seq"
-                ).format(self._table),
+                    # An unchanged vector is not rewritten: every replica writes the vectors it loads,
+                    # and a rewrite costs an HNSW insertion (a restart would rebuild the graph).
+                    "ON CONFLICT (id) DO UPDATE SET embedding = EXCLUDED.embedding "
+                    "WHERE {}.embedding IS DISTINCT FROM EXCLUDED.embedding RETURNING id, seq"
+                ).format(self._table, self._table),
                 {"ids": batch, "vectors": [literal(change.vectors[n]) for n in batch]},
             )
             seqs.update((str(r[0]), int(r[1])) for r in rows)
+            unchanged = [n for n in batch if n not in seqs]
+            if unchanged:
+                rows = yield _Query(
+                    (),
+                    sql.SQL("SELECT id, seq FROM {} WHERE id = ANY(%(ids)s)").format(self._table),
+                    {"ids": unchanged},
+                )
+                seqs.update((str(r[0]), int(r[1])) for r in rows)
         reserve = [n for n in dict.fromkeys(change.reserve) if n not in change.vectors]
         if reserve:
             # Never over a vector another replica wrote (this one may not have read it yet).

@@ -109,3 +109,25 @@ def test_an_async_only_index_refuses_synchronous_queries(pgvector_url) -> None:
         slots.vectors(["a"])
     with pytest.raises(BlockingCall):
         index.search_seqs(np.ones(DIM, np.float32), 5, None, 1)
+
+
+def test_a_replica_loading_the_same_vectors_rewrites_no_row(market, pair) -> None:
+    """Every replica writes the vectors it loads into the shared table; unchanged rows are left alone
+    (a rewrite is an HNSW insertion: each restart would rebuild the graph)."""
+    qs, vectors = market
+    _, pg = pair
+    store = pg.index._store  # type: ignore[attr-defined]
+    table = store._table
+
+    def versions() -> list[tuple[str, str]]:
+        from psycopg import sql
+
+        query = sql.SQL("SELECT id, xmin::text FROM {} ORDER BY id").format(table)
+        return [(str(a), str(b)) for a, b in store._conn.execute(query).fetchall()]
+
+    before = versions()
+    again = Matcher(DIM, index=PgVectorSlots(store))
+    again.upsert_jobs((j, vectors[j.name]) for j in qs.jobs)
+    assert versions() == before
+    again.upsert_worker(qs.workers[0], vectors[qs.workers[0].name])
+    assert again.recommend_jobs(qs.workers[0], NOW, limit=5)[0] == pg.recommend_jobs(qs.workers[0], NOW, limit=5)[0]
