@@ -116,7 +116,7 @@ def test_a_replica_loading_the_same_vectors_rewrites_no_row(market, pair) -> Non
     (a rewrite is an HNSW insertion: each restart would rebuild the graph)."""
     qs, vectors = market
     _, pg = pair
-    store = pg.index._store  # type: ignore[attr-defined]
+    store = pg.index._store
     table = store._table
 
     def versions() -> list[tuple[str, str]]:
