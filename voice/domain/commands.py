@@ -371,6 +371,13 @@ def find(text: str, language: str, kind: Kind) -> bool:
 _VI_YES_TONELESS = ("có", "vâng", "đồng ý", "đúng rồi")
 
 
+def _found(text: str, language: str, kind: Kind) -> list[str]:
+    """The phrases for `kind` that `text` contains."""
+    norm = normalize(text, language)
+    folded = fold(norm)
+    return [phrase for phrase in words_of(language)[kind] if _has(norm, folded, phrase, language)]
+
+
 def _opens_with_yes(norm: str, language: str) -> bool:
     if language == "vi" and fold(norm) in {fold(word) for word in _VI_YES_TONELESS}:
         return True
@@ -444,9 +451,10 @@ def read(text: str, language: str) -> Command | None:
     answer = yes_or_no(text, language)
     if answer is not None:
         return Command(answer)
-    for kind in (Kind.NEXT, Kind.REPEAT):
-        if find(text, language, kind):
-            return Command(kind)
+    # The longer phrase wins: Indonesian "sekali lagi" (repeat) holds "lagi" (more).
+    found = [(len(phrase), kind) for kind in (Kind.NEXT, Kind.REPEAT) for phrase in _found(text, language, kind)]
+    if found:
+        return Command(max(found, key=lambda hit: hit[0])[1])
     if index is not None:
         return Command(Kind.SELECT, index)
     return None

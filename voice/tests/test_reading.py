@@ -27,6 +27,8 @@ from voice.domain.dialogue import Dialogue
         ("二番目に応募したい", "ja", "apply", {"job_index": 2}),
         ("Tiếp thêu", "vi", "next", {}),  # one letter off a command that is not consent
         ("Kobi", "en", "other", {}),  # short names are never read loosely
+        ("Sekali lagi.", "id", "repeat", {}),  # holds "lagi" (more), but the longer phrase is "repeat"
+        ("Yang lain", "id", "next", {}),
     ],
 )
 def test_reading(text: str, language: str, intent: str, slots: dict[str, object]) -> None:
