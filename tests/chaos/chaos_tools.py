@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import json
 import os
 import pathlib
@@ -127,6 +128,11 @@ class PrivatePostgres:
 
     def close(self) -> None:
         self.server.cleanup()
+        # pgserver stops only the postmaster it started; after a crash() and start() the running one
+        # is ours (each run of the restart test left one behind).
+        if (self.server.pgdata / "postmaster.pid").exists():
+            with contextlib.suppress(subprocess.CalledProcessError):
+                self._pg_ctl("-w", "-m", "fast", "stop")
 
 
 # --- load through the edge ------------------------------------------------------------
