@@ -120,7 +120,8 @@ async def test_vectors_come_from_embed_through_the_mesh_in_batches(meshed, ident
             return values if values["TIG welder"] > values["Bakery line worker"] else None
 
         try:
-            values = await eventually(semantic_by_title, timeout=60)
+            # The session's whole backlog of texts is queued ahead of these (only this replica embeds).
+            values = await eventually(semantic_by_title, timeout=240)
         except AssertionError:
             async with meshed.resources.db.connection() as conn:
                 queued = await (await conn.execute("SELECT name, kind FROM embed_queue")).fetchall()
