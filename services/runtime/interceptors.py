@@ -35,8 +35,16 @@ from prometheus_client import Counter, Histogram
 from buf.validate import validate_pb2
 from iworkz.auth.v1 import access_pb2
 from services.runtime import access, context, telemetry
-from services.runtime.errors import DomainError, FieldViolation, InvalidArgument, ResourceExhausted, Unauthenticated
+from services.runtime.errors import (
+    DomainError,
+    FieldViolation,
+    InvalidArgument,
+    ResourceExhausted,
+    Unauthenticated,
+    Unavailable,
+)
 from services.runtime.idempotency import IdempotentCalls
+from services.runtime.redisconn import TRANSIENT_ERRORS
 from services.runtime.tokens import TokenVerifier
 
 log = logging.getLogger("iworkz.rpc")
@@ -398,10 +406,14 @@ def status_for(error: DomainError) -> status_pb2.Status:
 
 
 class ErrorInterceptor(WrappingInterceptor):
-    """Maps domain errors to statuses; anything else becomes a bare INTERNAL."""
+    """Maps domain errors to statuses; Redis away or its pool exhausted becomes UNAVAILABLE (worth a
+    retry; the database layer raises `Unavailable` itself); anything else becomes a bare INTERNAL."""
 
     async def _fail(self, ctx: Ctx, exc: BaseException) -> None:
         state = context.current()
+        if isinstance(exc, TRANSIENT_ERRORS):
+            log.warning("redis unavailable: %s", exc)
+            exc = Unavailable("a dependency is unavailable; try again shortly")
         if isinstance(exc, DomainError):
             status = status_for(exc)
             if state:

@@ -2,8 +2,8 @@
 
 Connections are bounded. Ordinary commands share one pool of at most
 `pool_size` connections; a command that finds them all busy waits (up to
-`wait_seconds`, then redis-py's `ConnectionError`, which callers treat like
-Redis being away) instead of opening another, so a burst of RPCs cannot
+`wait_seconds`, then redis-py's `ConnectionError`, which the error interceptor answers
+UNAVAILABLE, as for Redis being away) instead of opening another, so a burst of RPCs cannot
 grow a process's connections without limit. A reader that blocks on Redis
 for long — a consumer's `XREADGROUP BLOCK`, a pub/sub listener — takes a
 connection of its own (`dedicated()`), outside that pool: it never holds a
@@ -15,6 +15,11 @@ from __future__ import annotations
 from typing import Any
 
 import redis.asyncio as aioredis
+import redis.exceptions
+
+# Redis away, or no pooled connection free within `wait_seconds`: a call that met one of these may
+# succeed if tried again, so the error interceptor answers it UNAVAILABLE, not INTERNAL.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
 class RedisClient:

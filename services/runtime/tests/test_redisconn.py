@@ -7,7 +7,11 @@ import asyncio
 import time
 import uuid
 
+import grpc
+import pytest
+
 from services.runtime.fanout import Fanout
+from services.runtime.interceptors import ErrorInterceptor
 from services.runtime.redisconn import RedisClient
 
 
@@ -48,4 +52,55 @@ async def test_blocking_readers_do_not_hold_a_slot_of_the_pool(redis_url):
         blocked.cancel()
         await asyncio.gather(listener, blocked, return_exceptions=True)
         await redis.client.delete(stream)
+        await redis.close()
+
+
+class _Aborted(Exception):
+    pass
+
+
+class _Context:
+    """What a servicer context's abort receives (the status the caller would see)."""
+
+    def __init__(self) -> None:
+        self.status: grpc.Status | None = None
+        self.code_name = ""
+
+    def code(self) -> None:
+        return None
+
+    async def abort_with_status(self, status: grpc.Status) -> None:
+        self.status = status
+        raise _Aborted
+
+    async def abort(self, code: grpc.StatusCode, details: str) -> None:
+        self.code_name = code.name
+        raise _Aborted
+
+
+async def test_a_call_that_finds_no_free_connection_is_unavailable_not_internal(redis_url):
+    """The pool's wait runs out (every connection held): the caller is told to retry, UNAVAILABLE."""
+    redis = RedisClient(redis_url, f"test:redisconn:{uuid.uuid4().hex[:8]}:", pool_size=1, wait_seconds=0.2)
+    holder = asyncio.create_task(redis.client.blpop([redis.key("never")], timeout=3))
+    try:
+        await asyncio.sleep(0.2)  # the one pooled connection is blocked in Redis now
+
+        async def rpc(request, ctx):
+            return await redis.client.ping()
+
+        ctx = _Context()
+        with pytest.raises(_Aborted):
+            await ErrorInterceptor().around("/iworkz.test.v1.Test/Ping", object(), ctx, rpc)
+        assert ctx.status is not None and ctx.code_name == ""
+        assert ctx.status.code == grpc.StatusCode.UNAVAILABLE
+
+        async def broken(request, ctx):
+            raise RuntimeError("a bug")
+
+        ctx = _Context()
+        with pytest.raises(_Aborted):
+            await ErrorInterceptor().around("/iworkz.test.v1.Test/Ping", object(), ctx, broken)
+        assert ctx.code_name == "INTERNAL"  # anything else is still INTERNAL
+    finally:
+        holder.cancel()
         await redis.close()
