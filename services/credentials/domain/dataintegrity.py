@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import multibase
-
+from services.credentials.domain import base58
 from services.credentials.domain.canonical import Canonicalizer
 from services.credentials.domain.keys import ECDSA, EDDSA, KeyPair, PublicKey, sha256
 
@@ -80,7 +79,7 @@ def sign(
         options["challenge"] = challenge
     signature = key.sign(hash_data(canonicalize, document, options))
     secured = {k: v for k, v in document.items() if k != "proof"}  # shares the caller's nested values
-    secured["proof"] = {**options, "proofValue": multibase.encode("base58btc", signature).decode()}
+    secured["proof"] = {**options, "proofValue": base58.multibase_encode(signature)}
     return secured
 
 
@@ -120,7 +119,7 @@ def parse_proof(document: dict[str, Any]) -> Proof:
     if not isinstance(value, str) or not value.startswith("z"):
         raise ProofError("proof.proofValue must be multibase base58btc")
     try:
-        signature = multibase.decode(value)
+        signature = base58.multibase_decode(value)
     except Exception:
         raise ProofError("proof.proofValue is not valid base58btc") from None
     created = parse_time(proof["created"], "proof.created") if "created" in proof else None

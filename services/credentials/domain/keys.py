@@ -14,12 +14,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import multibase
 import multicodec
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
+
+from services.credentials.domain import base58
 
 ECDSA = "ecdsa-rdfc-2019"
 EDDSA = "eddsa-rdfc-2022"
@@ -52,8 +53,7 @@ class PublicKey:
     @property
     def multibase(self) -> str:
         """The Multikey `publicKeyMultibase` value."""
-        encoded: bytes = multibase.encode("base58btc", multicodec.add_prefix(_CODEC[self.suite], _raw_public(self.key)))
-        return encoded.decode()
+        return base58.multibase_encode(multicodec.add_prefix(_CODEC[self.suite], _raw_public(self.key)))
 
     @property
     def jwk(self) -> dict[str, Any]:
@@ -87,7 +87,7 @@ def public_key_from_multibase(value: str) -> PublicKey:
     if not value.startswith("z"):
         raise InvalidKey("a Multikey is base58btc, starting with 'z'")
     try:
-        prefixed = multibase.decode(value)
+        prefixed = base58.multibase_decode(value)
         codec = multicodec.get_codec(prefixed)
         raw = multicodec.remove_prefix(prefixed)
     except Exception as error:  # the libraries raise several error types

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from services.credentials.domain import (
+    base58,
     canonical,
     catalog,
     dataintegrity,
@@ -203,6 +204,52 @@ def test_data_integrity_sign_verify_and_tamper(suite):
     other = keys.KeyPair.generate(suite)
     with pytest.raises(dataintegrity.ProofError):
         dataintegrity.verify_signature(vc, proof, other.public, env.canonicalize)
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        (b"", ""),
+        (b"\0", "1"),
+        (b"\0\0\x01", "112"),
+        (b"hello world", "StV1DL6CwTryKyV"),
+        (bytes.fromhex("00eb15231dfceb60925886b67d065299925915aeb172c06647"), "1NS17iag9jJgTHD1VXjvLCEnZuQ3rJDE9L"),
+    ],
+)
+def test_base58btc_keeps_leading_zero_bytes(data, text):
+    assert base58.encode(data) == text and base58.decode(text) == data
+    assert base58.multibase_decode(base58.multibase_encode(data)) == data
+    with pytest.raises(ValueError):
+        base58.decode("0OIl")  # not in the alphabet
+
+
+@pytest.mark.parametrize("suite", keys.SUITES)
+def test_a_signature_starting_with_a_zero_byte_survives_its_proof_value(suite):
+    """One signature in 256 starts with 0x00; its proofValue must still decode to all of it (py-multibase
+    2.0 dropped the byte: 63 bytes, which no verifier accepts)."""
+    env = FakeEnvironment()
+    issuer = Issuer(env, suite)
+    prepared = issuance.prepare(
+        credential(),
+        issuer_did=issuer.did,
+        issuer_name="Test Centre",
+        subject_did="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+        credential_id="",
+        schema_url="https://example.test/v1/credentialSchemas/jlpt-result",
+        status_entries=[],
+        now=NOW,
+    )
+    for second in range(5000):  # ECDSA signatures are randomised; Ed25519's change with `created`
+        vc = dataintegrity.sign(
+            prepared.credential, issuer.key, issuer.method, env.canonicalize, created=NOW + timedelta(seconds=second)
+        )
+        proof = dataintegrity.parse_proof(vc)
+        if proof.signature[0] == 0:
+            break
+    else:
+        raise AssertionError("no signature started with a zero byte in 5,000")
+    assert vc["proof"]["proofValue"].startswith("z1") and len(proof.signature) == 64
+    dataintegrity.verify_signature(vc, proof, issuer.key.public, env.canonicalize)
 
 
 # --- the check list ------------------------------------------------------------------------

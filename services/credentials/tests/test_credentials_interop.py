@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 import subprocess
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from iworkz.credentials.v1 import credentials_pb2 as pb
 from services.credentials import messages, node_packages
-from services.credentials.domain import keys, sdjwt
+from services.credentials.domain import canonical, dataintegrity, issuance, keys, sdjwt
 from services.credentials.tests.credentials_testing import employment, failed, jlpt
 from services.credentials.tests.test_credentials_service import issue, vc_json, wait_anchored, wallet_key
 
@@ -98,6 +99,39 @@ async def test_digitalbazaar_verifies_our_data_integrity_credentials(platform, i
     tampered["credentialSubject"]["role"] = "Plant manager"
     [bad] = interop([{"op": "verifyCredential", "credential": tampered}], await public_documents(api, vcs[1:2]))
     assert not bad["verified"]
+
+
+def test_digitalbazaar_verifies_a_signature_that_starts_with_a_zero_byte(interop):
+    """One signature in 256 starts with 0x00 (base58btc writes it as a leading `1`): such a credential,
+    signed as the service signs (pyoxigraph's canonical form), verifies for digitalbazaar too."""
+    canonicalize = canonical.default()
+    now = datetime.now(UTC).replace(microsecond=0)
+    for suite in keys.SUITES:
+        key = keys.KeyPair.generate(suite)
+        did = f"did:key:{key.public.multibase}"
+        prepared = issuance.prepare(
+            jlpt("N4"),
+            issuer_did=did,
+            issuer_name="Kansai Care Academy",
+            subject_did=f"did:key:{keys.KeyPair.generate().public.multibase}",
+            credential_id="",
+            schema_url="https://credentials.test/v1/credentialSchemas/jlpt-result",
+            status_entries=[],
+            now=now,
+        )
+        for second in range(5000):  # ECDSA signatures are randomised; Ed25519's change with `created`
+            vc = dataintegrity.sign(
+                prepared.credential,
+                key,
+                f"{did}#{key.public.multibase}",
+                canonicalize,
+                created=now + timedelta(seconds=second),
+            )
+            if dataintegrity.parse_proof(vc).signature[0] == 0:
+                break
+        assert vc["proof"]["proofValue"].startswith("z1"), suite
+        [result] = interop([{"op": "verifyCredential", "credential": vc}])
+        assert result["verified"], (suite, result)
 
 
 async def test_digitalbazaar_verifies_our_presentations(platform, interop):
