@@ -288,7 +288,7 @@ def _no_session_tickets(config: dict) -> None:
 # name -> (which Envoy, change to its config, worker threads; None: as deployed)
 VARIANTS: dict[str, tuple[str, Any, int | None]] = {
     "edge: access log off": ("edge", _no_access_log, None),
-    "edge: 1 worker": ("edge", lambda config: None, 1),
+    "edge: a worker per core": ("edge", lambda config: None, os.cpu_count() or 2),
     "edge: 4 streams per upstream conn": ("edge", _upstream_streams(4), None),
     "edge: TLS resumption off": ("edge", _no_session_tickets, None),
     "sidecar: 2 workers": ("sidecar", lambda config: None, 2),
@@ -317,7 +317,7 @@ def start_variant(name: str, config_path: pathlib.Path, out: pathlib.Path, worke
     path = out / f"{slug}.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     envoy = envoy_runner.launch(
-        path, log=out / f"{slug}.log", concurrency=workers or (1 if which == "sidecar" else None)
+        path, log=out / f"{slug}.log", concurrency=workers or (1 if which == "sidecar" else envoy_runner.edge_workers())
     )
     listeners = yaml.safe_load(envoy.admin("/listeners?format=json"))["listener_statuses"]
     first = config["static_resources"]["listeners"][0]["name"]

@@ -7,6 +7,8 @@ web server; the journeys through a running edge are web/'s Playwright tests (web
 from __future__ import annotations
 
 import http.server
+import json
+import os
 import re
 import subprocess
 import threading
@@ -169,3 +171,19 @@ def test_api_responses_keep_their_own_cache_headers(edge_with_web):
     with httpx.Client(base_url=edge_with_web.url, verify=str(edge_with_web.ca), timeout=10) as client:
         docs = client.get("/docs")
     assert docs.status_code == 200 and "content-security-policy" in docs.headers
+
+
+def test_the_edge_runs_the_configured_worker_threads(edge_with_web):
+    """Envoy's own account of its command line: the worker threads `edge_workers` names."""
+    options = json.loads(edge_with_web.admin("/server_info"))["command_line_options"]
+    assert int(options["concurrency"]) == edge.edge_workers()
+
+
+def test_edge_workers_setting(monkeypatch):
+    monkeypatch.delenv("IWORKZ_EDGE_WORKERS", raising=False)
+    assert edge.edge_workers() == max(1, (os.cpu_count() or 2) // 2)  # one on 2 cores
+    monkeypatch.setenv("IWORKZ_EDGE_WORKERS", "3")
+    assert edge.edge_workers() == 3
+    monkeypatch.setenv("IWORKZ_EDGE_WORKERS", "0")
+    with pytest.raises(ValueError, match="at least 1"):
+        edge.edge_workers()
