@@ -12,25 +12,43 @@ export function edge(): string {
 export const client = () => new IworkzClient({ baseUrl: edge() });
 export const tag = () => randomUUID().slice(0, 8);
 
+/** What differs between the tests' employers and their one job. */
+export interface EmployerJob {
+  employer: string; // organisation name; the e-mail's domain is made from it
+  title: string; // the tag is appended
+  description: string;
+  city: string; // in Osaka prefecture
+  wageYen: [number, number]; // hourly
+}
+
+const OSAKA_WELDING: EmployerJob = {
+  employer: "Osaka Welding Works",
+  title: "TIG welder",
+  description: "Stainless TIG welding for food machinery.",
+  city: "Higashiosaka",
+  wageYen: [1400, 1800],
+};
+
 /** An employer with one published job in Osaka for SSW manufacturing workers with N4 or better. */
-export async function employerWithJob() {
+export async function employerWithJob(what: EmployerJob = OSAKA_WELDING) {
   const api = client();
   const t = tag();
+  const domain = what.employer.toLowerCase().replace(/ works$/, "").replace(/ /g, "-");
   const signed = await api.signUp({
-    email: `hr-${t}@osaka-welding.example`,
+    email: `hr-${t}@${domain}.example`,
     password: PASSWORD,
-    displayName: "Osaka Welding HR",
+    displayName: `${what.employer.replace(/ Works$/, "")} HR`,
     accountType: identity.AccountType.EMPLOYER,
-    organizationDisplayName: "Osaka Welding Works",
+    organizationDisplayName: what.employer,
   });
   const created = await api.marketplace.createJob({
     parent: `employers/${signed.organization!.name.split("/")[1]}`,
     job: {
-      title: `TIG welder ${t}`,
-      description: "Stainless TIG welding for food machinery.",
-      location: { prefecture: "JP-27", city: "Higashiosaka" },
-      wageMin: { currencyCode: "JPY", units: 1400n },
-      wageMax: { currencyCode: "JPY", units: 1800n },
+      title: `${what.title} ${t}`,
+      description: what.description,
+      location: { prefecture: "JP-27", city: what.city },
+      wageMin: { currencyCode: "JPY", units: BigInt(what.wageYen[0]) },
+      wageMax: { currencyCode: "JPY", units: BigInt(what.wageYen[1]) },
       wagePeriod: types.WagePeriod.HOURLY,
       employmentType: types.EmploymentType.FULL_TIME,
       headcount: 2,

@@ -13,8 +13,8 @@ import os from "node:os";
 import path from "node:path";
 import { fromBinary } from "@bufbuild/protobuf";
 import { CHROMIUM, chromiumArgs } from "./browser";
-import { client, PASSWORD, tag, workerAccount, edge } from "./platform";
-import { identity, types, voice } from "../../sdk/typescript/src/index";
+import { employerWithJob, PASSWORD, workerAccount, edge } from "./platform";
+import { voice } from "../../sdk/typescript/src/index";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iworkz-mobile-voice-"));
 const MICROPHONE = path.join(dir, "microphone.wav");
@@ -77,34 +77,14 @@ async function speak(page: Page, sentence: string, by: "mouse" | "keyboard") {
 }
 
 /** A published welding job in Osaka that the test's worker (SSW (i), manufacturing, JLPT N3) may apply to. */
-async function weldingJobInOsaka() {
-  const api = client();
-  const t = tag();
-  const signed = await api.signUp({
-    email: `hr-${t}@naniwa-metal.example`,
-    password: PASSWORD,
-    displayName: "Naniwa Metal HR",
-    accountType: identity.AccountType.EMPLOYER,
-    organizationDisplayName: "Naniwa Metal Works",
+const weldingJobInOsaka = () =>
+  employerWithJob({
+    employer: "Naniwa Metal Works",
+    title: "Welding operator",
+    description: "TIG and MIG welding of steel frames.",
+    city: "Osaka",
+    wageYen: [1300, 1600],
   });
-  const created = await api.marketplace.createJob({
-    parent: `employers/${signed.organization!.name.split("/")[1]}`,
-    job: {
-      title: `Welding operator ${t}`,
-      description: "TIG and MIG welding of steel frames.",
-      location: { prefecture: "JP-27", city: "Osaka" },
-      wageMin: { currencyCode: "JPY", units: 1300n },
-      wageMax: { currencyCode: "JPY", units: 1600n },
-      wagePeriod: types.WagePeriod.HOURLY,
-      employmentType: types.EmploymentType.FULL_TIME,
-      headcount: 2,
-      minJapaneseLevel: types.JapaneseLevel.N4,
-      eligibleVisaStatuses: [types.VisaStatus.SSW_1],
-      eligibleSswFields: [types.SswField.MANUFACTURING],
-    },
-  });
-  await api.marketplace.publishJob({ name: created.job!.name });
-}
 
 test("a worker talks to the assistant: hears the welding jobs, applies to the first by voice, confirms with a spoken yes", async ({ page }) => {
   test.setTimeout(600_000); // three utterances through Whisper on a shared 2-core machine
