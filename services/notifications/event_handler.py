@@ -11,6 +11,8 @@ a lost one is recovered by the subscriber from the inbox.
 
 from __future__ import annotations
 
+import functools
+import json
 import time
 import uuid
 from dataclasses import dataclass
@@ -108,41 +110,36 @@ class NotificationWriter:
         recipients = await store.lock_recipients(tx.conn, [p.user_id for p in planned])
         last_seq = {user_id: row.last_seq for user_id, row in recipients.items()}
         # One creation time for the batch: written with the rows and sent live, so neither is read back.
-        created = datetime.now(UTC)
-        notifications: list[dict[str, Any]] = []
+        rows = store.NewNotifications(datetime.now(UTC))
         deliveries: list[dict[str, Any]] = []
-        # Each recipient's channels per category, worked out once for the batch, not per notification.
-        channels = {user_id: preferences.effective(store.stored_channels(row)) for user_id, row in recipients.items()}
+        email_on = "email" in self.dispatcher.channels
         for item in planned:
             recipient = recipients[item.user_id]
-            choices = channels[item.user_id][item.draft.category]
             draft = item.draft
             message = draft.render(templates.language_for(recipient.language_code, recipient.locale))
             notification_id = None
             if draft.email_only:
-                if "email" in self.dispatcher.channels and recipient.email and time.time() < draft.expires:
+                if email_on and recipient.email and time.time() < draft.expires:
                     email = templates.account_email(message, recipient.display_name, self.web_base_url + draft.link)
                     deliveries.append(self._delivery(item, recipient.email, email, None))
                 continue
+            choices = _choices(recipient.channels)[draft.category]
             if preferences.IN_APP in choices:
                 notification_id = uuid.uuid4()
-                last_seq[item.user_id] += 1
-                notifications.append(
-                    {
-                        "id": notification_id,
-                        "user_id": item.user_id,
-                        "seq": last_seq[item.user_id],
-                        "event_id": item.event_id,
-                        "category": draft.category,
-                        "title": message.title,
-                        "body": message.body,
-                        "link": draft.link,
-                        "language": message.language,
-                        "created_at": created,
-                    }
+                seq = last_seq[item.user_id] = last_seq[item.user_id] + 1
+                rows.add(
+                    notification_id,
+                    item.user_id,
+                    seq,
+                    item.event_id,
+                    draft.category,
+                    message.title,
+                    message.body,
+                    draft.link,
+                    message.language,
                 )
             if (
-                "email" in self.dispatcher.channels
+                email_on
                 and recipient.email
                 and time.time() - item.occurred <= EMAIL_MAX_AGE_SECONDS
                 and preferences.EMAIL in choices
@@ -154,12 +151,12 @@ class NotificationWriter:
                     self.web_base_url + templates.SETTINGS_PATH,
                 )
                 deliveries.append(self._delivery(item, recipient.email, email, notification_id))
-        changed = {str(n["user_id"]): last_seq[str(n["user_id"])] for n in notifications}
-        await store.add_notifications(tx.conn, notifications, changed)
+        changed = {user_id: last_seq[user_id] for user_id in set(rows.user_id)}
+        await store.add_notifications(tx.conn, rows, changed)
         await store.add_deliveries(tx.conn, deliveries)
-        if notifications:
+        if rows:
             # In the order numbered: each user's notifications in seq order.
-            live = messages.stream_items([store.Notification(**n, read_at=None) for n in notifications])
+            live = messages.stream_items(rows)
             tx.after_commit(lambda: self.live.publish_many(live))
         if deliveries:
 
@@ -167,3 +164,10 @@ class NotificationWriter:
                 self.dispatcher.wake()
 
             tx.after_commit(wake)
+
+
+@functools.lru_cache(maxsize=1024)
+def _choices(stored: str) -> preferences.Choices:
+    """A recipient's channels per category from their stored choices (JSON text), worked out once per
+    distinct text, not per recipient: most people share a few (nearly everyone `{}`, the defaults)."""
+    return preferences.effective(json.loads(stored))

@@ -24,15 +24,27 @@ def notification(row: store.Notification, create_time: timestamp_pb2.Timestamp |
     )
 
 
-def stream_items(rows: list[store.Notification]) -> list[tuple[str, bytes]]:
-    """`(user id, serialized SubscribeResponse)` per row, for the live fan-out. A consumer's batch
-    shares one creation time, so each distinct time is converted once."""
-    times: dict[object, timestamp_pb2.Timestamp | None] = {}
-    items = []
-    for row in rows:
-        created = times.get(row.created_at)
-        if created is None:
-            created = times[row.created_at] = timestamp(row.created_at)
-        response = pb.SubscribeResponse(notification=notification(row, created))
-        items.append((str(row.user_id), response.SerializeToString()))
-    return items
+def stream_items(rows: store.NewNotifications) -> list[tuple[str, bytes]]:
+    """`(user id, serialized SubscribeResponse)` per row just written (unread), in order, for the live
+    fan-out: built from the columns the insert sent, with the batch's one creation time converted once."""
+    created = timestamp(rows.created_at)
+    return [
+        (
+            user_id,
+            pb.SubscribeResponse(
+                notification=pb.Notification(
+                    name=f"users/{user_id}/notifications/{id_}",
+                    category=category,
+                    title=title,
+                    body=body,
+                    link=link,
+                    create_time=created,
+                    event_id=str(seq),
+                    language_code=language,
+                )
+            ).SerializeToString(),
+        )
+        for id_, user_id, seq, category, title, body, link, language in zip(
+            rows.id, rows.user_id, rows.seq, rows.category, rows.title, rows.body, rows.link, rows.language, strict=True
+        )
+    ]

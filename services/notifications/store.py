@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
+from psycopg.rows import tuple_row
 from psycopg.types.json import Jsonb
 
 from services.runtime import names
@@ -152,44 +154,114 @@ def stored_channels(row: Recipient | None) -> dict[str, Any]:
 # --- notifications ------------------------------------------------------------------
 
 
-async def lock_recipients(conn: Connection, user_ids: list[str]) -> dict[str, Recipient]:
+class Addressee(NamedTuple):
+    """What the writer needs of a locked `recipients` row (a plain tuple: one per recipient per batch)."""
+
+    email: str
+    display_name: str
+    locale: str
+    language_code: str
+    channels: str  # the stored choices as JSON text: most users share one (`{}`), parsed once per text
+    last_seq: int
+
+
+async def lock_recipients(conn: Connection, user_ids: Iterable[str]) -> dict[str, Addressee]:
     """The rows of `user_ids` (made if missing), locked until commit, in id order (no deadlocks).
 
     Holding the lock while notifications are numbered and inserted makes a
-    user's notifications commit in event-id order.
+    user's notifications commit in event-id order. Ids go as text and are
+    cast by PostgreSQL (an id that is no UUID fails the statement, as
+    `uuid_of` failed the batch before); rows come back as tuples, keyed by the
+    canonical text of the id.
     """
-    ids = sorted({names.uuid_of(u, "user") for u in user_ids})
-    await conn.execute("INSERT INTO recipients (user_id) SELECT unnest(%b::uuid[]) ON CONFLICT DO NOTHING", (ids,))
-    rows = await fetch_all(
-        conn,
-        Recipient,
-        f"SELECT {_RECIPIENT} FROM recipients WHERE user_id = ANY(%b) ORDER BY user_id FOR UPDATE",
+    ids = list(set(user_ids))
+    await conn.execute(
+        "INSERT INTO recipients (user_id) SELECT u FROM unnest(%b::text[]::uuid[]) AS u ORDER BY u"
+        " ON CONFLICT DO NOTHING",
         (ids,),
     )
-    return {str(r.user_id): r for r in rows}
+    async with conn.cursor(row_factory=tuple_row) as cursor:
+        await cursor.execute(
+            "SELECT user_id::text, email, display_name, locale, language_code, channels::text, last_seq"
+            " FROM recipients WHERE user_id = ANY(%b::text[]::uuid[]) ORDER BY user_id FOR UPDATE",
+            (ids,),
+        )
+        return {row[0]: Addressee(*row[1:]) for row in await cursor.fetchall()}
 
 
-async def add_notifications(conn: Connection, notifications: list[dict[str, Any]], last_seq: dict[str, int]) -> None:
+@dataclass
+class NewNotifications:
+    """Inbox rows to insert, column by column (the arrays the insert sends), all created at `created_at`."""
+
+    created_at: datetime
+    id: list[uuid.UUID] = field(default_factory=list)
+    user_id: list[str] = field(default_factory=list)
+    seq: list[int] = field(default_factory=list)
+    event_id: list[str] = field(default_factory=list)
+    category: list[int] = field(default_factory=list)
+    title: list[str] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)
+    link: list[str] = field(default_factory=list)
+    language: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def add(
+        self,
+        id: uuid.UUID,
+        user_id: str,
+        seq: int,
+        event_id: str,
+        category: int,
+        title: str,
+        body: str,
+        link: str,
+        language: str,
+    ) -> None:
+        self.id.append(id)
+        self.user_id.append(user_id)
+        self.seq.append(seq)
+        self.event_id.append(event_id)
+        self.category.append(category)
+        self.title.append(title)
+        self.body.append(body)
+        self.link.append(link)
+        self.language.append(language)
+
+
+async def add_notifications(conn: Connection, rows: NewNotifications, last_seq: dict[str, int]) -> None:
     """Insert notifications (numbered by the caller from locked rows) and move the users' counters.
 
     One statement, nothing returned: the caller has every column already (`created_at` included),
     so the rows are not read back and parsed (that was a tenth of a delivery's CPU).
     """
-    if not notifications:
+    if not rows:
         return
     users = list(last_seq)
-    columns = ("id", "user_id", "seq", "event_id", "category", "title", "body", "link", "language", "created_at")
-    types = ("uuid", "uuid", "bigint", "text", "int", "text", "text", "text", "text", "timestamptz")
-    # Arrays sent in binary: no per-element quoting (text arrays were a tenth of the consumer's CPU).
-    unnest = ", ".join(f"%b::{t}[]" for t in types)
+    # Arrays sent in binary: no per-element quoting (text arrays were a tenth of the consumer's CPU);
+    # one creation time for the batch, not an array of it.
     await conn.execute(
         "WITH counters AS (UPDATE recipients r SET last_seq = v.last_seq FROM"
-        " (SELECT unnest(%b::uuid[]) AS user_id, unnest(%b::bigint[]) AS last_seq) v WHERE r.user_id = v.user_id)"
-        f" INSERT INTO notifications ({', '.join(columns)}) SELECT * FROM unnest({unnest})",
+        " (SELECT unnest(%b::text[]::uuid[]) AS user_id, unnest(%b::bigint[]) AS last_seq) v"
+        " WHERE r.user_id = v.user_id)"
+        " INSERT INTO notifications (id, user_id, seq, event_id, category, title, body, link, language, created_at)"
+        " SELECT id, user_id::uuid, seq, event_id, category, title, body, link, language, %b FROM"
+        " unnest(%b::uuid[], %b::text[], %b::bigint[], %b::text[], %b::int[], %b::text[], %b::text[], %b::text[],"
+        " %b::text[]) AS n(id, user_id, seq, event_id, category, title, body, link, language)",
         [
-            [uuid.UUID(u) for u in users],
+            users,
             [last_seq[u] for u in users],
-            *([n[c] for n in notifications] for c in columns),
+            rows.created_at,
+            rows.id,
+            rows.user_id,
+            rows.seq,
+            rows.event_id,
+            rows.category,
+            rows.title,
+            rows.body,
+            rows.link,
+            rows.language,
         ],
     )
 

@@ -22,6 +22,7 @@ batch is kept.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import struct
@@ -88,30 +89,48 @@ class Subscription:
 
     def __init__(self, topic: str, size: int) -> None:
         self.topic = topic
-        self._queue: asyncio.Queue[object] = asyncio.Queue(size)
+        self._items: collections.deque[object] = collections.deque()
+        self._size = size
         self._overflowed = False
+        # The future a waiting `get` sleeps on, woken by `_offer`: one future and one timer per wait
+        # where `asyncio.wait_for(queue.get())` made a task, a timeout scope and a queue getter (with
+        # a stream per user, most deliveries find the queue empty and wait).
+        self._waiter: asyncio.Future[None] | None = None
 
     def _offer(self, item: object) -> None:
         if self._overflowed:
             return
-        try:
-            self._queue.put_nowait(item)
-        except asyncio.QueueFull:
-            # Drop the backlog and tell the subscriber to re-read from the source of truth.
+        if 0 < self._size <= len(self._items):
+            # Drop what does not fit and tell the subscriber to re-read from the source of truth.
             self._overflowed = True
+        else:
+            self._items.append(item)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     async def get(self, timeout: float) -> object:
         """The next payload, `RESYNC`, or None after `timeout` seconds of silence."""
-        if self._overflowed and self._queue.empty():
-            self._overflowed = False
-            return RESYNC
-        # A busy stream finds its next payload waiting: no timer and no task (wait_for's) per item.
-        with contextlib.suppress(asyncio.QueueEmpty):
-            return self._queue.get_nowait()
-        try:
-            return await asyncio.wait_for(self._queue.get(), timeout)
-        except TimeoutError:
-            return None
+        if not self._items:
+            if self._overflowed:
+                self._overflowed = False
+                return RESYNC
+            loop = asyncio.get_running_loop()
+            waiter = self._waiter = loop.create_future()
+            timer = loop.call_later(timeout, _wake, waiter)
+            try:
+                await waiter
+            finally:
+                timer.cancel()
+                self._waiter = None
+            if not self._items:
+                return None
+        return self._items.popleft()
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 class Fanout:
