@@ -96,6 +96,8 @@ class Subscription:
         # where `asyncio.wait_for(queue.get())` made a task, a timeout scope and a queue getter (with
         # a stream per user, most deliveries find the queue empty and wait).
         self._waiter: asyncio.Future[None] | None = None
+        # The loop, looked up once: asyncio.get_running_loop() makes a getpid() system call each time.
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def _offer(self, item: object) -> None:
         if self._overflowed:
@@ -115,7 +117,9 @@ class Subscription:
             if self._overflowed:
                 self._overflowed = False
                 return RESYNC
-            loop = asyncio.get_running_loop()
+            loop = self._loop
+            if loop is None:
+                loop = self._loop = asyncio.get_running_loop()
             waiter = self._waiter = loop.create_future()
             timer = loop.call_later(timeout, _wake, waiter)
             try:
