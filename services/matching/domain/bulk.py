@@ -4,11 +4,17 @@ The same components and total as `scoring.score` (a test compares them pair
 by pair), without reasons, for cohort allocation, candidate generation and
 the simulations, where millions of pairs are scored. Eligibility comes from
 `prefilter.JobTable`; ineligible pairs are NaN.
+
+`JobScoreTable` keeps what the score reads of each job as columns, one row per
+job slot, written when the job is: one worker against a pool of jobs (a
+recommendation's candidates) is then numpy over those rows, with no pass of
+Python over the jobs' facts per request.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -16,7 +22,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from services.eligibility.facts import Job, Worker
-from services.eligibility.geo import EARTH_RADIUS_KM
+from services.eligibility.geo import EARTH_RADIUS_KM, Place
 from services.eligibility.wages import DAYS_PER_MONTH, HOURS_PER_DAY, WEEKS_PER_MONTH, WagePeriod, monthly_yen
 from services.matching.domain.prefilter import JobTable
 from services.matching.domain.scoring import (
@@ -230,6 +236,221 @@ def _location(workers: Sequence[Worker], jobs: Sequence[Job]) -> Matrix:
             ):
                 km[i, j] = 0.0
     return np.where(np.isnan(km), NEUTRAL, np.exp(-km / LOCATION_SCALE_KM))
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+_NO_KEY = -1  # a skill lookup no claim can satisfy (an empty id or label)
+
+
+def _microseconds(when: dt.datetime) -> int:
+    """Whole microseconds since the epoch (so differences are exact, as timedelta's)."""
+    return (when - (_EPOCH if when.tzinfo else _EPOCH.replace(tzinfo=None))) // _MICROSECOND
+
+
+class JobScoreTable:
+    """The job side of `component_matrices`, one row per job slot (rows match the index's slots).
+
+    `components(worker, rows, ...)` gives the same values as `component_matrices([worker],
+    jobs)` (a test compares them) from these columns: a job's monthly wage, hours, Japanese
+    level, point and city, publication time and its skills as numbered keys are computed once,
+    when the job is written, not per request.
+    """
+
+    def __init__(self) -> None:
+        self.offered = np.zeros(0, dtype=np.float64)  # monthly yen, NaN: unknown
+        self.hours = np.zeros(0, dtype=np.float64)
+        self.min_jlpt = np.zeros(0, dtype=np.int64)
+        self.lat = np.zeros(0, dtype=np.float64)
+        self.lon = np.zeros(0, dtype=np.float64)
+        self.exact_place = np.zeros(0, dtype=np.bool_)  # coordinates of its own, not the prefecture's
+        self.city = np.zeros(0, dtype=np.int64)  # (prefecture, city) number, -1: none
+        self.published = np.zeros(0, dtype=np.int64)  # microseconds since the epoch
+        self.has_published = np.zeros(0, dtype=np.bool_)
+        # Per row: its skills as (id key, label key, required) triples, flat; its required licences.
+        self.skills: list[tuple[int, ...]] = []
+        self.licences: list[tuple[str, ...]] = []
+        self.keys: dict[str, int] = {}
+        self.cities: dict[tuple[str, str], int] = {}
+
+    def _ensure(self, size: int) -> None:
+        if len(self.offered) >= size:
+            return
+        grown = max(size, 2 * len(self.offered))
+        for name, fill in (
+            ("offered", np.nan),
+            ("hours", 0.0),
+            ("min_jlpt", 0),
+            ("lat", np.nan),
+            ("lon", np.nan),
+            ("exact_place", False),
+            ("city", -1),
+            ("published", 0),
+            ("has_published", False),
+        ):
+            old = getattr(self, name)
+            setattr(self, name, np.concatenate([old, np.full(grown - len(old), fill, dtype=old.dtype)]))
+        self.skills.extend([()] * (grown - len(self.skills)))
+        self.licences.extend([()] * (grown - len(self.licences)))
+
+    def _key(self, text: str) -> int:
+        key = _key(text) if text else ""
+        return self.keys.setdefault(key, len(self.keys)) if key else _NO_KEY
+
+    def _city(self, place: Place, *, grow: bool) -> int:
+        if not (place.prefecture and place.city):
+            return -1
+        key = (place.prefecture, place.city.lower())
+        return self.cities.setdefault(key, len(self.cities)) if grow else self.cities.get(key, -2)
+
+    def set(self, row: int, job: Job) -> None:
+        """Write `job`'s columns into `row`."""
+        self._ensure(row + 1)
+        offered = monthly_yen(job.wage_max_yen or job.wage_min_yen, job.wage_period, job.hours_per_week)
+        self.offered[row] = offered or np.nan
+        self.hours[row] = job.hours_per_week
+        self.min_jlpt[row] = job.min_japanese_level
+        point = job.place.point()
+        self.lat[row], self.lon[row] = point if point else (np.nan, np.nan)
+        self.exact_place[row] = job.place.latitude is not None
+        self.city[row] = self._city(job.place, grow=True)
+        self.has_published[row] = job.published is not None
+        self.published[row] = _microseconds(job.published) if job.published else 0
+        self.skills[row] = tuple(
+            x
+            for skill in job.skills
+            for x in (
+                self._key(skill.taxonomy_id) if skill.taxonomy_id else _NO_KEY,
+                self._key(skill.label) if skill.label else _NO_KEY,
+                int(skill.required),
+            )
+        )
+        self.licences[row] = tuple(job.licences_required)
+
+    def _held(self, worker: Worker) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], Matrix]:
+        """Per key number (and a last entry for `_NO_KEY`): held, verified, years, as `compare_skills` picks."""
+        size = len(self.keys) + 1
+        has, verified, years = np.zeros(size, np.bool_), np.zeros(size, np.bool_), np.zeros(size)
+        for claim in (*worker.skills, *worker.licences):
+            for text in (claim.taxonomy_id, claim.label):
+                k = self.keys.get(_key(text), -1) if text else -1
+                if k < 0:
+                    continue  # no job's skill has this key
+                if not has[k] or (claim.verified and not verified[k]):
+                    has[k], verified[k], years[k] = True, claim.verified, claim.years
+        return has, verified, years
+
+    def components(
+        self,
+        worker: Worker,
+        rows: npt.NDArray[np.int64],
+        names: Sequence[str],
+        now: dt.datetime,
+        *,
+        worker_vector: npt.NDArray[np.float32] | None,
+        job_vectors: Mapping[str, npt.NDArray[np.float32]],
+        applicants_per_seat: Mapping[str, float],
+    ) -> dict[Component, Matrix]:
+        """Each component for `worker` and the jobs in `rows` (named `names`): 1 × len(rows)."""
+        n = len(rows)
+        out: dict[Component, Matrix] = {}
+        sem = np.full(n, NEUTRAL)
+        if worker_vector is not None:
+            ji = [i for i, name in enumerate(names) if name in job_vectors]
+            if ji:
+                jv = np.stack([job_vectors[names[i]] for i in ji]).astype(np.float64)
+                cos = jv @ np.asarray(worker_vector, dtype=np.float64)
+                sem[ji] = np.clip((cos - SEMANTIC_FLOOR) / SEMANTIC_SPAN, 0.0, 1.0)
+        out[Component.SEMANTIC] = sem
+        out[Component.SKILLS], out[Component.EVIDENCE], out[Component.EXPERIENCE] = self._skills(worker, rows)
+        margin = worker.japanese_level - self.min_jlpt[rows]
+        out[Component.LANGUAGE] = np.where(margin < 0, 0.0, np.minimum(1.0, NEUTRAL + 0.25 * margin))
+        hours = self.hours[rows]
+        wanted = _monthly(np.array([worker.desired_wage_yen]), [worker.desired_wage_period], hours)[0]
+        ratio = self.offered[rows] / wanted
+        value = np.where(
+            ratio >= 1.0,
+            np.minimum(1.0, 0.75 + 0.25 * (ratio - 1.0) / 0.2),
+            np.maximum(0.0, 0.75 * (ratio - 0.7) / 0.3),
+        )
+        out[Component.WAGE] = np.where(np.isnan(ratio), NEUTRAL, value)
+        out[Component.LOCATION] = self._location(worker, rows)
+        days = np.maximum(0.0, (_microseconds(now) - self.published[rows]) / 10**6 / 86400)
+        fresh = np.exp(-days / FRESHNESS_DAYS)
+        out[Component.FRESHNESS] = np.where(self.has_published[rows], fresh, NEUTRAL)
+        aps = np.array([applicants_per_seat.get(name, 0.0) for name in names], dtype=np.float64)
+        out[Component.EXPOSURE] = np.clip((aps - 1.0) / (EXPOSURE_FULL - 1.0), 0.0, 1.0)
+        return {c: v.reshape(1, n) for c, v in out.items()}
+
+    def _skills(self, worker: Worker, rows: npt.NDArray[np.int64]) -> tuple[Matrix, Matrix, Matrix]:
+        n = len(rows)
+        flat = np.fromiter(itertools.chain.from_iterable(self.skills[r] for r in rows), dtype=np.int64)
+        per_row = np.fromiter((len(self.skills[r]) // 3 for r in rows), dtype=np.int64, count=n)
+        job = np.repeat(np.arange(n), per_row)
+        id_key, label_key, required = flat[0::3], flat[1::3], flat[2::3].astype(np.bool_)
+        has, verified, years = self._held(worker)
+        use_id = has[id_key]
+        use_label = ~use_id & has[label_key]
+        matched = use_id | use_label
+        chosen_verified = np.where(use_id, verified[id_key], verified[label_key])
+        chosen_years = np.where(use_id, years[id_key], years[label_key])
+        item_evidence = np.where(matched, np.where(chosen_verified, 1.0, SELF_DECLARED_EVIDENCE), 0.0)
+
+        def per_job(values: npt.NDArray[np.generic], where: npt.NDArray[np.bool_] | None = None) -> Matrix:
+            if where is None:
+                where = np.ones(len(job), dtype=np.bool_)
+            out: Matrix = np.bincount(job[where], weights=values[where].astype(np.float64), minlength=n).astype(
+                np.float64
+            )
+            return out
+
+        ones = np.ones(len(job))
+        n_req, n_pref = per_job(ones, required), per_job(ones, ~required)
+        req_cov = per_job(matched, required) / np.maximum(n_req, 1)
+        pref_cov = per_job(matched, ~required) / np.maximum(n_pref, 1)
+        share_req = np.where(n_req > 0, REQUIRED_SHARE, 0.0)
+        share_pref = np.where(n_pref > 0, 1 - REQUIRED_SHARE, 0.0)
+        total_share = share_req + share_pref
+        skills = np.where(
+            total_share > 0, (req_cov * share_req + pref_cov * share_pref) / np.maximum(total_share, 1e-12), NEUTRAL
+        )
+        ev_sum = per_job(item_evidence)
+        ev_count = n_req + n_pref
+        claims = None
+        for i, r in enumerate(rows):
+            required_licences = self.licences[r]
+            if not required_licences:
+                continue
+            if claims is None:
+                claims = {c.taxonomy_id: c for c in worker.licences}
+            for lic in required_licences:
+                c = claims.get(lic)
+                ev_sum[i] += 0.0 if c is None else 1.0 if c.verified else SELF_DECLARED_EVIDENCE
+            ev_count[i] += len(required_licences)
+        evidence = np.where(ev_count > 0, ev_sum / np.maximum(ev_count, 1), NEUTRAL)
+        n_matched = per_job(matched)
+        years_sum = per_job(np.where(matched, chosen_years, 0.0))
+        any_exp = min(0.3, worker.experience_years / FULL_EXPERIENCE_YEARS * 0.3)
+        experience = np.where(
+            n_matched > 0, np.minimum(1.0, years_sum / np.maximum(n_matched, 1) / FULL_EXPERIENCE_YEARS), any_exp
+        )
+        return skills, evidence, experience
+
+    def _location(self, worker: Worker, rows: npt.NDArray[np.int64]) -> Matrix:
+        point = worker.place.point() or (np.nan, np.nan)
+        lat1, lon1 = np.radians(point[0]), np.radians(point[1])
+        lat2, lon2 = np.radians(self.lat[rows]), np.radians(self.lon[rows])
+        a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+        # Same prefecture and city, without coordinates on either side: 0 km.
+        city = self._city(worker.place, grow=False)
+        if city >= 0:
+            same = self.city[rows] == city
+            if worker.place.latitude is not None:
+                same &= ~self.exact_place[rows]
+            km = np.where(same, 0.0, km)
+        out: Matrix = np.where(np.isnan(km), NEUTRAL, np.exp(-km / LOCATION_SCALE_KM))
+        return out
 
 
 def totals(components: Mapping[Component, Matrix], weights: Mapping[Component, float]) -> Matrix:

@@ -8,8 +8,9 @@
 2. a candidate pool: the jobs in the mask nearest to the worker's vector
    (filtered search, so a rare eligibility still fills the pool), or the
    newest ones for a worker without a vector yet;
-3. every candidate is checked with `eligibility.check` and scored in full
-   (`scoring.score`), then sorted by total.
+3. the pool is scored with numpy over the job columns of `bulk.JobScoreTable`
+   (the same totals as `scoring.score`), and only the page is explained: each
+   of its jobs checked with `eligibility.check` and scored with reasons.
 
 Vectors are E5 embeddings, centred on a fixed corpus mean and normalised
 (`scoring.centred_unit`), so a dot product is the centred cosine.
@@ -34,7 +35,7 @@ import numpy.typing as npt
 
 from services.eligibility import rules as eligibility
 from services.eligibility.facts import Job, Worker
-from services.matching.domain.bulk import component_matrices, totals
+from services.matching.domain.bulk import JobScoreTable, component_matrices, totals
 from services.matching.domain.prefilter import PREFECTURE_INDEX, JobTable, WorkerTable, _km
 from services.matching.domain.retrieval import FaissHnswIndex, RemoteSlotIndex, SlotIndex
 from services.matching.domain.scoring import (
@@ -113,6 +114,7 @@ class Matcher:
         self.jobs: dict[str, Job] = {}
         self.workers: dict[str, Worker] = {}
         self.table = JobTable()
+        self.scores = JobScoreTable()
         self.worker_table = WorkerTable(dim)
         # The job vectors when the index holds them in memory; a remote index (pgvector) keeps
         # them, and `vectored` names the jobs this replica knows to have one.
@@ -153,7 +155,9 @@ class Matcher:
             vectors = np.stack([self.job_vectors.get(n, np.zeros(self.dim, np.float32)) for n in names])
             self.index.upsert(names, vectors)
         for job, _ in batch:
-            self.table.set(self._slot(job.name), job)
+            slot = self._slot(job.name)
+            self.table.set(slot, job)
+            self.scores.set(slot, job)
 
     def _slot(self, name: str) -> int:
         return self.index.slot(name)
@@ -282,38 +286,39 @@ class Matcher:
         # Rank the pool with bulk scores; explain (reasons, rule verdicts) only the page. A job
         # closed while the search was awaited is left out.
         pool = [self.jobs[n] for n in names if n in self.jobs]
-        order = self._rank(worker, pool, now, vectors)
+        order = self._rank(worker, [job.name for job in pool], now, vectors)
         today = now.date()
         ranked: list[Ranked] = []
-        position = 0
+        position, beyond = 0, False
         for index in order:
             job = pool[index]
             verdict = eligibility.check(worker, job, today)
             if not verdict.eligible:  # only licences beyond the column filter's vocabulary get here
                 continue
+            if position >= offset + limit:  # an eligible job after the page: not the last page
+                beyond = True
+                break
             if position >= offset:
                 ranked.append(Ranked(job.name, self.score_pair(worker, job, now, vectors=vectors), verdict))
             position += 1
-            if len(ranked) > limit:
-                break
-        more = len(ranked) > limit or (len(names) >= pool_size and int(mask.sum()) > pool_size)
-        return ranked[:limit], more
+        more = beyond or (len(names) >= pool_size and int(mask.sum()) > pool_size)
+        return ranked, more
 
-    def _rank(self, worker: Worker, pool: list[Job], now: dt.datetime, vectors: Mapping[str, Vector]) -> list[int]:
-        """Indices of `pool`, best total first (ties by name)."""
-        if not pool:
+    def _rank(self, worker: Worker, names: list[str], now: dt.datetime, vectors: Mapping[str, Vector]) -> list[int]:
+        """Indices of the open jobs `names`, best total first (ties by name)."""
+        if not names:
             return []
-        vector = self.worker_vectors.get(worker.name)
-        comps = component_matrices(
-            [worker],
-            pool,
+        comps = self.scores.components(
+            worker,
+            np.fromiter((self._slot(n) for n in names), dtype=np.int64, count=len(names)),
+            names,
             now,
-            worker_vectors={worker.name: vector} if vector is not None else {},
+            worker_vector=self.worker_vectors.get(worker.name),
             job_vectors=vectors,
             applicants_per_seat=self.applicants_per_seat,
         )
         total = totals(comps, self.weights.values)[0]
-        return sorted(range(len(pool)), key=lambda i: (-total[i], pool[i].name))
+        return sorted(range(len(names)), key=lambda i: (-total[i], names[i]))
 
     def recommend_workers(
         self,

@@ -115,3 +115,66 @@ def test_top_candidates_without_any_vectors_rank_by_the_full_scores() -> None:
         row = np.where(np.isnan(full[w]), -np.inf, full[w])
         assert len(jobs) == min(5, int(np.isfinite(row).sum())) and np.isfinite(row[jobs]).all()
         np.testing.assert_allclose(scores, row[jobs], atol=1e-9)
+
+
+def test_the_job_score_table_gives_the_bulk_components_of_any_pool() -> None:
+    from services.eligibility.geo import Place
+    from services.matching.domain.bulk import JobScoreTable
+
+    rng = random.Random(12)
+    nrng = np.random.default_rng(12)
+    periods = list(WagePeriod)
+
+    def city_only(place: Place) -> Place:  # same city without coordinates: 0 km
+        return Place(place.prefecture, "X") if place.prefecture and rng.random() < 0.3 else place
+
+    jobs = [
+        dataclasses.replace(
+            random_job(rng, i),
+            wage_period=rng.choice(periods),
+            wage_max_yen=rng.choice([0, 1500, 250_000]),
+            published=rng.choice([None, NOW - dt.timedelta(days=rng.uniform(0, 90))]),
+        )
+        for i in range(80)
+    ]
+    jobs = [dataclasses.replace(j, place=city_only(j.place)) for j in jobs]
+    workers = []
+    for i in range(40):
+        w = random_worker(rng, i)
+        extra = (SkillClaim("", w.skills[0].taxonomy_id, years=9, verified=True),) if w.skills else ()
+        workers.append(
+            dataclasses.replace(
+                w,
+                place=city_only(w.place),
+                desired_wage_period=rng.choice(periods),
+                desired_wage_yen=rng.choice([0, 1200, 230_000]),
+                skills=w.skills + extra,
+                experience_years=rng.choice([0, 3, 12]),
+            )
+        )
+    unit = lambda n: centred_unit(nrng.standard_normal((n, 8)).astype(np.float32), np.zeros(8, np.float32))  # noqa: E731
+    wv = dict(zip([w.name for w in workers], unit(len(workers)), strict=True))
+    jv = {j.name: v for j, v in zip(jobs, unit(len(jobs)), strict=True) if rng.random() < 0.8}
+    aps = {j.name: rng.choice([0.0, 2.0, 12.0]) for j in jobs}
+    table = JobScoreTable()
+    rows = rng.sample(range(300), len(jobs))  # rows as an index's slots: sparse, any order
+    for job in reversed(jobs):  # written before the job it replaces is forgotten: rows are reused
+        table.set(rows[jobs.index(job)], dataclasses.replace(jobs[0], skills=(), licences_required=("x",)))
+    for row, job in zip(rows, jobs, strict=True):
+        table.set(row, job)
+    for w in workers:
+        pool = rng.sample(range(len(jobs)), 30)
+        want = component_matrices(
+            [w], [jobs[i] for i in pool], NOW, worker_vectors=wv, job_vectors=jv, applicants_per_seat=aps
+        )
+        got = table.components(
+            w,
+            np.array([rows[i] for i in pool]),
+            [jobs[i].name for i in pool],
+            NOW,
+            worker_vector=wv.get(w.name),
+            job_vectors=jv,
+            applicants_per_seat=aps,
+        )
+        for c in Component:
+            np.testing.assert_allclose(got[c], want[c], rtol=0, atol=1e-12, err_msg=str(c))

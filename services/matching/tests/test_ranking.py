@@ -7,6 +7,7 @@ import datetime as dt
 import random
 
 import numpy as np
+import pytest
 
 from services.eligibility.facts import Job, Status
 from services.eligibility.rules import check
@@ -43,6 +44,34 @@ def test_only_eligible_jobs_best_first_and_pages_add_up() -> None:
         assert more1 == (len(everything) > 5)
         checked += bool(everything)
     assert checked > 5
+
+
+def test_a_pool_holding_every_eligible_job_ranks_as_the_scalar_score_does() -> None:
+    """Fewer jobs than the candidate pool: each page is the brute-force ranking by `score_pair`
+    (pair by pair), so the pool's bulk scores rank exactly as the explained scores do."""
+    matcher, jobs = build(n_jobs=180, n_workers=80)
+    for job in jobs[::3]:  # some jobs published long ago, some without a vector, some crowded
+        matcher.upsert_jobs([(dataclasses.replace(job, published=NOW - dt.timedelta(days=45)), None)])
+        matcher.applicants_per_seat[job.name] = 6.0
+    matcher.upsert_jobs((dataclasses.replace(j, published=None), None) for j in jobs[1::7])
+    for job in jobs[2::11]:
+        matcher.remove_job(job.name)
+        matcher.upsert_jobs([(job, None)])  # back without its vector
+    compared = 0
+    for worker in matcher.workers.values():
+        expected = sorted(
+            (round(-matcher.score_pair(worker, j, NOW).total, 9), j.name)
+            for j in matcher.jobs.values()
+            if check(worker, j, NOW.date()).eligible
+        )
+        for offset in (0, 10):
+            page, more = matcher.recommend_jobs(worker, NOW, limit=10, offset=offset)
+            assert [r.id for r in page] == [n for _, n in expected[offset : offset + 10]]
+            assert more == (len(expected) > offset + 10)
+            for r, (total, _) in zip(page, expected[offset:], strict=False):
+                assert r.score.total == pytest.approx(-total, abs=1e-9)
+        compared += len(expected) > 10
+    assert compared > 10
 
 
 def test_a_worker_with_rare_eligibility_gets_every_eligible_job() -> None:
