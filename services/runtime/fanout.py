@@ -92,10 +92,15 @@ class Subscription:
         self._items: collections.deque[object] = collections.deque()
         self._size = size
         self._overflowed = False
-        # The future a waiting `get` sleeps on, woken by `_offer`: one future and one timer per wait
-        # where `asyncio.wait_for(queue.get())` made a task, a timeout scope and a queue getter (with
-        # a stream per user, most deliveries find the queue empty and wait).
+        # The future a waiting `get` sleeps on, woken by `_offer`: one future per wait where
+        # `asyncio.wait_for(queue.get())` made a task, a timeout scope and a queue getter (with a
+        # stream per user, most deliveries find the queue empty and wait).
         self._waiter: asyncio.Future[None] | None = None
+        # The silence timeout: one timer that outlives the waits it covers. A wait moves the deadline;
+        # the timer, when it fires early, re-arms itself for the deadline, so a busy stream does not
+        # start and cancel a timer per payload.
+        self._deadline = 0.0
+        self._timer: asyncio.TimerHandle | None = None
         # The loop, looked up once: asyncio.get_running_loop() makes a getpid() system call each time.
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -120,21 +125,37 @@ class Subscription:
             loop = self._loop
             if loop is None:
                 loop = self._loop = asyncio.get_running_loop()
+            self._deadline = loop.time() + timeout
+            if self._timer is None or self._timer.when() > self._deadline:
+                if self._timer is not None:
+                    self._timer.cancel()
+                self._timer = loop.call_at(self._deadline, self._on_timer)
             waiter = self._waiter = loop.create_future()
-            timer = loop.call_later(timeout, _wake, waiter)
             try:
                 await waiter
             finally:
-                timer.cancel()
                 self._waiter = None
             if not self._items:
                 return None
         return self._items.popleft()
 
+    def _on_timer(self) -> None:
+        self._timer = None
+        waiter = self._waiter
+        if waiter is None or waiter.done():
+            return  # nobody waits: the next wait arms a timer again
+        assert self._loop is not None  # set by the wait
+        # A millisecond's slack: timers fire to the loop clock's resolution, maybe a hair early.
+        if self._loop.time() + 0.001 >= self._deadline:
+            waiter.set_result(None)  # silence for the whole timeout
+        else:
+            self._timer = self._loop.call_at(self._deadline, self._on_timer)
 
-def _wake(waiter: asyncio.Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
+    def close(self) -> None:
+        """Stop the timer (the subscription is over)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
 
 class Fanout:
@@ -181,6 +202,7 @@ class Fanout:
         try:
             yield subscription
         finally:
+            subscription.close()
             subscribers = self._topics.get(topic)
             if subscribers is not None:
                 subscribers.discard(subscription)

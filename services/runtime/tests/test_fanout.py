@@ -53,3 +53,18 @@ def test_frames_round_trip_and_large_batches_split():
     assert [pair for f in frames for pair in fanout.unframe(f)] == messages
     with pytest.raises(ValueError):
         fanout.frame("\x01topic", b"")
+
+
+async def test_a_wait_times_out_after_its_own_silence_not_an_earlier_waits():
+    """One timer serves successive waits: a payload ends a wait early, and the next wait still gets
+    its whole timeout before None (the timer armed for the first wait re-arms itself)."""
+    subscription = fanout.Subscription("t", 10)
+    loop = asyncio.get_running_loop()
+    loop.call_later(0.05, subscription._offer, b"one")
+    assert await subscription.get(0.3) == b"one"
+    started = loop.time()
+    assert await subscription.get(0.3) is None
+    assert loop.time() - started >= 0.29
+    loop.call_later(0.05, subscription._offer, b"two")
+    assert await subscription.get(5) == b"two"
+    subscription.close()
