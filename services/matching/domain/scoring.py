@@ -49,6 +49,10 @@ class Component(Enum):
     FRESHNESS = "FRESHNESS"
     EXPOSURE = "EXPOSURE"
 
+    # Members are singletons, equal only to themselves: hashed by identity in C (Enum's own
+    # __hash__ is Python code, run for every component of every score's dictionaries).
+    __hash__ = object.__hash__
+
 
 POSITIVE: tuple[Component, ...] = tuple(c for c in Component if c is not Component.EXPOSURE)
 Vector = npt.NDArray[np.float32]

@@ -115,3 +115,32 @@ def test_updates_and_removals(data, make_index, backend: str) -> None:
         index.upsert(["new"], q[None, :])
         assert index.search(q, 1) == [("new", pytest.approx(1.0, abs=1e-5))]
         assert len(index) == 2000
+
+
+def test_below_the_exact_thresholds_faiss_answers_as_exact_search(data) -> None:
+    """The default index searches small or selective allowed sets exactly: the same answers,
+    order and similarities as brute force."""
+    ids, x, queries = data
+    exact, index = ExactIndex(x.shape[1]), FaissHnswIndex(x.shape[1])
+    for i in (exact, index):
+        i.upsert(ids, x)
+    rng = np.random.default_rng(4)
+    for q in queries[:20]:
+        for fraction in (1.0, 0.3, 0.05):
+            allowed = [i for i in ids if rng.random() < fraction]
+            assert index.search(q, 20, allowed) == exact.search(q, 20, allowed)
+
+
+@pytest.mark.parametrize("k", [20, 200])
+def test_the_graph_path_finds_the_exact_top_k_of_a_large_pool(data, loaded, k: int) -> None:
+    """The graph itself (no exact fallback), asked for a recommendation's candidate pool."""
+    ids, x, queries = data
+    exact, hnsw = loaded("exact"), loaded("faiss")
+    hits = total = 0
+    for q in queries:
+        truth = exact.search(q, k)
+        got = hnsw.search(q, k)
+        assert [s for _, s in got] == sorted((s for _, s in got), reverse=True)
+        hits += len(set(dict(got)) & set(dict(truth)))
+        total += len(truth)
+    assert hits / total >= 0.95
