@@ -267,6 +267,7 @@ class JobScoreTable:
         self.city = np.zeros(0, dtype=np.int64)  # (prefecture, city) number, -1: none
         self.published = np.zeros(0, dtype=np.int64)  # microseconds since the epoch
         self.has_published = np.zeros(0, dtype=np.bool_)
+        self.n_skills = np.zeros(0, dtype=np.int64)
         # Per row: its skills as (id key, label key, required) triples, flat; its required licences.
         self.skills: list[tuple[int, ...]] = []
         self.licences: list[tuple[str, ...]] = []
@@ -287,6 +288,7 @@ class JobScoreTable:
             ("city", -1),
             ("published", 0),
             ("has_published", False),
+            ("n_skills", 0),
         ):
             old = getattr(self, name)
             setattr(self, name, np.concatenate([old, np.full(grown - len(old), fill, dtype=old.dtype)]))
@@ -325,6 +327,7 @@ class JobScoreTable:
                 int(skill.required),
             )
         )
+        self.n_skills[row] = len(job.skills)
         self.licences[row] = tuple(job.licences_required)
 
     def _held(self, worker: Worker) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], Matrix]:
@@ -385,8 +388,7 @@ class JobScoreTable:
     def _skills(self, worker: Worker, rows: npt.NDArray[np.int64]) -> tuple[Matrix, Matrix, Matrix]:
         n = len(rows)
         flat = np.fromiter(itertools.chain.from_iterable(self.skills[r] for r in rows), dtype=np.int64)
-        per_row = np.fromiter((len(self.skills[r]) // 3 for r in rows), dtype=np.int64, count=n)
-        job = np.repeat(np.arange(n), per_row)
+        job = np.repeat(np.arange(n), self.n_skills[rows])
         id_key, label_key, required = flat[0::3], flat[1::3], flat[2::3].astype(np.bool_)
         has, verified, years = self._held(worker)
         use_id = has[id_key]

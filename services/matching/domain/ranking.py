@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from services.eligibility import rules as eligibility
-from services.eligibility.facts import Job, Worker
+from services.eligibility.facts import Job, SkillClaim, Worker
 from services.matching.domain.bulk import JobScoreTable, component_matrices, totals
 from services.matching.domain.prefilter import PREFECTURE_INDEX, JobTable, WorkerTable, _km
 from services.matching.domain.retrieval import FaissHnswIndex, RemoteSlotIndex, SlotIndex
@@ -51,6 +51,7 @@ from services.matching.domain.scoring import (
     centred_unit,
     exposure_value,
     freshness_value,
+    held_claims,
     score,
 )
 from services.matching.domain.weights import HAND_SET, Weights
@@ -207,8 +208,10 @@ class Matcher:
         *,
         for_employer: bool = False,
         vectors: Mapping[str, Vector] | None = None,
+        held: dict[str, SkillClaim] | None = None,
     ) -> Score:
-        """The pair's score; `vectors` holds the job's vector (default: `job_vectors_of`)."""
+        """The pair's score; `vectors` holds the job's vector (default: `job_vectors_of`); `held`:
+        the worker's `held_claims` when many jobs are scored for one worker."""
         return score(
             worker,
             job,
@@ -218,6 +221,7 @@ class Matcher:
             cosine=self.cosine(worker.name, job.name, vectors),
             applicants_per_seat=0.0 if for_employer else self.applicants_per_seat.get(job.name, 0.0),
             freshness_of=worker.updated if for_employer else None,
+            held=held,
         )
 
     def explain(
@@ -289,6 +293,7 @@ class Matcher:
         order = self._rank(worker, [job.name for job in pool], now, vectors)
         today = now.date()
         ranked: list[Ranked] = []
+        held = held_claims(worker)
         position, beyond = 0, False
         for index in order:
             job = pool[index]
@@ -299,7 +304,7 @@ class Matcher:
                 beyond = True
                 break
             if position >= offset:
-                ranked.append(Ranked(job.name, self.score_pair(worker, job, now, vectors=vectors), verdict))
+                ranked.append(Ranked(job.name, self.score_pair(worker, job, now, vectors=vectors, held=held), verdict))
             position += 1
         more = beyond or (len(names) >= pool_size and int(mask.sum()) > pool_size)
         return ranked, more

@@ -117,8 +117,8 @@ def _key(text: str) -> str:
     return text.strip().lower()
 
 
-def compare_skills(worker: Worker, job: Job) -> tuple[SkillVerdict, ...]:
-    """Each of the job's skills with how the worker has it (by taxonomy id, else label)."""
+def held_claims(worker: Worker) -> dict[str, SkillClaim]:
+    """The worker's skills and licences by key (taxonomy id and label), a verified claim winning."""
     held: dict[str, SkillClaim] = {}
     for claim in (*worker.skills, *worker.licences):
         for key in (_key(claim.taxonomy_id), _key(claim.label)):
@@ -127,6 +127,14 @@ def compare_skills(worker: Worker, job: Job) -> tuple[SkillVerdict, ...]:
             previous = held.get(key)
             if previous is None or (claim.verified and not previous.verified):
                 held[key] = claim
+    return held
+
+
+def compare_skills(worker: Worker, job: Job, held: dict[str, SkillClaim] | None = None) -> tuple[SkillVerdict, ...]:
+    """Each of the job's skills with how the worker has it (by taxonomy id, else label);
+    `held`: the worker's `held_claims`, when the caller compares many jobs."""
+    if held is None:
+        held = held_claims(worker)
     out = []
     for skill in job.skills:
         found = held.get(_key(skill.taxonomy_id)) if skill.taxonomy_id else None
@@ -229,13 +237,15 @@ def score(
     cosine: float | None = None,
     applicants_per_seat: float = 0.0,
     freshness_of: dt.datetime | None = None,
+    held: dict[str, SkillClaim] | None = None,
 ) -> Score:
     """Score one pair. `cosine`: centred cosine of the two texts' vectors.
 
     `freshness_of` is what freshness measures (the job's publish time by
-    default; the profile's update time when ranking workers).
+    default; the profile's update time when ranking workers). `held`: the
+    worker's `held_claims`, computed once when one worker is scored against many jobs.
     """
-    skills = compare_skills(worker, job)
+    skills = compare_skills(worker, job, held)
     wage, offered, wanted = wage_value(worker, job)
     location, km = location_value(worker, job)
     experience, years = experience_value(skills, worker)
