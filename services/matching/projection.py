@@ -37,7 +37,7 @@ from services.runtime.replica import ReadRouter
 log = logging.getLogger(__name__)
 DIM = 384
 TOPIC = "projection"
-SNAPSHOT_FORMAT = "iworkz-matching-projection-4"  # 4: the matcher keeps its jobs' score columns
+SNAPSHOT_FORMAT = "iworkz-matching-projection-5"  # 5: job vectors read from the index's rows
 
 
 def _no_stamps() -> dict[str, dict[str, object]]:

@@ -16,7 +16,8 @@ Vectors are E5 embeddings, centred on a fixed corpus mean and normalised
 (`scoring.centred_unit`), so a dot product is the centred cosine.
 
 Where the job vectors are: with an in-memory index (faiss, exact) the matcher
-keeps a map of them (`job_vectors`). With a `RemoteSlotIndex` (pgvector) it
+reads them from the index's rows (`job_vectors`, a map over them: no copy of
+its own). With a `RemoteSlotIndex` (pgvector) it
 keeps none: a search brings the pool's vectors with it, and the methods that
 score a job take its vector as an argument (`vectors`), fetched by the caller;
 without one they fetch it synchronously. The service awaits every such fetch
@@ -27,7 +28,7 @@ without one they fetch it synchronously. The service awaits every such fetch
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +38,7 @@ from services.eligibility import rules as eligibility
 from services.eligibility.facts import Job, SkillClaim, Worker
 from services.matching.domain.bulk import JobScoreTable, component_matrices, totals
 from services.matching.domain.prefilter import PREFECTURE_INDEX, JobTable, WorkerTable, _km
-from services.matching.domain.retrieval import FaissHnswIndex, RemoteSlotIndex, SlotIndex
+from services.matching.domain.retrieval import FaissHnswIndex, RemoteSlotIndex, SlotIndex, VectorRows
 from services.matching.domain.scoring import (
     FRESHNESS_DAYS,
     FULL_EXPERIENCE_YEARS,
@@ -97,6 +98,38 @@ class Found:
     for_employer: Score | None
 
 
+class HeldVectors(Mapping[str, Vector]):
+    """The job vectors of an in-memory index, read from its rows: the matcher keeps no copy.
+
+    Only jobs given a vector are in it (a job known before its vector has a zero row). A value
+    is the row as it is now; callers use it at once (the index may reallocate its rows)."""
+
+    def __init__(self, index: VectorRows | None) -> None:
+        self.index = index
+        self.names: set[str] = set()
+
+    def __getitem__(self, name: str) -> Vector:
+        if name not in self.names or self.index is None:
+            raise KeyError(name)
+        return self.index.vector(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def of(self, names: Sequence[str]) -> dict[str, Vector]:
+        """The vectors of those of `names` that have one, copied out of the rows at once."""
+        have = [n for n in names if n in self.names]
+        if not have or self.index is None:
+            return {}
+        return dict(zip(have, self.index.rows_of(have), strict=True))
+
+
 class Matcher:
     """Open jobs and workers in memory, ranked on demand."""
 
@@ -117,10 +150,10 @@ class Matcher:
         self.table = JobTable()
         self.scores = JobScoreTable()
         self.worker_table = WorkerTable(dim)
-        # The job vectors when the index holds them in memory; a remote index (pgvector) keeps
-        # them, and `vectored` names the jobs this replica knows to have one.
-        self.job_vectors: dict[str, Vector] = {}
+        # The job vectors when the index holds them in memory (read from its rows); a remote index
+        # (pgvector) keeps them, and `vectored` names the jobs this replica knows to have one.
         self.remote: RemoteSlotIndex | None = None if getattr(self.index, "holds_vectors", True) else self.index  # type: ignore[assignment]
+        self.job_vectors = HeldVectors(None if self.remote is not None else self.index)  # type: ignore[arg-type]
         self.vectored: set[str] = set()
         self.worker_vectors: dict[str, Vector] = {}
         self.applicants_per_seat: dict[str, float] = {}
@@ -150,11 +183,13 @@ class Matcher:
             if fresh:
                 self.remote.reserve(fresh)
         else:
-            for (job, _), u in zip(with_vec, units, strict=True):
-                self.job_vectors[job.name] = u
-            # Every job needs a slot (its eligibility row) even before it has a vector.
-            vectors = np.stack([self.job_vectors.get(n, np.zeros(self.dim, np.float32)) for n in names])
+            given = {job.name: u for (job, _), u in zip(with_vec, units, strict=True)}
+            # Every job needs a slot (its eligibility row) even before it has a vector; one given
+            # none keeps its row's (copied out by the stack before the rows are written).
+            zero = np.zeros(self.dim, np.float32)
+            vectors = np.stack([given[n] if n in given else self.job_vectors.get(n, zero) for n in names])
             self.index.upsert(names, vectors)
+            self.job_vectors.names.update(given)
         for job, _ in batch:
             slot = self._slot(job.name)
             self.table.set(slot, job)
@@ -168,7 +203,7 @@ class Matcher:
             self.table.clear(self._slot(name))
             self.index.remove([name])
             del self.jobs[name]
-            self.job_vectors.pop(name, None)
+            self.job_vectors.names.discard(name)
             self.vectored.discard(name)
 
     def upsert_worker(self, worker: Worker, vector: Vector | None = None) -> None:
@@ -319,7 +354,7 @@ class Matcher:
             names,
             now,
             worker_vector=self.worker_vectors.get(worker.name),
-            job_vectors=vectors,
+            job_vectors=vectors.of(names) if isinstance(vectors, HeldVectors) else vectors,
             applicants_per_seat=self.applicants_per_seat,
         )
         total = totals(comps, self.weights.values)[0]

@@ -70,6 +70,16 @@ class SlotIndex(VectorIndex, Protocol):
     def search_mask(self, query: Vectors, k: int, mask: Mask) -> list[tuple[str, float]]: ...
 
 
+class VectorRows(Protocol):
+    """An in-memory index's rows, read by id (what `ranking.Matcher` scores with)."""
+
+    def vector(self, name: str) -> Vectors:
+        """The row of `name` as stored now (a view: use it before the index changes)."""
+
+    def rows_of(self, names: Sequence[str]) -> Vectors:
+        """The rows of `names`, copied out (one row each)."""
+
+
 class RemoteSlotIndex(SlotIndex, Protocol):
     """A job index whose vectors live outside the process (pgvector): the matcher keeps none.
 
@@ -199,6 +209,17 @@ class ExactIndex:
 
     def name_at(self, slot: int) -> str | None:
         return self._slots.ids[slot]
+
+    def vector(self, name: str) -> Vectors:
+        """The stored vector of `name` (a view of its row)."""
+        out: Vectors = self._slots.vectors[self._slots.slot[name]]
+        return out
+
+    def rows_of(self, names: Sequence[str]) -> Vectors:
+        """The stored vectors of `names` (a copy, one row each)."""
+        slot = self._slots.slot
+        out: Vectors = self._slots.vectors[[slot[n] for n in names]]
+        return out
 
     @property
     def capacity(self) -> int:
@@ -352,6 +373,17 @@ class FaissHnswIndex:
 
     def name_at(self, slot: int) -> str | None:
         return self._slots.ids[slot]
+
+    def vector(self, name: str) -> Vectors:
+        """The stored vector of `name` (a view of its row)."""
+        out: Vectors = self._slots.vectors[self._slots.slot[name]]
+        return out
+
+    def rows_of(self, names: Sequence[str]) -> Vectors:
+        """The stored vectors of `names` (a copy, one row each)."""
+        slot = self._slots.slot
+        out: Vectors = self._slots.vectors[[slot[n] for n in names]]
+        return out
 
     @property
     def capacity(self) -> int:

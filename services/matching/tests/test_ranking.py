@@ -180,3 +180,17 @@ def test_workers_for_a_job_page_through_every_eligible_discoverable_worker() -> 
         assert sorted(r.id for r in pages) == sorted(expected)
         totals = [r.score.total for r in pages]
         assert totals == sorted(totals, reverse=True)
+
+
+def test_the_job_vectors_are_the_index_rows_not_a_copy() -> None:
+    matcher, jobs = build(n_jobs=50, n_workers=5)
+    rows = matcher.index._slots.vectors  # type: ignore[attr-defined]
+    first = jobs[0].name
+    before = matcher.job_vectors[first].copy()
+    assert np.shares_memory(matcher.job_vectors[first], rows) and len(matcher.job_vectors) == 50
+    matcher.upsert_jobs([(dataclasses.replace(jobs[0], title="renamed"), None)])  # no vector: keeps its own
+    assert np.array_equal(matcher.job_vectors[first], before)
+    matcher.upsert_jobs([(random_job(random.Random(9), 999), None)])  # known before its vector
+    assert "employers/e/jobs/999" not in matcher.job_vectors and len(matcher.job_vectors) == 50
+    matcher.remove_job(first)
+    assert first not in matcher.job_vectors and matcher.job_vectors.get(first) is None
