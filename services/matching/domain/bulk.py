@@ -330,6 +330,20 @@ class JobScoreTable:
         self.n_skills[row] = len(job.skills)
         self.licences[row] = tuple(job.licences_required)
 
+    def newest(self, rows: npt.NDArray[np.int64], k: int) -> npt.NDArray[np.int64]:
+        """The `k` most recently published of these rows (ascending), newest first; equal times
+        keep the rows' order, and jobs never published come last (numpy over the rows: a worker
+        without a vector has every eligible job's time compared, not sorted in Python)."""
+        if len(rows) == 0 or k <= 0:
+            return rows[:0]
+        keys = np.where(self.has_published[rows], self.published[rows], np.iinfo(np.int64).min // 2)
+        if k < len(rows):
+            cut = np.partition(keys, len(rows) - k)[len(rows) - k]  # the k-th newest time
+            rows, keys = rows[keys >= cut], keys[keys >= cut]
+        order = np.argsort(-keys, kind="stable")[:k]
+        out: npt.NDArray[np.int64] = rows[order]
+        return out
+
     def _held(self, worker: Worker) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], Matrix]:
         """Per key number (and a last entry for `_NO_KEY`): held, verified, years, as `compare_skills` picks."""
         size = len(self.keys) + 1

@@ -280,12 +280,8 @@ class Matcher:
         vector = self.worker_vectors.get(worker.name)
         newest: list[str] = []
         if vector is None:
-            slots = np.flatnonzero(mask)
-            newest = sorted(
-                (str(self.index.name_at(int(s))) for s in slots),
-                key=lambda n: self.jobs[n].published or dt.datetime.min.replace(tzinfo=dt.UTC),
-                reverse=True,
-            )[:pool_size]
+            slots = self.scores.newest(np.flatnonzero(mask), pool_size)
+            newest = [str(self.index.name_at(int(s))) for s in slots]
         return JobsQuery(mask, pool_size, vector, newest)
 
     def recommend_jobs(

@@ -194,3 +194,27 @@ def test_the_job_vectors_are_the_index_rows_not_a_copy() -> None:
     assert "employers/e/jobs/999" not in matcher.job_vectors and len(matcher.job_vectors) == 50
     matcher.remove_job(first)
     assert first not in matcher.job_vectors and matcher.job_vectors.get(first) is None
+
+
+def test_a_worker_without_a_vector_gets_the_newest_eligible_jobs_as_the_pool() -> None:
+    """The pool of a worker with no vector yet: eligible jobs by publication, newest first, equal
+    times in row order, never-published last (as sorting the jobs in Python did)."""
+    matcher, jobs = build(n_jobs=2500, n_workers=100)
+    rng = random.Random(8)
+    for job in jobs:  # few distinct times: many ties at the pool's edge
+        published = rng.choice([None, NOW - dt.timedelta(days=rng.randrange(0, 6))])
+        matcher.upsert_jobs([(dataclasses.replace(job, published=published), None)])
+    for name in [j.name for j in jobs[::9]]:
+        matcher.remove_job(name)
+    compared = 0
+    for worker in matcher.workers.values():
+        query = matcher.jobs_query(dataclasses.replace(worker, name="workers/new"), limit=20)
+        slots = np.flatnonzero(query.mask)
+        expected = sorted(
+            (str(matcher.index.name_at(int(s))) for s in slots),
+            key=lambda n: matcher.jobs[n].published or dt.datetime.min.replace(tzinfo=dt.UTC),
+            reverse=True,
+        )[: query.pool_size]
+        assert query.vector is None and query.newest == expected
+        compared += len(slots) > query.pool_size
+    assert compared > 5
