@@ -379,6 +379,29 @@ async def _pgvector_leg(url: str, qs, vectors, faiss, queries: int) -> dict[str,
         await store.aclose()
 
 
+async def _employer_and_worker(identity_target: str, tag: str):
+    """(boss, worker, org, me): a signed-up employer and worker for the service legs, with their names."""
+    from iworkz.identity.v1 import identity_pb2
+    from iworkz.sdk import Client
+
+    async with Client(identity_target) as anon:
+        boss = await anon.sign_up(
+            email=f"boss-{tag}@example.com",
+            password="bench password 2026",
+            display_name="Boss",
+            account_type=identity_pb2.ACCOUNT_TYPE_EMPLOYER,
+            organization_display_name="Bench Works",
+        )
+        worker = await anon.sign_up(
+            email=f"worker-{tag}@example.com",
+            password="bench password 2026",
+            display_name="W",
+            account_type=identity_pb2.ACCOUNT_TYPE_WORKER,
+        )
+    org = "employers/" + boss.user.organization.split("/")[-1]
+    return boss, worker, org, "workers/" + worker.user.name.split("/")[1]
+
+
 async def _freshness(changes: int) -> None:
     """Identity, marketplace and two matching replicas in this process, on real PostgreSQL and Redis."""
     import asyncio
@@ -387,7 +410,6 @@ async def _freshness(changes: int) -> None:
     from google.type import money_pb2
 
     from devstack.embedded import create_database, database_server_url, drop_database, redis_server_url
-    from iworkz.identity.v1 import identity_pb2
     from iworkz.marketplace.v1 import marketplace_pb2 as mp
     from iworkz.matching.v1 import matching_pb2 as pb
     from iworkz.matching.v1 import matching_pb2_grpc
@@ -423,22 +445,7 @@ async def _freshness(changes: int) -> None:
                 server.running(MATCHING, Settings.from_env("matching", env)) as first,
                 server.running(MATCHING, Settings.from_env("matching", env)) as second,
             ):
-                async with Client(idp.target) as anon:
-                    boss = await anon.sign_up(
-                        email=f"boss-{run_id}@example.com",
-                        password="bench password 2026",
-                        display_name="Boss",
-                        account_type=identity_pb2.ACCOUNT_TYPE_EMPLOYER,
-                        organization_display_name="Bench Works",
-                    )
-                    worker = await anon.sign_up(
-                        email=f"worker-{run_id}@example.com",
-                        password="bench password 2026",
-                        display_name="W",
-                        account_type=identity_pb2.ACCOUNT_TYPE_WORKER,
-                    )
-                org = "employers/" + boss.user.organization.split("/")[-1]
-                me = "workers/" + worker.user.name.split("/")[1]
+                boss, worker, org, me = await _employer_and_worker(idp.target, run_id)
                 async with Client(market.target) as as_boss, Client(market.target) as as_worker:
                     as_boss.use_tokens(boss.tokens)
                     as_worker.use_tokens(worker.tokens)
@@ -547,7 +554,6 @@ async def _mesh(platform, n_jobs: int, seconds: float, in_flight: int) -> dict[s
     import grpc
     from google.type import money_pb2
 
-    from iworkz.identity.v1 import identity_pb2
     from iworkz.marketplace.v1 import marketplace_pb2 as mp
     from iworkz.matching.v1 import matching_pb2 as pb
     from iworkz.matching.v1 import matching_pb2_grpc
@@ -558,22 +564,7 @@ async def _mesh(platform, n_jobs: int, seconds: float, in_flight: int) -> dict[s
         return f"127.0.0.1:{platform.proc(service, 0).ports['grpc']}"
 
     tag = os.urandom(4).hex()
-    async with Client(app("identity")) as anon:
-        boss = await anon.sign_up(
-            email=f"boss-{tag}@example.com",
-            password="bench password 2026",
-            display_name="Boss",
-            account_type=identity_pb2.ACCOUNT_TYPE_EMPLOYER,
-            organization_display_name="Bench Works",
-        )
-        worker = await anon.sign_up(
-            email=f"worker-{tag}@example.com",
-            password="bench password 2026",
-            display_name="W",
-            account_type=identity_pb2.ACCOUNT_TYPE_WORKER,
-        )
-    org = "employers/" + boss.user.organization.split("/")[-1]
-    me = "workers/" + worker.user.name.split("/")[1]
+    boss, worker, org, me = await _employer_and_worker(app("identity"), tag)
     yen = lambda units: money_pb2.Money(currency_code="JPY", units=units)  # noqa: E731
     prefectures = ["JP-27", "JP-26", "JP-28", "JP-29", "JP-13", "JP-23"]
     skills = [("esco:tig-welding", "TIG welding"), ("esco:forklift", "Forklift operation"), ("esco:care", "Care")]
