@@ -83,6 +83,8 @@ JWKS_FETCH_TIMEOUT_SECONDS = 5
 DIRECT_RESPONSE_MAX_BYTES = 8 * 1024 * 1024
 UNKNOWN_CLUSTER = "unknown_method"
 WEB_CLUSTER = "web"
+# Upstream connections to the web app's server are closed after this long idle: under Node's 5 s.
+WEB_UPSTREAM_IDLE_SECONDS = 4.0
 MAX_CONNECTIONS = 50000
 
 
@@ -531,7 +533,18 @@ def build_config(
     clusters = [_cluster(topology, name, addresses, upstream_tls) for name, addresses in upstreams.items()]
     if web_upstream is not None:
         # The Next.js server speaks HTTP/1.1 on loopback (in Istio, the web pod's sidecar adds mTLS).
-        clusters.append(static_cluster(WEB_CLUSTER, web_upstream, topology.traffic))
+        web_cluster = static_cluster(WEB_CLUSTER, web_upstream, topology.traffic)
+        # Node closes a keep-alive connection idle for 5 s (its default keepAliveTimeout); a request sent on
+        # it just then is reset ("upstream connect error or disconnect/reset before headers ... connection
+        # termination", a 503 page: clean-clone CI's web journey met it). The edge closes them first.
+        web_cluster["typed_extension_protocol_options"] = {
+            "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": typed(
+                "envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                common_http_protocol_options={"idle_timeout": duration(WEB_UPSTREAM_IDLE_SECONDS)},
+                explicit_http_config={"http_protocol_options": {}},
+            )
+        }
+        clusters.append(web_cluster)
     public = [r for r in rpcs if r.public]
     client_streams = [r for r in rpcs if r.client_streaming and not r.public]
     filters = [

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import threading
+import time
 
 import httpx
 import pytest
@@ -96,7 +97,10 @@ def test_envoy_accepts_the_rendering(rendered):
 
 class _FakeNext(http.server.BaseHTTPRequestHandler):
     """Answers as a Next.js server might, with Cache-Control values the edge must replace: a hashed
-    file the build has (`ok.js`) or not, a prerendered page (`s-maxage`), a signed-in page (`no-store`)."""
+    file the build has (`ok.js`) or not, a prerendered page (`s-maxage`), a signed-in page (`no-store`).
+    HTTP/1.1 with keep-alive, as Node's server: it never closes an idle connection itself."""
+
+    protocol_version = "HTTP/1.1"
 
     answers = {
         "/_next/static/chunks/ok-3f2a.js": (200, "application/javascript", "public, max-age=0"),
@@ -187,3 +191,14 @@ def test_edge_workers_setting(monkeypatch):
     monkeypatch.setenv("IWORKZ_EDGE_WORKERS", "0")
     with pytest.raises(ValueError, match="at least 1"):
         edge.edge_workers()
+
+
+def test_the_edge_closes_idle_web_connections_before_node_would(edge_with_web):
+    """Node closes a keep-alive connection after 5 s idle; a request the edge sends on it just then is reset
+    (a 503 page). The edge must close its idle connections to the web app first."""
+    assert render.WEB_UPSTREAM_IDLE_SECONDS < 5
+    before = edge_with_web.stats("cluster.web.").get("cluster.web.upstream_cx_idle_timeout", 0)
+    assert _cache_control(edge_with_web, "/about")[0] == 200
+    time.sleep(render.WEB_UPSTREAM_IDLE_SECONDS + 1.5)
+    after = edge_with_web.stats("cluster.web.").get("cluster.web.upstream_cx_idle_timeout", 0)
+    assert after > before
