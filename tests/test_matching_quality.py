@@ -10,8 +10,6 @@ matching's sidecar with the mesh identity header).
 
 from __future__ import annotations
 
-import pathlib
-
 import grpc
 import numpy as np
 import pytest
@@ -19,7 +17,6 @@ import pytest
 from services.matching.domain.quality import generate, report
 from services.matching.embeddings import EmbedClient
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
 MATCHING_IDENTITY = (
     (
         "x-forwarded-client-cert",
@@ -29,13 +26,13 @@ MATCHING_IDENTITY = (
 
 
 @pytest.fixture(scope="module")
-async def agent(make_settings, identity_service):
+async def agent(make_settings, identity_service, agent_caches):
+    """An agent replica on the session's built caches: with a data directory of its own it began a
+    23-minute ESCO build in the background, stopped mid-batch at the module's end."""
     from services.agent.main import SPEC
     from services.runtime import server
 
-    settings = make_settings(
-        "agent", identity_service.target, AGENT_DATA_DIR=str(ROOT / "build" / "agent-data"), IWORKZ_TRUST_XFCC="1"
-    )
+    settings = make_settings("agent", identity_service.target, AGENT_DATA_DIR=str(agent_caches), IWORKZ_TRUST_XFCC="1")
     async with server.running(SPEC, settings) as running:
         yield running
 

@@ -114,18 +114,37 @@ class RunningService:
         return f"{self.resources.settings.grpc_host}:{self.port}"
 
     async def stop(self, grace: float | None = None) -> None:
-        """Drain: report NOT_SERVING, finish in-flight RPCs within the grace period, close."""
+        """Drain: report NOT_SERVING, finish in-flight RPCs within the grace period, close.
+
+        Every step after the grace period is bounded (`STOP_STEP_SECONDS`): a background task that does
+        not end when cancelled, or a pool that does not close, is logged by name and left behind, so a
+        drain always ends (an orchestrator would kill the process anyway; a test run must go on).
+        """
         grace = self.resources.settings.drain_seconds if grace is None else grace
         self.draining["now"] = True
         await _set_health(self.health, self.spec, health_pb2.HealthCheckResponse.NOT_SERVING)
-        await self.server.stop(grace)
+        await _bounded(self.server.stop(grace), grace + STOP_STEP_SECONDS, "the gRPC server's stop")
         for task in self.tasks:
             task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
-        await self.resources.redis.close()
-        await self.resources.db.close()
+        if self.tasks:
+            _, pending = await asyncio.wait(self.tasks, timeout=STOP_STEP_SECONDS)
+            for task in pending:
+                log.error("background task did not stop when cancelled", extra={"task": task.get_name()})
+        await _bounded(self.resources.redis.close(), STOP_STEP_SECONDS, "closing Redis")
+        await _bounded(self.resources.db.close(), STOP_STEP_SECONDS, "closing the database pool")
         if self.resources.reads.replica is not None:
-            await self.resources.reads.replica.close()
+            await _bounded(self.resources.reads.replica.close(), STOP_STEP_SECONDS, "closing the replica pool")
+
+
+# How long each step of a drain after the grace period may take before it is given up (logged).
+STOP_STEP_SECONDS = 10.0
+
+
+async def _bounded(step: Awaitable[Any], seconds: float, what: str) -> None:
+    try:
+        await asyncio.wait_for(step, seconds)
+    except TimeoutError:
+        log.error("a step of the drain did not end in time", extra={"step": what, "seconds": seconds})
 
 
 async def _set_health(servicer: Any, spec: ServiceSpec, status: Any) -> None:
